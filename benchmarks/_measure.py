@@ -1,0 +1,33 @@
+"""Shared measuring helpers for the benchmark scripts (wall time, peak RSS, first byte)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+
+
+def run(cmd: list[str], *, stdin: bytes | None = None, env: dict | None = None,
+        first_byte_after: int = 0) -> dict:
+    """Run ``cmd``; return wall seconds, peak RSS (MiB, whole process tree via wait4),
+    stdout bytes and the time to the first stdout byte past ``first_byte_after``."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})})
+    if stdin is not None:
+        proc.stdin.write(stdin)
+    proc.stdin.close()
+    head = proc.stdout.read(first_byte_after + 1) if first_byte_after >= 0 else b""
+    first = time.perf_counter() - started
+    rest = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {err.decode(errors='replace')[-500:]}")
+    return {"wall": wall, "first_byte": first, "rss_mib": usage.ru_maxrss / 1024, "stdout": head + rest}
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)

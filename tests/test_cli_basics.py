@@ -1,0 +1,108 @@
+"""CLI surface: docs generated from the app, lazy imports, plugins, version."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+from conftest import REPO, run_cli
+
+HEAVY = ("onnxruntime", "torch", "llama_cpp", "numpy", "sherpa_onnx", "onnx", "soundfile")
+
+
+def test_help_imports_no_runtime():
+    code = textwrap.dedent(
+        """
+        import sys
+        from ttscli.cli.app import main
+        rc = main(["--help"])
+        heavy = sorted({m.split('.')[0] for m in sys.modules} & set(%r))
+        print("HEAVY=" + ",".join(heavy))
+        """ % (HEAVY,)
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY=\n" in proc.stdout or proc.stdout.strip().endswith("HEAVY="), proc.stdout
+
+
+def test_subcommand_help_imports_no_runtime():
+    code = "import sys\nfrom ttscli.cli.app import main\nmain(['say', '--help'])\n" \
+           "print('HEAVY=' + ','.join(sorted({m.split('.')[0] for m in sys.modules} & set(%r))))" % (HEAVY,)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip().endswith("HEAVY="), proc.stdout
+
+
+def test_version():
+    proc = run_cli("--version")
+    assert proc.returncode == 0 and proc.stdout.decode().startswith("ttscli ")
+
+
+def test_no_arguments_shows_help_and_usage_code():
+    proc = run_cli()
+    assert proc.returncode == 2 and b"say" in proc.stderr + proc.stdout
+
+
+def test_generated_docs_are_current(tmp_path):
+    from ttscli.cli import docgen
+
+    docgen.generate(tmp_path)
+    for rel in ["completions/ttscli.bash", "completions/ttscli.zsh", "completions/ttscli.fish", "man/ttscli.1"]:
+        shipped = (REPO / rel).read_text()
+        fresh = (tmp_path / rel).read_text()
+        assert shipped == fresh, f"{rel} is stale: run `python -m ttscli.cli.docgen .`"
+
+
+def test_man_page_documents_every_command_and_exit_code():
+    from ttscli import errors
+    from ttscli.cli import docgen
+
+    page = docgen.man_page()
+    for code in errors.EXIT_CODES:
+        assert f"\\fB{code}\\fR" in page
+    assert ".SS ttscli say" in page
+
+
+def test_bash_completion_round_trip():
+    env = {"COMP_WORDS": "ttscli say --sp", "COMP_CWORD": "2", "_TTSCLI_COMPLETE": "complete_bash"}
+    proc = run_cli(env=env)
+    assert "--speed" in proc.stdout.decode()
+
+
+def test_entry_point_plugin_family(tmp_path):
+    """A third-party family registered through the `ttscli.backends` entry-point group."""
+    dist = tmp_path / "demo_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: demo-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[ttscli.backends]\ndemo = demo_plugin:FAMILY\n")
+    (tmp_path / "demo_plugin.py").write_text(textwrap.dedent(
+        """
+        from ttscli.backends.registry import FamilySpec
+        FAMILY = FamilySpec(name="demo", runtime="onnxruntime", loader="demo_plugin:load",
+                            detect="demo_plugin:detect", description="demo")
+        def detect(files):
+            return "demo.model" in files
+        def load(model, plan=None):
+            raise NotImplementedError
+        """
+    ))
+    code = ("from ttscli.backends import registry\n"
+            "print(sorted(registry.families()))\n"
+            "print(registry.detect_family(['demo.model']).name)")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "'demo'" in proc.stdout and "'piper'" in proc.stdout
+    assert proc.stdout.strip().endswith("demo")
+
+
+def test_unknown_family_suggests():
+    import pytest
+
+    from ttscli.backends import registry
+    from ttscli.errors import NotFound
+
+    with pytest.raises(NotFound) as info:
+        registry.get("pipr")
+    assert "did you mean piper" in info.value.one_line()

@@ -1,0 +1,1 @@
+"""Audio chunks, encoders and sinks (file, stdout, speaker)."""

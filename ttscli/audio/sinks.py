@@ -1,0 +1,248 @@
+"""Where audio goes: a file (atomically), stdout (WAV or raw PCM), or a speaker.
+
+A sink is created before synthesis starts, so bad output paths fail before any
+model is loaded; ``start()`` is called once the sample rate is known.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import OutputError, PipeClosed
+from . import wavstream
+from .chunk import to_pcm16
+from .formats import FileFormat
+
+
+class Sink:
+    """Base class. Subclasses implement _start/_write/_commit/_discard."""
+
+    sample_rate: int = 0
+    samples_written: int = 0
+
+    def start(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        self._start()
+
+    def write(self, samples: np.ndarray) -> None:
+        if len(samples):
+            self._write(samples)
+            self.samples_written += len(samples)
+
+    def close(self) -> None:
+        self._commit()
+
+    def abort(self) -> None:
+        self._discard()
+
+    # --- hooks
+    def _start(self) -> None: ...
+    def _write(self, samples: np.ndarray) -> None: ...
+    def _commit(self) -> None: ...
+    def _discard(self) -> None: ...
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+        return False
+
+
+def _oserror(exc: OSError, path: Path) -> OutputError:
+    if exc.errno == errno.ENOSPC:
+        return OutputError(f"no space left on the device holding {path}", hint="free some space or write elsewhere")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputError(f"cannot write {path}: permission denied", hint="choose a writable location")
+    return OutputError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def check_output_path(path: Path) -> bool:
+    """Validate an output path before any work; return True if it is a special file
+    (character device, FIFO, socket) that must be streamed into directly."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise _oserror(exc, path) from exc
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise OutputError(f"output {path} is a directory", hint=f"give a file name, e.g. {path / 'out.wav'}")
+        if not stat.S_ISREG(st.st_mode):
+            if not os.access(path, os.W_OK):
+                raise OutputError(f"cannot write {path}: permission denied")
+            return True
+        if not os.access(path, os.W_OK):
+            raise OutputError(f"output {path} exists and is read-only", hint="remove it or choose another name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"directory {parent} does not exist", hint="create it first or choose another path")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write in {parent}: permission denied", hint="choose a writable location")
+    return False
+
+
+class AtomicFile:
+    """A temporary file next to ``path`` that replaces it only on commit."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
+        os.close(fd)
+        self.tmp = Path(tmp)
+
+    def commit(self) -> None:
+        try:
+            os.replace(self.tmp, self.path)
+        except OSError as exc:
+            self.discard()
+            raise _oserror(exc, self.path) from exc
+
+    def discard(self) -> None:
+        try:
+            self.tmp.unlink()
+        except FileNotFoundError:
+            pass
+
+
+class FileSink(Sink):
+    """Encode with soundfile into a temp file; rename into place on close."""
+
+    def __init__(self, path: Path, fmt: FileFormat):
+        self.path = path
+        self.fmt = fmt
+        self._special = check_output_path(path)
+        if self._special and fmt.name != "wav":
+            raise OutputError(f"{path} is not a regular file", hint="only WAV can be streamed to a device or pipe")
+        self._atomic: AtomicFile | None = None
+        self._sf = None
+        self._stream: StreamSink | None = None
+        self._resampler = None
+
+    def _start(self) -> None:
+        if self._special:
+            try:
+                fh = open(self.path, "wb", buffering=0)
+            except OSError as exc:
+                raise _oserror(exc, self.path) from exc
+            self._stream = StreamSink(fh, raw=False, label=str(self.path))
+            self._stream.start(self.sample_rate)
+            return
+        import soundfile as sf
+
+        rate = self.fmt.rate_for(self.sample_rate)
+        if rate != self.sample_rate:
+            from .resample import StreamResampler
+
+            self._resampler = StreamResampler(self.sample_rate, rate)
+        try:
+            self._atomic = AtomicFile(self.path)
+            self._sf = sf.SoundFile(
+                str(self._atomic.tmp), "w", samplerate=rate, channels=1,
+                format=self.fmt.sf_format, subtype=self.fmt.sf_subtype,
+            )
+        except OSError as exc:
+            self._discard()
+            raise _oserror(exc, self.path) from exc
+        except sf.LibsndfileError as exc:
+            self._discard()
+            raise OutputError(f"cannot encode {self.fmt.name} at {rate} Hz: {exc}") from exc
+
+    def _write(self, samples: np.ndarray) -> None:
+        if self._stream is not None:
+            self._stream.write(samples)
+            return
+        if self._resampler is not None:
+            samples = self._resampler.process(samples)
+        self._sf_write(samples)
+
+    def _sf_write(self, samples: np.ndarray) -> None:
+        import soundfile as sf
+
+        try:
+            self._sf.write(np.clip(np.nan_to_num(samples), -1.0, 1.0))
+        except (OSError, RuntimeError, sf.LibsndfileError) as exc:
+            err = exc if isinstance(exc, OSError) else OSError(errno.EIO, str(exc))
+            if "space" in str(exc).lower():
+                err = OSError(errno.ENOSPC, "No space left on device")
+            raise _oserror(err, self.path) from exc
+
+    def _commit(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            return
+        if self._sf is None:
+            return
+        try:
+            if self._resampler is not None:
+                self._sf_write(self._resampler.flush())
+            self._sf.close()
+        except OSError as exc:
+            self._discard()
+            raise _oserror(exc, self.path) from exc
+        except BaseException:
+            self._discard()
+            raise
+        self._sf = None
+        self._atomic.commit()
+
+    def _discard(self) -> None:
+        if self._stream is not None:
+            self._stream.abort()
+        if self._sf is not None:
+            try:
+                self._sf.close()
+            except Exception:  # noqa: BLE001 - already failing; the temp file goes anyway
+                pass
+            self._sf = None
+        if self._atomic is not None:
+            self._atomic.discard()
+
+
+class StreamSink(Sink):
+    """WAV (streaming header) or raw s16le PCM into a binary stream, flushed per chunk."""
+
+    def __init__(self, stream=None, *, raw: bool = False, label: str = "stdout"):
+        self.stream = stream if stream is not None else sys.stdout.buffer
+        self.raw = raw
+        self.label = label
+        self._data_bytes = 0
+
+    def _emit(self, data: bytes) -> None:
+        try:
+            self.stream.write(data)
+            self.stream.flush()
+        except BrokenPipeError as exc:
+            raise PipeClosed() from exc
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise PipeClosed() from exc
+            raise _oserror(exc, Path(self.label)) from exc
+
+    def _start(self) -> None:
+        if not self.raw:
+            self._emit(wavstream.header(self.sample_rate))
+
+    def _write(self, samples: np.ndarray) -> None:
+        data = to_pcm16(samples).tobytes()
+        self._data_bytes += len(data)
+        self._emit(data)
+
+    def _commit(self) -> None:
+        if not self.raw and self.sample_rate:
+            wavstream.finalize(self.stream, self.sample_rate, self._data_bytes)
+        try:
+            self.stream.flush()
+        except BrokenPipeError as exc:
+            raise PipeClosed() from exc

@@ -1,0 +1,1 @@
+"""Model families: one backend per family, one registry for all of them."""

@@ -1,0 +1,62 @@
+"""The Backend protocol every model family implements.
+
+A backend is loaded once for a model (``FamilySpec.load``), then turns segments
+into audio: ``stream(segment, voice, options)`` yields :class:`AudioChunk`s as
+soon as they are ready, so sinks can play or pipe the first sentence while the
+rest is still being synthesized.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterator
+
+if TYPE_CHECKING:
+    from ..audio.chunk import AudioChunk
+    from ..models.ref import ModelRef
+    from ..text.segments import Budget, Segment
+
+
+@dataclass(frozen=True)
+class SynthesisOptions:
+    speed: float = 1.0  # 2.0 = twice as fast
+    volume: float = 1.0  # linear gain applied by the engine
+    seed: int | None = None
+    lang: str | None = None  # override the voice's language for the phonemizer
+    extra: dict[str, Any] = field(default_factory=dict)  # family-specific knobs
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    name: str
+    language: str | None = None
+    gender: str | None = None
+    description: str = ""
+
+
+class Backend:
+    """Base class with the shared surface; families override what they need."""
+
+    family: str = ""
+    sample_rate: int = 0
+    budget: "Budget"
+    language: str | None = None  # the voice's language, e.g. "en-us"
+
+    def voices(self) -> list[VoiceInfo]:
+        return []
+
+    def resolve_voice(self, name: str | None) -> Any:
+        """Turn a user voice name (or None for the default) into what stream() takes."""
+        if name:
+            from ..errors import NotFound
+
+            raise NotFound(f"model {self.model.id} has no voice {name!r}", hint="see `ttscli show MODEL`")
+        return None
+
+    def stream(self, segment: "Segment", voice: Any, options: SynthesisOptions) -> Iterator["AudioChunk"]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    model: "ModelRef"

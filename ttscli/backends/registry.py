@@ -1,0 +1,125 @@
+"""One registry of model families.
+
+Built-in families are listed here by import path, so nothing heavy is imported
+until a family is used. Third parties add families through the entry-point
+group ``ttscli.backends``; each entry point names a :class:`FamilySpec` (or a
+list of them), for example in a plugin's pyproject.toml::
+
+    [project.entry-points."ttscli.backends"]
+    myfamily = "my_plugin.ttscli:FAMILY"
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from ..errors import NotFound, RuntimeFailure
+
+if TYPE_CHECKING:
+    from ..models.ref import ModelRef
+    from .base import Backend
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "ttscli.backends"
+RUNTIMES = ("onnxruntime", "sherpa-onnx", "llama.cpp", "torch")
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    name: str
+    runtime: str  # one of RUNTIMES (the default runtime for this family)
+    loader: str  # "module:function" -> function(ModelRef, **kw) -> Backend
+    detect: str | None = None  # "module:function" -> function(list[str]) -> bool
+    description: str = ""
+    code_license: str = ""
+    can_clone: bool = False
+
+    def load(self, model: "ModelRef", **kwargs) -> "Backend":
+        return _resolve(self.loader)(model, **kwargs)
+
+    def matches(self, files: list[str]) -> bool:
+        return bool(self.detect) and bool(_resolve(self.detect)(files))
+
+
+def _resolve(target: str) -> Callable:
+    module, _, attr = target.partition(":")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except ImportError as exc:
+        raise RuntimeFailure(
+            f"cannot import {module} ({exc})",
+            hint="install the extra this model family needs (see `ttscli doctor`)",
+        ) from exc
+
+
+BUILTIN: tuple[FamilySpec, ...] = (
+    FamilySpec(
+        name="piper",
+        runtime="onnxruntime",
+        loader="ttscli.backends.piper:load",
+        detect="ttscli.backends.piper:detect",
+        description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
+        code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
+    ),
+)
+
+_families: dict[str, FamilySpec] | None = None
+
+
+def _load_entry_points() -> list[FamilySpec]:
+    from importlib.metadata import entry_points
+
+    found: list[FamilySpec] = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            obj = ep.load()
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not break ttscli
+            log.warning("plugin %s failed to load: %s", ep.name, exc)
+            continue
+        specs = obj() if callable(obj) and not isinstance(obj, FamilySpec) else obj
+        for spec in specs if isinstance(specs, (list, tuple)) else [specs]:
+            if isinstance(spec, FamilySpec):
+                found.append(spec)
+            else:
+                log.warning("plugin %s did not provide a FamilySpec", ep.name)
+    return found
+
+
+def families() -> dict[str, FamilySpec]:
+    global _families
+    if _families is None:
+        table = {spec.name: spec for spec in BUILTIN}
+        for spec in _load_entry_points():
+            if spec.name in table:
+                log.warning("plugin family %r ignored: the name is taken by a built-in family", spec.name)
+                continue
+            table[spec.name] = spec
+        _families = table
+    return _families
+
+
+def register(spec: FamilySpec) -> None:
+    """Register a family at run time (tests, embedding applications)."""
+    families()[spec.name] = spec
+
+
+def get(name: str) -> FamilySpec:
+    table = families()
+    if name not in table:
+        from difflib import get_close_matches
+
+        close = get_close_matches(name, list(table), n=3)
+        hint = f"did you mean {', '.join(close)}?" if close else f"known families: {', '.join(sorted(table))}"
+        raise NotFound(f"unknown model family {name!r}", hint=hint)
+    return table[name]
+
+
+def detect_family(files: list[str]) -> FamilySpec | None:
+    for spec in families().values():
+        if spec.matches(files):
+            return spec
+    return None

@@ -1,0 +1,139 @@
+"""The Typer application, global options, and the error boundary.
+
+Commands register themselves in ``COMMANDS``; each lives in its own module and
+imports its heavy dependencies inside the command body, so ``ttscli --help``
+stays fast and never loads a runtime.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+from typing import Optional
+
+import typer
+
+from .. import __version__, errors
+
+app = typer.Typer(
+    name="ttscli",
+    help="Local text-to-speech: speak text, pull models, clone voices, make audiobooks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# (module, command name) — imported at start-up; modules must stay light.
+COMMANDS: list[tuple[str, str]] = [
+    ("ttscli.cli.say", "say"),
+]
+
+DEBUG_ENV = "TTSCLI_DEBUG"
+COMPLETE_ENV = "_TTSCLI_COMPLETE"  # set by the scripts in completions/
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ttscli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    debug: bool = typer.Option(False, "--debug", help="Show debug logs and full tracebacks."),
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+                                           help="Print the version and exit."),
+) -> None:
+    """Local text-to-speech: speak text, pull models, clone voices, make audiobooks."""
+
+
+for _module, _name in COMMANDS:
+    importlib.import_module(_module)
+
+
+def _enable_completion() -> None:
+    try:
+        from typer._completion_classes import completion_init
+    except ImportError:  # a Typer without these internals: completion is a no-op
+        return
+    completion_init()
+
+
+def _debug_requested(argv: list[str]) -> bool:
+    return "--debug" in argv or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def _setup_logging(debug: bool) -> None:
+    from .render import StderrHandler
+
+    root_logger = logging.getLogger("ttscli")
+    root_logger.handlers[:] = [StderrHandler()]
+    root_logger.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root_logger.propagate = False
+
+
+def _fail(message: str, code: int) -> int:
+    from .render import error_line
+
+    error_line(message)
+    return code
+
+
+def _quiet_stdout() -> None:
+    """After the reader of stdout went away, point stdout at /dev/null so the
+    interpreter's final flush does not raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug_requested(argv)
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
+    _setup_logging(debug)
+    command = typer.main.get_command(app)
+    if os.environ.get(COMPLETE_ENV):
+        _enable_completion()
+    try:
+        result = command.main(args=argv, prog_name="ttscli", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except errors.PipeClosed:
+        _quiet_stdout()
+        return errors.PIPE_CLOSED
+    except errors.TtsError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        return _fail(exc.one_line(), exc.exit_code)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        return errors.INTERRUPTED
+    except typer.TyperException as exc:  # click's UsageError, BadParameter, NoSuchOption, ...
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()
+            return errors.USAGE
+        hint = ""
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            hint = f" (see '{ctx.command_path} --help')"
+        return _fail(" ".join(exc.format_message().split()) + hint, exc.exit_code)
+    except KeyboardInterrupt:
+        return _fail("interrupted", errors.INTERRUPTED)
+    except BrokenPipeError:
+        _quiet_stdout()
+        return errors.PIPE_CLOSED
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if debug:
+            raise
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+                     errors.INTERNAL)

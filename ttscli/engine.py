@@ -1,0 +1,77 @@
+"""The synthesis pipeline: text → segments → backend stream → sink.
+
+Commands call :func:`load` once, then :func:`speak` or :func:`chunks`; nothing
+here prints or parses options.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Iterator
+
+from .audio.chunk import AudioChunk, silence
+from .backends import registry
+from .backends.base import Backend, SynthesisOptions
+from .errors import BadInput
+from .models import resolve as model_resolve
+from .runtime.plan import RuntimePlan, cpu_plan
+from .text.segments import Segment
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Loaded:
+    backend: Backend
+    voice: Any  # what backend.resolve_voice returned
+    voice_name: str | None
+    load_seconds: float
+
+
+def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = None) -> Loaded:
+    started = time.perf_counter()
+    ref = model_resolve.resolve(model_id)
+    spec = registry.get(ref.family)
+    backend = spec.load(ref, plan=plan or cpu_plan(spec.runtime))
+    resolved = backend.resolve_voice(voice)
+    elapsed = time.perf_counter() - started
+    log.debug("loaded %s (%s) in %.2fs", ref.id, spec.runtime, elapsed)
+    return Loaded(backend, resolved, voice, elapsed)
+
+
+def segments_for(text: str, backend: Backend, *, sentence_silence: float = 0.0,
+                 paragraph_silence: float | None = None) -> list[Segment]:
+    from .text.segments import simple_segments
+
+    if paragraph_silence is None:
+        paragraph_silence = max(sentence_silence, 0.5)
+    segs = simple_segments(text, sentence_silence, paragraph_silence)
+    if not any(s.text.strip() or s.phonemes for s in segs):
+        raise BadInput("no text to speak", hint="pass text as an argument, with -f FILE, or on stdin")
+    if segs and segs[-1].pause_after:  # no trailing silence after the last words
+        segs[-1] = replace(segs[-1], pause_after=0.0)
+    return segs
+
+
+def chunks(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions) -> Iterator[AudioChunk]:
+    """Audio for each segment, followed by its pause; volume applied."""
+    backend = loaded.backend
+    rate = backend.sample_rate
+    for seg in segments:
+        if not seg.is_silence:
+            for chunk in backend.stream(seg, loaded.voice, options):
+                if options.volume != 1.0:
+                    chunk = AudioChunk(chunk.samples * options.volume, chunk.sample_rate)
+                yield chunk
+        if seg.pause_after > 0:
+            yield silence(seg.pause_after, rate)
+
+
+def speak(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions, sink) -> float:
+    """Stream every chunk into ``sink`` (already validated); return seconds of audio."""
+    sink.start(loaded.backend.sample_rate)
+    for chunk in chunks(loaded, segments, options):
+        sink.write(chunk.samples)
+    return sink.samples_written / float(loaded.backend.sample_rate)

@@ -1,0 +1,87 @@
+"""Error types and the exit codes they map to.
+
+Every failure a user can cause or meet ends as one of these exceptions. The CLI
+prints ``ttscli: error: <message>`` on one line and exits with ``exit_code``.
+The table is documented in the README ("Exit codes"); keep both in step.
+"""
+
+from __future__ import annotations
+
+OK = 0
+INTERNAL = 1  # a bug: unexpected exception (rerun with --debug for the traceback)
+USAGE = 2  # bad command line (unknown option, value out of range)
+BAD_INPUT = 3  # text, audio, markup or file content that cannot be used
+NOT_FOUND = 4  # unknown model, voice or family
+RUNTIME = 5  # runtime/device failure, missing player, model that fails to run
+NETWORK = 6  # download failed, hub unreachable, gated or unauthorised repo
+INTEGRITY = 7  # checksum/size mismatch, corrupted or tampered cache file
+OUTPUT = 8  # output cannot be written (directory, read-only, disk full)
+BUSY = 9  # another ttscli process holds the lock on the same job
+INTERRUPTED = 130  # Ctrl-C / SIGINT
+PIPE_CLOSED = 141  # the reader of stdout went away (like SIGPIPE); nothing printed
+
+EXIT_CODES: dict[int, str] = {
+    OK: "success",
+    INTERNAL: "internal error (a bug; rerun with --debug and report it)",
+    USAGE: "usage error: unknown option or invalid option value",
+    BAD_INPUT: "bad input: empty or unusable text, markup, audio or file",
+    NOT_FOUND: "model, voice or family not found",
+    RUNTIME: "runtime failure: device unavailable, model failed to run, no audio player",
+    NETWORK: "download or hub failure (network, authentication, gated repo)",
+    INTEGRITY: "verification failed: checksum, size or tampered cache file",
+    OUTPUT: "output cannot be written (directory, permissions, disk full)",
+    BUSY: "another ttscli process is working on the same output or model",
+    INTERRUPTED: "interrupted (Ctrl-C)",
+    PIPE_CLOSED: "stdout was closed by the reader (e.g. `| head`)",
+}
+
+
+class TtsError(Exception):
+    """Base class: a message for the user plus an exit code."""
+
+    exit_code = INTERNAL
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def one_line(self) -> str:
+        text = self.message if not self.hint else f"{self.message}; {self.hint}"
+        return " ".join(text.split())
+
+
+class UsageError(TtsError):
+    exit_code = USAGE
+
+
+class BadInput(TtsError):
+    exit_code = BAD_INPUT
+
+
+class NotFound(TtsError):
+    exit_code = NOT_FOUND
+
+
+class RuntimeFailure(TtsError):
+    exit_code = RUNTIME
+
+
+class NetworkError(TtsError):
+    exit_code = NETWORK
+
+
+class IntegrityError(TtsError):
+    exit_code = INTEGRITY
+
+
+class OutputError(TtsError):
+    exit_code = OUTPUT
+
+
+class Busy(TtsError):
+    exit_code = BUSY
+
+
+class PipeClosed(Exception):
+    """Raised by stdout sinks when the reader has gone away."""

@@ -1,0 +1,1 @@
+"""Model references, the embedded models, and resolution of user model ids."""

@@ -1,0 +1,73 @@
+"""Turn what the user typed after --model into a ModelRef on disk.
+
+Order: a local path (file or directory), an embedded model, an installed model
+from the store. Unknown ids raise NotFound (exit 4) with did-you-mean hints.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+from ..errors import NotFound
+from . import embedded
+from .ref import ModelRef
+
+DEFAULT_MODEL = embedded.JOE_ID
+
+# Extra sources of installed models (the store registers itself here).
+# Each returns {id: ModelRef} for models that are complete on disk.
+SOURCES: list[Callable[[], dict[str, ModelRef]]] = [embedded.all_models]
+
+
+def default_model_id() -> str:
+    return os.environ.get("TTSCLI_MODEL") or DEFAULT_MODEL
+
+
+def installed() -> dict[str, ModelRef]:
+    found: dict[str, ModelRef] = {}
+    for source in SOURCES:
+        for key, ref in source().items():
+            found.setdefault(key, ref)
+    return found
+
+
+def _looks_like_path(text: str) -> bool:
+    return text.startswith((".", "/", "~")) or os.sep in text or text.endswith(".onnx")
+
+
+def _local(text: str) -> ModelRef:
+    from ..backends import registry
+
+    path = Path(text).expanduser()
+    if not path.exists():
+        raise NotFound(f"model path {text} does not exist")
+    directory = path if path.is_dir() else path.parent
+    files = [p.name for p in directory.iterdir()] if directory.is_dir() else []
+    spec = registry.detect_family(files)
+    if spec is None:
+        raise NotFound(
+            f"cannot tell which model family {text} holds (files: {', '.join(sorted(files)[:12]) or 'none'})",
+            hint="a Piper voice needs NAME.onnx and NAME.onnx.json",
+        )
+    return ModelRef(id=f"local:{path.resolve()}", family=spec.name, path=path if path.is_file() else directory,
+                    source="local")
+
+
+def resolve(model_id: str | None) -> ModelRef:
+    model_id = (model_id or default_model_id()).strip()
+    if _looks_like_path(model_id):
+        return _local(model_id)
+    table = installed()
+    if model_id in table:
+        return table[model_id]
+    # A bare name ("en_US-joe-medium") matches one installed family:name.
+    by_name = [ref for key, ref in table.items() if key.split(":", 1)[-1] == model_id]
+    if len(by_name) == 1:
+        return by_name[0]
+    from difflib import get_close_matches
+
+    close = get_close_matches(model_id, list(table), n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}?" if close else "see `ttscli list` for installed models"
+    raise NotFound(f"unknown model {model_id!r}", hint=hint)

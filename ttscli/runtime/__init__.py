@@ -1,0 +1,1 @@
+"""Runtime selection: hardware profile → per-family runtime plan, and session factories."""

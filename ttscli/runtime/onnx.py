@@ -1,0 +1,85 @@
+"""onnxruntime sessions built from a RuntimePlan, with one-line errors for bad files.
+
+:func:`load` returns an :class:`OnnxModel` whose ``run`` takes a seed: graphs that
+sample noise are rewritten (see :mod:`.seeded`) so their output depends only on
+the inputs and the seed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import IntegrityError, RuntimeFailure
+from . import seeded
+from .plan import RuntimePlan
+
+log = logging.getLogger(__name__)
+
+_MAX_NOISE_TRIES = 5
+
+
+def _corrupt(path: Path, exc: Exception) -> IntegrityError:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return IntegrityError(f"model file {path.name} is corrupt or truncated ({text[:160]})",
+                          hint="remove it and pull the model again")
+
+
+def session(path: Path, plan: RuntimePlan):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    if plan.threads:
+        opts.intra_op_num_threads = plan.threads
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.log_severity_level = 3
+    for key, value in plan.ort_session_config.items():
+        opts.add_session_config_entry(key, value)
+    try:
+        sess = ort.InferenceSession(str(path), sess_options=opts, providers=list(plan.ort_providers))
+    except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf/... classes
+        text = str(exc)
+        if any(k in text for k in ("Protobuf", "protobuf", "parsing", "Load model", "ModelProto")):
+            raise _corrupt(path, exc) from exc
+        raise RuntimeFailure(f"onnxruntime cannot load {path.name}: {text.splitlines()[0][:200]}") from exc
+    log.debug("onnxruntime %s providers=%s", path.name, sess.get_providers())
+    return sess
+
+
+class OnnxModel:
+    def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True):
+        self.path = path
+        self.noise_inputs: list[str] = []
+        run_path = path
+        if seeded_noise:
+            try:
+                run_path, self.noise_inputs = seeded.seeded_model_path(path)
+            except Exception as exc:  # noqa: BLE001 - onnx's DecodeError and friends
+                if isinstance(exc, (IntegrityError, RuntimeFailure)):
+                    raise
+                raise _corrupt(path, exc) from exc
+        self.session = session(run_path, plan)
+        self.input_names = [i.name for i in self.session.get_inputs() if i.name not in self.noise_inputs]
+        self.inputs = {i.name: i for i in self.session.get_inputs()}
+
+    def run(self, feeds: dict[str, Any], *, seed: int = 0, noise_len: int = 1 << 16) -> list[np.ndarray]:
+        if not self.noise_inputs:
+            return self.session.run(None, feeds)
+        length = max(1024, int(noise_len))
+        for attempt in range(_MAX_NOISE_TRIES):
+            try:
+                return self.session.run(None, {**feeds, **seeded.noise(self.noise_inputs, seed, length)})
+            except Exception as exc:  # noqa: BLE001 - ORT's RuntimeException for a short buffer
+                if attempt == _MAX_NOISE_TRIES - 1 or "Reshape" not in str(exc) and "ttscli_seeded" not in str(exc):
+                    raise RuntimeFailure(f"{self.path.name} failed to run: {str(exc).splitlines()[0][:200]}") from exc
+                length *= 4
+                log.debug("noise buffer too small; retrying with %d values", length)
+        raise AssertionError("unreachable")
+
+
+def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True) -> OnnxModel:
+    return OnnxModel(path, plan, seeded_noise=seeded_noise)

@@ -1,0 +1,137 @@
+"""Reproducible noise for ONNX graphs that sample (VITS, HiFi-GAN sources).
+
+onnxruntime's RandomNormalLike draws from a process-wide generator, so the same
+sentence comes out different on every run and a resumed audiobook would not
+match an uninterrupted one. We rewrite each RandomNormalLike node to read its
+noise from a new graph input instead, and feed that input from a NumPy
+generator seeded per segment. NumPy's stream is prefix-stable (the first n
+values do not depend on how many are drawn), so the buffer size never changes
+the result; a buffer that turns out too small is simply regrown.
+
+The rewritten model is cached (keyed by the source file's size, mtime and path)
+so the rewrite costs once per model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .. import paths
+
+log = logging.getLogger(__name__)
+
+NOISE_PREFIX = "ttscli_noise_"
+REWRITE_VERSION = "1"
+
+
+def _rewrite(model) -> list[str]:
+    """Replace RandomNormalLike nodes in ``model`` (onnx.ModelProto) in place."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    graph = model.graph
+    names: list[str] = []
+    new_nodes = []
+    for node in graph.node:
+        if node.op_type != "RandomNormalLike" or node.domain not in ("", "ai.onnx"):
+            new_nodes.append(node)
+            continue
+        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        k = len(names)
+        noise = f"{NOISE_PREFIX}{k}"
+        names.append(noise)
+        graph.input.append(helper.make_tensor_value_info(noise, TensorProto.FLOAT, [f"noise_len_{k}"]))
+        p = f"/ttscli_seeded_{k}/"
+        shape, count, zero, flat = p + "shape", p + "count", p + "zero", p + "flat"
+        new_nodes += [
+            helper.make_node("Shape", [node.input[0]], [shape], name=p + "Shape"),
+            helper.make_node("ReduceProd", [shape], [count], name=p + "ReduceProd", keepdims=1),
+            helper.make_node("Constant", [], [zero], name=p + "Zero",
+                             value=helper.make_tensor(zero, TensorProto.INT64, [1], [0])),
+            helper.make_node("Slice", [noise, zero, count], [flat], name=p + "Slice"),
+        ]
+        out = p + "shaped"
+        new_nodes.append(helper.make_node("Reshape", [flat, shape], [out], name=p + "Reshape"))
+        scale, mean = float(attrs.get("scale", 1.0)), float(attrs.get("mean", 0.0))
+        if scale != 1.0:
+            c = p + "scale"
+            new_nodes.append(helper.make_node("Constant", [], [c], value=helper.make_tensor(c, TensorProto.FLOAT, [], [scale])))
+            new_nodes.append(helper.make_node("Mul", [out, c], [p + "scaled"]))
+            out = p + "scaled"
+        if mean != 0.0:
+            c = p + "mean"
+            new_nodes.append(helper.make_node("Constant", [], [c], value=helper.make_tensor(c, TensorProto.FLOAT, [], [mean])))
+            new_nodes.append(helper.make_node("Add", [out, c], [p + "meaned"]))
+            out = p + "meaned"
+        dtype = int(attrs.get("dtype", TensorProto.FLOAT))
+        if dtype != TensorProto.FLOAT:
+            new_nodes.append(helper.make_node("Cast", [out], [node.output[0]], to=dtype))
+        else:
+            new_nodes.append(helper.make_node("Identity", [out], [node.output[0]]))
+    if names:
+        del graph.node[:]
+        graph.node.extend(new_nodes)
+        onnx.checker.check_model(model)
+    return names
+
+
+def seeded_model_path(source: Path) -> tuple[Path, list[str]]:
+    """Path of a rewritten copy of ``source`` (cached) and its noise input names.
+
+    Models without random nodes are returned unchanged with an empty list.
+    """
+    st = source.stat()
+    key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
+    cache = paths.cache_dir() / "seeded-onnx"
+    target = cache / f"{source.stem}-{key}.onnx"
+    marker = target.with_suffix(".inputs")
+    if target.exists() and marker.exists():
+        names = [n for n in marker.read_text().split() if n]
+        return (target if names else source), names
+    import onnx
+
+    model = onnx.load(str(source))
+    names = _rewrite(model)
+    try:
+        paths.ensure_dir(cache, "cache")
+        if names:
+            tmp = target.with_suffix(f".tmp{os.getpid()}")
+            onnx.save(model, str(tmp))
+            os.replace(tmp, target)
+        tmp_marker = marker.with_suffix(f".tmp{os.getpid()}")
+        tmp_marker.write_text("\n".join(names))
+        os.replace(tmp_marker, marker)
+    except OSError as exc:  # an unwritable cache only costs speed
+        log.warning("cannot cache the seeded model (%s); using it from memory", exc)
+        if names:
+            return _memory_copy(model, source), names
+    return (target if names else source), names
+
+
+def _memory_copy(model, source: Path) -> Path:
+    import tempfile
+
+    import onnx
+
+    fd, tmp = tempfile.mkstemp(suffix=".onnx")
+    os.close(fd)
+    onnx.save(model, tmp)
+    return Path(tmp)
+
+
+def noise(names: list[str], seed: int, length: int) -> dict[str, np.ndarray]:
+    return {
+        name: np.random.default_rng([seed & 0xFFFFFFFF, k]).standard_normal(length, dtype=np.float32)
+        for k, name in enumerate(names)
+    }
+
+
+def text_seed(text: str, base: int | None) -> int:
+    """A per-segment seed: the same text and --seed always give the same audio."""
+    digest = hashlib.blake2b(f"{base or 0}|{text}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "little")

@@ -1,0 +1,1 @@
+"""Text front end: text → normalized segments with pauses."""

@@ -1,0 +1,51 @@
+"""Bytes from a file or stdin → text, with BOM detection and one-line errors."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from ..errors import BadInput
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
+    if encoding is None:
+        encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
+    try:
+        text = data.decode(encoding)
+    except LookupError as exc:
+        raise BadInput(f"unknown encoding {encoding!r}", hint="use a name such as utf-8, latin-1, cp1252") from exc
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"{source} is not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            hint="pass --encoding (e.g. --encoding latin-1) or convert it with iconv",
+        ) from exc
+    if "\x00" in text:
+        raise BadInput(f"{source} contains NUL bytes (a binary file?)", hint="give a plain-text file")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text_file(path: str, encoding: str | None = None, stdin=None) -> str:
+    if path == "-":
+        import sys
+
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        return decode_text(stream.read(), "stdin", encoding)
+    p = Path(path)
+    if p.is_dir():
+        raise BadInput(f"{path} is a directory", hint="give a text file")
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError as exc:
+        raise BadInput(f"text file {path} does not exist") from exc
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return decode_text(data, path, encoding)
