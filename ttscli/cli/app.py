@@ -30,6 +30,7 @@ app = typer.Typer(
 # (module, command name) — imported at start-up; modules must stay light.
 COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.say", "say"),
+    ("ttscli.cli.voice", "voice"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"

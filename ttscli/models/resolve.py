@@ -21,8 +21,12 @@ DEFAULT_MODEL = embedded.JOE_ID
 SOURCES: list[Callable[[], dict[str, ModelRef]]] = [embedded.all_models]
 
 
+def default_model_id_from_env() -> str | None:
+    return os.environ.get("TTSCLI_MODEL") or None
+
+
 def default_model_id() -> str:
-    return os.environ.get("TTSCLI_MODEL") or DEFAULT_MODEL
+    return default_model_id_from_env() or DEFAULT_MODEL
 
 
 def installed() -> dict[str, ModelRef]:

@@ -1,0 +1,1 @@
+"""Voices beyond a model's own files: blends, saved voices and built-in presets."""
