@@ -67,8 +67,15 @@ def man_page() -> str:
               "so it works offline with no download."),
         ".SH COMMANDS",
     ]
+    commands = []
     for name in sorted(group.commands):
         cmd = group.commands[name]
+        subs = getattr(cmd, "commands", None)  # a command group such as `ttscli voice`
+        if subs:
+            commands += [(f"{name} {sub}", subs[sub]) for sub in sorted(subs)]
+        else:
+            commands.append((name, cmd))
+    for name, cmd in commands:
         out += [".SS " + _roff(f"ttscli {name}"), _roff(cmd.help or "")]
         for param in cmd.params:
             if param.name in ("help",):

@@ -99,7 +99,7 @@ def save(
     from .. import paths
     from ..backends.styletts import open_voices
     from ..errors import BadInput, NotFound
-    from ..voices import presets
+    from ..voices import blend, presets
     from ..voices import saved as saved_voices
     from ..voices.locate import model_for_voice
     from .render import note_line
@@ -116,13 +116,14 @@ def save(
         raise BadInput(f"{name!r} is already a voice of {ref.id} or a built-in preset",
                        hint="pick another name for the saved voice")
     style_voice = resolver.resolve(voice)
+    recipe = blend.canonical(style_voice.parts)  # stock voice names, aliases and saved voices expanded
     path = saved_voices.save(
         name, style_voice.style, family=ref.family, model=ref.id, kind="blend", force=force,
-        extra={"blend": style_voice.name, "language": style_voice.language,
+        extra={"blend": recipe, "language": style_voice.language,
                "parts": [{"voice": p.name, "weight": round(p.weight, 6)} for p in style_voice.parts],
                "revision": ref.revision},
     )
-    note_line(f"saved voice {name} ({ref.family}: {style_voice.name}) in {path.parent}")
+    note_line(f"saved voice {name} ({ref.family}: {recipe}) in {path.parent}")
 
 
 @voice_app.command("rm")

@@ -85,7 +85,7 @@ def read_bin(path: Path) -> "np.ndarray":
         if size == 0 or size % (4 * STYLE_DIM):
             raise IntegrityError(f"voice file {path.name} has {size} bytes, not a whole number of style rows",
                                  hint="remove it and pull the model again")
-        return as_style(np.fromfile(path, dtype="<f4"), path.name)
+        return as_style(np.fromfile(path, dtype="<f4").reshape(-1, STYLE_DIM), path.name)
     except OSError as exc:
         raise NotFound(f"cannot read voice file {path}: {exc.strerror or exc}") from exc
 
