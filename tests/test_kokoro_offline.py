@@ -102,12 +102,13 @@ def test_graph_io_read_from_the_session(kokoro):
 
 
 def test_english_speech_with_a_japanese_voice(kokoro, whisper):
-    audio = _audio(kokoro, SENTENCE)
+    # jm_kumo reads English most clearly of the five voices (Whisper WER 0.02 on the benchmark text).
+    audio = _audio(kokoro, SENTENCE, kokoro.backend.resolve_voice("jm_kumo"))
     words = len(SENTENCE.split())
     assert words / 4.5 < len(audio) / 24000 < words / 1.5
     assert _rms(audio) > 0.03
     errors, n = word_errors(SENTENCE, transcribe(whisper, audio, 24000))
-    assert errors <= 2, (errors, n)
+    assert errors <= 1, (errors, n)
 
 
 def test_reproducible_and_speed(kokoro):
