@@ -1,0 +1,44 @@
+"""Phone numbers and ranges ("20–25", "pp. 20-25", scores "21–17", "$10–20", "1990–1995").
+
+Phone numbers are read digit by digit in their groups, with a short pause
+between groups. In ranges the dash becomes "to"; the numbers are left for the
+money, unit and number rules, except year ranges, which are read as years here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import words
+from .numbers import NUM
+
+_GROUPS = re.compile(r"\d+")
+NANP = re.compile(r"(?<![\w+(.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-]|[.,]\d)")
+LOCAL = re.compile(r"(?<![\w.,/-])\d{3}-\d{4}(?![\w-]|[.,]\d)")
+INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){2,5}(?![\w-]|[.,]\d)")
+_CUR = r"[$€£¥]?"
+RANGE = re.compile(rf"(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\w-]|[.,/:]\d)")
+_YEARISH = re.compile(r"1\d{3}|20\d\d")
+
+
+def phone(text: str, plus: bool = False) -> str:
+    groups = [words.digits(g) for g in _GROUPS.findall(text)]
+    return ("plus " if plus else "") + ", ".join(groups)
+
+
+def _range(m: re.Match, british: bool) -> str:
+    a, b = m.group(1), m.group(2)
+    if _YEARISH.fullmatch(a) and _YEARISH.fullmatch(b):
+        return f"{words.year(int(a), british)} to {words.year(int(b), british)}"
+    return f"{a} to {b}"
+
+
+def expand(text: str, british: bool = False) -> str:
+    if "+" in text:
+        text = INTERNATIONAL.sub(lambda m: phone(m.group(), plus=True), text)
+    text = NANP.sub(lambda m: phone(m.group()), text)
+    if "-" in text:
+        text = LOCAL.sub(lambda m: phone(m.group()), text)
+    if "-" in text or "–" in text or "—" in text:
+        text = RANGE.sub(lambda m: _range(m, british), text)
+    return text
