@@ -58,13 +58,14 @@ def _dry_run(content: str, model: str | None, front: dict) -> None:
     ref, profile = engine.text_profile(model, front["voice"])
     lang = front["lang"] or profile.language
     budget = profile.budget
+    segments = engine.segments_for(content, None, profile=profile, **front)  # errors surface here
     unit = "phoneme tokens" if budget.kind == "phonemes" else "characters"
     note_line(f"dry run: {ref.id}, language {lang or 'unknown'}, budget {budget.kind} "
               f"(at most {budget.max_units} {unit} per segment)")
     out = sys.stdout
     count = 0
     pauses = 0.0
-    for seg in engine.segments_for(content, None, profile=profile, **front):
+    for seg in segments:
         count += 1
         pauses += seg.pause_after
         line = seg.text + (f" [pause:{seg.pause_after:g}]" if seg.pause_after else "")
