@@ -103,6 +103,8 @@ CASES = [
     ("abbr-incl", "All incl. tax.", "All including tax."),
     ("abbr-vs", "Cats vs. dogs and Roe v. Wade.", "Cats versus dogs and Roe versus Wade."),
     ("abbr-eg-ie", "Fruit, e.g. apples, i.e. food.", "Fruit, for example apples, that is food."),
+    ("abbr-with", "Tea w/ milk, w/o sugar, aka chai.", "Tea with milk, without sugar, also known as chai."),
+    ("abbr-et-al", "Smith et al. showed it.", "Smith and others showed it."),
     ("abbr-number", "Room No. 5 and #1.", "Room Number five and number one."),
     ("abbr-initialism", "The U.S. Army and the U.K.", "The U-S Army and the U-K."),
     # URLs and e-mail

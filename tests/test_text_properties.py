@@ -40,7 +40,7 @@ def spoken_words(text: str) -> list[str]:
 
 
 def front(text: str) -> str:
-    return " ".join(s.text for s in segments(text, Budget(), FrontEndOptions()))
+    return "".join(s.text + ("\n\n" if s.paragraph_end else " ") for s in segments(text, Budget(), FrontEndOptions()))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

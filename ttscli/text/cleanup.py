@@ -29,9 +29,10 @@ DROPPED = re.compile(
     "\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF\u00AD\u180E"
     "\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]"
 )
-ELLIPSIS = re.compile(r"\.{3,}|(?:\. ){2,}\.")
+ELLIPSIS = re.compile(r"\.(?:\.{2,}|(?: \.){2,})")
 # A dash between digits is a range (kept for the number rules); elsewhere it is a pause.
-DASH_PAUSE = re.compile(r"\s*(?:—|–|--+)\s*(?!\d)|(?<!\d)\s*(?:—|–|--+)\s*|\s+-\s+(?!\d)")
+DASH = re.compile(r"[—–]|--+|-(?<= -)(?= )")
+_NUMBER_AFTER = re.compile(r"\s?[$€£¥]?\d[\d,.]*(?![\w])")
 _SPACES = re.compile(r"[ ]{2,}")
 
 
@@ -41,25 +42,35 @@ def clean(text: str) -> str:
     text, dropped = DROPPED.subn("", text)
     if dropped:
         log.debug("dropped %d emoji, pictograph or control character(s)", dropped)
-    if "." in text:
+    if ".." in text or ". ." in text:
         text = ELLIPSIS.sub("…", text)
-    if "—" in text or "–" in text or "-" in text:
-        text = DASH_PAUSE.sub(", ", text)
+    if "—" in text or "–" in text or "--" in text or " - " in text:
+        text = DASH.sub(_dash, text)
     return _SPACES.sub(" ", text)
 
 
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?…)\]}])")
-_SPACE_AFTER_OPEN = re.compile(r"([(\[{])\s+(?!\[)")
+def _dash(m: re.Match) -> str:
+    """A dash between two numbers stays (a range: 20–25); any other dash is a pause."""
+    text = m.string
+    before = text[:m.start()].rstrip()[-1:]
+    if before.isdigit() and _NUMBER_AFTER.match(text, m.end()):
+        return m.group()
+    return " , "
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?…)\]}])")
+_SPACE_AFTER_OPEN = re.compile(r"([(\[{]) (?!\[)")
 _REPEATED_COMMA = re.compile(r",(?:\s*,)+")
 _COMMA_BEFORE_STOP = re.compile(r",\s*([.!?;:])")
-_WHITESPACE = re.compile(r"\s+")
 
 
 def tidy(text: str) -> str:
     """Collapse whitespace and the stray spaces and commas that rewriting leaves behind."""
-    text = _WHITESPACE.sub(" ", text).strip()
+    text = " ".join(text.split())
     if "," in text:
         text = _REPEATED_COMMA.sub(",", text)
         text = _COMMA_BEFORE_STOP.sub(r"\1", text)
-    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
-    return _SPACE_AFTER_OPEN.sub(r"\1", text)
+    if " " in text:
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+        text = _SPACE_AFTER_OPEN.sub(r"\1", text)
+    return text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .context import stop
+from .context import ends_sentence_at, stop
 
 TITLES = {
     "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Dr": "Doctor", "Prof": "Professor", "Rev": "Reverend",
@@ -20,7 +20,7 @@ TITLES = {
 }
 # Titles that are also ordinary words (or street names) need their full stop.
 _NEED_DOT = {"Col", "Gen", "Rep", "Sen", "Gov", "Pres", "Hon", "Rev", "Fr", "Mt", "Ft", "Capt", "Mme", "Adm"}
-TITLE = re.compile(r"\b(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")(\.?)(\s+)(?=[A-Z])")
+TITLE = re.compile(r"(?=[A-Z])\b(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")(\.?)(\s+)(?=[A-Z])")
 # Expanded anywhere; the stop may also end the sentence.
 GENERAL = {
     "etc.": "et cetera", "incl.": "including", "vs.": "versus", "vs": "versus", "e.g.": "for example",
@@ -32,23 +32,30 @@ GENERAL = {
     "Apt.": "Apartment", "apt.": "apartment", "Mr.": "Mister", "Mrs.": "Missus", "Ms.": "Miz",
     "Prof.": "Professor", "Messrs.": "Messieurs", "max.": "maximum", "min.": "minimum", "avg.": "average", "est.": "established",
 }
-_GENERAL_RE = re.compile(
-    r"(?<![\w.])(" + "|".join(re.escape(k) for k in sorted(GENERAL, key=len, reverse=True)) + r")(?!\w)")
+# Abbreviations ending in "." are found from their full stop (a fast literal scan,
+# one look-back per stop); the few without one by a small regex.
+_PERIOD = re.compile(r"\.(?!\w)")
+_TOKEN_BEFORE = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z.]{0,8}$")
+_UNDOTTED = re.compile(r"(?<![\w/])(vs|aka|w/o)(?![\w/])")
 # Only before a number: "No. 5", "p. 12", "pp. 20 to 25", "Fig. 3", "ch. 2".
 BEFORE_NUMBER = {
     "no": "number", "nos": "numbers", "p": "page", "pp": "pages", "fig": "figure", "figs": "figures",
     "vol": "volume", "vols": "volumes", "ch": "chapter", "chap": "chapter", "sec": "section",
     "eq": "equation", "art": "article", "para": "paragraph", "ca": "circa", "c": "circa", "ep": "episode",
 }
+_DOT_NUMBER = re.compile(r"\.\s*#?\d")
 _BEFORE_NUMBER_RE = re.compile(
     r"(?<![\w.])(" + "|".join(sorted(BEFORE_NUMBER, key=len, reverse=True)) + r")\.\s*(?=[#]?\d)", re.I)
+_DIGIT = re.compile(r"\d")
 HASH_NUMBER = re.compile(r"(?<![\w&])#\s?(?=\d)")
-SAINT_STREET = re.compile(r"\b(St|ST)(?:(\.)|(?![\w'’]))")
+SAINT_STREET = re.compile(r"(?=S)\b(St|ST)(?:(\.)|(?![\w'’]))")
 _CAP_WORD_BEFORE = re.compile(r"(?:^|\s)(?:\d+\w*|[A-Z][\w'’-]*)\s+$")
 _ROADS = {"Dr": "Drive", "Rd": "Road", "Ln": "Lane", "Ct": "Court", "Pl": "Place", "Sq": "Square", "Hwy": "Highway"}
-ROAD = re.compile(r"\b([A-Z][a-z]\w* )(" + "|".join(_ROADS) + r")\.(?!\s+[A-Z][a-z])")
+ROAD = re.compile(r"(" + "|".join(_ROADS) + r")\.(?!\s+[A-Z][a-z])")
+_NAME_BEFORE = re.compile(r"\b[A-Z][a-z]\w* $")
 VERSUS_LEGAL = re.compile(r"\b([A-Z]\w*) v\. (?=[A-Z])")
 # "U.S.", "U.K.", "Ph.D.": read letter by letter; espeak-ng would end a clause at each stop.
+_DOTTED = re.compile(r"\.[A-Za-z]\.")
 INITIALISM = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}(?![\w])|(?<![\w.])Ph\.D\.")
 WITH = re.compile(r"(?<![\w/])w/(?=\s|\w)")
 
@@ -60,9 +67,27 @@ def _title(m: re.Match) -> str:
     return TITLES[abbr] + m.group(3)
 
 
-def _general(m: re.Match) -> str:
-    key = m.group(1)
-    return GENERAL[key] + (stop(m) if key.endswith(".") else "")
+def _dotted(text: str) -> str:
+    """Expand the GENERAL abbreviations that end in a full stop, keeping the stop when it ends a sentence."""
+    out: list[str] = []
+    pos = 0
+    for m in _PERIOD.finditer(text):
+        token = _TOKEN_BEFORE.search(text, max(pos, m.start() - 9), m.start())
+        if token is None:
+            continue
+        key, start = token.group() + ".", token.start()
+        if key == "al." and text[max(0, start - 3):start] == "et ":
+            key, start = "et al.", start - 3
+        spoken = GENERAL.get(key)
+        if spoken is None:
+            continue
+        out.append(text[pos:start])
+        out.append(spoken + ("." if ends_sentence_at(text, m.end()) else ""))
+        pos = m.end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _before_number(m: re.Match) -> str:
@@ -87,14 +112,29 @@ def _saint_or_street(m: re.Match) -> str:
 def expand(text: str) -> str:
     if "#" in text:
         text = HASH_NUMBER.sub("number ", text)
-    text = _BEFORE_NUMBER_RE.sub(_before_number, text)
+    if _DOT_NUMBER.search(text):
+        text = _BEFORE_NUMBER_RE.sub(_before_number, text)
     text = TITLE.sub(_title, text)
-    text = SAINT_STREET.sub(_saint_or_street, text)
-    text = ROAD.sub(lambda m: m.group(1) + _ROADS[m.group(2)] + stop(m), text)
-    text = VERSUS_LEGAL.sub(lambda m: m.group(1) + " versus ", text)
-    text = WITH.sub("with ", text)
-    text = _GENERAL_RE.sub(_general, text)
-    return INITIALISM.sub(_initialism, text)
+    if "St" in text or "ST" in text:
+        text = SAINT_STREET.sub(_saint_or_street, text)
+    if any(f"{r}." in text for r in _ROADS):
+        text = ROAD.sub(_road, text)
+    if " v. " in text:
+        text = VERSUS_LEGAL.sub(lambda m: m.group(1) + " versus ", text)
+    if "." in text:
+        text = _dotted(text)
+    if "vs" in text or "aka" in text or "w/o" in text:
+        text = _UNDOTTED.sub(lambda m: GENERAL[m.group(1)], text)
+    if "w/" in text:
+        text = WITH.sub("with ", text)
+    return INITIALISM.sub(_initialism, text) if _DOTTED.search(text) else text
+
+
+def _road(m: re.Match) -> str:
+    """"Sunset Dr." after a capitalised name is Drive (before a name, TITLE made it Doctor)."""
+    if not _NAME_BEFORE.search(m.string, max(0, m.start() - 30), m.start()):
+        return m.group()
+    return _ROADS[m.group(1)] + stop(m)
 
 
 _STARTERS = re.compile(r"\s+[\"'(]*(?:The|He|She|It|They|We|I|You|But|And|Then|In|On|At|This|That|There|A|An|His|Her|"

@@ -33,5 +33,10 @@ def ends_sentence(m: re.Match) -> bool:
     return m.group().endswith(".") and _NEXT_STARTS_SENTENCE.match(m.string, m.end()) is not None
 
 
+def ends_sentence_at(text: str, end: int) -> bool:
+    """Whether a sentence starts after position ``end`` (just after a full stop)."""
+    return _NEXT_STARTS_SENTENCE.match(text, end) is not None
+
+
 def stop(m: re.Match) -> str:
     return "." if ends_sentence(m) else ""

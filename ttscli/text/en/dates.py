@@ -20,15 +20,15 @@ MONTH_NUMBER = {name: i + 1 for i, name in enumerate(MONTHS)} | _ABBR
 _MONTH = "(?P<month>" + "|".join(sorted(MONTH_NUMBER, key=len, reverse=True)) + r")(?:\.|(?![a-z]))"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4})(?![\d,.]\d|\w))?"
-MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}(?![\d:\w]){_YEAR}")
-DAY_MONTH = re.compile(rf"(?<![\w.,]){_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}")
-MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+(?P<year>\d{{4}})(?![\d,.]\d|\w)")
-ISO = re.compile(r"(?<![\w.,/-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w/-]|[.,]\d)")
-NUMERIC = re.compile(r"(?<![\w.,/-])(\d{1,4})(?P<sep>[/.-])(\d{1,2})(?P=sep)(\d{2,4})(?![\w/-]|[.,]\d)")
-MONTH_DAY_SHORT = re.compile(r"(?<![\w.,/-])(1[0-2]|0?[1-9])/([12]\d|3[01])(?![\w/]|[.,]\d)")
+MONTH_DAY = re.compile(rf"(?=[JFMASOND])\b{_MONTH}\s+{_DAY}(?![\d:\w]){_YEAR}")
+DAY_MONTH = re.compile(rf"(?=\d)(?<![\w.,]){_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}")
+MONTH_YEAR = re.compile(rf"(?=[JFMASOND])\b{_MONTH},?\s+(?P<year>\d{{4}})(?![\d,.]\d|\w)")
+ISO = re.compile(r"(?=\d)(?<![\w.,/-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w/-]|[.,]\d)")
+NUMERIC = re.compile(r"(?=\d)(?<![\w.,/-])(\d{1,4})(?P<sep>[/.-])(\d{1,2})(?P=sep)(\d{2,4})(?![\w/-]|[.,]\d)")
+MONTH_DAY_SHORT = re.compile(r"(?=\d)(?<![\w.,/-])(1[0-2]|0?[1-9])/([12]\d|3[01])(?![\w/]|[.,]\d)")
 _AMPM = r"(?P<ampm>[ap]\.m\.|[AP]\.M\.|[ap]\.m(?!\w)|[ap]m(?!\w)|[AP]M(?!\w))"
-CLOCK = re.compile(rf"(?<![\w.:])(?P<h>[0-2]?\d):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\d:])(?:\s*{_AMPM})?")
-HOUR_AMPM = re.compile(rf"(?<![\w.:,])(?P<h>1[0-2]|0?[1-9])\s*{_AMPM}")
+CLOCK = re.compile(rf"(?=\d)(?<![\w.:])(?P<h>[0-2]?\d):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\d:])(?:\s*{_AMPM})?")
+HOUR_AMPM = re.compile(rf"(?=\d)(?<![\w.:,])(?P<h>1[0-2]|0?[1-9])\s*{_AMPM}")
 _DAYS_IN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 

@@ -24,10 +24,10 @@ SCALES = {"k": "thousand", "K": "thousand", "thousand": "thousand", "m": "millio
           "billion": "billion", "t": "trillion", "T": "trillion", "tn": "trillion", "trillion": "trillion"}
 _CUR = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
 _SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![\w]))?"
-MONEY_PREFIX = re.compile(rf"(?P<neg>[-−])?(?P<cur>{_CUR})\s?(?P<num>{NUM}){_SCALE}")
-MONEY_SUFFIX = re.compile(rf"(?<![\w.,])(?P<num>{NUM})\s?(?P<cur>[€£¥₹₩])")
-CENTS = re.compile(r"(?<![\w.,])(\d+)\s?¢")
-PERCENT = re.compile(rf"(?P<neg>(?:(?<=^)|(?<=[\s(]))[-−])?(?P<num>{NUM}|\.\d+)\s?(?P<sym>%|‰)")
+MONEY_PREFIX = re.compile(rf"(?=[-−$€£¥₹₩UAC])(?P<neg>[-−])?(?P<cur>{_CUR})\s?(?P<num>{NUM}){_SCALE}")
+MONEY_SUFFIX = re.compile(rf"(?=\d)(?<![\w.,])(?P<num>{NUM})\s?(?P<cur>[€£¥₹₩])")
+CENTS = re.compile(r"(?=\d)(?<![\w.,])(\d+)\s?¢")
+PERCENT = re.compile(rf"(?=[-−\d.])(?P<neg>(?:(?<=^)|(?<=[\s(]))[-−])?(?P<num>{NUM}|\.\d+)\s?(?P<sym>%|‰)")
 
 # unit → (singular, plural). Matched case-sensitively right after a number.
 UNITS = {
@@ -55,10 +55,10 @@ UNITS = {
     "dB": ("decibel", "decibels"), "px": ("pixel", "pixels"), "sq ft": ("square foot", "square feet"),
     "ha": ("hectare", "hectares"), "cal": ("calorie", "calories"), "kcal": ("kilocalorie", "kilocalories"),
 }
-_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-# After the number: an optional space, the unit, then no letter/digit (so "5 min" but not "5 minutes").
-UNIT = re.compile(rf"(?P<neg>(?:(?<=^)|(?<=[\s(~]))[-−])?(?<![\w.,])(?P<num>{NUM})(?P<sp>\s?)(?P<unit>{_UNIT_ALT})"
-                  r"(?![\w/°])")
+# After the number: an optional space and a whole word that is a unit (so "5 min" but
+# not "5 minutes"). The word is matched generically and looked up in UNITS.
+UNIT = re.compile(rf"(?=[-−\d])(?P<neg>(?:(?<=^)|(?<=[\s(~]))[-−])?(?<![\w.,])(?P<num>{NUM})(?P<sp>\s?)"
+                  r"(?P<unit>(?:sq ft|[A-Za-z°℃℉µ][A-Za-z/]*?|°[CF]?)(?=[^\w/°]|$))")
 
 
 def _amount(num: str, british: bool) -> str:
@@ -92,7 +92,7 @@ def _money(m: re.Match, british: bool) -> str:
 
 def _unit(m: re.Match, british: bool) -> str:
     unit, num = m.group("unit"), m.group("num")
-    if unit == "s" and not m.group("sp"):
+    if unit not in UNITS or (unit == "s" and not m.group("sp")):
         return m.group()  # "5s" is more often a plural ("high 5s") than seconds
     single, plural = UNITS[unit]
     neg = "minus " if m.group("neg") else ""

@@ -13,11 +13,13 @@ from . import words
 from .numbers import NUM
 
 _GROUPS = re.compile(r"\d+")
-NANP = re.compile(r"(?<![\w+(.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-]|[.,]\d)")
-LOCAL = re.compile(r"(?<![\w.,/-])\d{3}-\d{4}(?![\w-]|[.,]\d)")
-INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){2,5}(?![\w-]|[.,]\d)")
+NANP = re.compile(r"(?=[+(\d])(?<![\w+(.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-]|[.,]\d)")
+LOCAL = re.compile(r"(?=\d)(?<![\w.,/-])\d{3}-\d{4}(?![\w-]|[.,]\d)")
+INTERNATIONAL = re.compile(r"(?=\+)(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){2,5}(?![\w-]|[.,]\d)")
 _CUR = r"[$€£¥]?"
-RANGE = re.compile(rf"(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\w-]|[.,/:]\d)")
+RANGE = re.compile(rf"(?=[$€£¥\d])(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\w-]|[.,/:]\d)")
+_PHONE_TAIL = re.compile(r"\d{3}[\s.-]\d{4}")
+_NUMBER_DASH_NUMBER = re.compile(r"\d\s?[–—-]\s?[$€£¥]?\d")
 _YEARISH = re.compile(r"1\d{3}|20\d\d")
 
 
@@ -36,9 +38,9 @@ def _range(m: re.Match, british: bool) -> str:
 def expand(text: str, british: bool = False) -> str:
     if "+" in text:
         text = INTERNATIONAL.sub(lambda m: phone(m.group(), plus=True), text)
-    text = NANP.sub(lambda m: phone(m.group()), text)
-    if "-" in text:
+    if _PHONE_TAIL.search(text):
+        text = NANP.sub(lambda m: phone(m.group()), text)
         text = LOCAL.sub(lambda m: phone(m.group()), text)
-    if "-" in text or "–" in text or "—" in text:
+    if _NUMBER_DASH_NUMBER.search(text):
         text = RANGE.sub(lambda m: _range(m, british), text)
     return text

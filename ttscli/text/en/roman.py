@@ -14,25 +14,25 @@ from . import words
 _VALID = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 NUMERAL = r"[MDCLXVI]+"
-KEYWORDS = ("Chapter|Part|Book|Volume|Vol\\.|Section|Act|Scene|Appendix|Article|Canto|Episode|Season|Phase|"
-            "Stage|Level|Round|Lesson|Unit|Psalm|Tome|Movement|Stanza|Title|Class|Type|Category|Grade|"
-            "War|Bowl|Olympiad|Schedule|Annex|Amendment|Division|Corps|Army")
-KEYWORD_NUMERAL = re.compile(rf"\b((?:{KEYWORDS})\s+)({NUMERAL})(?![\w'’])", re.I)
-REGNAL_NAMES = (
-    "Henry|Edward|George|Elizabeth|Louis|Charles|James|William|Richard|John|Paul|Pius|Leo|Gregory|Benedict|"
-    "Mary|Victoria|Peter|Catherine|Frederick|Philip|Ferdinand|Alexander|Nicholas|Napoleon|Ramesses|Ramses|"
-    "Alfonso|Carlos|Juan|Felipe|Constantine|Innocent|Clement|Boniface|Urban|Anne|Henri|Wilhelm|Friedrich|"
-    "Ludwig|Otto|Rudolf|Gustav|Gustavus|Christian|Olaf|Haakon|Harald|Sancho|Pedro|Manuel|Umberto|"
-    "Vittorio|Mehmed|Murad|Selim|Suleiman|Ivan|Vasili|Casimir|Sigismund|Stephen|Malcolm|David|Robert|"
-    "Alfred|Edmund|Harold|Canute|Cnut|Francis|Francois|Leopold|Joseph|Maximilian|Matthias|Rama|Thutmose|"
-    "Amenhotep|Tutankhamun|Darius|Xerxes|Artaxerxes|Ptolemy|Antiochus|Seleucus|Cleopatra|Herod|Sixtus|"
-    "Julius|Adrian|Hadrian|Celestine|Martin|Nicholas|Eugene|Eugenius|Callixtus|Alexios|Manuel|Basil|Leo|"
-    "Justinian|Theodosius|Valentinian|Otto|Conrad|Lothair|Pepin|Carloman|Hugh|Raymond|Baldwin|Bohemond|"
-    "Tancred|Roger|Bela|Ladislaus|Stanislaus|Augustus|Gustaf|Oscar|Carl|Margrethe|Harald|Frederik|Willem|"
-    "Beatrix|Juliana|Wilhelmina|Albert|Baudouin|Rainier|Grace|Akihito|Naruhito|Mohammed|Hassan|Abdullah|"
-    "Hussein|Faisal|Fuad|Farouk|Zog|Carol|Michael|Boris|Simeon|Ferdinand|Tsar|King|Queen|Pope|Emperor"
-)
-REGNAL = re.compile(rf"\b({REGNAL_NAMES})\s+({NUMERAL})(?![\w'’])")
+KEYWORDS = frozenset(
+    "chapter part book volume vol. section act scene appendix article canto episode season phase stage level "
+    "round lesson unit psalm tome movement stanza title class type category grade war bowl olympiad schedule "
+    "annex amendment division corps army".split())
+REGNAL_NAMES = frozenset(
+    "Henry Edward George Elizabeth Louis Charles James William Richard John Paul Pius Leo Gregory Benedict Mary "
+    "Victoria Peter Catherine Frederick Philip Ferdinand Alexander Nicholas Napoleon Ramesses Ramses Alfonso "
+    "Carlos Juan Felipe Constantine Innocent Clement Boniface Urban Anne Henri Wilhelm Friedrich Ludwig Otto "
+    "Rudolf Gustav Gustavus Christian Olaf Haakon Harald Sancho Pedro Manuel Umberto Vittorio Mehmed Murad Selim "
+    "Suleiman Ivan Vasili Casimir Sigismund Stephen Malcolm David Robert Alfred Edmund Harold Canute Cnut Francis "
+    "Francois Leopold Joseph Maximilian Matthias Rama Thutmose Amenhotep Tutankhamun Darius Xerxes Artaxerxes "
+    "Ptolemy Antiochus Seleucus Cleopatra Herod Sixtus Julius Adrian Hadrian Celestine Martin Eugene Eugenius "
+    "Callixtus Alexios Basil Justinian Theodosius Valentinian Conrad Lothair Pepin Carloman Hugh Raymond Baldwin "
+    "Bohemond Tancred Roger Bela Ladislaus Stanislaus Augustus Gustaf Oscar Carl Margrethe Frederik Willem "
+    "Beatrix Juliana Wilhelmina Albert Baudouin Rainier Akihito Naruhito Mohammed Hassan Abdullah Hussein Faisal "
+    "Fuad Farouk Zog Carol Michael Boris Simeon".split())
+# A standalone upper-case numeral; the word before it decides how it is read.
+CANDIDATE = re.compile(r"(?=[MDCLXVI])\b[MDCLXVI]+(?![\w'’])")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+\.?)\s+$")
 HEADING_START = re.compile(rf"^(\s*)({NUMERAL})(?=[.:)](?:\s|$)|\s*$)")
 
 
@@ -50,20 +50,24 @@ def value(numeral: str) -> int | None:
 def _pronoun_i(m: re.Match) -> bool:
     """'Henry I think', 'in part I said': a lone I followed by a lower-case word is the pronoun."""
     follow = m.string[m.end():m.end() + 6]
-    return m.group(2) == "I" and not re.match(r"\s*(?:$|[^\w\s]|of\b|and\b|[A-Z])", follow)
+    return m.group() == "I" and not re.match(r"\s*(?:$|[^\w\s]|of\b|and\b|[A-Z])", follow)
 
 
-def _keyword(m: re.Match, british: bool) -> str:
-    n = value(m.group(2))
-    return m.group(1) + words.cardinal(n, british) if n and not _pronoun_i(m) else m.group()
-
-
-def _regnal(m: re.Match, british: bool) -> str:
-    n = value(m.group(2))
+def _numeral(m: re.Match, british: bool) -> str:
+    """Chapter IV → Chapter four; Henry VIII → Henry the Eighth; anything else unchanged."""
+    before = _WORD_BEFORE.search(m.string, max(0, m.start() - 14), m.start())
+    if before is None:
+        return m.group()
+    word = before.group(1)
+    n = value(m.group())
     if not n or _pronoun_i(m):
         return m.group()
-    ordinal = words.ordinal(n, british)
-    return f"{m.group(1)} the {ordinal[0].upper()}{ordinal[1:]}"
+    if word.lower() in KEYWORDS:
+        return words.cardinal(n, british)
+    if word in REGNAL_NAMES:
+        ordinal = words.ordinal(n, british)
+        return f"the {ordinal[0].upper()}{ordinal[1:]}"
+    return m.group()
 
 
 def _heading(m: re.Match, british: bool) -> str:
@@ -79,5 +83,4 @@ def expand(text: str, heading: bool = False, british: bool = False) -> str:
         return text
     if heading:
         text = HEADING_START.sub(lambda m: _heading(m, british), text)
-    text = KEYWORD_NUMERAL.sub(lambda m: _keyword(m, british), text)
-    return REGNAL.sub(lambda m: _regnal(m, british), text)
+    return CANDIDATE.sub(lambda m: _numeral(m, british), text)

@@ -11,10 +11,12 @@ import re
 _TLDS = ("com|org|net|edu|gov|mil|int|io|ai|app|dev|co|uk|us|de|fr|es|it|nl|eu|ca|au|jp|cn|ru|br|in|ch|se|no|"
          "info|biz|me|tv|ly|gg|xyz|tech|online|site")
 EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_AT = re.compile(r"@(?<=[\w.+-]@)[A-Za-z0-9-]+\.")  # a quick look for an address before the full pattern
 URL = re.compile(
     r"(?<![\w@])(?:(?:https?|ftp)://|www\.)[^\s<>\"']+"
     rf"|(?<![\w@.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})(?![\w-])(?:/[^\s<>\"']*)?"
 )
+_TLD_HINT = re.compile(rf"\.(?:{_TLDS})(?![\w-])")
 _SCHEME = re.compile(r"^(?:https?|ftp)://", re.I)
 _TRAILING = ".,;:!?)]}'\""
 _SYMBOLS = {
@@ -44,8 +46,8 @@ def _email(match: re.Match) -> str:
 
 
 def expand(text: str) -> str:
-    if "@" in text:
+    if "@" in text and _AT.search(text):
         text = EMAIL.sub(_email, text)
-    if "." in text:
+    if "://" in text or "www." in text or _TLD_HINT.search(text):
         text = URL.sub(_url, text)
     return text
