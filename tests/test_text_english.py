@@ -72,6 +72,7 @@ CASES = [
     ("phone-local", "Call 555-1234.", "Call five five five, one two three four."),
     ("phone-international", "Call +44 20 7946 0958.",
      "Call plus four four, two zero, seven nine four six, zero nine five eight."),
+    ("phone-dialed", "Dial 911 or call 311.", "Dial nine one one or call three one one."),
     # units
     ("unit-km", "Run 5 km.", "Run five kilometers."),
     ("unit-singular", "Just 1 km.", "Just one kilometer."),

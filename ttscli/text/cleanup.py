@@ -72,5 +72,6 @@ def tidy(text: str) -> str:
         text = _COMMA_BEFORE_STOP.sub(r"\1", text)
     if " " in text:
         text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
-        text = _SPACE_AFTER_OPEN.sub(r"\1", text)
+        if "( " in text or "[ " in text or "{ " in text:
+            text = _SPACE_AFTER_OPEN.sub(r"\1", text)
     return text

@@ -167,7 +167,7 @@ def segments(text: str, budget: Budget, options: FrontEndOptions) -> Iterator[Se
                 produced = []
                 yield from emit.pause(pause)
         if produced:
-            produced[-1] = replace(produced[-1], pause_after=options.paragraph_pause, paragraph_end=True)
+            produced[-1] = Segment(produced[-1].text, options.paragraph_pause, True)
             for seg in produced:
                 yield from emit.push(seg)
         elif emit.pending is not None:

@@ -125,7 +125,7 @@ def blocks(text: str) -> Iterator[Block]:
             elif raw.strip():
                 lines.append(_closed(raw.strip()))
             continue
-        fence_match = _FENCE.match(raw)
+        fence_match = _FENCE.match(raw) if ("`" in raw or "~" in raw) else None
         if fence_match:
             yield from flush()
             fence = fence_match.group(1)
@@ -133,28 +133,30 @@ def blocks(text: str) -> Iterator[Block]:
         if not raw.strip():
             yield from flush()
             continue
-        heading = _ATX.match(raw)
+        heading = _ATX.match(raw) if "#" in raw else None
         if heading:
             yield from flush()
             title = inline(heading.group(2), seen).strip()
             if title:
                 yield Block(_closed(title), heading=True)
             continue
-        if _SETEXT.match(raw) and len(lines) == 1:
+        if len(lines) == 1 and raw.lstrip()[:1] in ("=", "-") and _SETEXT.match(raw):
             title = lines.pop()
             yield Block(_closed(title), heading=True)
             continue
-        if _RULE.match(raw) or _TABLE_SEP.match(raw) or _LINK_DEF.match(raw):
+        if raw.lstrip()[:1] in ("-", "*", "_", "|", ":", "[") and (
+                _RULE.match(raw) or _TABLE_SEP.match(raw) or _LINK_DEF.match(raw)):
             yield from flush()
             continue
-        line = _QUOTE.sub("", raw)
-        row = _TABLE_ROW.match(line)
+        line = _QUOTE.sub("", raw) if ">" in raw else raw
+        row = _TABLE_ROW.match(line) if "|" in line else None
+        first = line.lstrip()[:1]
         if row:  # each table row and list item is a paragraph of its own
             yield from flush()
             cells = [inline(c, seen).strip() for c in row.group(1).split("|")]
             line = _closed(", ".join(c for c in cells if c))
             last_was_item = True
-        elif _BULLET.match(line) or _NUMBERED.match(line):
+        elif (first in "-*+•‣◦▪" or first.isdigit()) and (_BULLET.match(line) or _NUMBERED.match(line)):
             yield from flush()
             line = inline(_BULLET.sub("", line), seen)
             last_was_item = True

@@ -29,6 +29,10 @@ MONTH_DAY_SHORT = re.compile(r"(?=\d)(?<![\w.,/-])(1[0-2]|0?[1-9])/([12]\d|3[01]
 _AMPM = r"(?P<ampm>[ap]\.m\.|[AP]\.M\.|[ap]\.m(?!\w)|[ap]m(?!\w)|[AP]M(?!\w))"
 CLOCK = re.compile(rf"(?=\d)(?<![\w.:])(?P<h>[0-2]?\d):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\d:])(?:\s*{_AMPM})?")
 HOUR_AMPM = re.compile(rf"(?=\d)(?<![\w.:,])(?P<h>1[0-2]|0?[1-9])\s*{_AMPM}")
+# Quick looks that let a paragraph skip passes that cannot match.
+_MONTH_HINT = re.compile(r"(?=[JFMASOND])(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+_SEPARATED = re.compile(r"\d[/.-]\d")
+_AMPM_HINT = re.compile(r"\d\s*[apAP]\.?[mM]")
 _DAYS_IN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -114,15 +118,18 @@ def _clock(m: re.Match, opts: EnglishOptions) -> str:
 
 
 def expand(text: str, opts: EnglishOptions) -> str:
-    if "-" in text:
-        text = ISO.sub(lambda m: _iso(m, opts), text)
-    if "/" in text or "." in text or "-" in text:
+    if _SEPARATED.search(text):
+        if "-" in text:
+            text = ISO.sub(lambda m: _iso(m, opts), text)
         text = NUMERIC.sub(lambda m: _numeric(m, opts), text)
-    if "/" in text:
-        text = MONTH_DAY_SHORT.sub(lambda m: _month_day_short(m, opts), text)
-    text = MONTH_DAY.sub(lambda m: _named(m, opts, False), text)
-    text = DAY_MONTH.sub(lambda m: _named(m, opts, True), text)
-    text = MONTH_YEAR.sub(lambda m: _named(m, opts, False), text)
+        if "/" in text:
+            text = MONTH_DAY_SHORT.sub(lambda m: _month_day_short(m, opts), text)
+    if _MONTH_HINT.search(text):
+        text = MONTH_DAY.sub(lambda m: _named(m, opts, False), text)
+        text = DAY_MONTH.sub(lambda m: _named(m, opts, True), text)
+        text = MONTH_YEAR.sub(lambda m: _named(m, opts, False), text)
     if ":" in text:
         text = CLOCK.sub(lambda m: _clock(m, opts), text)
-    return HOUR_AMPM.sub(lambda m: words.cardinal(int(m.group("h")), opts.british) + _ampm(m), text)
+    if _AMPM_HINT.search(text):
+        text = HOUR_AMPM.sub(lambda m: words.cardinal(int(m.group("h")), opts.british) + _ampm(m), text)
+    return text

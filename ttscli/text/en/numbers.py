@@ -30,6 +30,10 @@ _VULGAR_CHAR = re.compile("[" + "".join(VULGAR) + "]")
 LETTER_DASH_DIGIT = re.compile(r"-(?<=[^\W\d_]-)(?=\d)")
 SIGNED = re.compile(rf"(?=[-−])(?:(?<=^)|(?<=[\s(\[/=<>~]))[-−](?=\d)")
 NUMBER = re.compile(rf"(?:{NUM}|\.\d+)")
+_ORDINAL_HINT = re.compile(r"\d(?:st|nd|rd|th|ST|ND|RD|TH)")
+_DECADE_HINT = re.compile(r"0'?s")
+_ERA_HINT = re.compile(r"(?=[ABC])(?:AD|BC|CE|A\.D|B\.C|C\.E)")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _ERA = {"ad": "A D", "a.d.": "A D", "bc": "B C", "b.c.": "B C", "bce": "B C E", "b.c.e.": "B C E",
         "ce": "C E", "c.e.": "C E"}
 _DENOMINATORS = {2: ("half", "halves"), 4: ("quarter", "quarters")}
@@ -76,11 +80,16 @@ def expand(text: str, british: bool = False) -> str:
         text = FRACTION.sub(lambda m: _fraction(m, british), text)
     if _VULGAR_CHAR.search(text):
         text = VULGAR_RE.sub(lambda m: _vulgar(m, british), text)
-    text = ORDINAL.sub(lambda m: " " + words.ordinal(int(m.group(1).replace(",", "")), british) + " ", text)
-    text = DECADE_FULL.sub(lambda m: _decade(int(m.group(1)), british), text)
-    text = DECADE_SHORT.sub(lambda m: _decade(int(m.group(1)), british), text)
-    text = YEAR_ERA.sub(lambda m: f"{words.year(int(m.group(1)), british)} {_ERA[m.group(2).lower()]}", text)
-    text = YEAR4.sub(lambda m: _year(m, british), text)
-    text = SIGNED.sub("minus ", text)
-    text = LETTER_DASH_DIGIT.sub(" ", text)  # COVID-19, F-16
+    if _ORDINAL_HINT.search(text):
+        text = ORDINAL.sub(lambda m: " " + words.ordinal(int(m.group(1).replace(",", "")), british) + " ", text)
+    if _DECADE_HINT.search(text):
+        text = DECADE_FULL.sub(lambda m: _decade(int(m.group(1)), british), text)
+        text = DECADE_SHORT.sub(lambda m: _decade(int(m.group(1)), british), text)
+    if _ERA_HINT.search(text):
+        text = YEAR_ERA.sub(lambda m: f"{words.year(int(m.group(1)), british)} {_ERA[m.group(2).lower()]}", text)
+    if _FOUR_DIGITS.search(text):
+        text = YEAR4.sub(lambda m: _year(m, british), text)
+    if "-" in text or "−" in text:
+        text = SIGNED.sub("minus ", text)
+        text = LETTER_DASH_DIGIT.sub(" ", text)  # COVID-19, F-16
     return NUMBER.sub(lambda m: " " + words.number(m.group(), british) + " ", text)

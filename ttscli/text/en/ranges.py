@@ -18,6 +18,8 @@ LOCAL = re.compile(r"(?=\d)(?<![\w.,/-])\d{3}-\d{4}(?![\w-]|[.,]\d)")
 INTERNATIONAL = re.compile(r"(?=\+)(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){2,5}(?![\w-]|[.,]\d)")
 _CUR = r"[$€£¥]?"
 RANGE = re.compile(rf"(?=[$€£¥\d])(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\w-]|[.,/:]\d)")
+# Numbers you dial are read digit by digit: "dial 911", "call 311".
+DIALED = re.compile(r"(?=[DdCcPpTt])\b((?:dial|call|press|text|phone)\s+)(\d{2,})(?![\w.,]\d|\w)", re.I)
 _PHONE_TAIL = re.compile(r"\d{3}[\s.-]\d{4}")
 _NUMBER_DASH_NUMBER = re.compile(r"\d\s?[–—-]\s?[$€£¥]?\d")
 _YEARISH = re.compile(r"1\d{3}|20\d\d")
@@ -41,6 +43,7 @@ def expand(text: str, british: bool = False) -> str:
     if _PHONE_TAIL.search(text):
         text = NANP.sub(lambda m: phone(m.group()), text)
         text = LOCAL.sub(lambda m: phone(m.group()), text)
+    text = DIALED.sub(lambda m: m.group(1) + words.digits(m.group(2)), text)
     if _NUMBER_DASH_NUMBER.search(text):
         text = RANGE.sub(lambda m: _range(m, british), text)
     return text
