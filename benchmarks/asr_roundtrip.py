@@ -172,9 +172,10 @@ def main() -> None:
         count = len(rows) if cat == "overall" else sum(1 for c, _, _ in rows if c == cat)
         cells = [f"{wer(results[n][cat]):.3f}" for n in names]
         floor = wer(results["ttscli spoken (floor)"][cat])
-        ratio = wer(results["ttscli written"][cat]) / floor if floor else float("nan")
+        written_wer = wer(results["ttscli written"][cat])
+        ratio = f"{written_wer / floor:.2f}" if floor else ("= (both 0)" if not written_wer else "∞")
         label = f"**{cat}**" if cat == "overall" else cat
-        print(f"| {label} | {count} | " + " | ".join(cells) + f" | {ratio:.2f} |")
+        print(f"| {label} | {count} | " + " | ".join(cells) + f" | {ratio} |")
 
 
 if __name__ == "__main__":

@@ -137,3 +137,9 @@ def test_inline_and_lexicon_phonemes_are_spoken(tmp_path, whisper):
     audio, rate = _wav("Zorblat, [[wˈɜːld]].", "--lexicon", str(lex))
     heard = transcribe(whisper, audio, rate)
     assert word_errors("hello world", heard)[0] <= 1, heard
+
+
+def test_nothing_speakable_exit_3(tmp_path):
+    out = tmp_path / "x.wav"
+    assert_clean_error(run_cli("say", "🍕 \u200b ☀️", "-o", str(out)), 3, "no text")
+    assert not out.exists()

@@ -187,3 +187,11 @@ def test_lexicon_from_config_dir_and_explicit_file(tmp_path):
 
 def test_inline_phonemes_pass_through_untouched():
     assert texts("Say [[hˈɛloʊ wˈɜːld]] to 3 people.") == ["Say [[hˈɛloʊ wˈɜːld]] to three people."]
+
+
+def test_simple_segments_compat_does_not_normalize():
+    from ttscli.text.segments import simple_segments
+
+    out = simple_segments("Dr. Smith paid $5. Then left.\n\nNext.", 0.1, 0.7)
+    assert [(s.text, s.pause_after, s.paragraph_end) for s in out] == [
+        ("Dr.", 0.1, False), ("Smith paid $5.", 0.1, False), ("Then left.", 0.7, True), ("Next.", 0.0, True)]

@@ -57,7 +57,7 @@ def text_profile(model_id: str | None, voice: str | None = None):
     return ref, TextProfile(languages[0].lower() if languages[0] else None, Budget())
 
 
-def segments_for(text: str, backend: Backend, *, sentence_silence: float = 0.0,
+def segments_for(text: str, backend: Backend | None, *, sentence_silence: float = 0.0,
                  paragraph_silence: float | None = None, voice: str | None = None, lang: str | None = None,
                  date_order: str | None = None, lexicon=None, profile=None) -> Iterator[Segment]:
     """Normalized segments for ``backend`` (lazy; BadInput at once if there is nothing to say).
