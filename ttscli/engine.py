@@ -31,11 +31,26 @@ class Loaded:
 
 
 def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = None) -> Loaded:
+    """Load the model (and a stored voice, when ``voice`` names one).
+
+    A stored voice (clone or blend, see ttscli.voices.cache) brings its own model
+    id, used when no --model is given; with another family it is refused.
+    """
+    from .voices import cache as voice_cache
+
     started = time.perf_counter()
+    stored = voice_cache.load(voice) if voice and voice_cache.exists(voice) else None
+    if stored is not None and not model_id:
+        model_id = stored.model_id
     ref = model_resolve.resolve(model_id)
     spec = registry.get(ref.family)
+    if stored is not None and stored.family != spec.name:
+        raise BadInput(
+            f"voice {stored.name!r} was made for {stored.family} models, not {ref.id} ({spec.name})",
+            hint=f"use --model {stored.model_id} or omit --model",
+        )
     backend = spec.load(ref, plan=plan or cpu_plan(spec.runtime))
-    resolved = backend.resolve_voice(voice)
+    resolved = backend.use_stored_voice(stored) if stored is not None else backend.resolve_voice(voice)
     elapsed = time.perf_counter() - started
     log.debug("loaded %s (%s) in %.2fs", ref.id, spec.runtime, elapsed)
     return Loaded(backend, resolved, voice, elapsed)
