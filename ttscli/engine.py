@@ -16,7 +16,7 @@ from .backends import registry
 from .backends.base import Backend, SynthesisOptions
 from .errors import BadInput
 from .models import resolve as model_resolve
-from .runtime.plan import RuntimePlan, cpu_plan
+from .runtime.plan import RuntimePlan, apply_env, plan_for
 from .text.segments import Segment
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,13 @@ def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = Non
     started = time.perf_counter()
     ref = model_resolve.resolve(model_id)
     spec = registry.get(ref.family)
-    backend = spec.load(ref, plan=plan or cpu_plan(spec.runtime))
+    if plan is None:  # --device/--threads arrive through TTSCLI_DEVICE/TTSCLI_THREADS
+        plan = plan_for(spec.runtime)
+        for warning in plan.warnings:
+            log.warning("%s", warning)
+    apply_env(plan)  # before the family's module imports its runtime
+    log.debug("plan for %s: %s, %d threads (%s)", ref.id, plan.device, plan.threads, plan.reason)
+    backend = spec.load(ref, plan=plan)
     resolved = backend.resolve_voice(voice)
     elapsed = time.perf_counter() - started
     log.debug("loaded %s (%s) in %.2fs", ref.id, spec.runtime, elapsed)
