@@ -32,6 +32,8 @@ def _corrupt(path: Path, exc: Exception) -> IntegrityError:
 def session(path: Path, plan: RuntimePlan):
     import onnxruntime as ort
 
+    # ORT's own logger would print a second, coloured line for a dropped provider.
+    ort.set_default_logger_severity(2 if log.isEnabledFor(logging.DEBUG) else 3)
     opts = ort.SessionOptions()
     if plan.threads:
         opts.intra_op_num_threads = plan.threads
@@ -61,8 +63,8 @@ def _check_providers(path: Path, plan: RuntimePlan, active: list[str]) -> None:
     dropped = [p for p in wanted if p != "CPUExecutionProvider" and p not in active]
     if not dropped:
         return
-    reason = (f"onnxruntime could not start {dropped[0]} for {path.name} (its CUDA/cuDNN libraries did not load; "
-              f"active: {', '.join(active)})")
+    reason = (f"onnxruntime could not start {dropped[0]} for {path.name} (not in this build, or its CUDA/cuDNN "
+              f"libraries did not load; active: {', '.join(active)})")
     fix = "run `ttscli --debug doctor` and check that nvidia-smi works and that cuDNN 9 is installed"
     if plan.explicit:
         raise RuntimeFailure(f"--device {plan.requested}: {reason}", hint=fix)

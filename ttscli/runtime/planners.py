@@ -18,6 +18,9 @@ from .plan import GGML_UNIFIED, UNIFIED_ENV, RuntimePlan, Target, Unusable, memo
 from .runtimes import RuntimeStatus, arch_coverage
 
 CPU_PROVIDERS = ("CPUExecutionProvider",)
+# With the graph on a GPU, CPU threads mostly wait: spinning would burn cores that llama.cpp,
+# the audio encoder or the player need.
+GPU_SESSION_CONFIG = {"session.intra_op.allow_spinning": "0"}
 _OFF = ("0", "false", "no", "off")
 
 
@@ -35,7 +38,7 @@ def _rosetta_check(target: Target, profile: HardwareProfile) -> None:
         raise Unusable("this Python is x86_64 under Rosetta 2 and cannot reach the Apple GPU", fixes.rosetta())
 
 
-def _installed(base: RuntimePlan, target: Target, status: RuntimeStatus, package: str) -> None:
+def _importable(status: RuntimeStatus, package: str) -> None:
     if status.error:
         raise Unusable(f"{package} fails to import ({status.error})",
                        f"reinstall it (pip install --force-reinstall {package})")
@@ -51,16 +54,16 @@ def onnxruntime(base: RuntimePlan, target: Target, profile: HardwareProfile, sta
                         "files; keep one: " + fixes.ort_cuda(profile, status.conflicts, target.gpu))
     if target.kind == "cpu":
         return _cpu(base, "requested" if target.explicit else "no GPU found")
-    _installed(base, target, status, "onnxruntime")
+    _importable(status, "onnxruntime")
     if target.kind == "mps":
-        _rosetta_check(target, profile)
         if not target.explicit:  # TTS graphs have dynamic shapes: CoreML splits them and runs slower
             return _cpu(base, "Apple Silicon: CoreML is used only with --device mps")
+        _rosetta_check(target, profile)
         if "CoreMLExecutionProvider" not in status.providers:
             raise Unusable(f"this onnxruntime has no CoreMLExecutionProvider (providers: "
                            f"{', '.join(status.providers) or 'none'})", fixes.ort_coreml())
         return replace(base, device="mps", ort_providers=("CoreMLExecutionProvider", *CPU_PROVIDERS),
-                       reason="requested", warnings=tuple(warnings))
+                       ort_session_config=dict(GPU_SESSION_CONFIG), reason="requested", warnings=tuple(warnings))
     if "CUDAExecutionProvider" not in status.providers:
         if status.conflicts:
             why = (f"{' and '.join(status.conflicts)} are both installed and the CPU build shadows the GPU one "
@@ -80,7 +83,7 @@ def onnxruntime(base: RuntimePlan, target: Target, profile: HardwareProfile, sta
         if budget:
             options["gpu_mem_limit"] = str(budget)
     return replace(base, device=target.device, ort_providers=(("CUDAExecutionProvider", options), *CPU_PROVIDERS),
-                   reason=f"{_gpu_label(target)} via CUDAExecutionProvider", warnings=tuple(warnings))
+                   ort_session_config=dict(GPU_SESSION_CONFIG), reason=f"{_gpu_label(target)} via CUDAExecutionProvider", warnings=tuple(warnings))
 
 
 # --- llama.cpp --------------------------------------------------------------------------------
@@ -89,7 +92,7 @@ def llama_cpp(base: RuntimePlan, target: Target, profile: HardwareProfile, statu
               env: Mapping[str, str]) -> RuntimePlan:
     if target.kind == "cpu":
         return _cpu(base, "requested" if target.explicit else "no GPU found")
-    _installed(base, target, status, "llama-cpp-python")
+    _importable(status, "llama-cpp-python")
     gpu_backends = [a for a in status.accelerators if a in ("cuda", "metal", "vulkan", "rocm", "sycl", "gpu")]
     warnings: list[str] = []
     environ: dict[str, str] = {}
@@ -128,7 +131,7 @@ def torch(base: RuntimePlan, target: Target, profile: HardwareProfile, status: R
           env: Mapping[str, str]) -> RuntimePlan:
     if target.kind == "cpu":
         return _cpu(base, "requested" if target.explicit else "no GPU found")
-    _installed(base, target, status, "torch")
+    _importable(status, "torch")
     version = status.version or "?"
     if target.kind == "mps":
         _rosetta_check(target, profile)
@@ -160,11 +163,11 @@ def sherpa_onnx(base: RuntimePlan, target: Target, profile: HardwareProfile, sta
                 env: Mapping[str, str]) -> RuntimePlan:
     if target.kind == "cpu":
         return _cpu(base, "requested" if target.explicit else "no GPU found")
-    _installed(base, target, status, "sherpa-onnx")
+    _importable(status, "sherpa-onnx")
     if target.kind == "mps":
-        _rosetta_check(target, profile)
         if not target.explicit:
             return _cpu(base, "Apple Silicon: CoreML is used only with --device mps")
+        _rosetta_check(target, profile)
         if "coreml" not in status.accelerators:
             raise Unusable("this sherpa-onnx build has no CoreML provider", fixes.ort_coreml())
         return replace(base, device="mps", sherpa_provider="coreml", reason="requested")
