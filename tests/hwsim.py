@@ -1,8 +1,9 @@
 """Simulated machines for the hardware probe: files, command output and module facts as data.
 
 Each builder returns a :class:`ttscli.runtime.sources.Sources` describing one real kind of
-machine with the formats its tools really print (see /work/notes/dgx_spark.md for the DGX
-Spark captures: nvidia-smi ``[N/A]`` memory, /etc/dgx-release keys, DMI product name).
+machine with the formats its tools really print (for the DGX Spark, as captured in public
+reports: nvidia-smi ``[N/A]`` memory, /etc/dgx-release keys appended by OTA updates, the DMI
+product name ``NVIDIA_DGX_Spark``).
 The probe and planners run unchanged on them.
 """
 
@@ -89,7 +90,7 @@ def nvidia_proc(bus: str, model: str, driver: str, arch: str = "x86_64") -> dict
     }
 
 
-SPARK_SMI = "0, NVIDIA GB10, 12.1, [N/A], [N/A], 0000000F:01:00.0, 580.95.05\n"
+SPARK_SMI = "0, NVIDIA GB10, 12.1, [N/A], [N/A], 0000000F:01:00.0, 580.95.05, GPU-6e2d5a0b-1c2f-4e0e-9d7a-000000000000\n"
 DGX_RELEASE = ('DGX_NAME="DGX Spark"\nDGX_PRETTY_NAME="NVIDIA DGX Spark"\nDGX_SWBUILD_DATE="2025-09-10-13-50-03"\n'
                'DGX_SWBUILD_VERSION="7.2.3"\nDGX_COMMIT_ID="833b4a7"\nDGX_PLATFORM="DGX Server for KVM"\n'
                'DGX_SERIAL_NUMBER="1234567890123"\nDGX_OTA_VERSION="7.2.3"\nDGX_OTA_DATE="2025-10-01"\n'
@@ -179,7 +180,8 @@ def rtx4090() -> Sources:
              "/proc/meminfo": meminfo(65536000, 50000000)}
     files.update(topology(32, lambda c: f"{c % 16},{c % 16 + 16}"))
     files.update(nvidia_proc("0000:01:00.0", "NVIDIA GeForce RTX 4090", "550.54.14"))
-    smi = "0, NVIDIA GeForce RTX 4090, 8.9, 24564, 23800, 00000000:01:00.0, 550.54.14\n"
+    smi = ("0, NVIDIA GeForce RTX 4090, 8.9, 24564, 23800, 00000000:01:00.0, 550.54.14, "
+           "GPU-4090aaaa-0000-0000-0000-000000000000\n")
     modules = {
         "onnxruntime": {"version": "1.20.1", "providers": ["TensorrtExecutionProvider", "CUDAExecutionProvider",
                                                            "CPUExecutionProvider"], "device": "GPU"},

@@ -134,9 +134,9 @@ def test_cgroup_memory_limit_caps_available():
 
 
 def test_nvidia_smi_parsing_never_trusts_na():
-    rows = gpu_probe.parse_nvidia_smi("0, NVIDIA GB10, 12.1, [N/A], [N/A], 0000000F:01:00.0, 580.95.05\n"
-                                      "1, NVIDIA H100 80GB HBM3, 9.0, 81559, Not Supported, 0000:1A:00.0, 550.1\n"
-                                      "garbage line\n")
+    rows = gpu_probe.parse_nvidia_smi("0, NVIDIA GB10, 12.1, [N/A], [N/A], 0000000F:01:00.0, 580.95.05, GPU-1\n"
+                                      "1, NVIDIA H100 80GB HBM3, 9.0, 81559, Not Supported, 0000:1A:00.0, 550.1, "
+                                      "GPU-2\ngarbage line\n")
     assert [g.name for g in rows] == ["NVIDIA GB10", "NVIDIA H100 80GB HBM3"]
     assert rows[0].memory_total_bytes is None and rows[0].integrated
     assert rows[1].memory_total_bytes == 81559 * 2**20 and rows[1].memory_free_bytes is None
@@ -148,7 +148,8 @@ def test_old_driver_without_compute_cap_field():
 
     def run(argv):
         src.ran.append(list(argv))
-        return None if "compute_cap" in argv[1] else "0, NVIDIA GeForce RTX 3090, 24576, 24000, 00000000:01:00.0, 470.1\n"
+        return (None if "compute_cap" in argv[1] else
+                "0, NVIDIA GeForce RTX 3090, 24576, 24000, 00000000:01:00.0, 470.1, GPU-3090\n")
 
     src.run = run
     (gpu,) = probe(src, detailed=True).gpus
@@ -200,3 +201,16 @@ def test_real_torch_facts_by_import_agree_with_metadata():
         pytest.skip("torch not installed")
     for key in ("cuda_version", "cuda_available", "arch_list", "mps_available"):
         assert imported[key] == shortcut[key], key
+
+
+def test_cuda_visible_devices_selects_and_renumbers():
+    two = hwsim.rtx4090()
+    smi = ("0, NVIDIA GeForce RTX 4090, 8.9, 24564, 23800, 00000000:01:00.0, 550.54.14, GPU-aaaa1111\n"
+           "1, NVIDIA GeForce RTX 3090, 8.6, 24576, 24000, 00000000:02:00.0, 550.54.14, GPU-bbbb2222\n")
+    two.run = lambda argv: smi
+    for mask, names in [(None, ["RTX 4090", "RTX 3090"]), ("1", ["RTX 3090"]), ("GPU-bbbb", ["RTX 3090"]),
+                        ("1,0", ["RTX 3090", "RTX 4090"]), ("0,7,1", ["RTX 4090"]), ("", []), ("-1", [])]:
+        two.env = {} if mask is None else {"CUDA_VISIBLE_DEVICES": mask}
+        p = probe(two, detailed=True)
+        assert [g.name.split("GeForce ")[1] for g in p.gpus] == names, mask
+        assert [g.index for g in p.gpus] == list(range(len(names)))

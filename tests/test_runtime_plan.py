@@ -147,6 +147,16 @@ def test_cpu_only_explicit_gpu_is_exit_5(device):
     assert info.value.exit_code == 5 and info.value.one_line().startswith(f"--device {device}")
 
 
+def test_hidden_gpus_are_named_in_the_error():
+    src = hwsim.rtx4090()
+    src.env = {"CUDA_VISIBLE_DEVICES": ""}
+    prof = profile_of(src)
+    assert plan_for("torch", profile=prof, env={}).device == "cpu"
+    with pytest.raises(RuntimeFailure) as info:
+        plan_for("torch", profile=prof, device="cuda", env={})
+    assert "CUDA_VISIBLE_DEVICES='' shows 0 of 1 NVIDIA GPUs" in info.value.one_line()
+
+
 def test_device_from_environment():
     prof = profile_of(hwsim.rtx4090())
     assert plan_for("torch", profile=prof, env={"TTSCLI_DEVICE": "cpu"}).device == "cpu"

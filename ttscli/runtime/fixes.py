@@ -2,7 +2,9 @@
 
 Plans, `ttscli doctor` and the README quote these strings, so a fix is written once.
 Each function returns a short imperative clause ("reinstall with ...") that ends a warning
-line. Sources for the DGX Spark commands: /work/notes/dgx_spark.md §4-6.
+line. DGX Spark sources: Microsoft's CUDA 13 aarch64 onnxruntime-gpu feed (microsoft/onnxruntime#27944;
+PyPI has no linux-aarch64 GPU wheel), llama-cpp-python's CMAKE_ARGS build (its README), and
+PyTorch's cu130 index (the PyPI aarch64 torch is CPU-only, pytorch/pytorch#168065).
 """
 
 from __future__ import annotations

@@ -8,14 +8,14 @@ returns NOT_SUPPORTED, so the memory is "unknown" here and plans budget from Mem
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from .sources import Sources, parse_key_values
 
 NVIDIA_PROC = "/proc/driver/nvidia"
 NVIDIA_SMI_FIELDS = ("index", "name", "compute_cap", "memory.total", "memory.free", "pci.bus_id",
-                     "driver_version")
+                     "driver_version", "uuid")
 
 # Compute capability by GPU name, for when nvidia-smi is not run (the fast path used by `say`)
 # or is too old to know ``compute_cap``. Patterns match whole tokens so GB10 is not GB100/GB200.
@@ -49,6 +49,7 @@ class GpuInfo:
     integrated: bool = False  # shares system RAM with the CPU
     bus_id: str | None = None
     driver: str | None = None
+    uuid: str | None = None
     source: str = ""  # where the facts came from: "nvidia-smi", "/proc/driver/nvidia", ...
 
     @property
@@ -58,11 +59,6 @@ class GpuInfo:
             return None
         major, _, minor = self.compute_capability.partition(".")
         return f"sm_{major}{minor or '0'}"
-
-    @property
-    def label(self) -> str:
-        cc = f", sm_{self.sm[3:]}" if self.sm else ""
-        return f"{self.name}{cc}"
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -112,7 +108,7 @@ def parse_nvidia_smi(csv_text: str, fields: tuple[str, ...] = NVIDIA_SMI_FIELDS)
             memory_total_bytes=int(total * 2**20) if total is not None else None,
             memory_free_bytes=int(free * 2**20) if free is not None else None,
             integrated=integrated, bus_id=row.get("pci.bus_id") or None,
-            driver=row.get("driver_version") or None, source="nvidia-smi",
+            driver=row.get("driver_version") or None, uuid=row.get("uuid") or None, source="nvidia-smi",
         ))
     return gpus
 
@@ -149,7 +145,8 @@ def _from_proc(src: Sources) -> list[GpuInfo]:
         gpus.append(GpuInfo(
             index=int(minor) if minor is not None else len(gpus), vendor="nvidia", name=name,
             compute_capability=capability_for(name), integrated=is_integrated(name),
-            bus_id=info.get("Bus Location") or bus, driver=driver, source=f"{NVIDIA_PROC}/gpus",
+            bus_id=info.get("Bus Location") or bus, driver=driver, uuid=info.get("GPU UUID") or None,
+            source=f"{NVIDIA_PROC}/gpus",
         ))
     return sorted(gpus, key=lambda g: g.index)
 
@@ -182,3 +179,22 @@ def jetson_gpu(model: str, l4t: str | None) -> GpuInfo:
 def apple_gpu(cpu_brand: str) -> GpuInfo:
     name = cpu_brand if cpu_brand.startswith("Apple") else "Apple GPU"
     return GpuInfo(index=0, vendor="apple", name=name, integrated=True, source="sysctl")
+
+
+def visible(gpus: list[GpuInfo], mask: str | None) -> list[GpuInfo]:
+    """The GPUs CUDA programs see under ``CUDA_VISIBLE_DEVICES`` (indices or UUID prefixes, in
+    that order, renumbered from 0; parsing stops at the first invalid entry, as CUDA does)."""
+    if mask is None:
+        return gpus
+    chosen: list[GpuInfo] = []
+    for entry in (e.strip() for e in mask.split(",")):
+        if entry.isdigit():
+            gpu = next((g for g in gpus if g.index == int(entry)), None)
+        elif entry.startswith("GPU-"):
+            gpu = next((g for g in gpus if g.uuid and g.uuid.startswith(entry)), None)
+        else:
+            gpu = None
+        if gpu is None or gpu in chosen:
+            break
+        chosen.append(gpu)
+    return [replace(g, index=i) for i, g in enumerate(chosen)]

@@ -4,7 +4,7 @@
 machine by default, a simulated one in tests). It reads a handful of small files and runs
 no command on a machine without an NVIDIA driver, because ``ttscli say`` probes every time.
 
-DGX Spark is recognised from several independent signals (see /work/notes/dgx_spark.md §2.5):
+DGX Spark is recognised from several independent signals, since none is always present:
 aarch64 Linux plus any of an NVIDIA GB10 GPU, ``/etc/dgx-release``, ``/etc/fastos-release``,
 the DMI product name or a device-tree model. Jetson is ruled out first (also aarch64 +
 NVIDIA, but Tegra).
@@ -238,10 +238,16 @@ def probe(src: Sources | None = None, *, runtimes: tuple[str, ...] = (), detaile
                 is_spark = bool(evidence)
     else:  # Windows and others: what Python alone can tell
         logical = src.cpu_count() or 1
-        model, physical, usable = src.machine or "unknown CPU", logical, logical
+        model, physical, usable = "unknown CPU", logical, logical
         total = available = None
         gpus.extend(gpu_probe.nvidia_gpus(src, detailed=detailed))
     unified = is_spark or is_jetson or is_apple or any(g.integrated for g in gpus)
+    mask = src.env.get("CUDA_VISIBLE_DEVICES")
+    if mask is not None and any(g.vendor == "nvidia" for g in gpus):
+        shown = gpu_probe.visible([g for g in gpus if g.vendor == "nvidia"], mask)
+        if len(shown) != len(gpus):
+            evidence.append(f"CUDA_VISIBLE_DEVICES={mask!r} shows {len(shown)} of {len(gpus)} NVIDIA GPUs")
+        gpus = shown + [g for g in gpus if g.vendor != "nvidia"]
     profile = HardwareProfile(
         system=src.system, arch=arch, cpu_model=model, physical_cores=physical, logical_cores=logical,
         usable_cores=max(1, usable), ram_total_bytes=total, ram_available_bytes=available,

@@ -121,6 +121,9 @@ def _no_such_device(request: DeviceRequest, profile: "HardwareProfile") -> Runti
         return RuntimeFailure(f"--device mps needs an Apple Silicon Mac; this is {profile.system} {profile.arch}",
                               hint=hint)
     gpus = profile.cuda_gpus
+    hidden = next((e for e in profile.evidence if e.startswith("CUDA_VISIBLE_DEVICES=")), None)
+    if not gpus and hidden:
+        return RuntimeFailure(f"--device {request}: {hidden}", hint="unset CUDA_VISIBLE_DEVICES or fix its value")
     if not gpus:
         where = " (no NVIDIA driver in /proc/driver/nvidia)" if profile.system == "Linux" else ""
         return RuntimeFailure(f"--device {request}: no NVIDIA GPU found on this machine{where}", hint=hint)

@@ -116,8 +116,11 @@ def llama_cpp(base: RuntimePlan, target: Target, profile: HardwareProfile, statu
                         "runs only if the build kept PTX (slow first start), else fails with 'no kernel image'; "
                         + fixes.llama_cuda(gpu))
     if profile.unified_memory:
+        # Any value enables it, so it is set only here. ggml reads it with getenv() when it
+        # allocates, so apply_env() before the model loads is in time even though the probe
+        # already imported llama_cpp.
         if env.get(UNIFIED_ENV, "").strip().lower() not in _OFF:
-            environ[GGML_UNIFIED] = "1"  # any value enables it, so it is set only here
+            environ[GGML_UNIFIED] = "1"
     elif GGML_UNIFIED in env:
         warnings.append(f"{GGML_UNIFIED} is set (any value enables it), which makes llama.cpp count system RAM "
                         f"as free memory on the discrete {gpu.name}; unset it")
