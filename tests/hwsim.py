@@ -9,11 +9,17 @@ The probe and planners run unchanged on them.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
+
+import pytest
 
 from ttscli.runtime.sources import Sources
 
-GIB = 2**30
+# Tests of "the real probe on this machine gives CPU plans" only mean something without a GPU.
+needs_no_gpu = pytest.mark.skipif(os.path.exists("/proc/driver/nvidia") or sys.platform == "darwin",
+                                  reason="this machine has a GPU (or is a Mac)")
 
 
 def make(system: str, machine: str, *, files: dict[str, str] | None = None,

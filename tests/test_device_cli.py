@@ -18,6 +18,7 @@ from ttscli.runtime.hardware import probe
 DOCTOR_KEYS = ("arch", "cpu_cores", "ram_available_bytes", "gpus", "unified_memory", "is_dgx_spark", "runtimes", "plans")
 
 
+@hwsim.needs_no_gpu
 def test_device_cuda_here_is_exit_5_in_one_line(tmp_path):
     out = tmp_path / "x.wav"
     proc = run_cli("--device", "cuda", "say", "hello", "-o", str(out))
@@ -25,6 +26,7 @@ def test_device_cuda_here_is_exit_5_in_one_line(tmp_path):
     assert not out.exists()
 
 
+@hwsim.needs_no_gpu
 def test_device_from_environment_and_bad_values(tmp_path):
     proc = run_cli("say", "hello", "-o", str(tmp_path / "x.wav"), env={"TTSCLI_DEVICE": "cuda:1"})
     assert_clean_error(proc, 5, "--device cuda:1")
@@ -45,6 +47,7 @@ def test_cpu_device_and_threads_synthesize(tmp_path):
     assert rate == 22050 and len(audio) / rate > 0.5 and abs(audio).max() > 0.05
 
 
+@hwsim.needs_no_gpu
 def test_doctor_json_has_the_keys():
     proc = run_cli("doctor", "--json")
     assert proc.returncode == 0, proc.stderr.decode()
@@ -61,6 +64,7 @@ def test_doctor_json_has_the_keys():
     assert report["fixes"] == []
 
 
+@hwsim.needs_no_gpu
 def test_doctor_text_and_threads_option():
     proc = run_cli("--threads", "1", "doctor")
     text = proc.stdout.decode()
@@ -70,6 +74,7 @@ def test_doctor_text_and_threads_option():
         assert needle in text, needle
 
 
+@hwsim.needs_no_gpu
 def test_doctor_with_unusable_device_reports_then_exits_5():
     proc = run_cli("--device", "cuda", "doctor", "--json")
     report = json.loads(proc.stdout)

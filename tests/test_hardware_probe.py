@@ -178,6 +178,7 @@ def test_small_parsers():
     assert parse_key_values(hwsim.DGX_RELEASE)["DGX_OTA_VERSION"] == "7.5.0"  # appended keys: last wins
 
 
+@hwsim.needs_no_gpu
 def test_real_probe_on_this_machine():
     p = probe(runtimes=("onnxruntime", "llama.cpp", "sherpa-onnx", "torch"), detailed=True)
     assert p.system == "Linux" and p.arch == os.uname().machine

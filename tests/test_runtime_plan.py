@@ -251,6 +251,7 @@ def test_plan_as_dict_is_json_ready():
     assert data["ort_providers"][0][0] == "CUDAExecutionProvider" and data["device"] == "cuda:0"
 
 
+@hwsim.needs_no_gpu
 def test_real_machine_gives_cpu_plans():
     for runtime in ALL:
         plan = plan_for(runtime, env={})
