@@ -30,6 +30,10 @@ app = typer.Typer(
 # (module, command name) — imported at start-up; modules must stay light.
 COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.say", "say"),
+    ("ttscli.cli.pull", "pull"),
+    ("ttscli.cli.listing", "list"),
+    ("ttscli.cli.show", "show"),
+    ("ttscli.cli.rm", "rm"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"
