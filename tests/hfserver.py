@@ -190,11 +190,13 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     # --- helpers
-    def _record(self, status: int) -> None:
+    def _record(self, status: int) -> dict:
+        entry = {"method": self.command, "path": unquote(urlsplit(self.path).path),
+                 "range": self.headers.get("Range"), "status": status,
+                 "auth": self.headers.get("Authorization"), "time": time.time(), "bytes": 0}
         with self.hub._lock:
-            self.hub.log.append({"method": self.command, "path": unquote(urlsplit(self.path).path),
-                                 "range": self.headers.get("Range"), "status": status,
-                                 "auth": self.headers.get("Authorization"), "time": time.time()})
+            self.hub.log.append(entry)
+        return entry
 
     def _send(self, status: int, body: bytes = b"", headers: dict | None = None, ctype="application/json") -> None:
         self._record(status)
@@ -230,6 +232,17 @@ class _Handler(BaseHTTPRequestHandler):
     # --- verbs
     def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
+        if path == "/_log":  # for benchmarks that run the server in another process
+            with self.hub._lock:
+                body = json.dumps(self.hub.log).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        if path == "/_clear":
+            self.hub.clear()
+            return self._send(200, b"{}")
         if path.startswith("/api/models/"):
             return self._api(path, parse_qs(urlsplit(self.path).query))
         match = _RESOLVE.match(path)
@@ -327,15 +340,16 @@ class _Handler(BaseHTTPRequestHandler):
             end = min(int(m.group(2)) + 1, f.size) if m.group(2) else f.size
             status = 206
             headers["Content-Range"] = f"bytes {start}-{end - 1}/{f.size}"
-        self._record(status)
+        entry = self._record(status)
         self.send_response(status)
         for k, v in {**headers, "Content-Length": str(end - start),
                      "Content-Type": "application/octet-stream"}.items():
             self.send_header(k, v)
         self.end_headers()
-        self._stream(f, start, end, fault)
+        entry["bytes"] = self._stream(f, start, end, fault)
 
-    def _stream(self, f: HubFile, start: int, end: int, fault: Fault | None) -> None:
+    def _stream(self, f: HubFile, start: int, end: int, fault: Fault | None) -> int:
+        """Send bytes [start, end) of ``f`` (with the fault applied); return how many were sent."""
         pos = start
         cut = int(f.size * fault.at) if fault else -1
         block = 64 * 1024
@@ -347,7 +361,7 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.flush()
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
-                    return
+                    return cut - start
                 data = f.read(pos, stop)
                 if fault and fault.kind == "corrupt" and pos <= cut < stop:
                     i = cut - pos
@@ -358,6 +372,7 @@ class _Handler(BaseHTTPRequestHandler):
                 pos = stop
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
+        return pos - start
 
 
 def tiny_onnx(seed: int = 0) -> bytes:

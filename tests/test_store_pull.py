@@ -137,19 +137,26 @@ def test_dropped_connection_resumes_with_range(env, hub):
     assert next(f for f in out["files"] if f["role"] == "model")["sha256"] == sha256_file(joe_files()[JOE])
 
 
-def test_interrupted_pull_resumes_in_a_new_process(env, hub, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+def test_interrupted_pull_resumes_in_a_new_process(env, hub, sig):
     hub.fault("rhasspy/piper-voices", TEST_ONNX, "slow", at=0.4, delay=0.05)
     proc = subprocess.Popen([sys.executable, "-m", "ttscli", "pull", f"piper:{TEST_KEY}"],
-                            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     part_dir = Path(os.environ["TTSCLI_HOME"]) / "cache" / "downloads" / "models--rhasspy--piper-voices"
     deadline = time.monotonic() + 60
+    parts: list[Path] = []
     while time.monotonic() < deadline:
         parts = list(part_dir.glob("*.part")) if part_dir.is_dir() else []
         if parts and parts[0].stat().st_size >= 20_000_000:
             break
         time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    assert parts, "the pull never wrote a partial file"
+    proc.send_signal(sig)
+    sent = time.monotonic()
+    out, err = proc.communicate(timeout=30)
+    if sig == signal.SIGINT:  # Ctrl-C: parallel transfers stop at their next chunk, exit 130, no traceback
+        assert time.monotonic() - sent < 10
+        assert proc.returncode == 130 and b"Traceback" not in err, err.decode()
     kept = parts[0].stat().st_size
     assert kept >= 20_000_000
     hub.clear()
@@ -269,6 +276,10 @@ def test_import_local_directory(env, tmp_path):
     empty.mkdir()
     (empty / "readme.txt").write_text("nothing")
     assert_clean_error(pull(env, str(empty)), 4, "cannot tell", "readme.txt")
+    stored = Path(out["path"])
+    assert stored.is_dir() and stored != src
+    assert run_cli("rm", "-y", "piper:my-voice", env=env).returncode == 0
+    assert not stored.exists() and src.is_dir()  # the copy goes, the user's directory stays
 
 
 def test_rm_asks_unless_yes_and_frees_space(env, hub):

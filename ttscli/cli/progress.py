@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 from ..store.progress import PullProgress
 from ..store.space import human
@@ -35,8 +36,13 @@ class RichProgress(PullProgress):
         self._progress = None
         self._total = None
         self._tasks: dict[str, int] = {}
+        self._lock = threading.RLock()  # files are fetched in parallel threads
 
     def _start(self):
+        with self._lock:
+            return self._start_locked()
+
+    def _start_locked(self):
         if self._progress is None:
             from rich.console import Console
             from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
@@ -59,11 +65,12 @@ class RichProgress(PullProgress):
         return short if len(short) <= 40 else "…" + short[-39:]
 
     def file_start(self, name: str, total: int | None, initial: int) -> None:
-        progress = self._start()
-        if name not in self._tasks:
-            self._tasks[name] = progress.add_task(self._label(name), total=total, completed=initial)
-        if self._total is not None and initial:
-            progress.advance(self._total, initial)
+        with self._lock:
+            progress = self._start()
+            if name not in self._tasks:
+                self._tasks[name] = progress.add_task(self._label(name), total=total, completed=initial)
+            if self._total is not None and initial:
+                progress.advance(self._total, initial)
 
     def file_advance(self, name: str, nbytes: int) -> None:
         if self._progress is None:

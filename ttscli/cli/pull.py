@@ -34,7 +34,7 @@ def _summary(result) -> dict:
 @app.command()
 def pull(
     model: str = typer.Argument(..., help="A catalog id (kokoro, kokoro:int8, piper:en_US-lessac-medium), "
-                                "hf:owner/repo[@revision], or a local model directory to import."),
+                                "hf:owner/repo (or hf:owner/repo@revision), or a local model directory to import."),
     variant: Optional[str] = typer.Option(None, "--variant", "--quant", "-q",
                                           help="Variant or quantization to pull (same as MODEL:VARIANT)."),
     name: Optional[str] = typer.Option(None, "--name", help="Name of an imported directory (default: its name)."),

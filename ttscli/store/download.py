@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,19 +106,42 @@ def cached(item: PlanItem, progress: PullProgress) -> Fetched | None:
     return Fetched(item, pointer, digests, 0)
 
 
-def fetch(item: PlanItem, progress: PullProgress) -> Fetched:
-    """Make ``item`` present and verified in the hub cache; download what is missing."""
+class Cancelled(Exception):
+    """Raised inside a transfer when another file of the pull failed or the user interrupted."""
+
+
+def _link(blob: Path, item: PlanItem) -> Path:
+    """Link ``snapshots/<commit>/<path>`` to the blob as huggingface_hub does (relative symlink);
+    where symlinks are not available, let huggingface_hub place it (it copies)."""
+    pointer = pointer_path(item)
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pointer.with_name(f".{pointer.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        os.symlink(os.path.relpath(blob, pointer.parent), tmp)
+        os.replace(tmp, pointer)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return hub.place(item.remote.repo, item.name, item.commit)
+    return pointer
+
+
+def fetch(item: PlanItem, progress: PullProgress, cancel: threading.Event | None = None) -> Fetched:
+    """Make ``item`` present and verified in the hub cache; download what is missing.
+
+    The blob is named after the hub's id of the file (the LFS sha256, else the git
+    blob id), exactly as huggingface_hub names it, and only once it matches.
+    """
     found = cached(item, progress)
     if found is not None:
         return found
     repo = item.remote.repo
-    meta = hub.head(repo, item.name, item.commit)
-    blob = hub.repo_cache_dir(repo) / "blobs" / meta.etag
-    part = partial_path(repo, meta.etag)
+    etag = item.remote.sha256 or item.remote.blob_id or hub.head_etag(repo, item.name, item.commit)
+    blob = hub.repo_cache_dir(repo) / "blobs" / etag
+    part = partial_path(repo, etag)
     downloaded = 0
     # huggingface_hub's own per-blob lock file (flock, like filelock): our download and a
     # concurrent `hf download` / hf_hub_download of the same blob exclude each other.
-    lock = hub.hub_cache_dir() / ".locks" / ("models--" + repo.replace("/", "--")) / f"{meta.etag}.lock"
+    lock = hub.hub_cache_dir() / ".locks" / ("models--" + repo.replace("/", "--")) / f"{etag}.lock"
     with FileLock(lock, item.name, on_wait=progress.note):
         digests = None
         if blob.exists():  # e.g. the same file under another commit, or another process finished it
@@ -126,9 +150,9 @@ def fetch(item: PlanItem, progress: PullProgress) -> Fetched:
             except IntegrityError:
                 blob.unlink()
         if digests is None:
-            digests, downloaded = _download(item, meta, part, progress)
+            digests, downloaded = _download(item, part, progress, cancel)
             _move_into(part, blob)
-    local = hub.place(repo, item.name, item.commit)
+    local = _link(blob, item)
     if local.stat().st_size != item.remote.size:
         raise IntegrityError(f"{item.name}: the hub cache holds another file than the one verified",
                              hint="run the pull again")
@@ -136,8 +160,9 @@ def fetch(item: PlanItem, progress: PullProgress) -> Fetched:
     return Fetched(item, pointer_path(item), digests, downloaded)
 
 
-def _download(item: PlanItem, meta: hub.FileMeta, part: Path, progress: PullProgress) -> tuple[dict, int]:
-    from huggingface_hub import constants
+def _download(item: PlanItem, part: Path, progress: PullProgress,
+              cancel: threading.Event | None) -> tuple[dict, int]:
+    from huggingface_hub import constants, hf_hub_url
     from huggingface_hub.file_download import http_get
     from huggingface_hub.utils import build_hf_headers
 
@@ -150,15 +175,15 @@ def _download(item: PlanItem, meta: hub.FileMeta, part: Path, progress: PullProg
     if resume:
         progress.note(f"resuming {item.name} at {resume} of {size} bytes")
     algorithms = ("sha256", "md5") if item.md5 else ("sha256",)
-    headers = build_hf_headers()
-    if not meta.send_auth:
-        headers.pop("authorization", None)
+    # GET the resolve URL; httpx follows the hub's redirect to its CDN and drops the
+    # Authorization header when the redirect leaves the hub's origin.
+    url = hf_hub_url(item.remote.repo, item.name, revision=item.commit)
     constants.DOWNLOAD_CHUNK_SIZE = CHUNK  # read at call time by http_get
     writer = verify.HashingWriter(part, algorithms)
     try:
         with hub.errors(item.remote.repo, item.commit, item.name):
-            http_get(meta.url, writer, resume_size=resume, headers=headers, expected_size=size,
-                     displayed_filename=item.name, tqdm_class=tqdm_adapter(progress, item.name))
+            http_get(url, writer, resume_size=resume, headers=build_hf_headers(), expected_size=size,
+                     displayed_filename=item.name, tqdm_class=tqdm_adapter(progress, item.name, cancel))
     except IntegrityError:  # the server sent a body of the wrong size: nothing worth resuming
         writer.close()
         part.unlink(missing_ok=True)
@@ -167,12 +192,8 @@ def _download(item: PlanItem, meta: hub.FileMeta, part: Path, progress: PullProg
         writer.close()
     digests = writer.digests()
     try:
-        digests = _verify_part(part, item, digests)
+        digests = verify.check_file(part, item.name, digests=digests, **item.expected())
     except IntegrityError:
         part.unlink(missing_ok=True)  # never resume from bytes that failed verification
         raise
     return digests, size - resume
-
-
-def _verify_part(part: Path, item: PlanItem, digests: dict[str, str]) -> dict[str, str]:
-    return verify.check_file(part, item.name, digests=digests, **item.expected())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,8 +132,10 @@ def translate(exc: BaseException, repo: str, revision: str | None, path: str | N
     return exc
 
 
+@functools.lru_cache(maxsize=64)
 def resolve_commit(repo: str, revision: str) -> str:
-    """The commit a branch/tag points at (a full commit is returned unchanged after a check)."""
+    """The commit a branch/tag points at (a full commit is returned unchanged after a check).
+    Cached for the process: one pull asks once per repository and revision."""
     with errors(repo, revision):
         info = hf().HfApi().model_info(repo, revision=revision, timeout=TIMEOUT)
     if not info.sha:
@@ -170,27 +173,16 @@ def paths_info(repo: str, commit: str, paths: list[str]) -> dict[str, RemoteFile
     return {item.path: _remote(repo, item) for item in items if type(item).__name__ == "RepoFile"}
 
 
-@dataclass(frozen=True)
-class FileMeta:
-    url: str  # where to GET the bytes (after same-origin redirects)
-    etag: str  # the blob's name in the hub cache
-    size: int | None
-    send_auth: bool  # False for a cross-origin (CDN) location
-
-
-def head(repo: str, path: str, commit: str) -> FileMeta:
-    from urllib.parse import urlsplit
-
+def head_etag(repo: str, path: str, commit: str) -> str:
+    """The hub's id of a file (its blob name in the cache), asked with a HEAD request.
+    Only needed when a listing gave neither an LFS sha256 nor a git blob id."""
     h = hf()
-    url = h.hf_hub_url(repo, path, revision=commit)
     with errors(repo, commit, path):
-        meta = h.get_hf_file_metadata(url, timeout=TIMEOUT)
+        meta = h.get_hf_file_metadata(h.hf_hub_url(repo, path, revision=commit), timeout=TIMEOUT)
     if not meta.etag or not meta.commit_hash:
         raise NetworkError(f"{endpoint()} did not answer like a Hugging Face hub for {repo}/{path}",
                            hint="check HF_ENDPOINT and your proxy")
-    location = meta.location or url
-    same = urlsplit(location)[:2] == urlsplit(url)[:2]
-    return FileMeta(url=location, etag=meta.etag, size=meta.size, send_auth=same)
+    return meta.etag
 
 
 def cached_pointer(repo: str, path: str, revision: str) -> Path | None:

@@ -24,12 +24,14 @@ class PullProgress:
         """The pull finished or failed; release the display."""
 
 
-def tqdm_adapter(progress: PullProgress, name: str) -> type:
+def tqdm_adapter(progress: PullProgress, name: str, cancel=None) -> type:
     """A tqdm-compatible class for huggingface_hub's downloader that feeds ``progress``.
 
     huggingface_hub instantiates it once per HTTP transfer with ``total`` and
     ``initial`` and calls ``update(n)`` per chunk (and ``update(-k)`` if it must
-    restart a transfer that the server refused to resume).
+    restart a transfer that the server refused to resume). When ``cancel`` (a
+    threading.Event) is set, the next update aborts the transfer; the partial file
+    stays for the next pull to resume.
     """
 
     class _Bar:
@@ -45,6 +47,10 @@ def tqdm_adapter(progress: PullProgress, name: str) -> type:
             return False
 
         def update(self, n: int = 1) -> None:
+            if cancel is not None and cancel.is_set():
+                from .download import Cancelled
+
+                raise Cancelled(name)
             self.n += n
             progress.file_advance(name, n)
 

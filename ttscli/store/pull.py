@@ -12,7 +12,9 @@ Order of work, for one model id:
 from __future__ import annotations
 
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +28,9 @@ from .download import Fetched, PlanItem, fetch, pointer_path
 from .lock import FileLock
 from .plan import hf_entry, plan_offline, plan_online, resolve_commits
 from .progress import PullProgress
+
+
+WORKERS = 8  # parallel file transfers, as huggingface_hub's snapshot_download
 
 
 @dataclass
@@ -113,11 +118,31 @@ def _pull_entry(entry: Entry, commits: dict | None, progress: PullProgress) -> P
             items = plan_online(entry, commits)
         _check_space(items)
         progress.begin(entry.id, [(i.name, i.remote.size) for i in items], _missing_bytes(items))
-        fetched = [fetch(item, progress) for item in items]
+        fetched = _fetch_all(items, progress)
         for (repo, rev), commit in commits.items():
             hub.write_ref(repo, rev, commit)
         record = manifest.write(_record(entry, commits, fetched))
         return PullResult(record, downloaded=sum(f.downloaded for f in fetched))
+
+
+def _fetch_all(items: list[PlanItem], progress: PullProgress) -> list[Fetched]:
+    """Fetch files in parallel (like `hf download`): latency per file dominates on the real hub.
+
+    On the first failure or Ctrl-C the other transfers stop at their next chunk,
+    keeping their partial files for the next pull to resume.
+    """
+    if len(items) <= 1:
+        return [fetch(item, progress) for item in items]
+    cancel = threading.Event()
+    with ThreadPoolExecutor(max_workers=min(WORKERS, len(items)), thread_name_prefix="ttscli-pull") as pool:
+        futures = [pool.submit(fetch, item, progress, cancel) for item in items]
+        try:
+            return [f.result() for f in futures]
+        except BaseException:
+            cancel.set()
+            for f in futures:
+                f.cancel()
+            raise
 
 
 def _missing_bytes(items: list[PlanItem]) -> int:

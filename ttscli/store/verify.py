@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import struct
+import threading
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,6 +29,8 @@ _TEXT_SUFFIXES = (".md", ".txt", ".html", ".htm", ".xml", ".yaml", ".yml", ".csv
 class HashingWriter:
     """A writable file for ``http_get`` that appends to ``path`` and hashes on the fly.
 
+    Hashing runs in a helper thread (hashlib releases the GIL), so it overlaps
+    with receiving the next chunk instead of adding to the download time.
     Content already in ``path`` (a download resumed after an interruption) is
     hashed first. If the downloader rewinds (a server that ignored Range), the
     running hash is dropped and recomputed from the file at the end.
@@ -36,19 +40,28 @@ class HashingWriter:
         self.path = Path(path)
         self.algorithms = algorithms
         self._hashes = {name: hashlib.new(name) for name in algorithms}
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
+        self._thread = threading.Thread(target=self._hash_loop, name="ttscli-hash", daemon=True)
+        self._thread.start()
         if self.path.exists():
             with open(self.path, "rb") as reader:
                 for block in iter(lambda: reader.read(BLOCK), b""):
-                    for h in self._hashes.values():
-                        h.update(block)
+                    self._queue.put(block)
         self._file: BinaryIO = open(self.path, "ab")
         self._valid = True
+
+    def _hash_loop(self) -> None:
+        while True:
+            block = self._queue.get()
+            if block is None:
+                return
+            for h in self._hashes.values():
+                h.update(block)
 
     # --- the file protocol http_get uses
     def write(self, data: bytes) -> int:
         written = self._file.write(data)
-        for h in self._hashes.values():
-            h.update(data)
+        self._queue.put(bytes(data))
         return written
 
     def tell(self) -> int:
@@ -69,6 +82,9 @@ class HashingWriter:
         if not self._file.closed:
             self._file.flush()
             self._file.close()
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
 
     def __enter__(self) -> "HashingWriter":
         return self
