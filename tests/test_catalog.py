@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import assert_clean_error, run_cli
-from hfserver import joe_files, voices_json
+from hubfiles import joe_files, voices_json
 
 from ttscli import catalog
 from ttscli.catalog import piper_index

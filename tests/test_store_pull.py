@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import assert_clean_error, run_cli
-from hfserver import HubServer, joe_files, sha256_file, tiny_onnx, voices_json
+from hfserver import HubServer, sha256_file
+from hubfiles import joe_files, tiny_onnx, voices_json
 
 JOE = "en/en_US/joe/medium/en_US-joe-medium.onnx"
 TEST_KEY = "en_US-joetest-medium"  # the joe voice again under its own key, so the store copy is distinct
@@ -318,3 +319,17 @@ def test_rich_progress_on_a_terminal(env, hub):
     assert proc.returncode == 0, err
     assert f"piper:{TEST_KEY} (total)" in err and f"{TEST_KEY}.onnx" in err and "63.2/63.2 MB" in err
     assert out.startswith(f"pulled piper:{TEST_KEY}".encode())
+
+
+def test_damaged_cached_file_is_fetched_again(env, hub, tmp_path):
+    out = _json_out(pull(env, f"piper:{TEST_KEY}", "--json"))
+    blob = Path(next(f["local"] for f in out["files"] if f["role"] == "model")).resolve()
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 3] ^= 0x01  # one flipped bit on disk, same size
+    blob.chmod(0o644)
+    blob.write_bytes(bytes(data))
+    hub.clear()
+    fresh = {**env, "TTSCLI_HOME": str(tmp_path / "fresh-home")}
+    again = _json_out(pull(fresh, f"piper:{TEST_KEY}", "--json"))
+    assert len(hub.gets(TEST_ONNX)) == 1 and again["downloaded_bytes"] > 60_000_000
+    assert sha256_file(blob) == sha256_file(joe_files()[JOE])

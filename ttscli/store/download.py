@@ -13,7 +13,6 @@ never enters the cache, and the cache stays a normal huggingface_hub cache that
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import threading
@@ -25,8 +24,6 @@ from . import hub, verify
 from .lock import FileLock
 from .manifest import partial_dir
 from .progress import PullProgress, tqdm_adapter
-
-log = logging.getLogger(__name__)
 
 CHUNK = 1 << 20  # finer progress and resume points than huggingface_hub's 10 MiB default
 
