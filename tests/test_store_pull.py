@@ -37,6 +37,10 @@ def hub():
         "joe/medium/MODEL_CARD", "joetest/medium/MODEL_CARD"): src for p, src in joe.items()}
     index = json.loads(voices_json(joe))
     index.update(json.loads(voices_json(test_voice, TEST_KEY)))
+    bad = json.loads(json.dumps(index[TEST_KEY]))  # same files, but voices.json's md5s disagree
+    for meta in bad["files"].values():
+        meta["md5_digest"] = "0" * 32
+    index["en_US-badmd5-medium"] = {**bad, "key": "en_US-badmd5-medium"}
     server = HubServer()
     server.add_repo("rhasspy/piper-voices", {**joe, **test_voice, "voices.json": json.dumps(index).encode()},
                     refs=("main", "v1.0.0"))
@@ -333,3 +337,8 @@ def test_damaged_cached_file_is_fetched_again(env, hub, tmp_path):
     again = _json_out(pull(fresh, f"piper:{TEST_KEY}", "--json"))
     assert len(hub.gets(TEST_ONNX)) == 1 and again["downloaded_bytes"] > 60_000_000
     assert sha256_file(blob) == sha256_file(joe_files()[JOE])
+
+
+def test_piper_md5_from_voices_json_is_checked(env, hub):
+    assert_clean_error(pull(env, "piper:en_US-badmd5-medium"), 7, "md5 mismatch with voices.json")
+    assert "piper:en_US-badmd5-medium" not in {m["id"] for m in _json_out(run_cli("list", "--json", env=env))}
