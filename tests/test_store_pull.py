@@ -342,3 +342,19 @@ def test_damaged_cached_file_is_fetched_again(env, hub, tmp_path):
 def test_piper_md5_from_voices_json_is_checked(env, hub):
     assert_clean_error(pull(env, "piper:en_US-badmd5-medium"), 7, "md5 mismatch with voices.json")
     assert "piper:en_US-badmd5-medium" not in {m["id"] for m in _json_out(run_cli("list", "--json", env=env))}
+
+
+def test_unreachable_hub_falls_back_to_the_cache(env, hub, tmp_path):
+    import socket
+
+    assert pull(env, f"piper:{TEST_KEY}").returncode == 0
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    down = {**env, "HF_ENDPOINT": dead}
+    again = pull(down, f"piper:{TEST_KEY}")  # installed: the failed update check is not an error
+    assert again.returncode == 0 and b"up to date" in again.stdout, again.stderr.decode()
+    fresh = {**down, "TTSCLI_HOME": str(tmp_path / "fresh-home")}
+    out = _json_out(pull(fresh, f"piper:{TEST_KEY}", "--json"))  # not installed here, but cached
+    assert out["downloaded_bytes"] == 0
+    assert_clean_error(pull(fresh, "kokoro:fp32"), 6, "cannot reach", dead)

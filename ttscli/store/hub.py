@@ -64,6 +64,10 @@ def is_commit(revision: str) -> bool:
     return len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
 
 
+class HubUnreachable(NetworkError):
+    """The hub could not be reached or failed (network down, 5xx): the local cache may still serve."""
+
+
 @dataclass(frozen=True)
 class RemoteFile:
     repo: str
@@ -112,10 +116,10 @@ def translate(exc: BaseException, repo: str, revision: str | None, path: str | N
         if status in (401, 403):
             return NetworkError(f"access to {repo} was refused (HTTP {status})", hint=_auth_hint(repo))
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return NetworkError(f"the hub failed on {where}: {first}",
-                            hint="try again later; run the same pull again to resume")
+        return HubUnreachable(f"the hub failed on {where}: {first}",
+                              hint="try again later; run the same pull again to resume")
     if isinstance(exc, e.LocalEntryNotFoundError):
-        return NetworkError(f"cannot reach {endpoint()} for {where}",
+        return HubUnreachable(f"cannot reach {endpoint()} for {where}",
                             hint="check your network, proxy or HF_ENDPOINT; run the pull again to resume")
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return OutputError(f"no space left on the device while downloading {where}",
@@ -127,8 +131,8 @@ def translate(exc: BaseException, repo: str, revision: str | None, path: str | N
     except ImportError:  # huggingface_hub < 2 used httpx
         import httpx  # type: ignore[no-redef]
     if isinstance(exc, (httpx.TransportError, ConnectionError, TimeoutError)):
-        return NetworkError(f"cannot download {where} from {endpoint()}: {type(exc).__name__}: {exc}",
-                            hint="check your network or HF_ENDPOINT; run the pull again to resume")
+        return HubUnreachable(f"cannot reach {endpoint()} for {where} ({type(exc).__name__}: {exc})",
+                              hint="check your network or HF_ENDPOINT; run the pull again to resume")
     return exc
 
 

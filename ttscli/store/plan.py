@@ -112,6 +112,18 @@ def plan_offline(entry: Entry) -> tuple[list[PlanItem], dict[tuple[str, str], st
     return _dedupe(items), commits
 
 
+def _cached_paths(repo: str, revision: str, unreachable: Exception | None) -> list[str]:
+    """Files of a repo snapshot in the local cache (offline, or the hub is unreachable)."""
+    commit = hub.cached_commit(repo, revision)
+    root = hub.snapshot_dir(repo, commit) if commit else None
+    if root is None or not root.is_dir():
+        if unreachable is not None:
+            raise unreachable
+        raise NetworkError(f"offline mode (HF_HUB_OFFLINE=1) and {repo}@{revision} is not in the local cache",
+                           hint="unset HF_HUB_OFFLINE to download it")
+    return [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+
+
 def parse_hf_id(text: str) -> tuple[str, str | None]:
     """``hf:owner/repo[@rev]`` → (repo, revision or None)."""
     body = text[3:] if text.startswith("hf:") else text
@@ -128,20 +140,17 @@ def hf_entry(text: str) -> tuple[Entry, dict[tuple[str, str], str] | None, list[
 
     repo, rev = parse_hf_id(text)
     revision = rev or "main"
+    remote = commits = None
     if hub.is_offline():
-        commit = hub.cached_commit(repo, revision)
-        root = hub.snapshot_dir(repo, commit) if commit else None
-        if root is None or not root.is_dir():
-            raise NetworkError(f"offline mode (HF_HUB_OFFLINE=1) and {repo}@{revision} is not in the local cache",
-                               hint="unset HF_HUB_OFFLINE to download it")
-        paths = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
-        remote = None
-        commits = None
+        paths = _cached_paths(repo, revision, None)
     else:
-        commit = hub.resolve_commit(repo, revision)
-        remote = [f for f in hub.list_files(repo, commit) if f.path != ".gitattributes"]
-        paths = [f.path for f in remote]
-        commits = {(repo, revision): commit}
+        try:
+            commit = hub.resolve_commit(repo, revision)
+            remote = [f for f in hub.list_files(repo, commit) if f.path != ".gitattributes"]
+            paths = [f.path for f in remote]
+            commits = {(repo, revision): commit}
+        except hub.HubUnreachable as exc:
+            paths = _cached_paths(repo, revision, exc)
     spec = registry.detect_family(paths)
     if spec is None:
         raise NotFound(f"cannot tell which model family {repo} holds (files: {_listing(paths)})",

@@ -22,7 +22,7 @@ from typing import Any
 
 from .. import catalog
 from ..catalog import Entry, piper_index
-from ..errors import NotFound
+from ..errors import NotFound, TtsError
 from . import hub, manifest, space
 from .download import Fetched, PlanItem, fetch, pointer_path
 from .lock import FileLock
@@ -68,11 +68,7 @@ def refresh_piper_index(progress: PullProgress) -> dict[str, Any]:
     spec = catalog.FileSpec("index", repo, revision, table.get("index", "voices.json"))
     entry = Entry(id="piper:voices.json", base="piper", tag=None, family="piper", runtime="onnxruntime",
                   repo=repo, revision=revision, files={"index": spec})
-    if hub.is_offline():
-        items, commits = plan_offline(entry)
-    else:
-        commits = resolve_commits(entry)
-        items = plan_online(entry, commits)
+    items, commits = _plan(entry, None, progress)
     fetched = fetch(items[0], progress)
     voices = piper_index.parse_voices(Path(fetched.local).read_bytes())
     piper_index.save(voices, repo, revision, commits[(repo, revision)])
@@ -102,8 +98,27 @@ def _current(record: manifest.Record, entry: Entry, commits: dict | None) -> boo
     recorded = record.data.get("commits", {})
     if all(hub.is_commit(rev) and recorded.get(key) == rev for key, rev in pinned.items()):
         return True
-    commits = commits or resolve_commits(entry)
+    try:
+        commits = commits or resolve_commits(entry)
+    except hub.HubUnreachable:
+        return True  # an intact installed copy beats a failed update check
     return all(recorded.get(f"{repo}@{rev}") == c for (repo, rev), c in commits.items())
+
+
+def _plan(entry: Entry, commits: dict | None, progress: PullProgress) -> tuple[list[PlanItem], dict]:
+    """Files to fetch: from the hub, or from the local cache when offline or the hub is unreachable."""
+    if hub.is_offline():
+        return plan_offline(entry)
+    try:
+        commits = commits or resolve_commits(entry)
+        return plan_online(entry, commits), commits
+    except hub.HubUnreachable as exc:
+        try:
+            items, commits = plan_offline(entry)
+        except TtsError:
+            raise exc from None
+        progress.note(f"{exc.message}; using the copies in the local cache")
+        return items, commits
 
 
 def _pull_entry(entry: Entry, commits: dict | None, progress: PullProgress) -> PullResult:
@@ -111,11 +126,7 @@ def _pull_entry(entry: Entry, commits: dict | None, progress: PullProgress) -> P
         record = manifest.read(entry.id)
         if record is not None and _current(record, entry, commits):
             return PullResult(record, already=True)
-        if hub.is_offline():
-            items, commits = plan_offline(entry)
-        else:
-            commits = commits or resolve_commits(entry)
-            items = plan_online(entry, commits)
+        items, commits = _plan(entry, commits, progress)
         _check_space(items)
         progress.begin(entry.id, [(i.name, i.remote.size) for i in items], _missing_bytes(items))
         fetched = _fetch_all(items, progress)
