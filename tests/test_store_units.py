@@ -97,3 +97,15 @@ def test_lock_excludes_a_second_holder(tmp_path):
     assert waits == ["waiting for another ttscli process working on model x"]
     with FileLock(tmp_path / "m.lock", "model x", timeout=0.3):
         pass  # released: free again
+
+
+@pytest.mark.parametrize("path", ["../outside.onnx", "/etc/passwd", "a/../../b", "a//b", "voices\\..\\x"])
+def test_hub_listings_cannot_escape_the_cache(path):
+    from types import SimpleNamespace
+
+    from ttscli.store import hub
+
+    with pytest.raises(IntegrityError, match="unsafe file path"):
+        hub._remote("o/r", SimpleNamespace(path=path, size=1, lfs=None, blob_id="a" * 40))
+    with pytest.raises(IntegrityError, match="invalid sha256"):
+        hub._remote("o/r", SimpleNamespace(path="m.onnx", size=1, lfs={"sha256": "../x"}, blob_id="a" * 40))

@@ -133,6 +133,8 @@ def fetch(item: PlanItem, progress: PullProgress, cancel: threading.Event | None
         return found
     repo = item.remote.repo
     etag = item.remote.sha256 or item.remote.blob_id or hub.head_etag(repo, item.name, item.commit)
+    if not etag or "/" in etag or etag.startswith("."):
+        raise IntegrityError(f"{item.name}: the hub gave no usable file id ({etag!r})", hint="check HF_ENDPOINT")
     blob = hub.repo_cache_dir(repo) / "blobs" / etag
     part = partial_path(repo, etag)
     downloaded = 0

@@ -142,16 +142,30 @@ def resolve_commit(repo: str, revision: str) -> str:
     Cached for the process: one pull asks once per repository and revision."""
     with errors(repo, revision):
         info = hf().HfApi().model_info(repo, revision=revision, timeout=TIMEOUT)
-    if not info.sha:
-        raise NetworkError(f"the hub did not report a commit for {repo}@{revision}", hint="check HF_ENDPOINT")
+    if not info.sha or not is_commit(info.sha):
+        raise NetworkError(f"the hub did not report a valid commit for {repo}@{revision}", hint="check HF_ENDPOINT")
     return info.sha
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
+def _hex(value: str | None, length: int) -> str | None:
+    return value if value and len(value) == length and set(value) <= _HEX else None
+
+
 def _remote(repo: str, item) -> RemoteFile:
+    """A listing entry, checked: hub paths and hashes become local file names."""
+    path = str(item.path)
+    parts = path.split("/")
+    if not path or path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+        raise IntegrityError(f"{repo} lists an unsafe file path {path!r}", hint="check HF_ENDPOINT")
     lfs = getattr(item, "lfs", None)
     sha = (lfs.get("sha256") if isinstance(lfs, dict) else getattr(lfs, "sha256", None)) if lfs else None
-    return RemoteFile(repo=repo, path=item.path, size=int(item.size), sha256=sha,
-                      blob_id=None if sha else getattr(item, "blob_id", None))
+    if sha is not None and _hex(sha, 64) is None:
+        raise IntegrityError(f"{repo} lists {path} with an invalid sha256 {sha!r}", hint="check HF_ENDPOINT")
+    return RemoteFile(repo=repo, path=path, size=int(item.size), sha256=sha,
+                      blob_id=None if sha else _hex(getattr(item, "blob_id", None), 40))
 
 
 def list_files(repo: str, commit: str, prefix: str | None = None) -> list[RemoteFile]:
