@@ -31,6 +31,10 @@ app = typer.Typer(
 COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.say", "say"),
     ("ttscli.cli.doctor", "doctor"),
+    ("ttscli.cli.pull", "pull"),
+    ("ttscli.cli.listing", "list"),
+    ("ttscli.cli.show", "show"),
+    ("ttscli.cli.rm", "rm"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"
