@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 
 import typer
@@ -12,12 +11,10 @@ from .app import app
 
 
 def runtime_plan(runtime: str) -> dict[str, Any]:
-    """The plan this machine would use for ``runtime`` (one call, replaced by hardware detection later)."""
-    from ..runtime.plan import cpu_plan
+    """The plan this machine would use for ``runtime`` (hardware probe + --device/--threads)."""
+    from ..runtime.plan import plan_for
 
-    plan = asdict(cpu_plan(runtime))
-    plan["ort_providers"] = [p if isinstance(p, str) else p[0] for p in plan.get("ort_providers", ())]
-    return plan
+    return plan_for(runtime).as_dict()
 
 
 def _installed(model_id: str):
