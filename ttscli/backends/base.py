@@ -62,6 +62,12 @@ class Backend:
             language = next((v.language for v in self.voices() if v.name == voice and v.language), language)
         return TextProfile(language, self.budget)
 
+    def use_stored_voice(self, voice: Any) -> Any:
+        """Turn a stored voice (ttscli.voices.cache.Voice) into what stream() takes."""
+        from ..errors import BadInput
+
+        raise BadInput(f"{self.family} models cannot use stored voices such as {voice.name!r}")
+
     def stream(self, segment: "Segment", voice: Any, options: SynthesisOptions) -> Iterator["AudioChunk"]:
         raise NotImplementedError
 
