@@ -43,7 +43,7 @@ def kokoro(home):
 
 def _audio(loaded, text: str, voice=None, **opts) -> np.ndarray:
     voice = voice if voice is not None else loaded.voice
-    segments = engine.segments_for(text, loaded.backend)
+    segments = list(engine.segments_for(text, loaded.backend))
     loaded = engine.Loaded(loaded.backend, voice, None, 0.0)
     return np.concatenate([c.samples for c in engine.chunks(loaded, segments, SynthesisOptions(**opts))])
 

@@ -37,9 +37,14 @@ class FamilySpec:
     description: str = ""
     code_license: str = ""
     can_clone: bool = False
+    # "module:function" -> function(ModelRef, voice) -> TextProfile, read without a runtime (dry runs)
+    profile: str | None = None
 
     def load(self, model: "ModelRef", **kwargs) -> "Backend":
         return _resolve(self.loader)(model, **kwargs)
+
+    def text_profile(self, model: "ModelRef", voice: str | None = None):
+        return _resolve(self.profile)(model, voice)
 
     def matches(self, files: list[str]) -> bool:
         return bool(self.detect) and bool(_resolve(self.detect)(files))
@@ -62,6 +67,7 @@ BUILTIN: tuple[FamilySpec, ...] = (
         runtime="onnxruntime",
         loader="ttscli.backends.piper:load",
         detect="ttscli.backends.piper:detect",
+        profile="ttscli.backends.piper:text_profile",
         description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
         code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
     ),
@@ -70,6 +76,7 @@ BUILTIN: tuple[FamilySpec, ...] = (
         runtime="onnxruntime",
         loader="ttscli.backends.styletts:load_kokoro",
         detect="ttscli.backends.styletts_files:detect_kokoro",
+        profile="ttscli.backends.styletts:text_profile",
         description="Kokoro-82M (StyleTTS2 + iSTFTNet) ONNX, 24 kHz, style voicepacks and blends",
         code_license="MIT (ttscli implementation); Kokoro reference code Apache-2.0, kokoro-onnx exports MIT",
     ),
@@ -78,6 +85,7 @@ BUILTIN: tuple[FamilySpec, ...] = (
         runtime="onnxruntime",
         loader="ttscli.backends.styletts:load_kitten",
         detect="ttscli.backends.styletts_files:detect_kitten",
+        profile="ttscli.backends.styletts:text_profile",
         description="KittenTTS nano/micro/mini (StyleTTS2-style) ONNX, 24 kHz, English",
         code_license="MIT (ttscli implementation); KittenTTS reference code Apache-2.0",
     ),

@@ -24,13 +24,13 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from ..audio.chunk import AudioChunk
-from ..errors import BadInput, NotFound, RuntimeFailure
+from ..errors import BadInput, NotFound, RuntimeFailure, TtsError
 from ..models.ref import ModelRef
 from ..phonemize.split import split_phonemes
 from ..runtime import onnx as ort_runtime
 from ..runtime.plan import RuntimePlan, cpu_plan
 from ..runtime.seeded import text_seed
-from ..text.segments import Budget, Segment
+from ..text.segments import Budget, Segment, TextProfile
 from ..voices.packs import VoiceBank
 from ..voices.resolve import StyleVoice, VoiceResolver
 from . import styletts_files
@@ -63,10 +63,10 @@ class StyleTTSBackend(Backend):
         self.plan = plan
         self.onnx = ort_runtime.load(files.model, plan)
         self._read_io()
-        self.vocab = self._read_vocab()
+        self.vocab = read_vocab(files, self.rules, self.onnx.session)
         default = self.rules.default_voice(self.bank.names())
         self.language = self.rules.voice_facts(default).language or self.rules.default_language
-        self.budget = Budget("phonemes", self.rules.max_tokens, measure=self.count_tokens)
+        self.budget = budget(self.rules, self.count_tokens)
         self._speed_warned = False
 
     # --- graph introspection
@@ -82,24 +82,6 @@ class StyleTTSBackend(Backend):
         outputs = [o.name for o in self.onnx.session.get_outputs()]
         self.audio_output = next((i for i, n in enumerate(outputs) if n in ("audio", "waveform")), 0)
 
-    def _read_vocab(self) -> dict[str, int]:
-        found: dict | None = None
-        config = styletts_files.read_json(self.files.config)
-        if isinstance(config.get("vocab"), dict):
-            found = config["vocab"]
-        elif self.files.tokenizer is not None:
-            found = (styletts_files.read_json(self.files.tokenizer).get("model") or {}).get("vocab")
-        if not found:
-            embedded = self.onnx.session.get_modelmeta().custom_metadata_map.get("kokoro_config")
-            try:
-                found = json.loads(embedded)["vocab"] if embedded else None
-            except (ValueError, KeyError, TypeError):
-                log.warning("ignoring unreadable kokoro_config metadata in %s", self.files.model.name)
-        vocab = {str(k): int(v) for k, v in (found or self.rules.default_vocab()).items() if len(str(k)) == 1}
-        if not vocab:
-            raise RuntimeFailure(f"{self.model.id} has an empty phoneme vocabulary")
-        return vocab
-
     # --- voices
     def voices(self) -> list[VoiceInfo]:
         aliases = {v: k for k, v in self.rules.aliases().items()}
@@ -110,26 +92,31 @@ class StyleTTSBackend(Backend):
                                  f"alias {aliases[name]}" if name in aliases else ""))
         return out
 
+    def text_profile(self, voice: str | None = None) -> TextProfile:
+        """The language of ``voice`` (blends and presets included) and the token budget."""
+        language = self.language
+        if voice:
+            try:
+                language = self.resolver.resolve(voice).language or language
+            except TtsError:
+                pass  # reported when the voice is loaded
+        return TextProfile(language, self.budget)
+
     def resolve_voice(self, name: str | None) -> StyleVoice:
         voice = self.resolver.resolve(name)
         self.language = voice.language or self.rules.default_language
         return voice
 
+    def use_stored_voice(self, voice) -> StyleVoice:
+        """A voice from the voice cache (a saved blend, a clone), checked against this model."""
+        resolved = self.resolver.stored(voice)
+        self.language = resolved.language
+        return resolved
+
     # --- text → tokens
     def phonemize(self, text: str, lang: str | None = None) -> str:
         """Phonemes for ``text``; ``[[...]]`` blocks pass through as raw phonemes."""
-        lang = lang or self.language
-        parts: list[str] = []
-        pos = 0
-        for match in list(_PHONEME_BLOCK.finditer(text)) + [None]:
-            chunk = text[pos:match.start() if match else len(text)]
-            if chunk.strip():
-                parts.append(self.rules.phonemize(chunk, lang))
-            if match is None:
-                break
-            parts.append(" ".join(match.group(1).split()))
-            pos = match.end()
-        return " ".join(p for p in parts if p)
+        return phonemize(text, self.rules, lang or self.language)
 
     def tokenize(self, phonemes: str) -> list[int]:
         vocab = self.vocab
@@ -145,7 +132,7 @@ class StyleTTSBackend(Backend):
 
     def count_tokens(self, text: str) -> int:
         """Budget measure: how many tokens ``text`` becomes with the current voice's language."""
-        return self._count(self.phonemize(text))
+        return token_count(text, self.rules, self.vocab, self.language)
 
     def pieces(self, phonemes: str) -> list[str]:
         """Phoneme pieces that each fit one call (split at word boundaries, never truncated)."""
@@ -244,6 +231,66 @@ class StyleTTSBackend(Backend):
                 if job is not None:
                     job.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def phonemize(text: str, rules: FamilyRules, lang: str) -> str:
+    """Phonemes for ``text`` with the family's G2P; ``[[...]]`` blocks pass through as they are."""
+    parts: list[str] = []
+    pos = 0
+    for match in list(_PHONEME_BLOCK.finditer(text)) + [None]:
+        chunk = text[pos:match.start() if match else len(text)]
+        if chunk.strip():
+            parts.append(rules.phonemize(chunk, lang))
+        if match is None:
+            break
+        parts.append(" ".join(match.group(1).split()))
+        pos = match.end()
+    return " ".join(p for p in parts if p)
+
+
+def token_count(text: str, rules: FamilyRules, vocab: dict[str, int], lang: str) -> int:
+    return sum(1 for ch in phonemize(text, rules, lang) if ch in vocab)
+
+
+def read_vocab(files: styletts_files.ModelFiles, rules: FamilyRules, session=None) -> dict[str, int]:
+    """Phoneme → id: config.json "vocab", tokenizer.json, the graph's kokoro_config metadata,
+    else the family's packaged table."""
+    found: dict | None = None
+    config = styletts_files.read_json(files.config)
+    if isinstance(config.get("vocab"), dict):
+        found = config["vocab"]
+    elif files.tokenizer is not None:
+        found = (styletts_files.read_json(files.tokenizer).get("model") or {}).get("vocab")
+    if not found and session is not None:
+        embedded = session.get_modelmeta().custom_metadata_map.get("kokoro_config")
+        try:
+            found = json.loads(embedded)["vocab"] if embedded else None
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignoring unreadable kokoro_config metadata in %s", files.model.name)
+    vocab = {str(k): int(v) for k, v in (found or rules.default_vocab()).items() if len(str(k)) == 1}
+    if not vocab:
+        raise RuntimeFailure(f"{files.model.name} has an empty phoneme vocabulary")
+    return vocab
+
+
+def text_profile(model: ModelRef, voice: str | None = None) -> TextProfile:
+    """Language and token budget without starting onnxruntime (``say --dry-run``)."""
+    model, files, resolver = _open(model, model.family)
+    language = resolver.rules.voice_facts(resolver.rules.default_voice(resolver.bank.names())).language
+    if voice:
+        try:
+            language = resolver.resolve(voice).language
+        except TtsError:
+            pass
+    language = language or resolver.rules.default_language
+    vocab = read_vocab(files, resolver.rules)
+    return TextProfile(language, budget(resolver.rules, lambda text: token_count(text, resolver.rules, vocab,
+                                                                                 language)))
+
+
+def budget(rules: FamilyRules, measure) -> Budget:
+    """At most ``rules.max_tokens`` phoneme tokens per call, measured by the model's own count."""
+    return Budget("phonemes", rules.max_tokens, measure=measure)
 
 
 def _prepare(model: ModelRef) -> ModelRef:

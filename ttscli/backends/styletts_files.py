@@ -3,13 +3,16 @@
 Two ways in:
 
 * a model from the store or an embedded model: ``ModelRef.info["files"]`` maps
-  roles ("model", "voices", optional "config"/"tokenizer") to paths or globs
-  relative to ``ModelRef.path``;
+  roles ("model", "voices", optional "config"/"tokenizer") to absolute paths
+  (a list for a glob role such as ``voices/*.bin``; this is what the store
+  records) or to paths/globs relative to ``ModelRef.path``;
 * a plain directory (``--model ./dir``) or an ``.onnx`` file: known layouts
   are globbed (kokoro-onnx releases, onnx-community's Transformers.js layout,
   KittenTTS's Hugging Face repos).
 
-Everything found must stay inside the model directory (symlinks included).
+Relative patterns may not climb out of the model directory (no absolute
+pattern, no ``..``). Symlinks are followed: a Hugging Face snapshot is made of
+links into the cache's blob store.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from typing import Any
 
 from ..errors import BadInput, IntegrityError, NotFound
 from ..models.ref import ModelRef
-from ..paths import safe_join
 
 MODEL_GLOBS = {
     "kokoro": ("kokoro*.onnx", "model.onnx", "onnx/model.onnx", "onnx/model_quantized.onnx", "model*.onnx",
@@ -59,13 +61,10 @@ def detect_kitten(files: list[str]) -> bool:
 
 
 def _inside(base: Path, pattern: str) -> list[Path]:
-    """Matches of ``pattern`` under ``base``, refusing anything that resolves outside it."""
+    """Matches of the relative ``pattern`` under ``base``."""
     if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
         raise BadInput(f"model file pattern {pattern!r} leaves the model directory")
-    found = []
-    for match in sorted(base.glob(pattern)):
-        found.append(safe_join(base, str(match.relative_to(base))))
-    return found
+    return sorted(base.glob(pattern))
 
 
 def _one(base: Path, patterns: tuple[str, ...], what: str) -> Path | None:
@@ -74,7 +73,7 @@ def _one(base: Path, patterns: tuple[str, ...], what: str) -> Path | None:
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            names = ", ".join(str(m.relative_to(base.resolve())) for m in matches[:6])
+            names = ", ".join(str(m.relative_to(base)) for m in matches[:6])
             raise NotFound(f"several {what} files in {base}: {names}",
                            hint=f"pass the one you want, e.g. --model {matches[0]}")
     return None
@@ -98,16 +97,19 @@ def read_json(path: Path | None) -> dict[str, Any]:
 def _from_roles(base: Path, roles: dict[str, Any]) -> ModelFiles:
     def matches(role: str) -> list[Path]:
         value = roles.get(role)
-        patterns = [value] if isinstance(value, str) else list(value or [])
-        return [m for p in patterns for m in _inside(base, str(p))]
+        entries = [value] if isinstance(value, str) else list(value or [])
+        found: list[Path] = []
+        for entry in map(str, entries):
+            found += [Path(entry)] if Path(entry).is_absolute() else _inside(base, entry)
+        return [f for f in found if f.exists()]
 
     models = [m for m in matches("model") if m.is_file()]
     if len(models) != 1:
-        raise NotFound(f"model file {roles.get('model')!r} {'is missing' if not models else 'is ambiguous'} in {base}",
-                       hint="pull the model again")
+        raise NotFound(f"model file {roles.get('model')!r} {'is missing' if not models else 'is ambiguous'} "
+                       f"for {base}", hint="pull the model again")
     voices = matches("voices")
     if not voices:
-        raise NotFound(f"voices {roles.get('voices')!r} are missing in {base}", hint="pull the model again")
+        raise NotFound(f"voices {roles.get('voices')!r} are missing for {base}", hint="pull the model again")
     config = next(iter(matches("config")), None)
     tokenizer = next(iter(matches("tokenizer")), None)
     return ModelFiles(models[0], voices, config, tokenizer)

@@ -35,7 +35,7 @@ def _style_models(model: str | None):
 
 def _rows(model: str | None) -> list[dict]:
     from ..backends.styletts import open_voices
-    from ..voices import presets, saved
+    from ..voices import cache, presets
 
     rows: list[dict] = []
     families = set()
@@ -53,11 +53,12 @@ def _rows(model: str | None) -> list[dict]:
         if only is None or p.family in only:
             rows.append({"name": p.name, "kind": "preset", "family": p.family, "model": None, "language": None,
                          "gender": None, "details": f"{p.blend}  {p.description}".strip()})
-    for v in saved.all_saved():
-        if only is None or v.family in only:
-            rows.append({"name": v.name, "kind": str(v.meta.get("kind", "saved")), "family": v.family,
-                         "model": v.model, "language": v.meta.get("language"), "gender": None,
-                         "details": str(v.meta.get("blend", ""))})
+    for meta in cache.list_voices():
+        family = meta.get("family")
+        if only is None or family in only:
+            rows.append({"name": meta.get("name"), "kind": str(meta.get("kind", "clone")), "family": family,
+                         "model": meta.get("model_id"), "language": meta.get("language"), "gender": None,
+                         "details": str(meta.get("error") or meta.get("blend") or "")})
     return rows
 
 
@@ -99,8 +100,7 @@ def save(
     from .. import paths
     from ..backends.styletts import open_voices
     from ..errors import BadInput, NotFound
-    from ..voices import blend, presets
-    from ..voices import saved as saved_voices
+    from ..voices import blend, cache, presets
     from ..voices.locate import model_for_voice
     from .render import note_line
 
@@ -116,13 +116,12 @@ def save(
         raise BadInput(f"{name!r} is already a voice of {ref.id} or a built-in preset",
                        hint="pick another name for the saved voice")
     style_voice = resolver.resolve(voice)
-    recipe = blend.canonical(style_voice.parts)  # stock voice names, aliases and saved voices expanded
-    path = saved_voices.save(
-        name, style_voice.style, family=ref.family, model=ref.id, kind="blend", force=force,
-        extra={"blend": recipe, "language": style_voice.language,
-               "parts": [{"voice": p.name, "weight": round(p.weight, 6)} for p in style_voice.parts],
-               "revision": ref.revision},
-    )
+    recipe = blend.canonical(style_voice.parts)  # stock voice names: aliases and stored voices expanded
+    path = cache.save(cache.Voice(
+        name=name, family=ref.family, model_id=ref.id, tensors={"style": style_voice.style},
+        meta={"kind": "blend", "blend": recipe, "language": style_voice.language, "revision": ref.revision,
+              "weights": {p.name: round(p.weight, 6) for p in style_voice.parts}},
+    ), force=force)
     note_line(f"saved voice {name} ({ref.family}: {recipe}) in {path.parent}")
 
 
@@ -132,8 +131,8 @@ def remove(
     debug: bool = opt.Debug,
 ) -> None:
     """Remove a saved voice."""
-    from ..voices import saved as saved_voices
+    from ..voices import cache
     from .render import note_line
 
-    saved_voices.remove(name)
+    cache.remove(name)
     note_line(f"removed voice {name}")

@@ -16,9 +16,17 @@ from .ref import ModelRef
 
 DEFAULT_MODEL = embedded.JOE_ID
 
+
+def _store_models() -> dict[str, ModelRef]:
+    """Models pulled or imported with `ttscli pull` (complete and verified only)."""
+    from ..store import installed_refs
+
+    return installed_refs()
+
+
 # Extra sources of installed models (the store registers itself here).
 # Each returns {id: ModelRef} for models that are complete on disk.
-SOURCES: list[Callable[[], dict[str, ModelRef]]] = [embedded.all_models]
+SOURCES: list[Callable[[], dict[str, ModelRef]]] = [embedded.all_models, _store_models]
 
 
 def default_model_id_from_env() -> str | None:
@@ -38,6 +46,8 @@ def installed() -> dict[str, ModelRef]:
 
 
 def _looks_like_path(text: str) -> bool:
+    if text.startswith("hf:"):  # hf:owner/repo is a hub id, not a path
+        return False
     return text.startswith((".", "/", "~")) or os.sep in text or text.endswith(".onnx")
 
 
@@ -61,6 +71,8 @@ def _local(text: str) -> ModelRef:
 
 def resolve(model_id: str | None) -> ModelRef:
     model_id = (model_id or default_model_id()).strip()
+    if model_id.startswith("local:/"):  # the id a local model gets (stored voices keep it)
+        return _local(model_id[len("local:"):])
     if _looks_like_path(model_id):
         return _local(model_id)
     table = installed()
@@ -74,4 +86,7 @@ def resolve(model_id: str | None) -> ModelRef:
 
     close = get_close_matches(model_id, list(table), n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else "see `ttscli list` for installed models"
+    from ..store import pull_hint
+
+    hint = pull_hint(model_id) or hint
     raise NotFound(f"unknown model {model_id!r}", hint=hint)

@@ -1,1 +1,1 @@
-"""Voices beyond a model's own files: blends, saved voices and built-in presets."""
+"""Named voices stored by ttscli: clones, blends and presets."""

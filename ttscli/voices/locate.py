@@ -1,8 +1,9 @@
 """Which installed model a voice belongs to, so ``--voice`` alone can pick the model.
 
-``ttscli say --voice jf_alpha "…"`` should not need ``--model``: a saved voice
-records its model, a preset its family, and installed models list their stock
-voices in ``ModelRef.info["voices"]``. Nothing here loads a model.
+``ttscli say --voice jf_alpha "…"`` should not need ``--model``: a stored voice
+records its model (engine.load handles a stored voice on its own), a preset its
+family, and installed models list their stock voices in
+``ModelRef.info["voices"]``. Nothing here loads a model.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from ..errors import TtsError
 from ..models import resolve as model_resolve
 from ..models.ref import ModelRef
-from . import blend, presets, saved
+from . import blend, cache, presets
 
 
 def _names(spec: str) -> list[str]:
@@ -38,14 +39,14 @@ def model_for_voice(spec: str) -> str | None:
     families: set[str] = set()
     stock: list[str] = []
     for name in names:
-        try:
-            kept = saved.load(name)
-        except TtsError:  # a broken saved voice is reported when it is used
-            kept = None
-        if kept is not None:
-            if len(names) == 1 and kept.model in model_resolve.installed():
-                return kept.model
-            families.add(kept.family)
+        if cache.exists(name):
+            try:
+                meta = cache.read_meta(cache.path_for(name))
+            except TtsError:  # a broken stored voice is reported when it is used
+                continue
+            if len(names) == 1 and meta.get("model_id") in model_resolve.installed():
+                return str(meta["model_id"])
+            families.add(str(meta.get("family")))
             continue
         preset = presets.get(name)
         if preset is not None:

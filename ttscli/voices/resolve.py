@@ -1,10 +1,11 @@
 """``--voice`` for style-vector families: stock voice, blend, saved voice or preset.
 
 Order for a single name: the model's own voice (or a Kitten alias such as
-``Leo``), a saved voice (``ttscli voice save``, clones), a built-in preset.
-A blend (``a:60,b:40``) resolves each part the same way and averages the
-style tables. Every part must belong to the loaded model's family: a voice of
-another family is a usage error that names both families, an unknown name is
+``Leo``), a stored voice from the voice cache (``ttscli voice save``,
+``ttscli clone``), a built-in preset. A blend (``a:60,b:40``) resolves each
+part the same way and averages the style tables. Every part must belong to the
+loaded model's family: a voice of another family is bad input naming both
+families (exit 3, as for stored voices in ``engine.load``), an unknown name is
 NotFound (exit 4) with did-you-mean suggestions.
 """
 
@@ -15,8 +16,8 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
-from ..errors import NotFound, UsageError
-from . import blend, presets, saved
+from ..errors import BadInput, IntegrityError, NotFound, UsageError
+from . import blend, cache, presets
 
 if TYPE_CHECKING:
     import numpy as np
@@ -84,24 +85,12 @@ class VoiceResolver:
         name = self.rules.aliases().get(name, name)
         if name in self.bank:
             return self._stock(name)
-        kept = saved.load(name)
-        if kept is not None:
-            if kept.family != family:
-                raise UsageError(f"voice {name!r} was made for the {kept.family} family (model {kept.model}), "
-                                 f"but {model} is a {family} model",
-                                 hint=f"use --model {kept.model}, and blend only voices of one family")
-            style = kept.style()
-            rows = self.bank.style(self.bank.names()[0]).shape[0]
-            if style.shape[0] != rows:
-                raise UsageError(f"voice {name!r} has {style.shape[0]} style rows, {model} uses {rows}",
-                                 hint=f"use it with the model it was made for ({kept.model})")
-            recipe = kept.meta.get("parts") or [{"voice": name, "weight": 1.0}]
-            parts = tuple(blend.Part(str(p["voice"]), float(p["weight"])) for p in recipe)
-            return StyleVoice(name, style, kept.meta.get("language") or self.rules.default_language, parts)
+        if cache.exists(name):
+            return self.stored(cache.load(name))
         preset = presets.get(name)
         if preset is not None and depth < 2:
             if preset.family != family:
-                raise UsageError(f"preset {name!r} is for the {preset.family} family, but {model} is a {family} model",
+                raise BadInput(f"preset {name!r} is for the {preset.family} family, but {model} is a {family} model",
                                  hint=f"pick a {preset.family} model with --model")
             try:
                 voice = self._blend(preset.parts(), name, depth)
@@ -110,17 +99,39 @@ class VoiceResolver:
                                hint="see `ttscli voice list` for this model's voices") from exc
             return StyleVoice(name, voice.style, voice.language, voice.parts)
         self._foreign(name)
-        known = self.bank.names() + [v.name for v in saved.all_saved() if v.family == family] + \
-            [p.name for p in presets.presets(family)]
+        known = self.bank.names() + [str(v.get("name")) for v in cache.list_voices() if v.get("family") == family] \
+            + [p.name for p in presets.presets(family)]
         close = get_close_matches(name, known, n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(close)}?" if close else "see `ttscli voice list --model MODEL`"
         raise NotFound(f"voice {name!r} not found in {model}", hint=hint)
+
+    def stored(self, voice: "cache.Voice") -> StyleVoice:
+        """A voice from the voice cache (a saved blend or a clone; checksum already verified)."""
+        from .packs import as_style
+
+        family, model = self.rules.family, self.model_id
+        if voice.family != family:
+            raise BadInput(f"voice {voice.name!r} was made for {voice.family} models (model {voice.model_id}), "
+                           f"not {model} ({family})",
+                           hint=f"use --model {voice.model_id}, and blend only voices of one family")
+        if "style" not in voice.tensors:
+            raise IntegrityError(f"voice {voice.name!r} has no style table", hint="create the voice again")
+        style = as_style(voice.tensors["style"], f"stored voice {voice.name}")
+        rows = self.bank.style(self.bank.names()[0]).shape[0]
+        if style.shape[0] != rows:
+            raise UsageError(f"voice {voice.name!r} has {style.shape[0]} style rows, {model} uses {rows}",
+                             hint=f"use it with the model it was made for ({voice.model_id})")
+        weights = voice.meta.get("weights") or {}
+        parts = tuple(blend.Part(str(k), float(w)) for k, w in weights.items() if float(w) > 0) or \
+            (blend.Part(self.rules.default_voice(self.bank.names()), 1.0),)
+        language = str(voice.meta.get("language") or self.rules.default_language)
+        return StyleVoice(voice.name, style, language, parts)
 
     def _foreign(self, name: str) -> None:
         from ..backends.styletts_rules import RULES
 
         for other, cls in RULES.items():
             if other != self.rules.family and cls().owns_voice_name(name):
-                raise UsageError(f"voice {name!r} is a {other} voice, but {self.model_id} is a "
+                raise BadInput(f"voice {name!r} is a {other} voice, but {self.model_id} is a "
                                  f"{self.rules.family} model",
                                  hint=f"blend only voices of one family, or pick a {other} model with --model")
