@@ -30,6 +30,15 @@ class Loaded:
     load_seconds: float
 
 
+def _model_for_voice(model_id: str | None, voice: str | None) -> str | None:
+    """Without --model (and TTSCLI_MODEL), a voice, blend or preset picks the installed model that has it."""
+    if model_id or not voice or model_resolve.default_model_id_from_env():
+        return model_id
+    from .voices.locate import model_for_voice
+
+    return model_for_voice(voice)
+
+
 def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = None) -> Loaded:
     """Load the model (and a stored voice, when ``voice`` names one).
 
@@ -42,10 +51,8 @@ def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = Non
     stored = voice_cache.load(voice) if voice and voice_cache.exists(voice) else None
     if stored is not None and not model_id:
         model_id = stored.model_id
-    elif voice and not model_id and not model_resolve.default_model_id_from_env():
-        from .voices.locate import model_for_voice  # --voice alone picks the model that has it
-
-        model_id = model_for_voice(voice)
+    else:
+        model_id = _model_for_voice(model_id, voice)
     ref = model_resolve.resolve(model_id)
     spec = registry.get(ref.family)
     if stored is not None and stored.family != spec.name:
@@ -78,6 +85,7 @@ def text_profile(model_id: str | None, voice: str | None = None):
 
     if voice and not model_id and voice_cache.exists(voice):  # a stored voice names its model
         model_id = str(voice_cache.read_meta(voice_cache.path_for(voice)).get("model_id") or "") or None
+    model_id = _model_for_voice(model_id, voice)
     ref = model_resolve.resolve(model_id)
     spec = registry.get(ref.family)
     if spec.profile:

@@ -18,6 +18,7 @@ import logging
 import os
 import re
 from collections import deque
+from dataclasses import replace
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Iterable, Iterator
 
@@ -60,8 +61,9 @@ class StyleTTSBackend(Backend):
         self.bank = resolver.bank
         self.family = self.rules.family
         self.files = files
+        self._workers, session_plan = split_threads(plan)
         self.plan = plan
-        self.onnx = ort_runtime.load(files.model, plan)
+        self.onnx = ort_runtime.load(files.model, session_plan)
         self._read_io()
         self.vocab = read_vocab(files, self.rules, self.onnx.session)
         default = self.rules.default_voice(self.bank.names())
@@ -196,11 +198,7 @@ class StyleTTSBackend(Backend):
         yield from self.synthesize(segment, voice, options)
 
     def workers(self) -> int:
-        """How many segments run at once (ORT sessions are safe to run from several threads)."""
-        env = os.environ.get(WORKERS_ENV, "")
-        if env.isdigit() and int(env) > 0:
-            return int(env)
-        return max(1, min(2, os.cpu_count() or 1))
+        return self._workers
 
     def stream_segments(self, segments: Iterable[Segment], voice: StyleVoice, options: SynthesisOptions
                         ) -> Iterator[tuple[Segment, Iterator[AudioChunk]]]:
@@ -231,6 +229,25 @@ class StyleTTSBackend(Backend):
                 if job is not None:
                     job.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def split_threads(plan: RuntimePlan) -> tuple[int, RuntimePlan]:
+    """(segments run at once, the plan for the session) within the plan's thread count.
+
+    On a CPU, two sentences run side by side with half the threads each: the
+    decoder's convolutions scale poorly across intra-op threads, so this
+    keeps the cores busier (measured in the README). A GPU runs one at a time.
+    ``TTSCLI_STYLETTS_WORKERS`` overrides the number of workers.
+    """
+    threads = plan.threads or os.cpu_count() or 1
+    env = os.environ.get(WORKERS_ENV, "")
+    if env.isdigit() and int(env) > 0:
+        workers = int(env)
+    else:
+        workers = 2 if plan.device == "cpu" and threads >= 2 else 1
+    if workers <= 1 or plan.device != "cpu":
+        return workers, plan
+    return workers, replace(plan, threads=max(1, threads // workers))
 
 
 def phonemize(text: str, rules: FamilyRules, lang: str) -> str:
@@ -290,7 +307,8 @@ def text_profile(model: ModelRef, voice: str | None = None) -> TextProfile:
 
 def budget(rules: FamilyRules, measure) -> Budget:
     """At most ``rules.max_tokens`` phoneme tokens per call, measured by the model's own count."""
-    return Budget("phonemes", rules.max_tokens, measure=measure)
+    kind = "sentence" if os.environ.get("TTSCLI_STYLETTS_PACK") == "0" else "phonemes"  # TEMP measurement
+    return Budget(kind, rules.max_tokens, measure=measure)
 
 
 def _prepare(model: ModelRef) -> ModelRef:
