@@ -306,9 +306,14 @@ def text_profile(model: ModelRef, voice: str | None = None) -> TextProfile:
 
 
 def budget(rules: FamilyRules, measure) -> Budget:
-    """At most ``rules.max_tokens`` phoneme tokens per call, measured by the model's own count."""
-    kind = "sentence" if os.environ.get("TTSCLI_STYLETTS_PACK") == "0" else "phonemes"  # TEMP measurement
-    return Budget(kind, rules.max_tokens, measure=measure)
+    """At most ``rules.max_tokens`` phoneme tokens per call, measured by the model's own count.
+
+    One sentence per call (``pack=False``; the front end still merges tiny
+    fragments): the first audio comes after one sentence instead of ~500
+    tokens, and the decoder costs less per second of audio on short inputs
+    (0.45 CPU s per audio s at 30 tokens vs 0.58 at 500 on the int8 model).
+    """
+    return Budget("phonemes", rules.max_tokens, measure=measure, pack=False)
 
 
 def _prepare(model: ModelRef) -> ModelRef:

@@ -49,6 +49,9 @@ class Budget:
     kind: str = "sentence"
     limit: int = 0
     measure: Callable[[str], int] | None = field(default=None, compare=False, repr=False)
+    # May several sentences share one call? None: yes for every kind but "sentence". Kokoro says
+    # no: a call per sentence streams sooner and costs less per second of audio.
+    pack: bool | None = None
 
     @property
     def max_units(self) -> int:
@@ -64,7 +67,7 @@ class Budget:
     @property
     def packs_sentences(self) -> bool:
         """Whether several short sentences may share one call (not for per-sentence backends)."""
-        return self.kind != "sentence"
+        return self.pack if self.pack is not None else self.kind != "sentence"
 
 
 @dataclass(frozen=True)
