@@ -168,6 +168,10 @@ def test_cli_voice_alone_picks_the_kokoro_model(home, tmp_path):
     assert proc.returncode == 0, proc.stderr.decode()
     assert_clean_error(run_cli("say", "Hi.", "-m", MODEL, "--voice", "storyteller", "-o", "-", env=env), 4,
                        "af_heart")
+    dry = run_cli("say", "--dry-run", "--voice", "jm_kumo", "One sentence. And another one.", env=env)
+    assert dry.returncode == 0, dry.stderr.decode()
+    assert MODEL in dry.stderr.decode() and "510 phoneme tokens" in dry.stderr.decode()
+    assert dry.stdout.decode().split("\n")[:2] == ["One sentence.", "And another one."]  # a call per sentence
 
 
 def test_japanese_needs_the_g2p_extra(kokoro, monkeypatch):

@@ -30,11 +30,13 @@ def _style_models(model: str | None):
             raise UsageError(f"{ref.id} is a {ref.family} model: it has speakers, not style voices to blend",
                              hint="pick a kokoro or kitten model with --model")
         return [ref]
-    return [ref for ref in model_resolve.installed().values() if ref.family in RULES]
+    found = {ref.id: ref for ref in model_resolve.installed().values() if ref.family in RULES}  # aliases: once
+    return list(found.values())
 
 
 def _rows(model: str | None) -> list[dict]:
     from ..backends.styletts import open_voices
+    from ..backends.styletts_rules import RULES
     from ..voices import cache, presets
 
     rows: list[dict] = []
@@ -51,7 +53,9 @@ def _rows(model: str | None) -> list[dict]:
     only = families if model else None
     for p in presets.presets():
         if only is None or p.family in only:
-            rows.append({"name": p.name, "kind": "preset", "family": p.family, "model": None, "language": None,
+            main = max(p.parts(), key=lambda part: part.weight).name
+            language = RULES[p.family]().voice_facts(main).language if p.family in RULES else None
+            rows.append({"name": p.name, "kind": "preset", "family": p.family, "model": None, "language": language,
                          "gender": None, "details": f"{p.blend}  {p.description}".strip()})
     for meta in cache.list_voices():
         family = meta.get("family")

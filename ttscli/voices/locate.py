@@ -24,7 +24,8 @@ def _names(spec: str) -> list[str]:
 def _models() -> list[ModelRef]:
     from ..backends.styletts_rules import RULES
 
-    return [ref for ref in model_resolve.installed().values() if ref.family in RULES]
+    found = {ref.id: ref for ref in model_resolve.installed().values() if ref.family in RULES}  # aliases: once
+    return list(found.values())
 
 
 def _stock(ref: ModelRef) -> set[str]:
