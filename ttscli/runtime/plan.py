@@ -19,6 +19,7 @@ class RuntimePlan:
     ort_providers: tuple[Any, ...] = ("CPUExecutionProvider",)
     ort_session_config: dict[str, str] = field(default_factory=dict)
     n_gpu_layers: int = 0  # llama.cpp
+    n_ctx: int = 0  # llama.cpp context length; 0 = the model family's default
     flash_attn: bool = False
     env: dict[str, str] = field(default_factory=dict)  # set before the runtime is imported
     warnings: tuple[str, ...] = ()
