@@ -128,6 +128,33 @@ def write_codes_npy(path: Path, codes) -> None:
     np.save(path, np.asarray(codes, dtype=np.int32), allow_pickle=False)
 
 
+def torch_pickle(n: int, storage: str = "IntStorage") -> bytes:
+    """The opcode stream torch.save writes for a 1-D tensor of n elements (as in NeuTTS' jo.pt)."""
+    import struct
+
+    count = b"M" + struct.pack("<H", n) if n < 65536 else b"J" + struct.pack("<i", n)
+    return (b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\nq\x00((X\x07\x00\x00\x00storageq\x01ctorch\n"
+            + storage.encode() + b"\nq\x02X\x01\x00\x00\x000q\x03X\x03\x00\x00\x00cpuq\x04" + count
+            + b"tq\x05QK\x00" + count + b"\x85q\x06K\x01\x85q\x07\x89ccollections\nOrderedDict\nq\x08)Rq\ttq\nRq\x0b.")
+
+
+def write_pt(path: Path, prefix: str, pkl: bytes, data: bytes) -> Path:
+    """A torch.save-style zip archive (what NeuTTS ships as samples/NAME.pt)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(f"{prefix}/data.pkl", pkl)
+        z.writestr(f"{prefix}/byteorder", "little")
+        z.writestr(f"{prefix}/data/0", data)
+        z.writestr(f"{prefix}/version", "3\n")
+    return path
+
+
+def write_codes_pt(path: Path, codes) -> Path:
+    codes = np.asarray(codes, dtype="<i4")
+    return write_pt(path, "voice_actor", torch_pickle(len(codes)), codes.tobytes())
+
+
 def neutts_vocab() -> tuple[Vocab, dict[str, int], list[int]]:
     vocab = Vocab.base(["▁user", "▁assistant"])
     marks = {m: vocab.add(m) for m in NEUTTS_MARKERS}
@@ -157,7 +184,11 @@ def neutts_dir(root: Path, chain: list[int], *, mode: str = "end", arch: str = "
     samples = root / "samples"
     samples.mkdir(exist_ok=True)
     for name, (codes, text) in (voices or {"jo": (REF_CODES, "Hello from the reference voice.")}).items():
-        write_codes_npy(samples / f"{name}.npy", codes)
+        if name.endswith(".pt"):
+            name = name[:-3]
+            write_codes_pt(samples / f"{name}.pt", codes)
+        else:
+            write_codes_npy(samples / f"{name}.npy", codes)
         (samples / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
     return root
 

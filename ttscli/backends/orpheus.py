@@ -45,7 +45,8 @@ CUSTOM = "<custom_token_{}>"
 START_OF_SPEECH, END_OF_SPEECH, START_OF_HUMAN, END_OF_HUMAN, START_OF_AI, END_OF_AI = 1, 2, 3, 4, 5, 6
 BOS_TEXT, EOT_TEXT = "<|begin_of_text|>", "<|eot_id|>"
 VOICES = ("tara", "leah", "jess", "leo", "dan", "mia", "zac", "zoe")  # the README's order; tara is the default
-TAGS = re.compile(r"<(laugh|chuckle|sigh|cough|sniffle|groan|yawn|gasp|giggle)>", re.I)
+TAG_NAMES = ("laugh", "chuckle", "sigh", "cough", "sniffle", "groan", "yawn", "gasp", "giggle")
+TAGS = re.compile(r"<(" + "|".join(TAG_NAMES) + r")>", re.I)
 SAMPLING = llama_runtime.Sampling(temperature=0.6, top_k=40, top_p=0.9, min_p=0.0, repeat_penalty=1.1,
                                   repeat_last_n=64)
 
@@ -149,7 +150,8 @@ class OrpheusBackend(SpeechLMBackend):
     def prompt(self, piece: Piece, voice: Voice) -> list[int]:
         m = self.marks
         return self.llm.tokenize([m[START_OF_HUMAN], self.bos, f"{voice.name}: {piece.text}", self.eot,
-                                  m[END_OF_HUMAN], m[START_OF_AI], m[START_OF_SPEECH]])
+                                  m[END_OF_HUMAN], m[START_OF_AI], m[START_OF_SPEECH]],
+                                 allow=frozenset(f"<{t}>" for t in TAG_NAMES))
 
     def parser(self) -> FrameParser:
         return FrameParser(self.audio)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence, Union
 
-from ..errors import BadInput, IntegrityError, RuntimeFailure
+from ..errors import BadInput, IntegrityError, RuntimeFailure, TtsError
 from .plan import RuntimePlan
 
 log = logging.getLogger(__name__)
@@ -182,6 +182,8 @@ class TokenStream:
                 item = self._queue.get()
                 if item is _END:
                     return
+                if isinstance(item, TtsError):
+                    raise item
                 if isinstance(item, BaseException):
                     raise RuntimeFailure(f"llama.cpp generation failed: {item}") from item
                 yield item
@@ -267,24 +269,40 @@ class LlamaModel:
         """The tokens ``template.format(n)`` for n in [start, stop) that exist in the vocabulary."""
         return NumberedTokens.find(self, template, start, stop)
 
-    def tokenize(self, parts: Sequence[Part]) -> list[int]:
-        """Prompt ids from text fragments and ids. Text is tokenized with special tokens
-        *off*, so user text can never inject a control token; ids are taken as they are."""
+    def tokenize(self, parts: Sequence[Part], *, allow: frozenset[str] = frozenset()) -> list[int]:
+        """Prompt ids from text fragments and ids (ids are taken as they are).
+
+        Text must never smuggle in the model's own markers: llama.cpp matches
+        user-defined added tokens (``<|speech_3|>``, ``<custom_token_2>``) even
+        with special parsing off, so such tokens are dropped from text fragments,
+        except those whose text is in ``allow`` (tags the model is meant to read).
+        """
         ids: list[int] = []
+        marker = self._lib.LLAMA_TOKEN_ATTR_CONTROL | self._lib.LLAMA_TOKEN_ATTR_USER_DEFINED
         for part in parts:
             if isinstance(part, int):
                 ids.append(part)
-            elif part:
-                ids.extend(self.llm.tokenize(part.encode("utf-8"), add_bos=False, special=False))
+                continue
+            if not part:
+                continue
+            for token in self.llm.tokenize(part.encode("utf-8"), add_bos=False, special=False):
+                if self._lib.llama_vocab_get_attr(self.vocab, token) & marker and self.piece(token) not in allow:
+                    log.warning("dropped %r from the text: it is one of the model's control tokens",
+                                self.piece(token))
+                    continue
+                ids.append(token)
         return ids
 
     # --- generation
-    def generate_ids(self, prompt: list[int], sampling: Sampling, seed: int) -> Iterator[int]:
-        """Endless token ids after ``prompt`` (the caller stops). The context is reset
-        first so the same prompt, settings and seed always give the same tokens."""
+    def _check_prompt(self, prompt: list[int]) -> None:
         if len(prompt) >= self.n_ctx:
             raise BadInput(f"the prompt has {len(prompt)} tokens but the context holds {self.n_ctx}",
                            hint="use shorter text or a shorter reference voice")
+
+    def generate_ids(self, prompt: list[int], sampling: Sampling, seed: int) -> Iterator[int]:
+        """Endless token ids after ``prompt`` (the caller stops). The context is reset
+        first so the same prompt, settings and seed always give the same tokens."""
+        self._check_prompt(prompt)
         with self._lock:
             self.llm.reset()
             self.llm.set_seed(seed_for_llama(seed))
@@ -311,6 +329,7 @@ class LlamaModel:
 
     def stream(self, prompt: list[int], sampling: Sampling, *, seed: int, stop_ids: Sequence[int] = (),
                max_tokens: int, prefetch: int = 64) -> TokenStream:
+        self._check_prompt(prompt)
         max_tokens = max(1, min(max_tokens, self.n_ctx - len(prompt)))
         return TokenStream(self, prompt, sampling, seed, frozenset(stop_ids), max_tokens, prefetch)
 
