@@ -155,10 +155,10 @@ def write_codes_pt(path: Path, codes) -> Path:
     return write_pt(path, "voice_actor", torch_pickle(len(codes)), codes.tobytes())
 
 
-def neutts_vocab() -> tuple[Vocab, dict[str, int], list[int]]:
+def neutts_vocab(codes: int = NEUTTS_CODES) -> tuple[Vocab, dict[str, int], list[int]]:
     vocab = Vocab.base(["▁user", "▁assistant"])
     marks = {m: vocab.add(m) for m in NEUTTS_MARKERS}
-    speech = [vocab.add(f"<|speech_{i}|>") for i in range(NEUTTS_CODES)]
+    speech = [vocab.add(f"<|speech_{i}|>") for i in range(codes)]
     return vocab, marks, speech
 
 

@@ -14,7 +14,7 @@ cur]`` is a next-token table. A logit gap of 10·sqrt(E) survives temperature 1
 and any top-k, so sampling still picks the programmed token; two equal entries
 in one column make a real coin flip that the seed decides.
 
-``random_llama`` writes a bigger model with random weights and a realistic
+``random_lm`` writes a bigger model with random weights and a realistic
 per-token cost, for the tokens/s benchmark.
 """
 
@@ -63,7 +63,7 @@ class Vocab:
 
 
 def _writer(path: Path, arch: str, vocab: Vocab, *, n_embd: int, n_ff: int, n_layer: int, n_head: int,
-            n_ctx: int, bos: int, eos: int, add_bos: bool, metadata: dict | None):
+            n_ctx: int, bos: int, eos: int, add_bos: bool, metadata: dict | None, f16: bool = False):
     import gguf
 
     w = gguf.GGUFWriter(str(path), arch)
@@ -77,7 +77,7 @@ def _writer(path: Path, arch: str, vocab: Vocab, *, n_embd: int, n_ff: int, n_la
     w.add_rope_dimension_count(n_embd // n_head)
     w.add_layer_norm_rms_eps(1e-5)
     w.add_rope_freq_base(10000.0)
-    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_file_type(gguf.LlamaFileType.MOSTLY_F16 if f16 else gguf.LlamaFileType.ALL_F32)
     w.add_tokenizer_model("llama")
     w.add_token_list(vocab.tokens)
     w.add_token_types(vocab.types)
@@ -136,33 +136,48 @@ def bigram(path: Path, vocab: Vocab, table: dict[int, list[int]], *, arch: str =
     return path
 
 
-def random_llama(path: Path, vocab: Vocab, *, n_embd: int = 512, n_layer: int = 4, n_head: int = 8,
-                 favoured: Iterable[int] = (), bos: int = 1, eos: int = 2, seed: int = 0,
-                 n_ctx: int = 4096, metadata: dict | None = None) -> Path:
-    """A llama model with random F16 weights (realistic compute per token). Only the
-    ``favoured`` tokens get non-zero output rows, so sampling stays among them (the
-    others have logit 0 against strongly positive ones) and never hits EOS."""
+def random_lm(path: Path, vocab: Vocab, *, arch: str = "llama", n_embd: int = 512, n_layer: int = 4,
+              n_head: int = 8, groups: list[list[int]] | None = None, lead_in: Iterable[int] = (),
+              bos: int = 1, eos: int = 2, seed: int = 0,
+              n_ctx: int = 4096, metadata: dict | None = None) -> Path:
+    """A model with random F16 weights: the per-token cost of a real transformer of
+    this size, for benchmarks. Only tokens in ``groups`` can be sampled (all other
+    output rows are zero, far below theirs), and after a token of group g the
+    model prefers group g+1 (cyclically): one group per Orpheus slot gives
+    well-formed 7-token frames, a single group gives any speech token. The
+    preference is carried by one embedding dimension per group, which the small
+    random layers do not drown. ``lead_in`` tokens (the prompt's last token) lead
+    into group 0. No group holds EOS, so the model never stops."""
     import gguf
 
+    groups = groups or []
     rng = np.random.default_rng(seed)
     n_vocab, n_ff = len(vocab), 4 * n_embd
-    w = _writer(path, "llama", vocab, n_embd=n_embd, n_ff=n_ff, n_layer=n_layer, n_head=n_head,
-                n_ctx=n_ctx, bos=bos, eos=eos, add_bos=False, metadata=metadata)
-    w.add_file_type(gguf.LlamaFileType.MOSTLY_F16)
+    w = _writer(path, arch, vocab, n_embd=n_embd, n_ff=n_ff, n_layer=n_layer, n_head=n_head,
+                n_ctx=n_ctx, bos=bos, eos=eos, add_bos=False, metadata=metadata, f16=True)
 
     def rand(*shape, scale=0.02):
         return (rng.standard_normal(shape, dtype=np.float32) * scale).astype(np.float16)
 
-    w.add_tensor("token_embd.weight", rand(n_vocab, n_embd, scale=1.0))
-    w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
+    embd = rand(n_vocab, n_embd, scale=0.1)
     out = np.zeros((n_vocab, n_embd), dtype=np.float16)
-    fav = np.fromiter(favoured, dtype=np.int64)
-    out[fav] = rand(len(fav), n_embd, scale=1.0)
+    for g, ids in enumerate(groups):
+        ids = np.asarray(ids)
+        embd[ids, g] = 8.0
+        out[ids] = rand(len(ids), n_embd, scale=0.3)
+        out[ids, (g - 1) % len(groups)] = 1.0
+    for token in lead_in:
+        embd[token, len(groups) - 1] = 8.0
+    w.add_tensor("token_embd.weight", embd)
+    w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
     w.add_tensor("output.weight", out)
     for i in range(n_layer):
         w.add_tensor(f"blk.{i}.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
         for name in ("attn_q", "attn_k", "attn_v", "attn_output"):
             w.add_tensor(f"blk.{i}.{name}.weight", rand(n_embd, n_embd))
+        if arch == "qwen2":
+            for name in ("attn_q", "attn_k", "attn_v"):
+                w.add_tensor(f"blk.{i}.{name}.bias", np.zeros(n_embd, dtype=np.float32))
         w.add_tensor(f"blk.{i}.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
         w.add_tensor(f"blk.{i}.ffn_gate.weight", rand(n_ff, n_embd))
         w.add_tensor(f"blk.{i}.ffn_up.weight", rand(n_ff, n_embd))

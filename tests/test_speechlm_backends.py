@@ -220,3 +220,14 @@ def test_attempt_seeds_differ_and_depend_on_text_and_seed():
     seeds = {attempt_seed(t, s, a) for t in ("a", "b") for s in (None, 1) for a in range(3)}
     assert len(seeds) == 12
     assert attempt_seed("a", 1, 0) == attempt_seed("a", 1, 0)
+
+
+def test_phoneme_count_and_bounds_by_hand():
+    from ttscli.backends.speechlm_guard import count_phonemes
+
+    assert count_phonemes("hˈaɪ ðˈɛɹ.") == 6  # h a ɪ ð ɛ ɹ: stress marks and the full stop do not count
+    assert count_phonemes("ɑːɹ juː") == 4  # length marks do not count
+    low, high = Plausibility().bounds(40)
+    assert low == pytest.approx(0.7) and high == pytest.approx(12.0)  # 40·0.02-0.1, 40·0.25+2
+    assert tokens_for(high, 24000 / 2048 * 7, 7) == 987  # Orpheus: ceil(12 s · 11.72 frames/s) = 141 frames · 7
+    assert tokens_for(high, 50.0) == 600  # NeuTTS: 50 codes per second

@@ -16,6 +16,7 @@ Graphs that sample noise (SNAC's NoiseBlocks, if exported) run through
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +45,10 @@ class CodecDecoder:
 
     def __init__(self, path: Path, plan: RuntimePlan):
         self.path = path
-        self.onnx = ort_runtime.load(path, plan)
+        # The decoder runs while llama.cpp generates on other cores: idle ORT threads
+        # must sleep, not spin, or they steal the generator's CPU.
+        config = {"session.intra_op.allow_spinning": "0", **plan.ort_session_config}
+        self.onnx = ort_runtime.load(path, replace(plan, ort_session_config=config))
 
     def decode(self, frames: np.ndarray, seed: int = 0) -> np.ndarray:
         raise NotImplementedError

@@ -33,7 +33,7 @@ from .base import SynthesisOptions, VoiceInfo
 from .codec import NeuCodecDecoder
 from .speechlm import SpeechLMBackend
 from .speechlm_files import detect_gguf, resolve_files
-from .speechlm_guard import Piece, count_phonemes, split_text
+from .speechlm_guard import Piece, count_phonemes, ipa, split_text
 from .windowed import WindowPlan
 
 log = logging.getLogger(__name__)
@@ -135,8 +135,11 @@ class NeuTTSBackend(SpeechLMBackend):
             if not transcript.exists():
                 log.debug("sample %s has no transcript %s; skipped", path.name, transcript.name)
                 continue
-            refs.setdefault(path.stem, RefVoice(path.stem, read_codes(path),
-                                                " ".join(transcript.read_text("utf-8").split())))
+            try:
+                text = " ".join(transcript.read_text("utf-8").split())
+            except (OSError, UnicodeDecodeError) as exc:
+                raise IntegrityError(f"cannot read the transcript {transcript.name}: {exc}") from exc
+            refs.setdefault(path.stem, RefVoice(path.stem, read_codes(path), text))
         return refs
 
     # --- voices
@@ -172,8 +175,6 @@ class NeuTTSBackend(SpeechLMBackend):
         if self.input_format == "bpe":
             return _normalise(voice.text)
         if self.language not in voice.phonemes:
-            from .speechlm_guard import ipa
-
             voice.phonemes[self.language] = ipa(voice.text, self.language)
         return voice.phonemes[self.language]
 

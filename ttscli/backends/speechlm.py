@@ -111,8 +111,8 @@ class SpeechLMBackend(Backend):
             self._warned_speed = True
             log.warning("%s sets its own speaking rate; --speed is ignored", self.family)
         for piece in self.pieces(segment, voice, options):
-            if piece.n_phonemes == 0 and not piece.text.strip():
-                continue
+            if piece.n_phonemes == 0 and piece.extra_s == 0:
+                continue  # only punctuation: nothing to say
             yield from self._speak(piece, voice, options)
 
     def _speak(self, piece: Piece, voice: Any, options: SynthesisOptions) -> Iterator[AudioChunk]:
@@ -126,7 +126,10 @@ class SpeechLMBackend(Backend):
                            hint="split the text into shorter sentences or use a shorter reference voice")
         max_tokens = min(cap, room)
         sampling = self.sampling.with_overrides(options.extra)
-        holdback = float(options.extra.get("holdback", low))
+        try:
+            holdback = float(options.extra.get("holdback", low))
+        except (TypeError, ValueError):
+            raise BadInput(f"holdback must be a number of seconds, not {options.extra['holdback']!r}") from None
         stats = self.last = PieceStats()
         reasons: list[str] = []
         for attempt in range(max(1, self.plausibility.attempts)):
@@ -185,11 +188,11 @@ class SpeechLMBackend(Backend):
                   self.family, seed, gen.generated, parser.ignored, decoder.generated, stats.seconds,
                   gen.stop_reason, gen.tokens_per_second, decoder.windows)
         if gen.stop_reason == "length":
-            why = "the model's context is full" if max_tokens >= self.llm.n_ctx - len(prompt) else \
-                f"{high:.1f} s is the most {piece.n_phonemes} phonemes plausibly take"
-            raise _Failed(f"no end of speech for {snippet(piece.text)!r} within {max_tokens} tokens "
-                          f"({stats.seconds:.1f} s of audio; {why})")
-        if stats.seconds < low or decoder.generated == 0:
+            limit = "a full context" if max_tokens >= self.llm.n_ctx - len(prompt) else \
+                f"the most that {piece.n_phonemes} phonemes plausibly need"
+            raise _Failed(f"no end of speech for {snippet(piece.text)!r} within {max_tokens} tokens, "
+                          f"{limit} ({stats.seconds:.1f} s of audio made)")
+        if stats.seconds < low:
             raise _Failed(f"speech for {snippet(piece.text)!r} stopped after {stats.seconds:.2f} s, "
                           f"too short for {piece.n_phonemes} phonemes (at least {low:.2f} s)")
         rest = decoder.flush()
