@@ -19,7 +19,7 @@ from speech_models import (  # noqa: E402
 from ttscli.backends import neutts, orpheus  # noqa: E402
 from ttscli.backends.base import SynthesisOptions  # noqa: E402
 from ttscli.backends.speechlm_guard import Plausibility, attempt_seed, tokens_for  # noqa: E402
-from ttscli.errors import NotFound, RuntimeFailure  # noqa: E402
+from ttscli.errors import BadInput, NotFound, RuntimeFailure  # noqa: E402
 from ttscli.models.ref import ModelRef  # noqa: E402
 from ttscli.text.segments import Segment  # noqa: E402
 
@@ -231,3 +231,41 @@ def test_phoneme_count_and_bounds_by_hand():
     assert low == pytest.approx(0.7) and high == pytest.approx(12.0)  # 40·0.02-0.1, 40·0.25+2
     assert tokens_for(high, 24000 / 2048 * 7, 7) == 987  # Orpheus: ceil(12 s · 11.72 frames/s) = 141 frames · 7
     assert tokens_for(high, 50.0) == 600  # NeuTTS: 50 codes per second
+
+
+def test_store_style_ref_with_absolute_roles(root, tmp_path):
+    """As `ttscli pull` records it: the backbone's snapshot as path, the decoder (another repo) absolute."""
+    src = neutts_dir(root / "store-src", CHAIN[:50])
+    backbone_dir, decoder_dir = tmp_path / "neutts-air-q4-gguf", tmp_path / "neucodec-onnx-decoder"
+    backbone_dir.mkdir()
+    decoder_dir.mkdir()
+    gguf = backbone_dir / "neutts-air-Q4_0.gguf"
+    gguf.write_bytes(next(src.glob("*.gguf")).read_bytes())
+    (decoder_dir / "model.onnx").write_bytes((src / "model.onnx").read_bytes())
+    ref = ModelRef("neutts-air:q4", "neutts", backbone_dir, "store",
+                   info={"files": {"backbone": str(gguf), "codec_decoder": str(decoder_dir / "model.onnx")},
+                         "languages": ["en-US"]})
+    backend = neutts.load(ref)
+    assert backend.files.decoder == decoder_dir / "model.onnx" and backend.language == "en-us"
+    with pytest.raises(NotFound) as err:  # no samples in the store entry
+        backend.resolve_voice(None)
+    assert "--voice PATH/NAME.pt" in err.value.one_line()
+    # A sample voice given by path (codes + transcript beside them).
+    voice = backend.resolve_voice(str(src / "samples" / "jo.npy"))
+    assert voice.codes.tolist() == REF_CODES
+    assert len(_audio(list(backend.stream(Segment(MEDIUM), voice, SynthesisOptions())))) == 50 * 480
+    with pytest.raises(NotFound, match="does not exist"):
+        backend.resolve_voice(str(tmp_path / "missing.pt"))
+    backend.close()
+
+
+def test_stored_voice_from_the_voice_cache(neu):
+    from ttscli.voices.cache import Voice
+
+    stored = Voice("anna", "neutts", "neutts-air:q4", {"codes": np.array(REF_CODES, dtype=np.int32)},
+                   {"transcript": "Hello from the reference voice."})
+    voice = neu.use_stored_voice(stored)
+    assert voice.name == "anna" and voice.codes.tolist() == REF_CODES
+    assert len(_audio(list(neu.stream(Segment(MEDIUM), voice, SynthesisOptions())))) == len(CHAIN) * 480
+    with pytest.raises(BadInput, match="no NeuTTS reference"):
+        neu.use_stored_voice(Voice("x", "neutts", "m", {"style": np.zeros(3, np.float32)}, {}))

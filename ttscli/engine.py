@@ -16,7 +16,7 @@ from .backends import registry
 from .backends.base import Backend, SynthesisOptions
 from .errors import BadInput
 from .models import resolve as model_resolve
-from .runtime.plan import RuntimePlan, cpu_plan
+from .runtime.plan import RuntimePlan, apply_env, plan_for
 from .text.segments import Segment
 
 log = logging.getLogger(__name__)
@@ -31,11 +31,32 @@ class Loaded:
 
 
 def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = None) -> Loaded:
+    """Load the model (and a stored voice, when ``voice`` names one).
+
+    A stored voice (clone or blend, see ttscli.voices.cache) brings its own model
+    id, used when no --model is given; with another family it is refused.
+    """
+    from .voices import cache as voice_cache
+
     started = time.perf_counter()
+    stored = voice_cache.load(voice) if voice and voice_cache.exists(voice) else None
+    if stored is not None and not model_id:
+        model_id = stored.model_id
     ref = model_resolve.resolve(model_id)
     spec = registry.get(ref.family)
-    backend = spec.load(ref, plan=plan or cpu_plan(spec.runtime))
-    resolved = backend.resolve_voice(voice)
+    if stored is not None and stored.family != spec.name:
+        raise BadInput(
+            f"voice {stored.name!r} was made for {stored.family} models, not {ref.id} ({spec.name})",
+            hint=f"use --model {stored.model_id} or omit --model",
+        )
+    if plan is None:  # --device/--threads arrive through TTSCLI_DEVICE/TTSCLI_THREADS
+        plan = plan_for(spec.runtime)
+        for warning in plan.warnings:
+            log.warning("%s", warning)
+    apply_env(plan)  # before the family's module imports its runtime
+    log.debug("plan for %s: %s, %d threads (%s)", ref.id, plan.device, plan.threads, plan.reason)
+    backend = spec.load(ref, plan=plan)
+    resolved = backend.use_stored_voice(stored) if stored is not None else backend.resolve_voice(voice)
     elapsed = time.perf_counter() - started
     log.debug("loaded %s (%s) in %.2fs", ref.id, spec.runtime, elapsed)
     return Loaded(backend, resolved, voice, elapsed)

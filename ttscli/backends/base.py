@@ -53,6 +53,12 @@ class Backend:
             raise NotFound(f"model {self.model.id} has no voice {name!r}", hint="see `ttscli show MODEL`")
         return None
 
+    def use_stored_voice(self, voice: Any) -> Any:
+        """Turn a stored voice (ttscli.voices.cache.Voice) into what stream() takes."""
+        from ..errors import BadInput
+
+        raise BadInput(f"{self.family} models cannot use stored voices such as {voice.name!r}")
+
     def stream(self, segment: "Segment", voice: Any, options: SynthesisOptions) -> Iterator["AudioChunk"]:
         raise NotImplementedError
 

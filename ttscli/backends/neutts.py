@@ -62,6 +62,8 @@ class RefVoice:
 
 def read_codes(path: Path) -> np.ndarray:
     """Reference codes from a .pt (torch zip, never unpickled) or .npy (no pickle) file."""
+    if not path.is_file():
+        raise NotFound(f"reference voice file {path} does not exist")
     if path.suffix == ".npy":
         try:
             codes = np.load(path, allow_pickle=False)
@@ -69,10 +71,30 @@ def read_codes(path: Path) -> np.ndarray:
             raise IntegrityError(f"{path.name} is not a NumPy array of codes ({exc})") from exc
     else:
         codes = read_tensor(path)
+    return _check_codes(codes, path.name)
+
+
+def _check_codes(codes: np.ndarray, what: str) -> np.ndarray:
     codes = np.asarray(codes).reshape(-1)
     if codes.size == 0 or not np.issubdtype(codes.dtype, np.integer) or codes.min() < 0 or codes.max() >= CODEBOOK:
-        raise IntegrityError(f"{path.name} does not hold NeuCodec codes (integers 0-{CODEBOOK - 1})")
+        raise IntegrityError(f"{what} does not hold NeuCodec codes (integers 0-{CODEBOOK - 1})")
     return codes.astype(np.int32)
+
+
+def read_sample(path: Path) -> RefVoice:
+    """A reference voice: NAME.pt or NAME.npy codes with the NAME.txt transcript beside them."""
+    codes = read_codes(path)
+    transcript = path.with_suffix(".txt")
+    try:
+        text = " ".join(transcript.read_text("utf-8").split())
+    except FileNotFoundError:
+        raise NotFound(f"reference voice {path.name} has no transcript {transcript.name} beside it",
+                       hint="NeuTTS needs the words spoken in the reference") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IntegrityError(f"cannot read the transcript {transcript.name}: {exc}") from exc
+    if not text:
+        raise BadInput(f"the transcript {transcript.name} is empty")
+    return RefVoice(path.stem, codes, text)
 
 
 class _Parser:
@@ -125,21 +147,18 @@ class NeuTTSBackend(SpeechLMBackend):
         info = self.model.info
         if info.get("espeak"):
             return str(info["espeak"])
+        if info.get("languages"):  # catalog tags: en-US, de, fr-FR, es -> espeak codes
+            return str(info["languages"][0]).lower()
         name = backbone.name.lower()
         return next((code for word, code in LANGUAGE_BY_NAME.items() if word in name), "en-us")
 
     def _voices(self, samples: Sequence[Path]) -> dict[str, RefVoice]:
         refs: dict[str, RefVoice] = {}
         for path in samples:
-            transcript = path.with_suffix(".txt")
-            if not transcript.exists():
-                log.debug("sample %s has no transcript %s; skipped", path.name, transcript.name)
+            if not path.with_suffix(".txt").exists():
+                log.debug("sample %s has no transcript %s; skipped", path.name, path.with_suffix(".txt").name)
                 continue
-            try:
-                text = " ".join(transcript.read_text("utf-8").split())
-            except (OSError, UnicodeDecodeError) as exc:
-                raise IntegrityError(f"cannot read the transcript {transcript.name}: {exc}") from exc
-            refs.setdefault(path.stem, RefVoice(path.stem, read_codes(path), text))
+            refs.setdefault(path.stem, read_sample(path))
         return refs
 
     # --- voices
@@ -148,9 +167,12 @@ class NeuTTSBackend(SpeechLMBackend):
                 for name, ref in sorted(self.refs.items())]
 
     def resolve_voice(self, name: str | None) -> RefVoice:
+        if name and (name.endswith((".pt", ".npy")) or "/" in name):
+            return read_sample(Path(name).expanduser())
         if not self.refs:
             raise NotFound(f"model {self.model.id} has no reference voices",
-                           hint="NeuTTS speaks in a reference voice: add samples/NAME.pt (or .npy) with NAME.txt")
+                           hint="NeuTTS speaks in a reference voice: pass --voice PATH/NAME.pt (or .npy, with "
+                                "NAME.txt beside it, such as the samples of github.com/neuphonic/neutts)")
         if not name:
             name = next((v for v in DEFAULT_VOICES if v in self.refs), sorted(self.refs)[0])
         if name not in self.refs:
@@ -160,6 +182,14 @@ class NeuTTSBackend(SpeechLMBackend):
             hint = f"did you mean {', '.join(close)}?" if close else f"voices: {', '.join(sorted(self.refs))}"
             raise NotFound(f"voice {name!r} not found in {self.model.id}", hint=hint)
         return self.refs[name]
+
+    def use_stored_voice(self, voice) -> RefVoice:
+        """A voice from the voice cache: tensor ``codes`` (NeuCodec, 50/s) and meta ``transcript``."""
+        codes, transcript = voice.tensors.get("codes"), str(voice.meta.get("transcript") or "").strip()
+        if codes is None or not transcript:
+            raise BadInput(f"stored voice {voice.name!r} has no NeuTTS reference (codes and transcript)",
+                           hint="clone it again for a NeuTTS model")
+        return RefVoice(voice.name, _check_codes(np.asarray(codes), voice.name), " ".join(transcript.split()))
 
     # --- hooks
     def pieces(self, segment: Segment, voice: RefVoice, options: SynthesisOptions) -> list[Piece]:

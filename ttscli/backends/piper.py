@@ -242,6 +242,14 @@ def find_files(path: Path) -> tuple[Path, Path]:
     return onnx_path, config_path
 
 
+def _role_files(model: ModelRef) -> tuple[Path, Path] | None:
+    """The files a store ModelRef names by role (``info["files"]``), if it names them."""
+    roles = model.info.get("files") or {}
+    if isinstance(roles.get("model"), str) and isinstance(roles.get("config"), str):
+        return Path(roles["model"]), Path(roles["config"])
+    return None
+
+
 def load(model: ModelRef, plan: RuntimePlan | None = None) -> PiperBackend:
-    onnx_path, config_path = find_files(model.path)
+    onnx_path, config_path = _role_files(model) or find_files(model.path)
     return PiperBackend(model, onnx_path, PiperConfig.read(config_path), plan or cpu_plan())

@@ -1,8 +1,9 @@
 """Which files of a GGUF speech model play which role.
 
 Contract with the model store: ``ModelRef.path`` is the model directory and
-``ModelRef.info["files"]`` maps a role to a path or glob relative to it (or a
-list of them):
+``ModelRef.info["files"]`` maps a role to a file path (absolute, as the store
+records it: the codec decoder comes from another repository) or a path or glob
+relative to the model directory, or a list of them:
 
 * ``backbone``: the GGUF language model (exactly one file);
 * ``codec_decoder``: the ONNX codec decoder (NeuCodec or SNAC);
@@ -36,8 +37,10 @@ def _patterns(value) -> list[str]:
 
 
 def _glob(base: Path, pattern: str) -> list[Path]:
+    if Path(pattern).is_absolute():  # recorded by the store: a file it verified
+        return [Path(pattern)] if Path(pattern).is_file() else []
     rel = PurePosixPath(pattern)
-    if rel.is_absolute() or ".." in rel.parts:
+    if ".." in rel.parts:
         raise BadInput(f"model file pattern {pattern!r} leaves the model directory")
     if not any(ch in pattern for ch in "*?["):
         return [base / pattern] if (base / pattern).exists() else []

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Iterator, Sequence, Union
 
 from ..errors import BadInput, IntegrityError, RuntimeFailure
-from .plan import RuntimePlan
+from .plan import RuntimePlan, apply_env
 from .token_stream import TokenStream
 
 log = logging.getLogger(__name__)
@@ -34,10 +33,10 @@ Part = Union[str, int]  # a prompt is a list of text fragments and token ids
 
 
 def import_llama_cpp(plan: RuntimePlan | None = None):
-    """Import llama_cpp after applying ``plan.env`` (ggml reads it at initialisation)."""
+    """Import llama_cpp after applying ``plan.env`` (ggml reads it at initialisation;
+    values the user set already win, as in :func:`ttscli.runtime.plan.apply_env`)."""
     if plan is not None:
-        for key, value in plan.env.items():
-            os.environ[key] = str(value)
+        apply_env(plan)
     try:
         import llama_cpp
     except ImportError as exc:

@@ -1,0 +1,1 @@
+"""Named voices stored by ttscli: clones, blends and presets."""
