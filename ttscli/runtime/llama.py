@@ -43,8 +43,10 @@ def import_llama_cpp(plan: RuntimePlan | None = None):
         raise RuntimeFailure(f"GGUF models need llama-cpp-python, which is not installed ({exc})",
                              hint=EXTRA_HINT) from exc
     except OSError as exc:  # a wheel built for another CPU/GPU: the shared library fails to load
-        raise RuntimeFailure(f"llama-cpp-python is installed but its library cannot load ({exc})",
-                             hint="reinstall it for this machine: pip install --force-reinstall 'ttscli[gguf]'") from exc
+        raise RuntimeFailure(
+            f"llama-cpp-python is installed but its library cannot load ({exc})",
+            hint="reinstall it for this machine: pip install --force-reinstall 'ttscli[gguf]'",
+        ) from exc
     _route_logs(llama_cpp)
     return llama_cpp
 
