@@ -28,7 +28,7 @@ from ..models.ref import ModelRef
 from ..runtime import llama as llama_runtime
 from ..runtime.plan import RuntimePlan, cpu_plan
 from ..runtime.torchzip import read_tensor
-from ..text.segments import Segment
+from ..text.segments import Budget, Segment, TextProfile
 from .base import SynthesisOptions, VoiceInfo
 from .codec import NeuCodecDecoder
 from .speechlm import SpeechLMBackend
@@ -112,6 +112,7 @@ class _Parser:
 
 class NeuTTSBackend(SpeechLMBackend):
     family = "neutts"
+    budget = Budget("chars", 200)  # + a reference of up to ~13 s must fit the 2048-token context
     frames_per_second = 50.0
     tokens_per_frame = 1
     max_phonemes = 150
@@ -144,13 +145,7 @@ class NeuTTSBackend(SpeechLMBackend):
         return "bpe" if TEXT_START in template and "Convert the text to speech" not in template else "phonemes"
 
     def _language(self, backbone: Path) -> str:
-        info = self.model.info
-        if info.get("espeak"):
-            return str(info["espeak"])
-        if info.get("languages"):  # catalog tags: en-US, de, fr-FR, es -> espeak codes
-            return str(info["languages"][0]).lower()
-        name = backbone.name.lower()
-        return next((code for word, code in LANGUAGE_BY_NAME.items() if word in name), "en-us")
+        return language_of(self.model, backbone.name)
 
     def _voices(self, samples: Sequence[Path]) -> dict[str, RefVoice]:
         refs: dict[str, RefVoice] = {}
@@ -236,6 +231,22 @@ def _normalise(text: str) -> str:
     """As NeuTTS' BPE models expect: straight quotes, then Unicode NFKC."""
     text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     return unicodedata.normalize("NFKC", text)
+
+
+def language_of(model: ModelRef, backbone_name: str = "") -> str:
+    """The espeak language: the catalog's, else the GGUF file name's (neutts-nano-german...)."""
+    info = model.info
+    if info.get("espeak"):
+        return str(info["espeak"])
+    if info.get("languages"):  # catalog tags: en-US, de, fr-FR, es -> espeak codes
+        return str(info["languages"][0]).lower()
+    name = (backbone_name or model.path.name).lower()
+    return next((code for word, code in LANGUAGE_BY_NAME.items() if word in name), "en-us")
+
+
+def text_profile(model: ModelRef, voice: str | None = None) -> TextProfile:
+    """Language and budget for the front end, without loading llama.cpp (dry runs)."""
+    return TextProfile(language_of(model), NeuTTSBackend.budget)
 
 
 def load(model: ModelRef, plan: RuntimePlan | None = None) -> NeuTTSBackend:

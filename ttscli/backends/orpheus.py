@@ -26,7 +26,7 @@ from ..errors import BadInput, IntegrityError, NotFound
 from ..models.ref import ModelRef
 from ..runtime import llama as llama_runtime
 from ..runtime.plan import RuntimePlan, cpu_plan
-from ..text.segments import Segment
+from ..text.segments import Segment, TextProfile
 from .base import SynthesisOptions, VoiceInfo
 from .codec import SnacDecoder
 from .speechlm import SpeechLMBackend
@@ -158,6 +158,11 @@ class OrpheusBackend(SpeechLMBackend):
 
     def close(self) -> None:
         self.llm.close()
+
+
+def text_profile(model: ModelRef, voice: str | None = None) -> TextProfile:
+    """Language and budget for the front end, without loading llama.cpp (dry runs)."""
+    return TextProfile(str(model.info.get("espeak") or "en-us"), OrpheusBackend.budget)
 
 
 def load(model: ModelRef, plan: RuntimePlan | None = None) -> OrpheusBackend:

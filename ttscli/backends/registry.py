@@ -37,9 +37,14 @@ class FamilySpec:
     description: str = ""
     code_license: str = ""
     can_clone: bool = False
+    # "module:function" -> function(ModelRef, voice) -> TextProfile, read without a runtime (dry runs)
+    profile: str | None = None
 
     def load(self, model: "ModelRef", **kwargs) -> "Backend":
         return _resolve(self.loader)(model, **kwargs)
+
+    def text_profile(self, model: "ModelRef", voice: str | None = None):
+        return _resolve(self.profile)(model, voice)
 
     def matches(self, files: list[str]) -> bool:
         return bool(self.detect) and bool(_resolve(self.detect)(files))
@@ -62,6 +67,7 @@ BUILTIN: tuple[FamilySpec, ...] = (
         runtime="onnxruntime",
         loader="ttscli.backends.piper:load",
         detect="ttscli.backends.piper:detect",
+        profile="ttscli.backends.piper:text_profile",
         description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
         code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
     ),
@@ -70,6 +76,7 @@ BUILTIN: tuple[FamilySpec, ...] = (
         runtime="llama.cpp",
         loader="ttscli.backends.neutts:load",
         detect="ttscli.backends.neutts:detect",
+        profile="ttscli.backends.neutts:text_profile",
         description="NeuTTS Air/Nano (Neuphonic): GGUF speech LM + NeuCodec ONNX decoder, reference voices",
         code_license="MIT (ttscli implementation; upstream neutts code: NeuTTS Open License 1.0)",
     ),
@@ -78,6 +85,7 @@ BUILTIN: tuple[FamilySpec, ...] = (
         runtime="llama.cpp",
         loader="ttscli.backends.orpheus:load",
         detect="ttscli.backends.orpheus:detect",
+        profile="ttscli.backends.orpheus:text_profile",
         description="Orpheus TTS (Canopy Labs): Llama-3.2 GGUF speech LM + SNAC 24 kHz ONNX decoder",
         code_license="MIT (ttscli implementation; upstream Orpheus-TTS code: Apache-2.0)",
     ),

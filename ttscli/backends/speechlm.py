@@ -12,7 +12,7 @@ all of them:
    new seed when it is implausible.
 
 Streaming and regeneration meet at the *holdback*: a piece's audio is held
-until it is at least as long as the shortest plausible rendering (an early
+until it is as long as the shortest plausible rendering, at most 1 s (an early
 stop is caught before anyone hears it), then streams. A regeneration after
 audio went out would repeat words, so a piece that fails after that point
 (no end-of-speech before the token cap) ends with a clear RuntimeFailure.
@@ -68,9 +68,12 @@ class _Failed(Exception):
         self.reason = reason
 
 
+MAX_HOLDBACK_S = 1.0  # the most audio held back before streaming starts
+
+
 class SpeechLMBackend(Backend):
     sample_rate = 24000
-    budget = Budget("chars", 300)
+    budget = Budget("chars", 300)  # the front end packs short sentences into one generation
     tokens_per_frame = 1
     frames_per_second = 50.0
     max_phonemes = 200  # per generation; longer text is split at clauses
@@ -127,7 +130,7 @@ class SpeechLMBackend(Backend):
         max_tokens = min(cap, room)
         sampling = self.sampling.with_overrides(options.extra)
         try:
-            holdback = float(options.extra.get("holdback", low))
+            holdback = float(options.extra.get("holdback", min(low, MAX_HOLDBACK_S)))
         except (TypeError, ValueError):
             raise BadInput(f"holdback must be a number of seconds, not {options.extra['holdback']!r}") from None
         stats = self.last = PieceStats()
