@@ -40,13 +40,21 @@ def _say(*args, **kw):
 
 
 def test_neutts_two_sentences_to_wav(models, tmp_path):
+    """The front end packs short sentences into one generation (one pass over the chain);
+    with a pause between sentences each gets its own generation."""
     out = tmp_path / "neutts.wav"
     _say(TWO_SENTENCES, "--model", str(models["neutts"]), "-o", str(out), "--seed", "11")
     audio, rate = sf.read(out, dtype="float32")
     assert rate == 24000
-    assert len(audio) == 2 * len(CHAIN) * 480  # two generations of the programmed chain
+    assert len(audio) == len(CHAIN) * 480
     peaks = np.abs(audio.reshape(-1, 480)).max(axis=1)  # 16-bit WAV: allow quantisation
-    np.testing.assert_allclose(peaks, np.tile(neutts_amplitude(np.array(CHAIN)), 2), rtol=0.01, atol=1e-3)
+    np.testing.assert_allclose(peaks, neutts_amplitude(np.array(CHAIN)), rtol=0.01, atol=1e-3)
+    _say(TWO_SENTENCES, "--model", str(models["neutts"]), "-o", str(out), "--sentence-silence", "0.25")
+    audio, _ = sf.read(out, dtype="float32")
+    gap = int(0.25 * 24000)
+    assert len(audio) == 2 * len(CHAIN) * 480 + gap
+    first, silence, second = np.split(audio, [len(CHAIN) * 480, len(CHAIN) * 480 + gap])
+    assert not silence.any() and np.array_equal(first, second)
 
 
 def test_orpheus_voice_and_tags_stream_to_stdout(models):
@@ -116,3 +124,12 @@ def test_imported_into_the_store_then_spoken(models, tmp_path):
         _say("Hello there, this is a test.", "--model", f"{family}:tiny-{family}", "-v", voice, "-o", str(out))
         frames = len(CHAIN) * 480 if family == "neutts" else 24 * 2048
         assert sf.info(out).frames == frames
+
+
+def test_emotion_tags_reach_orpheus_but_not_other_models(models):
+    text = "Hi <laugh> there, <b>really</b> nice <sigh> day."
+    orpheus = run_cli("say", "--dry-run", text, "--model", str(models["orpheus"]))
+    assert orpheus.returncode == 0, orpheus.stderr.decode()
+    assert "Hi <laugh> there, really nice <sigh> day." in orpheus.stdout.decode()
+    piper = run_cli("say", "--dry-run", text)
+    assert "<laugh>" not in piper.stdout.decode() and "Hi there, really nice day." in piper.stdout.decode()

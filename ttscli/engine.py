@@ -94,7 +94,8 @@ def segments_for(text: str, backend: Backend | None, *, sentence_silence: float 
 
     profile = profile or backend.text_profile(voice)
     options = FrontEndOptions(lang=lang or profile.language, sentence_silence=sentence_silence,
-                              paragraph_silence=paragraph_silence, date_order=date_order, lexicon=lexicon)
+                              paragraph_silence=paragraph_silence, date_order=date_order, lexicon=lexicon,
+                              keep_tags=profile.keep_tags)
     return prepare(text, profile.budget, options)
 
 

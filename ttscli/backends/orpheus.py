@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import BadInput, IntegrityError, NotFound
 from ..models.ref import ModelRef
@@ -47,6 +47,7 @@ BOS_TEXT, EOT_TEXT = "<|begin_of_text|>", "<|eot_id|>"
 VOICES = ("tara", "leah", "jess", "leo", "dan", "mia", "zac", "zoe")  # the README's order; tara is the default
 TAG_NAMES = ("laugh", "chuckle", "sigh", "cough", "sniffle", "groan", "yawn", "gasp", "giggle")
 TAGS = re.compile(r"<(" + "|".join(TAG_NAMES) + r")>", re.I)
+KEEP_TAGS = frozenset(TAG_NAMES)  # the text front end passes these through
 SAMPLING = llama_runtime.Sampling(temperature=0.6, top_k=40, top_p=0.9, min_p=0.0, repeat_penalty=1.1,
                                   repeat_last_n=64)
 
@@ -129,6 +130,9 @@ class OrpheusBackend(SpeechLMBackend):
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(name, self.language) for name in self.voice_names]
 
+    def text_profile(self, voice: str | None = None) -> TextProfile:
+        return replace(super().text_profile(voice), keep_tags=KEEP_TAGS)
+
     def resolve_voice(self, name: str | None) -> Voice:
         if not name:
             return Voice(self.voice_names[0])
@@ -162,7 +166,7 @@ class OrpheusBackend(SpeechLMBackend):
 
 def text_profile(model: ModelRef, voice: str | None = None) -> TextProfile:
     """Language and budget for the front end, without loading llama.cpp (dry runs)."""
-    return TextProfile(str(model.info.get("espeak") or "en-us"), OrpheusBackend.budget)
+    return TextProfile(str(model.info.get("espeak") or "en-us"), OrpheusBackend.budget, KEEP_TAGS)
 
 
 def load(model: ModelRef, plan: RuntimePlan | None = None) -> OrpheusBackend:
