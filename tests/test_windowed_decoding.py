@@ -38,6 +38,11 @@ def test_region_sizes_first_chunk_then_chunk():
     dec = WindowedDecoder(_local, PLAN)
     sizes = [len(p) // 8 for p in _stream(dec, list(range(30)), 1)]
     assert sizes[0] == 2 and set(sizes[1:-1]) == {5} and sum(sizes) == 30
+    growing = WindowPlan(hop=8, first_chunk=2, chunk=3, lookback=3, lookahead=2, crossfade=6, max_chunk=10)
+    sizes = [len(p) // 8 for p in _stream(WindowedDecoder(_local, growing), list(range(60)), 1)]
+    assert sizes[:5] == [2, 3, 6, 10, 10] and sum(sizes) == 60
+    parts = _stream(WindowedDecoder(_local, growing), list(range(1, 60)), 4)
+    np.testing.assert_allclose(np.concatenate(parts), _local(range(1, 60)), atol=1e-5)
     # Nothing can be emitted until the first region has its lookahead.
     assert WindowedDecoder(_local, PLAN).push([1, 2, 3]) == []
 
@@ -79,7 +84,7 @@ def test_neucodec_stub_streams_like_one_shot(tmp_path):
     codes = (np.arange(137) * 7919) % 65536
     one_shot = dec.decode(codes)
     assert one_shot.shape == (137 * 480,)
-    plan = WindowPlan(hop=480, first_chunk=10, chunk=25, lookback=50, lookahead=5, crossfade=480)
+    plan = WindowPlan(hop=480, first_chunk=10, chunk=25, lookback=50, lookahead=5, crossfade=480, max_chunk=100)
     parts = _stream(WindowedDecoder(dec.decode, plan, [1, 2, 3]), codes.tolist(), 4)
     np.testing.assert_allclose(np.concatenate(parts), one_shot, atol=1e-5)
     peaks = np.abs(one_shot.reshape(-1, 480)).max(axis=1)
@@ -91,7 +96,7 @@ def test_snac_stub_streams_like_one_shot(tmp_path):
     frames = np.arange(9 * 7).reshape(9, 7) % 4096
     one_shot = dec.decode(frames)
     assert one_shot.shape == (9 * 2048,)
-    plan = WindowPlan(hop=2048, first_chunk=2, chunk=4, lookback=2, lookahead=1, crossfade=512)
+    plan = WindowPlan(hop=2048, first_chunk=2, chunk=4, lookback=2, lookahead=1, crossfade=512, max_chunk=8)
     parts = _stream(WindowedDecoder(dec.decode, plan), frames.tolist(), 1)
     np.testing.assert_allclose(np.concatenate(parts), one_shot, atol=1e-5)
 

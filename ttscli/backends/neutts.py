@@ -116,7 +116,7 @@ class NeuTTSBackend(SpeechLMBackend):
     frames_per_second = 50.0
     tokens_per_frame = 1
     max_phonemes = 150
-    window = WindowPlan(hop=480, first_chunk=10, chunk=25, lookback=50, lookahead=5, crossfade=480)
+    window = WindowPlan(hop=480, first_chunk=10, chunk=25, lookback=50, lookahead=5, crossfade=480, max_chunk=100)
 
     def __init__(self, model: ModelRef, plan: RuntimePlan):
         super().__init__()

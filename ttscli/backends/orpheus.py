@@ -101,7 +101,7 @@ class OrpheusBackend(SpeechLMBackend):
     frames_per_second = 24000 / 2048  # 11.72 SNAC frames per second
     tokens_per_frame = SLOTS
     max_phonemes = 200
-    window = WindowPlan(hop=2048, first_chunk=2, chunk=4, lookback=2, lookahead=1, crossfade=512)
+    window = WindowPlan(hop=2048, first_chunk=2, chunk=4, lookback=2, lookahead=1, crossfade=512, max_chunk=8)
 
     def __init__(self, model: ModelRef, plan: RuntimePlan):
         super().__init__()

@@ -15,6 +15,10 @@ too. At the end, :meth:`flush` decodes what is left with whatever context
 exists. Every frame is emitted exactly once: the output has
 ``frames × hop`` samples, the same length as a one-shot decode.
 
+Regions start small (the first audio comes early) and grow (each window
+re-decodes its lookback and lookahead, so long regions waste less work once
+playback has a lead).
+
 ``context`` frames (for NeuTTS, the reference voice's codes) serve as
 lookback for the first windows but are never emitted.
 """
@@ -31,10 +35,11 @@ import numpy as np
 class WindowPlan:
     hop: int  # samples per frame
     first_chunk: int  # frames in the first region (small: time to first audio)
-    chunk: int  # frames per region afterwards (larger: less re-decoding)
+    chunk: int  # frames in the second region; each later one doubles, up to max_chunk
     lookback: int  # frames of left context
     lookahead: int  # frames of right context (>= 1 when crossfading)
     crossfade: int  # samples blended at each boundary (<= lookahead * hop)
+    max_chunk: int = 0  # 0 = chunk (no growth). Larger regions re-decode less context per frame.
 
     def __post_init__(self) -> None:
         if min(self.hop, self.first_chunk, self.chunk) < 1 or self.lookback < 0 or self.lookahead < 0:
@@ -52,6 +57,7 @@ class WindowedDecoder:
         self.start = len(self.frames)  # index of the first frame to emit
         self.done = self.start  # frames before this index have been emitted
         self._tail: np.ndarray | None = None  # the previous window's audio just past `done`
+        self._chunk = plan.chunk
         self.windows = 0  # decoder calls (for stats)
 
     @property
@@ -64,10 +70,13 @@ class WindowedDecoder:
         out: list[np.ndarray] = []
         plan = self.plan
         while True:
-            step = plan.first_chunk if self.done == self.start else plan.chunk
+            first = self.done == self.start
+            step = plan.first_chunk if first else self._chunk
             if len(self.frames) - self.done < step + plan.lookahead:
                 return out
             out.append(self._region(self.done, self.done + step, final=False))
+            if not first:
+                self._chunk = min(max(plan.max_chunk, plan.chunk), self._chunk * 2)
 
     def flush(self) -> np.ndarray:
         """The audio of every frame not yet emitted (empty if none)."""
