@@ -269,3 +269,14 @@ def test_stored_voice_from_the_voice_cache(neu):
     assert len(_audio(list(neu.stream(Segment(MEDIUM), voice, SynthesisOptions())))) == len(CHAIN) * 480
     with pytest.raises(BadInput, match="no NeuTTS reference"):
         neu.use_stored_voice(Voice("x", "neutts", "m", {"style": np.zeros(3, np.float32)}, {}))
+
+
+def test_inline_phoneme_blocks(neu, orp):
+    """Lexicon/user [[IPA]] goes into NeuTTS' phoneme prompt as is; Orpheus reads words only."""
+    voice = neu.resolve_voice(None)
+    piece = neu.pieces(Segment("Say [[təmˈɑːtoʊ]] now."), voice, SynthesisOptions())[0]
+    assert piece.phonemes == "sˈeɪ təmˈɑːtoʊ nˈaʊ."
+    ids = neu.prompt(piece, voice)
+    assert "sˈeɪ təmˈɑːtoʊ nˈaʊ." in neu.llm.llm.detokenize(ids).decode()
+    pieces = orp.pieces(Segment("Say [[təmˈɑːtoʊ]] now."), orp.resolve_voice(None), SynthesisOptions())
+    assert [p.text for p in pieces] == ["Say now."]

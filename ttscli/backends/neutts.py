@@ -33,7 +33,7 @@ from .base import SynthesisOptions, VoiceInfo
 from .codec import NeuCodecDecoder
 from .speechlm import SpeechLMBackend
 from .speechlm_files import detect_gguf, resolve_files
-from .speechlm_guard import Piece, count_phonemes, ipa, split_text
+from .speechlm_guard import Piece, count_phonemes, ipa, split_text, without_phoneme_blocks
 from .windowed import WindowPlan
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,11 @@ class NeuTTSBackend(SpeechLMBackend):
                 raise BadInput("this NeuTTS model reads plain text, not phonemes", hint="remove the [[...]] markup")
             ph = " ".join(segment.phonemes.split())
             return [Piece(segment.text or ph, ph, count_phonemes(ph))]
-        return split_text(segment.text, lang, self.max_phonemes)
+        text = segment.text
+        if self.input_format == "bpe" and "[[" in text:
+            log.warning("this NeuTTS model reads words, not phonemes: [[...]] pronunciations are left out")
+            text = without_phoneme_blocks(text)
+        return split_text(text, lang, self.max_phonemes)
 
     def _reference(self, voice: RefVoice) -> str:
         if self.input_format == "bpe":

@@ -22,7 +22,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 
-from ..errors import BadInput, IntegrityError, NotFound
+from ..errors import IntegrityError, NotFound
 from ..models.ref import ModelRef
 from ..runtime import llama as llama_runtime
 from ..runtime.plan import RuntimePlan, cpu_plan
@@ -31,7 +31,7 @@ from .base import SynthesisOptions, VoiceInfo
 from .codec import SnacDecoder
 from .speechlm import SpeechLMBackend
 from .speechlm_files import detect_gguf, resolve_files
-from .speechlm_guard import Piece, split_text
+from .speechlm_guard import Piece, split_text, without_phoneme_blocks
 from .windowed import WindowPlan
 
 log = logging.getLogger(__name__)
@@ -146,10 +146,10 @@ class OrpheusBackend(SpeechLMBackend):
 
     # --- hooks
     def pieces(self, segment: Segment, voice: Voice, options: SynthesisOptions) -> list[Piece]:
-        if segment.phonemes and not segment.text.strip():
-            raise BadInput("Orpheus reads plain text, not phonemes", hint="remove the [[...]] markup")
-        return split_text(segment.text, options.lang or self.language, self.max_phonemes, tags=TAGS,
-                          tag_seconds=1.0)
+        text = without_phoneme_blocks(segment.text)
+        if text != segment.text or (segment.phonemes and not text.strip()):
+            log.warning("Orpheus reads words, not phonemes: [[...]] pronunciations are left out")
+        return split_text(text, options.lang or self.language, self.max_phonemes, tags=TAGS, tag_seconds=1.0)
 
     def prompt(self, piece: Piece, voice: Voice) -> list[int]:
         m = self.marks
