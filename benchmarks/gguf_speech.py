@@ -10,7 +10,7 @@ in 7 slots, sampled as well-formed frames; NeuTTS: 65,536 speech tokens), so
 per-token compute, sampling over the real vocab size and the code extraction
 are realistic. Decoders: "stub" is the tests' position-local ONNX graph
 (almost free: measures pure backend overhead); "heavy" is a random-weight
-SNAC-shaped conv decoder (same inputs/outputs and upsampling, ~8 M params).
+SNAC-shaped conv decoder (same inputs/outputs and upsampling, 6.9 M parameters).
 
 Measured, alternating, medians of --runs:
 
