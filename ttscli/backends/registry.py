@@ -37,9 +37,16 @@ class FamilySpec:
     description: str = ""
     code_license: str = ""
     can_clone: bool = False
+    # Other runtimes that can run this family: ((runtime, "module:function"), ...).
+    alternatives: tuple[tuple[str, str], ...] = ()
 
-    def load(self, model: "ModelRef", **kwargs) -> "Backend":
-        return _resolve(self.loader)(model, **kwargs)
+    def runtimes(self) -> tuple[str, ...]:
+        """The runtimes this family can run on, its default first."""
+        return (self.runtime, *(rt for rt, _ in self.alternatives if rt != self.runtime))
+
+    def load(self, model: "ModelRef", runtime: str | None = None, **kwargs) -> "Backend":
+        loader = self.loader if runtime in (None, self.runtime) else dict(self.alternatives)[runtime]
+        return _resolve(loader)(model, **kwargs)
 
     def matches(self, files: list[str]) -> bool:
         return bool(self.detect) and bool(_resolve(self.detect)(files))
@@ -64,6 +71,27 @@ BUILTIN: tuple[FamilySpec, ...] = (
         detect="ttscli.backends.piper:detect",
         description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
         code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
+        alternatives=(("sherpa-onnx", "ttscli.backends.sherpa_piper:load"),),
+    ),
+    *(
+        FamilySpec(
+            name=f"sherpa-{kind}",
+            runtime="sherpa-onnx",
+            loader="ttscli.backends.sherpa:load",
+            detect=f"ttscli.backends.sherpa_layout:detect_{kind}",
+            description=f"sherpa-onnx {what} packages (k2-fsa sherpa-onnx model releases)",
+            code_license="Apache-2.0 (sherpa-onnx); MIT (ttscli implementation)",
+            can_clone=kind in ("pocket", "zipvoice"),
+        )
+        # Detection order matters: Pocket and ZipVoice also have encoder/decoder files.
+        for kind, what in (
+            ("pocket", "Pocket TTS (zero-shot cloning from reference audio)"),
+            ("zipvoice", "ZipVoice (zero-shot cloning from reference audio + transcript)"),
+            ("kitten", "Kitten TTS"),
+            ("kokoro", "Kokoro"),
+            ("matcha", "Matcha-TTS (+ vocoder)"),
+            ("vits", "VITS (Piper, MeloTTS, Coqui, MMS)"),
+        )
     ),
 )
 

@@ -16,6 +16,7 @@ from typing import Optional
 import typer
 
 from .. import __version__, errors
+from ..runtime import select
 
 app = typer.Typer(
     name="ttscli",
@@ -47,8 +48,12 @@ def root(
     debug: bool = typer.Option(False, "--debug", help="Show debug logs and full tracebacks."),
     version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
                                            help="Print the version and exit."),
+    runtime: select.Choice = typer.Option("auto", "--runtime", envvar=select.ENV, show_envvar=True,
+                                          help="Runtime for the model: auto picks the fastest one installed "
+                                               "for its family."),
 ) -> None:
     """Local text-to-speech: speak text, pull models, clone voices, make audiobooks."""
+    select.request(runtime)
 
 
 for _module, _name in COMMANDS:

@@ -1,0 +1,100 @@
+"""The sherpa-onnx runtime: any sherpa-format model directory, one backend.
+
+Model types: VITS (Piper, MeloTTS, Coqui, MMS...), Matcha, Kokoro, Kitten,
+ZipVoice and Pocket TTS; which files make which type is in
+:mod:`.sherpa_layout`, the checks that keep sherpa from ending the process are
+in :mod:`.sherpa_checks`, voices and the text front end in
+:mod:`.sherpa_frontend`, and the engine (probe, streaming) in
+:mod:`.sherpa_engine`.
+
+Zero-shot models (Pocket, ZipVoice) need reference audio on every call: the
+``test_wavs/*.wav`` shipped with a package are offered as voices, and stored
+voices (ttscli.voices.cache, e.g. from ``ttscli clone``) hold the processed
+reference waveform as the tensor ``reference_audio`` (mono float32) with
+``sample_rate`` and, for ZipVoice, ``transcript`` in their metadata. Pocket's
+in-engine cache keeps the encoded reference, so later sentences reuse it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterator
+
+from ..audio.chunk import AudioChunk
+from ..errors import IntegrityError
+from ..models.ref import ModelRef
+from ..runtime.plan import RuntimePlan, cpu_plan
+from ..text.segments import Budget, Segment
+from .base import Backend, SynthesisOptions, VoiceInfo
+from .sherpa_checks import ModelFacts, inspect
+from .sherpa_engine import SherpaEngine, probe, provider_for, threads_for
+from .sherpa_frontend import REFERENCE_TENSOR, SherpaFrontEnd, SherpaVoice
+from .sherpa_layout import FAMILY_OF, KIND_OF, Layout, find_layout
+
+log = logging.getLogger(__name__)
+
+RUNTIME = "sherpa-onnx"
+POCKET_CACHE_CAPACITY = 16  # encoded references kept by the engine (one per voice in use)
+
+__all__ = ["REFERENCE_TENSOR", "RUNTIME", "SherpaBackend", "engine_spec", "load"]
+
+
+def engine_spec(layout: Layout, plan: RuntimePlan) -> dict[str, Any]:
+    """What the engine config is built from, as plain JSON (shared with the probe child)."""
+    return {
+        "kind": layout.kind,
+        "files": {role: str(path) for role, path in layout.files.items()},
+        "lexicon": ",".join(str(p) for p in layout.lexicons),
+        "rule_fsts": ",".join(str(p) for p in layout.rule_fsts),
+        "num_threads": threads_for(plan),
+        "provider": provider_for(plan),
+        "cache_capacity": POCKET_CACHE_CAPACITY,
+    }
+
+
+class SherpaBackend(Backend):
+    budget = Budget("sentence")
+
+    def __init__(self, model: ModelRef, layout: Layout, facts: ModelFacts, plan: RuntimePlan, *,
+                 family: str | None = None, speaker_map: dict[str, int] | None = None):
+        self.model = model
+        self.family = family or FAMILY_OF[facts.kind]
+        self.sample_rate = facts.sample_rate
+        self.language = facts.espeak_voice if facts.front_end != "text" else (facts.language or None)
+        self.front = SherpaFrontEnd(model, layout, facts, speaker_map)
+        spec = engine_spec(layout, plan)
+        checked = probe(spec, self.front.trial(), model.id)
+        self.engine = SherpaEngine(spec, model.id)
+        for source, rate in (("the load check", int(checked.get("sample_rate", 0))), ("the engine", self.engine.sample_rate)):
+            if rate != facts.sample_rate:
+                raise IntegrityError(f"sherpa-onnx reports {rate} Hz for {model.id} ({source}), "
+                                     f"its metadata says {facts.sample_rate} Hz", hint="fix the model's metadata")
+
+    def voices(self) -> list[VoiceInfo]:
+        return self.front.voices()
+
+    def resolve_voice(self, name: str | None) -> SherpaVoice:
+        return self.front.resolve_voice(name)
+
+    def use_stored_voice(self, voice: Any) -> SherpaVoice:
+        return self.front.use_stored_voice(voice)
+
+    def stream(self, segment: Segment, voice: SherpaVoice, options: SynthesisOptions) -> Iterator[AudioChunk]:
+        fields = self.front.generation_fields(segment, voice or SherpaVoice(), options)
+        if fields is None:
+            return
+        for samples in self.engine.generate(segment.text, fields):
+            yield AudioChunk(samples, self.sample_rate)
+
+
+def prepare(model: ModelRef) -> tuple[Layout, ModelFacts]:
+    """Find and check a sherpa model directory (no engine yet)."""
+    root = model.path if model.path.is_dir() else model.path.parent
+    layout = find_layout(root, KIND_OF.get(model.family))
+    return layout, inspect(layout)
+
+
+def load(model: ModelRef, plan: RuntimePlan | None = None) -> SherpaBackend:
+    """Loader for the sherpa-* families (registry): a sherpa-format model directory."""
+    layout, facts = prepare(model)
+    return SherpaBackend(model, layout, facts, plan or cpu_plan(RUNTIME))

@@ -1,0 +1,60 @@
+"""Which runtime runs a model: the global ``--runtime`` choice (env ``TTSCLI_RUNTIME``).
+
+``auto`` takes the family's measured-fastest runtime that is installed; a named
+runtime is used as asked, or refused with a usage error (exit 2) when the
+family cannot run on it. A runtime the family supports but that is not
+installed fails later, at import, with exit 5 and the package to install.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from enum import Enum
+
+from ..backends.registry import RUNTIMES
+from ..errors import UsageError
+CHOICES = ("auto", *RUNTIMES)
+# For the CLI option (Typer validates an Enum's values and lists them in --help).
+Choice = Enum("Choice", {name.replace("-", "_").replace(".", "_"): name for name in CHOICES}, type=str)
+ENV = "TTSCLI_RUNTIME"
+_MODULES = {"onnxruntime": "onnxruntime", "sherpa-onnx": "sherpa_onnx", "llama.cpp": "llama_cpp", "torch": "torch"}
+
+# auto's preference per family when it differs from the family's default runtime order.
+# Piper: onnxruntime first. benchmarks/runtimes_piper.py on the 2-core CI machine (joe voice,
+# 264 words): onnxruntime-direct is faster in wall time and time to first audio than
+# sherpa-onnx, and only it gives byte-identical audio per --seed (numbers in the README).
+AUTO_ORDER: dict[str, tuple[str, ...]] = {"piper": ("onnxruntime", "sherpa-onnx")}
+
+_requested: str | None = None
+
+
+def request(name) -> None:
+    """Set the process-wide choice (the CLI's root --runtime option)."""
+    global _requested
+    _requested = getattr(name, "value", name)
+
+
+def requested() -> str:
+    return (_requested or os.environ.get(ENV) or "auto").strip() or "auto"
+
+
+def installed(runtime: str) -> bool:
+    module = _MODULES.get(runtime)
+    return bool(module) and importlib.util.find_spec(module) is not None
+
+
+def choose(spec, want: str | None = None) -> str:
+    """The runtime to load ``spec`` (a registry FamilySpec) on."""
+    want = want or requested()
+    if want not in CHOICES:
+        raise UsageError(f"unknown runtime {want!r}", hint=f"use one of: {', '.join(CHOICES)}")
+    offered = spec.runtimes()
+    if want == "auto":
+        order = [rt for rt in AUTO_ORDER.get(spec.name, ()) if rt in offered]
+        order += [rt for rt in offered if rt not in order]
+        return next((rt for rt in order if installed(rt)), offered[0])
+    if want not in offered:
+        raise UsageError(f"model family {spec.name} cannot run on {want}; it runs on {', '.join(offered)}",
+                         hint="use --runtime auto (or pick a model made for that runtime)")
+    return want
