@@ -70,15 +70,13 @@ def test_classify(files, kind):
     assert classify(files) == kind
 
 
-def test_registry_detects_sherpa_families_after_piper():
-    assert registry.detect_family(["lm_flow.onnx", "lm_main.onnx", "vocab.json", "token_scores.json"]).name \
-        == "sherpa-pocket"
-    assert registry.detect_family(["model.onnx", "tokens.txt"]).name == "sherpa-vits"
+def test_registry_detects_sherpa_packages_after_piper():
+    assert registry.detect_family(["lm_flow.onnx", "lm_main.onnx", "vocab.json", "token_scores.json"]).name == "sherpa"
+    assert registry.detect_family(["model.onnx", "tokens.txt"]).name == "sherpa"
     # sherpa's vits-piper packages are also plain Piper voices: onnxruntime runs them by default
     assert registry.detect_family(["en_US-amy-low.onnx", "en_US-amy-low.onnx.json", "tokens.txt"]).name == "piper"
     assert registry.get("piper").runtimes() == ("onnxruntime", "sherpa-onnx")
-    assert registry.get("sherpa-pocket").can_clone and registry.get("sherpa-zipvoice").can_clone
-    assert not registry.get("sherpa-kokoro").can_clone
+    assert registry.get("sherpa").runtimes() == ("sherpa-onnx",) and registry.get("sherpa").can_clone
 
 
 def test_tokens_file_parsing(tmp_path):

@@ -137,7 +137,7 @@ def test_runtime_choice_errors(tmp_path):
     assert_clean_error(run_cli("say", "Hi.", "-o", "-", env={"TTSCLI_RUNTIME": "tensorflow"}), 2, "TTSCLI_RUNTIME")
     sherpa_dir = synth.vits(tmp_path / "v")
     assert_clean_error(run_cli("--runtime", "onnxruntime", "say", "Hi.", "--model", str(sherpa_dir), "-o", "-"), 2,
-                       "sherpa-vits cannot run on onnxruntime")
+                       "family sherpa cannot run on onnxruntime")
 
 
 def test_auto_choice(monkeypatch):
@@ -146,7 +146,7 @@ def test_auto_choice(monkeypatch):
 
     assert select.choose(registry.get("piper"), "auto") == "onnxruntime"  # measured faster (README)
     assert select.choose(registry.get("piper"), "sherpa-onnx") == "sherpa-onnx"
-    assert select.choose(registry.get("sherpa-pocket"), "auto") == "sherpa-onnx"
+    assert select.choose(registry.get("sherpa"), "auto") == "sherpa-onnx"
     # auto falls through to the next runtime that is installed (availability faked here)
     monkeypatch.setattr(select, "installed", lambda rt: rt == "sherpa-onnx")
     assert select.choose(registry.get("piper"), "auto") == "sherpa-onnx"

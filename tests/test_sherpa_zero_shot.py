@@ -55,7 +55,7 @@ def _stored(name, family, model_id, *, rate=16000, transcript=None, tensors=None
 
 def test_pocket_package_wiring(pocket_dir):
     (pocket_dir / "lm_main.onnx").write_bytes((pocket_dir / "lm_main.int8.onnx").read_bytes())  # fp32 sibling
-    front, _ = _front(pocket_dir, "sherpa-pocket")
+    front, _ = _front(pocket_dir, "sherpa")
     layout, facts = front.layout, front.facts
     assert (facts.kind, facts.sample_rate, facts.front_end, facts.needs_reference) == ("pocket", 24000, "text", True)
     config = build_config(sherpa.engine_spec(layout, RuntimePlan(runtime="sherpa-onnx", threads=1)))
@@ -76,7 +76,7 @@ def test_pocket_package_wiring(pocket_dir):
 
 
 def test_zipvoice_package_wiring(zipvoice_dir):
-    front, _ = _front(zipvoice_dir, "sherpa-zipvoice")
+    front, _ = _front(zipvoice_dir, "sherpa")
     facts = front.facts
     assert (facts.kind, facts.sample_rate, facts.front_end, facts.needs_transcript) == ("zipvoice", 24000, "tokens", True)
     config = build_config(sherpa.engine_spec(front.layout, RuntimePlan(runtime="sherpa-onnx", threads=2)))
@@ -91,8 +91,8 @@ def test_zipvoice_package_wiring(zipvoice_dir):
 
 
 def test_stored_voice_feeds_pocket(pocket_dir):
-    front, ref = _front(pocket_dir, "sherpa-pocket")
-    stored, wave = _stored("narrator", "sherpa-pocket", ref.id)
+    front, ref = _front(pocket_dir, "sherpa")
+    stored, wave = _stored("narrator", "sherpa", ref.id)
     voice = front.use_stored_voice(stored)
     fields = front.generation_fields(Segment("Hello there, my friend."), voice, SynthesisOptions(seed=7))
     gc = generation_config(fields)  # the real sherpa GenerationConfig
@@ -102,8 +102,8 @@ def test_stored_voice_feeds_pocket(pocket_dir):
 
 
 def test_stored_voice_feeds_zipvoice_tokens(zipvoice_dir):
-    front, ref = _front(zipvoice_dir, "sherpa-zipvoice")
-    stored, _ = _stored("speaker", "sherpa-zipvoice", ref.id, rate=24000, transcript=TRANSCRIPT)
+    front, ref = _front(zipvoice_dir, "sherpa")
+    stored, _ = _stored("speaker", "sherpa", ref.id, rate=24000, transcript=TRANSCRIPT)
     fields = front.generation_fields(Segment("Hello there. How are you?"), front.use_stored_voice(stored),
                                      SynthesisOptions(speed=1.2))
     gc = generation_config(fields)
@@ -116,19 +116,19 @@ def test_stored_voice_feeds_zipvoice_tokens(zipvoice_dir):
 
 
 def test_stored_voice_problems(pocket_dir, zipvoice_dir, tmp_path):
-    pocket_front, pocket_ref = _front(pocket_dir, "sherpa-pocket")
-    zip_front, zip_ref = _front(zipvoice_dir, "sherpa-zipvoice")
-    no_audio, _ = _stored("styled", "sherpa-pocket", pocket_ref.id, tensors={"style": np.zeros(256, np.float32)})
+    pocket_front, pocket_ref = _front(pocket_dir, "sherpa")
+    zip_front, zip_ref = _front(zipvoice_dir, "sherpa")
+    no_audio, _ = _stored("styled", "sherpa", pocket_ref.id, tensors={"style": np.zeros(256, np.float32)})
     with pytest.raises(BadInput, match="has no reference audio"):
         pocket_front.use_stored_voice(no_audio)
-    two_d, _ = _stored("stereo", "sherpa-pocket", pocket_ref.id,
+    two_d, _ = _stored("stereo", "sherpa", pocket_ref.id,
                        tensors={"reference_audio": np.zeros((2, 16000), np.float32)})
     with pytest.raises(BadInput, match="unusable reference audio"):
         pocket_front.use_stored_voice(two_d)
-    untranscribed, _ = _stored("mute", "sherpa-zipvoice", zip_ref.id)
+    untranscribed, _ = _stored("mute", "sherpa", zip_ref.id)
     with pytest.raises(BadInput, match="has no transcript"):
         zip_front.use_stored_voice(untranscribed)
-    vits_front, _ = _front(synth.vits(tmp_path / "vits"), "sherpa-vits")
+    vits_front, _ = _front(synth.vits(tmp_path / "vits"), "sherpa")
     with pytest.raises(BadInput, match="fixed speakers"):
         vits_front.use_stored_voice(untranscribed)
 
@@ -139,7 +139,7 @@ def test_engine_refusal_is_one_clear_line(pocket_dir, zipvoice_dir, tmp_path):
         proc = run_cli("say", "Hello there.", "--model", str(directory), "-o", str(out))
         assert_clean_error(proc, 5, "sherpa-onnx cannot run")
     # a stored voice goes the same way: family checked, reference loaded, then the engine refuses
-    _stored("narrator", "sherpa-pocket", f"local:{pocket_dir}")
+    _stored("narrator", "sherpa", f"local:{pocket_dir}")
     proc = run_cli("say", "Hello there.", "--model", str(pocket_dir), "--voice", "narrator", "-o", str(out))
     assert_clean_error(proc, 5, "sherpa-onnx cannot run")
     assert not out.exists()
@@ -148,13 +148,13 @@ def test_engine_refusal_is_one_clear_line(pocket_dir, zipvoice_dir, tmp_path):
 def test_packages_with_wrong_parts(pocket_dir, zipvoice_dir, tmp_path):
     synth.graph(pocket_dir / "lm_flow.int8.onnx", ["x"])
     with pytest.raises(IntegrityError, match="has 1 graph inputs, a pocket lm_flow has 4"):
-        _front(pocket_dir, "sherpa-pocket")
+        _front(pocket_dir, "sherpa")
     synth.graph(zipvoice_dir / "vocos_24khz.onnx", ["mels"])  # no model_type: sherpa would run without a vocoder
     with pytest.raises(IntegrityError, match="is not a sherpa-onnx vocoder"):
-        _front(zipvoice_dir, "sherpa-zipvoice")
+        _front(zipvoice_dir, "sherpa")
     (zipvoice_dir / "vocos_24khz.onnx").unlink()
     proc = run_cli("say", "Hi.", "--model", str(zipvoice_dir), "-o", str(tmp_path / "o.wav"))
     assert_clean_error(proc, 4, "needs a vocoder", "vocos_24khz.onnx")
     other = synth.zipvoice(tmp_path / "zv22", vocoder_meta={"model_type": "vocos", "sample_rate": 22050})
     with pytest.raises(IntegrityError, match="makes 22050 Hz audio but the model is 24000 Hz"):
-        _front(other, "sherpa-zipvoice")
+        _front(other, "sherpa")

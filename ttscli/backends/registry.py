@@ -73,25 +73,15 @@ BUILTIN: tuple[FamilySpec, ...] = (
         code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
         alternatives=(("sherpa-onnx", "ttscli.backends.sherpa_piper:load"),),
     ),
-    *(
-        FamilySpec(
-            name=f"sherpa-{kind}",
-            runtime="sherpa-onnx",
-            loader="ttscli.backends.sherpa:load",
-            detect=f"ttscli.backends.sherpa_layout:detect_{kind}",
-            description=f"sherpa-onnx {what} packages (k2-fsa sherpa-onnx model releases)",
-            code_license="Apache-2.0 (sherpa-onnx); MIT (ttscli implementation)",
-            can_clone=kind in ("pocket", "zipvoice"),
-        )
-        # Detection order matters: Pocket and ZipVoice also have encoder/decoder files.
-        for kind, what in (
-            ("pocket", "Pocket TTS (zero-shot cloning from reference audio)"),
-            ("zipvoice", "ZipVoice (zero-shot cloning from reference audio + transcript)"),
-            ("kitten", "Kitten TTS"),
-            ("kokoro", "Kokoro"),
-            ("matcha", "Matcha-TTS (+ vocoder)"),
-            ("vits", "VITS (Piper, MeloTTS, Coqui, MMS)"),
-        )
+    FamilySpec(
+        name="sherpa",
+        runtime="sherpa-onnx",
+        loader="ttscli.backends.sherpa:load",
+        detect="ttscli.backends.sherpa_layout:detect",
+        description="sherpa-onnx model packages: VITS (Piper, MeloTTS), Matcha, Kokoro, Kitten, "
+                    "ZipVoice and Pocket TTS (zero-shot cloning)",
+        code_license="Apache-2.0 (k2-fsa/sherpa-onnx); MIT (ttscli implementation)",
+        can_clone=True,  # Pocket TTS and ZipVoice packages; the others have fixed speakers
     ),
 )
 

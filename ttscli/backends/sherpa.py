@@ -11,8 +11,13 @@ Zero-shot models (Pocket, ZipVoice) need reference audio on every call: the
 ``test_wavs/*.wav`` shipped with a package are offered as voices, and stored
 voices (ttscli.voices.cache, e.g. from ``ttscli clone``) hold the processed
 reference waveform as the tensor ``reference_audio`` (mono float32) with
-``sample_rate`` and, for ZipVoice, ``transcript`` in their metadata. Pocket's
-in-engine cache keeps the encoded reference, so later sentences reuse it.
+``sample_rate`` and, for ZipVoice, ``transcript`` in their metadata; the raw
+waveform is model-agnostic, so one stored voice serves both models (ZipVoice
+refuses it only without a transcript). Pocket's in-engine cache keeps the
+encoded reference, so later sentences reuse it.
+
+All package types are one registry family, ``sherpa``; the type is the layout's
+``kind``, taken from a catalog entry's ``info["kind"]`` or detected from files.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from .base import Backend, SynthesisOptions, VoiceInfo
 from .sherpa_checks import ModelFacts, inspect
 from .sherpa_engine import SherpaEngine, probe, provider_for, threads_for
 from .sherpa_frontend import REFERENCE_TENSOR, SherpaFrontEnd, SherpaVoice
-from .sherpa_layout import FAMILY_OF, KIND_OF, Layout, find_layout
+from .sherpa_layout import FAMILY, KINDS, Layout, find_layout
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +63,8 @@ class SherpaBackend(Backend):
     def __init__(self, model: ModelRef, layout: Layout, facts: ModelFacts, plan: RuntimePlan, *,
                  family: str | None = None, speaker_map: dict[str, int] | None = None):
         self.model = model
-        self.family = family or FAMILY_OF[facts.kind]
+        self.family = family or FAMILY
+        self.kind = facts.kind
         self.sample_rate = facts.sample_rate
         self.language = facts.espeak_voice if facts.front_end != "text" else (facts.language or None)
         self.front = SherpaFrontEnd(model, layout, facts, speaker_map)
@@ -90,7 +96,8 @@ class SherpaBackend(Backend):
 def prepare(model: ModelRef) -> tuple[Layout, ModelFacts]:
     """Find and check a sherpa model directory (no engine yet)."""
     root = model.path if model.path.is_dir() else model.path.parent
-    layout = find_layout(root, KIND_OF.get(model.family))
+    kind = model.info.get("kind")  # a catalog entry says which sherpa config class it needs
+    layout = find_layout(root, kind if kind in KINDS else None)
     return layout, inspect(layout)
 
 

@@ -12,8 +12,8 @@ overlap (Pocket also has encoder/decoder files, Matcha also has a model):
 * **matcha**: ``tokens.txt`` + an acoustic model + a vocoder (``vocos*.onnx`` / ``hifigan*.onnx``)
 * **vits**: ``tokens.txt`` + one ``*.onnx`` (Piper, MeloTTS, Coqui, MMS, icefall exports)
 
-The registry's ``detect`` hooks below take plain file lists (a directory listing
-or a Hugging Face repo listing, paths relative to the repo root).
+The registry's ``detect`` hook takes a plain file list (a directory listing or a
+Hugging Face repo listing, paths relative to the repo root).
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import NotFound
 
+FAMILY = "sherpa"  # one registry family (one backend); the model type is its "kind"
 KINDS = ("vits", "matcha", "kokoro", "kitten", "zipvoice", "pocket")
-FAMILY_OF = {kind: f"sherpa-{kind}" for kind in KINDS}
-KIND_OF = {family: kind for kind, family in FAMILY_OF.items()}
 
 _VOCODER_PATTERNS = ("vocos*.onnx", "hifigan*.onnx")
 # Files only sherpa-onnx packages ship next to their models.
@@ -78,21 +77,9 @@ def classify(files: list[str]) -> str | None:
     return None
 
 
-def _detector(kind: str):
-    def detect(files: list[str]) -> bool:
-        return classify(files) == kind
-
-    detect.__name__ = f"detect_{kind}"
-    detect.__doc__ = f"True when the files are a sherpa-onnx {kind} package."
-    return detect
-
-
-detect_vits = _detector("vits")
-detect_matcha = _detector("matcha")
-detect_kokoro = _detector("kokoro")
-detect_kitten = _detector("kitten")
-detect_zipvoice = _detector("zipvoice")
-detect_pocket = _detector("pocket")
+def detect(files: list[str]) -> bool:
+    """Registry hook: the files are a sherpa-onnx model package of any supported type."""
+    return classify(files) is not None
 
 
 @dataclass

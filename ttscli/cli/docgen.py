@@ -18,6 +18,7 @@ ENVIRONMENT = {
     "TTSCLI_MODEL": "Default model id for commands that take --model.",
     "TTSCLI_THREADS": "CPU threads per runtime (default: physical cores).",
     "TTSCLI_DEBUG": "Same as --debug when set to 1.",
+    "TTSCLI_RUNTIME": "Same as --runtime: auto, onnxruntime, sherpa-onnx, llama.cpp or torch.",
     "HF_HOME, HF_HUB_CACHE": "Where huggingface_hub keeps downloaded model files.",
     "HF_HUB_OFFLINE": "When 1, never touch the network; use only what is cached.",
     "HF_TOKEN": "Token for gated or private Hugging Face repositories.",
@@ -61,7 +62,7 @@ def man_page() -> str:
         "ttscli \\- " + _roff(group.help or ""),
         ".SH SYNOPSIS",
         ".B ttscli",
-        "[\\fB\\-\\-debug\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGS\\fR]",
+        "[\\fB\\-\\-debug\\fR] [\\fB\\-\\-runtime\\fR \\fIRUNTIME\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGS\\fR]",
         ".SH DESCRIPTION",
         _roff("ttscli speaks text with local neural voices. The default voice ships with the package, "
               "so it works offline with no download."),
