@@ -82,6 +82,21 @@ def test_joe_speaks_through_sherpa(backend, whisper):
     assert errors <= 1, (errors, n)
 
 
+def test_timing_matches_the_onnxruntime_backend(backend):
+    # Same graph, same ids: the lengths agree (VITS samples durations, so not to the sample).
+    # sherpa's default silence_scale (0.2) would shorten every comma pause; ttscli sets 1.
+    from ttscli.backends import piper
+    from ttscli.backends.base import SynthesisOptions
+    from ttscli.models.embedded import joe as joe_ref
+    from ttscli.text.segments import Segment
+
+    text = "Well, first, we wait; then, slowly, carefully, we begin: one, two, three."
+    direct = piper.load(joe_ref())
+    reference = sum(len(c.samples) for c in direct.stream(Segment(text), None, SynthesisOptions()))
+    lengths = [len(_speak(backend, text)[1]) for _ in range(3)]
+    assert 0.9 < float(np.median(lengths)) / reference < 1.1, (lengths, reference)
+
+
 def test_speed_and_inline_phonemes(backend):
     _, normal = _speak(backend, "Speaking at the normal rate for a while.")
     _, fast = _speak(backend, "Speaking at the normal rate for a while.", speed=2.0)

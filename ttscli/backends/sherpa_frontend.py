@@ -177,7 +177,9 @@ class SherpaFrontEnd:
         """GenerationConfig fields for one segment (None when there is nothing to say)."""
         if options.speed <= 0:
             raise BadInput("speed must be positive")
-        fields: dict[str, Any] = {"sid": voice.sid, "speed": float(options.speed)}
+        # silence_scale 1 = the model's own pauses (sherpa's default 0.2 shortens every pause,
+        # commas included); sentence and paragraph pauses are added by ttscli's engine.
+        fields: dict[str, Any] = {"sid": voice.sid, "speed": float(options.speed), "silence_scale": 1.0}
         extra = {str(k): str(v) for k, v in options.extra.items()}
         if options.seed is not None and self.facts.kind == "pocket":
             extra.setdefault("seed", str(options.seed))
