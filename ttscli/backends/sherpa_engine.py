@@ -100,7 +100,7 @@ def build_config(spec: dict[str, Any]):
     family = getattr(so, _CONFIG_CLASSES[kind])()
     for role, path in spec["files"].items():
         setattr(family, role, path)
-    if spec.get("lexicon"):
+    if spec.get("lexicon") and hasattr(family, "lexicon"):  # Pocket has none
         family.lexicon = spec["lexicon"]
     if kind == "pocket":
         family.voice_embedding_cache_capacity = int(spec.get("cache_capacity", 16))
