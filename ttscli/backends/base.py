@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 if TYPE_CHECKING:
     from ..audio.chunk import AudioChunk
     from ..models.ref import ModelRef
-    from ..text.segments import Budget, Segment
+    from ..text.segments import Budget, Segment, TextProfile
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,15 @@ class Backend:
 
             raise NotFound(f"model {self.model.id} has no voice {name!r}", hint="see `ttscli show MODEL`")
         return None
+
+    def text_profile(self, voice: str | None = None) -> "TextProfile":
+        """Language and budget for the front end; the voice's language wins when it has one."""
+        from ..text.segments import TextProfile
+
+        language = self.language
+        if voice:
+            language = next((v.language for v in self.voices() if v.name == voice and v.language), language)
+        return TextProfile(language, self.budget)
 
     def use_stored_voice(self, voice: Any) -> Any:
         """Turn a stored voice (ttscli.voices.cache.Voice) into what stream() takes."""

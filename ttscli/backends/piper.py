@@ -24,7 +24,7 @@ from ..phonemize import espeak
 from ..runtime import onnx as ort_runtime
 from ..runtime.plan import RuntimePlan, cpu_plan
 from ..runtime.seeded import text_seed
-from ..text.segments import Budget, Segment
+from ..text.segments import Budget, Segment, TextProfile
 from .base import Backend, SynthesisOptions, VoiceInfo
 
 log = logging.getLogger(__name__)
@@ -251,6 +251,20 @@ def find_files(path: Path) -> tuple[Path, Path]:
     return onnx_path, config_path
 
 
+def _role_files(model: ModelRef) -> tuple[Path, Path] | None:
+    """The files a store ModelRef names by role (``info["files"]``), if it names them."""
+    roles = model.info.get("files") or {}
+    if isinstance(roles.get("model"), str) and isinstance(roles.get("config"), str):
+        return Path(roles["model"]), Path(roles["config"])
+    return None
+
+
 def load(model: ModelRef, plan: RuntimePlan | None = None) -> PiperBackend:
-    onnx_path, config_path = find_files(model.path)
+    onnx_path, config_path = _role_files(model) or find_files(model.path)
     return PiperBackend(model, onnx_path, PiperConfig.read(config_path), plan or cpu_plan())
+
+
+def text_profile(model: ModelRef, voice: str | None = None) -> TextProfile:
+    """The voice's espeak language and the per-sentence budget, from the config alone."""
+    _, config_path = find_files(model.path)
+    return TextProfile(PiperConfig.read(config_path).espeak_voice, PiperBackend.budget)

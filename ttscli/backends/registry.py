@@ -37,6 +37,8 @@ class FamilySpec:
     description: str = ""
     code_license: str = ""
     can_clone: bool = False
+    # "module:function" -> function(ModelRef, voice) -> TextProfile, read without a runtime (dry runs)
+    profile: str | None = None
     # Other runtimes that can run this family: ((runtime, "module:function"), ...).
     alternatives: tuple[tuple[str, str], ...] = ()
 
@@ -47,6 +49,9 @@ class FamilySpec:
     def load(self, model: "ModelRef", runtime: str | None = None, **kwargs) -> "Backend":
         loader = self.loader if runtime in (None, self.runtime) else dict(self.alternatives)[runtime]
         return _resolve(loader)(model, **kwargs)
+
+    def text_profile(self, model: "ModelRef", voice: str | None = None):
+        return _resolve(self.profile)(model, voice)
 
     def matches(self, files: list[str]) -> bool:
         return bool(self.detect) and bool(_resolve(self.detect)(files))
@@ -69,6 +74,7 @@ BUILTIN: tuple[FamilySpec, ...] = (
         runtime="onnxruntime",
         loader="ttscli.backends.piper:load",
         detect="ttscli.backends.piper:detect",
+        profile="ttscli.backends.piper:text_profile",
         description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
         code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
         alternatives=(("sherpa-onnx", "ttscli.backends.sherpa_piper:load"),),
@@ -78,6 +84,7 @@ BUILTIN: tuple[FamilySpec, ...] = (
         runtime="sherpa-onnx",
         loader="ttscli.backends.sherpa:load",
         detect="ttscli.backends.sherpa_layout:detect",
+        profile="ttscli.backends.sherpa:text_profile",
         description="sherpa-onnx model packages: VITS (Piper, MeloTTS), Matcha, Kokoro, Kitten, "
                     "ZipVoice and Pocket TTS (zero-shot cloning)",
         code_license="Apache-2.0 (k2-fsa/sherpa-onnx); MIT (ttscli implementation)",

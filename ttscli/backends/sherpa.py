@@ -29,12 +29,12 @@ from ..audio.chunk import AudioChunk
 from ..errors import IntegrityError
 from ..models.ref import ModelRef
 from ..runtime.plan import RuntimePlan, cpu_plan
-from ..text.segments import Budget, Segment
+from ..text.segments import Budget, Segment, TextProfile
 from .base import Backend, SynthesisOptions, VoiceInfo
 from .sherpa_checks import ModelFacts, inspect
 from .sherpa_engine import SherpaEngine, probe, provider_for, threads_for
 from .sherpa_frontend import REFERENCE_TENSOR, SherpaFrontEnd, SherpaVoice
-from .sherpa_layout import FAMILY, KINDS, Layout, find_layout
+from .sherpa_layout import FAMILY, KINDS, Layout, find_layout, layout_from_roles
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class SherpaBackend(Backend):
         self.family = family or FAMILY
         self.kind = facts.kind
         self.sample_rate = facts.sample_rate
-        self.language = facts.espeak_voice if facts.front_end != "text" else (facts.language or None)
+        self.language = language_of(facts)
         self.front = SherpaFrontEnd(model, layout, facts, speaker_map)
         spec = engine_spec(layout, plan)
         checked = probe(spec, self.front.trial(), model.id)
@@ -94,11 +94,36 @@ class SherpaBackend(Backend):
 
 
 def prepare(model: ModelRef) -> tuple[Layout, ModelFacts]:
-    """Find and check a sherpa model directory (no engine yet)."""
+    """Find and check a sherpa model's files (no engine yet): by role when the store recorded
+    them (its catalog entry names the kind), else by scanning the directory."""
     root = model.path if model.path.is_dir() else model.path.parent
-    kind = model.info.get("kind")  # a catalog entry says which sherpa config class it needs
-    layout = find_layout(root, kind if kind in KINDS else None)
+    kind = model.info.get("kind")
+    kind = kind if kind in KINDS else None
+    layout = layout_from_roles(root, kind, model.info.get("files") or {}) if kind else None
+    layout = layout or find_layout(root, kind)
     return layout, inspect(layout)
+
+
+_LANGUAGE_CODES = {"english": "en-us", "chinese": "zh", "german": "de", "french": "fr", "spanish": "es",
+                   "italian": "it", "portuguese": "pt", "japanese": "ja", "korean": "ko", "russian": "ru"}
+
+
+def language_of(facts: ModelFacts) -> str | None:
+    """The language code for ttscli's text front end: the espeak voice when ttscli phonemizes,
+    else the metadata's language (sherpa writes names such as "English"), else English for
+    Pocket TTS (its sherpa package is the English model)."""
+    if facts.front_end != "text":
+        return facts.espeak_voice
+    name = facts.language.strip().lower()
+    if name:
+        return _LANGUAGE_CODES.get(name, name if len(name) <= 5 else None)
+    return "en-us" if facts.kind == "pocket" else None
+
+
+def text_profile(model: ModelRef, voice: str | None = None) -> TextProfile:
+    """Registry hook for dry runs: language and budget from the files alone (no engine)."""
+    _, facts = prepare(model)
+    return TextProfile(language_of(facts), SherpaBackend.budget)
 
 
 def load(model: ModelRef, plan: RuntimePlan | None = None) -> SherpaBackend:

@@ -84,13 +84,8 @@ def threads_for(plan: RuntimePlan) -> int:
 
 
 def provider_for(plan: RuntimePlan) -> str:
-    """sherpa-onnx names providers itself ("cpu", "cuda", "coreml")."""
-    names = " ".join(str(p) for p in plan.ort_providers) + " " + plan.device
-    if "CUDA" in names or plan.device.startswith("cuda"):
-        return "cuda"
-    if "CoreML" in names or plan.device == "mps":
-        return "coreml"
-    return "cpu"
+    """sherpa-onnx's provider name ("cpu", "cuda", "coreml"), as the runtime plan chose it."""
+    return plan.sherpa_provider or "cpu"
 
 
 def build_config(spec: dict[str, Any]):

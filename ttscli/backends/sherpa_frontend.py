@@ -81,7 +81,11 @@ class SherpaFrontEnd:
         self.model = model
         self.layout = layout
         self.facts = facts
-        self.speaker_map = dict(speaker_map or {n: i for i, n in enumerate(facts.speaker_names)})
+        names = facts.speaker_names
+        listed = [str(v) for v in model.info.get("voices") or []]
+        if not names and len(listed) == facts.num_speakers > 1:  # the catalog names the speakers
+            names = listed
+        self.speaker_map = dict(speaker_map or {n: i for i, n in enumerate(names)})
 
     # --- voices
     def references(self) -> dict[str, Path]:

@@ -30,6 +30,15 @@ KINDS = ("vits", "matcha", "kokoro", "kitten", "zipvoice", "pocket")
 _VOCODER_PATTERNS = ("vocos*.onnx", "hifigan*.onnx")
 # Files only sherpa-onnx packages ship next to their models.
 _PACKAGE_MARKERS = {"tokens.txt", "espeak-ng-data", "voices.bin", "lexicon.txt", "dict"}
+# The file roles each model type's sherpa config reads (config field names; `lexicon` optional).
+ROLES = {
+    "vits": ("model", "tokens"),
+    "matcha": ("acoustic_model", "vocoder", "tokens"),
+    "kokoro": ("model", "voices", "tokens"),
+    "kitten": ("model", "voices", "tokens"),
+    "zipvoice": ("encoder", "decoder", "vocoder", "tokens"),
+    "pocket": ("lm_flow", "lm_main", "encoder", "decoder", "text_conditioner", "vocab_json", "token_scores_json"),
+}
 _POCKET_ROLES = {
     "lm_flow": "lm_flow*.onnx",
     "lm_main": "lm_main*.onnx",
@@ -176,6 +185,27 @@ def find_layout(root: Path, kind: str | None = None) -> Layout:
     layout.lexicons = _lexicons(root)
     layout.rule_fsts = sorted(p for p in root.glob("*.fst") if p.is_file())
     return layout
+
+
+def layout_from_roles(root: Path, kind: str, roles: dict) -> Layout | None:
+    """The layout a store record names by role (``ModelRef.info["files"]``: role -> path or
+    list of paths), or None when it does not name every file the kind needs. Roles let a
+    package take a file from another repository (a vocoder), which a directory scan cannot see."""
+    def paths_of(role: str) -> list[Path]:
+        value = roles.get(role)
+        items = value if isinstance(value, (list, tuple)) else [value] if value else []
+        return [Path(str(v)) for v in items]
+
+    if kind not in ROLES or not all(paths_of(role) for role in ROLES[kind]):
+        return None
+    files = {role: _prefer(paths_of(role)) for role in ROLES[kind]}
+    missing = [str(path) for path in files.values() if not path.is_file()]
+    if missing:
+        raise NotFound(f"model file {missing[0]} is missing", hint="pull the model again")
+    lexicons = paths_of("lexicon")
+    english = [p for p in lexicons if p.name in ("lexicon-us-en.txt", "lexicon.txt")]
+    rest = [p for p in lexicons if p not in english and "-en." not in p.name]
+    return Layout(kind, root, files, lexicons=english[:1] + sorted(rest), rule_fsts=sorted(paths_of("rule_fsts")))
 
 
 def _lexicons(root: Path) -> list[Path]:

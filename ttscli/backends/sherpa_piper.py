@@ -155,7 +155,7 @@ def load(model: ModelRef, plan: RuntimePlan | None = None):
     """Loader for the ``piper`` family on the sherpa-onnx runtime."""
     from .sherpa import RUNTIME, SherpaBackend
 
-    onnx_path, config_path = piper.find_files(model.path)
+    onnx_path, config_path = piper._role_files(model) or piper.find_files(model.path)
     model_file = sherpa_copy(onnx_path, config_path)
     sidecar = model_file.with_name(model_file.name + ".json")
     layout = Layout("vits", model_file.parent, {"model": model_file, "tokens": model_file.parent / "tokens.txt"},

@@ -31,6 +31,11 @@ app = typer.Typer(
 # (module, command name) — imported at start-up; modules must stay light.
 COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.say", "say"),
+    ("ttscli.cli.doctor", "doctor"),
+    ("ttscli.cli.pull", "pull"),
+    ("ttscli.cli.listing", "list"),
+    ("ttscli.cli.show", "show"),
+    ("ttscli.cli.rm", "rm"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"
@@ -48,12 +53,28 @@ def root(
     debug: bool = typer.Option(False, "--debug", help="Show debug logs and full tracebacks."),
     version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
                                            help="Print the version and exit."),
-    runtime: select.Choice = typer.Option("auto", "--runtime", envvar=select.ENV, show_envvar=True,
-                                          help="Runtime for the model: auto picks the fastest one installed "
-                                               "for its family."),
+    device: Optional[str] = typer.Option(
+        None, "--device", envvar="TTSCLI_DEVICE", show_envvar=True, metavar="auto|cpu|cuda[:N]|mps",
+        help="Where models run (default auto: the GPU when the runtime can use it, else the CPU with a warning). "
+        "An explicit device that cannot be used is an error (exit 5).",
+    ),
+    threads: Optional[int] = typer.Option(None, "--threads", min=1, envvar="TTSCLI_THREADS", show_envvar=True,
+                                          help="CPU threads per runtime (default: physical cores)."),
+    runtime: Optional[select.Choice] = typer.Option(
+        None, "--runtime", envvar=select.ENV, show_envvar=True,
+        help="Runtime for the model (default auto: the fastest one installed for its family). "
+        "A family that cannot run on the runtime asked for is a usage error (exit 2).",
+    ),
 ) -> None:
     """Local text-to-speech: speak text, pull models, clone voices, make audiobooks."""
-    select.request(runtime)
+    from ..runtime.plan import DEVICE_ENV, THREADS_ENV, parse_device
+
+    if device is not None:  # commands read the choice from the environment via plan_for()
+        os.environ[DEVICE_ENV] = str(parse_device(device))
+    if threads is not None:
+        os.environ[THREADS_ENV] = str(threads)
+    if runtime is not None:  # read by ttscli.runtime.select.choose()
+        os.environ[select.ENV] = runtime.value
 
 
 for _module, _name in COMMANDS:

@@ -17,6 +17,9 @@ ENVIRONMENT = {
     "TTSCLI_HOME": "Keep data, cache and config under this one directory instead of the XDG locations.",
     "TTSCLI_MODEL": "Default model id for commands that take --model.",
     "TTSCLI_THREADS": "CPU threads per runtime (default: physical cores).",
+    "TTSCLI_DEVICE": "Same as --device: auto, cpu, cuda, cuda:N or mps.",
+    "TTSCLI_UNIFIED_MEMORY": "Set to 0 to stop ttscli from setting GGML_CUDA_ENABLE_UNIFIED_MEMORY=1 for "
+                             "llama.cpp on unified-memory GPUs (DGX Spark, Jetson).",
     "TTSCLI_DEBUG": "Same as --debug when set to 1.",
     "TTSCLI_RUNTIME": "Same as --runtime: auto, onnxruntime, sherpa-onnx, llama.cpp or torch.",
     "HF_HOME, HF_HUB_CACHE": "Where huggingface_hub keeps downloaded model files.",
@@ -62,12 +65,18 @@ def man_page() -> str:
         "ttscli \\- " + _roff(group.help or ""),
         ".SH SYNOPSIS",
         ".B ttscli",
-        "[\\fB\\-\\-debug\\fR] [\\fB\\-\\-runtime\\fR \\fIRUNTIME\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGS\\fR]",
+        "[\\fB\\-\\-debug\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGS\\fR]",
         ".SH DESCRIPTION",
         _roff("ttscli speaks text with local neural voices. The default voice ships with the package, "
               "so it works offline with no download."),
-        ".SH COMMANDS",
     ]
+    out.append(".SH GLOBAL OPTIONS")  # given before the command: ttscli --device cuda say ...
+    for param in group.params:
+        if param.name in ("help",):
+            continue
+        label, help_text = _param_line(param)
+        out += [".TP", "\\fB" + _roff(label) + "\\fR", _roff(help_text) or "\\&"]
+    out.append(".SH COMMANDS")
     for name in sorted(group.commands):
         cmd = group.commands[name]
         out += [".SS " + _roff(f"ttscli {name}"), _roff(cmd.help or "")]

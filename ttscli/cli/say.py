@@ -48,6 +48,34 @@ def _make_sink(output: str | None, fmt: str | None, raw: bool):
     return FileSink(path, format_for(path, fmt))
 
 
+def _dry_run(content: str, model: str | None, front: dict) -> None:
+    """Segments on stdout, one per line, in the markup ttscli reads back: a pause as
+    [pause:N], a blank line after each paragraph. Nothing heavier than the model's
+    config is read."""
+    from .. import engine
+    from .render import note_line
+
+    ref, profile = engine.text_profile(model, front["voice"])
+    lang = front["lang"] or profile.language
+    budget = profile.budget
+    segments = engine.segments_for(content, None, profile=profile, **front)  # errors surface here
+    unit = "phoneme tokens" if budget.kind == "phonemes" else "characters"
+    note_line(f"dry run: {ref.id}, language {lang or 'unknown'}, budget {budget.kind} "
+              f"(at most {budget.max_units} {unit} per segment)")
+    out = sys.stdout
+    count = 0
+    pauses = 0.0
+    for seg in segments:
+        count += 1
+        pauses += seg.pause_after
+        line = seg.text + (f" [pause:{seg.pause_after:g}]" if seg.pause_after else "")
+        out.write(line.strip() + "\n")
+        if seg.paragraph_end:
+            out.write("\n")
+    out.flush()
+    note_line(f"dry run: {count} segment{'s' if count != 1 else ''}, {pauses:g} s of pauses")
+
+
 @app.command()
 def say(
     text: Optional[List[str]] = typer.Argument(None, help="Text to speak; '-' or nothing reads stdin."),
@@ -62,25 +90,39 @@ def say(
     model: Optional[str] = opt.Model,
     voice: Optional[str] = opt.Voice,
     speed: float = opt.Speed,
-    sentence_silence: float = typer.Option(0.0, "--sentence-silence", min=0.0, max=10.0,
-                                           help="Seconds of silence after each sentence."),
+    sentence_silence: float = opt.SentenceSilence,
+    paragraph_silence: Optional[float] = opt.ParagraphSilence,
     volume: float = typer.Option(1.0, "--volume", min=0.0, max=4.0, help="Linear gain (1.0 = unchanged)."),
     lang: Optional[str] = opt.Lang,
+    date_order: Optional[opt.DateOrder] = opt.DateOrderOpt,
+    lexicon: Optional[str] = opt.Lexicon,
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of --file/stdin (default: UTF-8 or BOM)."),
+    dry_run: bool = typer.Option(False, "--dry-run",
+                                 help="Print the normalized segments and their pauses; load no model, write no audio."),
     debug: bool = opt.Debug,
 ) -> None:
-    """Speak TEXT: write a file, play it, or stream WAV/PCM to stdout."""
+    """Speak TEXT: write a file, play it, or stream WAV/PCM to stdout.
+
+    Numbers, dates, money, abbreviations and the like are read out; Markdown
+    syntax is dropped; [pause:1.5] adds a pause; text that starts with <speak> is SSML.
+    """
     from .. import engine
     from ..backends.base import SynthesisOptions
     from ..errors import BadInput
+    from ..text import lexicon as lexicon_files
     from .render import note_line
 
     content = _gather_text(text or [], file, encoding)
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")
+    front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
+                 date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
+    if dry_run:
+        _dry_run(content, model, front)
+        return
     sink = _make_sink(output, fmt, raw)
     loaded = engine.load(model, voice)
-    segments = engine.segments_for(content, loaded.backend, sentence_silence=sentence_silence)
+    segments = engine.segments_for(content, loaded.backend, **front)
     if raw:
         note_line(f"raw PCM: s16le, {loaded.backend.sample_rate} Hz, 1 channel")
     with sink:

@@ -16,9 +16,17 @@ from .ref import ModelRef
 
 DEFAULT_MODEL = embedded.JOE_ID
 
+
+def _store_models() -> dict[str, ModelRef]:
+    """Models pulled or imported with `ttscli pull` (complete and verified only)."""
+    from ..store import installed_refs
+
+    return installed_refs()
+
+
 # Extra sources of installed models (the store registers itself here).
 # Each returns {id: ModelRef} for models that are complete on disk.
-SOURCES: list[Callable[[], dict[str, ModelRef]]] = [embedded.all_models]
+SOURCES: list[Callable[[], dict[str, ModelRef]]] = [embedded.all_models, _store_models]
 
 
 def default_model_id() -> str:
@@ -34,6 +42,8 @@ def installed() -> dict[str, ModelRef]:
 
 
 def _looks_like_path(text: str) -> bool:
+    if text.startswith("hf:"):  # hf:owner/repo is a hub id, not a path
+        return False
     return text.startswith((".", "/", "~")) or os.sep in text or text.endswith(".onnx")
 
 
@@ -71,4 +81,7 @@ def resolve(model_id: str | None) -> ModelRef:
 
     close = get_close_matches(model_id, list(table), n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else "see `ttscli list` for installed models"
+    from ..store import pull_hint
+
+    hint = pull_hint(model_id) or hint
     raise NotFound(f"unknown model {model_id!r}", hint=hint)

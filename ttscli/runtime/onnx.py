@@ -8,6 +8,7 @@ the inputs and the seed.
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ def _corrupt(path: Path, exc: Exception) -> IntegrityError:
 def session(path: Path, plan: RuntimePlan):
     import onnxruntime as ort
 
+    # ORT's own logger would print a second, coloured line for a dropped provider.
+    ort.set_default_logger_severity(2 if log.isEnabledFor(logging.DEBUG) else 3)
     opts = ort.SessionOptions()
     if plan.threads:
         opts.intra_op_num_threads = plan.threads
@@ -40,14 +43,32 @@ def session(path: Path, plan: RuntimePlan):
     for key, value in plan.ort_session_config.items():
         opts.add_session_config_entry(key, value)
     try:
-        sess = ort.InferenceSession(str(path), sess_options=opts, providers=list(plan.ort_providers))
+        with warnings.catch_warnings():  # ORT warns about missing providers; _check_providers says it once
+            warnings.simplefilter("ignore")
+            sess = ort.InferenceSession(str(path), sess_options=opts, providers=list(plan.ort_providers))
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf/... classes
         text = str(exc)
         if any(k in text for k in ("Protobuf", "protobuf", "parsing", "Load model", "ModelProto")):
             raise _corrupt(path, exc) from exc
         raise RuntimeFailure(f"onnxruntime cannot load {path.name}: {text.splitlines()[0][:200]}") from exc
     log.debug("onnxruntime %s providers=%s", path.name, sess.get_providers())
+    _check_providers(path, plan, sess.get_providers())
     return sess
+
+
+def _check_providers(path: Path, plan: RuntimePlan, active: list[str]) -> None:
+    """"Available" is not "usable": ORT drops a GPU provider whose CUDA/cuDNN libraries fail
+    to load and quietly runs on the CPU. Say so (auto) or stop (an explicit --device)."""
+    wanted = [p[0] if isinstance(p, tuple) else p for p in plan.ort_providers]
+    dropped = [p for p in wanted if p != "CPUExecutionProvider" and p not in active]
+    if not dropped:
+        return
+    reason = (f"onnxruntime could not start {dropped[0]} for {path.name} (not in this build, or its CUDA/cuDNN "
+              f"libraries did not load; active: {', '.join(active)})")
+    fix = "run `ttscli --debug doctor` and check that nvidia-smi works and that cuDNN 9 is installed"
+    if plan.explicit:
+        raise RuntimeFailure(f"--device {plan.requested}: {reason}", hint=fix)
+    log.warning("%s, so it runs on the CPU; %s", reason, fix)
 
 
 class OnnxModel:

@@ -14,33 +14,29 @@ from enum import Enum
 
 from ..backends.registry import RUNTIMES
 from ..errors import UsageError
+
 CHOICES = ("auto", *RUNTIMES)
 # For the CLI option (Typer validates an Enum's values and lists them in --help).
 Choice = Enum("Choice", {name.replace("-", "_").replace(".", "_"): name for name in CHOICES}, type=str)
 ENV = "TTSCLI_RUNTIME"
-_MODULES = {"onnxruntime": "onnxruntime", "sherpa-onnx": "sherpa_onnx", "llama.cpp": "llama_cpp", "torch": "torch"}
 
 # auto's preference per family when it differs from the family's default runtime order.
 # Piper: onnxruntime first. benchmarks/runtimes_piper.py on the 2-core CI machine (joe voice,
-# 264 words): onnxruntime-direct is faster in wall time and time to first audio than
-# sherpa-onnx, and only it gives byte-identical audio per --seed (numbers in the README).
+# 264 words): wall time is a tie (sherpa-onnx/onnxruntime 0.89-1.04 across runs), onnxruntime
+# needs 2-5% less CPU per second of audio, and only it gives byte-identical audio per --seed;
+# sherpa-onnx starts speaking ~17% sooner (faster load). Numbers in the README.
 AUTO_ORDER: dict[str, tuple[str, ...]] = {"piper": ("onnxruntime", "sherpa-onnx")}
-
-_requested: str | None = None
-
-
-def request(name) -> None:
-    """Set the process-wide choice (the CLI's root --runtime option)."""
-    global _requested
-    _requested = getattr(name, "value", name)
 
 
 def requested() -> str:
-    return (_requested or os.environ.get(ENV) or "auto").strip() or "auto"
+    """The runtime asked for: --runtime (the CLI exports it) or TTSCLI_RUNTIME, else auto."""
+    return os.environ.get(ENV, "").strip() or "auto"
 
 
 def installed(runtime: str) -> bool:
-    module = _MODULES.get(runtime)
+    from .runtimes import RUNTIME_MODULES
+
+    module = RUNTIME_MODULES.get(runtime, (None,))[0]
     return bool(module) and importlib.util.find_spec(module) is not None
 
 

@@ -1,14 +1,17 @@
-"""Segments: the unit of text handed to a backend.
+"""Segments, budgets and sentence splitting.
 
 A segment is one sentence (or a chunk of one that fits the backend's budget),
-with the silence that follows it. The front end produces them; backends only
-ever see segments.
+with the silence that follows it. The front end (``frontend.segments``)
+produces them; backends only ever see segments. Text inside ``[[...]]`` is
+phonemes that go straight to the phonemizer: it is never split or normalized.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -23,35 +26,100 @@ class Segment:
         return not self.text.strip() and not self.phonemes
 
 
+# Upper bound per kind when the backend gives no limit. A "sentence" backend
+# (Piper) takes whole sentences, but a run-on "sentence" of 50,000 characters
+# must still be cut somewhere: 600 characters is ~40 s of speech.
+DEFAULT_LIMITS = {"sentence": 600, "phonemes": 510, "chars": 300}
+# Without the backend's own measure, phonemes are estimated from characters;
+# English IPA with stress marks runs ~1.1-1.2 symbols per letter.
+PHONEMES_PER_CHAR = 1.3
+
+
 @dataclass(frozen=True)
 class Budget:
     """How much text one backend call may take.
 
-    kind: "sentence" (Piper), "phonemes" (Kokoro: at most ``limit`` tokens) or
-    "chars" (autoregressive models: about ``limit`` characters).
+    kind: "sentence" (Piper: one sentence per call), "phonemes" (Kokoro: at most
+    ``limit`` tokens) or "chars" (autoregressive models: about ``limit``
+    characters). ``measure`` is the backend's own count for a piece of text (for
+    Kokoro: its phoneme tokens); without it characters are counted (phonemes are
+    estimated from characters).
     """
 
     kind: str = "sentence"
     limit: int = 0
+    measure: Callable[[str], int] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def max_units(self) -> int:
+        return self.limit or DEFAULT_LIMITS.get(self.kind, DEFAULT_LIMITS["chars"])
+
+    def units(self, text: str) -> int:
+        if self.measure is not None:
+            return int(self.measure(text))
+        if self.kind == "phonemes":
+            return math.ceil(len(text) * PHONEMES_PER_CHAR)
+        return len(text)
+
+    @property
+    def packs_sentences(self) -> bool:
+        """Whether several short sentences may share one call (not for per-sentence backends)."""
+        return self.kind != "sentence"
 
 
-_PARAGRAPH = re.compile(r"\n\s*\n+")
-_SENTENCE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])")
+@dataclass(frozen=True)
+class TextProfile:
+    """What the front end needs from a model: its language and its budget."""
+
+    language: str | None = None
+    budget: Budget = field(default_factory=Budget)
+
+
+PHONEME_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.S)
+_BOUNDARY = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|[。！？]+[」』）]*")
+_INITIAL = re.compile(r"(?:^|[\s(\"'.])[A-Z]\.$")
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in PHONEME_BLOCK.finditer(text)] if "[[" in text else []
 
 
 def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of already-normalized text. Never loses a character (other than
+    collapsed whitespace); never splits inside [[phonemes]], after an initial
+    ("J. R. R. Tolkien") or before a lower-case word ("Hey!" he said)."""
     text = " ".join(paragraph.split())
     if not text:
         return []
-    return [s for s in (p.strip() for p in _SENTENCE.split(text)) if s]
+    blocks = _protected(text)
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        if end >= len(text):
+            break
+        if blocks and any(a <= m.start() < b for a, b in blocks):
+            continue
+        nxt = text[end + 1:end + 2] if text[end:end + 1] == " " else text[end:end + 1]
+        if nxt.islower():
+            continue
+        if m.group() == "." and _INITIAL.search(text, max(0, m.start() - 2), m.end()):
+            continue
+        piece = text[start:end].strip()
+        if piece:
+            out.append(piece)
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
 
 
 def simple_segments(text: str, sentence_silence: float = 0.0, paragraph_silence: float = 0.0) -> list[Segment]:
-    """Paragraphs on blank lines, sentences on terminal punctuation."""
-    out: list[Segment] = []
-    for para in _PARAGRAPH.split(text):
-        sentences = split_sentences(para)
-        for i, sentence in enumerate(sentences):
-            last = i == len(sentences) - 1
-            out.append(Segment(sentence, paragraph_silence if last else sentence_silence, paragraph_end=last))
-    return out
+    """Paragraphs and sentences without normalization (kept for callers of the
+    first API; new code uses :func:`ttscli.text.frontend.segments`)."""
+    from .frontend import FrontEndOptions, segments
+
+    options = FrontEndOptions(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
+                              normalize=False)
+    return list(segments(text, Budget(), options))

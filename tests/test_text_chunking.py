@@ -1,0 +1,118 @@
+"""Sentence splitting and chunking: every word reaches a chunk, no chunk exceeds the budget."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ttscli.text.chunking import chunk_sentences, fit
+from ttscli.text.frontend import FrontEndOptions, segments
+from ttscli.text.segments import Budget, split_sentences
+
+WORDS = ("river stone bright quiet window garden yellow morning travel letter silver forest people simple "
+         "market winter number little orange pocket").split()
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_split_sentences_rules():
+    assert split_sentences("One. Two! Three? Four… Five") == ["One.", "Two!", "Three?", "Four…", "Five"]
+    assert split_sentences('"Hey!" he said. J. R. R. Tolkien wrote. The U.S. won.') == [
+        '"Hey!" he said.', "J. R. R. Tolkien wrote.", "The U.S. won."]
+    assert split_sentences("Say [[a. b. C]] now. Next") == ["Say [[a. b. C]] now.", "Next"]
+    assert split_sentences("文です。次です。") == ["文です。", "次です。"]
+
+
+def test_long_sentence_cut_at_clauses_then_words():
+    budget = Budget("chars", 40)
+    text = "first clause is here, second clause follows it, and a third one closes everything."
+    assert fit(text, budget) == ["first clause is here,", "second clause follows it,",
+                                 "and a third one closes everything."]
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron"
+    pieces = fit(words, Budget("chars", 20))
+    assert all(len(p) <= 20 for p in pieces) and " ".join(pieces) == words
+
+
+def test_single_giant_word_is_cut_at_characters():
+    word = "x" * 1000
+    pieces = fit(word, Budget("chars", 300))
+    assert [len(p) for p in pieces] == [300, 300, 300, 100] and "".join(pieces) == word
+
+
+def test_phoneme_block_kept_whole_or_split_at_spaces():
+    assert fit("say [[a b c]] now", Budget("chars", 12)) == ["say", "[[a b c]]", "now"]
+    pieces = fit("[[" + " ".join(["ab"] * 20) + "]]", Budget("chars", 20))
+    assert all(len(p) <= 20 and p.startswith("[[") and p.endswith("]]") for p in pieces)
+
+
+def _line(n_chars: int, seed: int = 0) -> str:
+    rng = random.Random(seed)
+    out, size = [], 0
+    while size < n_chars:
+        w = rng.choice(WORDS)
+        out.append(w)
+        size += len(w) + 1
+    return " ".join(out)[:n_chars].rstrip()
+
+
+def test_fifty_thousand_characters_without_punctuation_lose_nothing():
+    line = _line(50_000)
+    assert len(line) >= 49_990 and not re.search(r"[.,;:!?]", line)
+    for budget in (Budget("sentence"), Budget("chars", 300), Budget("phonemes", 510)):
+        segs = list(segments(line, budget, FrontEndOptions()))
+        assert len(segs) > 50
+        assert all(budget.units(s.text) <= budget.max_units for s in segs), budget
+        assert [w for s in segs for w in s.text.split()] == line.split()
+        assert all(s.pause_after == 0 for s in segs)
+
+
+def test_phoneme_budget_with_a_real_phonemizer_measure():
+    """A Kokoro-style measure: espeak-ng IPA symbols. The chunker must respect it exactly."""
+    from ttscli.phonemize import espeak
+
+    def measure(text: str) -> int:
+        return sum(len(c.phonemes) + 1 for c in espeak.clauses(text, "en-us"))
+
+    budget = Budget("phonemes", 120, measure=measure)
+    text = _line(3000, seed=1) + ". Short one. And another, with a clause; and more words here."
+    segs = list(segments(text, budget, FrontEndOptions()))
+    assert all(measure(s.text) <= 120 for s in segs)
+    assert squeeze(" ".join(s.text for s in segs)) == squeeze(text)
+
+
+def test_packing_and_tiny_fragments():
+    sentences = ["Yes.", "This is a longer sentence here.", "No.", "…", "Another sentence that is long."]
+    # Per-sentence backend: only the unspeakable "…" joins its neighbour.
+    assert chunk_sentences(sentences, Budget("sentence"), pack=False) == [
+        ("Yes.", True), ("This is a longer sentence here.", True), ("No. …", True),
+        ("Another sentence that is long.", True)]
+    # Character budget with packing: sentences share chunks up to the budget.
+    packed = chunk_sentences(sentences, Budget("chars", 60), pack=True)
+    assert [c for c, _ in packed] == ["Yes. This is a longer sentence here. No. …",
+                                      "Another sentence that is long."]
+    # Without packing (a sentence silence is asked for), only tiny fragments join a neighbour.
+    assert [c for c, _ in chunk_sentences(sentences, Budget("chars", 60), pack=False)] == [
+        "Yes. This is a longer sentence here. No. …", "Another sentence that is long."]
+    long_ones = ["This is a longer sentence here.", "Another sentence that is long."]
+    assert [c for c, _ in chunk_sentences(long_ones, Budget("chars", 80), pack=False)] == long_ones
+
+
+_TEXT = st.lists(st.sampled_from(list("abcdefgh ,;:.!?\n") + ["[[ab c]]", "xyzzy", "Q", " "]),
+                 max_size=300).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_TEXT, limit=st.integers(min_value=10, max_value=120), kind=st.sampled_from(["chars", "phonemes"]))
+def test_chunker_never_drops_and_never_exceeds(text, limit, kind):
+    budget = Budget(kind, limit, measure=(lambda s: len(s) + s.count("a")) if kind == "phonemes" else None)
+    sentences = split_sentences(text)
+    assert squeeze(" ".join(sentences)) == squeeze(text)
+    chunks = chunk_sentences(sentences, budget, pack=True)
+    assert squeeze("".join(c for c, _ in chunks)) == squeeze(text)
+    for chunk, _ in chunks:
+        assert budget.units(chunk) <= limit or (chunk.startswith("[[") and chunk.count(" ") == 0), chunk

@@ -1,0 +1,118 @@
+"""`ttscli pull ./dir`: import a local model directory into the store.
+
+The files are copied (the source may be a USB stick or a build directory that
+goes away), each one hashed and checked for its type on the way, into a temporary
+directory that is renamed into place at the end; then a record is written like
+for a hub pull. The family is detected from the file names, like for `hf:` repos.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .. import paths
+from ..catalog import detect_roles, families
+from ..errors import BadInput, IntegrityError, NotFound
+from . import manifest, space, verify
+from .lock import FileLock
+from .progress import PullProgress
+
+
+def _files(root: Path) -> list[str]:
+    out = []
+    for p in root.rglob("*"):
+        rel = p.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue  # .git, .cache, editor droppings
+        if p.is_file():
+            out.append(rel.as_posix())
+    return sorted(out)
+
+
+def _piper_facts(config: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+        speakers = data.get("speaker_id_map") or {}
+        code = str((data.get("language") or {}).get("code", "")).replace("_", "-")
+        return {"sample_rate": int(data["audio"]["sample_rate"]), "languages": [code] if code else [],
+                "voices": sorted(speakers, key=speakers.get) if speakers else []}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise IntegrityError(f"{config.name} is not a valid Piper config ({exc})") from exc
+
+
+def import_dir(source: str, name: str | None = None, progress: PullProgress | None = None) -> manifest.Record:
+    from ..backends import registry
+
+    progress = progress or PullProgress()
+    root = Path(source).expanduser()
+    if not root.is_dir():
+        raise NotFound(f"{source} is not a directory", hint="pass a directory holding the model files")
+    root = root.resolve()
+    files = _files(root)
+    spec = registry.detect_family(files)
+    if spec is None:
+        raise NotFound(f"cannot tell which model family {source} holds (files: {', '.join(files[:12]) or 'none'})",
+                       hint="a Piper voice needs NAME.onnx and NAME.onnx.json")
+    model_name = paths.check_name(name or root.name, "model name")
+    model_id = f"{spec.name}:{model_name}"
+    roles = detect_roles(spec.name, files)
+    total = sum((root / f).stat().st_size for f in files)
+    try:
+        with FileLock(manifest.lock_path(model_id), model_id, on_wait=progress.note):
+            dest = manifest.imports_dir() / manifest.key_for(model_id)
+            paths.ensure_dir(dest.parent, "model store")
+            space.check({dest.parent: total})
+            progress.begin(model_id, [(f, (root / f).stat().st_size) for f in files], total)
+            tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+            shutil.rmtree(tmp, ignore_errors=True)
+            try:
+                records = []
+                for rel in files:
+                    target = tmp / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(root / rel, target)
+                    digests = verify.check_file(target, rel, size=(root / rel).stat().st_size)
+                    digests.update(verify.file_digests(target))
+                    records.append({"role": _role_of(rel, roles), "repo": None, "commit": None, "path": rel,
+                                    "local": str(dest / rel), "size": target.stat().st_size,
+                                    "sha256": digests["sha256"], "git_sha1": None, "md5": None})
+                    progress.file_end(rel, target.stat().st_size, "copied")
+                if dest.exists():
+                    shutil.rmtree(dest)
+                os.replace(tmp, dest)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+            fam = families().get(spec.name)
+            info: dict[str, Any] = {
+                "id": model_id, "family": spec.name, "runtime": spec.runtime,
+                "description": f"{spec.description or spec.name} imported from {root}",
+                "license": {"code": spec.code_license or (fam.code_license if fam else ""),
+                            "weights": "unknown (imported directory)"},
+                "languages": [], "voices": [], "can_clone": spec.can_clone, "size_bytes": total,
+            }
+            if spec.name == "piper" and "config" in roles:
+                info.update(_piper_facts(dest / roles["config"][0]))
+            return manifest.write({
+                "id": model_id, "aliases": [], "family": spec.name, "runtime": spec.runtime, "source": "local",
+                "origin": str(root), "repo": None, "revision": None, "commit": None, "commits": {},
+                "path": str(dest), "files": records,
+                "roles": {role: str(dest / hits[0]) for role, hits in roles.items()},
+                "info": info,
+                "installed_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            })
+    except OSError as exc:
+        raise BadInput(f"cannot import {source}: {exc.strerror or exc}") from exc
+    finally:
+        progress.end()
+
+
+def _role_of(rel: str, roles: dict[str, list[str]]) -> str:
+    for role, hits in roles.items():
+        if rel == hits[0]:
+            return role
+    return f"file:{rel}"

@@ -1,0 +1,139 @@
+"""Fit sentences to a backend's budget without ever dropping text.
+
+Sentences that are too long are cut at clause punctuation, then at spaces,
+then (a single "word" longer than the budget) at characters. Short sentences
+are packed together for backends that take more than one sentence per call.
+Each piece is measured once and groups are checked with one more measure, so
+the work is linear in the text even with a phonemizer-backed measure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .segments import PHONEME_BLOCK, Budget
+
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+_TOKEN = re.compile(r"\[\[.*?\]\]|\S+", re.S)
+_SPEAKABLE = re.compile(r"\w|\[\[")
+TINY_CHARS = 12  # fragments shorter than this ("Yes.", "Oh!") join a neighbour when packing
+
+
+def _clauses(text: str) -> list[str]:
+    if "[[" not in text:
+        return _CLAUSE_END.split(text)
+    # Do not cut inside [[phonemes]]: split between tokens only.
+    out, current = [], []
+    for token in _TOKEN.findall(text):
+        current.append(token)
+        if not token.startswith("[[") and token[-1] in ",;:":
+            out.append(" ".join(current))
+            current = []
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+def _hard_split(token: str, budget: Budget) -> list[str]:
+    """A single token over the budget: phoneme blocks split at their spaces, words at characters."""
+    limit = budget.max_units
+    block = PHONEME_BLOCK.fullmatch(token)
+    if block:
+        inner = block.group(1).split()
+        if len(inner) > 1:
+            return _pack_pieces([f"[[{p}]]" for p in inner], budget, level=2)
+        wrap = lambda s: f"[[{s}]]"  # noqa: E731
+        body = block.group(1)
+    else:
+        wrap = lambda s: s  # noqa: E731
+        body = token
+    out, i = [], 0
+    while i < len(body):
+        size = max(1, min(len(body) - i, limit))
+        while size > 1 and budget.units(wrap(body[i:i + size])) > limit:
+            size = max(1, size * 3 // 4)
+        out.append(wrap(body[i:i + size]))
+        i += size
+    return out
+
+
+def fit(text: str, budget: Budget, level: int = 0) -> list[str]:
+    """Pieces of ``text`` (one sentence), each within the budget; joined with
+    spaces they give back ``text``."""
+    if budget.units(text) <= budget.max_units:
+        return [text]
+    if level >= 2:
+        return _hard_split(text, budget)
+    pieces = _clauses(text) if level == 0 else _TOKEN.findall(text)
+    if len(pieces) <= 1:
+        return fit(text, budget, level + 1)
+    return _pack_pieces(pieces, budget, level + 1)
+
+
+def _pack_pieces(pieces: list[str], budget: Budget, level: int) -> list[str]:
+    """Greedy packing of pieces (each measured once); oversize pieces go one level finer."""
+    limit = budget.max_units
+    groups: list[list[str]] = []
+    current: list[str] = []
+    used = 0
+    for piece in pieces:
+        size = budget.units(piece)
+        if size > limit:
+            if current:
+                groups.append(current)
+                current, used = [], 0
+            groups.extend([p] for p in fit(piece, budget, level))
+            continue
+        if current and used + 1 + size > limit:
+            groups.append(current)
+            current, used = [], 0
+        used += size + (1 if current else 0)
+        current.append(piece)
+    if current:
+        groups.append(current)
+    return [chunk for group in groups for chunk in _verified(group, budget, level)]
+
+
+def _verified(group: list[str], budget: Budget, level: int) -> list[str]:
+    """Sums of piece sizes are estimates for a phoneme measure: check the joined group."""
+    joined = " ".join(group)
+    if budget.units(joined) <= budget.max_units:
+        return [joined]
+    if len(group) == 1:
+        return fit(joined, budget, max(level, 2))
+    half = len(group) // 2
+    return _verified(group[:half], budget, level) + _verified(group[half:], budget, level)
+
+
+def speakable(text: str) -> bool:
+    return bool(_SPEAKABLE.search(text))
+
+
+def chunk_sentences(sentences: list[str], budget: Budget, pack: bool) -> list[tuple[str, bool]]:
+    """(chunk, ends_a_sentence) for a run of sentences.
+
+    Long sentences are cut to the budget. With ``pack``, consecutive sentences
+    share a chunk up to the budget; otherwise only tiny fragments are merged
+    (and, for per-sentence backends, only fragments with nothing to say, such as
+    a lone "…").
+    """
+    merged: list[str] = []
+    for sentence in sentences:
+        if merged and not speakable(sentence):
+            merged[-1] = f"{merged[-1]} {sentence}"
+        elif merged and not speakable(merged[-1]):
+            merged[-1] = f"{merged[-1]} {sentence}"
+        else:
+            merged.append(sentence)
+    out: list[tuple[str, bool]] = []
+    limit = budget.max_units
+    for sentence in merged:
+        pieces = fit(sentence, budget)
+        if out and len(pieces) == 1 and out[-1][1] and budget.packs_sentences:
+            prev = out[-1][0]
+            tiny = len(prev) < TINY_CHARS or len(sentence) < TINY_CHARS
+            if (pack or tiny) and budget.units(f"{prev} {sentence}") <= limit:
+                out[-1] = (f"{prev} {sentence}", True)
+                continue
+        out.extend((p, i == len(pieces) - 1) for i, p in enumerate(pieces))
+    return out

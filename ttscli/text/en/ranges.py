@@ -1,0 +1,49 @@
+"""Phone numbers and ranges ("20–25", "pp. 20-25", scores "21–17", "$10–20", "1990–1995").
+
+Phone numbers are read digit by digit in their groups, with a short pause
+between groups. In ranges the dash becomes "to"; the numbers are left for the
+money, unit and number rules, except year ranges, which are read as years here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import words
+from .numbers import NUM
+
+_GROUPS = re.compile(r"\d+")
+NANP = re.compile(r"(?=[+(\d])(?<![\w+(.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-]|[.,]\d)")
+LOCAL = re.compile(r"(?=\d)(?<![\w.,/-])\d{3}-\d{4}(?![\w-]|[.,]\d)")
+INTERNATIONAL = re.compile(r"(?=\+)(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){2,5}(?![\w-]|[.,]\d)")
+_CUR = r"[$€£¥]?"
+RANGE = re.compile(rf"(?=[$€£¥\d])(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\w-]|[.,/:]\d)")
+# Numbers you dial are read digit by digit: "dial 911", "call 311".
+DIALED = re.compile(r"(?=[DdCcPpTt])\b((?:dial|call|press|text|phone)\s+)(\d{2,})(?![\w.,]\d|\w)", re.I)
+_PHONE_TAIL = re.compile(r"\d{3}[\s.-]\d{4}")
+_NUMBER_DASH_NUMBER = re.compile(r"\d\s?[–—-]\s?[$€£¥]?\d")
+_YEARISH = re.compile(r"1\d{3}|20\d\d")
+
+
+def phone(text: str, plus: bool = False) -> str:
+    groups = [words.digits(g) for g in _GROUPS.findall(text)]
+    return ("plus " if plus else "") + ", ".join(groups)
+
+
+def _range(m: re.Match, british: bool) -> str:
+    a, b = m.group(1), m.group(2)
+    if _YEARISH.fullmatch(a) and _YEARISH.fullmatch(b):
+        return f"{words.year(int(a), british)} to {words.year(int(b), british)}"
+    return f"{a} to {b}"
+
+
+def expand(text: str, british: bool = False) -> str:
+    if "+" in text:
+        text = INTERNATIONAL.sub(lambda m: phone(m.group(), plus=True), text)
+    if _PHONE_TAIL.search(text):
+        text = NANP.sub(lambda m: phone(m.group()), text)
+        text = LOCAL.sub(lambda m: phone(m.group()), text)
+    text = DIALED.sub(lambda m: m.group(1) + words.digits(m.group(2)), text)
+    if _NUMBER_DASH_NUMBER.search(text):
+        text = RANGE.sub(lambda m: _range(m, british), text)
+    return text

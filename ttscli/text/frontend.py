@@ -1,0 +1,200 @@
+"""The front end: text (plain, Markdown or SSML) → normalized segments with pauses.
+
+    segments(text, budget, FrontEndOptions(lang="en-us")) → iterator of Segment
+
+It is a generator over paragraphs, so the first sentence of a book is ready
+(and can be spoken) before the rest is read, and the work is linear in the
+text. Order per paragraph: lexicon → typography clean-up → language
+normalization (outside [[phonemes]]) → sentences → chunks within the budget.
+
+Pauses: ``sentence_silence`` after each sentence, ``paragraph_silence`` after
+each paragraph; an explicit pause ([pause:1.5] or <break>) replaces the
+sentence silence where it stands (at a paragraph end the longer one wins).
+Pauses add up to at most 10 s. Nothing is silent after the last words except
+an explicit trailing pause.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator
+
+from ..errors import BadInput
+from . import cleanup, languages
+from .chunking import chunk_sentences
+from .document import MAX_PAUSE, Paragraph, Pause, Phonemes, SayAs, SentenceBreak, Span
+from .lexicon import Lexicon
+from .segments import PHONEME_BLOCK, Budget, Segment, split_sentences
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PARAGRAPH_SILENCE = 0.5
+
+
+@dataclass(frozen=True)
+class FrontEndOptions:
+    lang: str | None = "en-us"
+    sentence_silence: float = 0.0
+    paragraph_silence: float | None = None  # None: max(sentence_silence, 0.5)
+    date_order: str | None = None  # mdy | dmy | ymd; None: from the language
+    lexicon: Lexicon | None = None
+    normalize: bool = True
+
+    @property
+    def paragraph_pause(self) -> float:
+        if self.paragraph_silence is not None:
+            return self.paragraph_silence
+        return max(self.sentence_silence, DEFAULT_PARAGRAPH_SILENCE)
+
+
+def paragraphs(text: str) -> Iterator[Paragraph]:
+    """SSML when the text starts with <speak>, else plain text/Markdown with [pause:N] marks."""
+    from . import ssml
+
+    if ssml.looks_like_ssml(text):
+        yield from ssml.parse(text)
+        return
+    from .document import with_pauses
+    from .markdown import blocks
+
+    for block in blocks(text):
+        yield Paragraph(with_pauses(block.text), heading=block.heading)
+
+
+class _Normalizer:
+    """Applies the lexicon, clean-up and the language's rules, keeping [[phonemes]] intact."""
+
+    def __init__(self, options: FrontEndOptions):
+        self.lexicon = options.lexicon
+        self.enabled = options.normalize
+        self.language = languages.normalizer_for(options.lang, options.date_order)
+
+    def text(self, text: str, heading: bool) -> str:
+        text = cleanup.clean(text)
+        if self.lexicon:
+            text = self.lexicon.apply(text)
+        if not self.enabled:
+            return cleanup.tidy(text)
+        if "[[" not in text:
+            return self.language.normalize(text, heading)
+        parts = PHONEME_BLOCK.split(text)  # even: text, odd: phonemes
+        return " ".join(f"[[{p.strip()}]]" if i % 2 else self.language.normalize(p, heading)
+                        for i, p in enumerate(parts) if i % 2 or p.strip())
+
+    def say_as(self, item: SayAs, heading: bool) -> str:
+        spoken = self.language.say_as(item.kind, item.text, item.format) if self.enabled else None
+        if spoken is None:
+            if self.enabled:
+                log.warning(
+                    "<say-as interpret-as=%r> cannot read %r in %s: read as ordinary text",
+                    item.kind, item.text, self.language.code)
+            return self.text(item.text, heading)
+        return spoken
+
+
+def _runs(paragraph: Paragraph, norm: _Normalizer) -> Iterator[tuple[str, float | None, bool]]:
+    """(normalized text, explicit pause after it or None, ends at a sentence break) per run."""
+    parts: list[str] = []
+    for item in paragraph.items:
+        if isinstance(item, Span):
+            parts.append(norm.text(item.text, paragraph.heading))
+        elif isinstance(item, SayAs):
+            parts.append(norm.say_as(item, paragraph.heading))
+        elif isinstance(item, Phonemes):
+            parts.append(f"[[{item.ipa.strip()}]]")
+        elif isinstance(item, Pause):
+            yield _join(parts), item.seconds, False
+            parts = []
+        elif isinstance(item, SentenceBreak):
+            if any(p.strip() for p in parts):
+                yield _join(parts), None, True
+            parts = []
+    yield _join(parts), None, False
+
+
+def _join(parts: list[str]) -> str:
+    return cleanup.tidy(" ".join(parts)) if len(parts) > 1 else "".join(parts)
+
+
+class _Emitter:
+    """Holds back one segment so that pauses that follow can still be added to it."""
+
+    def __init__(self, options: FrontEndOptions):
+        self.options = options
+        self.pending: Segment | None = None
+        self.explicit = 0.0  # explicit pause seconds after the pending segment
+
+    def push(self, segment: Segment) -> Iterator[Segment]:
+        if self.pending is not None:
+            yield self._final(self.pending)
+        self.pending, self.explicit = segment, 0.0
+
+    def pause(self, seconds: float) -> Iterator[Segment]:
+        if self.pending is None:  # silence before any words
+            self.pending, self.explicit = Segment("", 0.0), 0.0
+        self.explicit = min(MAX_PAUSE, self.explicit + seconds)
+        return iter(())
+
+    def _final(self, seg: Segment) -> Segment:
+        if self.explicit > 0:
+            pause = max(self.explicit, seg.pause_after) if seg.paragraph_end else self.explicit
+            return replace(seg, pause_after=min(MAX_PAUSE, pause))
+        return seg
+
+    def close(self) -> Iterator[Segment]:
+        if self.pending is not None:
+            yield replace(self.pending, pause_after=self.explicit)
+            self.pending = None
+
+
+def segments(text: str, budget: Budget, options: FrontEndOptions) -> Iterator[Segment]:
+    """Normalized segments of ``text`` within ``budget`` (a generator; see the module doc)."""
+    norm = _Normalizer(options)
+    emit = _Emitter(options)
+    pack = budget.packs_sentences and options.sentence_silence == 0
+    for paragraph in paragraphs(text):
+        produced: list[Segment] = []
+        for run_text, pause, sentence_break in _runs(paragraph, norm):
+            chunks = chunk_sentences(split_sentences(run_text), budget, pack) if run_text.strip() else []
+            for i, (chunk, ends_sentence) in enumerate(chunks):
+                last = i == len(chunks) - 1
+                gap = options.sentence_silence if ends_sentence or (last and sentence_break) else 0.0
+                produced.append(Segment(chunk, gap))
+            if pause is not None:
+                for seg in produced:
+                    yield from emit.push(seg)
+                produced = []
+                yield from emit.pause(pause)
+        if produced:
+            produced[-1] = Segment(produced[-1].text, options.paragraph_pause, True)
+            for seg in produced:
+                yield from emit.push(seg)
+        elif emit.pending is not None:
+            emit.pending = replace(emit.pending, paragraph_end=True,
+                                   pause_after=max(emit.pending.pause_after, options.paragraph_pause))
+    yield from emit.close()
+
+
+def prepare(text: str, budget: Budget, options: FrontEndOptions) -> Iterator[Segment]:
+    """:func:`segments`, but BadInput up front when there is nothing to say.
+
+    The first segment is computed here (so SSML errors surface before any
+    output is opened); the rest stay lazy.
+    """
+    stream = segments(text, budget, options)
+    for first in stream:
+        if not first.is_silence:
+            return _chain([first], stream)
+        head = [first]
+        for seg in stream:
+            head.append(seg)
+            if not seg.is_silence:
+                return _chain(head, stream)
+        break
+    raise BadInput("no text to speak", hint="pass text as an argument, with -f FILE, or on stdin")
+
+
+def _chain(head: Iterable[Segment], rest: Iterator[Segment]) -> Iterator[Segment]:
+    yield from head
+    yield from rest

@@ -1,0 +1,170 @@
+"""Plain text and Markdown → paragraphs, with Markdown syntax stripped.
+
+Lines are read one at a time, so a 1 MB book streams paragraph by paragraph.
+Headings, list items and table rows become sentences of their own; emphasis,
+links, images, code spans, HTML tags and escapes lose their syntax but keep
+their words (a link keeps its text, an image its alt text). HTML tags named
+like SSML tags draw a warning: SSML is only read inside <speak>…</speak>.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of plain text; heading=True for headings (Roman numerals read as numbers)."""
+
+    text: str
+    heading: bool = False
+
+
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+_FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
+_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
+_BULLET = re.compile(r"^\s*[-*+•‣◦▪]\s+")
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
+_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+")
+_TERMINAL = ".!?…:;"
+
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_REF_LINK = re.compile(r"\[(?!pause:|\[)([^\[\]]+)\]\[[^\[\]]*\]")
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|[^>\s@]+@[^>\s]+)>")
+_FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
+_CODE = re.compile(r"(`+)(.+?)\1")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EM = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
+_STRIKE = re.compile(r"~~(.+?)~~")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_COMMENT = re.compile(r"<!--.*?-->")
+_TAG = re.compile(r"</?([A-Za-z][\w:-]*)(?:\s[^<>]*)?/?>")
+_STARS = re.compile(r"(?<!\d)\s?\*+\s?(?!\d)")
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});")
+SSML_TAGS = {"speak", "break", "say-as", "sub", "phoneme", "prosody", "emphasis", "voice", "audio", "mark",
+             "p", "s", "lang", "w", "lexicon"}
+
+
+def _tag(m: re.Match, seen: set[str]) -> str:
+    name = m.group(1).lower()
+    if name not in seen:
+        seen.add(name)
+        if name in SSML_TAGS:
+            log.warning("markup tag <%s> ignored: SSML is read only inside <speak>…</speak>", name)
+        else:
+            log.debug("HTML tag <%s> stripped", name)
+    return " " if name in ("br", "p", "div", "li") else ""
+
+
+def inline(line: str, seen: set[str]) -> str:
+    """Strip inline Markdown/HTML syntax from one line, keeping every word."""
+    if "<" in line:
+        line = _COMMENT.sub("", line)
+        line = _AUTOLINK.sub(r"\1", line)
+        line = _TAG.sub(lambda m: _tag(m, seen), line)
+    if "[" in line:
+        line = _IMAGE.sub(r"\1", line)
+        line = _LINK.sub(r"\1", line)
+        line = _REF_LINK.sub(r"\1", line)
+        line = _FOOTNOTE.sub("", line)
+    if "`" in line:
+        line = _CODE.sub(lambda m: m.group(2).strip(), line)
+    if "*" in line or "_" in line:
+        line = _STRONG.sub(r"\2", line)
+        line = _EM.sub(lambda m: m.group(1) or m.group(2), line)
+        line = _STARS.sub(" ", line)
+    if "~" in line:
+        line = _STRIKE.sub(r"\1", line)
+    if "\\" in line:
+        line = _ESCAPE.sub(r"\1", line)
+    if "&" in line:
+        line = _ENTITY.sub(lambda m: html.unescape(m.group()), line)
+    return line
+
+
+def _closed(text: str) -> str:
+    """End a list item, table row or heading with a full stop unless it has punctuation."""
+    stripped = text.rstrip()
+    return stripped if not stripped or stripped[-1] in _TERMINAL or stripped.endswith(("\"", "'", ")")) \
+        else stripped + "."
+
+
+def blocks(text: str) -> Iterator[Block]:
+    """Paragraphs (blank-line separated) with Markdown block syntax removed."""
+    seen: set[str] = set()
+    lines: list[str] = []
+    fence: str | None = None
+
+    last_was_item = False
+
+    def flush() -> Iterator[Block]:
+        if lines:
+            # A short single line without end punctuation ("IV", "CHAPTER TWO") reads as a heading.
+            title = len(lines) == 1 and len(lines[0]) <= 80 and lines[0][-1:] not in _TERMINAL
+            joined = " ".join(lines).strip()
+            lines.clear()
+            if joined:
+                yield Block(joined, heading=title)
+
+    for raw in text.split("\n"):
+        if fence is not None:
+            if raw.strip().startswith(fence):
+                fence = None
+                yield from flush()
+            elif raw.strip():
+                lines.append(_closed(raw.strip()))
+            continue
+        fence_match = _FENCE.match(raw) if ("`" in raw or "~" in raw) else None
+        if fence_match:
+            yield from flush()
+            fence = fence_match.group(1)
+            continue
+        if not raw.strip():
+            yield from flush()
+            continue
+        heading = _ATX.match(raw) if "#" in raw else None
+        if heading:
+            yield from flush()
+            title = inline(heading.group(2), seen).strip()
+            if title:
+                yield Block(_closed(title), heading=True)
+            continue
+        if len(lines) == 1 and raw.lstrip()[:1] in ("=", "-") and _SETEXT.match(raw):
+            title = lines.pop()
+            yield Block(_closed(title), heading=True)
+            continue
+        if raw.lstrip()[:1] in ("-", "*", "_", "|", ":", "[") and (
+                _RULE.match(raw) or _TABLE_SEP.match(raw) or _LINK_DEF.match(raw)):
+            yield from flush()
+            continue
+        line = _QUOTE.sub("", raw) if ">" in raw else raw
+        row = _TABLE_ROW.match(line) if "|" in line else None
+        first = line.lstrip()[:1]
+        if row:  # each table row and list item is a paragraph of its own
+            yield from flush()
+            cells = [inline(c, seen).strip() for c in row.group(1).split("|")]
+            line = _closed(", ".join(c for c in cells if c))
+            last_was_item = True
+        elif (first in "-*+•‣◦▪" or first.isdigit()) and (_BULLET.match(line) or _NUMBERED.match(line)):
+            yield from flush()
+            line = inline(_BULLET.sub("", line), seen)
+            last_was_item = True
+        else:
+            if last_was_item and lines and not raw[:1].isspace():
+                yield from flush()  # text after a list, not a wrapped item
+            last_was_item = False
+            line = inline(line, seen)
+        if line.strip():
+            lines.append(line.strip())
+    yield from flush()
