@@ -158,3 +158,20 @@ def test_packages_with_wrong_parts(pocket_dir, zipvoice_dir, tmp_path):
     other = synth.zipvoice(tmp_path / "zv22", vocoder_meta={"model_type": "vocos", "sample_rate": 22050})
     with pytest.raises(IntegrityError, match="makes 22050 Hz audio but the model is 24000 Hz"):
         _front(other, "sherpa")
+
+
+def test_catalog_speaker_names_and_text_profile(tmp_path):
+    root = synth.vits(tmp_path / "vits-melo-tts-en", {"comment": "melo", "n_speakers": "2", "voice": None})
+    (root / "lexicon.txt").write_text("hello h ə l oʊ\n", encoding="utf-8")
+    ref = ModelRef(id="sherpa:vits-melo-tts-en", family="sherpa", path=root, source="store",
+                   info={"kind": "vits", "voices": ["EN-US", "EN-BR"]})
+    layout, facts = sherpa.prepare(ref)
+    front = SherpaFrontEnd(ref, layout, facts)
+    assert facts.front_end == "text" and [v.name for v in front.voices()] == ["EN-US", "EN-BR"]
+    assert front.resolve_voice("EN-BR").sid == 1 and front.resolve_voice("0").sid == 0
+    with pytest.raises(NotFound) as missing:
+        front.resolve_voice("EN-BRR")
+    assert "did you mean EN-BR?" in missing.value.one_line()
+    assert sherpa.text_profile(ref).language == "en-us"  # metadata language "English"
+    pocket_ref = ModelRef(id="p", family="sherpa", path=synth.pocket(tmp_path / "p"), source="local")
+    assert sherpa.text_profile(pocket_ref).language == "en-us"
