@@ -71,7 +71,8 @@ class SherpaBackend(Backend):
         spec = engine_spec(layout, plan)
         checked = probe(spec, self.front.trial(), model.id)
         self.engine = SherpaEngine(spec, model.id)
-        for source, rate in (("the load check", int(checked.get("sample_rate", 0))), ("the engine", self.engine.sample_rate)):
+        reported = (("the load check", int(checked.get("sample_rate", 0))), ("the engine", self.engine.sample_rate))
+        for source, rate in reported:
             if rate != facts.sample_rate:
                 raise IntegrityError(f"sherpa-onnx reports {rate} Hz for {model.id} ({source}), "
                                      f"its metadata says {facts.sample_rate} Hz", hint="fix the model's metadata")
@@ -127,6 +128,6 @@ def text_profile(model: ModelRef, voice: str | None = None) -> TextProfile:
 
 
 def load(model: ModelRef, plan: RuntimePlan | None = None) -> SherpaBackend:
-    """Loader for the sherpa-* families (registry): a sherpa-format model directory."""
+    """Loader of the ``sherpa`` family (registry): a sherpa-format model package."""
     layout, facts = prepare(model)
     return SherpaBackend(model, layout, facts, plan or cpu_plan(RUNTIME))

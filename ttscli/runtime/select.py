@@ -21,10 +21,11 @@ Choice = Enum("Choice", {name.replace("-", "_").replace(".", "_"): name for name
 ENV = "TTSCLI_RUNTIME"
 
 # auto's preference per family when it differs from the family's default runtime order.
-# Piper: onnxruntime first. benchmarks/runtimes_piper.py on the 2-core CI machine (joe voice,
-# 264 words): wall time is a tie (sherpa-onnx/onnxruntime 0.89-1.04 across runs), onnxruntime
-# needs 2-5% less CPU per second of audio, and only it gives byte-identical audio per --seed;
-# sherpa-onnx starts speaking ~17% sooner (faster load). Numbers in the README.
+# Piper: onnxruntime first. benchmarks/runtimes_piper.py (joe voice, 264 words, 2-core CI machine,
+# README "Runtimes"): synthesis needs 4-8% less CPU per second of audio on onnxruntime, so it is
+# the faster runtime for anything longer than a paragraph; sherpa-onnx loads ~1.1 s sooner, which
+# evens out the whole 264-word job (wall time sherpa/onnxruntime 0.89-1.04 over three runs). Only
+# onnxruntime gives byte-identical audio per --seed (resumable audiobooks).
 AUTO_ORDER: dict[str, tuple[str, ...]] = {"piper": ("onnxruntime", "sherpa-onnx")}
 
 
