@@ -11,7 +11,8 @@ import time
 def run(cmd: list[str], *, stdin: bytes | None = None, env: dict | None = None,
         first_byte_after: int = 0) -> dict:
     """Run ``cmd``; return wall seconds, peak RSS (MiB, whole process tree via wait4),
-    stdout bytes and the time to the first stdout byte past ``first_byte_after``."""
+    CPU seconds (user + system, all threads), stdout bytes and the time to the first
+    stdout byte past ``first_byte_after``."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, **(env or {})})
@@ -27,7 +28,7 @@ def run(cmd: list[str], *, stdin: bytes | None = None, env: dict | None = None,
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{cmd[0]} failed: {err.decode(errors='replace')[-500:]}")
     return {"wall": wall, "first_byte": first, "rss_mib": usage.ru_maxrss / 1024, "stdout": head + rest,
-            "cpu": usage.ru_utime + usage.ru_stime}
+            "cpu_s": usage.ru_utime + usage.ru_stime}
 
 
 def median(values: list[float]) -> float:

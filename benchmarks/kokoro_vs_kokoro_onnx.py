@@ -65,9 +65,9 @@ def main() -> None:
         for name in (cmds if i % 2 == 0 else reversed(list(cmds))):
             r = run(cmds[name], env=env)
             results[name]["wall"].append(r["wall"])
-            results[name]["cpu"].append(r["cpu"])
+            results[name]["cpu"].append(r["cpu_s"])
             results[name]["rss"].append(r["rss_mib"])
-            print(f"run {i + 1} {name}: wall {r['wall']:.2f}s cpu {r['cpu']:.2f}s rss {r['rss_mib']:.0f} MiB",
+            print(f"run {i + 1} {name}: wall {r['wall']:.2f}s cpu {r['cpu_s']:.2f}s rss {r['rss_mib']:.0f} MiB",
                   file=sys.stderr)
         stream = run(ttscli + ["say", "-f", str(TEXT), "-m", model_id, "--voice", args.voice, "--raw"], env=env)
         first.append(stream["first_byte"])

@@ -39,12 +39,15 @@ def _model_for_voice(model_id: str | None, voice: str | None) -> str | None:
     return model_for_voice(voice)
 
 
-def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = None) -> Loaded:
+def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = None,
+         runtime: str | None = None) -> Loaded:
     """Load the model (and a stored voice, when ``voice`` names one).
 
     A stored voice (clone or blend, see ttscli.voices.cache) brings its own model
     id, used when no --model is given; with another family it is refused.
+    ``runtime`` overrides the global --runtime choice (see ttscli.runtime.select).
     """
+    from .runtime import select as runtime_select
     from .voices import cache as voice_cache
 
     started = time.perf_counter()
@@ -60,16 +63,17 @@ def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = Non
             f"voice {stored.name!r} was made for {stored.family} models, not {ref.id} ({spec.name})",
             hint=f"use --model {stored.model_id} or omit --model",
         )
+    chosen = runtime_select.choose(spec, runtime)  # --runtime arrives through TTSCLI_RUNTIME
     if plan is None:  # --device/--threads arrive through TTSCLI_DEVICE/TTSCLI_THREADS
-        plan = plan_for(spec.runtime)
+        plan = plan_for(chosen)
         for warning in plan.warnings:
             log.warning("%s", warning)
     apply_env(plan)  # before the family's module imports its runtime
     log.debug("plan for %s: %s, %d threads (%s)", ref.id, plan.device, plan.threads, plan.reason)
-    backend = spec.load(ref, plan=plan)
+    backend = spec.load(ref, runtime=chosen, plan=plan)
     resolved = backend.use_stored_voice(stored) if stored is not None else backend.resolve_voice(voice)
     elapsed = time.perf_counter() - started
-    log.debug("loaded %s (%s) in %.2fs", ref.id, spec.runtime, elapsed)
+    log.debug("loaded %s (%s) in %.2fs", ref.id, chosen, elapsed)
     return Loaded(backend, resolved, voice, elapsed)
 
 
@@ -106,7 +110,8 @@ def segments_for(text: str, backend: Backend | None, *, sentence_silence: float 
 
     profile = profile or backend.text_profile(voice)
     options = FrontEndOptions(lang=lang or profile.language, sentence_silence=sentence_silence,
-                              paragraph_silence=paragraph_silence, date_order=date_order, lexicon=lexicon)
+                              paragraph_silence=paragraph_silence, date_order=date_order, lexicon=lexicon,
+                              keep_tags=profile.keep_tags)
     return prepare(text, profile.budget, options)
 
 

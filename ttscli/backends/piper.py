@@ -101,6 +101,40 @@ def _merge_clusters(phones: list[str], clusters: tuple[tuple[str, ...], ...]) ->
     return out
 
 
+def phonemize_sentences(text: str, voice: str, symbols, clusters: tuple[tuple[str, ...], ...] = (),
+                        phoneme_type: str = "espeak") -> list[list[str]]:
+    """Piper-style phonemes grouped by sentence: espeak-ng IPA, NFD-decomposed, with the
+    clause punctuation kept when ``symbols`` (the voice's phoneme set) has it and a space
+    after ``, : ;``; ``[[...]]`` blocks pass through as phonemes. Shared by every
+    runtime that feeds espeak phonemes to a model (onnxruntime Piper, sherpa-onnx)."""
+    if phoneme_type == "text":
+        return [list(unicodedata.normalize("NFD", text))]
+    sentences: list[list[str]] = []
+    current: list[str] = []
+    pos = 0
+    for match in list(_PHONEME_BLOCK.finditer(text)) + [None]:
+        chunk = text[pos : match.start() if match else len(text)]
+        for clause in espeak.clauses(chunk, voice) if chunk.strip() else []:
+            ipa = clause.phonemes + (clause.terminator if clause.terminator in symbols else
+                                     ("." if clause.terminator else ""))
+            if clause.terminator in (",", ":", ";"):
+                ipa += " "
+            current.extend(unicodedata.normalize("NFD", ipa))
+            if clause.ends_sentence:
+                sentences.append(current)
+                current = []
+        if match is None:
+            break
+        if current and current[-1] != " ":
+            current.append(" ")
+        current.extend(unicodedata.normalize("NFD", match.group(1).strip()))
+        current.append(" ")
+        pos = match.end()
+    if current:
+        sentences.append(current)
+    return [_merge_clusters(s, clusters) for s in sentences if any(p.strip() for p in s)]
+
+
 class PiperBackend(Backend):
     family = "piper"
     budget = Budget("sentence")
@@ -147,33 +181,8 @@ class PiperBackend(Backend):
     # --- text → phonemes → ids
     def phonemize(self, text: str, lang: str | None = None) -> list[list[str]]:
         """Phonemes grouped by sentence, with punctuation kept as phonemes."""
-        if self.config.phoneme_type == "text":
-            return [list(unicodedata.normalize("NFD", text))]
-        voice = lang or self.config.espeak_voice
-        sentences: list[list[str]] = []
-        current: list[str] = []
-        pos = 0
-        for match in list(_PHONEME_BLOCK.finditer(text)) + [None]:
-            chunk = text[pos : match.start() if match else len(text)]
-            for clause in espeak.clauses(chunk, voice) if chunk.strip() else []:
-                ipa = clause.phonemes + (clause.terminator if clause.terminator in self.config.id_map else
-                                         ("." if clause.terminator else ""))
-                if clause.terminator in (",", ":", ";"):
-                    ipa += " "
-                current.extend(unicodedata.normalize("NFD", ipa))
-                if clause.ends_sentence:
-                    sentences.append(current)
-                    current = []
-            if match is None:
-                break
-            if current and current[-1] != " ":
-                current.append(" ")
-            current.extend(unicodedata.normalize("NFD", match.group(1).strip()))
-            current.append(" ")
-            pos = match.end()
-        if current:
-            sentences.append(current)
-        return [_merge_clusters(s, self.config.vowel_clusters) for s in sentences if any(p.strip() for p in s)]
+        return phonemize_sentences(text, lang or self.config.espeak_voice, self.config.id_map,
+                                   self.config.vowel_clusters, self.config.phoneme_type)
 
     def phoneme_ids(self, phonemes: list[str]) -> list[int]:
         id_map = self.config.id_map

@@ -39,9 +39,16 @@ class FamilySpec:
     can_clone: bool = False
     # "module:function" -> function(ModelRef, voice) -> TextProfile, read without a runtime (dry runs)
     profile: str | None = None
+    # Other runtimes that can run this family: ((runtime, "module:function"), ...).
+    alternatives: tuple[tuple[str, str], ...] = ()
 
-    def load(self, model: "ModelRef", **kwargs) -> "Backend":
-        return _resolve(self.loader)(model, **kwargs)
+    def runtimes(self) -> tuple[str, ...]:
+        """The runtimes this family can run on, its default first."""
+        return (self.runtime, *(rt for rt, _ in self.alternatives if rt != self.runtime))
+
+    def load(self, model: "ModelRef", runtime: str | None = None, **kwargs) -> "Backend":
+        loader = self.loader if runtime in (None, self.runtime) else dict(self.alternatives)[runtime]
+        return _resolve(loader)(model, **kwargs)
 
     def text_profile(self, model: "ModelRef", voice: str | None = None):
         return _resolve(self.profile)(model, voice)
@@ -70,6 +77,36 @@ BUILTIN: tuple[FamilySpec, ...] = (
         profile="ttscli.backends.piper:text_profile",
         description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
         code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
+        alternatives=(("sherpa-onnx", "ttscli.backends.sherpa_piper:load"),),
+    ),
+    FamilySpec(
+        name="sherpa",
+        runtime="sherpa-onnx",
+        loader="ttscli.backends.sherpa:load",
+        detect="ttscli.backends.sherpa_layout:detect",
+        profile="ttscli.backends.sherpa:text_profile",
+        description="sherpa-onnx model packages: VITS (Piper, MeloTTS), Matcha, Kokoro, Kitten, "
+                    "ZipVoice and Pocket TTS (zero-shot cloning)",
+        code_license="Apache-2.0 (k2-fsa/sherpa-onnx); MIT (ttscli implementation)",
+        can_clone=True,  # Pocket TTS and ZipVoice packages; the others have fixed speakers
+    ),
+    FamilySpec(
+        name="neutts",
+        runtime="llama.cpp",
+        loader="ttscli.backends.neutts:load",
+        detect="ttscli.backends.neutts:detect",
+        profile="ttscli.backends.neutts:text_profile",
+        description="NeuTTS Air/Nano (Neuphonic): GGUF speech LM + NeuCodec ONNX decoder, reference voices",
+        code_license="MIT (ttscli implementation; upstream neutts code: NeuTTS Open License 1.0)",
+    ),
+    FamilySpec(
+        name="orpheus",
+        runtime="llama.cpp",
+        loader="ttscli.backends.orpheus:load",
+        detect="ttscli.backends.orpheus:detect",
+        profile="ttscli.backends.orpheus:text_profile",
+        description="Orpheus TTS (Canopy Labs): Llama-3.2 GGUF speech LM + SNAC 24 kHz ONNX decoder",
+        code_license="MIT (ttscli implementation; upstream Orpheus-TTS code: Apache-2.0)",
     ),
     FamilySpec(
         name="kokoro",

@@ -16,6 +16,7 @@ from typing import Optional
 import typer
 
 from .. import __version__, errors
+from ..runtime import select
 
 app = typer.Typer(
     name="ttscli",
@@ -60,6 +61,11 @@ def root(
     ),
     threads: Optional[int] = typer.Option(None, "--threads", min=1, envvar="TTSCLI_THREADS", show_envvar=True,
                                           help="CPU threads per runtime (default: physical cores)."),
+    runtime: Optional[select.Choice] = typer.Option(
+        None, "--runtime", envvar=select.ENV, show_envvar=True,
+        help="Runtime for the model (default auto: the fastest one installed for its family). "
+        "A family that cannot run on the runtime asked for is a usage error (exit 2).",
+    ),
 ) -> None:
     """Local text-to-speech: speak text, pull models, clone voices, make audiobooks."""
     from ..runtime.plan import DEVICE_ENV, THREADS_ENV, parse_device
@@ -68,6 +74,8 @@ def root(
         os.environ[DEVICE_ENV] = str(parse_device(device))
     if threads is not None:
         os.environ[THREADS_ENV] = str(threads)
+    if runtime is not None:  # read by ttscli.runtime.select.choose()
+        os.environ[select.ENV] = runtime.value
 
 
 for _module, _name in COMMANDS:

@@ -21,6 +21,7 @@ ENVIRONMENT = {
     "TTSCLI_UNIFIED_MEMORY": "Set to 0 to stop ttscli from setting GGML_CUDA_ENABLE_UNIFIED_MEMORY=1 for "
                              "llama.cpp on unified-memory GPUs (DGX Spark, Jetson).",
     "TTSCLI_DEBUG": "Same as --debug when set to 1.",
+    "TTSCLI_RUNTIME": "Same as --runtime: auto, onnxruntime, sherpa-onnx, llama.cpp or torch.",
     "HF_HOME, HF_HUB_CACHE": "Where huggingface_hub keeps downloaded model files.",
     "HF_HUB_OFFLINE": "When 1, never touch the network; use only what is cached.",
     "HF_TOKEN": "Token for gated or private Hugging Face repositories.",

@@ -13,6 +13,8 @@ Model = typer.Option(None, "--model", "-m", help="Model id (see `ttscli list`) o
 Voice = typer.Option(None, "--voice", "-v", help="Voice or speaker of the model, a saved or cloned voice, a preset, "
                      "or a blend such as 'af_sarah:60,am_adam:40' (see `ttscli voice list`).")
 Speed = typer.Option(1.0, "--speed", min=0.25, max=4.0, help="Speaking rate: 2.0 is twice as fast.")
+Seed = typer.Option(None, "--seed", min=0, max=2**32 - 1,
+                    help="Seed for models that sample: the same text, voice and seed give the same audio.")
 Lang = typer.Option(None, "--lang", help="Language of the text, for normalization and the phonemizer "
                     "(e.g. en-us, en-gb, de); default: the voice's.")
 
@@ -35,5 +37,5 @@ Lexicon = typer.Option(None, "--lexicon", metavar="FILE",
                        help="TOML pronunciations (word = \"respelling\" or \"[[IPA]]\"), on top of "
                        "lexicon.toml in the config directory.")
 
-__all__ = ["Debug", "Model", "Voice", "Speed", "Lang", "Optional", "DateOrder", "SentenceSilence",
+__all__ = ["Debug", "Model", "Voice", "Speed", "Seed", "Lang", "Optional", "DateOrder", "SentenceSilence",
            "ParagraphSilence", "DateOrderOpt", "Lexicon"]

@@ -96,6 +96,7 @@ def say(
     lang: Optional[str] = opt.Lang,
     date_order: Optional[opt.DateOrder] = opt.DateOrderOpt,
     lexicon: Optional[str] = opt.Lexicon,
+    seed: Optional[int] = opt.Seed,
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of --file/stdin (default: UTF-8 or BOM)."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Print the normalized segments and their pauses; load no model, write no audio."),
@@ -126,4 +127,4 @@ def say(
     if raw:
         note_line(f"raw PCM: s16le, {loaded.backend.sample_rate} Hz, 1 channel")
     with sink:
-        engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, lang=lang), sink)
+        engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang), sink)

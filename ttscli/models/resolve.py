@@ -63,7 +63,8 @@ def _local(text: str) -> ModelRef:
     if spec is None:
         raise NotFound(
             f"cannot tell which model family {text} holds (files: {', '.join(sorted(files)[:12]) or 'none'})",
-            hint="a Piper voice needs NAME.onnx and NAME.onnx.json",
+            hint="a Piper voice needs NAME.onnx and NAME.onnx.json; a sherpa-onnx model needs tokens.txt "
+                 "beside its .onnx files",
         )
     return ModelRef(id=f"local:{path.resolve()}", family=spec.name, path=path if path.is_file() else directory,
                     source="local")

@@ -40,6 +40,7 @@ class FrontEndOptions:
     date_order: str | None = None  # mdy | dmy | ymd; None: from the language
     lexicon: Lexicon | None = None
     normalize: bool = True
+    keep_tags: frozenset[str] = frozenset()  # inline tags the model reads itself (Orpheus' <laugh>)
 
     @property
     def paragraph_pause(self) -> float:
@@ -48,7 +49,7 @@ class FrontEndOptions:
         return max(self.sentence_silence, DEFAULT_PARAGRAPH_SILENCE)
 
 
-def paragraphs(text: str) -> Iterator[Paragraph]:
+def paragraphs(text: str, keep_tags: frozenset[str] = frozenset()) -> Iterator[Paragraph]:
     """SSML when the text starts with <speak>, else plain text/Markdown with [pause:N] marks."""
     from . import ssml
 
@@ -58,7 +59,7 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
     from .document import with_pauses
     from .markdown import blocks
 
-    for block in blocks(text):
+    for block in blocks(text, keep_tags):
         yield Paragraph(with_pauses(block.text), heading=block.heading)
 
 
@@ -153,7 +154,7 @@ def segments(text: str, budget: Budget, options: FrontEndOptions) -> Iterator[Se
     norm = _Normalizer(options)
     emit = _Emitter(options)
     pack = budget.packs_sentences and options.sentence_silence == 0
-    for paragraph in paragraphs(text):
+    for paragraph in paragraphs(text, options.keep_tags):
         produced: list[Segment] = []
         for run_text, pause, sentence_break in _runs(paragraph, norm):
             chunks = chunk_sentences(split_sentences(run_text), budget, pack) if run_text.strip() else []

@@ -56,8 +56,10 @@ SSML_TAGS = {"speak", "break", "say-as", "sub", "phoneme", "prosody", "emphasis"
              "p", "s", "lang", "w", "lexicon"}
 
 
-def _tag(m: re.Match, seen: set[str]) -> str:
+def _tag(m: re.Match, seen: set[str], keep: frozenset[str] = frozenset()) -> str:
     name = m.group(1).lower()
+    if name in keep:  # a tag the model reads itself (Orpheus' <laugh>)
+        return m.group(0)
     if name not in seen:
         seen.add(name)
         if name in SSML_TAGS:
@@ -67,12 +69,12 @@ def _tag(m: re.Match, seen: set[str]) -> str:
     return " " if name in ("br", "p", "div", "li") else ""
 
 
-def inline(line: str, seen: set[str]) -> str:
+def inline(line: str, seen: set[str], keep: frozenset[str] = frozenset()) -> str:
     """Strip inline Markdown/HTML syntax from one line, keeping every word."""
     if "<" in line:
         line = _COMMENT.sub("", line)
         line = _AUTOLINK.sub(r"\1", line)
-        line = _TAG.sub(lambda m: _tag(m, seen), line)
+        line = _TAG.sub(lambda m: _tag(m, seen, keep), line)
     if "[" in line:
         line = _IMAGE.sub(r"\1", line)
         line = _LINK.sub(r"\1", line)
@@ -100,8 +102,9 @@ def _closed(text: str) -> str:
         else stripped + "."
 
 
-def blocks(text: str) -> Iterator[Block]:
-    """Paragraphs (blank-line separated) with Markdown block syntax removed."""
+def blocks(text: str, keep: frozenset[str] = frozenset()) -> Iterator[Block]:
+    """Paragraphs (blank-line separated) with Markdown block syntax removed (tags named in
+    ``keep`` stay)."""
     seen: set[str] = set()
     lines: list[str] = []
     fence: str | None = None
@@ -136,7 +139,7 @@ def blocks(text: str) -> Iterator[Block]:
         heading = _ATX.match(raw) if "#" in raw else None
         if heading:
             yield from flush()
-            title = inline(heading.group(2), seen).strip()
+            title = inline(heading.group(2), seen, keep).strip()
             if title:
                 yield Block(_closed(title), heading=True)
             continue
@@ -153,18 +156,18 @@ def blocks(text: str) -> Iterator[Block]:
         first = line.lstrip()[:1]
         if row:  # each table row and list item is a paragraph of its own
             yield from flush()
-            cells = [inline(c, seen).strip() for c in row.group(1).split("|")]
+            cells = [inline(c, seen, keep).strip() for c in row.group(1).split("|")]
             line = _closed(", ".join(c for c in cells if c))
             last_was_item = True
         elif (first in "-*+•‣◦▪" or first.isdigit()) and (_BULLET.match(line) or _NUMBERED.match(line)):
             yield from flush()
-            line = inline(_BULLET.sub("", line), seen)
+            line = inline(_BULLET.sub("", line), seen, keep)
             last_was_item = True
         else:
             if last_was_item and lines and not raw[:1].isspace():
                 yield from flush()  # text after a list, not a wrapped item
             last_was_item = False
-            line = inline(line, seen)
+            line = inline(line, seen, keep)
         if line.strip():
             lines.append(line.strip())
     yield from flush()

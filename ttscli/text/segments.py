@@ -76,6 +76,7 @@ class TextProfile:
 
     language: str | None = None
     budget: Budget = field(default_factory=Budget)
+    keep_tags: frozenset[str] = frozenset()  # inline tags passed to the model as written (<laugh>)
 
 
 PHONEME_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.S)
