@@ -190,3 +190,43 @@ def test_say_cli_on_kitten_directory(kitten, tmp_path):
     out = tmp_path / "x.wav"
     assert_clean_error(run_cli("say", "Hi.", "--model", str(kitten), "--voice", "nobody", "-o", str(out)), 4)
     assert not out.exists()
+
+
+def test_store_roles_with_absolute_paths_and_globs(kitten, tmp_path):
+    from ttscli.backends import styletts
+    from ttscli.errors import BadInput
+    from ttscli.models.ref import ModelRef
+
+    roles = {"model": str(kitten / "kitten_tts_nano_v0_8.onnx"), "voices": [str(kitten / "voices.npz")],
+             "config": str(kitten / "config.json")}  # what the store records: absolute paths
+    ref = ModelRef(id="kitten:nano", family="kitten", path=kitten, source="store", info={"files": roles})
+    b = styletts.load_kitten(ref)
+    assert b.resolve_voice("Leo").name == "expr-voice-5-m" and b.bank.names()[0] == "expr-voice-2-m"
+    relative = ModelRef(id="kitten:nano", family="kitten", path=kitten, source="store",
+                        info={"files": {"model": "kitten*.onnx", "voices": "voices.npz"}})
+    assert styletts.load_kitten(relative).files.model.name == "kitten_tts_nano_v0_8.onnx"
+    escape = ModelRef(id="kitten:nano", family="kitten", path=kitten, source="store",
+                      info={"files": {"model": "../*.onnx", "voices": "voices.npz"}})
+    with pytest.raises(BadInput):
+        styletts.load_kitten(escape)
+
+
+def test_onnx_community_layout_and_tokenizer_vocab(tmp_path):
+    import json
+
+    d = tmp_path / "Kokoro-82M-v1.0-ONNX"
+    (d / "onnx").mkdir(parents=True)
+    (d / "voices").mkdir()
+    build_graph(d / "onnx" / "model_quantized.onnx")
+    for i, name in enumerate(["af_heart", "bm_george"]):
+        style_table(510, i).reshape(510, 1, 256).astype("<f4").tofile(d / "voices" / f"{name}.bin")
+    (d / "config.json").write_text(json.dumps({"model_type": "style_text_to_speech_2"}))
+    vocab = {"$": 0, "h": 50, "ə": 83, "l": 54, "ˈ": 156, "O": 31, " ": 16}  # a tokenizer.json WordLevel vocab
+    (d / "tokenizer.json").write_text(json.dumps({"model": {"type": "WordLevel", "vocab": vocab}}))
+    lo = engine.load(str(d), "bm_george")
+    b = lo.backend
+    assert b.family == "kokoro" and b.files.model.name == "model_quantized.onnx"
+    assert b.vocab["O"] == 31 and "ɹ" not in b.vocab  # the model's own table, not the packaged one
+    assert [v.language for v in b.voices()] == ["en-us", "en-gb"] and lo.voice.language == "en-gb"
+    _, ids = decode(b.run(b.tokenize("həlˈO"), lo.voice, 1.0, "hello"))
+    assert ids[:5] == [50, 83, 54, 156, 31]
