@@ -26,7 +26,8 @@ def run(cmd: list[str], *, stdin: bytes | None = None, env: dict | None = None,
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{cmd[0]} failed: {err.decode(errors='replace')[-500:]}")
-    return {"wall": wall, "first_byte": first, "rss_mib": usage.ru_maxrss / 1024, "stdout": head + rest}
+    return {"wall": wall, "first_byte": first, "rss_mib": usage.ru_maxrss / 1024, "stdout": head + rest,
+            "cpu": usage.ru_utime + usage.ru_stime}
 
 
 def median(values: list[float]) -> float:

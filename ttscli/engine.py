@@ -42,6 +42,10 @@ def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = Non
     stored = voice_cache.load(voice) if voice and voice_cache.exists(voice) else None
     if stored is not None and not model_id:
         model_id = stored.model_id
+    elif model_id is None and voice and not model_resolve.default_model_id_from_env():
+        from .voices.locate import model_for_voice  # --voice alone picks the model that has it
+
+        model_id = model_for_voice(voice)
     ref = model_resolve.resolve(model_id)
     spec = registry.get(ref.family)
     if stored is not None and stored.family != spec.name:
@@ -80,12 +84,11 @@ def chunks(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOption
     """Audio for each segment, followed by its pause; volume applied."""
     backend = loaded.backend
     rate = backend.sample_rate
-    for seg in segments:
-        if not seg.is_silence:
-            for chunk in backend.stream(seg, loaded.voice, options):
-                if options.volume != 1.0:
-                    chunk = AudioChunk(chunk.samples * options.volume, chunk.sample_rate)
-                yield chunk
+    for seg, audio in backend.stream_segments(segments, loaded.voice, options):
+        for chunk in audio:
+            if options.volume != 1.0:
+                chunk = AudioChunk(chunk.samples * options.volume, chunk.sample_rate)
+            yield chunk
         if seg.pause_after > 0:
             yield silence(seg.pause_after, rate)
 

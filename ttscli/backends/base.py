@@ -9,7 +9,7 @@ rest is still being synthesized.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 if TYPE_CHECKING:
     from ..audio.chunk import AudioChunk
@@ -61,6 +61,13 @@ class Backend:
 
     def stream(self, segment: "Segment", voice: Any, options: SynthesisOptions) -> Iterator["AudioChunk"]:
         raise NotImplementedError
+
+    def stream_segments(self, segments: Iterable["Segment"], voice: Any, options: SynthesisOptions
+                        ) -> Iterator[tuple["Segment", Iterator["AudioChunk"]]]:
+        """Each segment with its audio, in order. Backends whose chunks are
+        independent may compute the next segments ahead (see styletts)."""
+        for seg in segments:
+            yield seg, (iter(()) if seg.is_silence else self.stream(seg, voice, options))
 
     def close(self) -> None:
         pass

@@ -65,6 +65,22 @@ BUILTIN: tuple[FamilySpec, ...] = (
         description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
         code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
     ),
+    FamilySpec(
+        name="kokoro",
+        runtime="onnxruntime",
+        loader="ttscli.backends.styletts:load_kokoro",
+        detect="ttscli.backends.styletts_files:detect_kokoro",
+        description="Kokoro-82M (StyleTTS2 + iSTFTNet) ONNX, 24 kHz, style voicepacks and blends",
+        code_license="MIT (ttscli implementation); Kokoro reference code Apache-2.0, kokoro-onnx exports MIT",
+    ),
+    FamilySpec(
+        name="kitten",
+        runtime="onnxruntime",
+        loader="ttscli.backends.styletts:load_kitten",
+        detect="ttscli.backends.styletts_files:detect_kitten",
+        description="KittenTTS nano/micro/mini (StyleTTS2-style) ONNX, 24 kHz, English",
+        code_license="MIT (ttscli implementation); KittenTTS reference code Apache-2.0",
+    ),
 )
 
 _families: dict[str, FamilySpec] | None = None

@@ -35,6 +35,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.listing", "list"),
     ("ttscli.cli.show", "show"),
     ("ttscli.cli.rm", "rm"),
+    ("ttscli.cli.voice", "voice"),
     ("ttscli.cli.clone", "clone"),
 ]
 

@@ -76,8 +76,15 @@ def man_page() -> str:
         label, help_text = _param_line(param)
         out += [".TP", "\\fB" + _roff(label) + "\\fR", _roff(help_text) or "\\&"]
     out.append(".SH COMMANDS")
+    commands = []
     for name in sorted(group.commands):
         cmd = group.commands[name]
+        subs = getattr(cmd, "commands", None)  # a command group such as `ttscli voice`
+        if subs:
+            commands += [(f"{name} {sub}", subs[sub]) for sub in sorted(subs)]
+        else:
+            commands.append((name, cmd))
+    for name, cmd in commands:
         out += [".SS " + _roff(f"ttscli {name}"), _roff(cmd.help or "")]
         for param in cmd.params:
             if param.name in ("help",):

