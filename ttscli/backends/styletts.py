@@ -115,6 +115,27 @@ class StyleTTSBackend(Backend):
         self.language = voice.language or self.rules.default_language
         return voice
 
+    def use_stored_voice(self, voice) -> StyleVoice:
+        """A voice from the voice cache (``ttscli clone``): its 'style' table, checked
+        against this model's table size. The cache has already verified its checksum."""
+        from ..errors import IntegrityError, UsageError
+        from ..voices.blend import Part
+        from ..voices.packs import as_style
+
+        if "style" not in voice.tensors:
+            raise IntegrityError(f"voice {voice.name!r} has no style table", hint="clone it again")
+        style = as_style(voice.tensors["style"], f"stored voice {voice.name}")
+        rows = self.bank.style(self.bank.names()[0]).shape[0]
+        if style.shape[0] != rows:
+            raise UsageError(f"voice {voice.name!r} has {style.shape[0]} style rows, {self.model.id} uses {rows}",
+                             hint=f"use it with the model it was made for ({voice.model_id})")
+        weights = voice.meta.get("weights") or {}
+        parts = tuple(Part(str(k), float(w)) for k, w in weights.items() if float(w) > 0) or \
+            (Part(self.rules.default_voice(self.bank.names()), 1.0),)
+        language = str(voice.meta.get("language") or self.rules.default_language)
+        self.language = language
+        return StyleVoice(voice.name, style, language, parts)
+
     # --- text → tokens
     def phonemize(self, text: str, lang: str | None = None) -> str:
         """Phonemes for ``text``; ``[[...]]`` blocks pass through as raw phonemes."""
