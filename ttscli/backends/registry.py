@@ -81,6 +81,22 @@ BUILTIN: tuple[FamilySpec, ...] = (
         description="KittenTTS nano/micro/mini (StyleTTS2-style) ONNX, 24 kHz, English",
         code_license="MIT (ttscli implementation); KittenTTS reference code Apache-2.0",
     ),
+    FamilySpec(
+        name="neutts",
+        runtime="llama.cpp",
+        loader="ttscli.backends.neutts:load",
+        detect="ttscli.backends.neutts:detect",
+        description="NeuTTS Air/Nano (Neuphonic): GGUF speech LM + NeuCodec ONNX decoder, reference voices",
+        code_license="MIT (ttscli implementation; upstream neutts code: NeuTTS Open License 1.0)",
+    ),
+    FamilySpec(
+        name="orpheus",
+        runtime="llama.cpp",
+        loader="ttscli.backends.orpheus:load",
+        detect="ttscli.backends.orpheus:detect",
+        description="Orpheus TTS (Canopy Labs): Llama-3.2 GGUF speech LM + SNAC 24 kHz ONNX decoder",
+        code_license="MIT (ttscli implementation; upstream Orpheus-TTS code: Apache-2.0)",
+    ),
 )
 
 _families: dict[str, FamilySpec] | None = None

@@ -66,6 +66,7 @@ def say(
                                            help="Seconds of silence after each sentence."),
     volume: float = typer.Option(1.0, "--volume", min=0.0, max=4.0, help="Linear gain (1.0 = unchanged)."),
     lang: Optional[str] = opt.Lang,
+    seed: Optional[int] = opt.Seed,
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of --file/stdin (default: UTF-8 or BOM)."),
     debug: bool = opt.Debug,
 ) -> None:
@@ -84,4 +85,4 @@ def say(
     if raw:
         note_line(f"raw PCM: s16le, {loaded.backend.sample_rate} Hz, 1 channel")
     with sink:
-        engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, lang=lang), sink)
+        engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang), sink)

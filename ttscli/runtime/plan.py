@@ -42,6 +42,7 @@ class RuntimePlan:
     ort_providers: tuple[Any, ...] = ("CPUExecutionProvider",)  # names or (name, options) pairs
     ort_session_config: dict[str, str] = field(default_factory=dict)
     n_gpu_layers: int = 0  # llama.cpp: -1 = every layer on the GPU
+    n_ctx: int = 0  # llama.cpp context length; 0 = the model family's default
     flash_attn: bool = False
     env: dict[str, str] = field(default_factory=dict)  # set before the runtime is imported
     warnings: tuple[str, ...] = ()
