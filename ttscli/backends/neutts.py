@@ -161,6 +161,13 @@ class NeuTTSBackend(SpeechLMBackend):
             raise NotFound(f"voice {name!r} not found in {self.model.id}", hint=hint)
         return self.refs[name]
 
+    def use_stored_voice(self, voice) -> RefVoice:
+        """A voice made by ``ttscli clone`` (NeuCodec codes + transcript, see clone.neutts_encoder)."""
+        from ..clone.neutts_encoder import stored_reference
+
+        codes, text, phonemes = stored_reference(voice)
+        return RefVoice(voice.name, codes, text, phonemes)
+
     # --- hooks
     def pieces(self, segment: Segment, voice: RefVoice, options: SynthesisOptions) -> list[Piece]:
         lang = options.lang or self.language
