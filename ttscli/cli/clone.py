@@ -45,7 +45,7 @@ class _Progress:
 
 @app.command()
 def clone(
-    name: str = typer.Argument(..., help="Name of the new voice (letters, digits, . _ -)."),
+    name: str = typer.Argument(..., metavar="NAME", help="Name of the new voice (letters, digits, . _ -)."),
     refs: List[str] = typer.Argument(..., metavar="REF...",
                                      help="Reference recordings (wav, flac, ogg, mp3, m4a...); several are joined."),
     model: Optional[str] = typer.Option(None, "--model", "-m",

@@ -72,11 +72,11 @@ ENCODERS: dict[str, EncoderSpec] = {
     spec.family: spec
     for spec in (
         EncoderSpec("neutts", "neucodec-1", 16000, 15.0, True, "ttscli.clone.neutts_encoder:encode",
-                    ("torch", "neucodec"), 'pip install "ttscli[torch]" neucodec'),
+                    ("torch", "neucodec"), 'pip install "ttscli[clone,torch]" neucodec'),
         EncoderSpec("pocket-tts", "pocket-state-1", 24000, 30.0, False, "ttscli.clone.pocket_encoder:encode",
-                    ("torch", "pocket_tts"), 'pip install "ttscli[torch]" pocket-tts'),
+                    ("torch", "pocket_tts"), 'pip install "ttscli[clone,torch]" pocket-tts'),
         EncoderSpec("kokoro", "kokoro-match-1", 16000, 30.0, False, "ttscli.clone.kokoro_match:encode",
-                    ("torch", "resemblyzer"), 'pip install "ttscli[torch]"', default_steps=40, settings=("steps",)),
+                    ("torch", "resemblyzer"), 'pip install "ttscli[clone,torch]"', default_steps=40, settings=("steps",)),
     )
 }
 

@@ -90,6 +90,12 @@ class StyleSpace:
             out = out + cand.offsets @ self.directions
         return out.astype(np.float32)
 
+    def style_for(self, weights: dict[str, float], offsets) -> np.ndarray:
+        """The table for a recipe as stored in a voice's metadata (weights by name, offsets)."""
+        w = np.array([float(weights.get(n, 0.0)) for n in self.names])
+        out = np.tensordot(w, self.tables, axes=1) + np.asarray(offsets, dtype=np.float64) @ self.directions
+        return out.astype(np.float32)
+
     def weights(self, cand: Candidate) -> dict[str, float]:
         w = np.exp(cand.logits - cand.logits.max())
         w /= w.sum()
