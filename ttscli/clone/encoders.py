@@ -76,7 +76,8 @@ ENCODERS: dict[str, EncoderSpec] = {
         EncoderSpec("pocket-tts", "pocket-state-1", 24000, 30.0, False, "ttscli.clone.pocket_encoder:encode",
                     ("torch", "pocket_tts"), 'pip install "ttscli[clone,torch]" pocket-tts'),
         EncoderSpec("kokoro", "kokoro-match-1", 16000, 30.0, False, "ttscli.clone.kokoro_match:encode",
-                    ("torch", "resemblyzer"), 'pip install "ttscli[clone,torch]"', default_steps=40, settings=("steps",)),
+                    ("torch", "resemblyzer"), 'pip install "ttscli[clone,torch]"', default_steps=40,
+                    settings=("steps",)),
     )
 }
 
