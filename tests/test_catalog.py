@@ -106,11 +106,18 @@ def test_list_installed_json_and_cloned_voices(tmp_path, _isolated_home):
         assert key in joe
     assert joe["installed"] and joe["runtime"] == "onnxruntime" and joe["size_bytes"] > 60_000_000
     assert joe["voices"] == ["en_US-joe-medium"] and "CC0" in joe["license"]["weights"]
-    (_isolated_home / "data" / "voices" / "grandpa").mkdir(parents=True)
+    import numpy as np
+
+    from ttscli.voices import cache
+
+    cache.save(cache.Voice("grandpa", "kokoro", "kokoro:int8", {"style": np.zeros((510, 256), np.float32)},
+                           {"kind": "clone"}))
     human = run_cli("list").stdout.decode()
-    assert "piper:en_US-joe-medium" in human and "cloned voices: grandpa" in human
+    assert "piper:en_US-joe-medium" in human
+    assert any(line.split()[:4] == ["grandpa", "kokoro", "kokoro:int8", "clone"] for line in human.splitlines())
     rows = json.loads(run_cli("list", "--json").stdout)
-    assert {"type": "voice", "id": "grandpa"}.items() <= next(r for r in rows if r["type"] == "voice").items()
+    assert {"type": "voice", "id": "grandpa", "family": "kokoro"}.items() <= \
+        next(r for r in rows if r["type"] == "voice").items()
 
 
 @pytest.mark.parametrize("args,check", [

@@ -179,12 +179,11 @@ class NeuTTSBackend(SpeechLMBackend):
         return self.refs[name]
 
     def use_stored_voice(self, voice) -> RefVoice:
-        """A voice from the voice cache: tensor ``codes`` (NeuCodec, 50/s) and meta ``transcript``."""
-        codes, transcript = voice.tensors.get("codes"), str(voice.meta.get("transcript") or "").strip()
-        if codes is None or not transcript:
-            raise BadInput(f"stored voice {voice.name!r} has no NeuTTS reference (codes and transcript)",
-                           hint="clone it again for a NeuTTS model")
-        return RefVoice(voice.name, _check_codes(np.asarray(codes), voice.name), " ".join(transcript.split()))
+        """A voice made by ``ttscli clone`` (NeuCodec codes + transcript, see clone.neutts_encoder)."""
+        from ..clone.neutts_encoder import stored_reference
+
+        codes, text, phonemes = stored_reference(voice)
+        return RefVoice(voice.name, codes, text, phonemes)
 
     # --- hooks
     def pieces(self, segment: Segment, voice: RefVoice, options: SynthesisOptions) -> list[Piece]:

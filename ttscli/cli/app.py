@@ -37,6 +37,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.show", "show"),
     ("ttscli.cli.rm", "rm"),
     ("ttscli.cli.voice", "voice"),
+    ("ttscli.cli.clone", "clone"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"

@@ -62,7 +62,7 @@ def list_models(
         voices: list[dict] = []
     else:
         rows = [mr.ref_row(r) for r in refs]
-        voices = mr.cloned_voices()
+        voices = [v for v in mr.cloned_voices() if not family or v.get("family") == family]
     rows = [r for r in rows if _keep(r, lang, family, runtime)]
     if as_json:
         typer.echo(json.dumps(rows + voices, indent=1))
@@ -83,4 +83,6 @@ def list_models(
         if piper_index.load() is None:
             typer.echo("\n(only a few Piper voices are listed: `ttscli pull piper` fetches the index of all of them)")
     if voices:
-        typer.echo("\ncloned voices: " + ", ".join(v["id"] for v in voices))
+        body = [[v["id"], v.get("family") or "?", v.get("model") or "?", v.get("kind") or "",
+                 "DAMAGED: " + v["error"] if v.get("error") else (v.get("created") or "")] for v in voices]
+        typer.echo("\n" + mr.table(body, ["VOICE", "FAMILY", "MODEL", "KIND", "CREATED"]))

@@ -71,18 +71,23 @@ def installed_refs() -> list[ModelRef]:
 
 
 def cloned_voices() -> list[dict[str, Any]]:
-    """Voices made with `ttscli clone` (entries of the voices directory), if any."""
-    from .. import paths
+    """Voices in the voice cache (`ttscli clone`, blends), damaged ones with an ``error``,
+    plus voices saved by `ttscli voice save`. Only file headers are read."""
+    from ..voices import cache, saved
 
-    root = paths.voices_dir()
-    if not root.is_dir():
-        return []
     out = []
-    for entry in sorted(root.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        out.append({"type": "voice", "id": entry.stem if entry.is_file() else entry.name,
-                    "path": str(entry), "installed": True})
+    for meta in cache.list_voices():
+        row = {"type": "voice", "id": meta.get("name"), "family": meta.get("family"), "model": meta.get("model_id"),
+               "kind": meta.get("kind", "clone"), "created": meta.get("created"), "installed": True}
+        if "error" in meta:
+            row["error"] = meta["error"]
+        out.append(row)
+    seen = {row["id"] for row in out}
+    for voice in saved.all_saved():
+        if voice.name not in seen:
+            out.append({"type": "voice", "id": voice.name, "family": voice.family, "model": voice.model,
+                        "kind": voice.meta.get("kind", "saved"), "created": voice.meta.get("created"),
+                        "installed": True})
     return out
 
 

