@@ -19,7 +19,7 @@ from speech_models import (  # noqa: E402
 from ttscli.backends import neutts, orpheus  # noqa: E402
 from ttscli.backends.base import SynthesisOptions  # noqa: E402
 from ttscli.backends.speechlm_guard import Plausibility, attempt_seed, tokens_for  # noqa: E402
-from ttscli.errors import BadInput, NotFound, RuntimeFailure  # noqa: E402
+from ttscli.errors import BadInput, IntegrityError, NotFound, RuntimeFailure  # noqa: E402
 from ttscli.models.ref import ModelRef  # noqa: E402
 from ttscli.text.segments import Segment  # noqa: E402
 
@@ -262,12 +262,12 @@ def test_store_style_ref_with_absolute_roles(root, tmp_path):
 def test_stored_voice_from_the_voice_cache(neu):
     from ttscli.voices.cache import Voice
 
-    stored = Voice("anna", "neutts", "neutts-air:q4", {"codes": np.array(REF_CODES, dtype=np.int32)},
+    stored = Voice("anna", "neutts", "neutts-air:q4", {"ref_codes": np.array(REF_CODES, dtype=np.int32)},
                    {"transcript": "Hello from the reference voice."})
     voice = neu.use_stored_voice(stored)
     assert voice.name == "anna" and voice.codes.tolist() == REF_CODES
     assert len(_audio(list(neu.stream(Segment(MEDIUM), voice, SynthesisOptions())))) == len(CHAIN) * 480
-    with pytest.raises(BadInput, match="no NeuTTS reference"):
+    with pytest.raises(IntegrityError, match="no valid NeuCodec codes"):
         neu.use_stored_voice(Voice("x", "neutts", "m", {"style": np.zeros(3, np.float32)}, {}))
 
 

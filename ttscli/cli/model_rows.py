@@ -71,9 +71,9 @@ def installed_refs() -> list[ModelRef]:
 
 
 def cloned_voices() -> list[dict[str, Any]]:
-    """Voices in the voice cache (`ttscli clone`, blends), damaged ones with an ``error``,
-    plus voices saved by `ttscli voice save`. Only file headers are read."""
-    from ..voices import cache, saved
+    """Voices in the voice cache (`ttscli clone`, `ttscli voice save`), damaged ones with an
+    ``error``. Only file headers are read."""
+    from ..voices import cache
 
     out = []
     for meta in cache.list_voices():
@@ -82,12 +82,6 @@ def cloned_voices() -> list[dict[str, Any]]:
         if "error" in meta:
             row["error"] = meta["error"]
         out.append(row)
-    seen = {row["id"] for row in out}
-    for voice in saved.all_saved():
-        if voice.name not in seen:
-            out.append({"type": "voice", "id": voice.name, "family": voice.family, "model": voice.model,
-                        "kind": voice.meta.get("kind", "saved"), "created": voice.meta.get("created"),
-                        "installed": True})
     return out
 
 
