@@ -7,6 +7,7 @@ stays fast and never loads a runtime.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
 import os
@@ -121,6 +122,11 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _broken_pipe(exc: BaseException) -> bool:
+    cause = exc.__context__
+    return isinstance(cause, BrokenPipeError) or (isinstance(cause, OSError) and cause.errno == errno.EPIPE)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = _debug_requested(argv)
@@ -144,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(exc.one_line(), exc.exit_code)
     except typer.Exit as exc:
         return exc.exit_code
+    except SystemExit as exc:  # Typer turns a broken stdout pipe into sys.exit(1)
+        if _broken_pipe(exc):
+            _quiet_stdout()
+            return errors.PIPE_CLOSED
+        raise
     except typer.Abort:
         return errors.INTERRUPTED
     except typer.TyperException as exc:  # click's UsageError, BadParameter, NoSuchOption, ...

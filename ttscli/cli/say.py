@@ -30,8 +30,10 @@ def _gather_text(words: list[str], file: str | None, encoding: str | None) -> st
 def _make_sink(output: str | None, fmt: str | None, raw: bool):
     from ..audio.formats import format_for
     from ..audio.sinks import FileSink, StreamSink
-    from ..errors import UsageError
+    from ..errors import OutputError, UsageError
 
+    if sys.stdout is None and (raw or output in (None, "-")):  # started with stdout closed (`>&-`)
+        raise OutputError("stdout is closed, so there is nowhere to write the audio", hint="use -o FILE")
     if raw:
         if output not in (None, "-"):
             raise UsageError("--raw writes PCM to stdout", hint="drop -o, or use -o - with --raw")

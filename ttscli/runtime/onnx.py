@@ -29,7 +29,8 @@ def _corrupt(path: Path, exc: Exception) -> IntegrityError:
                           hint="remove it and pull the model again")
 
 
-def session(path: Path, plan: RuntimePlan):
+def session(path: Path, plan: RuntimePlan, data: bytes | None = None):
+    """An onnxruntime session for ``path`` (or for ``data``, a serialized model; ``path`` names it)."""
     import onnxruntime as ort
 
     # ORT's own logger would print a second, coloured line for a dropped provider.
@@ -45,7 +46,7 @@ def session(path: Path, plan: RuntimePlan):
     try:
         with warnings.catch_warnings():  # ORT warns about missing providers; _check_providers says it once
             warnings.simplefilter("ignore")
-            sess = ort.InferenceSession(str(path), sess_options=opts, providers=list(plan.ort_providers))
+            sess = ort.InferenceSession(data if data is not None else str(path), sess_options=opts, providers=list(plan.ort_providers))
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf/... classes
         text = str(exc)
         if any(k in text for k in ("Protobuf", "protobuf", "parsing", "Load model", "ModelProto")):
@@ -75,7 +76,7 @@ class OnnxModel:
     def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True):
         self.path = path
         self.noise_inputs: list[str] = []
-        run_path = path
+        run_path: Path | bytes = path
         if seeded_noise:
             try:
                 run_path, self.noise_inputs = seeded.seeded_model_path(path)
@@ -83,7 +84,10 @@ class OnnxModel:
                 if isinstance(exc, (IntegrityError, RuntimeFailure)):
                     raise
                 raise _corrupt(path, exc) from exc
-        self.session = session(run_path, plan)
+        if isinstance(run_path, bytes):  # the seeded rewrite could not be cached on disk
+            self.session = session(path, plan, data=run_path)
+        else:
+            self.session = session(run_path, plan)
         self.input_names = [i.name for i in self.session.get_inputs() if i.name not in self.noise_inputs]
         self.inputs = {i.name: i for i in self.session.get_inputs()}
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import paths
+from ..errors import OutputError
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +81,11 @@ def _rewrite(model) -> list[str]:
     return names
 
 
-def seeded_model_path(source: Path) -> tuple[Path, list[str]]:
+def seeded_model_path(source: Path) -> tuple[Path | bytes, list[str]]:
     """Path of a rewritten copy of ``source`` (cached) and its noise input names.
 
-    Models without random nodes are returned unchanged with an empty list.
+    Models without random nodes are returned unchanged with an empty list. When
+    the cache cannot be written, the rewritten model comes back as bytes.
     """
     st = source.stat()
     key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
@@ -106,22 +108,12 @@ def seeded_model_path(source: Path) -> tuple[Path, list[str]]:
         tmp_marker = marker.with_suffix(f".tmp{os.getpid()}")
         tmp_marker.write_text("\n".join(names))
         os.replace(tmp_marker, marker)
-    except OSError as exc:  # an unwritable cache only costs speed
-        log.warning("cannot cache the seeded model (%s); using it from memory", exc)
+    except (OSError, OutputError) as exc:  # an unwritable cache only costs speed
+        reason = exc.one_line() if isinstance(exc, OutputError) else str(exc)
+        log.warning("cannot cache the seeded model (%s); using it from memory", reason)
         if names:
-            return _memory_copy(model, source), names
+            return model.SerializeToString(), names
     return (target if names else source), names
-
-
-def _memory_copy(model, source: Path) -> Path:
-    import tempfile
-
-    import onnx
-
-    fd, tmp = tempfile.mkstemp(suffix=".onnx")
-    os.close(fd)
-    onnx.save(model, tmp)
-    return Path(tmp)
 
 
 def noise(names: list[str], seed: int, length: int) -> dict[str, np.ndarray]:

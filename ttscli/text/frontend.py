@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
 from ..errors import BadInput
-from . import cleanup, languages
-from .chunking import chunk_sentences
+from ..held_warnings import held
+from . import cleanup, languages, scripts
+from .chunking import chunk_sentences, speakable
 from .document import MAX_PAUSE, Paragraph, Pause, Phonemes, SayAs, SentenceBreak, Span
 from .lexicon import Lexicon
 from .segments import PHONEME_BLOCK, Budget, Segment, split_sentences
@@ -70,9 +71,23 @@ class _Normalizer:
         self.lexicon = options.lexicon
         self.enabled = options.normalize
         self.language = languages.normalizer_for(options.lang, options.date_order)
+        self.lang = options.lang or "en-us"
+        self.latin_only = scripts.applies(options.lang)
+        self.dropped: set[str] = set()
+
+    def _unreadable(self, text: str) -> str:
+        text, names = scripts.drop(text)
+        for name in names:
+            if name not in self.dropped:
+                self.dropped.add(name)
+                log.warning("text in %s script is skipped: this %s voice cannot read it (it would spell every "
+                            "letter); use a model for that language", name, self.lang)
+        return text
 
     def text(self, text: str, heading: bool) -> str:
         text = cleanup.clean(text)
+        if self.latin_only and "[[" not in text:
+            text = self._unreadable(text)
         if self.lexicon:
             text = self.lexicon.apply(text)
         if not self.enabled:
@@ -161,7 +176,8 @@ def segments(text: str, budget: Budget, options: FrontEndOptions) -> Iterator[Se
             for i, (chunk, ends_sentence) in enumerate(chunks):
                 last = i == len(chunks) - 1
                 gap = options.sentence_silence if ends_sentence or (last and sentence_break) else 0.0
-                produced.append(Segment(chunk, gap))
+                if speakable(chunk):  # punctuation alone ("?!…") has nothing to say: a model would only click
+                    produced.append(Segment(chunk, gap))
             if pause is not None:
                 for seg in produced:
                     yield from emit.push(seg)
@@ -184,16 +200,18 @@ def prepare(text: str, budget: Budget, options: FrontEndOptions) -> Iterator[Seg
     output is opened); the rest stay lazy.
     """
     stream = segments(text, budget, options)
-    for first in stream:
-        if not first.is_silence:
-            return _chain([first], stream)
-        head = [first]
+    with held():  # warnings about skipped text show only when something is left to say
+        head: list[Segment] = []
         for seg in stream:
             head.append(seg)
             if not seg.is_silence:
                 return _chain(head, stream)
-        break
-    raise BadInput("no text to speak", hint="pass text as an argument, with -f FILE, or on stdin")
+        foreign = scripts.found(text) if scripts.applies(options.lang) else []
+        if foreign:
+            raise BadInput(f"no text this {options.lang} voice can read: the input is in {', '.join(foreign)} "
+                           "script", hint="choose a model for that language (see `ttscli list --available`)")
+        raise BadInput("no text to speak: the input has no words (only punctuation, symbols, emoji or markup)",
+                       hint="pass text as an argument, with -f FILE, or on stdin")
 
 
 def _chain(head: Iterable[Segment], rest: Iterator[Segment]) -> Iterator[Segment]:

@@ -20,6 +20,7 @@ import re
 from xml.parsers import expat
 
 from ..errors import BadInput
+from ..held_warnings import held
 from .document import MAX_PAUSE, Paragraph, Pause, Phonemes, SayAs, SentenceBreak, Span, cap, duration, with_pauses
 
 log = logging.getLogger(__name__)
@@ -173,6 +174,10 @@ class _Reader:
         self.mute = len(self.stack)
 
     def parse(self, text: str) -> list[Paragraph]:
+        with held():  # a malformed document gives its error line alone
+            return self._parse(text)
+
+    def _parse(self, text: str) -> list[Paragraph]:
         try:
             self.parser.Parse(text, True)
         except expat.ExpatError as exc:
