@@ -14,8 +14,10 @@ from .app import app
 
 def _gather_text(words: list[str], file: str | None, encoding: str | None) -> str:
     from ..errors import UsageError
-    from ..text.decode import read_text_file
+    from ..text.decode import check_encoding, read_text_file
 
+    if encoding:
+        check_encoding(encoding)
     if words and file:
         raise UsageError("give the text either as arguments or with --file, not both")
     if file:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from ..errors import BadInput
+from ..errors import BadInput, UsageError
+
+MAX_TEXT_BYTES = 64 * 1024 * 1024  # ~15 long novels; more is a wrong file (or /dev/zero)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -14,6 +16,23 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+def check_encoding(encoding: str) -> str:
+    """``encoding`` if Python knows it, else a usage error (exit 2)."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError as exc:
+        raise UsageError(f"unknown --encoding {encoding!r}", hint="use a name such as utf-8, latin-1, cp1252") from exc
+    return encoding
+
+
+def _read_capped(stream, source: str) -> bytes:
+    data = stream.read(MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        raise BadInput(f"{source} holds more than {MAX_TEXT_BYTES // (1024 * 1024)} MB of text",
+                       hint="split it into parts (or check that it is the right file)")
+    return data
 
 
 def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
@@ -38,12 +57,13 @@ def read_text_file(path: str, encoding: str | None = None, stdin=None) -> str:
         import sys
 
         stream = stdin if stdin is not None else sys.stdin.buffer
-        return decode_text(stream.read(), "stdin", encoding)
+        return decode_text(_read_capped(stream, "stdin"), "stdin", encoding)
     p = Path(path)
     if p.is_dir():
         raise BadInput(f"{path} is a directory", hint="give a text file")
     try:
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            data = _read_capped(fh, path)
     except FileNotFoundError as exc:
         raise BadInput(f"text file {path} does not exist") from exc
     except OSError as exc:

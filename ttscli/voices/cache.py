@@ -62,10 +62,13 @@ def path_for(name: str) -> Path:
 
 
 def exists(name: str) -> bool:
+    """Whether a voice of that name is stored (False for names that are not voice names at all;
+    a name whose file is a symlink leading out of the voices directory is an error)."""
     try:
-        return path_for(name).is_file()
+        paths.check_name(name, "voice name")
     except BadInput:
         return False
+    return path_for(name).is_file()
 
 
 def save(voice: Voice, *, force: bool = False) -> Path:
