@@ -18,6 +18,7 @@ INTEGRITY = 7  # checksum/size mismatch, corrupted or tampered cache file
 OUTPUT = 8  # output cannot be written (directory, read-only, disk full)
 BUSY = 9  # another ttscli process holds the lock on the same job
 INTERRUPTED = 130  # Ctrl-C / SIGINT
+TERMINATED = 143  # SIGTERM (kill, timeout, service stop); cleaned up like Ctrl-C
 PIPE_CLOSED = 141  # the reader of stdout went away (like SIGPIPE); nothing printed
 
 EXIT_CODES: dict[int, str] = {
@@ -32,6 +33,7 @@ EXIT_CODES: dict[int, str] = {
     OUTPUT: "output cannot be written (directory, permissions, disk full)",
     BUSY: "another ttscli process is working on the same output or model",
     INTERRUPTED: "interrupted (Ctrl-C)",
+    TERMINATED: "terminated (SIGTERM); temporary files are removed as for Ctrl-C",
     PIPE_CLOSED: "stdout was closed by the reader (e.g. `| head`)",
 }
 

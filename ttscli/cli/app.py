@@ -127,8 +127,38 @@ def _broken_pipe(exc: BaseException) -> bool:
     return isinstance(cause, BrokenPipeError) or (isinstance(cause, OSError) and cause.errno == errno.EPIPE)
 
 
+_STOP_SIGNALS: list[int] = []  # SIGINT/SIGTERM received, in order
+
+
+def _on_stop_signal(signum, frame) -> None:
+    _STOP_SIGNALS.append(signum)
+    raise KeyboardInterrupt  # unwinds like Ctrl-C: sinks and downloads discard their temp files
+
+
+def _install_signal_handlers() -> None:
+    """SIGTERM (`kill`, `timeout`, a service manager) is handled like Ctrl-C. A signal the
+    parent set to be ignored (a background job's SIGINT) stays ignored."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, _on_stop_signal)
+
+
+def _stopped() -> int:
+    import signal
+
+    if _STOP_SIGNALS and _STOP_SIGNALS[-1] == signal.SIGTERM:
+        return _fail("terminated (SIGTERM)", errors.TERMINATED)
+    return _fail("interrupted (Ctrl-C)", errors.INTERRUPTED)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _install_signal_handlers()
     debug = _debug_requested(argv)
     if debug:
         os.environ[DEBUG_ENV] = "1"
@@ -138,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         _enable_completion()
     try:
         result = command.main(args=argv, prog_name="ttscli", standalone_mode=False)
+        if result == errors.INTERRUPTED:  # Typer turns KeyboardInterrupt into a silent Exit(130)
+            return _stopped()
         return result if isinstance(result, int) else 0
     except errors.PipeClosed:
         _quiet_stdout()
@@ -156,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             return errors.PIPE_CLOSED
         raise
     except typer.Abort:
-        return errors.INTERRUPTED
+        return _stopped()
     except typer.TyperException as exc:  # click's UsageError, BadParameter, NoSuchOption, ...
         if type(exc).__name__ == "NoArgsIsHelpError":
             exc.show()
@@ -167,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             hint = f" (see '{ctx.command_path} --help')"
         return _fail(" ".join(exc.format_message().split()) + hint, exc.exit_code)
     except KeyboardInterrupt:
-        return _fail("interrupted", errors.INTERRUPTED)
+        return _stopped()
     except BrokenPipeError:
         _quiet_stdout()
         return errors.PIPE_CLOSED
