@@ -174,7 +174,8 @@ def check_file(path: Path, name: str, *, size: int | None, sha256: str | None = 
     hint = "the download was damaged or the server sent something else; run the pull again to re-download it"
     if size is not None and actual != size:
         raise IntegrityError(f"{name}: size mismatch (expected {size} bytes, got {actual})", hint=hint)
-    wanted = tuple(a for a, v in (("sha256", sha256), ("md5", md5)) if v and a not in digests)
+    # sha256 always: the install record carries it for every file, cached or downloaded alike
+    wanted = tuple(a for a, v in (("sha256", True), ("md5", md5)) if v and a not in digests)
     if wanted:
         digests.update(file_digests(path, wanted))
     if sha256 and digests.get("sha256") != sha256.lower():
