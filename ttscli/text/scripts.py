@@ -38,8 +38,9 @@ SCRIPTS: tuple[tuple[str, str], ...] = (
     ("Han (Chinese)", "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"),
 )
 _ANY = "".join(ranges for _, ranges in SCRIPTS)
-_RUN = re.compile(f"[{_ANY}]+(?:[\\s\u200c\u200d'’-]*[{_ANY}]+)*")
-_EACH = [(name, re.compile(f"[{ranges}]")) for name, ranges in SCRIPTS]
+_CHAR = f"(?:(?!\\d)[{_ANY}])"  # letters and marks of those scripts; their digits are numbers, read as such
+_RUN = re.compile(f"{_CHAR}+(?:[\\s\u200c\u200d'’-]*{_CHAR}+)*")
+_EACH = [(name, re.compile(f"(?!\\d)[{ranges}]")) for name, ranges in SCRIPTS]
 
 
 def applies(lang: str | None) -> bool:
@@ -48,13 +49,17 @@ def applies(lang: str | None) -> bool:
 
 def found(text: str) -> list[str]:
     """Names of the foreign scripts in ``text``, in table order."""
-    if not _RUN.search(text):
-        return []
-    return [name for name, pattern in _EACH if pattern.search(text)]
+    runs = [m.group() for m in _RUN.finditer(text) if _has_letter(m.group())]
+    return [name for name, pattern in _EACH if any(pattern.search(r) for r in runs)]
 
 
 def drop(text: str) -> tuple[str, list[str]]:
     """``text`` without its foreign-script runs, and the scripts that were dropped."""
     if not _RUN.search(text):
         return text, []
-    return _RUN.sub(" ", text), found(text)
+    names = found(text)
+    return (_RUN.sub(lambda m: " " if _has_letter(m.group()) else m.group(), text), names) if names else (text, [])
+
+
+def _has_letter(run: str) -> bool:
+    return any(c.isalpha() for c in run)
