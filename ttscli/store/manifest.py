@@ -120,12 +120,35 @@ def _record_path(model_id: str) -> Path:
     return records_dir() / f"{key_for(model_id)}.json"
 
 
-def read(model_id: str) -> Record | None:
+def _well_formed(data: Any) -> bool:
+    """The shape every reader of a record relies on; a damaged or hand-edited record that
+    lacks it is ignored (the model shows as not installed, and a pull writes it again)."""
+    if not isinstance(data, dict):
+        return False
+    if not all(isinstance(data.get(k), str) and data.get(k) for k in ("id", "family", "path")):
+        return False
+    files, aliases = data.get("files"), data.get("aliases", [])
+    if not isinstance(files, list) or not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        return False
+    for f in files:
+        if not isinstance(f, dict) or not all(isinstance(f.get(k), str) for k in ("path", "local")):
+            return False
+        if not isinstance(f.get("size"), int) or isinstance(f.get("size"), bool) or f["size"] < 0:
+            return False
+    return all(isinstance(data.get(k, {}), dict) for k in ("info", "roles"))
+
+
+def _load(path: Path) -> Record | None:
     try:
-        data = json.loads(_record_path(model_id).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return Record(data) if isinstance(data, dict) and data.get("id") == model_id else None
+    return Record(data) if _well_formed(data) else None
+
+
+def read(model_id: str) -> Record | None:
+    record = _load(_record_path(model_id))
+    return record if record is not None and record.id == model_id else None
 
 
 def write(data: dict[str, Any]) -> Record:
@@ -149,15 +172,8 @@ def all_records() -> list[Record]:
     directory = records_dir()
     if not directory.is_dir():
         return []
-    out = []
-    for path in sorted(directory.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and "id" in data and "files" in data:
-            out.append(Record(data))
-    return out
+    records = (_load(path) for path in sorted(directory.glob("*.json")))
+    return [r for r in records if r is not None]
 
 
 def find(model_id: str) -> Record | None:

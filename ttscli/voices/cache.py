@@ -56,6 +56,14 @@ def _payload_sha256(tensors: dict[str, "np.ndarray"]) -> str:
     return h.hexdigest()
 
 
+def _meta_sha256(meta: dict[str, Any]) -> str:
+    body = {k: v for k, v in meta.items() if k != "meta_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+_REQUIRED = ("name", "family", "model_id", "payload_sha256")
+
+
 def path_for(name: str) -> Path:
     paths.check_name(name, "voice name")
     return paths.safe_join(paths.voices_dir(), name + SUFFIX)
@@ -85,6 +93,7 @@ def save(voice: Voice, *, force: bool = False) -> Path:
         "created": voice.meta.get("created") or _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "payload_sha256": _payload_sha256(voice.tensors),
     }
+    meta["meta_sha256"] = _meta_sha256(meta)  # the metadata is verified too (family, model id...)
     import numpy as np
     from safetensors.numpy import save_file
 
@@ -115,8 +124,12 @@ def read_meta(path: Path) -> dict[str, Any]:
                 raise ValueError("bad header size")
             header = json.loads(fh.read(size).decode("utf-8"))
         meta = json.loads(header["__metadata__"]["ttscli"])
-        if meta.get("format") != FORMAT:
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise ValueError("not a ttscli voice file")
+        if not all(isinstance(meta.get(k), str) for k in _REQUIRED):
+            raise ValueError(f"metadata lacks one of {', '.join(_REQUIRED)}")
+        if "meta_sha256" in meta and meta["meta_sha256"] != _meta_sha256(meta):  # older voice files lack it
+            raise ValueError("metadata checksum mismatch")
         return meta
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise IntegrityError(f"voice file {path.name} is unreadable or corrupt ({exc})",
