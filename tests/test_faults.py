@@ -228,3 +228,21 @@ def test_two_clones_of_one_name_with_different_audio(neu, tmp_path, force):
     assert voice.meta["source_sha256"] in sources
     leftovers = [p.name for p in cache.path_for("race").parent.iterdir() if p.name.endswith(".part")]
     assert leftovers == []
+
+
+def test_hub_that_keeps_hanging_up(hub, clean, tmp_path):
+    """Every transfer of the model is cut mid-way: the pull gives up with one line (exit 6),
+    installs nothing, keeps what arrived; once the hub behaves, the next pull resumes."""
+    reference, _ = clean
+    env = _env(hub, tmp_path)
+    hub.clear()
+    hub.fault("rhasspy/piper-voices", ONNX, "drop", times=-1, at=0.3)
+    proc = run_cli("pull", MODEL, env=env)
+    assert_clean_error(proc, 6, "en_US-joefault-medium.onnx")
+    assert_nothing_half_written(env, tmp_path)
+    kept = sum(p.stat().st_size for p in (tmp_path / "home" / "cache" / "downloads").rglob("*.part"))
+    assert kept > 0
+    hub.clear()
+    assert run_cli("pull", MODEL, env=env).returncode == 0
+    assert hub.gets(ONNX)[0]["range"] == f"bytes={kept}-"
+    assert not differences(store_state(tmp_path), reference)

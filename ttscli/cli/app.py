@@ -163,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     if debug:
         os.environ[DEBUG_ENV] = "1"
     _setup_logging(debug)
+    # huggingface_hub prints its retries ("Trying to resume download...") on stderr through its
+    # own handler; ttscli reports the outcome itself, in one line. Read at its import.
+    os.environ.setdefault("HF_HUB_VERBOSITY", "info" if debug else "critical")
     command = typer.main.get_command(app)
     if os.environ.get(COMPLETE_ENV):
         _enable_completion()
