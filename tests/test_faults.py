@@ -10,7 +10,6 @@ for byte (hub cache files and the install record, paths and times aside).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -25,6 +24,7 @@ import pytest
 
 from conftest import assert_clean_error, run_cli
 from hfserver import HubServer
+from hfserver import sha256_file as _sha
 from hubfiles import joe_files, voices_json
 
 KEY = "en_US-joefault-medium"
@@ -54,14 +54,6 @@ def _env(hub, root: Path) -> dict[str, str]:
 def _popen(env, *args) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "ttscli", *args], env={**os.environ, **env},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def store_state(root: Path) -> dict:
@@ -198,7 +190,6 @@ def neu(tmp_path_factory):
 def test_two_clones_of_one_name_with_different_audio(neu, tmp_path, force):
     """One wins; the other refuses cleanly (busy, or the name now exists) or, with --force,
     replaces it whole. The voice file always verifies and comes from one of the two."""
-    from clone_helpers import REPO  # noqa: F401 - the same helpers the clone tests use
     from ttscli.clone import reference
     from ttscli.voices import cache
 
