@@ -100,18 +100,25 @@ def text_profile(model_id: str | None, voice: str | None = None):
 
 def segments_for(text: str, backend: Backend | None, *, sentence_silence: float = 0.0,
                  paragraph_silence: float | None = None, voice: str | None = None, lang: str | None = None,
-                 date_order: str | None = None, lexicon=None, profile=None) -> Iterator[Segment]:
+                 date_order: str | None = None, lexicon=None, profile=None,
+                 model_languages: list[str] | None = None) -> Iterator[Segment]:
     """Normalized segments for ``backend`` (lazy; BadInput at once if there is nothing to say).
 
     The language is ``lang`` if given, else the voice's, else the backend's.
-    ``profile`` (a TextProfile) stands in for the backend in a dry run.
+    ``profile`` (a TextProfile) stands in for the backend in a dry run, and
+    ``model_languages`` for the languages its model lists.
     """
+    from .text import scripts
     from .text.frontend import FrontEndOptions, prepare
 
     profile = profile or backend.text_profile(voice)
+    if model_languages is None:
+        info = getattr(getattr(backend, "model", None), "info", None) or {}
+        model_languages = list(info.get("languages") or [])
     options = FrontEndOptions(lang=lang or profile.language, sentence_silence=sentence_silence,
                               paragraph_silence=paragraph_silence, date_order=date_order, lexicon=lexicon,
-                              keep_tags=profile.keep_tags)
+                              keep_tags=profile.keep_tags,
+                              drop_other_scripts=all(scripts.applies(code) for code in model_languages))
     return prepare(text, profile.budget, options)
 
 

@@ -62,7 +62,8 @@ def _dry_run(content: str, model: str | None, front: dict) -> None:
     ref, profile = engine.text_profile(model, front["voice"])
     lang = front["lang"] or profile.language
     budget = profile.budget
-    segments = engine.segments_for(content, None, profile=profile, **front)  # errors surface here
+    languages = list(ref.info.get("languages") or [])
+    segments = engine.segments_for(content, None, profile=profile, model_languages=languages, **front)  # errors here
     unit = "phoneme tokens" if budget.kind == "phonemes" else "characters"
     note_line(f"dry run: {ref.id}, language {lang or 'unknown'}, budget {budget.kind} "
               f"(at most {budget.max_units} {unit} per segment)")

@@ -42,6 +42,9 @@ class FrontEndOptions:
     lexicon: Lexicon | None = None
     normalize: bool = True
     keep_tags: frozenset[str] = frozenset()  # inline tags the model reads itself (Orpheus' <laugh>)
+    # Skip letters of other writing systems when ``lang`` is written in Latin (see text.scripts);
+    # False for a model that also speaks a language in another script.
+    drop_other_scripts: bool = True
 
     @property
     def paragraph_pause(self) -> float:
@@ -72,7 +75,7 @@ class _Normalizer:
         self.enabled = options.normalize
         self.language = languages.normalizer_for(options.lang, options.date_order)
         self.lang = options.lang or "en-us"
-        self.latin_only = scripts.applies(options.lang)
+        self.latin_only = options.drop_other_scripts and scripts.applies(options.lang)
         self.dropped: set[str] = set()
 
     def _unreadable(self, text: str) -> str:
@@ -206,7 +209,7 @@ def prepare(text: str, budget: Budget, options: FrontEndOptions) -> Iterator[Seg
             head.append(seg)
             if not seg.is_silence:
                 return _chain(head, stream)
-        foreign = scripts.found(text) if scripts.applies(options.lang) else []
+        foreign = scripts.found(text) if options.drop_other_scripts and scripts.applies(options.lang) else []
         if foreign:
             raise BadInput(f"no text this {options.lang} voice can read: the input is in {', '.join(foreign)} "
                            "script", hint="choose a model for that language (see `ttscli list --available`)")
