@@ -119,25 +119,44 @@ def clean(hub, tmp_path_factory):
     return store_state(root), took
 
 
+def _partial_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in (root / "home" / "cache" / "downloads").rglob("*.part") if p.exists())
+
+
 def test_kill_9_at_ten_random_points_then_resume(hub, clean, tmp_path):
-    reference, took = clean
+    """Eight kills at random fractions of the model file's transfer (each run resumes the last
+    one's partial file and is killed further on), two at random moments after the transfer
+    (verification, the move into the cache, the install record)."""
+    reference, _ = clean
     env = _env(hub, tmp_path)
     rng = random.Random(SEED)
-    points = sorted(rng.uniform(0.05, took) for _ in range(KILLS))
+    size = next(f.size for f in hub.repos["rhasspy/piper-voices"].files.values() if f.path == ONNX)
+    fractions = sorted(rng.uniform(0.02, 0.98) for _ in range(KILLS - 2))
+    sha = next(f.sha256 for f in hub.repos["rhasspy/piper-voices"].files.values() if f.path == ONNX)
+    blob = tmp_path / "hf" / "hub" / "models--rhasspy--piper-voices" / "blobs" / sha
     hub.clear()
-    hub.fault("rhasspy/piper-voices", ONNX, "slow", times=-1, delay=0.002)
-    killed = 0
-    for at in points:
+    hub.fault("rhasspy/piper-voices", ONNX, "slow", times=-1, delay=0.005)
+    killed, moments = 0, []
+    for n in range(KILLS):
         proc = _popen(env, "pull", MODEL)
-        try:
-            proc.wait(timeout=at)
-        except subprocess.TimeoutExpired:
+        if n < len(fractions):
+            target = fractions[n] * size
+            while proc.poll() is None and _partial_bytes(tmp_path) < target:
+                time.sleep(0.005)
+            moments.append(f"{fractions[n]:.0%} of the file")
+        else:
+            while proc.poll() is None and _partial_bytes(tmp_path) < size and not blob.exists():
+                time.sleep(0.005)  # the transfer completes...
+            delay = rng.uniform(0.0, 0.25)  # ... then verification, the move, the record
+            time.sleep(delay)
+            moments.append(f"{delay:.2f} s after the transfer")
+        if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             killed += 1
         proc.communicate(timeout=60)
         assert_nothing_half_written(env, tmp_path)
-    print(f"kill -9 points (s): {[round(p, 2) for p in points]}; clean pull {took:.2f} s; {killed} killed")
-    assert killed >= KILLS // 2, f"only {killed} of {KILLS} pulls were still running when killed"
+    print(f"kill -9 at: {moments}; {killed} of {KILLS} runs killed while working")
+    assert killed >= KILLS - 2, f"only {killed} of {KILLS} pulls were still running when killed"
     final = run_cli("pull", MODEL, env=env)
     assert final.returncode == 0, final.stderr.decode()
     assert not differences(store_state(tmp_path), reference), differences(store_state(tmp_path), reference)

@@ -130,9 +130,18 @@ def _broken_pipe(exc: BaseException) -> bool:
 _STOP_SIGNALS: list[int] = []  # SIGINT/SIGTERM received, in order
 
 
+class Terminated(BaseException):
+    """SIGTERM. Not a KeyboardInterrupt: the interpreter would then end the process by SIGINT
+    (exit -2) whenever the interrupt had passed through C code that runs Python (pybind11)."""
+
+
 def _on_stop_signal(signum, frame) -> None:
+    import signal
+
     _STOP_SIGNALS.append(signum)
-    raise KeyboardInterrupt  # unwinds like Ctrl-C: sinks and downloads discard their temp files
+    if signum == signal.SIGTERM:
+        raise Terminated()  # unwinds like Ctrl-C: sinks and downloads discard their temp files
+    raise KeyboardInterrupt
 
 
 def _install_signal_handlers() -> None:
@@ -201,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         if ctx is not None:
             hint = f" (see '{ctx.command_path} --help')"
         return _fail(" ".join(exc.format_message().split()) + hint, exc.exit_code)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated):
         return _stopped()
     except BrokenPipeError:
         _quiet_stdout()
