@@ -2,7 +2,9 @@
 
 Each case runs the real CLI in a subprocess. An interrupted or terminated `say`
 must exit 130 (SIGINT) or 143 (SIGTERM) with one line on stderr, remove its
-temporary file, and leave an existing output untouched. A reader that closes
+temporary file, and leave an existing output untouched. (A SIGTERM that lands
+while the interpreter is still starting, before ttscli runs, takes the default
+action: the process ends by the signal, having written nothing.) A reader that closes
 the pipe early gets exit 141 and nothing on stderr (documented: like SIGPIPE).
 """
 
@@ -54,8 +56,13 @@ def test_signal_during_say(sig, moment, tmp_path):
         assert _wait_for(lambda: any(p.stat().st_size > 2_000_000 for p in _parts(tmp_path) if p.exists()))
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    done = subprocess.CompletedProcess(proc.args, proc.returncode, b"", err)
-    if sig == signal.SIGINT:
+    # Ending by SIGINT itself is what a shell reports as 130 too; CPython does that when the
+    # interrupt passed through C code that ran Python (an import, pybind11), after our line.
+    code = 130 if sig == signal.SIGINT and proc.returncode == -signal.SIGINT else proc.returncode
+    done = subprocess.CompletedProcess(proc.args, code, b"", err)
+    if moment == "starting" and sig == signal.SIGTERM and code == -signal.SIGTERM:
+        assert err == b""  # still inside Python's start-up: the default action, nothing was written yet
+    elif sig == signal.SIGINT:
         assert_clean_error(done, 130, "interrupted")
     else:
         assert_clean_error(done, 143, "terminated", "SIGTERM")
