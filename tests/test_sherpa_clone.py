@@ -166,6 +166,11 @@ def test_clone_for_zipvoice_stores_the_transcript(env, jfk, tmp_path):
                        5, "sherpa-onnx cannot run", ZIPVOICE)
     assert not out.exists()
 
+    # two takes joined (22 s) are cut to ZipVoice's 15 s window: a given transcript no longer fits
+    proc = run_cli("clone", "twice", str(jfk), str(jfk), "--model", ZIPVOICE, "--text", JFK_TEXT, env=env)
+    assert proc.returncode == 0 and b"--text describes all of it" in proc.stderr, proc.stderr.decode()
+    assert cache.load("twice").meta["reference_seconds"] <= 15.0
+
 
 def test_zipvoice_transcript_from_whisper(env, jfk):
     pytest.importorskip("faster_whisper")
