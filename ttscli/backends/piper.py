@@ -221,7 +221,7 @@ class PiperBackend(Backend):
         if "sid" in self.onnx.inputs:
             feeds["sid"] = np.asarray([speaker or 0], dtype=np.int64)
         # Noise for the flow is [192 x frames]; ~10 frames per id is generous.
-        noise_len = 192 * int(len(ids) * 10 / min(options.speed, 1.0) + 64)
+        noise_len = 192 * int(len(ids) * 4 / min(options.speed, 1.0) + 64)
         audio = self.onnx.run(feeds, seed=seed, noise_len=noise_len)[0].reshape(-1).astype(np.float32)
         peak = float(np.max(np.abs(audio))) if audio.size else 0.0
         return audio / peak if peak > 1e-8 else np.zeros_like(audio)
