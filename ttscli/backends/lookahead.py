@@ -5,8 +5,9 @@ decoders' convolutions (HiFi-GAN in Piper, iSTFTNet in Kokoro) scale poorly
 across intra-op threads, so this keeps both cores busy, and it degrades far
 better than one two-thread run when other processes compete for the cores
 (measured in the README). One onnxruntime session serves both workers; a
-session with one intra-op thread runs each call on the calling thread. The
-thread count does not change the audio (tested), so output stays byte-identical.
+session with one intra-op thread runs each call on the calling thread. Order is
+kept, and the audio is the same bytes as one worker's with the same threads per
+session (onnxruntime may round differently with another intra-op thread count).
 A GPU runs one segment at a time. ``TTSCLI_WORKERS`` overrides the count.
 """
 
