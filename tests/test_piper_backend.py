@@ -98,3 +98,51 @@ def test_directory_without_voice(tmp_path):
     (tmp_path / "readme.txt").write_text("nothing here")
     line = assert_clean_error(run_cli("say", "Hi.", "--model", str(tmp_path), "-o", "-"), 4)
     assert "readme.txt" in line
+
+
+def test_optimized_graph_cache_gives_the_same_audio(tmp_path):
+    """The first load saves onnxruntime's optimized graph; later loads reuse it with the
+    optimizer off. Cached, uncached and cache-disabled runs must give the same bytes."""
+    env = {"TTSCLI_HOME": str(tmp_path / "home")}
+    outs = []
+    for k, extra in enumerate([{}, {}, {"TTSCLI_ORT_CACHE": "0"}]):
+        out = tmp_path / f"o{k}.wav"
+        proc = run_cli("say", "The cache must not change a single sample.", "-o", str(out), env={**env, **extra})
+        assert proc.returncode == 0, proc.stderr
+        outs.append(out.read_bytes())
+        if k == 0:
+            cached = list((tmp_path / "home" / "cache" / "ort-optimized").glob("*.onnx"))
+            assert len(cached) == 1 and cached[0].stat().st_size > 1_000_000
+            assert not list(cached[0].parent.glob(".*tmp*"))
+    assert outs[0] == outs[1] == outs[2]
+    assert len(outs[0]) > 44 + 22050  # over half a second of 16-bit audio
+
+
+def test_damaged_optimized_copy_is_rebuilt(tmp_path):
+    env = {"TTSCLI_HOME": str(tmp_path / "home")}
+    first = tmp_path / "a.wav"
+    assert run_cli("say", "Rebuild me.", "-o", str(first), env=env).returncode == 0
+    (cached,) = (tmp_path / "home" / "cache" / "ort-optimized").glob("*.onnx")
+    cached.write_bytes(cached.read_bytes()[:4096])
+    second = tmp_path / "b.wav"
+    proc = run_cli("say", "Rebuild me.", "-o", str(second), env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert second.read_bytes() == first.read_bytes()
+    assert cached.stat().st_size > 1_000_000
+
+
+def test_lookahead_workers_give_the_same_audio(tmp_path):
+    """Sentences synthesized side by side (TTSCLI_WORKERS) come out in order, byte for byte
+    as from one worker with the same threads per session (one here; onnxruntime may round
+    differently with another intra-op thread count)."""
+    text = "One. Two words here. Three more words, then a pause. And a fourth one! Five?"
+    env = {"TTSCLI_HOME": str(tmp_path / "home")}
+    outs = []
+    for k, extra in enumerate([{"TTSCLI_WORKERS": "1", "TTSCLI_THREADS": "1"}, {"TTSCLI_WORKERS": "2", "TTSCLI_THREADS": "2"},
+                                    {"TTSCLI_WORKERS": "3", "TTSCLI_THREADS": "2"}]):
+        out = tmp_path / f"w{k}.wav"
+        proc = run_cli("say", text, "-o", str(out), env={**env, **extra})
+        assert proc.returncode == 0, proc.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] == outs[2]
+    assert len(outs[0]) > 44 + 2 * 22050 * 2  # over two seconds

@@ -44,11 +44,9 @@ class RawAudio:
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    from ..store.verify import file_digests
+
+    return file_digests(path)["sha256"]
 
 
 def _via_soundfile(path: Path) -> tuple[np.ndarray, int, int, bool] | None:

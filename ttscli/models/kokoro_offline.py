@@ -150,11 +150,9 @@ def _assemble(target: Path, expected: str) -> None:
 
 def verify(target: Path) -> bool:
     """Full check of an assembled model against the package's sha256 (used by tests and doctor)."""
-    digest = hashlib.sha256()
-    with open(target / MODEL_FILE, "rb") as fh:
-        while block := fh.read(_BLOCK):
-            digest.update(block)
-    return digest.hexdigest() == _expected_sha256()
+    from ..store.verify import file_digests
+
+    return file_digests(target / MODEL_FILE)["sha256"] == _expected_sha256()
 
 
 def prepare(ref: ModelRef) -> ModelRef:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import IntegrityError, RuntimeFailure
-from . import seeded
+from . import optimized, seeded
 from .plan import RuntimePlan
 
 log = logging.getLogger(__name__)
@@ -29,29 +29,63 @@ def _corrupt(path: Path, exc: Exception) -> IntegrityError:
                           hint="remove it and pull the model again")
 
 
-def session(path: Path, plan: RuntimePlan, data: bytes | None = None):
-    """An onnxruntime session for ``path`` (or for ``data``, a serialized model; ``path`` names it)."""
-    import onnxruntime as ort
-
-    # ORT's own logger would print a second, coloured line for a dropped provider.
-    ort.set_default_logger_severity(2 if log.isEnabledFor(logging.DEBUG) else 3)
+def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None):
     opts = ort.SessionOptions()
     if plan.threads:
         opts.intra_op_num_threads = plan.threads
     opts.inter_op_num_threads = 1
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.graph_optimization_level = level
     opts.log_severity_level = 3
+    if save_to is not None:
+        opts.optimized_model_filepath = str(save_to)
     for key, value in plan.ort_session_config.items():
         opts.add_session_config_entry(key, value)
+    return opts
+
+
+def _create(ort, source: Path | bytes, shown: Path, opts, plan: RuntimePlan):
+    """A session for ``source``: a model file, or a serialized model (``shown`` names it)."""
+    model = source if isinstance(source, bytes) else str(source)
     try:
         with warnings.catch_warnings():  # ORT warns about missing providers; _check_providers says it once
             warnings.simplefilter("ignore")
-            sess = ort.InferenceSession(data if data is not None else str(path), sess_options=opts, providers=list(plan.ort_providers))
+            return ort.InferenceSession(model, sess_options=opts, providers=list(plan.ort_providers))
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf/... classes
         text = str(exc)
         if any(k in text for k in ("Protobuf", "protobuf", "parsing", "Load model", "ModelProto")):
-            raise _corrupt(path, exc) from exc
-        raise RuntimeFailure(f"onnxruntime cannot load {path.name}: {text.splitlines()[0][:200]}") from exc
+            raise _corrupt(shown, exc) from exc
+        raise RuntimeFailure(f"onnxruntime cannot load {shown.name}: {text.splitlines()[0][:200]}") from exc
+
+
+def session(path: Path, plan: RuntimePlan, data: bytes | None = None):
+    """An InferenceSession for ``path``. CPU sessions run the graph at the EXTENDED
+    optimization level and reuse a cached optimized copy (:mod:`.optimized`), so a
+    cached and an uncached load run the same fused graph. With ``data`` (a serialized
+    model that could not be cached on disk), that model is run and ``path`` names it."""
+    import onnxruntime as ort
+
+    # ORT's own logger would print a second, coloured line for a dropped provider.
+    ort.set_default_logger_severity(2 if log.isEnabledFor(logging.DEBUG) else 3)
+    levels = ort.GraphOptimizationLevel
+    sess = None
+    if data is not None:  # the same optimization level as a file would get, so the same audio
+        level = levels.ORT_ENABLE_EXTENDED if optimized.enabled(path, list(plan.ort_providers)) else levels.ORT_ENABLE_ALL
+        sess = _create(ort, data, path, _options(ort, plan, level), plan)
+    elif optimized.enabled(path, list(plan.ort_providers)):
+        cached = optimized.cache_path(path, ort.__version__)
+        if cached.exists():
+            try:
+                sess = _create(ort, cached, path, _options(ort, plan, levels.ORT_DISABLE_ALL), plan)
+            except (IntegrityError, RuntimeFailure) as exc:
+                log.debug("optimized copy %s unusable (%s); rebuilding it", cached.name, exc)
+                optimized.discard(cached)
+        if sess is None:
+            tmp = optimized.writable_tmp(cached)
+            sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_EXTENDED, tmp), plan)
+            if tmp is not None:
+                optimized.publish(tmp, cached)
+    else:
+        sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_ALL), plan)
     log.debug("onnxruntime %s providers=%s", path.name, sess.get_providers())
     _check_providers(path, plan, sess.get_providers())
     return sess
