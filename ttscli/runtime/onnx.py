@@ -69,7 +69,8 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None):
     levels = ort.GraphOptimizationLevel
     sess = None
     if data is not None:  # the same optimization level as a file would get, so the same audio
-        level = levels.ORT_ENABLE_EXTENDED if optimized.enabled(path, list(plan.ort_providers)) else levels.ORT_ENABLE_ALL
+        cpu = optimized.enabled(path, list(plan.ort_providers))
+        level = levels.ORT_ENABLE_EXTENDED if cpu else levels.ORT_ENABLE_ALL
         sess = _create(ort, data, path, _options(ort, plan, level), plan)
     elif optimized.enabled(path, list(plan.ort_providers)):
         cached = optimized.cache_path(path, ort.__version__)
