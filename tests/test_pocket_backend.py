@@ -70,8 +70,11 @@ def test_seed_makes_output_reproducible(model_dir):
 def test_clone_then_say_with_the_stored_voice(model_dir, tmp_path):
     proc = run_cli("pull", str(model_dir))
     assert proc.returncode == 0, proc.stderr.decode()
-    proc = run_cli("list", "--json")
-    assert "pocket-tts:tiny-pocket" in proc.stdout.decode()
+    import json
+
+    rows = {row["id"]: row for row in json.loads(run_cli("list", "--json").stdout)}
+    row = rows["pocket-tts:tiny-pocket"]
+    assert row["family"] == "pocket-tts" and row["runtime"] == "torch" and row["voices"] == ["alba", "cosette"]
     ref = write_wav(tmp_path / "me.wav", speechlike(4.0, 44100), 44100)
     proc = run_cli("clone", "me", str(ref), "--model", "pocket-tts:tiny-pocket", "--text", "a test of speech")
     assert proc.returncode == 0, proc.stderr.decode()

@@ -21,7 +21,7 @@ from ..models.ref import ModelRef
 
 log = logging.getLogger(__name__)
 
-INSTALL = 'pip install "ttscli[pocket]"  (or: pip install pocket-tts)'
+INSTALL = 'pip install "ttscli[pocket]"'
 FAMILY = "pocket-tts"
 SAMPLE_RATE = 24000
 WEIGHTS = "*model.safetensors"
@@ -64,8 +64,12 @@ def find(model: ModelRef, patterns: tuple[str, ...]) -> Path | None:
 
 def predefined_voices(model: ModelRef) -> dict[str, Path]:
     """Voice states shipped with the model: name -> embeddings/NAME.safetensors."""
-    root = Path(model.path)
-    return {p.stem: p for p in sorted(root.rglob("embeddings/*.safetensors"))}
+    return {p.stem: p for p in sorted(Path(model.path).rglob("embeddings/*.safetensors"))}
+
+
+def import_facts(root: Path) -> dict:
+    """What `list` and `show` say about an imported directory: rate and predefined voices."""
+    return {"sample_rate": SAMPLE_RATE, "voices": sorted(p.stem for p in root.rglob("embeddings/*.safetensors"))}
 
 
 def _own_config(model: ModelRef) -> dict | None:
