@@ -139,3 +139,37 @@ def test_detects_pulled_and_imported_layouts():
                    "languages/english/embeddings/alba.safetensors"])
     assert detect(["config.yaml", "model.safetensors", "tokenizer.json"])
     assert not detect(["model.safetensors", "tokenizer.json", "config.json"])  # an ordinary HF LM
+
+
+def test_pulled_layout_spanning_two_repositories(model_dir, tmp_path, monkeypatch):
+    """A catalog pull: weights in kyutai/pocket-tts, tokenizer and voices in the no-cloning repo,
+    found through the record's absolute role paths (ModelRef.info["files"])."""
+    import shutil
+
+    from ttscli import engine
+    from ttscli.backends.base import SynthesisOptions
+    from ttscli.models import resolve
+    from ttscli.models.ref import ModelRef
+    from ttscli.text.segments import Segment
+
+    main, other = tmp_path / "pocket-tts" / "languages" / "english", tmp_path / "no-clone" / "languages" / "english"
+    (other / "embeddings").mkdir(parents=True)
+    main.mkdir(parents=True)
+    shutil.copy(model_dir / "model.safetensors", main)
+    shutil.copy(model_dir / "config.yaml", main.parent.parent)  # a model with its own (tiny) config
+    shutil.copy(model_dir / "tokenizer.json", other)
+    shutil.copy(model_dir / "embeddings" / "cosette.safetensors", other / "embeddings")
+    files = {"model": str(main / "model.safetensors"), "tokenizer": str(other / "tokenizer.json"),
+             "voices": [str(other / "embeddings" / "cosette.safetensors")]}
+    ref = ModelRef("pocket-tts:english", "pocket-tts", tmp_path / "pocket-tts", "store", revision="b" * 40,
+                   info={"files": files, "languages": ["en"], "sample_rate": 24000})
+    monkeypatch.setattr(resolve, "SOURCES", [*resolve.SOURCES, lambda: {ref.id: ref}])
+    loaded = engine.load("pocket-tts:english", None)
+    backend = loaded.backend
+    assert [v.name for v in backend.voices()] == ["cosette"] and loaded.voice.name == "cosette"
+    assert backend.text_profile().language == "en"
+    chunks = list(backend.stream(Segment("Hello world."), loaded.voice, SynthesisOptions(seed=3)))
+    assert chunks and all(c.sample_rate == 24000 and c.samples.dtype == np.float32 for c in chunks)
+    # the same text, voice and seed give the same samples again
+    again = list(backend.stream(Segment("Hello world."), loaded.voice, SynthesisOptions(seed=3)))
+    assert np.array_equal(np.concatenate([c.samples for c in chunks]), np.concatenate([c.samples for c in again]))

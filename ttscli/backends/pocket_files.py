@@ -53,7 +53,17 @@ def language(model: ModelRef, package_dir: Path | None = None) -> str:
     return "english"
 
 
-def find(model: ModelRef, patterns: tuple[str, ...]) -> Path | None:
+def _role(model: ModelRef, role: str) -> list[Path]:
+    """The files a store record names for ``role`` (absolute: a pull spans two repositories)."""
+    value = (model.info.get("files") or {}).get(role)
+    found = [value] if isinstance(value, str) else list(value or [])
+    return [Path(p) for p in found if Path(p).is_file()]
+
+
+def find(model: ModelRef, role: str, patterns: tuple[str, ...]) -> Path | None:
+    named = _role(model, role)
+    if named:
+        return named[0]
     root = Path(model.path)
     for pattern in patterns:
         found = sorted(root.rglob(pattern))
@@ -64,7 +74,8 @@ def find(model: ModelRef, patterns: tuple[str, ...]) -> Path | None:
 
 def predefined_voices(model: ModelRef) -> dict[str, Path]:
     """Voice states shipped with the model: name -> embeddings/NAME.safetensors."""
-    return {p.stem: p for p in sorted(Path(model.path).rglob("embeddings/*.safetensors"))}
+    paths = _role(model, "voices") or sorted(Path(model.path).rglob("embeddings/*.safetensors"))
+    return {p.stem: p for p in paths if p.suffix == ".safetensors"}
 
 
 def import_facts(root: Path) -> dict:
@@ -99,12 +110,12 @@ def write_config(model: ModelRef, package_dir: Path, target: Path) -> Path:
             known = sorted(p.stem for p in (package_dir / "config").glob("*.yaml"))
             raise NotFound(f"pocket-tts has no config for language {lang!r}", hint=f"known: {', '.join(known)}")
         config = yaml.safe_load(source.read_text(encoding="utf-8"))
-    weights = find(model, (WEIGHTS,))
+    weights = find(model, "model", (WEIGHTS,))
     if weights is None:
         raise NotFound(f"{model.id} has no model.safetensors", hint=f"ttscli pull {model.id}")
     config["weights_path"] = str(weights)
     config.pop("weights_path_without_voice_cloning", None)
-    tokenizer = find(model, TOKENIZERS + ("*tokenizer.*",))
+    tokenizer = find(model, "tokenizer", TOKENIZERS + ("*tokenizer.*",))
     table = (config.get("flow_lm") or {}).get("lookup_table") or {}
     if tokenizer is not None and "tokenizer_path" in table:
         table["tokenizer_path"] = str(tokenizer)
