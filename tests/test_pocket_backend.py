@@ -118,6 +118,9 @@ def test_speed_is_refused_and_unknown_voice_named(model_dir, tmp_path):
     assert not out.exists()
     proc = run_cli("say", "-m", str(model_dir), "--voice", "albaa", TEXT, "-o", str(out))
     assert_clean_error(proc, 4, "albaa", "alba")
+    wav = write_wav(tmp_path / "ref.wav", speechlike(2.0, 24000), 24000)
+    proc = run_cli("say", "-m", str(model_dir), "--voice", str(wav), TEXT, "-o", str(out))
+    assert_clean_error(proc, BAD_INPUT, ".safetensors voice state", "ttscli clone")
 
 
 def test_unimportable_package_is_one_line_with_the_install_hint(model_dir, tmp_path):

@@ -98,6 +98,9 @@ class PocketBackend(Backend):
 
     def resolve_voice(self, name: str | None) -> VoiceState:
         if name and (name.endswith(".safetensors") or "/" in name):
+            if not name.endswith(".safetensors"):
+                raise BadInput(f"--voice {name}: a Pocket voice file is a .safetensors voice state",
+                               hint=f"make a voice from audio first: ttscli clone NAME {name} --model pocket-tts")
             path = Path(name).expanduser()
             if not path.is_file():
                 raise NotFound(f"voice state file {name} does not exist")
