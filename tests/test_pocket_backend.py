@@ -83,6 +83,8 @@ def test_clone_then_say_with_the_stored_voice(model_dir, tmp_path):
     assert rate == 24000 and len(samples) / rate > 0.4 and np.abs(samples).max() > 1e-3
     assert cloned != _say("-m", "pocket-tts:tiny-pocket", "--voice", "alba", TEXT)
     assert _say("-m", "pocket-tts:tiny-pocket", "--voice", "me", TEXT) == cloned
+    # a predefined voice alone picks the installed model that has it
+    assert _say("--voice", "cosette", TEXT) == _say("-m", "pocket-tts:tiny-pocket", "--voice", "cosette", TEXT)
 
 
 def test_exported_state_file_as_voice(model_dir):
