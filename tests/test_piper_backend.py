@@ -129,3 +129,20 @@ def test_damaged_optimized_copy_is_rebuilt(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert second.read_bytes() == first.read_bytes()
     assert cached.stat().st_size > 1_000_000
+
+
+def test_lookahead_workers_give_the_same_audio(tmp_path):
+    """Sentences synthesized side by side (TTSCLI_WORKERS) come out in order, byte for byte
+    as from one worker with the same threads per session (one here; onnxruntime may round
+    differently with another intra-op thread count)."""
+    text = "One. Two words here. Three more words, then a pause. And a fourth one! Five?"
+    env = {"TTSCLI_HOME": str(tmp_path / "home")}
+    outs = []
+    for k, extra in enumerate([{"TTSCLI_WORKERS": "1", "TTSCLI_THREADS": "1"}, {"TTSCLI_WORKERS": "2", "TTSCLI_THREADS": "2"},
+                                    {"TTSCLI_WORKERS": "3", "TTSCLI_THREADS": "2"}]):
+        out = tmp_path / f"w{k}.wav"
+        proc = run_cli("say", text, "-o", str(out), env={**env, **extra})
+        assert proc.returncode == 0, proc.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] == outs[2]
+    assert len(outs[0]) > 44 + 2 * 22050 * 2  # over two seconds

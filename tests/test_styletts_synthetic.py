@@ -171,9 +171,10 @@ def test_five_thousand_words_lose_nothing(loaded):
 def test_lookahead_output_equals_sequential(loaded, monkeypatch):
     text = "One. Two words. Three more words here. And a fourth one!"
     segments = list(engine.segments_for(text, loaded.backend, sentence_silence=0.1))  # one sentence each
-    monkeypatch.setenv("TTSCLI_STYLETTS_WORKERS", "1")
+    monkeypatch.setenv("TTSCLI_WORKERS", "1")
     serial = np.concatenate([c.samples for c in engine.chunks(loaded, segments, SynthesisOptions())])
-    monkeypatch.setenv("TTSCLI_STYLETTS_WORKERS", "3")
+    monkeypatch.setenv("TTSCLI_WORKERS", "3")
+    assert loaded.backend.workers() == 3
     ahead = np.concatenate([c.samples for c in engine.chunks(loaded, segments, SynthesisOptions())])
     assert np.array_equal(serial, ahead)
 

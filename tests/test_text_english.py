@@ -31,6 +31,10 @@ CASES = [
     ("year-era", "It fell in 476 AD.", "It fell in four seventy-six A D."),
     ("decade", "The 1990s and the 1800s.", "The nineteen nineties and the eighteen hundreds."),
     ("decade-short", "Back in the '80s and 60s.", "Back in the eighties and sixties."),
+    ("year-short", "In '85 and in ’09.", "In eighty-five and in oh nine."),
+    ("multiplier", "It ran 3x faster at 2.5× zoom.", "It ran three times faster at two point five times zoom."),
+    ("feet-inches", "He is 5 ft 10 in tall, she is 5' 4\".", "He is five feet ten inches tall, she is five feet four inches."),
+    ("versus-mid-sentence", "Kramer vs. Kramer won.", "Kramer versus Kramer won."),
     # money and percent
     ("money-dollars-cents", "Dr. Smith paid $42.50.", "Doctor Smith paid forty-two dollars and fifty cents."),
     ("money-one", "Just $1.", "Just one dollar."),

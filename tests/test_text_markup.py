@@ -187,6 +187,9 @@ def test_lexicon_from_config_dir_and_explicit_file(tmp_path):
 
 def test_inline_phonemes_pass_through_untouched():
     assert texts("Say [[hˈɛloʊ wˈɜːld]] to 3 people.") == ["Say [[hˈɛloʊ wˈɜːld]] to three people."]
+    # A block stands for a name to the rules around it: the title is not a sentence end.
+    assert texts("Ask Mr. [[ŋwˈɪn]] today. Dr. [[hˈuː]] and [[ɐ]] [[b]].") == [
+        "Ask Mister [[ŋwˈɪn]] today.", "Doctor [[hˈuː]] and [[ɐ]] [[b]]."]
 
 
 def test_simple_segments_compat_does_not_normalize():

@@ -229,3 +229,16 @@ def test_voice_cli_save_list_rm(tmp_path):
 
 def test_voice_list_refuses_speaker_models():
     assert_clean_error(run_cli("voice", "list", "--model", "piper:en_US-joe-medium"), 2, "piper")
+
+
+def test_preset_or_blend_without_its_model_names_the_fix(tmp_path):
+    """Without --model, a preset or blend that no installed model can speak says which model
+    to pull (not "the default Piper voice has a single speaker"), and writes nothing."""
+    env = {"TTSCLI_HOME": str(tmp_path / "home")}
+    out = tmp_path / "x.wav"
+    proc = run_cli("say", "Hello.", "--voice", "storyteller", "-o", str(out), env=env)
+    err = assert_clean_error(proc, 4, "storyteller", "kokoro preset", "ttscli pull kokoro")
+    assert "single speaker" not in err
+    proc = run_cli("say", "Hello.", "--voice", "af_heart:50,expr-voice-2-f:50", "-o", str(out), env=env)
+    assert_clean_error(proc, 4, "blend", "af_heart, expr-voice-2-f")
+    assert not out.exists()

@@ -34,9 +34,15 @@ def _model_for_voice(model_id: str | None, voice: str | None) -> str | None:
     """Without --model (and TTSCLI_MODEL), a voice, blend or preset picks the installed model that has it."""
     if model_id or not voice or model_resolve.default_model_id_from_env():
         return model_id
-    from .voices.locate import model_for_voice
+    from .errors import NotFound
+    from .voices.locate import missing_model_hint, model_for_voice
 
-    return model_for_voice(voice)
+    found = model_for_voice(voice)
+    if found is None:
+        missing = missing_model_hint(voice)
+        if missing is not None:
+            raise NotFound(missing[0], hint=missing[1])
+    return found
 
 
 def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = None,

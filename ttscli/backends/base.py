@@ -73,10 +73,20 @@ class Backend:
 
     def stream_segments(self, segments: Iterable["Segment"], voice: Any, options: SynthesisOptions
                         ) -> Iterator[tuple["Segment", Iterator["AudioChunk"]]]:
-        """Each segment with its audio, in order. Backends whose chunks are
-        independent may compute the next segments ahead (see styletts)."""
+        """Each segment with its audio, in order; with ``workers() > 1`` the next
+        segments are computed ahead in threads (see :mod:`.lookahead`)."""
+        workers = self.workers()
+        if workers > 1:
+            from .lookahead import in_order
+
+            yield from in_order(segments, lambda seg: list(self.stream(seg, voice, options)), workers)
+            return
         for seg in segments:
             yield seg, (iter(()) if seg.is_silence else self.stream(seg, voice, options))
+
+    def workers(self) -> int:
+        """Segments synthesized at once (1: in the caller's thread, streaming chunk by chunk)."""
+        return 1
 
     def close(self) -> None:
         pass

@@ -25,6 +25,7 @@ from ..runtime import onnx as ort_runtime
 from ..runtime.plan import RuntimePlan, cpu_plan
 from ..runtime.seeded import text_seed
 from ..text.segments import Budget, Segment, TextProfile
+from . import lookahead
 from .base import Backend, SynthesisOptions, VoiceInfo
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ def phonemize_sentences(text: str, voice: str, symbols, clusters: tuple[tuple[st
     return [_merge_clusters(s, clusters) for s in sentences if any(p.strip() for p in s)]
 
 
-class PiperBackend(Backend):
+class PiperBackend(lookahead.LookAhead, Backend):
     family = "piper"
     budget = Budget("sentence")
 
@@ -149,7 +150,8 @@ class PiperBackend(Backend):
                 f"Piper voices with phoneme_type {config.phoneme_type!r} are not supported yet",
                 hint="use an espeak-based Piper voice",
             )
-        self.onnx = ort_runtime.load(onnx_path, plan)
+        self._workers, session_plan = lookahead.split_threads(plan)
+        self.onnx = ort_runtime.load(onnx_path, session_plan)
 
     # --- voices
     def voices(self) -> list[VoiceInfo]:
@@ -221,7 +223,7 @@ class PiperBackend(Backend):
         if "sid" in self.onnx.inputs:
             feeds["sid"] = np.asarray([speaker or 0], dtype=np.int64)
         # Noise for the flow is [192 x frames]; ~10 frames per id is generous.
-        noise_len = 192 * int(len(ids) * 10 / min(options.speed, 1.0) + 64)
+        noise_len = 192 * int(len(ids) * 4 / min(options.speed, 1.0) + 64)
         audio = self.onnx.run(feeds, seed=seed, noise_len=noise_len)[0].reshape(-1).astype(np.float32)
         peak = float(np.max(np.abs(audio))) if audio.size else 0.0
         return audio / peak if peak > 1e-8 else np.zeros_like(audio)

@@ -15,12 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-from collections import deque
-from dataclasses import replace
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import numpy as np
 
@@ -34,7 +30,7 @@ from ..runtime.seeded import text_seed
 from ..text.segments import Budget, Segment, TextProfile
 from ..voices.packs import VoiceBank
 from ..voices.resolve import StyleVoice, VoiceResolver
-from . import styletts_files
+from . import lookahead, styletts_files
 from .base import Backend, SynthesisOptions, VoiceInfo
 from .styletts_rules import RULES, FamilyRules
 
@@ -44,13 +40,12 @@ SAMPLE_RATE = 24000
 _DTYPES = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(double)": np.float64,
            "tensor(int32)": np.int32, "tensor(int64)": np.int64}
 _PHONEME_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.S)
-WORKERS_ENV = "TTSCLI_STYLETTS_WORKERS"
 
 detect_kokoro = styletts_files.detect_kokoro
 detect_kitten = styletts_files.detect_kitten
 
 
-class StyleTTSBackend(Backend):
+class StyleTTSBackend(lookahead.LookAhead, Backend):
     sample_rate = SAMPLE_RATE
 
     def __init__(self, model: ModelRef, resolver: VoiceResolver, files: styletts_files.ModelFiles,
@@ -61,7 +56,7 @@ class StyleTTSBackend(Backend):
         self.bank = resolver.bank
         self.family = self.rules.family
         self.files = files
-        self._workers, session_plan = split_threads(plan)
+        self._workers, session_plan = lookahead.split_threads(plan)
         self.plan = plan
         self.onnx = ort_runtime.load(files.model, session_plan)
         self._read_io()
@@ -196,58 +191,6 @@ class StyleTTSBackend(Backend):
 
     def stream(self, segment: Segment, voice: StyleVoice, options: SynthesisOptions) -> Iterator[AudioChunk]:
         yield from self.synthesize(segment, voice, options)
-
-    def workers(self) -> int:
-        return self._workers
-
-    def stream_segments(self, segments: Iterable[Segment], voice: StyleVoice, options: SynthesisOptions
-                        ) -> Iterator[tuple[Segment, Iterator[AudioChunk]]]:
-        """Segments in order with their audio, the next ones computed ahead in worker threads."""
-        workers = self.workers()
-        if workers <= 1:
-            yield from super().stream_segments(segments, voice, options)
-            return
-        pending: deque[tuple[Segment, Future | None]] = deque()
-        source = iter(segments)
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ttscli-styletts")
-        try:
-            exhausted = False
-            while True:
-                while not exhausted and len(pending) < workers:
-                    seg = next(source, None)
-                    if seg is None:
-                        exhausted = True
-                        break
-                    job = None if seg.is_silence else pool.submit(self.synthesize, seg, voice, options)
-                    pending.append((seg, job))
-                if not pending:
-                    return
-                seg, job = pending.popleft()
-                yield seg, iter(job.result() if job is not None else ())
-        finally:
-            for _, job in pending:
-                if job is not None:
-                    job.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def split_threads(plan: RuntimePlan) -> tuple[int, RuntimePlan]:
-    """(segments run at once, the plan for the session) within the plan's thread count.
-
-    On a CPU, two sentences run side by side with half the threads each: the
-    decoder's convolutions scale poorly across intra-op threads, so this
-    keeps the cores busier (measured in the README). A GPU runs one at a time.
-    ``TTSCLI_STYLETTS_WORKERS`` overrides the number of workers.
-    """
-    threads = plan.threads or os.cpu_count() or 1
-    env = os.environ.get(WORKERS_ENV, "")
-    if env.isdigit() and int(env) > 0:
-        workers = int(env)
-    else:
-        workers = 2 if plan.device == "cpu" and threads >= 2 else 1
-    if workers <= 1 or plan.device != "cpu":
-        return workers, plan
-    return workers, replace(plan, threads=max(1, threads // workers))
 
 
 def phonemize(text: str, rules: FamilyRules, lang: str) -> str:

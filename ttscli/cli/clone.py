@@ -49,11 +49,12 @@ def clone(
     refs: List[str] = typer.Argument(..., metavar="REF...",
                                      help="Reference recordings (wav, flac, ogg, mp3, m4a...); several are joined."),
     model: Optional[str] = typer.Option(None, "--model", "-m",
-                                        help="Family (neutts, pocket-tts, kokoro) or model id to clone for. "
+                                        help="Family (neutts, pocket-tts, sherpa, kokoro) or model id to clone for, "
+                                        "e.g. sherpa:pocket-tts-int8 or sherpa:zipvoice-distill-int8-zh-en. "
                                         "Default: the first installed family that can clone."),
-    text: Optional[str] = typer.Option(None, "--text", "-t",
-                                       help="What is said in the references (default: Whisper transcribes it "
-                                       "when the asr extra is installed)."),
+    text: Optional[str] = typer.Option(None, "--text", "--transcript", "-t",
+                                       help="What is said in the references; NeuTTS and ZipVoice need it "
+                                       "(default: Whisper transcribes it when the asr extra is installed)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing voice of that name."),
     steps: Optional[int] = typer.Option(None, "--steps", min=0, max=10000,
                                         help="Kokoro: candidate voices to try after the stock ones (default 40)."),

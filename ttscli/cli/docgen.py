@@ -40,7 +40,7 @@ def completion_script(shell: str) -> str:
 
 
 def _roff(text: str) -> str:
-    text = " ".join(str(text).split())
+    text = " ".join(str(text).split()).replace("\\[", "[")  # rich's escaped brackets
     text = text.replace("\\", "\\\\").replace("-", "\\-")
     return ("\\&" + text) if text.startswith((".", "'")) else text
 

@@ -102,10 +102,10 @@ def say(
                                  help="Print the normalized segments and their pauses; load no model, write no audio."),
     debug: bool = opt.Debug,
 ) -> None:
-    """Speak TEXT: write a file, play it, or stream WAV/PCM to stdout.
+    r"""Speak TEXT: write a file, play it, or stream WAV/PCM to stdout.
 
     Numbers, dates, money, abbreviations and the like are read out; Markdown
-    syntax is dropped; [pause:1.5] adds a pause; text that starts with <speak> is SSML.
+    syntax is dropped; \[pause:1.5] adds a pause; text that starts with <speak> is SSML.
     """
     from .. import engine
     from ..backends.base import SynthesisOptions

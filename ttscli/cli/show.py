@@ -45,9 +45,11 @@ def _describe(model_id: str) -> dict[str, Any]:
             out.update(repo=record.data.get("repo"), commit=record.data.get("commit"),
                        installed_at=record.data.get("installed_at"), complete=not missing)
         else:
+            # An embedded model's directory appears on first use (the offline Kokoro is joined then).
+            present = sorted(ref.path.iterdir()) if ref.path.is_dir() else []
             out["files"] = [{"role": None, "path": p.name, "size": p.stat().st_size, "local": str(p),
-                             "present": True} for p in sorted(ref.path.iterdir()) if p.is_file()]
-            out["size_bytes"] = _dir_size(ref.path)
+                             "present": True} for p in present if p.is_file()]
+            out["size_bytes"] = _dir_size(ref.path) if present else out.get("size_bytes")
             out["complete"] = True
     else:
         try:
@@ -109,7 +111,7 @@ def show(
         f"  code licence  {lic.get('code') or '-'}",
         f"  weights       {lic.get('weights') or '-'}",
         f"  voices        {', '.join(info.get('voices') or []) or '-'}",
-        f"  can clone     {'yes' if info.get('can_clone') else 'no'}",
+        f"  can clone     {_clone_line(info)}",
     ]
     if info.get("installed") and not info.get("complete", True):
         lines.append("  status        files are missing: run `ttscli pull " + info["id"] + "` again")
@@ -125,3 +127,11 @@ def show(
              "" if f.get("present", True) else "missing"] for f in info.get("files", [])]
     if rows:
         typer.echo("\n" + table(rows, ["ROLE", "FILE", "SIZE", ""]))
+
+
+def _clone_line(info: dict) -> str:
+    if info.get("can_clone"):
+        return "yes"
+    if info.get("family") == "kokoro":  # no zero-shot cloning, but voice matching (ttscli.clone.kokoro_match)
+        return f"by voice matching (a blend of stock voices): ttscli clone NAME REF --model {info.get('id')}"
+    return "no"

@@ -53,6 +53,14 @@ class EncoderSpec:
     install: str  # the command that installs them
     default_steps: int | None = None  # families whose encoder searches (--steps)
     settings: tuple[str, ...] = ()  # job fields that change the result (cache key)
+    runtime: str = "torch"  # whose runtime plan (threads, device) the encoder runs under
+    adapt: str | None = None  # "module:function" (ModelRef, EncoderSpec) -> EncoderSpec for that model
+
+    def for_model(self, model: "ModelRef") -> "EncoderSpec":
+        """This spec as it applies to ``model``: families whose packages differ (sherpa-onnx
+        holds Pocket TTS and ZipVoice) take the rate and transcript need from the model's files,
+        and refuse models of the family that cannot clone."""
+        return _call(self.adapt)(model, self) if self.adapt else self
 
     def available(self) -> bool:
         return all(importlib.util.find_spec(m) is not None for m in self.requires)
@@ -64,8 +72,12 @@ class EncoderSpec:
                                  hint=self.install)
 
     def run(self, job: EncodeJob) -> Encoded:
-        module, _, attr = self.encode.partition(":")
-        return getattr(importlib.import_module(module), attr)(job)
+        return _call(self.encode)(job)
+
+
+def _call(target: str) -> Callable[..., Any]:
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
 
 
 ENCODERS: dict[str, EncoderSpec] = {
@@ -78,6 +90,12 @@ ENCODERS: dict[str, EncoderSpec] = {
         EncoderSpec("kokoro", "kokoro-match-1", 16000, 30.0, False, "ttscli.clone.kokoro_match:encode",
                     ("torch", "resemblyzer"), 'pip install "ttscli[clone,torch]"', default_steps=40,
                     settings=("steps",)),
+        # sherpa-onnx zero-shot packages read the processed reference audio itself (Pocket TTS
+        # encodes it in the engine; ZipVoice also needs its transcript): rate, length and
+        # transcript need come from the model (ttscli.clone.sherpa_reference.adapt).
+        EncoderSpec("sherpa", "sherpa-reference-1", 24000, 30.0, False, "ttscli.clone.sherpa_reference:encode",
+                    ("sherpa_onnx",), 'pip install "ttscli[sherpa,clone]"', runtime="sherpa-onnx",
+                    adapt="ttscli.clone.sherpa_reference:adapt"),
     )
 }
 

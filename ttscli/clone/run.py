@@ -26,7 +26,7 @@ from .encoders import ENCODERS, EncodeJob, EncoderSpec, for_family
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ORDER = ("neutts", "pocket-tts", "kokoro")  # preferred family when --model is not given
+DEFAULT_ORDER = ("neutts", "pocket-tts", "sherpa", "kokoro")  # preferred family when --model is not given
 
 
 @dataclass
@@ -41,11 +41,19 @@ class CloneResult:
     seconds: float = 0.0
 
 
-def _installed_of(family: str) -> list[ModelRef]:
+def _installed_of(spec: EncoderSpec) -> list[tuple[ModelRef, EncoderSpec]]:
+    """Installed models of the spec's family that can clone, each with the spec for it."""
+    from ..errors import TtsError
     from ..models import resolve
 
-    refs = [ref for ref in resolve.installed().values() if ref.family == family]
-    return sorted(refs, key=lambda r: (r.source != "store", r.id))  # pulled models first, then embedded
+    refs = [ref for ref in resolve.installed().values() if ref.family == spec.family]
+    usable = []
+    for ref in sorted(refs, key=lambda r: (r.source != "store", r.id)):  # pulled models first, then embedded
+        try:
+            usable.append((ref, spec.for_model(ref)))
+        except TtsError as exc:  # e.g. a sherpa package with fixed speakers, or a broken one
+            log.debug("%s cannot clone: %s", ref.id, exc)
+    return usable
 
 
 def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
@@ -53,21 +61,20 @@ def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
     from ..models import resolve
 
     if model and model in ENCODERS:
-        spec = ENCODERS[model]
-        refs = _installed_of(model)
-        if not refs:
+        usable = _installed_of(ENCODERS[model])
+        if not usable:
             from ..errors import NotFound
 
-            raise NotFound(f"no {model} model is installed", hint=f"see `ttscli list --available --family {model}`")
-        return refs[0], spec
+            raise NotFound(f"no {model} model is installed that can clone voices",
+                           hint=f"see `ttscli list --available --family {model}`")
+        return usable[0]
     if model:
         ref = resolve.resolve(model)
-        return ref, for_family(ref.family)
+        return ref, for_family(ref.family).for_model(ref)
     for family in DEFAULT_ORDER:
-        spec = ENCODERS[family]
-        refs = _installed_of(family)
-        if refs and spec.available():
-            return refs[0], spec
+        usable = _installed_of(ENCODERS[family]) if ENCODERS[family].available() else []
+        if usable:
+            return usable[0]
     from ..errors import NotFound
 
     raise NotFound("no installed model can clone voices",
@@ -123,9 +130,13 @@ def clone(name: str, refs: list[str], *, model: str | None = None, text: str | N
         clip = conditioning.condition(raws, spec.sample_rate, spec.max_seconds)
         words = transcript.resolve(text, clip.samples, clip.sample_rate, needed=spec.needs_transcript,
                                    family=spec.family)
+        if text is not None and spec.needs_transcript and clip.window is not None:
+            log.warning("only %.1f-%.1f s of the reference is kept, but --text describes all of it; give a clip "
+                        "of at most %.0f s, or omit --text so Whisper transcribes the part kept",
+                        clip.window[0], clip.window[1], spec.max_seconds)
         from ..runtime.plan import apply_env, plan_for
 
-        plan = plan_for("torch")
+        plan = plan_for(spec.runtime)
         apply_env(plan)
         encoded = spec.run(EncodeJob(clip, words, model_ref, plan, steps=steps, progress=progress))
         meta = {

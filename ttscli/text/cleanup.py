@@ -74,4 +74,6 @@ def tidy(text: str) -> str:
         text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
         if "( " in text or "[ " in text or "{ " in text:
             text = _SPACE_AFTER_OPEN.sub(r"\1", text)
+    if ".." in text:  # stops brought together by the rewriting above
+        text = ELLIPSIS.sub("…", text)
     return text

@@ -79,6 +79,16 @@ class _Normalizer:
             return cleanup.tidy(text)
         if "[[" not in text:
             return self.language.normalize(text, heading)
+        # Blocks stand in the text as capitalised placeholder words while it is normalized,
+        # so the rules see them as names ("Mr. [[ŋwˈɪn]]" is a title, not a sentence end).
+        blocks = [m.group(1).strip() for m in PHONEME_BLOCK.finditer(text)]
+        keys = [_placeholder(i) for i in range(len(blocks))]
+        it = iter(keys)
+        spoken = self.language.normalize(PHONEME_BLOCK.sub(lambda m: next(it), text), heading)
+        if all(spoken.count(k) == 1 for k in keys):
+            for key, block in zip(keys, blocks):
+                spoken = spoken.replace(key, f"[[{block}]]")
+            return spoken
         parts = PHONEME_BLOCK.split(text)  # even: text, odd: phonemes
         return " ".join(f"[[{p.strip()}]]" if i % 2 else self.language.normalize(p, heading)
                         for i, p in enumerate(parts) if i % 2 or p.strip())
@@ -92,6 +102,15 @@ class _Normalizer:
                     item.kind, item.text, self.language.code)
             return self.text(item.text, heading)
         return spoken
+
+
+def _placeholder(index: int) -> str:
+    letters = ""
+    while True:
+        index, rest = divmod(index, 26)
+        letters += chr(ord("a") + rest)
+        if not index:
+            return f"Qxphonblock{letters}q"
 
 
 def _runs(paragraph: Paragraph, norm: _Normalizer) -> Iterator[tuple[str, float | None, bool]]:

@@ -66,3 +66,19 @@ def model_for_voice(spec: str) -> str | None:
         if set(stock) <= _stock(ref) and (stock or families):
             return ref.id
     return None
+
+
+def missing_model_hint(spec: str) -> tuple[str, str] | None:
+    """(problem, fix) when ``spec`` is a preset or blend that no installed model can speak."""
+    names = _names(spec)
+    if not names or (len(names) == 1 and cache.exists(names[0])):
+        return None
+    preset = presets.get(names[0]) if len(names) == 1 else None
+    if preset is not None:
+        wanted = [p.name for p in preset.parts()]
+        return (f"voice {spec!r} is a {preset.family} preset of {', '.join(wanted)}, and no installed "
+                f"{preset.family} model has all of them", f"ttscli pull {preset.family}, or pass --model")
+    if len(names) > 1:
+        return (f"no installed model has every voice of the blend {spec!r} ({', '.join(names)})",
+                "pull the model these voices belong to (see `ttscli voice list`), or pass --model")
+    return None

@@ -20,7 +20,7 @@ TITLES = {
 }
 # Titles that are also ordinary words (or street names) need their full stop.
 _NEED_DOT = {"Col", "Gen", "Rep", "Sen", "Gov", "Pres", "Hon", "Rev", "Fr", "Mt", "Ft", "Capt", "Mme", "Adm"}
-TITLE = re.compile(r"(?=[A-Z])\b(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")(\.?)(\s+)(?=[A-Z])")
+TITLE = re.compile(r"(?=[A-Z])\b(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")(\.?)(\s+)(?=[A-Z]|\[\[)")
 # Expanded anywhere; the stop may also end the sentence.
 GENERAL = {
     "etc.": "et cetera", "incl.": "including", "vs.": "versus", "vs": "versus", "e.g.": "for example",
@@ -35,6 +35,9 @@ GENERAL = {
 # Abbreviations ending in "." are found from their full stop (a fast literal scan,
 # one look-back per stop); the few without one by a small regex.
 _PERIOD = re.compile(r"\.(?!\w)")
+# Connectives: never the last word of a sentence unless the text ends there ("Kramer vs. Kramer").
+_CONNECTIVES = {"vs.", "e.g.", "i.e.", "cf.", "viz.", "incl.", "approx.", "esp.", "Mr.", "Mrs.", "Ms.", "Prof.",
+                "Messrs."}
 _TOKEN_BEFORE = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z.]{0,8}$")
 _UNDOTTED = re.compile(r"(?<![\w/])(vs|aka|w/o)(?![\w/])")
 # Only before a number: "No. 5", "p. 12", "pp. 20 to 25", "Fig. 3", "ch. 2".
@@ -82,7 +85,11 @@ def _dotted(text: str) -> str:
         if spoken is None:
             continue
         out.append(text[pos:start])
-        out.append(spoken + ("." if ends_sentence_at(text, m.end()) else ""))
+        if key in _CONNECTIVES:
+            final = not text[m.end():].strip()
+        else:
+            final = ends_sentence_at(text, m.end())
+        out.append(spoken + ("." if final else ""))
         pos = m.end()
     if not out:
         return text

@@ -99,7 +99,23 @@ def _unit(m: re.Match, british: bool) -> str:
     return f"{neg}{words.number(num, british)} {single if _is_one(num) else plural}"
 
 
+# "5 ft 10 in": "in" is a unit only right after feet (alone it is the preposition).
+FEET_INCHES = re.compile(r"(?<![\w.])(\d+)\s?(?:ft\.?|')\s?(\d{1,2})\s?(?:in\b|\"|″)")
+# "3x faster", "2.5× zoom": a multiplier.
+TIMES = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[x×](?![\w])")
+
+
+def _feet_inches(m: re.Match, british: bool) -> str:
+    feet, inches = int(m.group(1)), int(m.group(2))
+    return (f"{words.cardinal(feet, british)} {'foot' if feet == 1 else 'feet'} "
+            f"{words.cardinal(inches, british)} {'inch' if inches == 1 else 'inches'}")
+
+
 def expand(text: str, british: bool = False) -> str:
+    if "ft" in text or "'" in text:
+        text = FEET_INCHES.sub(lambda m: _feet_inches(m, british), text)
+    if "x" in text or "×" in text:
+        text = TIMES.sub(lambda m: words.number(m.group(1), british) + " times", text)
     if any(c in text for c in "$€£¥₹₩"):
         text = MONEY_PREFIX.sub(lambda m: _money(m, british), text)
         text = MONEY_SUFFIX.sub(lambda m: _money(m, british), text)

@@ -14,6 +14,8 @@ NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 ORDINAL = re.compile(r"(?=\d)(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(st|nd|rd|th|ST|ND|RD|TH)(?![A-Za-z])")
 DECADE_FULL = re.compile(r"(?=\d)(?<![\w.,])(\d{2,3}0)(?:'?s)(?![A-Za-z])")
 DECADE_SHORT = re.compile(r"(?=['’1-9])(?:(?<=\s)|^|(?<=\())['’]?([1-9]0)'?s(?![A-Za-z])")
+# "in '85", "the class of ’09": a two-digit year.
+YEAR_SHORT = re.compile(r"(?:(?<=\s)|^|(?<=\())['’](\d\d)(?![\w'’])")
 _YEAR_CUES = (
     "in|since|by|from|until|till|to|and|or|of|year|years|circa|c\\.|ca\\.|around|before|after|during|early|late|mid|"
     "spring|summer|autumn|fall|winter|between|through|born|died|January|February|March|April|May|June|July|"
@@ -63,6 +65,11 @@ def _decade(n: int, british: bool) -> str:
     return words.plural(words.year(n, british) if n >= 1000 else words.cardinal(n, british))
 
 
+def _short_year(digits: str, british: bool) -> str:
+    n = int(digits)
+    return words.cardinal(n, british) if n >= 10 else "oh " + words.cardinal(n, british)
+
+
 def _year(m: re.Match, british: bool) -> str:
     """1100-1999 always read as years; 1000-2099 after a cue ("in 2024", "since 2010")."""
     n = int(m.group(1))
@@ -82,6 +89,8 @@ def expand(text: str, british: bool = False) -> str:
         text = VULGAR_RE.sub(lambda m: _vulgar(m, british), text)
     if _ORDINAL_HINT.search(text):
         text = ORDINAL.sub(lambda m: " " + words.ordinal(int(m.group(1).replace(",", "")), british) + " ", text)
+    if "'" in text or "’" in text:
+        text = YEAR_SHORT.sub(lambda m: _short_year(m.group(1), british), text)
     if _DECADE_HINT.search(text):
         text = DECADE_FULL.sub(lambda m: _decade(int(m.group(1)), british), text)
         text = DECADE_SHORT.sub(lambda m: _decade(int(m.group(1)), british), text)
