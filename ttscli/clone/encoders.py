@@ -86,7 +86,7 @@ ENCODERS: dict[str, EncoderSpec] = {
         EncoderSpec("neutts", "neucodec-1", 16000, 15.0, True, "ttscli.clone.neutts_encoder:encode",
                     ("torch", "neucodec"), 'pip install "ttscli[clone,torch]" neucodec'),
         EncoderSpec("pocket-tts", "pocket-state-1", 24000, 30.0, False, "ttscli.clone.pocket_encoder:encode",
-                    ("torch", "pocket_tts"), 'pip install "ttscli[clone,torch]" pocket-tts'),
+                    ("torch", "pocket_tts"), 'pip install "ttscli[clone,pocket]"'),
         EncoderSpec("kokoro", "kokoro-match-1", 16000, 30.0, False, "ttscli.clone.kokoro_match:encode",
                     ("torch", "resemblyzer"), 'pip install "ttscli[clone,torch]"', default_steps=40,
                     settings=("steps",)),

@@ -7,10 +7,10 @@ package exports them with ``export_model_state`` as safetensors named
 [1]); we keep those tensors, prefixed ``state/``, in the voice cache file, so a
 Pocket backend can load them without re-encoding (``state_dicts``).
 
-The model comes from the ttscli store (``pull pocket-tts``): the package's own
-config for the language is rewritten to point at the pulled weights and
-tokenizer, so nothing is downloaded. Voice states are specific to one model
-version, which is why the model id and revision are in the cache key.
+The model comes from the ttscli store (``pull pocket-tts``), loaded as the
+backend loads it (``backends.pocket_files``), so nothing is downloaded. Voice
+states are specific to one model version, which is why the model id and
+revision are in the cache key.
 """
 
 from __future__ import annotations
@@ -21,67 +21,23 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import BadInput, IntegrityError, NotFound, RuntimeFailure
+from ..backends import pocket_files
+from ..backends.pocket_files import write_config  # noqa: F401 - part of this module's interface
+from ..errors import BadInput, IntegrityError, RuntimeFailure
 from ..models.ref import ModelRef
 from .encoders import EncodeJob, Encoded
 
 log = logging.getLogger(__name__)
 
 PREFIX = "state/"
-INSTALL = 'pip install "ttscli[torch]" pocket-tts'
-
-
-def _language(model: ModelRef) -> str:
-    lang = model.info.get("pocket_language") or model.id.split(":", 1)[-1]
-    return lang if lang and lang not in ("pocket-tts", "no-clone") and "/" not in lang else "english"
-
-
-def _find(model: ModelRef, patterns: tuple[str, ...]) -> Path | None:
-    root = Path(model.path)
-    for pattern in patterns:
-        found = sorted(root.rglob(pattern))
-        if found:
-            return found[0]
-    return None
-
-
-def write_config(model: ModelRef, package_dir: Path, target: Path) -> Path:
-    """The package's config for the model's language, pointed at the pulled files."""
-    import yaml
-
-    language = _language(model)
-    source = package_dir / "config" / f"{language}.yaml"
-    if not source.is_file():
-        known = sorted(p.stem for p in (package_dir / "config").glob("*.yaml"))
-        raise NotFound(f"pocket-tts has no config for language {language!r}", hint=f"known: {', '.join(known)}")
-    config = yaml.safe_load(source.read_text(encoding="utf-8"))
-    weights = _find(model, ("*model.safetensors",))
-    if weights is None:
-        raise NotFound(f"{model.id} has no model.safetensors", hint=f"ttscli pull {model.id}")
-    config["weights_path"] = str(weights)
-    config.pop("weights_path_without_voice_cloning", None)
-    tokenizer = _find(model, ("tokenizer.json", "tokenizer.model", "*tokenizer.*"))
-    table = (config.get("flow_lm") or {}).get("lookup_table") or {}
-    if tokenizer is not None and "tokenizer_path" in table:
-        table["tokenizer_path"] = str(tokenizer)
-    target.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return target
 
 
 def load_model(model: ModelRef, workdir: Path):
-    try:
-        import pocket_tts
-    except ImportError as exc:
-        raise RuntimeFailure("the pocket-tts package is not installed", hint=INSTALL) from exc
-    config = write_config(model, Path(pocket_tts.__file__).parent, workdir / "config.yaml")
-    try:
-        tts = pocket_tts.TTSModel.load_model(config=str(config))
-    except (OSError, ValueError, KeyError) as exc:
-        raise IntegrityError(f"pocket-tts cannot load {model.id} ({exc})".split("\n")[0],
-                             hint=f"pull it again: ttscli pull {model.id}") from exc
+    """The package and model, refusing weights without the voice-cloning encoder."""
+    package, tts = pocket_files.load_model(model, workdir)
     if getattr(tts, "has_voice_cloning", True) is False:
         raise BadInput(f"{model.id} has no voice-cloning weights", hint="pull the pocket-tts model with cloning")
-    return pocket_tts, tts
+    return package, tts
 
 
 def encode(job: EncodeJob) -> Encoded:

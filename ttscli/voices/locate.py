@@ -21,10 +21,15 @@ def _names(spec: str) -> list[str]:
         return []
 
 
+# Families besides the styletts ones (Kokoro, Kitten) whose stock voices are picked by name alone.
+NAMED_VOICE_FAMILIES = ("pocket-tts",)
+
+
 def _models() -> list[ModelRef]:
     from ..backends.styletts_rules import RULES
 
-    found = {ref.id: ref for ref in model_resolve.installed().values() if ref.family in RULES}  # aliases: once
+    families = (*RULES, *NAMED_VOICE_FAMILIES)
+    found = {ref.id: ref for ref in model_resolve.installed().values() if ref.family in families}  # aliases: once
     return list(found.values())
 
 
