@@ -1,0 +1,1 @@
+"""`ttscli convert`: placeholder replaced below."""
