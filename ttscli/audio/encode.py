@@ -104,3 +104,32 @@ class Encoder:
         self._proc.kill()
         self._proc.wait()
         self._log.close()
+
+
+def encode_blocks(blocks, rate: int, channels: int, target: Path, fmt: str, *, finish=None, **options) -> None:
+    """Encode float32 ``blocks`` into ``target`` atomically (temp file, then rename).
+
+    ``options`` go to :class:`Encoder`; ``finish(tmp_path)`` runs on the encoded
+    temp file before the rename (tagging).
+    """
+    from .sinks import AtomicFile, _oserror
+
+    try:
+        atomic = AtomicFile(target)
+    except OSError as exc:
+        raise _oserror(exc, target) from exc
+    encoder = None
+    try:
+        encoder = Encoder(atomic.tmp, fmt, rate, channels, **options)
+        for block in blocks:
+            encoder.write(block)
+        encoder.close()
+        encoder = None
+        if finish is not None:
+            finish(atomic.tmp)
+    except BaseException:
+        if encoder is not None:
+            encoder.kill()
+        atomic.discard()
+        raise
+    atomic.commit()

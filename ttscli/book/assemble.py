@@ -61,26 +61,10 @@ def chapter_wav(chunk_files: list[Path], rate: int, target: Path, loudness: floa
     return frames
 
 
-def encode(sources: list[Path], rate: int, target: Path, fmt: str, *, bitrate: str | None = None,
-           tags: Tags | None = None, extra_inputs: list[list[str]] = (), extra_args: list[str] = ()) -> None:
-    """Encode the WAVs ``sources`` one after the other into ``target`` (atomically), then tag it."""
-    from ..audio.encode import Encoder
+def encode(sources: list[Path], rate: int, target: Path, fmt: str, *, tags: Tags | None = None, **options) -> None:
+    """Encode the mono WAVs ``sources`` one after the other into ``target`` (atomically), tagged."""
+    from ..audio.encode import encode_blocks
     from . import tags as tagging
 
-    atomic = AtomicFile(target)
-    encoder = None
-    try:
-        encoder = Encoder(atomic.tmp, fmt, rate, 1, bitrate=bitrate, extra_inputs=extra_inputs,
-                          extra_args=extra_args)
-        for block in _blocks(sources):
-            encoder.write(block)
-        encoder.close()
-        encoder = None
-        if tags is not None:
-            tagging.write(atomic.tmp, fmt, tags)
-    except BaseException:
-        if encoder is not None:
-            encoder.kill()
-        atomic.discard()
-        raise
-    atomic.commit()
+    finish = (lambda tmp: tagging.write(tmp, fmt, tags)) if tags is not None else None
+    encode_blocks(_blocks(sources), rate, 1, target, fmt, finish=finish, **options)
