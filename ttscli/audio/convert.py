@@ -62,10 +62,6 @@ def targets(inputs: list[Path], output: Path, fmt: str | None) -> list[tuple[Pat
                 raise UsageError(f"{seen[name]} and {path} would both become {name}", hint="convert them separately")
             seen[name] = path
             pairs.append((path, output / name, chosen))
-        try:
-            output.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot create {output}: {exc.strerror or exc}", hint="choose a writable place") from exc
     for src, dst, _ in pairs:
         if dst.exists() and dst.resolve() == src.resolve():
             raise UsageError(f"{dst} is the input itself; converting over it would destroy it",
@@ -79,8 +75,12 @@ def convert_one(src: Path, dst: Path, fmt: str, options: Options) -> float:
     from .ffmpeg import read_blocks
     from .sinks import check_output_path
 
+    rate, channels, blocks = read_blocks(src)  # an unreadable input fails before anything is created
+    try:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {dst.parent}: {exc.strerror or exc}", hint="choose a writable place") from exc
     check_output_path(dst)
-    rate, channels, blocks = read_blocks(src)
     gain = 1.0
     if options.loudness is not None:
         meter = LoudnessMeter(rate, channels)

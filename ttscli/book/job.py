@@ -38,7 +38,7 @@ class Settings:
     voice: Voice
     formats: tuple[str, ...] = ("m4b",)
     bitrate: str | None = None
-    loudness: float | None = -18.0
+    loudness: float | None = -20.0
     narrator: str | None = None
     cover: bytes | None = None  # --cover (wins over the EPUB's)
     cover_type: str | None = None

@@ -66,8 +66,18 @@ def _load(voice: Voice):
     return engine.load(voice.model, voice.voice)
 
 
+def _watch_parent(parent: int) -> None:
+    """A worker whose parent was killed (kill -9) exits instead of waiting forever for tasks."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
 def _init_worker(voice: Voice, threads: int, env: dict) -> None:
+    import threading
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     from ..runtime.plan import THREADS_ENV
 
     os.environ.update(env)
