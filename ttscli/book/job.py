@@ -108,7 +108,8 @@ class Job:
         from .manifest import Manifest
 
         work = self.out / WORK / plan.name
-        for sub in ("chunks", "chapters"):
+        shutil.rmtree(work / "tmp", ignore_errors=True)  # what a killed run was muxing with
+        for sub in ("chunks", "chapters", "tmp"):
             (work / sub).mkdir(parents=True, exist_ok=True)
         _remove_parts(work)
         _remove_parts(self.out)
@@ -151,6 +152,7 @@ class Job:
                 done += 1
                 elapsed = time.perf_counter() - started
                 self.emit("chunk", chapter=number, title=chapter.title, done=done, total=total,
+                          cached=chunk.key in have,
                           audio_seconds=round(produced, 2), elapsed=round(elapsed, 2),
                           rtf=round(elapsed / produced, 4) if produced else None)
             chapter_wavs.append(self._chapter(work, plan, number, chapter, chunks, manifest, result))
@@ -213,7 +215,7 @@ class Job:
             space.check({self.out: m4b.bytes_needed(seconds, bitrate, tags.cover)}, what=f"{path.name}",
                         hint="free some space or write the audiobook elsewhere (-o)")
             self.emit("mux", path=str(path))
-            m4b.write(path, chapter_wavs, self.rate, tags, bitrate)
+            m4b.write(path, chapter_wavs, self.rate, tags, bitrate, scratch=self.out / WORK / plan.name / "tmp")
             manifest.output_done(path.name, key)
         result.outputs.append(path)
         self.emit("output", path=str(path))

@@ -41,9 +41,10 @@ def bytes_needed(seconds: float, bitrate: str, cover: bytes | None) -> int:
 
 
 def write(target: Path, chapters: list[tuple[str, Path, int]], rate: int, tags: Tags,
-          bitrate: str = DEFAULT_BITRATE) -> None:
-    """Mux the chapter WAVs (title, path, frames) into ``target``."""
-    with tempfile.TemporaryDirectory(prefix=".ttscli-m4b-", dir=target.parent) as tmp:
+          bitrate: str = DEFAULT_BITRATE, scratch: Path | None = None) -> None:
+    """Mux the chapter WAVs (title, path, frames) into ``target``; ``scratch`` holds the
+    metadata and cover files meanwhile (a folder the caller clears after a kill)."""
+    with tempfile.TemporaryDirectory(prefix="m4b-", dir=scratch or target.parent) as tmp:
         meta = Path(tmp) / "chapters.txt"
         meta.write_text(ffmetadata(tags, [(t, f) for t, _, f in chapters], rate), encoding="utf-8")
         inputs = [["-f", "ffmetadata", "-i", str(meta)]]

@@ -131,7 +131,8 @@ def _summary(result) -> None:
 
     rtf = f", RTF {result.compute_seconds / result.audio_seconds:.3f}" if result.synthesized and result.audio_seconds \
         else ""
-    typer.echo(f"{result.name}: {_minutes(result.audio_seconds)} of audio, {result.synthesized} chunks synthesized, "
-               f"{result.reused} reused{rtf}")
+    plural = "" if result.synthesized == 1 else "s"
+    typer.echo(f"{result.name}: {_minutes(result.audio_seconds)} of audio, {result.synthesized} chunk{plural} "
+               f"synthesized, {result.reused} reused{rtf}")
     for path in result.outputs:
         typer.echo(f"  {path}")
