@@ -87,6 +87,7 @@ def convert_one(src: Path, dst: Path, fmt: str, options: Options) -> float:
         for block in blocks:
             meter.feed(block)
         if not meter.frames:
+            meter.close()
             raise BadInput(f"{src} has no audio", hint="give a file with sound in it")
         gain = meter.gain_to(options.loudness)
         rate, channels, blocks = read_blocks(src)

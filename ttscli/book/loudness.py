@@ -1,90 +1,72 @@
-"""Integrated loudness (ITU-R BS.1770, as pyloudnorm measures it) without holding the audio.
+"""Integrated loudness (ITU-R BS.1770 / EBU R128) measured without holding the audio.
 
-pyloudnorm's ``integrated_loudness`` wants the whole signal in memory (an hour
-of speech is ~600 MB as float64). Here the K-weighting filters (pyloudnorm's
-coefficients) run block by block with their state carried over, and only the
-mean square of every 100 ms step is kept (36,000 floats for an hour); the
-400 ms gating blocks and the two gates are computed from those at the end.
+The samples are piped into the bundled ffmpeg's ``ebur128`` filter, which keeps
+its own gating state, so the measure costs neither memory in this process nor
+the ~75 MB that importing scipy.signal (for pyloudnorm's filters) would add
+to the peak RSS of a long batch run. ffmpeg reports to 0.1 LU.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import subprocess
+import tempfile
 
 import numpy as np
 
-STEP = 0.1  # s: 75 % overlap of 400 ms blocks
-BLOCK_STEPS = 4
-ABSOLUTE_GATE = -70.0
-CHANNEL_GAINS = (1.0, 1.0, 1.0, 1.41, 1.41)
+from ..errors import RuntimeFailure
+
 PEAK_CEILING_DB = -1.0  # normalization never pushes a sample peak above this
+SILENT = -70.0  # ebur128's absolute gate: at or below it there is nothing to measure
+_INTEGRATED = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf|nan)\s*LUFS", re.S)
 
 
 class LoudnessMeter:
-    def __init__(self, rate: int, channels: int = 1):
-        import pyloudnorm
-        from scipy.signal import lfilter_zi
+    """``feed(block)`` float32 blocks (frames × channels, or 1-D mono), then ``integrated()``."""
 
-        meter = pyloudnorm.Meter(rate)
+    def __init__(self, rate: int, channels: int = 1):
+        from ..audio.ffmpeg import exe
+
         self.rate = rate
         self.channels = channels
-        self.stages = []
-        for stage in meter._filters.values():  # high shelf, then high pass (pyloudnorm's K-weighting)
-            b, a = np.asarray(stage.b, dtype=np.float64), np.asarray(stage.a, dtype=np.float64)
-            zi = np.repeat((lfilter_zi(b, a) * 0.0)[:, None], channels, axis=1)
-            self.stages.append([b, a, stage.passband_gain, zi])
-        self.step = int(round(STEP * rate))
-        self.sums: list[np.ndarray] = []  # per step: sum of squares per channel
-        self._partial = np.zeros(channels)
-        self._filled = 0
         self.peak = 0.0
         self.frames = 0
+        self._result: float | None = None
+        self._log = tempfile.TemporaryFile()
+        cmd = [exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", "-f", "f32le", "-ar", str(rate),
+               "-ac", str(channels), "-i", "pipe:0", "-af", "ebur128=framelog=quiet", "-f", "null", "-"]
+        try:
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+        except OSError as exc:
+            self._log.close()
+            raise RuntimeFailure(f"cannot run ffmpeg ({exc.strerror or exc})") from exc
 
     def feed(self, block: np.ndarray) -> None:
-        from scipy.signal import lfilter
-
-        x = np.asarray(block, dtype=np.float64)
-        if x.ndim == 1:
-            x = x[:, None]
+        x = np.asarray(block, dtype="<f4")
         if not len(x):
             return
         self.frames += len(x)
         self.peak = max(self.peak, float(np.max(np.abs(x))))
-        for stage in self.stages:
-            b, a, gain, zi = stage
-            x, stage[3] = lfilter(b, a, x, axis=0, zi=zi)
-            x = x * gain
-        sq = np.square(x)
-        i = 0
-        while i < len(sq):
-            take = min(self.step - self._filled, len(sq) - i)
-            self._partial += sq[i:i + take].sum(axis=0)
-            self._filled += take
-            i += take
-            if self._filled == self.step:
-                self.sums.append(self._partial)
-                self._partial = np.zeros(self.channels)
-                self._filled = 0
+        try:
+            self._proc.stdin.write(np.ascontiguousarray(x).tobytes())
+        except BrokenPipeError as exc:
+            raise RuntimeFailure("ffmpeg stopped while measuring loudness") from exc
 
     def integrated(self) -> float:
-        """Integrated loudness in LUFS (-inf for silence or less than 400 ms of audio)."""
-        if len(self.sums) < BLOCK_STEPS:
-            return -math.inf
-        steps = np.array(self.sums)  # (n, channels)
-        window = np.lib.stride_tricks.sliding_window_view(steps, BLOCK_STEPS, axis=0).sum(axis=-1)
-        z = window / (BLOCK_STEPS * self.step)
-        gains = np.array([CHANNEL_GAINS[c] if c < len(CHANNEL_GAINS) else 1.0 for c in range(self.channels)])
-        power = (z * gains).sum(axis=1)
-        with np.errstate(divide="ignore"):
-            loud = -0.691 + 10.0 * np.log10(power)
-        gated = loud >= ABSOLUTE_GATE
-        if not gated.any():
-            return -math.inf
-        relative = -0.691 + 10.0 * np.log10(power[gated].mean()) - 10.0
-        final = gated & (loud > relative)
-        if not final.any():
-            return -math.inf
-        return float(-0.691 + 10.0 * np.log10(power[final].mean()))
+        """Integrated loudness in LUFS (-inf for silence or audio too short to gate)."""
+        if self._result is None:
+            self._proc.stdin.close()
+            code = self._proc.wait()
+            self._log.seek(0)
+            text = self._log.read().decode("utf-8", "replace")
+            self._log.close()
+            match = _INTEGRATED.search(text)
+            if code != 0 or not match:
+                raise RuntimeFailure(f"ffmpeg could not measure loudness ({' '.join(text.split())[-200:]})")
+            value = float(match.group(1))
+            self._result = value if math.isfinite(value) and value > SILENT else -math.inf
+        return self._result
 
     def gain_to(self, target: float) -> float:
         """Linear gain that brings the audio to ``target`` LUFS without the peak passing -1 dBFS."""
@@ -94,3 +76,9 @@ class LoudnessMeter:
         gain = 10 ** ((target - loud) / 20.0)
         ceiling = 10 ** (PEAK_CEILING_DB / 20.0) / self.peak
         return float(min(gain, ceiling))
+
+    def close(self) -> None:
+        if self._result is None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+            self._log.close()

@@ -8,6 +8,7 @@ workers × threads never exceeds the cores. Results come back in book order.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import time
@@ -18,20 +19,28 @@ import numpy as np
 
 from .chunks import Chunk, Voice
 
+log = logging.getLogger(__name__)
 _STATE: dict = {}
 
 
 def threads_per_worker(jobs: int) -> tuple[int, int]:
-    """(workers, threads each) with workers × threads ≤ the usable cores (and ≤ --threads if given)."""
+    """(workers, threads each): at most one worker per core, and workers × threads ≤ cores.
+
+    --threads (TTSCLI_THREADS) sets the threads per worker, lowered to fit with
+    several workers; with one worker it is taken as given (as `say` does).
+    """
     from ..runtime.hardware import this_machine
     from ..runtime.plan import THREADS_ENV
 
     cores = this_machine(()).usable_cores
+    workers = max(1, min(jobs, cores))
+    if workers < jobs:
+        log.warning("--jobs %d is more than the %d usable cores; running %d workers", jobs, cores, workers)
+    threads = cores // workers
     asked = os.environ.get(THREADS_ENV, "").strip()
     if asked.isdigit() and int(asked) > 0:
-        cores = min(cores, int(asked)) if jobs > 1 else int(asked)
-    workers = max(1, min(jobs, cores))
-    return workers, max(1, cores // workers)
+        threads = int(asked) if workers == 1 else min(threads, int(asked))
+    return workers, max(1, threads)
 
 
 def write_wav(path: Path, pcm: np.ndarray, rate: int) -> None:
