@@ -41,10 +41,10 @@ def test_matter_heuristics():
     assert chapters.matter_of("Index", "apples, 3") == "back"
     assert chapters.matter_of("Bibliography", "Smith 1999") == "back"
     assert chapters.matter_of("The Index Card", "a story") is None
-    picked = chapters.select([chapters.Chapter("Contents", "x", "front"), chapters.Chapter("One", "y")], None, False)
-    assert [n for n, _ in picked] == [2]
-    assert [n for n, _ in chapters.select(picked and [chapters.Chapter("Contents", "x", "front")] * 2, "1", False)] \
-        == [1]
+    book = [chapters.Chapter("Contents", "x", "front"), chapters.Chapter("One", "y")]
+    assert [n for n, _ in chapters.select(book, None, False)] == [2]
+    assert [n for n, _ in chapters.select(book, None, True)] == [1, 2]  # --keep-all
+    assert [n for n, _ in chapters.select(book, "1", False)] == [1]  # an explicit --chapters wins
 
 
 def test_markdown_levels():

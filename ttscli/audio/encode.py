@@ -72,7 +72,9 @@ class Encoder:
         cmd += CODECS[fmt][0] + BITEXACT + [str(path)]
         self._log = tempfile.TemporaryFile()
         try:
-            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+            # its own session: a Ctrl-C reaches ttscli, which then stops ffmpeg itself
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
+                                          start_new_session=True)
         except OSError as exc:
             self._log.close()
             raise RuntimeFailure(f"cannot run ffmpeg ({exc.strerror or exc})") from exc

@@ -18,7 +18,8 @@ _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
                  r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|third|fourth|"
                  r"fifth|sixth|seventh|eighth|ninth|tenth|last")
 CHAPTER_LINE = re.compile(
-    rf"^\s{{0,8}}(?:#+\s*)?(?:chapter|chap\.)\s+(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+    rf"^\s{{0,8}}(?:#+\s*)?(?:chapter|chap\.)\s+"
+    rf"(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
     r"\b[^\n]{0,80}$", re.IGNORECASE)
 MAX_TITLE = 80
 

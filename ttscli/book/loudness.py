@@ -37,7 +37,9 @@ class LoudnessMeter:
         cmd = [exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", "-f", "f32le", "-ar", str(rate),
                "-ac", str(channels), "-i", "pipe:0", "-af", "ebur128=framelog=quiet", "-f", "null", "-"]
         try:
-            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+            # its own session: a Ctrl-C reaches ttscli, which then stops ffmpeg itself
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
+                                          start_new_session=True)
         except OSError as exc:
             self._log.close()
             raise RuntimeFailure(f"cannot run ffmpeg ({exc.strerror or exc})") from exc

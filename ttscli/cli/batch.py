@@ -65,7 +65,8 @@ def batch(
                                           help="Bitrate of lossy outputs, e.g. 64k (default: 64k for m4b, "
                                           "the encoder's for others)."),
     loudness: float = typer.Option(-20.0, "--loudness", metavar="LUFS", min=-40.0, max=-5.0,
-                                   help="Normalize each chapter to this integrated loudness (peaks stay under -1 dBFS)."),
+                                   help="Normalize each chapter to this integrated loudness "
+                                   "(peaks stay under -1 dBFS)."),
     no_normalize: bool = typer.Option(False, "--no-normalize", help="Keep the voice's own loudness."),
     narrator: Optional[str] = typer.Option(None, "--narrator", help="Narrator tag (default: the model and voice)."),
     cover: Optional[str] = typer.Option(None, "--cover", metavar="IMAGE",

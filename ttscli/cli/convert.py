@@ -21,7 +21,8 @@ def convert(
     channels: Optional[int] = typer.Option(None, "--channels", min=1, max=8, help="Output channels (1 = mono)."),
     loudness: Optional[float] = typer.Option(None, "--loudness", metavar="LUFS", min=-40.0, max=-5.0,
                                              help="Normalize to this integrated loudness (peaks stay under -1 dBFS)."),
-    bitrate: Optional[str] = typer.Option(None, "--bitrate", metavar="RATE", help="Bitrate of lossy formats, e.g. 96k."),
+    bitrate: Optional[str] = typer.Option(None, "--bitrate", metavar="RATE",
+                                          help="Bitrate of lossy formats, e.g. 96k."),
     debug: bool = opt.Debug,
 ) -> None:
     """Convert audio: anything soundfile or ffmpeg reads → wav, flac, ogg, opus, mp3, m4a or m4b.
