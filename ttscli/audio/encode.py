@@ -10,6 +10,7 @@ uninterrupted one byte for byte.
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,54 @@ def encoder_rate(fmt: str, rate: int) -> int:
     return min(higher) if higher else max(allowed)
 
 
-class Encoder:
+class PcmPipe:
+    """An ffmpeg process that reads float32 PCM on stdin (its messages go to a temp file).
+
+    It runs in its own session: a Ctrl-C reaches ttscli, which then stops ffmpeg itself.
+    """
+
+    def __init__(self, cmd: list[str]):
+        self._log = tempfile.TemporaryFile()
+        try:
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
+                                          start_new_session=True)
+        except OSError as exc:
+            self._log.close()
+            raise RuntimeFailure(f"cannot run ffmpeg ({exc.strerror or exc})") from exc
+
+    def write(self, block: np.ndarray) -> None:
+        try:
+            self._proc.stdin.write(np.ascontiguousarray(block, dtype="<f4").tobytes())
+        except BrokenPipeError:
+            self.close()  # raises with ffmpeg's reason
+
+    def finish(self) -> tuple[int, str]:
+        """Close stdin, wait; (exit code, everything ffmpeg printed)."""
+        try:
+            if not self._proc.stdin.closed:
+                self._proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = self._proc.wait()
+        self._log.seek(0)
+        text = self._log.read().decode("utf-8", "replace")
+        self._log.close()
+        return code, text
+
+    def close(self) -> None:
+        code, text = self.finish()
+        if code != 0:
+            raise RuntimeFailure(f"ffmpeg failed: {' '.join(text.split())[-300:] or f'exit {code}'}")
+
+    def kill(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        if not self._log.closed:
+            self._log.close()
+
+
+class Encoder(PcmPipe):
     """Write float32 blocks (frames × channels) into ffmpeg, which encodes ``fmt`` into ``path``.
 
     ``extra_inputs`` are more ``-i`` files (an ffmetadata file, a cover image) and
@@ -54,8 +102,6 @@ class Encoder:
     def __init__(self, path: Path, fmt: str, rate: int, channels: int, *, out_rate: int | None = None,
                  out_channels: int | None = None, bitrate: str | None = None, audio_filter: str | None = None,
                  extra_inputs: list[list[str]] = (), extra_args: list[str] = ()):
-        import tempfile
-
         self.path = path
         self.channels = channels
         out_rate = encoder_rate(fmt, out_rate or rate)
@@ -70,42 +116,16 @@ class Encoder:
         if bitrate and fmt in LOSSY:
             cmd += ["-b:a", bitrate]
         cmd += CODECS[fmt][0] + BITEXACT + [str(path)]
-        self._log = tempfile.TemporaryFile()
-        try:
-            # its own session: a Ctrl-C reaches ttscli, which then stops ffmpeg itself
-            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
-                                          start_new_session=True)
-        except OSError as exc:
-            self._log.close()
-            raise RuntimeFailure(f"cannot run ffmpeg ({exc.strerror or exc})") from exc
-
-    def write(self, block: np.ndarray) -> None:
-        data = np.ascontiguousarray(block, dtype="<f4").tobytes()
-        try:
-            self._proc.stdin.write(data)
-        except BrokenPipeError:
-            self.close()  # raises with ffmpeg's reason
+        super().__init__(cmd)
 
     def close(self) -> None:
-        try:
-            if not self._proc.stdin.closed:
-                self._proc.stdin.close()
-        except BrokenPipeError:
-            pass
-        code = self._proc.wait()
-        self._log.seek(0)
-        reason = " ".join(self._log.read().decode("utf-8", "replace").split())[-300:]
-        self._log.close()
+        code, text = self.finish()
+        reason = " ".join(text.split())[-300:]
         if code != 0:
             if "No space left" in reason:
                 raise OutputError(f"no space left on the device holding {self.path}",
                                   hint="free some space or write elsewhere")
             raise RuntimeFailure(f"ffmpeg could not write {self.path.name}: {reason or f'exit {code}'}")
-
-    def kill(self) -> None:
-        self._proc.kill()
-        self._proc.wait()
-        self._log.close()
 
 
 def encode_blocks(blocks, rate: int, channels: int, target: Path, fmt: str, *, finish=None, **options) -> None:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
-import tempfile
-
 import numpy as np
 
 from ..errors import RuntimeFailure
@@ -26,6 +23,7 @@ class LoudnessMeter:
     """``feed(block)`` float32 blocks (frames × channels, or 1-D mono), then ``integrated()``."""
 
     def __init__(self, rate: int, channels: int = 1):
+        from ..audio.encode import PcmPipe
         from ..audio.ffmpeg import exe
 
         self.rate = rate
@@ -33,36 +31,21 @@ class LoudnessMeter:
         self.peak = 0.0
         self.frames = 0
         self._result: float | None = None
-        self._log = tempfile.TemporaryFile()
-        cmd = [exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", "-f", "f32le", "-ar", str(rate),
-               "-ac", str(channels), "-i", "pipe:0", "-af", "ebur128=framelog=quiet", "-f", "null", "-"]
-        try:
-            # its own session: a Ctrl-C reaches ttscli, which then stops ffmpeg itself
-            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
-                                          start_new_session=True)
-        except OSError as exc:
-            self._log.close()
-            raise RuntimeFailure(f"cannot run ffmpeg ({exc.strerror or exc})") from exc
+        self._pipe = PcmPipe([exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", "-f", "f32le",
+                              "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
+                              "-af", "ebur128=framelog=quiet", "-f", "null", "-"])
 
     def feed(self, block: np.ndarray) -> None:
         x = np.asarray(block, dtype="<f4")
-        if not len(x):
-            return
-        self.frames += len(x)
-        self.peak = max(self.peak, float(np.max(np.abs(x))))
-        try:
-            self._proc.stdin.write(np.ascontiguousarray(x).tobytes())
-        except BrokenPipeError as exc:
-            raise RuntimeFailure("ffmpeg stopped while measuring loudness") from exc
+        if len(x):
+            self.frames += len(x)
+            self.peak = max(self.peak, float(np.max(np.abs(x))))
+            self._pipe.write(x)
 
     def integrated(self) -> float:
         """Integrated loudness in LUFS (-inf for silence or audio too short to gate)."""
         if self._result is None:
-            self._proc.stdin.close()
-            code = self._proc.wait()
-            self._log.seek(0)
-            text = self._log.read().decode("utf-8", "replace")
-            self._log.close()
+            code, text = self._pipe.finish()
             match = _INTEGRATED.search(text)
             if code != 0 or not match:
                 raise RuntimeFailure(f"ffmpeg could not measure loudness ({' '.join(text.split())[-200:]})")
@@ -80,7 +63,5 @@ class LoudnessMeter:
         return float(min(gain, ceiling))
 
     def close(self) -> None:
-        if self._result is None and self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait()
-            self._log.close()
+        if self._result is None:
+            self._pipe.kill()
