@@ -85,5 +85,11 @@ class Busy(TtsError):
     exit_code = BUSY
 
 
+class Interrupted(TtsError):
+    """Ctrl-C that a command stopped cleanly (the message says how to resume)."""
+
+    exit_code = INTERRUPTED
+
+
 class PipeClosed(Exception):
     """Raised by stdout sinks when the reader has gone away."""

@@ -1,9 +1,10 @@
 """ffmpeg from the imageio-ffmpeg package, for audio soundfile cannot read.
 
 No system ffmpeg is used: imageio-ffmpeg ships a static build inside its
-wheel. Only decoding lives here (what `clone` needs for m4a/aac/wma/video
-files): the file is decoded to mono float32 at a rate we choose, so the
-caller never has to probe it first.
+wheel. ``decode()`` (what `clone` needs for m4a/aac/wma/video files) decodes
+a whole file to mono float32 at a rate we choose; ``read_blocks()`` streams
+any file block by block (`convert`); ``probe()`` and ``metadata()`` stand in
+for ffprobe. Encoding lives in ``ttscli.audio.encode``.
 """
 
 from __future__ import annotations
@@ -50,3 +51,84 @@ def decode(path: Path, rate: int, *, max_seconds: float | None = None, timeout: 
                        hint="use a wav, flac, ogg, mp3 or m4a recording")
     usable = len(proc.stdout) - len(proc.stdout) % 4
     return np.frombuffer(proc.stdout[:usable], dtype="<f4").astype(np.float32)
+
+
+def read_blocks(path: Path, block_frames: int = 65536):
+    """(rate, channels, iterator of float32 blocks frames × channels) for any audio file.
+
+    soundfile reads what libsndfile knows; anything else is decoded by ffmpeg at its
+    own rate and channel count, streamed through a pipe (constant memory).
+    """
+    import soundfile as sf
+
+    try:
+        info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError, TypeError):
+        info = None
+    if info is not None and info.frames > 0:
+        def from_soundfile():
+            with sf.SoundFile(str(path)) as fh:
+                while True:
+                    block = fh.read(block_frames, dtype="float32", always_2d=True)
+                    if not len(block):
+                        return
+                    yield block
+        return info.samplerate, info.channels, from_soundfile()
+    rate, channels = probe(path)
+    cmd = [exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path), "-vn", "-map", "0:a:0",
+           "-f", "f32le", "-acodec", "pcm_f32le", "-"]
+
+    def from_ffmpeg():
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            step = block_frames * channels * 4
+            pending = b""
+            while True:
+                data = proc.stdout.read(step)
+                if not data:
+                    break
+                data = pending + data
+                usable = len(data) - len(data) % (4 * channels)
+                pending = data[usable:]
+                if usable:
+                    yield np.frombuffer(data[:usable], dtype="<f4").reshape(-1, channels)
+        finally:
+            proc.stdout.close()
+            proc.kill()
+            proc.wait()
+    return rate, channels, from_ffmpeg()
+
+
+_STREAM = None
+
+
+def probe(path: Path) -> tuple[int, int]:
+    """(sample rate, channels) of the first audio stream, from ``ffmpeg -i`` (there is no ffprobe)."""
+    import re
+
+    global _STREAM
+    _STREAM = _STREAM or re.compile(r"Audio: [^,]+, (\d+) Hz, ([^,]+),")
+    try:
+        proc = subprocess.run([exe(), "-nostdin", "-hide_banner", "-i", str(path)], stdin=subprocess.DEVNULL,
+                              capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RuntimeFailure(f"cannot run ffmpeg ({exc})") from exc
+    match = _STREAM.search(proc.stderr.decode("utf-8", "replace"))
+    if not match:
+        raise BadInput(f"{path.name} is not an audio file ttscli can read (no audio stream)",
+                       hint="give a wav, flac, ogg, opus, mp3 or m4a file")
+    layout = match.group(2).strip()
+    channels = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.0": 5, "5.1": 6, "7.1": 8}.get(layout)
+    if channels is None:
+        num = re.match(r"(\d+) channels", layout)
+        channels = int(num.group(1)) if num else 2
+    return int(match.group(1)), channels
+
+
+def metadata(path: Path) -> str:
+    """The file's global tags and chapters in ffmetadata format (``ffmpeg -f ffmetadata``)."""
+    proc = subprocess.run([exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path),
+                           "-f", "ffmetadata", "-"], stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    if proc.returncode != 0:
+        raise BadInput(f"cannot read the tags of {path.name}")
+    return proc.stdout.decode("utf-8", "replace")

@@ -93,6 +93,12 @@ def check_output_path(path: Path) -> bool:
     return False
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class AtomicFile:
     """A temporary file next to ``path`` that replaces it only on commit."""
 
@@ -104,6 +110,7 @@ class AtomicFile:
 
     def commit(self) -> None:
         try:
+            os.chmod(self.tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the result gets the usual mode
             os.replace(self.tmp, self.path)
         except OSError as exc:
             self.discard()

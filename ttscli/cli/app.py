@@ -39,6 +39,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.rm", "rm"),
     ("ttscli.cli.voice", "voice"),
     ("ttscli.cli.clone", "clone"),
+    ("ttscli.cli.batch", "batch"),
+    ("ttscli.cli.convert", "convert"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"

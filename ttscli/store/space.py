@@ -35,7 +35,8 @@ def human(n: float) -> str:
     return f"{n:.1f} TB"
 
 
-def check(needs: dict[Path, int]) -> None:
+def check(needs: dict[Path, int], what: str = "the pull",
+          hint: str = "free some space, or point HF_HOME (model files) / TTSCLI_HOME at a bigger disk") -> None:
     """Raise OutputError (exit 8) unless every directory's filesystem has room.
 
     ``needs`` maps a directory to the bytes that pass through it. The same bytes
@@ -53,6 +54,6 @@ def check(needs: dict[Path, int]) -> None:
         free = free_bytes(directory)
         if free < total + HEADROOM:
             raise OutputError(
-                f"not enough disk space in {directory}: the pull needs {human(total)}, {human(free)} free",
-                hint="free some space, or point HF_HOME (model files) / TTSCLI_HOME at a bigger disk",
+                f"not enough disk space in {directory}: {what} needs {human(total)}, {human(free)} free",
+                hint=hint,
             )

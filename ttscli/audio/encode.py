@@ -1,0 +1,157 @@
+"""Encoding through the bundled ffmpeg: float32 PCM piped in, a finished file out.
+
+Every format `convert` and `batch` write goes through :class:`Encoder`, with
+ffmpeg's bit-exact flags, so the same samples and options always give the same
+bytes (soundfile's Ogg writer picks a random stream serial; ffmpeg's does not
+in bit-exact mode). That is what lets a resumed audiobook match an
+uninterrupted one byte for byte.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import OutputError, RuntimeFailure
+from .ffmpeg import exe
+
+BITEXACT = ["-fflags", "+bitexact", "-flags:a", "+bitexact"]  # no version strings, no random ogg serials
+
+# container/codec arguments per output format; the rate list is what the encoder accepts
+CODECS: dict[str, tuple[list[str], tuple[int, ...]]] = {
+    "wav": (["-c:a", "pcm_s16le", "-f", "wav"], ()),
+    "flac": (["-c:a", "flac", "-f", "flac"], ()),
+    "ogg": (["-c:a", "libvorbis", "-f", "ogg"], ()),
+    "opus": (["-c:a", "libopus", "-f", "ogg"], (8000, 12000, 16000, 24000, 48000)),
+    "mp3": (["-c:a", "libmp3lame", "-f", "mp3", "-write_id3v1", "0", "-id3v2_version", "0"],
+            (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)),
+    "m4a": (["-c:a", "aac", "-f", "ipod"], ()),
+    "m4b": (["-c:a", "aac", "-f", "ipod"], ()),
+}
+LOSSY = ("ogg", "opus", "mp3", "m4a", "m4b")
+
+
+def encoder_rate(fmt: str, rate: int) -> int:
+    """The rate ``fmt`` is written at: ``rate`` when the encoder takes it, else the next higher one."""
+    allowed = CODECS[fmt][1]
+    if not allowed or rate in allowed:
+        return rate
+    higher = [r for r in allowed if r >= rate]
+    return min(higher) if higher else max(allowed)
+
+
+class PcmPipe:
+    """An ffmpeg process that reads float32 PCM on stdin (its messages go to a temp file).
+
+    It runs in its own session: a Ctrl-C reaches ttscli, which then stops ffmpeg itself.
+    """
+
+    def __init__(self, cmd: list[str]):
+        self._log = tempfile.TemporaryFile()
+        try:
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
+                                          start_new_session=True)
+        except OSError as exc:
+            self._log.close()
+            raise RuntimeFailure(f"cannot run ffmpeg ({exc.strerror or exc})") from exc
+
+    def write(self, block: np.ndarray) -> None:
+        try:
+            self._proc.stdin.write(np.ascontiguousarray(block, dtype="<f4").tobytes())
+        except BrokenPipeError:
+            self.close()  # raises with ffmpeg's reason
+
+    def finish(self) -> tuple[int, str]:
+        """Close stdin, wait; (exit code, everything ffmpeg printed)."""
+        try:
+            if not self._proc.stdin.closed:
+                self._proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = self._proc.wait()
+        self._log.seek(0)
+        text = self._log.read().decode("utf-8", "replace")
+        self._log.close()
+        return code, text
+
+    def close(self) -> None:
+        code, text = self.finish()
+        if code != 0:
+            raise RuntimeFailure(f"ffmpeg failed: {' '.join(text.split())[-300:] or f'exit {code}'}")
+
+    def kill(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        if not self._log.closed:
+            self._log.close()
+
+
+class Encoder(PcmPipe):
+    """Write float32 blocks (frames × channels) into ffmpeg, which encodes ``fmt`` into ``path``.
+
+    ``extra_inputs`` are more ``-i`` files (an ffmetadata file, a cover image) and
+    ``extra_args`` go before the output (maps, metadata, dispositions). Output is
+    bit-exact: the same samples and options give the same bytes. Memory stays
+    constant: ffmpeg reads stdin as we write it.
+    """
+
+    def __init__(self, path: Path, fmt: str, rate: int, channels: int, *, out_rate: int | None = None,
+                 out_channels: int | None = None, bitrate: str | None = None, audio_filter: str | None = None,
+                 extra_inputs: list[list[str]] = (), extra_args: list[str] = ()):
+        self.path = path
+        self.channels = channels
+        out_rate = encoder_rate(fmt, out_rate or rate)
+        cmd = [exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+               "-f", "f32le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0"]
+        for inp in extra_inputs:
+            cmd += [*inp]
+        cmd += ["-map", "0:a", *extra_args]  # raw PCM carries no tags: metadata comes from extra_args
+        if audio_filter:
+            cmd += ["-af", audio_filter]
+        cmd += ["-ar", str(out_rate), "-ac", str(out_channels or channels)]
+        if bitrate and fmt in LOSSY:
+            cmd += ["-b:a", bitrate]
+        cmd += CODECS[fmt][0] + BITEXACT + [str(path)]
+        super().__init__(cmd)
+
+    def close(self) -> None:
+        code, text = self.finish()
+        reason = " ".join(text.split())[-300:]
+        if code != 0:
+            if "No space left" in reason:
+                raise OutputError(f"no space left on the device holding {self.path}",
+                                  hint="free some space or write elsewhere")
+            raise RuntimeFailure(f"ffmpeg could not write {self.path.name}: {reason or f'exit {code}'}")
+
+
+def encode_blocks(blocks, rate: int, channels: int, target: Path, fmt: str, *, finish=None, **options) -> None:
+    """Encode float32 ``blocks`` into ``target`` atomically (temp file, then rename).
+
+    ``options`` go to :class:`Encoder`; ``finish(tmp_path)`` runs on the encoded
+    temp file before the rename (tagging).
+    """
+    from .sinks import AtomicFile, _oserror
+
+    try:
+        atomic = AtomicFile(target)
+    except OSError as exc:
+        raise _oserror(exc, target) from exc
+    encoder = None
+    try:
+        encoder = Encoder(atomic.tmp, fmt, rate, channels, **options)
+        for block in blocks:
+            encoder.write(block)
+        encoder.close()
+        encoder = None
+        if finish is not None:
+            finish(atomic.tmp)
+    except BaseException:
+        if encoder is not None:
+            encoder.kill()
+        atomic.discard()
+        raise
+    atomic.commit()

@@ -1,0 +1,152 @@
+"""EPUB → :class:`Book` with ebooklib: spine order, TOC titles, metadata and cover.
+
+Each spine document with words in it is a chapter, titled from the table of
+contents, else from its first heading. XHTML becomes Markdown-ish text the
+front end reads: headings as ``#`` lines, every block element (p, div, li,
+blockquote, table row…) a paragraph of its own; scripts, styles and images
+are dropped.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import warnings
+from pathlib import Path
+from urllib.parse import unquote
+
+from ..errors import BadInput
+from .chapters import MAX_TITLE, matter_of
+from .model import Book, Chapter
+
+BLOCKS = {"p", "div", "li", "blockquote", "tr", "section", "article", "aside", "header", "footer", "pre",
+          "dd", "dt", "figcaption", "caption", "table", "ul", "ol", "dl", "hr", "address", "center"}
+SKIP = {"script", "style", "head", "title", "svg", "math", "noscript", "template"}
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+class _Text:
+    def __init__(self):
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+        self.headings: list[str] = []
+
+    def text(self, piece: str | None) -> None:
+        if piece:
+            self.current.append(piece)
+
+    def end_block(self, heading: int = 0) -> None:
+        line = " ".join("".join(self.current).split())
+        self.current = []
+        if not re.search(r"\w", line):
+            return
+        if heading:
+            self.headings.append(line)
+            line = "#" * heading + " " + line
+        self.blocks.append(line)
+
+
+def _walk(el, out: _Text) -> None:
+    name = _local(el.tag)
+    if name in SKIP:
+        out.text(el.tail)
+        return
+    heading = HEADINGS.get(name, 0)
+    block = heading or name in BLOCKS
+    if block:
+        out.end_block()
+    if name == "br":
+        out.text(" ")
+    out.text(el.text)
+    for child in el:
+        _walk(child, out)
+    if block:
+        out.end_block(heading)
+    out.text(el.tail)
+
+
+def xhtml_to_text(content: bytes) -> tuple[str, str | None]:
+    """(text with paragraphs and # headings, first heading or None)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(content)
+    except Exception:  # noqa: BLE001 - lxml raises several types for broken markup
+        return "", None
+    body = next((el for el in root.iter() if _local(el.tag) == "body"), root)
+    out = _Text()
+    _walk(body, out)
+    out.end_block()
+    return "\n\n".join(out.blocks), (out.headings[0] if out.headings else None)
+
+
+def _toc_titles(toc, titles: dict[str, str]) -> None:
+    from ebooklib import epub
+
+    for entry in toc:
+        if isinstance(entry, tuple):
+            section, children = entry
+            if getattr(section, "href", None):
+                titles.setdefault(unquote(section.href.split("#")[0]), section.title)
+            _toc_titles(children, titles)
+        elif isinstance(entry, epub.Link):
+            titles.setdefault(unquote(entry.href.split("#")[0]), entry.title)
+
+
+def _meta(book, name: str) -> str | None:
+    values = book.get_metadata("DC", name)
+    return " ".join(str(values[0][0]).split()) if values and values[0][0] else None
+
+
+def _cover(book) -> tuple[bytes | None, str | None]:
+    import ebooklib
+
+    items = list(book.get_items_of_type(ebooklib.ITEM_COVER))
+    if not items:
+        for value, attrs in book.get_metadata("OPF", "cover"):
+            item = book.get_item_with_id((attrs or {}).get("content", ""))
+            if item is not None:
+                items.append(item)
+    for item in items:
+        media = getattr(item, "media_type", "") or ""
+        if media in ("image/jpeg", "image/png"):
+            return item.get_content(), media
+    return None, None
+
+
+def read_epub(path: Path) -> Book:
+    import ebooklib
+    from ebooklib import epub
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = epub.read_epub(str(path), options={"ignore_ncx": False})
+    except Exception as exc:  # noqa: BLE001 - zipfile, lxml and ebooklib errors alike
+        raise BadInput(f"{path} is not a readable EPUB ({type(exc).__name__}: {exc})",
+                       hint="check the file, or convert it to .txt or .md") from exc
+    titles: dict[str, str] = {}
+    _toc_titles(book.toc, titles)
+    chapters: list[Chapter] = []
+    for idref, _linear in book.spine:
+        item = book.get_item_with_id(idref)
+        if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT or isinstance(item, epub.EpubNav):
+            continue
+        text, heading = xhtml_to_text(item.get_content())
+        if not re.search(r"\w", text):
+            continue
+        name = unquote(item.get_name())
+        title = (titles.get(name) or titles.get(posixpath.basename(name)) or heading
+                 or posixpath.splitext(posixpath.basename(name))[0])
+        title = " ".join(title.split())[:MAX_TITLE]
+        chapters.append(Chapter(title, text, matter_of(title, text)))
+    if not chapters:
+        raise BadInput(f"{path} has no text to speak (no chapter in its spine has words)",
+                       hint="check the EPUB, or convert it to .txt or .md")
+    cover, cover_type = _cover(book)
+    return Book(str(path), _meta(book, "title") or path.stem, author=_meta(book, "creator"),
+                language=_meta(book, "language"), cover=cover, cover_type=cover_type, chapters=chapters)

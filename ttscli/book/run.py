@@ -1,0 +1,118 @@
+"""The batch API the CLI calls: read books, plan chunks, run the job under the output lock."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import BadInput, Interrupted, OutputError, UsageError
+from .chunks import Voice, chapter_chunks
+from .job import WORK, Job, Plan, Result, Settings
+
+log = logging.getLogger(__name__)
+WORDS_PER_MINUTE = 190  # the bundled voice at --speed 1 (264 words in 75 s ≈ 211; headings and pauses add)
+
+
+@dataclass
+class Request:
+    inputs: list[Path]
+    encoding: str | None = None
+    split_on: str | None = None
+    chapters: str | None = None
+    keep_all: bool = False
+
+
+def read_books(request: Request):
+    """[(book, [(number, chapter)])] for every input; all inputs are checked before any work."""
+    from . import chapters, readers
+
+    names: dict[str, Path] = {}
+    books = []
+    for path in request.inputs:
+        book = readers.read(path, request.encoding, request.split_on)
+        stem = output_name(path)
+        if stem in names:
+            raise UsageError(f"{names[stem]} and {path} would both write {stem}.*", hint="rename one of them")
+        names[stem] = path
+        books.append((book, chapters.select(book.chapters, request.chapters, request.keep_all)))
+    return books
+
+
+def output_name(path: Path) -> str:
+    stem = path.stem.strip() or "book"
+    return stem if not stem.startswith(".") else "_" + stem[1:]
+
+
+def estimate_seconds(words: int, speed: float) -> float:
+    return words / (WORDS_PER_MINUTE * speed) * 60.0
+
+
+def plan_books(books, voice_opts: dict, front: dict) -> tuple[Voice, list[Plan]]:
+    """Resolve the model (no runtime is loaded) and cut every selected chapter into chunks."""
+    from .. import engine
+
+    ref, profile = engine.text_profile(voice_opts["model"], voice_opts["voice"])
+    voice = Voice(model=voice_opts["model"], model_id=ref.id, revision=ref.revision, voice=voice_opts["voice"],
+                  speed=voice_opts["speed"], volume=voice_opts["volume"], seed=voice_opts["seed"],
+                  lang=front.get("lang"))
+    plans = []
+    for book, selected in books:
+        chapters = []
+        for number, chapter in selected:
+            try:
+                chunks = chapter_chunks(chapter.text, voice, profile, front)
+            except BadInput:  # nothing speakable in this chapter (only punctuation, say)
+                log.warning("chapter %d (%s) has nothing to speak; skipped", number, chapter.title)
+                continue
+            chapters.append((number, chapter, chunks))
+        if not chapters:
+            raise BadInput(f"{book.source} has no text to speak", hint="give a book with some words in it")
+        plans.append(Plan(book, output_name(Path(book.source)), chapters))
+    return voice, plans
+
+
+def prepare_output(out: Path) -> None:
+    """Create ``out`` (and its work folder) or fail with exit 8 before any synthesis."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"output {out} is not a directory", hint="give a directory with -o")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / WORK).mkdir(exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write in {out}: {exc.strerror or exc}", hint="choose a writable directory") from exc
+    if not os.access(out, os.W_OK | os.X_OK) or not os.access(out / WORK, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write in {out}: permission denied", hint="choose a writable directory")
+
+
+def resume_command() -> str:
+    return "ttscli " + shlex.join(sys.argv[1:])
+
+
+def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: int,
+        emit: Callable[..., None]) -> list[Result]:
+    """Synthesize and write every plan; Ctrl-C raises Interrupted with the resume command."""
+    from ..locking import hold
+    from .workers import Synthesizer
+
+    prepare_output(out)
+    synth = Synthesizer(voice, jobs)
+    results = []
+    with hold(out / WORK / "lock", wait=False, what=f"the output directory {out}"):
+        try:
+            job = Job(out, settings, synth, emit)
+            for plan in plans:
+                results.append(job.run(plan))
+        except KeyboardInterrupt:
+            synth.close(abort=True)
+            raise Interrupted("interrupted; finished chunks are kept",
+                              hint=f"resume with: {resume_command()}") from None
+        except BaseException:
+            synth.close(abort=True)
+            raise
+        synth.close()
+    return results

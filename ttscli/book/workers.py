@@ -1,0 +1,143 @@
+"""Chunk synthesis: in this process (--jobs 1) or in N worker processes.
+
+Each worker loads the model once and writes each chunk's audio to
+``chunks/<key>.wav`` itself (16-bit PCM, atomically), so only keys and sample
+counts cross process boundaries. Workers use cores // N threads each, so
+workers × threads never exceeds the cores. Results come back in book order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from .chunks import Chunk, Voice
+
+log = logging.getLogger(__name__)
+_STATE: dict = {}
+
+
+def threads_per_worker(jobs: int) -> tuple[int, int]:
+    """(workers, threads each): at most one worker per core, and workers × threads ≤ cores.
+
+    --threads (TTSCLI_THREADS) sets the threads per worker, lowered to fit with
+    several workers; with one worker it is taken as given (as `say` does).
+    """
+    from ..runtime.hardware import this_machine
+    from ..runtime.plan import THREADS_ENV
+
+    cores = this_machine(()).usable_cores
+    workers = max(1, min(jobs, cores))
+    if workers < jobs:
+        log.warning("--jobs %d is more than the %d usable cores; running %d workers", jobs, cores, workers)
+    threads = cores // workers
+    asked = os.environ.get(THREADS_ENV, "").strip()
+    if asked.isdigit() and int(asked) > 0:
+        threads = int(asked) if workers == 1 else min(threads, int(asked))
+    return workers, max(1, threads)
+
+
+def write_wav(path: Path, pcm: np.ndarray, rate: int) -> None:
+    """16-bit mono WAV, written to a temp name and renamed (a killed run never leaves half a chunk)."""
+    import soundfile as sf
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        sf.write(str(tmp), pcm, rate, format="WAV", subtype="PCM_16")
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def synthesize(loaded, voice: Voice, chunk: Chunk) -> np.ndarray:
+    from .. import engine
+    from ..audio.chunk import to_pcm16
+    from ..backends.base import SynthesisOptions
+
+    options = SynthesisOptions(speed=voice.speed, volume=voice.volume, seed=voice.seed, lang=voice.lang)
+    parts = [c.samples for c in engine.chunks(loaded, chunk.as_segments(), options)]
+    return to_pcm16(np.concatenate(parts) if parts else np.zeros(0, np.float32))
+
+
+def _load(voice: Voice):
+    from .. import engine
+
+    return engine.load(voice.model, voice.voice)
+
+
+def _watch_parent(parent: int) -> None:
+    """A worker whose parent was killed (kill -9) exits instead of waiting forever for tasks."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _init_worker(voice: Voice, threads: int, env: dict) -> None:
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    from ..runtime.plan import THREADS_ENV
+
+    os.environ.update(env)
+    os.environ[THREADS_ENV] = str(threads)
+    _STATE["voice"] = voice
+    _STATE["loaded"] = _load(voice)
+
+
+def _work(task: tuple[Chunk, str]) -> tuple[str, int, int, float]:
+    chunk, path = task
+    loaded = _STATE["loaded"]
+    started = time.perf_counter()
+    pcm = synthesize(loaded, _STATE["voice"], chunk)
+    rate = loaded.backend.sample_rate
+    write_wav(Path(path), pcm, rate)
+    return chunk.key, len(pcm), rate, time.perf_counter() - started
+
+
+class Synthesizer:
+    """``run(tasks)`` → (key, samples, rate, seconds) per task, in order; ``close()`` stops workers."""
+
+    def __init__(self, voice: Voice, jobs: int):
+        self.voice = voice
+        self.workers, self.threads = threads_per_worker(jobs)
+        self._pool = None
+        self._loaded = None
+
+    def run(self, tasks: Iterable[tuple[Chunk, str]]) -> Iterator[tuple[str, int, int, float]]:
+        if self.workers == 1:
+            for task in tasks:
+                if self._loaded is None:
+                    from ..runtime.plan import THREADS_ENV
+
+                    os.environ.setdefault(THREADS_ENV, str(self.threads))
+                    self._loaded = _load(self.voice)
+                    _STATE.update(voice=self.voice, loaded=self._loaded)
+                yield _work(task)
+            return
+        import multiprocessing
+
+        if self._pool is None:
+            env = {k: v for k, v in os.environ.items() if k.startswith(("TTSCLI_", "HF_"))}
+            ctx = multiprocessing.get_context("spawn")  # no fork after the runtime may have started threads
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.voice, self.threads, env))
+        yield from self._pool.imap(_work, tasks, chunksize=1)
+
+    def close(self, abort: bool = False) -> None:
+        if self._pool is not None:
+            if abort:
+                self._pool.terminate()
+            else:
+                self._pool.close()
+            self._pool.join()
+            self._pool = None

@@ -1,0 +1,139 @@
+"""`ttscli batch`: books (TXT, Markdown, EPUB) → chapter files and/or an .m4b audiobook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import options as opt
+from .app import app
+
+FORMATS = ("m4b", "flac", "ogg", "opus", "mp3", "wav")
+
+
+def _list_chapters(books, speed: float) -> None:
+    from ..book.run import estimate_seconds
+    from .batch_progress import _minutes
+
+    for book, selected in books:
+        chosen = {n for n, _ in selected}
+        typer.echo(f"{book.source}: {book.title}" + (f" by {book.author}" if book.author else ""))
+        for n, chapter in enumerate(book.chapters, 1):
+            note = "" if n in chosen else f"  (skipped: {chapter.matter or 'not selected'} matter)" \
+                if chapter.matter else "  (skipped: not selected)"
+            typer.echo(f"{n:4d}  {chapter.title[:60]:<60}  {chapter.words:7d} words  "
+                       f"~{_minutes(estimate_seconds(chapter.words, speed)):>7}{note}")
+
+
+def _cover(path: str | None) -> tuple[bytes | None, str | None]:
+    from ..errors import BadInput
+
+    if not path:
+        return None, None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BadInput(f"cannot read the cover {path}: {exc.strerror or exc}") from exc
+    if data.startswith(b"\x89PNG"):
+        return data, "image/png"
+    if data.startswith(b"\xff\xd8"):
+        return data, "image/jpeg"
+    raise BadInput(f"cover {path} is not a JPEG or PNG image", hint="give a .jpg or .png file")
+
+
+@app.command()
+def batch(
+    inputs: List[Path] = typer.Argument(..., help="Books: .txt, .md or .epub (each makes its own output)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output directory (created if missing)."),
+    formats: Optional[List[str]] = typer.Option(
+        None, "--format", metavar="m4b|flac|ogg|opus|mp3|wav",
+        help="m4b: one audiobook with chapter markers; others: a file per chapter. Repeat for both "
+        "(default: m4b)."),
+    chapters: Optional[str] = typer.Option(None, "--chapters", metavar="RANGE",
+                                           help="Chapters to speak, e.g. 3-7, 3-, -2 or 1,4 (numbers from "
+                                           "--list-chapters)."),
+    split_on: Optional[str] = typer.Option(None, "--split-on", metavar="REGEX",
+                                           help="A line matching REGEX starts a chapter (overrides detection)."),
+    keep_all: bool = typer.Option(False, "--keep-all", help="Keep front/back matter (contents, copyright, index…)."),
+    list_chapters: bool = typer.Option(False, "--list-chapters",
+                                       help="Print chapters, word counts and estimated durations, then exit."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=64,
+                             help="Worker processes (each loads the model; threads are split between them)."),
+    bitrate: Optional[str] = typer.Option(None, "--bitrate", metavar="RATE",
+                                          help="Bitrate of lossy outputs, e.g. 64k (default: 64k for m4b, "
+                                          "the encoder's for others)."),
+    loudness: float = typer.Option(-20.0, "--loudness", metavar="LUFS", min=-40.0, max=-5.0,
+                                   help="Normalize each chapter to this integrated loudness "
+                                   "(peaks stay under -1 dBFS)."),
+    no_normalize: bool = typer.Option(False, "--no-normalize", help="Keep the voice's own loudness."),
+    narrator: Optional[str] = typer.Option(None, "--narrator", help="Narrator tag (default: the model and voice)."),
+    cover: Optional[str] = typer.Option(None, "--cover", metavar="IMAGE",
+                                        help="Cover image (JPEG/PNG; default: the EPUB's)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding",
+                                           help="Encoding of text inputs (default: BOM, UTF-8, else cp1252)."),
+    json_progress: bool = typer.Option(False, "--json-progress", help="JSON-lines progress events on stderr."),
+    clean: bool = typer.Option(False, "--clean",
+                               help="Delete the finished chunks after success (a re-run then starts over)."),
+    model: Optional[str] = opt.Model,
+    voice: Optional[str] = opt.Voice,
+    speed: float = opt.Speed,
+    volume: float = typer.Option(1.0, "--volume", min=0.0, max=4.0, help="Linear gain before normalization."),
+    sentence_silence: float = opt.SentenceSilence,
+    paragraph_silence: Optional[float] = opt.ParagraphSilence,
+    lang: Optional[str] = opt.Lang,
+    date_order: Optional[opt.DateOrder] = opt.DateOrderOpt,
+    lexicon: Optional[str] = opt.Lexicon,
+    seed: Optional[int] = opt.Seed,
+    debug: bool = opt.Debug,
+) -> None:
+    """Turn books into audiobooks: chapters, resumable, parallel, constant memory.
+
+    Re-running the same command resumes: finished chunks (kept in OUT/.ttscli/)
+    are reused and only changed text is synthesized again.
+    """
+    from ..book import run as book_run
+    from ..book.job import Settings
+    from ..errors import UsageError
+    from ..text import lexicon as lexicon_files
+    from .batch_progress import make
+
+    chosen = tuple(dict.fromkeys(f.lower().lstrip(".") for f in (formats or ["m4b"])))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"unsupported format {unknown[0]!r}", hint=f"use {', '.join(FORMATS)}")
+    if not list_chapters and output is None:
+        raise UsageError("no output directory", hint="add -o DIR (or --list-chapters to see the chapters)")
+    request = book_run.Request(inputs, encoding, split_on, chapters, keep_all)
+    books = book_run.read_books(request)
+    if list_chapters:
+        _list_chapters(books, speed)
+        return
+    cover_data, cover_type = _cover(cover)
+    front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
+                 date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
+    voice_opts = dict(model=model, voice=voice, speed=speed, volume=volume, seed=seed)
+    voice_key, plans = book_run.plan_books(books, voice_opts, front)
+    settings = Settings(voice_key, chosen, bitrate, None if no_normalize else loudness,
+                        narrator or (f"ttscli {voice_key.model_id}" + (f" ({voice})" if voice else "")),
+                        cover_data, cover_type, clean)
+    progress = make(json_progress)
+    try:
+        results = book_run.run(plans, voice_key, output, settings, jobs, progress)
+    finally:
+        progress.close()
+    for result in results:
+        _summary(result)
+
+
+def _summary(result) -> None:
+    from .batch_progress import _minutes
+
+    rtf = f", RTF {result.compute_seconds / result.audio_seconds:.3f}" if result.synthesized and result.audio_seconds \
+        else ""
+    plural = "" if result.synthesized == 1 else "s"
+    typer.echo(f"{result.name}: {_minutes(result.audio_seconds)} of audio, {result.synthesized} chunk{plural} "
+               f"synthesized, {result.reused} reused{rtf}")
+    for path in result.outputs:
+        typer.echo(f"  {path}")
