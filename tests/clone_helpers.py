@@ -9,9 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
+from conftest import SHARED
+
 REPO = Path(__file__).resolve().parents[1]
-SPEECH = next((p / "shared" / "speech" for p in (REPO.parent, REPO.parent.parent)
-               if (p / "shared" / "speech").is_dir()), None)
+SPEECH = (SHARED / "speech") if (SHARED / "speech").is_dir() else None
 SCIPY_WAVS = None
 try:
     import scipy
