@@ -32,7 +32,7 @@ from ..text.segments import Budget, Segment, TextProfile
 from .base import SynthesisOptions, VoiceInfo
 from .codec import NeuCodecDecoder
 from .speechlm import SpeechLMBackend
-from .speechlm_files import detect_gguf, resolve_files
+from .speechlm_files import detect_gguf
 from .speechlm_guard import Piece, count_phonemes, ipa, split_text, without_phoneme_blocks
 from .windowed import WindowPlan
 
@@ -120,11 +120,9 @@ class NeuTTSBackend(SpeechLMBackend):
 
     def __init__(self, model: ModelRef, plan: RuntimePlan):
         super().__init__()
-        self.model = model
-        files = resolve_files(model, family="NeuTTS", decoder_words=("neucodec",),
-                              decoder_hint="add the NeuCodec ONNX decoder (neuphonic/neucodec-onnx-decoder model.onnx)")
-        self.files = files
-        self.llm = llama_runtime.load(files.backbone, plan, n_ctx=N_CTX)
+        files = self._open_backbone(model, plan, family="NeuTTS", decoder_words=("neucodec",),
+                                    decoder_hint="add the NeuCodec ONNX decoder (neuphonic/neucodec-onnx-decoder model.onnx)",
+                                    n_ctx=N_CTX)
         self.speech = self.llm.numbered(SPEECH_TOKEN, 0, CODEBOOK)
         if self.speech.count == 0:
             raise IntegrityError(f"{files.backbone.name} has no <|speech_N|> tokens: it is not a NeuTTS model")

@@ -30,7 +30,7 @@ from ..text.segments import Segment, TextProfile
 from .base import SynthesisOptions, VoiceInfo
 from .codec import SnacDecoder
 from .speechlm import SpeechLMBackend
-from .speechlm_files import detect_gguf, resolve_files
+from .speechlm_files import detect_gguf
 from .speechlm_guard import Piece, split_text, without_phoneme_blocks
 from .windowed import WindowPlan
 
@@ -105,11 +105,9 @@ class OrpheusBackend(SpeechLMBackend):
 
     def __init__(self, model: ModelRef, plan: RuntimePlan):
         super().__init__()
-        self.model = model
-        files = resolve_files(model, family="Orpheus", decoder_words=("snac",),
-                              decoder_hint="add the SNAC 24 kHz ONNX decoder (onnx-community/snac_24khz-ONNX)")
-        self.files = files
-        self.llm = llama_runtime.load(files.backbone, plan, n_ctx=N_CTX)
+        files = self._open_backbone(model, plan, family="Orpheus", decoder_words=("snac",),
+                                    decoder_hint="add the SNAC 24 kHz ONNX decoder (onnx-community/snac_24khz-ONNX)",
+                                    n_ctx=N_CTX)
         self.audio = self.llm.numbered(CUSTOM, AUDIO_FIRST, AUDIO_FIRST + AUDIO_COUNT)
         if self.audio.count == 0:
             raise IntegrityError(f"{files.backbone.name} has no <custom_token_N> audio tokens: "

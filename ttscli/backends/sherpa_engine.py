@@ -65,12 +65,10 @@ def sherpa_version() -> str:
 
 
 def import_sherpa():
-    try:
-        import sherpa_onnx
-    except ImportError as exc:
-        raise RuntimeFailure("the sherpa-onnx runtime is not installed",
-                             hint="pip install 'ttscli[sherpa]' (or use --runtime onnxruntime for Piper voices)") from exc
-    return sherpa_onnx
+    from ..optional import require
+
+    return require("sherpa_onnx", "the sherpa-onnx runtime is not installed",
+                   "pip install 'ttscli[sherpa]' (or use --runtime onnxruntime for Piper voices)")
 
 
 def threads_for(plan: RuntimePlan) -> int:

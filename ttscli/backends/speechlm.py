@@ -90,6 +90,17 @@ class SpeechLMBackend(Backend):
         self.last = PieceStats()
         self._warned_speed = False
 
+    def _open_backbone(self, model, plan, *, family: str, decoder_words: tuple[str, ...], decoder_hint: str,
+                       n_ctx: int):
+        """Find the model's GGUF backbone and codec decoder, and load the backbone in llama.cpp."""
+        from ..runtime import llama as llama_runtime
+        from .speechlm_files import resolve_files
+
+        self.model = model
+        self.files = resolve_files(model, family=family, decoder_words=decoder_words, decoder_hint=decoder_hint)
+        self.llm = llama_runtime.load(self.files.backbone, plan, n_ctx=n_ctx)
+        return self.files
+
     # --- family hooks
     def pieces(self, segment: Segment, voice: Any, options: SynthesisOptions) -> list[Piece]:
         raise NotImplementedError

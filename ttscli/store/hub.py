@@ -21,18 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import IntegrityError, NetworkError, NotFound, OutputError, RuntimeFailure, TtsError
+from ..errors import IntegrityError, NetworkError, NotFound, OutputError, TtsError
 
 TIMEOUT = 30.0  # seconds for metadata calls (huggingface_hub has none by default)
 
 
 def hf():
-    try:
-        import huggingface_hub
-    except ImportError as exc:
-        raise RuntimeFailure("pulling models needs huggingface_hub, which is not installed",
-                             hint="reinstall ttscli: pip install --force-reinstall ttscli") from exc
-    return huggingface_hub
+    from ..optional import require
+
+    return require("huggingface_hub", "pulling models needs huggingface_hub, which is not installed",
+                   "reinstall ttscli: pip install --force-reinstall ttscli")
 
 
 def _constants():
