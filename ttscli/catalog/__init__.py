@@ -6,7 +6,7 @@ module turns it into :class:`Entry` objects, one per pullable id:
 * ``BASE:TAG`` for every variant of ``[models.BASE]`` (``kokoro:int8``), and
   ``BASE`` alone for the default variant (``kokoro`` = ``kokoro:int8``);
 * every Piper voice of ``rhasspy/piper-voices`` once its ``voices.json`` has
-  been fetched by a pull (see :mod:`ttscli.catalog.piper_index`).
+  been fetched by a pull (see :mod:`ttscli.families.piper.index`).
 
 Loading is cheap (one TOML parse, cached) and imports nothing heavy, so
 ``ttscli list --available`` stays fast.
@@ -223,7 +223,7 @@ def model_table(base: str) -> dict[str, Any]:
 
 def entries() -> list[Entry]:
     """Every pullable entry: the static catalog plus the cached Piper voice index."""
-    from . import piper_index
+    from ..families.piper import index as piper_index
 
     indexed = piper_index.entries()
     have = {e.id for e in indexed}

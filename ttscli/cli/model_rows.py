@@ -61,7 +61,7 @@ def ref_row(ref: ModelRef) -> dict[str, Any]:
 
 def installed_refs() -> list[ModelRef]:
     """Embedded models first, then complete store models (aliases folded)."""
-    from ..models import embedded
+    from ..families.piper import embedded
     from ..store import installed_refs as store_refs
 
     refs: dict[str, ModelRef] = dict(embedded.all_models())

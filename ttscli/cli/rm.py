@@ -11,7 +11,7 @@ from .app import app
 
 def _not_installed(model_id: str):
     from ..errors import BadInput, NotFound
-    from ..models import embedded
+    from ..families.piper import embedded
     from ..store import manifest, pull_hint
 
     refs = embedded.all_models()

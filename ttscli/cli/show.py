@@ -18,7 +18,7 @@ def runtime_plan(runtime: str) -> dict[str, Any]:
 
 
 def _installed(model_id: str):
-    from ..models import embedded
+    from ..families.piper import embedded
     from ..store import manifest
 
     record = manifest.find(model_id)
@@ -132,6 +132,6 @@ def show(
 def _clone_line(info: dict) -> str:
     if info.get("can_clone"):
         return "yes"
-    if info.get("family") == "kokoro":  # no zero-shot cloning, but voice matching (ttscli.clone.kokoro_match)
+    if info.get("family") == "kokoro":  # no zero-shot cloning, but voice matching (ttscli.families.styletts.clone_match)
         return f"by voice matching (a blend of stock voices): ttscli clone NAME REF --model {info.get('id')}"
     return "no"

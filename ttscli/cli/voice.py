@@ -19,7 +19,7 @@ app.add_typer(voice_app, name="voice")
 
 def _style_models(model: str | None):
     """The models to list: the one asked for, else every installed Kokoro/Kitten model."""
-    from ..backends.styletts_rules import RULES
+    from ..families.styletts.rules import RULES
     from ..models import resolve as model_resolve
 
     if model:
@@ -35,8 +35,8 @@ def _style_models(model: str | None):
 
 
 def _rows(model: str | None) -> list[dict]:
-    from ..backends.styletts import open_voices
-    from ..backends.styletts_rules import RULES
+    from ..families.styletts.backend import open_voices
+    from ..families.styletts.rules import RULES
     from ..voices import cache, presets
 
     rows: list[dict] = []
@@ -102,8 +102,8 @@ def save(
 ) -> None:
     """Save a voice blend under NAME, usable later as --voice NAME."""
     from .. import paths
-    from ..backends.styletts import open_voices
     from ..errors import BadInput, NotFound
+    from ..families.styletts.backend import open_voices
     from ..voices import blend, cache, presets
     from ..voices.locate import model_for_voice
     from .render import note_line

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import NotFound
-from . import embedded
+from ..families.piper import embedded
 from .ref import ModelRef
 
 DEFAULT_MODEL = embedded.JOE_ID

@@ -98,7 +98,7 @@ def import_dir(source: str, name: str | None = None, progress: PullProgress | No
             if spec.name == "piper" and "config" in roles:
                 info.update(_piper_facts(dest / roles["config"][0]))
             if spec.name == "pocket-tts":
-                from ..backends.pocket_files import import_facts
+                from ..families.pocket.files import import_facts
 
                 info.update(import_facts(dest))
             return manifest.write({

@@ -26,7 +26,7 @@ NAMED_VOICE_FAMILIES = ("pocket-tts",)
 
 
 def _models() -> list[ModelRef]:
-    from ..backends.styletts_rules import RULES
+    from ..families.styletts.rules import RULES
 
     families = (*RULES, *NAMED_VOICE_FAMILIES)
     found = {ref.id: ref for ref in model_resolve.installed().values() if ref.family in families}  # aliases: once
