@@ -247,12 +247,12 @@ def test_catalog_clone_flags_match_the_encoders():
     """`list` says which models can clone; `clone` must agree: every catalog entry marked
     can_clone has an encoder, and a sherpa package can clone exactly when it is zero-shot."""
     from ttscli import catalog
-    from ttscli.clone.encoders import ENCODERS
+    from ttscli.backends.registry import cloneable
 
     entries = list(catalog.static_entries())
     assert {e.id for e in entries if e.family == "sherpa" and e.can_clone} >= {POCKET, ZIPVOICE}
     for e in entries:
         if e.can_clone:
-            assert e.family in ENCODERS, e.id
+            assert e.family in cloneable(), e.id
         if e.family == "sherpa":
             assert e.can_clone == (e.kind in ("pocket", "zipvoice")), e.id

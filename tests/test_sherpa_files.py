@@ -76,7 +76,7 @@ def test_registry_detects_sherpa_packages_after_piper():
     # sherpa's vits-piper packages are also plain Piper voices: onnxruntime runs them by default
     assert registry.detect_family(["en_US-amy-low.onnx", "en_US-amy-low.onnx.json", "tokens.txt"]).name == "piper"
     assert registry.get("piper").runtimes() == ("onnxruntime", "sherpa-onnx")
-    assert registry.get("sherpa").runtimes() == ("sherpa-onnx",) and registry.get("sherpa").can_clone
+    assert registry.get("sherpa").runtimes() == ("sherpa-onnx",) and registry.get("sherpa").clone is not None
 
 
 def test_tokens_file_parsing(tmp_path):

