@@ -72,6 +72,9 @@ class FamilySpec:
     models: str | None = None
     # "module:function" -> function() -> list[catalog.Entry]: catalog entries made at run time
     catalog: str | None = None
+    # "module:function" -> function(dir, {role: path}) -> dict: what an imported directory tells
+    # about its model (sample_rate, languages, voices) for `list` and `show`
+    facts: str | None = None
 
     @property
     def runtime(self) -> str:
@@ -120,6 +123,9 @@ class FamilySpec:
 
     def matches(self, files: list[str]) -> bool:
         return bool(self.detect) and bool(resolve_target(self.detect)(files))
+
+    def imported_facts(self, root, roles: dict[str, str]) -> dict[str, Any]:
+        return dict(resolve_target(self.facts)(root, roles)) if self.facts else {}
 
     def doctor_fixes(self) -> list[str]:
         return list(resolve_target(self.doctor)()) if self.doctor else []

@@ -67,6 +67,7 @@ class Family:
     roles: tuple[str, ...] = ()
     detect_files: dict[str, str] = field(default_factory=dict)
     kind_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    companions: dict[str, str] = field(default_factory=dict)  # role -> suffix of a file that must sit beside it
 
     def required_roles(self, kind: str = "") -> tuple[str, ...]:
         """The file roles a backend of this family reads (per sherpa config class for `kind`)."""
@@ -157,7 +158,8 @@ def families() -> dict[str, Family]:
         out[name] = Family(name=name, runtime=spec.runtime, description=spec.description,
                            code_license=spec.code_license, roles=tuple(data.get("roles", ())),
                            detect_files=dict(data.get("detect_files", {})),
-                           kind_roles={k: tuple(v) for k, v in data.get("kind_roles", {}).items()})
+                           kind_roles={k: tuple(v) for k, v in data.get("kind_roles", {}).items()},
+                           companions=dict(data.get("companions", {})))
     return out
 
 
@@ -302,8 +304,9 @@ def detect_roles(family_name: str, paths: Iterable[str]) -> dict[str, list[str]]
     for role, pattern in fam.detect_files.items():
         hits = [p for p in paths if fnmatch.fnmatchcase(p, pattern)
                 or fnmatch.fnmatchcase(p.rsplit("/", 1)[-1], pattern)]
-        if role == "model" and family_name == "piper":  # the .onnx that has its .onnx.json
-            hits = [p for p in hits if p + ".json" in paths]
+        companion = fam.companions.get(role)  # e.g. a model file that needs its config beside it
+        if companion:
+            hits = [p for p in hits if p + companion in paths]
         if hits:
             found[role] = hits
     return found

@@ -169,7 +169,7 @@ class LlamaModel:
         """Prompt ids from text fragments and ids (ids are taken as they are).
 
         Text must never smuggle in the model's own markers: llama.cpp matches
-        user-defined added tokens (``<|speech_3|>``, ``<custom_token_2>``) even
+        user-defined added tokens (a speech LM's code and marker tokens) even
         with special parsing off, so such tokens are dropped from text fragments,
         except those whose text is in ``allow`` (tags the model is meant to read).
         """

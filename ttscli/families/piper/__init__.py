@@ -16,6 +16,7 @@ FAMILY = FamilySpec(
     profile="ttscli.families.piper.backend:text_profile",
     models="ttscli.families.piper.embedded:models",
     catalog="ttscli.families.piper.index:entries",
+    facts="ttscli.families.piper.facts:facts",
     description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
     code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
 )

@@ -9,6 +9,7 @@ FAMILY = FamilySpec(
                            probe=("torch", "pocket_tts")),),
     detect="ttscli.families.pocket.files:detect",
     profile="ttscli.families.pocket.backend:text_profile",
+    facts="ttscli.families.pocket.files:import_facts",
     clone=EncoderSpec(family="pocket-tts", version="pocket-state-1", sample_rate=24000, max_seconds=30.0,
                       needs_transcript=False, encode="ttscli.families.pocket.encoder:encode",
                       requires=("torch", "pocket_tts"), extras=("pocket",)),

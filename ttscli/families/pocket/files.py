@@ -78,8 +78,9 @@ def predefined_voices(model: ModelRef) -> dict[str, Path]:
     return {p.stem: p for p in paths if p.suffix == ".safetensors"}
 
 
-def import_facts(root: Path) -> dict:
-    """What `list` and `show` say about an imported directory: rate and predefined voices."""
+def import_facts(root: Path, roles: dict[str, str] | None = None) -> dict:
+    """What `list` and `show` say about an imported directory: rate and predefined voices
+    (FamilySpec.facts)."""
     return {"sample_rate": SAMPLE_RATE, "voices": sorted(p.stem for p in root.rglob("embeddings/*.safetensors"))}
 
 
