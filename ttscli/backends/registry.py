@@ -68,6 +68,7 @@ class FamilySpec:
     clone: "EncoderSpec | None" = None  # how to clone a voice into this family (None: it cannot)
     # "module:function" -> function() -> list[str]: fixes `ttscli doctor` lists for this family
     doctor: str | None = None
+    named_voices: bool = False  # `--voice NAME` alone picks an installed model of this family with NAME
     # "module:function" -> function() -> {id: ModelRef}: models shipped inside Python packages
     models: str | None = None
     # "module:function" -> function() -> list[catalog.Entry]: catalog entries made at run time

@@ -30,7 +30,6 @@ from ...runtime import llama as llama_runtime
 from ...runtime.plan import RuntimePlan, cpu_plan
 from ...runtime.torchzip import read_tensor
 from ...text.segments import Budget, Segment, TextProfile
-from .._shared.codec import NeuCodecDecoder
 from .._shared.speechlm import SpeechLMBackend
 from .._shared.speechlm_files import detect_gguf
 from .._shared.speechlm_guard import (
@@ -41,6 +40,7 @@ from .._shared.speechlm_guard import (
     without_phoneme_blocks,
 )
 from .._shared.windowed import WindowPlan
+from .codec import NeuCodecDecoder
 
 log = logging.getLogger(__name__)
 

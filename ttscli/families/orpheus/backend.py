@@ -28,11 +28,11 @@ from ...models.ref import ModelRef
 from ...runtime import llama as llama_runtime
 from ...runtime.plan import RuntimePlan, cpu_plan
 from ...text.segments import Segment, TextProfile
-from .._shared.codec import SnacDecoder
 from .._shared.speechlm import SpeechLMBackend
 from .._shared.speechlm_files import detect_gguf
 from .._shared.speechlm_guard import Piece, split_text, without_phoneme_blocks
 from .._shared.windowed import WindowPlan
+from .codec import SnacDecoder
 
 log = logging.getLogger(__name__)
 

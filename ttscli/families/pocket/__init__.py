@@ -8,6 +8,7 @@ FAMILY = FamilySpec(
     runs_on=(RuntimeOption("torch", "ttscli.families.pocket.backend:load", extra="pocket",
                            probe=("torch", "pocket_tts")),),
     detect="ttscli.families.pocket.files:detect",
+    named_voices=True,
     profile="ttscli.families.pocket.backend:text_profile",
     facts="ttscli.families.pocket.files:import_facts",
     clone=EncoderSpec(family="pocket-tts", version="pocket-state-1", sample_rate=24000, max_seconds=30.0,
