@@ -15,10 +15,17 @@ class Result:
 
 
 def cli(capsys, *args: str) -> Result:
+    import os
+
     from ttscli.cli.app import main
 
+    saved = dict(os.environ)  # the CLI exports its global options (--runtime, --device) here
     capsys.readouterr()
-    code = main(list(args))
+    try:
+        code = main(list(args))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     captured = capsys.readouterr()
     return Result(code, captured.out, captured.err)
 

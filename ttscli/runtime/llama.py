@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Iterator, Sequence, Union
 
 from ..errors import BadInput, IntegrityError, RuntimeFailure
+from ..optional import install_command
 from .plan import RuntimePlan, apply_env
 from .token_stream import TokenStream
 
 log = logging.getLogger(__name__)
 
-EXTRA_HINT = "install it with: pip install 'ttscli[gguf]'"
+EXTRA_HINT = "install it with: " + install_command("gguf")
 _DEFAULT_SEED = 0xFFFFFFFF  # llama.cpp: "pick a random seed"
 Part = Union[str, int]  # a prompt is a list of text fragments and token ids
 
@@ -45,7 +46,7 @@ def import_llama_cpp(plan: RuntimePlan | None = None):
     except OSError as exc:  # a wheel built for another CPU/GPU: the shared library fails to load
         raise RuntimeFailure(
             f"llama-cpp-python is installed but its library cannot load ({exc})",
-            hint="reinstall it for this machine: pip install --force-reinstall 'ttscli[gguf]'",
+            hint="reinstall it for this machine: " + install_command("gguf").replace("pip install", "pip install --force-reinstall"),
         ) from exc
     _route_logs(llama_cpp)
     return llama_cpp
@@ -117,7 +118,7 @@ class LlamaModel:
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise RuntimeFailure(f"llama.cpp cannot load {path.name}: {str(exc).splitlines()[0][:200]}",
-                                 hint="the file may be for a newer llama.cpp: pip install -U 'ttscli[gguf]'") from exc
+                                 hint="the file may be for a newer llama.cpp: " + install_command("gguf").replace("pip install", "pip install -U")) from exc
         self.vocab = self.llm._model.vocab
         self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self.vocab))
         self.n_ctx = int(self.llm.n_ctx())

@@ -24,6 +24,7 @@ import numpy as np
 
 from ...clone.encoders import Encoded, EncodeJob
 from ...errors import BadInput, IntegrityError, NotFound, RuntimeFailure
+from ...optional import install_command
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def load_codec(device: str = "cpu"):
     try:
         import neucodec
     except ImportError as exc:
-        raise RuntimeFailure("the neucodec package is not installed", hint='pip install "ttscli[torch]" neucodec') \
+        raise RuntimeFailure("the neucodec package is not installed", hint=install_command("torch", packages=("neucodec",))) \
             from exc
     repo = os.environ.get(CODEC_ENV) or DEFAULT_CODEC
     cls = neucodec.DistillNeuCodec if "distill" in repo and hasattr(neucodec, "DistillNeuCodec") else neucodec.NeuCodec

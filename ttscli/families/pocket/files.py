@@ -18,10 +18,11 @@ from pathlib import Path
 
 from ...errors import IntegrityError, NotFound, RuntimeFailure
 from ...models.ref import ModelRef
+from ...optional import install_command
 
 log = logging.getLogger(__name__)
 
-INSTALL = 'pip install "ttscli[pocket]"'
+INSTALL = install_command("pocket")
 FAMILY = "pocket-tts"
 SAMPLE_RATE = 24000
 WEIGHTS = "*model.safetensors"

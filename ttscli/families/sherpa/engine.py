@@ -38,6 +38,7 @@ import numpy as np
 
 from ... import paths
 from ...errors import RuntimeFailure
+from ...optional import install_command
 from ...runtime.plan import RuntimePlan
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def import_sherpa():
     from ...optional import require
 
     return require("sherpa_onnx", "the sherpa-onnx runtime is not installed",
-                   "pip install 'ttscli[sherpa]' (or use --runtime onnxruntime for Piper voices)")
+                   f"{install_command('sherpa')} (or use --runtime onnxruntime for Piper voices)")
 
 
 def threads_for(plan: RuntimePlan) -> int:
