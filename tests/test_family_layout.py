@@ -117,5 +117,5 @@ def test_gguf_family_without_llama_cpp_every_path_names_the_extra(orpheus, capsy
         r = cli(capsys, "doctor")
         assert r.code == 0
         fixes = r.out.split("Fixes", 1)[1]
-        assert f"orpheus:tiny: orpheus models need llama.cpp (llama_cpp): {hint}" in fixes
+        assert f"orpheus:tiny: orpheus models need llama-cpp-python: {hint}" in fixes
     assert not (tmp_path / "x.wav").exists()

@@ -29,9 +29,14 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "ttscli.backends"
 RUNTIMES = ("onnxruntime", "sherpa-onnx", "llama.cpp", "torch")
-# The import each runtime is probed by (a family may probe more: RuntimeOption.probe).
-RUNTIME_IMPORTS = {"onnxruntime": "onnxruntime", "sherpa-onnx": "sherpa_onnx", "llama.cpp": "llama_cpp",
-                   "torch": "torch"}
+# runtime name → (import name, distribution name); a family may probe more (RuntimeOption.probe)
+RUNTIME_MODULES = {
+    "onnxruntime": ("onnxruntime", "onnxruntime"),
+    "llama.cpp": ("llama_cpp", "llama-cpp-python"),
+    "torch": ("torch", "torch"),
+    "sherpa-onnx": ("sherpa_onnx", "sherpa-onnx"),
+}
+_DISTRIBUTIONS = dict(RUNTIME_MODULES.values())  # import name → distribution name
 
 
 @dataclass(frozen=True)
@@ -45,10 +50,11 @@ class RuntimeOption:
     install_hint: str | None = None  # a plugin's own install command (default: from `extra`)
 
     def imports(self) -> tuple[str, ...]:
-        return self.probe or ((RUNTIME_IMPORTS[self.runtime],) if self.runtime in RUNTIME_IMPORTS else ())
+        return self.probe or ((RUNTIME_MODULES[self.runtime][0],) if self.runtime in RUNTIME_MODULES else ())
 
     def missing(self) -> list[str]:
-        return [m for m in self.imports() if not importable(m)]
+        """The packages (distribution names where known) whose import is not found."""
+        return [_DISTRIBUTIONS.get(m, m) for m in self.imports() if not importable(m)]
 
     def install(self) -> str:
         if self.install_hint:
@@ -63,6 +69,7 @@ class FamilySpec:
     detect: str | None = None  # "module:function" -> function(list[str]) -> bool
     description: str = ""
     code_license: str = ""
+    files: str = ""  # what its files look like, for "cannot tell which family" hints
     # "module:function" -> function(ModelRef, voice) -> TextProfile, read without a runtime (dry runs)
     profile: str | None = None
     clone: "EncoderSpec | None" = None  # how to clone a voice into this family (None: it cannot)
@@ -105,7 +112,7 @@ class FamilySpec:
         if any(not option.missing() for option in self.runs_on):
             return None
         option = self.runs_on[0]
-        return f"{self.name} models need {option.runtime} ({', '.join(option.missing())}): {option.install()}"
+        return f"{self.name} models need {', '.join(option.missing())}: {option.install()}"
 
     def check_installed(self, runtime: str | None = None) -> None:
         """RuntimeFailure (exit 5) naming the install command when ``runtime`` is not installed."""
@@ -213,6 +220,11 @@ def cloneable() -> dict[str, "EncoderSpec"]:
 def hooks(attribute: str) -> list[Callable[..., Any]]:
     """The callables every family names in ``attribute`` ("models", "catalog"), in table order."""
     return [resolve_target(target) for spec in families().values() if (target := getattr(spec, attribute))]
+
+
+def layouts() -> str:
+    """One line saying which files each family is recognised by."""
+    return "; ".join(f"{spec.name}: {spec.files}" if spec.files else spec.name for spec in families().values())
 
 
 def detect_family(files: list[str]) -> FamilySpec | None:

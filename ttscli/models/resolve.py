@@ -72,7 +72,7 @@ def _local(text: str) -> ModelRef:
     if spec is None:
         raise NotFound(
             f"cannot tell which model family {text} holds (files: {', '.join(sorted(files)[:12]) or 'none'})",
-            hint=f"ttscli recognises the files of these families: {', '.join(registry.families())}",
+            hint=f"ttscli recognises {registry.layouts()}",
         )
     return ModelRef(id=f"local:{path.resolve()}", family=spec.name, path=path if path.is_file() else directory,
                     source="local")

@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import TtsError
 from .hardware import HardwareProfile, probe
 from .plan import plan_for
-from .runtimes import RUNTIME_MODULES
+from ..backends.registry import RUNTIME_MODULES
 from .sources import Sources
 
 _MAX_FILES = 10_000  # stop sizing a model directory after this many files

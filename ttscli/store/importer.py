@@ -45,7 +45,7 @@ def import_dir(source: str, name: str | None = None, progress: PullProgress | No
     spec = registry.detect_family(files)
     if spec is None:
         raise NotFound(f"cannot tell which model family {source} holds (files: {', '.join(files[:12]) or 'none'})",
-                       hint=f"ttscli recognises the files of these families: {', '.join(registry.families())}")
+                       hint=f"ttscli recognises {registry.layouts()}")
     model_name = paths.check_name(name or root.name, "model name")
     model_id = f"{spec.name}:{model_name}"
     roles = detect_roles(spec.name, files)

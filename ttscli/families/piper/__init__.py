@@ -13,6 +13,7 @@ FAMILY = FamilySpec(
         RuntimeOption("sherpa-onnx", "ttscli.families.piper.on_sherpa:load", extra="sherpa"),
     ),
     detect="ttscli.families.piper.backend:detect",
+    files="NAME.onnx with NAME.onnx.json",
     profile="ttscli.families.piper.backend:text_profile",
     models="ttscli.families.piper.embedded:models",
     catalog="ttscli.families.piper.index:entries",

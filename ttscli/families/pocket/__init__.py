@@ -8,6 +8,7 @@ FAMILY = FamilySpec(
     runs_on=(RuntimeOption("torch", "ttscli.families.pocket.backend:load", extra="pocket",
                            probe=("torch", "pocket_tts")),),
     detect="ttscli.families.pocket.files:detect",
+    files="model.safetensors with its tokenizer",
     named_voices=True,
     profile="ttscli.families.pocket.backend:text_profile",
     facts="ttscli.families.pocket.files:import_facts",

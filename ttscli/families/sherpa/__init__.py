@@ -7,6 +7,7 @@ FAMILY = FamilySpec(
     name="sherpa",
     runs_on=(RuntimeOption("sherpa-onnx", "ttscli.families.sherpa.backend:load", extra="sherpa"),),
     detect="ttscli.families.sherpa.layout:detect",
+    files="tokens.txt beside its .onnx files",
     profile="ttscli.families.sherpa.backend:text_profile",
     # Zero-shot packages read the processed reference audio itself (Pocket TTS encodes it in the
     # engine; ZipVoice also needs its transcript): rate, length and transcript need come from
