@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
-
-import ttscli
 from blocked_imports import block_imports
 from inprocess import cli, fresh_registry
+
+import ttscli
 
 ROOT = Path(ttscli.__file__).parent
 JOE = "piper:en_US-joe-medium"

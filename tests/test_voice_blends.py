@@ -14,8 +14,8 @@ from styletts_synth import kitten_dir, style_table
 from ttscli.errors import BadInput, IntegrityError, NotFound, UsageError
 from ttscli.families.styletts import packs
 from ttscli.families.styletts.rules import KittenRules, KokoroRules
+from ttscli.families.styletts.voices import VoiceResolver
 from ttscli.voices import blend, cache, presets
-from ttscli.voices.resolve import VoiceResolver
 
 # --- blend syntax and arithmetic
 

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..backends.registry import RUNTIME_MODULES
 from ..errors import TtsError
 from .hardware import HardwareProfile, probe
 from .plan import plan_for
-from ..backends.registry import RUNTIME_MODULES
 from .sources import Sources
 
 _MAX_FILES = 10_000  # stop sizing a model directory after this many files

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ...phonemize import espeak
 from ...runtime.seeded import text_seed
-from ...text.segments import PHONEME_BLOCK
+from ...text.segments import has_phonemes, runs, words_only
 
 
 @dataclass(frozen=True)
@@ -60,17 +60,16 @@ def ipa(text: str, lang: str) -> str:
     """Phonemizer-style IPA (words separated by spaces, punctuation kept), as
     NeuTTS was trained on: ``phonemizer`` with preserve_punctuation and stress.
     ``[[...]]`` blocks (from the lexicon or the user) are IPA already and kept."""
-    if "[[" in text:
-        parts = PHONEME_BLOCK.split(text)  # even: text, odd: IPA
-        return " ".join(p for p in (ipa(t, lang) if i % 2 == 0 else " ".join(t.split())
-                                    for i, t in enumerate(parts)) if p)
+    if has_phonemes(text):
+        return " ".join(p for p in (" ".join(run.text.split()) if run.is_phonemes else ipa(run.text, lang)
+                                    for run in runs(text)) if p)
     parts = [c.phonemes + c.terminator for c in espeak.clauses(text, lang)]
     return " ".join(" ".join(p for p in parts if p).split())
 
 
 def without_phoneme_blocks(text: str) -> str:
     """Text for models that read words, not IPA: ``[[...]]`` blocks removed."""
-    return " ".join(PHONEME_BLOCK.sub(" ", text).split()) if "[[" in text else text
+    return words_only(text) if has_phonemes(text) else text
 
 
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:\u2013\u2014])\s+")

@@ -198,7 +198,7 @@ class NeuTTSBackend(SpeechLMBackend):
             ph = " ".join(segment.phonemes.split())
             return [Piece(segment.text or ph, ph, count_phonemes(ph))]
         text = segment.text
-        if self.input_format == "bpe" and "[[" in text:
+        if self.input_format == "bpe" and segment.has_phonemes:
             log.warning("this NeuTTS model reads words, not phonemes: [[...]] pronunciations are left out")
             text = without_phoneme_blocks(text)
         return split_text(text, lang, self.max_phonemes)

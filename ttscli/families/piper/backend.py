@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +24,12 @@ from ...phonemize import espeak
 from ...runtime import onnx as ort_runtime
 from ...runtime.plan import RuntimePlan, cpu_plan
 from ...runtime.seeded import text_seed
-from ...text.segments import Budget, Segment, TextProfile
+from ...text.segments import Budget, Segment, TextProfile, runs
 from .._shared import lookahead
 
 log = logging.getLogger(__name__)
 
 BOS, EOS, PAD = "^", "$", "_"
-_PHONEME_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.S)
 
 
 def detect(files: list[str]) -> bool:
@@ -112,10 +110,14 @@ def phonemize_sentences(text: str, voice: str, symbols, clusters: tuple[tuple[st
         return [list(unicodedata.normalize("NFD", text))]
     sentences: list[list[str]] = []
     current: list[str] = []
-    pos = 0
-    for match in list(_PHONEME_BLOCK.finditer(text)) + [None]:
-        chunk = text[pos : match.start() if match else len(text)]
-        for clause in espeak.clauses(chunk, voice) if chunk.strip() else []:
+    for run in runs(text):
+        if run.is_phonemes:
+            if current and current[-1] != " ":
+                current.append(" ")
+            current.extend(unicodedata.normalize("NFD", run.text))
+            current.append(" ")
+            continue
+        for clause in espeak.clauses(run.text, voice):
             ipa = clause.phonemes + (clause.terminator if clause.terminator in symbols else
                                      ("." if clause.terminator else ""))
             if clause.terminator in (",", ":", ";"):
@@ -124,13 +126,6 @@ def phonemize_sentences(text: str, voice: str, symbols, clusters: tuple[tuple[st
             if clause.ends_sentence:
                 sentences.append(current)
                 current = []
-        if match is None:
-            break
-        if current and current[-1] != " ":
-            current.append(" ")
-        current.extend(unicodedata.normalize("NFD", match.group(1).strip()))
-        current.append(" ")
-        pos = match.end()
     if current:
         sentences.append(current)
     return [_merge_clusters(s, clusters) for s in sentences if any(p.strip() for p in s)]

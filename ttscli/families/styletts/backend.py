@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from typing import Iterator
 
 import numpy as np
@@ -28,19 +27,18 @@ from ...phonemize.split import split_phonemes
 from ...runtime import onnx as ort_runtime
 from ...runtime.plan import RuntimePlan, cpu_plan
 from ...runtime.seeded import text_seed
-from ...text.segments import Budget, Segment, TextProfile
-from ...voices.resolve import StyleVoice, VoiceResolver
+from ...text.segments import Budget, Segment, TextProfile, runs
 from .._shared import lookahead
 from . import files as styletts_files
 from .packs import VoiceBank
 from .rules import RULES, FamilyRules
+from .voices import StyleVoice, VoiceResolver
 
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 24000
 _DTYPES = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(double)": np.float64,
            "tensor(int32)": np.int32, "tensor(int64)": np.int64}
-_PHONEME_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.S)
 
 detect_kokoro = styletts_files.detect_kokoro
 detect_kitten = styletts_files.detect_kitten
@@ -196,16 +194,8 @@ class StyleTTSBackend(lookahead.LookAhead, Backend):
 
 def phonemize(text: str, rules: FamilyRules, lang: str) -> str:
     """Phonemes for ``text`` with the family's G2P; ``[[...]]`` blocks pass through as they are."""
-    parts: list[str] = []
-    pos = 0
-    for match in list(_PHONEME_BLOCK.finditer(text)) + [None]:
-        chunk = text[pos:match.start() if match else len(text)]
-        if chunk.strip():
-            parts.append(rules.phonemize(chunk, lang))
-        if match is None:
-            break
-        parts.append(" ".join(match.group(1).split()))
-        pos = match.end()
+    parts = [" ".join(run.text.split()) if run.is_phonemes else rules.phonemize(run.text, lang)
+             for run in runs(text)]
     return " ".join(p for p in parts if p)
 
 

@@ -69,7 +69,7 @@ class Renderer:
         self._part = (Part(backend.bank.names()[0], 1.0),)
 
     def __call__(self, style: np.ndarray) -> np.ndarray:
-        from ...voices.resolve import StyleVoice
+        from .voices import StyleVoice
 
         voice = StyleVoice("candidate", np.asarray(style, dtype=np.float32), self.language, self._part)
         audio = [self.backend.run(ids, voice, 1.0, text, seed=0) for ids, text in zip(self.ids, self.texts)]

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
-from ..errors import BadInput, IntegrityError, NotFound, UsageError
-from . import blend, cache, presets
+from ...errors import BadInput, IntegrityError, NotFound, UsageError
+from ...voices import blend, cache, presets
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..families.styletts.packs import VoiceBank
-    from ..families.styletts.rules import FamilyRules
+    from .packs import VoiceBank
+    from .rules import FamilyRules
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class VoiceResolver:
 
     def stored(self, voice: "cache.Voice") -> StyleVoice:
         """A voice from the voice cache (a saved blend or a clone; checksum already verified)."""
-        from ..families.styletts.packs import as_style
+        from .packs import as_style
 
         family, model = self.rules.family, self.model_id
         if voice.family != family:
@@ -128,7 +128,7 @@ class VoiceResolver:
         return StyleVoice(voice.name, style, language, parts)
 
     def _foreign(self, name: str) -> None:
-        from ..families.styletts.rules import RULES
+        from .rules import RULES
 
         for other, cls in RULES.items():
             if other != self.rules.family and cls().owns_voice_name(name):
