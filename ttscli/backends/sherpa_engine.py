@@ -38,6 +38,7 @@ import numpy as np
 
 from .. import paths
 from ..errors import RuntimeFailure
+from ttscli.fsio import atomic_write
 from ..runtime.plan import RuntimePlan
 
 log = logging.getLogger(__name__)
@@ -262,10 +263,7 @@ def probe(spec: dict[str, Any], trial: dict[str, Any] | None, what: str) -> dict
         if result.get("samples") == 0:
             raise RuntimeFailure(f"sherpa-onnx loads {what} but makes no audio: {_reason(err_lines) or 'no reason given'}",
                                  hint="the model's tokens.txt or metadata do not match it; download it again")
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".part")
-        with os.fdopen(fd, "w") as fh:
-            json.dump(result, fh)
-        os.replace(tmp, verdict)
+        atomic_write(verdict, json.dumps(result))
         return result
 
 

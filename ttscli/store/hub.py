@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import IntegrityError, NetworkError, NotFound, OutputError, TtsError
+from ..fsio import atomic_write
 
 TIMEOUT = 30.0  # seconds for metadata calls (huggingface_hub has none by default)
 
@@ -230,9 +231,7 @@ def write_ref(repo: str, revision: str, commit: str) -> None:
         return
     ref = repo_cache_dir(repo) / "refs" / revision
     ref.parent.mkdir(parents=True, exist_ok=True)
-    tmp = ref.with_name(f".{ref.name}.{os.getpid()}.tmp")
-    tmp.write_text(commit)
-    os.replace(tmp, ref)
+    atomic_write(ref, commit)
 
 
 def place(repo: str, path: str, commit: str) -> Path:
