@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import IntegrityError
 from ..fsio import atomic_copy
 from . import hub, verify
-from .lock import FileLock
+from ..locking import FileLock
 from .manifest import partial_dir
 from .progress import PullProgress, tqdm_adapter
 
@@ -99,10 +99,6 @@ def cached(item: PlanItem, progress: PullProgress) -> Fetched | None:
         return None
     progress.file_end(item.name, item.remote.size, "cached")
     return Fetched(item, pointer, digests, 0)
-
-
-class Cancelled(Exception):
-    """Raised inside a transfer when another file of the pull failed or the user interrupted."""
 
 
 def _link(blob: Path, item: PlanItem) -> Path:

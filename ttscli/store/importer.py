@@ -19,7 +19,7 @@ from ..catalog import detect_roles, families
 from ..fsio import atomic_dir
 from ..errors import BadInput, IntegrityError, NotFound
 from . import manifest, space, verify
-from .lock import FileLock
+from ..locking import FileLock
 from .progress import PullProgress
 
 
