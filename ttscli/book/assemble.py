@@ -14,7 +14,7 @@ import numpy as np
 
 from ..audio.chunk import to_pcm16
 from ..fsio import AtomicFile
-from .loudness import LoudnessMeter
+from ..audio.loudness import LoudnessMeter
 from .tags import Tags
 
 BLOCK = 65536
