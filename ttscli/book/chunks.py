@@ -14,6 +14,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Iterator
 
+from ..text.options import TextOptions
 from ..text.segments import Segment
 
 KEY_VERSION = 1
@@ -74,8 +75,8 @@ def group(segments: Iterable[Segment], voice: Voice) -> Iterator[Chunk]:
         yield Chunk(chunk_key(voice, current), tuple(current))
 
 
-def chapter_chunks(text: str, voice: Voice, profile, front: dict) -> list[Chunk]:
-    """The chunks of one chapter (``front``: the say-style front-end options)."""
+def chapter_chunks(text: str, voice: Voice, profile, options: TextOptions) -> list[Chunk]:
+    """The chunks of one chapter, cut by the text front end with ``options``."""
     from .. import engine
 
-    return list(group(engine.segments_for(text, None, profile=profile, **front), voice))
+    return list(group(engine.segments_for(text, None, options, profile=profile), voice))
