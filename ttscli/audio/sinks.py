@@ -49,7 +49,7 @@ class Sink:
     def __enter__(self):
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type, exc, _tb):
         if exc_type is None:
             self.close()
         else:

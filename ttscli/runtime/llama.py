@@ -64,7 +64,7 @@ def _route_logs(llama_cpp) -> None:
     native = logging.getLogger("ttscli.llama_cpp")
 
     @llama_cpp.llama_log_callback
-    def callback(level, text, user_data):  # noqa: ARG001 - the C signature
+    def callback(level, text, _user_data):  # the C signature
         if native.isEnabledFor(logging.DEBUG):
             native.debug("%s", text.decode("utf-8", "replace").rstrip())
 

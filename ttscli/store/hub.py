@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -200,12 +199,6 @@ def head_etag(repo: str, path: str, commit: str) -> str:
         raise NetworkError(f"{endpoint()} did not answer like a Hugging Face hub for {repo}/{path}",
                            hint="check HF_ENDPOINT and your proxy")
     return meta.etag
-
-
-def cached_pointer(repo: str, path: str, revision: str) -> Path | None:
-    """The cached file for repo/path at revision (a ref or a commit), without the network."""
-    found = hf().try_to_load_from_cache(repo, path, revision=revision)
-    return Path(found) if isinstance(found, str) and os.path.exists(found) else None
 
 
 def cached_commit(repo: str, revision: str) -> str | None:
