@@ -1,6 +1,6 @@
 """sherpa-onnx's OfflineTts, built so that it cannot take ttscli down, and streamed.
 
-Three things make the raw engine unsafe for a CLI (see /work/notes/sherpa_pocket.md):
+Three things make the raw engine unsafe for a CLI (found by running sherpa-onnx 2.0 on broken packages):
 a bad package can end the process from C++ (``exit(-1)``, or a crash), errors
 are printed on stderr instead of raised, and ``generate`` blocks until all
 audio exists. So:
