@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import BadInput, RuntimeFailure
-from ..optional import install_command
 
 
 def exe() -> str:
@@ -24,7 +23,7 @@ def exe() -> str:
         import imageio_ffmpeg
     except ImportError as exc:
         raise RuntimeFailure("ffmpeg is not available (imageio-ffmpeg is not installed)",
-                             hint=install_command("clone")) from exc
+                             hint="pip install imageio-ffmpeg") from exc
     try:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:

@@ -26,7 +26,7 @@ from ..errors import NotFound, TtsError
 from ..families.piper import index as piper_index
 from . import hub, manifest, space
 from .download import Fetched, PlanItem, fetch, pointer_path
-from .lock import FileLock
+from ..locking import FileLock
 from .plan import hf_entry, plan_offline, plan_online, resolve_commits
 from .progress import PullProgress
 

@@ -8,7 +8,7 @@ package exports them with ``export_model_state`` as safetensors named
 Pocket backend can load them without re-encoding (``state_dicts``).
 
 The model comes from the ttscli store (``pull pocket-tts``), loaded as the
-backend loads it (``backends.pocket_files``), so nothing is downloaded. Voice
+backend loads it (``files.py``), so nothing is downloaded. Voice
 states are specific to one model version, which is why the model id and
 revision are in the cache key.
 """

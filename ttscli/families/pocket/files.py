@@ -1,7 +1,7 @@
 """Loading a Pocket TTS model from the ttscli store with the `pocket-tts` package.
 
-Shared by the backend (``backends.pocket``) and the clone encoder
-(``clone.pocket_encoder``). The package reads a YAML config naming its weights
+Shared by the backend (``backend.py``) and the clone encoder
+(``encoder.py``). The package reads a YAML config naming its weights
 and tokenizer (``hf://`` addresses by default); we write one that points at the
 pulled files, so nothing is downloaded. The base config is, in order: a config
 shipped in the model directory (an imported or fine-tuned model), else the
@@ -17,6 +17,7 @@ import logging
 from pathlib import Path
 
 from ...errors import IntegrityError, NotFound, RuntimeFailure
+from ...fsio import atomic_write
 from ...models.ref import ModelRef
 from ...optional import install_command
 
@@ -123,7 +124,7 @@ def write_config(model: ModelRef, package_dir: Path, target: Path) -> Path:
         table["tokenizer_path"] = str(tokenizer)
     elif str(table.get("tokenizer_path", "")).startswith(("hf://", "http://", "https://")):
         raise NotFound(f"{model.id} has no tokenizer.json", hint=f"pull it again: ttscli pull {model.id}")
-    target.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    atomic_write(target, yaml.safe_dump(config, sort_keys=False))
     return target
 
 
