@@ -255,9 +255,9 @@ def _prepare(model: ModelRef) -> ModelRef:
     target = model.info.get("prepare")
     if not target:
         return model
-    from ...backends.registry import _resolve
+    from ...backends.registry import resolve_target
 
-    return _resolve(str(target))(model)
+    return resolve_target(str(target))(model)
 
 
 def _open(model: ModelRef, family: str) -> tuple[ModelRef, styletts_files.ModelFiles, VoiceResolver]:
