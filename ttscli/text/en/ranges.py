@@ -17,7 +17,7 @@ NANP = re.compile(r"(?=[+(\d])(?<![\w+(.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}
 LOCAL = re.compile(r"(?=\d)(?<![\w.,/-])\d{3}-\d{4}(?![\w-]|[.,]\d)")
 INTERNATIONAL = re.compile(r"(?=\+)(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){2,5}(?![\w-]|[.,]\d)")
 _CUR = r"[$€£¥]?"
-RANGE = re.compile(rf"(?=[$€£¥\d])(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\w-]|[.,/:]\d)")
+RANGE = re.compile(rf"(?=[$€£¥\d])(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\d-]|[.,/:]\d)")
 # Numbers you dial are read digit by digit: "dial 911", "call 311".
 DIALED = re.compile(r"(?=[DdCcPpTt])\b((?:dial|call|press|text|phone)\s+)(\d{2,})(?![\w.,]\d|\w)", re.I)
 _PHONE_TAIL = re.compile(r"\d{3}[\s.-]\d{4}")
