@@ -113,8 +113,8 @@ CASES = [
     ("abbr-number", "Room No. 5 and #1.", "Room number five and number one."),
     ("abbr-initialism", "The U.S. Army and the U.K.", "The U-S Army and the U-K."),
     # URLs and e-mail
-    ("url", "Visit https://example.com/docs today.", "Visit example dot com slash docs today."),
-    ("url-www", "Go to www.example.org.", "Go to W W W dot example dot org."),
+    ("url", "Visit https://example.com/docs today.", "Visit HTTPS colon slash slash example dot com slash docs today."),
+    ("url-www", "Go to www.example.org.", "Go to WWW dot example dot org."),
     ("email", "Mail jane.doe@example.com now.", "Mail jane dot doe at example dot com now."),
     # symbols
     ("symbols", "Rock & roll, 2 + 2 = 4.", "Rock and roll, two plus two equals four."),
