@@ -132,7 +132,7 @@ UNITS = [
     ("2-5lb", "two to five pounds"),
     ("100 million kg", "one hundred million kilograms"),
     ("7.2-millimeter", "seven point two millimeter"),
-    ("a 4-kilogram bag", "a four kilogram bag"),
+    ("a 4-kilogram bag", "a four-kilogram bag"),
     ("0.5 mL", "zero point five milliliters"),
     ("12 oz", "twelve ounces"),
     ("6 ft", "six feet"),

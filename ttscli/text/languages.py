@@ -1,8 +1,9 @@
 """The language hook: one normalizer per language, looked up by code.
 
 A normalizer turns written text into spoken form for one language and reads
-SSML <say-as>. English has the full rule set; Spanish, French, German, Italian
-and Portuguese get numbers through num2words; every other language passes
+SSML <say-as>. English has the full rule set; German has dates, ordinals, times,
+money, units and fractions (text.de); Spanish, French, Italian and Portuguese get
+numbers through num2words; every other language passes
 through unchanged (espeak-ng reads its own numbers). Plugins add or replace a
 language with :func:`register`::
 
@@ -57,7 +58,14 @@ def _numbers(lang: str, date_order: str | None) -> Normalizer:
     return NumberNormalizer(lang)
 
 
-_REGISTRY: dict[str, Factory] = {"en": _english, **{code: _numbers for code in ("es", "fr", "de", "it", "pt")}}
+def _german(lang: str, date_order: str | None) -> Normalizer:
+    from .de import GermanNormalizer
+
+    return GermanNormalizer(lang)
+
+
+_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german,
+                                 **{code: _numbers for code in ("es", "fr", "it", "pt")}}
 
 
 def register(code: str, factory: Factory) -> None:

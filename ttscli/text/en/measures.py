@@ -36,9 +36,9 @@ def _unit(m: re.Match, british: bool) -> str:
     unit, num, sp = m.group("unit"), m.group("num"), m.group("sp")
     scale = m.group("scale")
     neg = "minus " if m.group("neg") else ""
-    if sp == "-":  # "7.2-millimeter", "a 4-kilogram bag": an adjective, the unit written out
+    if sp == "-":  # "a 4-kilogram bag", "7.2-millimeter": an adjective, the unit written out
         if unit in _HYPHEN_WORDS or unit.rstrip("s") in _HYPHEN_WORDS:
-            return f"{neg}{words.number(num, british)} {unit}"
+            return f"{neg}{words.number(num, british)}{' ' if '.' in num else '-'}{unit}"
         return m.group()
     spoken = units.lookup(unit)
     if spoken is None or (unit in _SPACED and not sp) or (unit == "in" and not m.group("dot")):

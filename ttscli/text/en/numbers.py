@@ -24,6 +24,8 @@ _CUE_BEFORE = re.compile(rf"\b(?:{_YEAR_CUES})[ ,-]+$", re.I)
 _CUE_AFTER = re.compile(r"\s+(?:was|is|will|were|saw|had|has|brought|began|ended|marked|became|proved)\b")
 YEAR4 = re.compile(r"(?=\d)(?<![\w.,$€£¥])(\d{4})(?![\d,.]\d|\w)")
 LETTER_DASH_DIGIT = re.compile(r"-(?<=[^\W\d_]-)(?=\d)")
+# "a 5-star hotel", "a 10-year-old": the number joins the word with its hyphen.
+NUMBER_DASH_WORD = re.compile(r"(?=\d)(?<![\w.,-])(\d+)-(?=[A-Za-z])")
 SIGNED = re.compile(rf"(?=[-−])(?:(?<=^)|(?<=[\s(\[/=<>~]))[-−](?=\d)")
 NUMBER = re.compile(rf"(?:{NUM}|\.\d+)")
 _ORDINAL_HINT = re.compile(r"\d(?:st|nd|rd|th|ST|ND|RD|TH)")
@@ -59,6 +61,7 @@ def expand(text: str, british: bool = False) -> str:
     if _FOUR_DIGITS.search(text):
         text = YEAR4.sub(lambda m: _year(m, british), text)
     if "-" in text or "−" in text:
+        text = NUMBER_DASH_WORD.sub(lambda m: " " + words.number(m.group(1), british) + "-", text)
         text = SIGNED.sub("minus ", text)
         text = LETTER_DASH_DIGIT.sub(" ", text)  # COVID-19, F-16
     return NUMBER.sub(lambda m: " " + words.number(m.group(), british) + " ", text)

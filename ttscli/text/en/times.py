@@ -23,6 +23,8 @@ _TIME = r"(?:[0-2]?\d:[0-5]\d|1[0-2]|0?[1-9])(?:\s*(?:[ap]\.?m\.?|[AP]\.?M\.?)(?
 TIME_RANGE = re.compile(rf"(?=\d)(?<![\w.:,])(?P<a>{_TIME})\s?[-–—]\s?(?P<b>{_TIME})(?![\w:])")
 # "UTC+2", "GMT-5", "GMT+5:30".
 OFFSET = re.compile(r"\b(UTC|GMT)\s?([+-])\s?(?=\d)")
+# "16:9", "3:1": a ratio or a score when the part after the colon is one digit.
+RATIO = re.compile(r"(?=\d)(?<![\w:.])(\d{1,3}):(\d)(?![\d:]|\.\d)")
 _AMPM_HINT = re.compile(r"\d\s*[apAP]\.?[mM]")
 
 
@@ -82,6 +84,7 @@ def expand(text: str, opts: EnglishOptions) -> str:
         text = OFFSET.sub(lambda m: f"{m.group(1)} {'plus' if m.group(2) == '+' else 'minus'} ", text)
     if ":" in text:
         text = CLOCK.sub(lambda m: _clock(m, opts), text)
+        text = RATIO.sub(r"\1 to \2", text)
     if _AMPM_HINT.search(text):
         text = HOUR_AMPM.sub(lambda m: words.cardinal(int(m.group("h")), opts.british) + _ampm(m), text)
     if "AM" in text or "PM" in text:

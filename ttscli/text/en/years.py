@@ -18,6 +18,7 @@ DECADE_RANGE = re.compile(r"(?=\d)(?<![\w.,])(\d{2,3}0)'?s\s?[–—-]\s?['’]?
 PREFIX = re.compile(r"\b(mid|early|late|pre|post)-(?=['’]?\d)", re.I)
 YEAR_RANGE = re.compile(r"(?=\d)(?<![\w.,/$€£¥-])(1\d{3}|20\d\d)\s?[–—-]\s?(\d{4}|\d\d)(?![\w-]|[.,:/]\d)")
 QUARTER = re.compile(r"(?=[Q1-4])(?<![\w-])(?:Q([1-4])(?:\s+|\s?['’])?(\d{4}|\d\d)?|([1-4])Q\s?['’]?(\d{4}|\d\d))(?![\w-])")
+FISCAL = re.compile(r"\b(FY|CY)\s?['’]?(\d{4}|\d\d)(?![\w])")
 _QUARTER_CUE = re.compile(r"\b(?:in|for|during|of|by|from|since|until|through|to|and)\s+$", re.I)
 _ERA_WORDS = {"ad": "AD", "a.d.": "AD", "a.d": "AD", "bc": "BC", "b.c.": "BC", "b.c": "BC", "bce": "BCE",
               "b.c.e.": "BCE", "ce": "CE", "c.e.": "CE"}
@@ -76,6 +77,8 @@ def _year_range(m: re.Match, british: bool) -> str:
 def expand(text: str, british: bool = False) -> str:
     if "-" in text:
         text = PREFIX.sub(lambda m: m.group(1) + " ", text)
+    if "Y" in text:
+        text = FISCAL.sub(lambda m: f"{m.group(1)} {_two_digit_year(m.group(2), british)}", text)
     if "Q" in text:
         text = QUARTER.sub(lambda m: _quarter(m, british), text)
     if _ERA_HINT.search(text):

@@ -1,0 +1,58 @@
+"""German normalization: dates and ordinals with their case endings, times, money, units,
+fractions, decimals with a comma and common abbreviations; cardinals and percentages
+through the shared num2words rules (text.intl)."""
+
+from __future__ import annotations
+
+import re
+
+from ..intl import NumberNormalizer
+from . import dates, measures
+
+ABBREVIATIONS = {
+    "z. B.": "zum Beispiel", "z.B.": "zum Beispiel", "d. h.": "das heißt", "d.h.": "das heißt",
+    "u. a.": "unter anderem", "u.a.": "unter anderem", "usw.": "und so weiter", "bzw.": "beziehungsweise",
+    "ca.": "circa", "evtl.": "eventuell", "ggf.": "gegebenenfalls", "inkl.": "inklusive", "zzgl.": "zuzüglich",
+    "Nr.": "Nummer", "Dr.": "Doktor", "Prof.": "Professor", "Str.": "Straße", "Hr.": "Herr", "Fr.": "Frau",
+    "v. Chr.": "vor Christus", "n. Chr.": "nach Christus", "etc.": "et cetera", "vgl.": "vergleiche",
+    "Mio.": "Millionen", "Mrd.": "Milliarden", "Tel.": "Telefon", "S.": "Seite", "Abb.": "Abbildung",
+}
+_ABBR = re.compile(r"(?<![\w.])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
+                   + r")(?=\s|$|[,;:!?)])")
+_DIGIT = re.compile(r"[\d½⅓⅔¼¾⅛]")
+# "1990" is a year ("neunzehnhundertneunzig"); "1 Stunde" is "eine Stunde".
+YEAR = re.compile(r"(?<![\d.,])(1[1-9]\d\d)(?![\d.,]\d|\s?(?:%|€|\$|£))")
+ONE = re.compile(r"(?<![\d.,])1\s(?=[A-ZÄÖÜ]\w*)(?P<noun>[A-ZÄÖÜ]\w*)?")
+_FEMININE = re.compile(r"(?:e|ung|heit|keit|schaft|ion|tät|nacht|stadt|frau)$")
+_SINGULAR_AFTER_ONE = {"Millionen": "Million", "Milliarden": "Milliarde"}
+
+
+class GermanNormalizer(NumberNormalizer):
+    def __init__(self, lang: str = "de"):
+        super().__init__(lang)
+
+    def _number(self, text: str) -> str:
+        return measures.number(text) if "," in text else super()._number(text)
+
+    def _abbreviation(self, m: re.Match) -> str:
+        abbr = m.group(1)
+        if abbr in ("Mio.", "Mrd.", "S.", "Fr.") and not re.search(r"\d\s*$|\S", m.string[:m.start()][-3:]):
+            return abbr
+        spoken = ABBREVIATIONS[abbr]
+        return _SINGULAR_AFTER_ONE.get(spoken, spoken) if re.search(r"(?<![\d.,])1\s*$", m.string[:m.start()]) \
+            else spoken
+
+    @staticmethod
+    def _one(m: re.Match) -> str:
+        noun = m.group("noun") or ""
+        return ("eine " if _FEMININE.search(noun.lower()) else "ein ") + noun
+
+    def normalize(self, text: str, heading: bool = False) -> str:
+        if _DIGIT.search(text):
+            text = dates.expand(text)
+            text = measures.expand(text)
+            text = YEAR.sub(lambda m: dates.year(int(m.group(1))), text)
+            text = ONE.sub(self._one, text)
+        if "." in text:
+            text = _ABBR.sub(self._abbreviation, text)
+        return super().normalize(text, heading)
