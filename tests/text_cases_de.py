@@ -139,7 +139,25 @@ ABBREVIATIONS = [
     ("bzw. morgen", "beziehungsweise morgen"),
 ]
 
+SENTENCES = [
+    ("Die Konferenz findet vom 12. bis 14. Oktober 2025 statt.",
+     "Die Konferenz findet vom zwölften bis vierzehnten Oktober zweitausendfünfundzwanzig statt."),
+    ("Wir treffen uns am Freitag, den 7. März, um 18:30 Uhr.",
+     "Wir treffen uns am Freitag, den siebten März, um achtzehn Uhr dreißig."),
+    ("Der Eintritt kostet 12,50 € pro Person.", "Der Eintritt kostet zwölf Euro fünfzig pro Person."),
+    ("Am 9.11.1989 fiel die Mauer.", "Am neunten November neunzehnhundertneunundachtzig fiel die Mauer."),
+    ("Er lief 100 m in 9,58 s.", "Er lief einhundert Meter in neun Komma fünf acht Sekunden."),
+    ("Das Spiel endete 2:1.", "Das Spiel endete zwei zu eins."),
+    ("Tel. 030 123456", "Telefon null drei null, eins zwei drei vier fünf sechs"),
+    ("Ludwig XIV. war König.", "Ludwig der Vierzehnte war König."),
+    ("Heute ist der 3. Oktober.", "Heute ist der dritte Oktober."),
+    ("am 3. und 4. Mai", "am dritten und vierten Mai"),
+    ("um 07:30 Uhr", "um sieben Uhr dreißig"),
+    ("PLZ 01067", "PLZ null eins null sechs sieben"),
+]
+
 CLASSES = {
     "ordinals": ORDINALS, "dates": DATES, "times": TIMES, "money": MONEY, "units": UNITS, "fractions": FRACTIONS,
     "decimals": DECIMALS, "cardinals": CARDINALS, "abbreviations": ABBREVIATIONS,
+    "sentences": SENTENCES,
 }

@@ -2,8 +2,8 @@
 
 A normalizer turns written text into spoken form for one language and reads
 SSML <say-as>. English has the full rule set; German has dates, ordinals, times,
-money, units and fractions (text.de); Spanish, French, Italian and Portuguese get
-numbers through num2words; every other language passes
+money, units and fractions (text.de), French and Spanish dates, times, money, units
+and fractions (text.romance); Italian and Portuguese get numbers through num2words; every other language passes
 through unchanged (espeak-ng reads its own numbers). Plugins add or replace a
 language with :func:`register`::
 
@@ -64,8 +64,14 @@ def _german(lang: str, date_order: str | None) -> Normalizer:
     return GermanNormalizer(lang)
 
 
-_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german,
-                                 **{code: _numbers for code in ("es", "fr", "it", "pt")}}
+def _romance(lang: str, date_order: str | None) -> Normalizer:
+    from .romance import RomanceNormalizer
+
+    return RomanceNormalizer(lang)
+
+
+_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german, "fr": _romance, "es": _romance,
+                                 **{code: _numbers for code in ("it", "pt")}}
 
 
 def register(code: str, factory: Factory) -> None:

@@ -24,6 +24,9 @@ _DIGIT = re.compile(r"[\d½⅓⅔¼¾⅛]")
 YEAR = re.compile(r"(?<![\d.,])(1[1-9]\d\d)(?![\d.,]\d|\s?(?:%|€|\$|£))")
 ONE = re.compile(r"(?<![\d.,])1\s(?=[A-ZÄÖÜ]\w*)(?P<noun>[A-ZÄÖÜ]\w*)?")
 _FEMININE = re.compile(r"(?:e|ung|heit|keit|schaft|ion|tät|nacht|stadt|frau)$")
+# Numbers with a leading zero and phone numbers are read digit by digit.
+DIGITS = re.compile(r"(?P<cue>\b(?:Tel\.|Fax|Telefon|Handy|Mobil):?\s)?(?P<num>(?(cue)[\d /-]*\d|(?<![\d.,:-])0\d+(?:[ /-]\d+)*(?![.,:]?\d)))")
+_NAMES_ROMAN = re.compile(r"\b([A-Z][a-zäöü]+) ([IVXLC]+)\.(?=\s)")
 _SINGULAR_AFTER_ONE = {"Millionen": "Million", "Milliarden": "Milliarde"}
 
 
@@ -42,6 +45,19 @@ class GermanNormalizer(NumberNormalizer):
         return _SINGULAR_AFTER_ONE.get(spoken, spoken) if re.search(r"(?<![\d.,])1\s*$", m.string[:m.start()]) \
             else spoken
 
+    def _digits(self, m: re.Match) -> str:
+        spoken = ", ".join(" ".join(self._number(d) for d in group) for group in re.findall(r"\d+", m.group("num")))
+        return (m.group("cue") or "") + spoken
+
+    @staticmethod
+    def _regnal(m: re.Match) -> str:
+        from ..en.roman import REGNAL_NAMES, value
+
+        n = value(m.group(2))
+        if m.group(1) not in REGNAL_NAMES or not n:
+            return m.group()
+        return f"{m.group(1)} der {dates.ordinal(n, 'e').capitalize()}"
+
     @staticmethod
     def _one(m: re.Match) -> str:
         noun = m.group("noun") or ""
@@ -49,10 +65,12 @@ class GermanNormalizer(NumberNormalizer):
 
     def normalize(self, text: str, heading: bool = False) -> str:
         if _DIGIT.search(text):
+            text = DIGITS.sub(self._digits, text)
             text = dates.expand(text)
             text = measures.expand(text)
             text = YEAR.sub(lambda m: dates.year(int(m.group(1))), text)
             text = ONE.sub(self._one, text)
         if "." in text:
+            text = _NAMES_ROMAN.sub(self._regnal, text)
             text = _ABBR.sub(self._abbreviation, text)
         return super().normalize(text, heading)

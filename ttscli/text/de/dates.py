@@ -20,13 +20,16 @@ MONTH_NUMBER = {m.lower(): i + 1 for i, m in enumerate(MONTHS)} | _ABBR
 _MONTH = "(?P<month>(?i:" + "|".join(sorted(MONTH_NUMBER, key=len, reverse=True)) + r"))(?:\.|(?![\wäöü]))"
 _EN = "am|im|vom|zum|beim|dem|den|des|einem|einen|eines|ab dem|seit dem|bis zum|zur|ihrem|seinem|ihren|seinen"
 _E = "der|die|das|eine|jede|jeder|jedes"
-_ARTICLE = rf"(?P<art>\b(?i:{_EN}|{_E}|ein)\s+)?"
+_ARTICLE = rf"(?P<art>\b(?i:{_EN}|{_E}|ein|bis|und)\s+)?"
+# "vom 12. bis 14. Oktober": after "bis"/"und" the ordinal keeps the case of the one before it.
+_EN_BEFORE = re.compile(rf"\b(?i:{_EN})\s+\S+\s+$")
 DAY_MONTH = re.compile(rf"{_ARTICLE}(?<![\d.,])(?P<day>[0-3]?\d)\.\s*{_MONTH}(?:\s+(?P<year>\d{{4}}))?(?![\d])")
 NUMERIC = re.compile(rf"{_ARTICLE}(?<![\d.,])(?P<day>[0-3]?\d)\.(?P<mon>[01]?\d)\.(?P<year>\d{{4}}|\d\d)?(?![\d.]\d)")
 ISO = re.compile(rf"{_ARTICLE}(?<![\d.,-])(?P<year>\d{{4}})-(?P<mon>[01]?\d)-(?P<day>[0-3]?\d)(?![\d-])")
 # "der 2. Platz", "am 1. Tag", "vom 3. bis zum 5.": an ordinal after an article.
-ORDINAL = re.compile(rf"(?P<art>\b(?i:{_EN}|{_E}|ein)\s+)(?P<n>\d{{1,4}})\.(?=\s+(?:[A-ZÄÖÜ]|bis\b|und\b|oder\b))")
+ORDINAL = re.compile(rf"(?P<art>\b(?i:{_EN}|{_E}|ein|bis|und)\s+)(?P<n>\d{{1,4}})\.(?=\s+(?:[A-ZÄÖÜ]|bis\b|und\b|oder\b))")
 CLOCK = re.compile(r"(?<![\d.,:])(?P<h>[0-2]?\d)[:.](?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?P<uhr>\s*Uhr\b)?(?![\d,])")
+SCORE = re.compile(r"(?<![\d.,:])(\d{1,3}):(\d)(?![\d:])")
 HOUR = re.compile(r"(?<![\d.,:])(?P<h>[0-2]?\d)\s*Uhr\b")
 _DAYS_IN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -37,10 +40,13 @@ def ordinal(n: int, ending: str) -> str:
     return stem if ending == "e" else stem + ending[1:]
 
 
-def _ending(article: str | None, default: str = "er") -> str:
+def _ending(m: re.Match, default: str = "er") -> str:
+    article = m.group("art")
     if not article:
         return default
     word = article.strip().lower()
+    if word in ("bis", "und"):
+        return "en" if _EN_BEFORE.search(m.string, max(0, m.start() - 40), m.start()) else default
     if word == "ein":
         return "er"
     return "e" if word in _E.split("|") else "en"
@@ -54,7 +60,7 @@ def _date(m: re.Match, month: int, day: int, year_text: str | None) -> str:
     if not (1 <= month <= 12 and 1 <= day <= _DAYS_IN[month - 1]):
         return m.group()
     art = m.group("art") or ""
-    out = f"{art}{ordinal(day, _ending(art))} {MONTHS[month - 1]}"
+    out = f"{art}{ordinal(day, _ending(m))} {MONTHS[month - 1]}"
     if year_text:
         y = int(year_text) if len(year_text) == 4 else 2000 + int(year_text)
         out += " " + year(y)
@@ -62,7 +68,10 @@ def _date(m: re.Match, month: int, day: int, year_text: str | None) -> str:
 
 
 def _day_month(m: re.Match) -> str:
-    return _date(m, MONTH_NUMBER[m.group("month").lower()], int(m.group("day")), m.group("year"))
+    written = m.group("month")
+    out = _date(m, MONTH_NUMBER[written.lower()], int(m.group("day")), m.group("year"))
+    full = written.lower() in (name.lower() for name in MONTHS)
+    return out + "." if full and m.group().endswith(".") and out != m.group() else out
 
 
 def _numeric(m: re.Match) -> str:
@@ -95,8 +104,9 @@ def expand(text: str) -> str:
     if "." in text:
         text = NUMERIC.sub(_numeric, text)
         text = DAY_MONTH.sub(_day_month, text)
-        text = ORDINAL.sub(lambda m: m.group("art") + ordinal(int(m.group("n")), _ending(m.group("art"))), text)
+        text = ORDINAL.sub(lambda m: m.group("art") + ordinal(int(m.group("n")), _ending(m)), text)
     if ":" in text or "Uhr" in text:
         text = CLOCK.sub(_clock, text)
+        text = SCORE.sub(r"\1 zu \2", text)
         text = HOUR.sub(lambda m: f"{cardinal_before_noun(int(m.group('h')))} Uhr", text)
     return text
