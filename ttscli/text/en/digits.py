@@ -8,12 +8,15 @@ import re
 from . import words
 
 IP = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)")
+_IP_HINT = re.compile(r"\d\.\d{1,3}\.\d")
 # "ending in 8876", "account number 12345678", "PIN 0420", "ZIP code 02139": digits after a cue.
 _CUES = (r"ending(?:\s+in|\s+with)?|account(?:\s+(?:number|no\.?|#))?|acct\.?(?:\s+(?:no\.?|#))?|"
          r"card(?:\s+number)?|PIN|pin(?:\s+code)?|passcode|code|ZIP(?:\s+code)?|zip(?:\s+code)?|postal\s+code|"
          r"(?:order|confirmation|reference|ref|serial|tracking|routing|invoice|policy|member|customer|ticket)"
          r"(?:\s+(?:number|no\.?|#))?|last\s+(?:four|4)(?:\s+digits)?")
-CUED = re.compile(rf"\b(?P<cue>{_CUES})(?P<sp>:?\s+)(?P<num>\d{{3,}}(?:-\d{{4}})?)(?![\w,.]\d|\w)", re.I)
+# Found from the digits (a fast scan), then the cue is looked for just before them.
+_RUN = re.compile(r"(?<![\w,.-])\d{3,}(?:-\d{4})?(?![\w,.]\d|\w)")
+_CUE_BEFORE = re.compile(rf"\b(?:{_CUES}):?\s+$", re.I)
 # "401(k)", "403(b)", "501(c)(3)".
 PAREN_CODE = re.compile(r"(?<![\w.])(\d{3})\(([a-z])\)(?:\((\d)\))?")
 # Three or more groups joined by hyphens (dates and phone numbers are taken first): "123-45-6789".
@@ -27,8 +30,9 @@ def oh_digits(text: str) -> str:
 
 
 def _cued(m: re.Match) -> str:
-    groups = m.group("num").split("-")
-    return m.group("cue") + m.group("sp") + ", ".join(words.digits(g) for g in groups)
+    if not _CUE_BEFORE.search(m.string, max(0, m.start() - 32), m.start()):
+        return m.group()
+    return ", ".join(words.digits(g) for g in m.group().split("-"))
 
 
 def _paren(m: re.Match) -> str:
@@ -37,9 +41,9 @@ def _paren(m: re.Match) -> str:
 
 
 def expand(text: str) -> str:
-    if "." in text:
+    if "." in text and _IP_HINT.search(text):
         text = IP.sub(lambda m: " dot ".join(words.digits(g) for g in m.group().split(".")), text)
-    text = CUED.sub(_cued, text)
+    text = _RUN.sub(_cued, text)
     if "(" in text:
         text = PAREN_CODE.sub(_paren, text)
     return text
