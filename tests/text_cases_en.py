@@ -69,6 +69,9 @@ DATES = [
     ("from 1990 to 1995", "from nineteen ninety to nineteen ninety-five"),
     ("1990-1995", "nineteen ninety to nineteen ninety-five"),
     ("On Jan. 15 2020 it snowed.", "On January fifteenth, twenty twenty it snowed."),
+    ('FY2023', 'FY twenty twenty-three'),
+    ('Born on 12 Feb. 1809 in Kentucky.', 'Born on the twelfth of February, eighteen oh nine in Kentucky.'),
+    ('It happened on Monday, June 3, 2019.', 'It happened on Monday, June third, twenty nineteen.'),
 ]
 
 FRACTIONS = [
@@ -157,6 +160,11 @@ UNITS = [
     ("5 gal", "five gallons"),
     ("14 mi", "fourteen miles"),
     ("12 kWh/day", "twelve kilowatt hours per day"),
+    ('12/kg', 'twelve per kilogram'),
+    ('12kg/kg', 'twelve kilograms per kilogram'),
+    ('2%-10%', 'two percent to ten percent'),
+    ('a 10-year-old boy', 'a ten-year-old boy'),
+    ('Rent is $1,200/month.', 'Rent is one thousand two hundred dollars per month.'),
 ]
 
 MONEY = [
@@ -228,6 +236,11 @@ TIMES = [
     ("at 7:30 tonight", "at seven thirty tonight"),
     ("11:59:59 PM", "eleven hours fifty-nine minutes and fifty-nine seconds PM"),
     ("noon to 3 pm", "noon to three PM"),
+    ('1.59 p.m.', 'one fifty-nine PM'),
+    ('10:00:00 p.m. e.s.t', 'ten hours zero minutes and zero seconds PM EST'),
+    ('1:59 p.m.est', 'one fifty-nine PM EST'),
+    ('The ratio is 16:9.', 'The ratio is sixteen to nine.'),
+    ('The store opens at 8:00 a.m. and closes at 9:30 p.m.', 'The store opens at eight AM and closes at nine thirty PM.'),
 ]
 
 DIGITS = [
@@ -319,6 +332,7 @@ ADDRESSES = [
     ("742 Evergreen Terrace", "seven forty-two Evergreen Terrace"),
     ("5 W 34th St", "five West thirty-fourth Street"),
     ("100 Main St, Suite 200", "one hundred Main Street, Suite two hundred"),
+    ('2 Ocean hwy, Miami, FL, 33101', 'two Ocean Highway, Miami, Florida, three three one zero one'),
 ]
 
 WEB = [
@@ -353,6 +367,12 @@ NO_REGRESSIONS = [
     ("Pages 10-20.", "Pages ten to twenty."),
     ("A and B", "A and B"),
     ("The score was 3-2.", "The score was three to two."),
+    ('2*8', 'two times eight'),
+    ('1-2=5', 'one minus two equals five'),
+    ('#mytext', 'hash mytext'),
+    ('open 24/7', 'open twenty-four seven'),
+    ('a 50/50 chance', 'a fifty fifty chance'),
+    ('9/11', 'nine eleven'),
 ]
 
 CLASSES = {

@@ -43,8 +43,8 @@ STREET = re.compile(
     rf"(?=\d)(?<![\w.,$€£/#-])(?<!No\. )(?<!no\. )(?P<num>\d{{1,5}})\s+(?:(?P<dir>{_DIR})\.?\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{0,3}}?)"
     rf"\s+(?:(?P<suffix>(?i:{_SUFFIX}))(?P<dot>\.)?|(?P<full>{_FULL}))(?![\w'’])(?:\s+(?P<post>{_DIR})(?![\w.]))?")
 # "Santa Clara, CA 95051", "Austin, TX", "Boston, MA 02108-1234": a state code after a capitalised place.
-STATE = re.compile(r"(?<=[a-z]),\s(?P<code>[A-Z]{2})(?:\s(?P<zip>\d{5})(?:-(?P<plus4>\d{4}))?)?(?=\s*(?:$|[,.;)]))"
-                   r"|(?<=[a-z]),\s(?P<code2>[A-Z]{2})\s(?P<zip2>\d{5})(?:-(?P<plus42>\d{4}))?(?![\w-])")
+STATE = re.compile(r"(?<=[a-z]),\s(?P<code2>[A-Z]{2}),?\s(?P<zip2>\d{5})(?:-(?P<plus42>\d{4}))?(?![\w-])"
+                   r"|(?<=[a-z]),\s(?P<code>[A-Z]{2})(?:\s(?P<zip>\d{5})(?:-(?P<plus4>\d{4}))?)?(?=\s*(?:$|[,.;)]))")
 
 
 def house_number(digits: str, british: bool = False) -> str:
@@ -87,7 +87,7 @@ def _state(m: re.Match) -> str:
     code = m.group("code") or m.group("code2")
     if code not in STATES:
         return m.group()
-    out = f", {STATES[code]}"
+    out = f", {STATES[code]}" + ("," if m.group("code2") and m.group().count(",") > 1 else "")
     zip_code, plus4 = m.group("zip") or m.group("zip2"), m.group("plus4") or m.group("plus42")
     if zip_code:
         out += " " + words.digits(zip_code)

@@ -30,7 +30,7 @@ MONTH_YEAR = re.compile(rf"(?=[JFMASONDjfmasond])\b{_MONTH},?\s+(?P<year>\d{{4}}
 ISO = re.compile(r"(?=\d)(?<![\w.,/-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w/-]|[.,]\d)")
 NUMERIC = re.compile(r"(?=\d)(?<![\w.,/-])(\d{1,4})(?P<sep>[/.-])(\d{1,2})(?P=sep)(\d{2,4})(?![\w/-]|[.,]\d)")
 _DATE_CUE = (r"(?i:on|by|due|until|till|since|from|before|after|through|thru|dated|starting|ending|"
-             r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
+             r"mon|tu|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
 MONTH_DAY_SHORT = re.compile(rf"(?P<cue>\b{_DATE_CUE}(?:,?\s|\s\())(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])"
                              r"(?![\w/]|[.,]\d)")
 # Quick looks that let a paragraph skip passes that cannot match.

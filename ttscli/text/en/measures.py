@@ -15,6 +15,9 @@ _SCALE_WORDS = r"(?:(?P<scale>thousand|million|billion|trillion)\s)?"
 UNIT = re.compile(rf"(?=[-−\d])(?P<neg>(?:(?<=^)|(?<=[\s(~]))[-−])?(?<![\w.,])(?P<num>{NUM})(?P<sp>\s?|-)"
                   rf"{_SCALE_WORDS}"
                   r"(?P<unit>(?:sq ft|[A-Za-z°℃℉µ][A-Za-z/°²³]*?[23²³]?|°[CF]?))(?P<dot>(?<=[\d\s]in)\.)?(?=[^\w/°²³]|$)")
+# "12/kg": a number per unit.
+PER_UNIT = re.compile(rf"(?<![\w.,/])(?P<num>{NUM})/(?P<unit>[A-Za-z°µ][A-Za-z°²³]*)(?![\w/])")
+PERCENT_RANGE = re.compile(rf"(?<![\w.,])({NUM})\s?%\s?[-–—]\s?(?=(?:{NUM})\s?%)")
 # "5 ft 10 in": "in" is a unit only right after feet (alone it is the preposition).
 FEET_INCHES = re.compile(r"(?<![\w.])(\d+)\s?(?:ft\.?|')\s?(\d{1,2})\s?(?:in\b\.?|\"|″)")
 INCHES = re.compile(rf"(?<![\w.])(?P<num>{NUM})(?:\"|″)(?!\w)")
@@ -49,6 +52,13 @@ def _unit(m: re.Match, british: bool) -> str:
     return f"{neg}{amount} {single if _is_one(num) and not scale else plural}{dot}"
 
 
+def _per_unit(m: re.Match, british: bool = False) -> str:
+    spoken = units.lookup(m.group("unit"))
+    if spoken is None:
+        return m.group()
+    return f"{words.number(m.group('num'), british)} per {spoken[0]}"
+
+
 def _feet_inches(m: re.Match, british: bool) -> str:
     feet, inches = int(m.group(1)), int(m.group(2))
     return (f"{words.cardinal(feet, british)} {'foot' if feet == 1 else 'feet'} "
@@ -74,7 +84,10 @@ def expand(text: str, british: bool = False) -> str:
     text = money.expand(text, british)
     if "/" in text:
         text = RATE.sub(_per, text)
+    if "/" in text:
+        text = PER_UNIT.sub(_per_unit, text)
     if "%" in text or "‰" in text:
+        text = PERCENT_RANGE.sub(lambda m: f"{m.group(1)}% to ", text)
         text = PERCENT.sub(lambda m: ("minus " if m.group("neg") else "") + words.number(m.group("num"), british)
                            + (" percent" if m.group("sym") == "%" else " per mille"), text)
     return UNIT.sub(lambda m: _unit(m, british), text)

@@ -26,6 +26,9 @@ YEAR4 = re.compile(r"(?=\d)(?<![\w.,$€£¥])(\d{4})(?![\d,.]\d|\w)")
 LETTER_DASH_DIGIT = re.compile(r"-(?<=[^\W\d_]-)(?=\d)")
 # "a 5-star hotel", "a 10-year-old": the number joins the word with its hyphen.
 NUMBER_DASH_WORD = re.compile(r"(?=\d)(?<![\w.,-])(\d+)-(?=[A-Za-z])")
+# "1-2=5", "2*8": arithmetic.
+MINUS_BEFORE_EQUALS = re.compile(r"(?<=\d)\s?-\s?(?=\d[\d.]*\s?=)")
+TIMES_SIGN = re.compile(r"(?<=\d)\s?[*∗∙⋅]\s?(?=\d)")
 SIGNED = re.compile(rf"(?=[-−])(?:(?<=^)|(?<=[\s(\[/=<>~]))[-−](?=\d)")
 NUMBER = re.compile(rf"(?:{NUM}|\.\d+)")
 _ORDINAL_HINT = re.compile(r"\d(?:st|nd|rd|th|ST|ND|RD|TH)")
@@ -60,6 +63,10 @@ def expand(text: str, british: bool = False) -> str:
         text = YEAR_SHORT.sub(lambda m: _short_year(m.group(1), british), text)
     if _FOUR_DIGITS.search(text):
         text = YEAR4.sub(lambda m: _year(m, british), text)
+    if "=" in text and "-" in text:
+        text = MINUS_BEFORE_EQUALS.sub(" minus ", text)
+    if "*" in text or "∗" in text or "∙" in text or "⋅" in text:
+        text = TIMES_SIGN.sub(" times ", text)
     if "-" in text or "−" in text:
         text = NUMBER_DASH_WORD.sub(lambda m: " " + words.number(m.group(1), british) + "-", text)
         text = SIGNED.sub("minus ", text)

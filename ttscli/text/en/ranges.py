@@ -20,7 +20,7 @@ _TOLL_FREE = {"800", "888", "877", "866", "855", "844", "833"}
 LOCAL = re.compile(r"(?=\d)(?<![\w.,/-])\d{3}-\d{4}(?![\w-]|[.,]\d)")
 INTERNATIONAL = re.compile(r"(?=\+)(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){1,4}[\s.-]\d{2,8}(?![\w-]|[.,]\d)")
 _CUR = r"[$€£¥]?"
-RANGE = re.compile(rf"(?=[$€£¥\d])(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\d-]|[.,/:]\d)")
+RANGE = re.compile(rf"(?=[$€£¥\d])(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\d-]|[.,/:]\d|\s?=)")
 # Numbers you dial are read digit by digit: "dial 911", "call 311".
 DIALED = re.compile(r"(?=[DdCcPpTt])\b((?:dial|call|press|text|phone)\s+)(\d{2,})(?![\w.,]\d|\w)", re.I)
 _PHONE_TAIL = re.compile(r"\d{3}[\s.-]\d{4}")

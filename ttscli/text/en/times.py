@@ -16,8 +16,9 @@ _AMPM = r"(?P<ampm>[ap]\.m\.|[AP]\.M\.|[ap]\.m(?!\w)|[ap]m(?!\w)|[AP]M(?!\w))"
 ZONES = ("UTC|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|AKDT|HST|AST|ADT|NST|BST|CET|CEST|EET|EEST|WET|WEST|IST|"
          "JST|KST|AEST|AEDT|ACST|AWST|NZST|NZDT|ET|PT|CT|MT")
 # A zone right after a time: "1:59 p.m. est", "10:30 am PST", "09:15 GMT".
-_ZONE_AFTER = re.compile(rf"\s+(?P<zone>(?:{ZONES})(?![\w])|(?i:(?:{ZONES}))(?![\w])|(?i:[ecmp]\.[sd]\.t\.))")
+_ZONE_AFTER = re.compile(rf"\s*(?P<zone>(?:{ZONES})(?![\w])|(?i:(?:{ZONES}))(?![\w])|(?i:[ecmp]\.[sd]\.t\.?))")
 CLOCK = re.compile(rf"(?=\d)(?<![\w.:])(?P<h>[0-2]?\d):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\d:])(?:\s*{_AMPM})?")
+DOT_CLOCK = re.compile(rf"(?=\d)(?<![\w.:])(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)\s*{_AMPM}")
 HOUR_AMPM = re.compile(rf"(?=\d)(?<![\w.:,])(?P<h>1[0-2]|0?[1-9])\s*{_AMPM}")
 _TIME = r"(?:[0-2]?\d:[0-5]\d|1[0-2]|0?[1-9])(?:\s*(?:[ap]\.?m\.?|[AP]\.?M\.?)(?![\w]))?"
 TIME_RANGE = re.compile(rf"(?=\d)(?<![\w.:,])(?P<a>{_TIME})\s?[-–—]\s?(?P<b>{_TIME})(?![\w:])")
@@ -51,7 +52,7 @@ def _clock(m: re.Match, opts: EnglishOptions) -> str:
         return m.group()
     b = opts.british
     ampm = _ampm(m) if m.group("ampm") else ""
-    if m.group("s"):
+    if m.groupdict().get("s"):
         return _seconds(h, minute, int(m.group("s")), b) + ampm
     hour = words.cardinal(h, b)
     if minute == 0:
@@ -73,7 +74,7 @@ def _range(m: re.Match) -> str:
 
 def _zone_after_time(text: str) -> str:
     """Time zones after a spoken time ("AM est" → "AM EST", "thirty GMT" kept)."""
-    return re.sub(rf"(?<=[AP]M)\s+(?:(?i:(?:{ZONES}))(?![\w])|(?i:[ecmp]\.[sd]\.t\.))",
+    return re.sub(rf"(?<=[AP]M)\s*(?:(?i:(?:{ZONES}))(?![\w])|(?i:[ecmp]\.[sd]\.t\.?))",
                   lambda m: " " + m.group().strip().replace(".", "").upper(), text)
 
 
@@ -86,6 +87,7 @@ def expand(text: str, opts: EnglishOptions) -> str:
         text = CLOCK.sub(lambda m: _clock(m, opts), text)
         text = RATIO.sub(r"\1 to \2", text)
     if _AMPM_HINT.search(text):
+        text = DOT_CLOCK.sub(lambda m: _clock(m, opts), text)
         text = HOUR_AMPM.sub(lambda m: words.cardinal(int(m.group("h")), opts.british) + _ampm(m), text)
     if "AM" in text or "PM" in text:
         text = _zone_after_time(text)
