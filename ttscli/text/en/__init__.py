@@ -12,7 +12,22 @@ from __future__ import annotations
 import re
 
 from ..cleanup import tidy
-from . import abbrev, address, dates, digits, fractions, measures, numbers, ranges, roman, symbols, times, web, words, years
+from . import (
+    abbrev,
+    address,
+    dates,
+    digits,
+    fractions,
+    measures,
+    numbers,
+    ranges,
+    roman,
+    symbols,
+    times,
+    web,
+    words,
+    years,
+)
 from .context import EnglishOptions
 
 _DIGIT = re.compile(r"[\d" + fractions.VULGAR_CHARS + "]")

@@ -16,7 +16,7 @@ _CUES = (r"ending(?:\s+in|\s+with)?|account(?:\s+(?:number|no\.?|#))?|acct\.?(?:
          r"(?:\s+(?:number|no\.?|#))?|last\s+(?:four|4)(?:\s+digits)?")
 # Found from the digits (a fast scan), then the cue is looked for just before them.
 _RUN = re.compile(r"(?<![\w,.-])\d{3,}(?:-\d{4})?(?![\w,.]\d|\w)")
-_CUE_BEFORE = re.compile(rf"\b(?:{_CUES}):?\s+$", re.I)
+_CUE_BEFORE = re.compile(rf"\b(?:{_CUES}):?\s+$", re.IGNORECASE)
 # "401(k)", "403(b)", "501(c)(3)".
 PAREN_CODE = re.compile(r"(?<![\w.])(\d{3})\(([a-z])\)(?:\((\d)\))?")
 # Three or more groups joined by hyphens (dates and phone numbers are taken first): "123-45-6789".

@@ -19,7 +19,7 @@ _YEAR_CUES = (
     "spring|summer|autumn|fall|winter|between|through|born|died|January|February|March|April|May|June|July|"
     "August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-_CUE_BEFORE = re.compile(rf"\b(?:{_YEAR_CUES})[ ,-]+$", re.I)
+_CUE_BEFORE = re.compile(rf"\b(?:{_YEAR_CUES})[ ,-]+$", re.IGNORECASE)
 # "2012 was a good year", "2019 saw ...": a verb after the number makes it a year.
 _CUE_AFTER = re.compile(r"\s+(?:was|is|will|were|saw|had|has|brought|began|ended|marked|became|proved)\b")
 YEAR4 = re.compile(r"(?=\d)(?<![\w.,$€£¥])(\d{4})(?![\d,.]\d|\w)")
@@ -29,7 +29,7 @@ NUMBER_DASH_WORD = re.compile(r"(?=\d)(?<![\w.,-])(\d+)-(?=[A-Za-z])")
 # "1-2=5", "2*8": arithmetic.
 MINUS_BEFORE_EQUALS = re.compile(r"(?<=\d)\s?-\s?(?=\d[\d.]*\s?=)")
 TIMES_SIGN = re.compile(r"(?<=\d)\s?[*∗∙⋅]\s?(?=\d)")
-SIGNED = re.compile(rf"(?=[-−])(?:(?<=^)|(?<=[\s(\[/=<>~]))[-−](?=\d)")
+SIGNED = re.compile(r"(?=[-−])(?:(?<=^)|(?<=[\s(\[/=<>~]))[-−](?=\d)")
 NUMBER = re.compile(rf"(?:{NUM}|\.\d+)")
 _ORDINAL_HINT = re.compile(r"\d(?:st|nd|rd|th|ST|ND|RD|TH)")
 _FOUR_DIGITS = re.compile(r"\d{4}")

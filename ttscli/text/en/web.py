@@ -35,7 +35,7 @@ PATH = re.compile(r"(?<![\w/:.~])(?:~|\.{1,2})?/[\w.-]+(?:/[\w.-]+)+/?|(?<![\w/]
 WINDOWS = re.compile(r"(?<![\w\\])[A-Z]:\\[\w.-]+(?:\\[\w.-]+)*")
 _TLD_HINT = re.compile(rf"\.(?:{_TLDS})(?![\w-])")
 _FILE_HINT = re.compile(rf"\.(?:{_EXT})(?![\w-])")
-_SCHEME = re.compile(r"^(https?|ftp|file)://", re.I)
+_SCHEME = re.compile(r"^(https?|ftp|file)://", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 _SYMBOLS = {
     ".": " dot ", "/": " slash ", "-": " dash ", "_": " underscore ", "@": " at ", "+": " plus ",
@@ -68,7 +68,7 @@ def spell(text: str, email: bool = False) -> str:
             out.append(_SYMBOLS[part].replace(" and ", " ampersand ") if email and part == "&" else _SYMBOLS[part])
             continue
         last = i == last_dot + 1 and last_dot >= 0 and (i + 1 >= len(parts) or parts[i + 1] in ("/", "?", "#"))
-        part = _WORD.sub(lambda m: _name(m.group(), last), part)
+        part = _WORD.sub(lambda m, last=last: _name(m.group(), last), part)
         out.append(_DIGITS.sub(lambda m: " " + words.digits(m.group()) + " ", part))
     return " ".join("".join(out).split())
 
