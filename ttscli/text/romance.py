@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .en.dates import valid
 from .intl import NumberNormalizer, _words, parse_number
 
 
@@ -21,9 +22,8 @@ class Words:
     months: tuple[str, ...]
     comma: str  # decimal separator word
     hours: tuple[str, str]  # hour, hours
-    minute_join: str  # between hours and minutes ("" or "y")
     date_join: str  # between day, month and year ("" or "de")
-    first_day: str  # how the 1st of a month is read
+    first_day: str  # the 1st of a month: always in French ("1 mai"), with "1º" in Spanish
     currencies: dict[str, tuple[str, str, str]]  # symbol → (one, many, cents join)
     units: dict[str, tuple[str, str]]
     fractions: dict[int, tuple[str, str]]  # denominator → (one, many)
@@ -52,20 +52,19 @@ LANGS = {
     "fr": Words(
         months=("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                 "novembre", "décembre"),
-        comma="virgule", hours=("heure", "heures"), minute_join="", date_join="", first_day="premier",
+        comma="virgule", hours=("heure", "heures"), date_join="", first_day="premier",
         currencies={"€": ("euro", "euros", ""), "$": ("dollar", "dollars", ""), "£": ("livre", "livres", "")},
         units=_UNITS_FR, fractions={2: ("demi", "demis"), 3: ("tiers", "tiers"), 4: ("quart", "quarts")},
         half="et demi", one="un"),
     "es": Words(
         months=("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
                 "noviembre", "diciembre"),
-        comma="coma", hours=("hora", "horas"), minute_join="y", date_join="de", first_day="uno",
+        comma="coma", hours=("hora", "horas"), date_join="de", first_day="primero",
         currencies={"€": ("euro", "euros", "con"), "$": ("dólar", "dólares", "con"), "£": ("libra", "libras", "con")},
         units=_UNITS_ES, fractions={2: ("medio", "medios"), 3: ("tercio", "tercios"), 4: ("cuarto", "cuartos")},
         half="y medio", one="un"),
 }
 _NUM = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-_DAYS_IN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 class RomanceNormalizer(NumberNormalizer):
@@ -96,12 +95,12 @@ class RomanceNormalizer(NumberNormalizer):
         return self.w.one if num == "1" else self.number(num)
 
     def _date(self, day: int, month: int, year: str | None, first: bool = False) -> str | None:
-        if not (1 <= month <= 12 and 1 <= day <= _DAYS_IN[month - 1]):
+        if not valid(month, day):
             return None
         join = f" {self.w.date_join} " if self.w.date_join else " "
         day_words = _words(str(day), self.code)
         if day == 1 and (first or self.code == "fr"):
-            day_words = _words("1", self.code, "ordinal") if self.code != "fr" else self.w.first_day  # 1º: primero
+            day_words = self.w.first_day
         out = f"{day_words}{join}{self.w.months[month - 1]}"
         return out + (f"{join}{_words(year, self.code)}" if year else "")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..en.dates import valid
 from ..intl import _words
 
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
@@ -31,7 +32,6 @@ ORDINAL = re.compile(rf"(?P<art>\b(?i:{_EN}|{_E}|ein|bis|und)\s+)(?P<n>\d{{1,4}}
 CLOCK = re.compile(r"(?<![\d.,:])(?P<h>[0-2]?\d)[:.](?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?P<uhr>\s*Uhr\b)?(?![\d,])")
 SCORE = re.compile(r"(?<![\d.,:])(\d{1,3}):(\d)(?![\d:])")
 HOUR = re.compile(r"(?<![\d.,:])(?P<h>[0-2]?\d)\s*Uhr\b")
-_DAYS_IN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def ordinal(n: int, ending: str) -> str:
@@ -57,7 +57,7 @@ def year(n: int) -> str:
 
 
 def _date(m: re.Match, month: int, day: int, year_text: str | None) -> str:
-    if not (1 <= month <= 12 and 1 <= day <= _DAYS_IN[month - 1]):
+    if not valid(month, day):
         return m.group()
     art = m.group("art") or ""
     out = f"{art}{ordinal(day, _ending(m))} {MONTHS[month - 1]}"

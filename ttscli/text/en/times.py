@@ -16,7 +16,8 @@ _AMPM = r"(?P<ampm>[ap]\.m\.|[AP]\.M\.|[ap]\.m(?!\w)|[ap]m(?!\w)|[AP]M(?!\w))"
 ZONES = ("UTC|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|AKDT|HST|AST|ADT|NST|BST|CET|CEST|EET|EEST|WET|WEST|IST|"
          "JST|KST|AEST|AEDT|ACST|AWST|NZST|NZDT|ET|PT|CT|MT")
 # A zone right after a time: "1:59 p.m. est", "10:30 am PST", "09:15 GMT".
-_ZONE_AFTER = re.compile(rf"\s*(?P<zone>(?:{ZONES})(?![\w])|(?i:(?:{ZONES}))(?![\w])|(?i:[ecmp]\.[sd]\.t\.?))")
+_ZONE = rf"(?:(?i:(?:{ZONES}))(?![\w])|(?i:[ecmp]\.[sd]\.t\.?))"  # "EST", "est", "e.s.t."
+_ZONE_AFTER = re.compile(rf"\s*(?P<zone>{_ZONE})")
 CLOCK = re.compile(rf"(?=\d)(?<![\w.:])(?P<h>[0-2]?\d):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\d:])(?:\s*{_AMPM})?")
 DOT_CLOCK = re.compile(rf"(?=\d)(?<![\w.:])(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)\s*{_AMPM}")
 HOUR_AMPM = re.compile(rf"(?=\d)(?<![\w.:,])(?P<h>1[0-2]|0?[1-9])\s*{_AMPM}")
@@ -74,7 +75,7 @@ def _range(m: re.Match) -> str:
 
 def _zone_after_time(text: str) -> str:
     """Time zones after a spoken time ("AM est" → "AM EST", "thirty GMT" kept)."""
-    return re.sub(rf"(?<=[AP]M)\s*(?:(?i:(?:{ZONES}))(?![\w])|(?i:[ecmp]\.[sd]\.t\.?))",
+    return re.sub(rf"(?<=[AP]M)\s*{_ZONE}",
                   lambda m: " " + m.group().strip().replace(".", "").upper(), text)
 
 
