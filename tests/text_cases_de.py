@@ -156,8 +156,16 @@ SENTENCES = [
     ("PLZ 01067", "PLZ null eins null sechs sieben"),
 ]
 
+WEB = [
+    ("cdf@abc.edu", "cdf at abc Punkt edu"),
+    ("asdf123@abc.com", "asdf eins zwei drei at abc Punkt com"),
+    ("https://www.abc.com", "HTTPS Doppelpunkt Slash Slash WWW Punkt abc Punkt com"),
+    ("Schreib an max.muster@firma.de!", "Schreib an max Punkt muster at firma Punkt DE!"),
+    ("brettspiele.de/neu-2", "brettspiele Punkt DE Slash neu Bindestrich zwei"),
+]
+
 CLASSES = {
     "ordinals": ORDINALS, "dates": DATES, "times": TIMES, "money": MONEY, "units": UNITS, "fractions": FRACTIONS,
     "decimals": DECIMALS, "cardinals": CARDINALS, "abbreviations": ABBREVIATIONS,
-    "sentences": SENTENCES,
+    "sentences": SENTENCES, "web": WEB,
 }

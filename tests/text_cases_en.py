@@ -165,6 +165,10 @@ UNITS = [
     ('2%-10%', 'two percent to ten percent'),
     ('a 10-year-old boy', 'a ten-year-old boy'),
     ('Rent is $1,200/month.', 'Rent is one thousand two hundred dollars per month.'),
+    ("Add 2 oz. of sugar.", "Add two ounces of sugar."),
+    ("Add 2 oz. Then stir.", "Add two ounces. Then stir."),
+    ("It is 12 in. long", "It is twelve inches long"),
+    ("Run 5 km.", "Run five kilometers."),
 ]
 
 MONEY = [

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from ..intl import NumberNormalizer
+from ..en import web
+from ..intl import NumberNormalizer, _words
 from . import dates, measures
 
 ABBREVIATIONS = {
@@ -19,6 +20,11 @@ ABBREVIATIONS = {
 }
 _ABBR = re.compile(r"(?<![\w.])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                    + r")(?=\s|$|[,;:!?)])")
+WEB = web.Reading(
+    {".": " Punkt ", "/": " Slash ", "-": " Bindestrich ", "_": " Unterstrich ", "@": " at ", "+": " plus ",
+     ":": " Doppelpunkt ", "?": " Fragezeichen ", "=": " Gleichheitszeichen ", "&": " und ", "#": " Raute ",
+     "%": " Prozent ", "~": " Tilde ", "\\": " Backslash "},
+    lambda digits: " ".join(_words(d, "de") for d in digits))
 _DIGIT = re.compile(r"[\d½⅓⅔¼¾⅛]")
 # "1990" is a year ("neunzehnhundertneunzig"); "1 Stunde" is "eine Stunde".
 YEAR = re.compile(r"(?<![\d.,])(1[1-9]\d\d)(?![\d.,]\d|\s?(?:%|€|\$|£))")
@@ -64,6 +70,7 @@ class GermanNormalizer(NumberNormalizer):
         return ("eine " if _FEMININE.search(noun.lower()) else "ein ") + noun
 
     def normalize(self, text: str, heading: bool = False) -> str:
+        text = web.expand(text, WEB)
         if _DIGIT.search(text):
             text = DIGITS.sub(self._digits, text)
             text = dates.expand(text)

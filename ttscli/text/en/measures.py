@@ -14,7 +14,7 @@ _SCALE_WORDS = r"(?:(?P<scale>thousand|million|billion|trillion)\s)?"
 # After the number: an optional scale word, an optional space or hyphen, and a unit (looked up in units).
 UNIT = re.compile(rf"(?=[-−\d])(?P<neg>(?:(?<=^)|(?<=[\s(~]))[-−])?(?<![\w.,])(?P<num>{NUM})(?P<sp>\s?|-)"
                   rf"{_SCALE_WORDS}"
-                  r"(?P<unit>(?:sq ft|[A-Za-z°℃℉µ][A-Za-z/°²³]*?[23²³]?|°[CF]?))(?P<dot>(?<=[\d\s]in)\.)?(?=[^\w/°²³]|$)")
+                  r"(?P<unit>(?:sq ft|[A-Za-z°℃℉µ][A-Za-z/°²³]*?[23²³]?|°[CF]?))(?P<dot>(?<=[\d\s]in)\.|\.(?=\s+[a-z]))?(?=[^\w/°²³]|$)")
 # "12/kg": a number per unit.
 PER_UNIT = re.compile(rf"(?<![\w.,/])(?P<num>{NUM})/(?P<unit>[A-Za-z°µ][A-Za-z°²³]*)(?![\w/])")
 PERCENT_RANGE = re.compile(rf"(?<![\w.,])({NUM})\s?%\s?[-–—]\s?(?=(?:{NUM})\s?%)")

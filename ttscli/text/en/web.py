@@ -42,7 +42,7 @@ _SYMBOLS = {
     ":": " colon ", "?": " question mark ", "=": " equals ", "&": " and ", "#": " hash ", "%": " percent ",
     "~": " tilde ", "\\": " backslash ",
 }
-_SYMBOL_RE = re.compile("[" + re.escape("".join(_SYMBOLS)) + "]")
+_EMAIL_SYMBOLS = _SYMBOLS | {"&": " ampersand "}
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -58,22 +58,34 @@ def _name(word: str, last: bool) -> str:
     return word
 
 
-def spell(text: str, email: bool = False) -> str:
+class Reading:
+    """How one language names an address's symbols and digits (English by default)."""
+
+    def __init__(self, symbols: dict[str, str] = _SYMBOLS, digits=words.digits, email_symbols=None):
+        self.symbols, self.digits = symbols, digits
+        self.email_symbols = email_symbols or symbols
+
+
+ENGLISH = Reading(_SYMBOLS, words.digits, _EMAIL_SYMBOLS)
+
+
+def spell(text: str, email: bool = False, reading: Reading = ENGLISH) -> str:
     """Symbols named, digits one by one; the last name after a dot may be a domain or a file type."""
+    symbols = reading.email_symbols if email else reading.symbols
     parts = re.split(r"([./\\@:_+?=&#%~-])", text)
     last_dot = max((i for i, p in enumerate(parts) if p == "."), default=-1)
     out = []
     for i, part in enumerate(parts):
         if i % 2:
-            out.append(_SYMBOLS[part].replace(" and ", " ampersand ") if email and part == "&" else _SYMBOLS[part])
+            out.append(symbols[part])
             continue
         last = i == last_dot + 1 and last_dot >= 0 and (i + 1 >= len(parts) or parts[i + 1] in ("/", "?", "#"))
         part = _WORD.sub(lambda m, last=last: _name(m.group(), last), part)
-        out.append(_DIGITS.sub(lambda m: " " + words.digits(m.group()) + " ", part))
+        out.append(_DIGITS.sub(lambda m: " " + reading.digits(m.group()) + " ", part))
     return " ".join("".join(out).split())
 
 
-def _url(match: re.Match) -> str:
+def _url(match: re.Match, reading: Reading) -> str:
     raw = match.group()
     core = raw.rstrip(_TRAILING)
     tail = raw[len(core):]
@@ -81,27 +93,24 @@ def _url(match: re.Match) -> str:
     head = ""
     if scheme:
         name = scheme.group(1).lower()
-        head = ("file" if name == "file" else name.upper()) + " colon slash slash "
+        slash = reading.symbols["/"].strip()
+        head = f"{'file' if name == 'file' else name.upper()} {reading.symbols[':'].strip()} {slash} {slash} "
         core = core[scheme.end():]
         if core.startswith("/"):
-            head += "slash "
+            head += slash + " "
             core = core[1:]
-    return head + spell(core) + tail
+    return head + spell(core, reading=reading) + tail
 
 
-def _file(match: re.Match) -> str:
-    return spell(match.group())
-
-
-def expand(text: str) -> str:
+def expand(text: str, reading: Reading = ENGLISH) -> str:
     if "@" in text and _AT.search(text):
-        text = EMAIL.sub(lambda m: spell(m.group(), email=True), text)
+        text = EMAIL.sub(lambda m: spell(m.group(), email=True, reading=reading), text)
     if "://" in text or "www." in text or _TLD_HINT.search(text):
-        text = URL.sub(_url, text)
+        text = URL.sub(lambda m: _url(m, reading), text)
     if "/" in text:
-        text = PATH.sub(lambda m: spell(m.group()), text)
+        text = PATH.sub(lambda m: spell(m.group(), reading=reading), text)
     if "\\" in text:
-        text = WINDOWS.sub(lambda m: spell(m.group()), text)
+        text = WINDOWS.sub(lambda m: spell(m.group(), reading=reading), text)
     if _FILE_HINT.search(text):
-        text = FILE.sub(_file, text)
+        text = FILE.sub(lambda m: spell(m.group(), reading=reading), text)
     return text
