@@ -154,6 +154,10 @@ SENTENCES = [
     ("am 3. und 4. Mai", "am dritten und vierten Mai"),
     ("um 07:30 Uhr", "um sieben Uhr dreißig"),
     ("PLZ 01067", "PLZ null eins null sechs sieben"),
+    ("Ruf +49 30 123456 an.", "Ruf plus vier neun, drei null, eins zwei drei vier fünf sechs an."),
+    ("die Musik der 80er", "die Musik der achtziger"),
+    ("in den 1990ern", "in den neunzehnhundertneunzigern"),
+    ("Es hat 90 °F.", "Es hat neunzig Grad Fahrenheit."),
 ]
 
 WEB = [

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .en.dates import valid
-from .intl import NumberNormalizer, _words, parse_number
+from .intl import NumberNormalizer, _words, integer_words, parse_number
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class RomanceNormalizer(NumberNormalizer):
     # --- pieces
     def number(self, text: str) -> str:
         integer, _, frac = text.partition(",")
-        spoken = _words(parse_number(integer, self.code), self.code)
+        spoken = integer_words(parse_number(integer, self.code), self.code)
         return spoken + (f" {self.w.comma} " + " ".join(_words(d, self.code) for d in frac) if frac else "")
 
     def _count(self, num: str) -> str:
@@ -145,13 +145,14 @@ class RomanceNormalizer(NumberNormalizer):
         if not 0 < num < den:
             return m.group()
         if m.group("whole") and num == 1 and den == 2:
-            return f"{_words(m.group('whole'), self.code)} {self.w.half}"
+            return f"{integer_words(m.group('whole'), self.code)} {self.w.half}"
         one, many = self.w.fractions.get(den) or (_words(str(den), self.code, "ordinal"),) * 2
         if den not in self.w.fractions and self.code == "fr":
             many = one + "s"
         frac = f"{self.w.one if num == 1 else _words(str(num), self.code)} {one if num == 1 else many}"
-        return f"{_words(m.group('whole'), self.code)} et {frac}" if m.group("whole") and self.code == "fr" else \
-            f"{_words(m.group('whole'), self.code)} y {frac}" if m.group("whole") else frac
+        if not m.group("whole"):
+            return frac
+        return f"{integer_words(m.group('whole'), self.code)} {'et' if self.code == 'fr' else 'y'} {frac}"
 
     def normalize(self, text: str, heading: bool = False) -> str:
         if re.search(r"\d", text):

@@ -31,6 +31,10 @@ YEAR = re.compile(r"(?<![\d.,])(1[1-9]\d\d)(?![\d.,]\d|\s?(?:%|€|\$|£))")
 ONE = re.compile(r"(?<![\d.,])1\s(?=[A-ZÄÖÜ]\w*)(?P<noun>[A-ZÄÖÜ]\w*)?")
 _FEMININE = re.compile(r"(?:e|ung|heit|keit|schaft|ion|tät|nacht|stadt|frau)$")
 # Numbers with a leading zero and phone numbers are read digit by digit.
+# "+49 30 123456": the country code and every group digit by digit.
+INTERNATIONAL = re.compile(r"(?<![\w+])\+(?P<num>\d{1,3}(?:[ /-]\(?\d+\)?)+)")
+# "die 90er", "in den 1990ern": a decade.
+DECADE = re.compile(r"(?<![\d.,])(\d{1,3}0)er(n?)\b")
 DIGITS = re.compile(r"(?P<cue>\b(?:Tel\.|Fax|Telefon|Handy|Mobil):?\s)?(?P<num>(?(cue)[\d /-]*\d|(?<![\d.,:-])0\d+(?:[ /-]\d+)*(?![.,:]?\d)))")
 _NAMES_ROMAN = re.compile(r"\b([A-Z][a-zäöü]+) ([IVXLC]+)\.(?=\s)")
 _SINGULAR_AFTER_ONE = {"Millionen": "Million", "Milliarden": "Milliarde"}
@@ -51,9 +55,11 @@ class GermanNormalizer(NumberNormalizer):
         return _SINGULAR_AFTER_ONE.get(spoken, spoken) if re.search(r"(?<![\d.,])1\s*$", m.string[:m.start()]) \
             else spoken
 
+    def _groups(self, text: str) -> str:
+        return ", ".join(" ".join(self._number(d) for d in group) for group in re.findall(r"\d+", text))
+
     def _digits(self, m: re.Match) -> str:
-        spoken = ", ".join(" ".join(self._number(d) for d in group) for group in re.findall(r"\d+", m.group("num")))
-        return (m.group("cue") or "") + spoken
+        return (m.group("cue") or "") + self._groups(m.group("num"))
 
     @staticmethod
     def _regnal(m: re.Match) -> str:
@@ -72,7 +78,10 @@ class GermanNormalizer(NumberNormalizer):
     def normalize(self, text: str, heading: bool = False) -> str:
         text = web.expand(text, WEB)
         if _DIGIT.search(text):
+            text = INTERNATIONAL.sub(lambda m: "plus " + self._groups(m.group("num")), text)
             text = DIGITS.sub(self._digits, text)
+            text = DECADE.sub(lambda m: (dates.year(int(m.group(1))) if len(m.group(1)) == 4 else
+                                         _words(m.group(1), "de")) + "er" + m.group(2), text)
             text = dates.expand(text)
             text = measures.expand(text)
             text = YEAR.sub(lambda m: dates.year(int(m.group(1))), text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..en.dates import valid
-from ..intl import _words
+from ..intl import _words, integer_words
 
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
           "November", "Dezember")
@@ -82,7 +82,7 @@ def cardinal_before_noun(n: int, feminine: bool = False) -> str:
     """1 before a noun is "ein"/"eine", not "eins"."""
     if n == 1:
         return "eine" if feminine else "ein"
-    words = _words(str(n), "de")
+    words = integer_words(str(n), "de")
     return words[:-1] if words.endswith("eins") and n % 100 == 1 else words  # hunderteins → hundertein
 
 

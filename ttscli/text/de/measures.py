@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..intl import _words, parse_number
+from ..intl import _words, integer_words, parse_number
 from .dates import cardinal_before_noun
 
 # symbol or code → (name, minor unit name)
@@ -27,7 +27,8 @@ UNITS = {
     "kg": ("Kilogramm", False), "g": ("Gramm", False), "mg": ("Milligramm", False), "t": ("Tonne", True),
     "l": ("Liter", False), "L": ("Liter", False), "ml": ("Milliliter", False), "cl": ("Zentiliter", False),
     "km/h": ("Kilometer pro Stunde", False), "m/s": ("Meter pro Sekunde", False),
-    "°C": ("Grad Celsius", False), "°": ("Grad", False), "K": ("Kelvin", False),
+    "°C": ("Grad Celsius", False), "°F": ("Grad Fahrenheit", False), "cm³": ("Kubikzentimeter", False),
+    "µm": ("Mikrometer", False), "nm": ("Nanometer", False), "Hz": ("Hertz", False), "kHz": ("Kilohertz", False), "°": ("Grad", False), "K": ("Kelvin", False),
     "h": ("Stunde", True), "Std.": ("Stunde", True), "min": ("Minute", True), "Min.": ("Minute", True),
     "s": ("Sekunde", True), "Sek.": ("Sekunde", True), "ms": ("Millisekunde", True),
     "kWh": ("Kilowattstunde", True), "kW": ("Kilowatt", False), "W": ("Watt", False), "V": ("Volt", False),
@@ -49,7 +50,7 @@ DECIMAL = re.compile(r"(?P<neg>(?:(?<=^)|(?<=[\s(]))-)?(?<![\w.,])(?P<int>\d{1,3
 def number(text: str) -> str:
     """A written German number: "1.234" → eintausendzweihundertvierunddreißig, "3,75" → drei Komma sieben fünf."""
     integer, _, frac = text.partition(",")
-    spoken = _words(parse_number(integer, "de"), "de")
+    spoken = integer_words(parse_number(integer, "de"), "de")
     if frac:
         spoken += " Komma " + " ".join(_words(d, "de") for d in frac)
     return spoken
@@ -100,7 +101,7 @@ def _mixed(whole: str | None, num: int, den: int) -> str:
     if whole and num == 1 and den == 2:
         return cardinal_before_noun(int(whole)) + "einhalb"  # zweieinhalb
     spoken = fraction(num, den)
-    return f"{_words(whole, 'de')} und {spoken}" if whole else spoken
+    return f"{integer_words(whole, 'de')} und {spoken}" if whole else spoken
 
 
 def _fraction(m: re.Match) -> str:
