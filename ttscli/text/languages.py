@@ -2,9 +2,9 @@
 
 A normalizer turns written text into spoken form for one language and reads
 SSML <say-as>. English has the full rule set; German has dates, ordinals, times,
-money, units and fractions (text.de), French and Spanish dates, times, money, units
-and fractions (text.romance); Italian and Portuguese get numbers through num2words; every other language passes
-through unchanged (espeak-ng reads its own numbers). Plugins add or replace a
+money, units and fractions (text.de), French and Spanish dates, times, money,
+units and fractions (text.romance); Italian and Portuguese get numbers through
+num2words; every other language passes through unchanged (espeak-ng reads its own numbers). Plugins add or replace a
 language with :func:`register`::
 
     from ttscli.text import languages
@@ -89,6 +89,3 @@ def normalizer_for(lang: str | None, date_order: str | None = None) -> Normalize
     factory = _REGISTRY.get(base_code(lang))
     return factory(lang, date_order) if factory else PassThrough(lang)
 
-
-def supported() -> list[str]:
-    return sorted(_REGISTRY)

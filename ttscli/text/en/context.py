@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DATE_ORDERS = ("mdy", "dmy", "ymd")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'(\[]*[A-Z]")
 _TEXT_END = re.compile(r"\s*$")
 # A text that reads as a sentence: a capital first, and at least five words.
