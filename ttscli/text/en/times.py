@@ -30,10 +30,6 @@ RATIO = re.compile(r"(?=\d)(?<![\w:.])(\d{1,3}):(\d)(?![\d:]|\.\d)")
 _AMPM_HINT = re.compile(r"\d\s*[apAP]\.?[mM]")
 
 
-def _zone(m: re.Match | None) -> str:
-    return "" if m is None else " " + m.group("zone").replace(".", "").upper()
-
-
 def _ampm(m: re.Match) -> str:
     zone = _ZONE_AFTER.match(m.string, m.end())
     letter = m.group("ampm")[0].upper()
