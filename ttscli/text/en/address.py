@@ -96,9 +96,14 @@ def _state(m: re.Match) -> str:
     return out
 
 
+_STREET_HINT = re.compile(r"\d\s+(?:[NSEW]{1,2}\.?\s+)?[A-Z0-9]")
+
+
 def states(text: str) -> str:
     return STATE.sub(_state, text) if ", " in text else text
 
 
 def expand(text: str, british: bool = False) -> str:
-    return states(STREET.sub(lambda m: _street(m, british), text))
+    if _STREET_HINT.search(text):
+        text = STREET.sub(lambda m: _street(m, british), text)
+    return states(text)

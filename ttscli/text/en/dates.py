@@ -34,7 +34,8 @@ _DATE_CUE = (r"(?i:on|by|due|until|till|since|from|before|after|through|thru|dat
 MONTH_DAY_SHORT = re.compile(rf"(?P<cue>\b{_DATE_CUE}(?:,?\s|\s\())(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])"
                              r"(?![\w/]|[.,]\d)")
 # Quick looks that let a paragraph skip passes that cannot match.
-_MONTH_HINT = re.compile(r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_MON = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_MONTH_HINT = re.compile(rf"\b{_MON}[a-z]*\.?[\s,-]+\d|\d(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}")
 _SEPARATED = re.compile(r"\d[/.-]\d")
 _DAYS_IN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 

@@ -20,6 +20,7 @@ _UNIT_AFTER = r"(?:\s?(?P<unit>[A-Za-zµ°][A-Za-z/²³23]*)(?P<dot>\.)?(?![\w])
 FRACTION = re.compile(rf"(?=\d)(?<![\w./,-])(?:(?P<whole>\d+)(?:\s+|-(?=\d+/)))?(?P<num>\d{{1,3}})/(?P<den>\d{{1,3}})"
                       rf"(?P<th>th|rd|nd)?(?![\w/]|[.,]\d){_UNIT_AFTER}")
 VULGAR = re.compile(rf"(?:(?<![\w.,])(?P<whole>\d+)\s?)?(?P<char>[{VULGAR_CHARS}]){_UNIT_AFTER}")
+_VULGAR_HINT = re.compile(f"[{VULGAR_CHARS}]")
 _NAMED = {2: ("half", "halves"), 4: ("quarter", "quarters")}
 _AS_IS = {"9/11", "24/7", "50/50", "20/20", "7/11"}
 
@@ -86,6 +87,6 @@ def _vulgar(m: re.Match, british: bool) -> str:
 def expand(text: str, british: bool = False) -> str:
     if "/" in text:
         text = FRACTION.sub(lambda m: _fraction(m, british), text)
-    if any(c in text for c in VULGAR_CHARS):
+    if _VULGAR_HINT.search(text):
         text = VULGAR.sub(lambda m: _vulgar(m, british), text)
     return text

@@ -27,6 +27,8 @@ TIMES = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[x×](?![\w])")
 _MONEY_WORD = r"(?:dollars?|cents?|euros?|pounds?|pence|penny|yen|won|rupees?|francs?|yuan)"
 RATE = re.compile(rf"\b(?P<money>{_MONEY_WORD})\s?/\s?(?P<unit>[A-Za-z]+)\b")
 _PER_WORDS = {"mo": "month", "wk": "week", "hr": "hour", "yr": "year", "h": "hour", "d": "day", "ea": "each"}
+_FEET_HINT = re.compile(r"\d\s?(?:ft|')")
+_X_HINT = re.compile(r"\d\s?[x×]")
 _SPACED = {"s", "K", "A", "B", "N", "J", "d", "t"}  # units only with a space before them
 _HYPHEN_WORDS = {single for single, _ in units.UNITS.values()}
 
@@ -72,19 +74,18 @@ def _per(m: re.Match) -> str:
 
 
 def expand(text: str, british: bool = False) -> str:
-    if "ft" in text or "'" in text:
+    if ("ft" in text or "'" in text) and _FEET_HINT.search(text):
         text = FEET_INCHES.sub(lambda m: _feet_inches(m, british), text)
     if '"' in text or "″" in text:
         text = INCHES.sub(lambda m: f"{words.number(m.group('num'), british)} "
                                     f"{'inch' if _is_one(m.group('num')) else 'inches'}", text)
-    if "x" in text or "×" in text:
+    if ("x" in text or "×" in text) and _X_HINT.search(text):
         text = BY.sub(lambda m: words.number(m.group(1), british) + " by "
                       + (words.number(m.group(2), british) if m.group(2) else ""), text)
         text = TIMES.sub(lambda m: words.number(m.group(1), british) + " times", text)
     text = money.expand(text, british)
     if "/" in text:
         text = RATE.sub(_per, text)
-    if "/" in text:
         text = PER_UNIT.sub(_per_unit, text)
     if "%" in text or "‰" in text:
         text = PERCENT_RANGE.sub(lambda m: f"{m.group(1)}% to ", text)

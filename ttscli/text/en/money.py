@@ -40,7 +40,8 @@ _CODE = "|".join(re.escape(c) for c in sorted([*CODES, *_NAMED_CODES], key=len, 
 CODE_BEFORE = re.compile(rf"(?<![\w$])(?P<code>{_CODE})\s?(?P<num>{NUM}){_SCALE}(?![\w])")
 CODE_AFTER = re.compile(rf"(?=\d)(?<![\w.,])(?P<num>{NUM}){_SCALE}\s?(?P<code>{_CODE})(?![\w])")
 CENTS = re.compile(r"(?=\d)(?<![\w.,])(\d+)\s?¢")
-_CODE_HINT = re.compile(rf"\b(?:{_CODE})")
+_SIGN_HINT = re.compile("[$€£¥₹₩]")
+_CODE_HINT = re.compile(rf"\b(?:{_CODE})(?=[\s.]?\d)|\d\s?(?:{_CODE})\b")
 
 
 def _is_one(num: str) -> bool:
@@ -86,7 +87,7 @@ def expand(text: str, british: bool = False) -> str:
     if _CODE_HINT.search(text):
         text = CODE_BEFORE.sub(lambda m: _code(m, british), text)
         text = CODE_AFTER.sub(lambda m: _code(m, british), text)
-    if any(c in text for c in "$€£¥₹₩"):
+    if _SIGN_HINT.search(text):
         text = MONEY_PREFIX.sub(lambda m: _money(m, british), text)
         text = MONEY_SUFFIX.sub(lambda m: _money(m, british), text)
     if "¢" in text:

@@ -90,4 +90,6 @@ def expand(text: str, british: bool = False) -> str:
                                           f"{decade(int(m.group(2)), british)}", text)
         text = DECADE_FULL.sub(lambda m: decade(int(m.group(1)), british), text)
         text = DECADE_SHORT.sub(lambda m: decade(int(m.group(1)), british), text)
-    return YEAR_RANGE.sub(lambda m: _year_range(m, british), text)
+    if "-" in text or "–" in text or "—" in text:
+        text = YEAR_RANGE.sub(lambda m: _year_range(m, british), text)
+    return text
