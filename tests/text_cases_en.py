@@ -169,6 +169,9 @@ UNITS = [
     ("Add 2 oz. Then stir.", "Add two ounces. Then stir."),
     ("It is 12 in. long", "It is twelve inches long"),
     ("Run 5 km.", "Run five kilometers."),
+    ('It was 72°F/22°C.', 'It was seventy-two degrees Fahrenheit or twenty-two degrees Celsius.'),
+    ('a 3 GHz CPU', 'a three gigahertz CPU'),
+    ('10x10', 'ten by ten'),
 ]
 
 MONEY = [
@@ -209,6 +212,9 @@ MONEY = [
     ("₹1,200", "one thousand two hundred rupees"),
     ("CHF 30", "thirty Swiss francs"),
     ("30 cents", "thirty cents"),
+    ('It cost $-5', 'It cost minus five dollars'),
+    ('a loss of -$1.2M', 'a loss of minus one point two million dollars'),
+    ('pay $12.50/hr', 'pay twelve dollars and fifty cents per hour'),
 ]
 
 TIMES = [
@@ -245,6 +251,7 @@ TIMES = [
     ('1:59 p.m.est', 'one fifty-nine PM EST'),
     ('The ratio is 16:9.', 'The ratio is sixteen to nine.'),
     ('The store opens at 8:00 a.m. and closes at 9:30 p.m.', 'The store opens at eight AM and closes at nine thirty PM.'),
+    ('in Q4', 'in the fourth quarter'),
 ]
 
 DIGITS = [

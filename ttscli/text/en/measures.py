@@ -27,6 +27,8 @@ TIMES = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[x×](?![\w])")
 _MONEY_WORD = r"(?:dollars?|cents?|euros?|pounds?|pence|penny|yen|won|rupees?|francs?|yuan)"
 RATE = re.compile(rf"\b(?P<money>{_MONEY_WORD})\s?/\s?(?P<unit>[A-Za-z]+)\b")
 _PER_WORDS = {"mo": "month", "wk": "week", "hr": "hour", "yr": "year", "h": "hour", "d": "day", "ea": "each"}
+# "72°F/22°C": two readings of one temperature.
+TEMPERATURE_PAIR = re.compile(r"(?<=\d)\s?(°[CF])\s?/\s?(?=-?\d+(?:\.\d+)?\s?°[CF])")
 _FEET_HINT = re.compile(r"\d\s?(?:ft|')")
 _X_HINT = re.compile(r"\d\s?[x×]")
 _SPACED = {"s", "K", "A", "B", "N", "J", "d", "t"}  # units only with a space before them
@@ -91,4 +93,6 @@ def expand(text: str, british: bool = False) -> str:
         text = PERCENT_RANGE.sub(lambda m: f"{m.group(1)}% to ", text)
         text = PERCENT.sub(lambda m: ("minus " if m.group("neg") else "") + words.number(m.group("num"), british)
                            + (" percent" if m.group("sym") == "%" else " per mille"), text)
+    if "°" in text and "/" in text:
+        text = TEMPERATURE_PAIR.sub(r" \1 or ", text)
     return UNIT.sub(lambda m: _unit(m, british), text)

@@ -34,7 +34,7 @@ SCALES = {"k": "thousand", "K": "thousand", "thousand": "thousand", "m": "millio
 _CUR = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
 _AMOUNT = rf"(?:{NUM}|\.\d+)"
 _SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![\w]))?"
-MONEY_PREFIX = re.compile(rf"(?=[-−$€£¥₹₩UAC])(?P<neg>[-−])?(?P<cur>{_CUR})\s?(?P<num>{_AMOUNT}){_SCALE}")
+MONEY_PREFIX = re.compile(rf"(?=[-−$€£¥₹₩UAC])(?P<neg>[-−])?(?P<cur>{_CUR})\s?(?P<neg2>[-−])?(?P<num>{_AMOUNT}){_SCALE}")
 MONEY_SUFFIX = re.compile(rf"(?=\d)(?<![\w.,])(?P<num>{NUM})\s?(?P<cur>[€£¥₹₩])")
 _CODE = "|".join(re.escape(c) for c in sorted([*CODES, *_NAMED_CODES], key=len, reverse=True))
 CODE_BEFORE = re.compile(rf"(?<![\w$])(?P<code>{_CODE})\s?(?P<num>{NUM}){_SCALE}(?![\w])")
@@ -75,7 +75,8 @@ def amount(num: str, cur: str, british: bool, scale: str | None = None, neg: boo
 
 
 def _money(m: re.Match, british: bool) -> str:
-    return amount(m.group("num"), m.group("cur"), british, m.groupdict().get("scale"), bool(m.groupdict().get("neg")))
+    neg = bool(m.groupdict().get("neg") or m.groupdict().get("neg2"))
+    return amount(m.group("num"), m.group("cur"), british, m.groupdict().get("scale"), neg)
 
 
 def _code(m: re.Match, british: bool) -> str:
