@@ -72,6 +72,7 @@ DATES = [
     ('FY2023', 'FY twenty twenty-three'),
     ('Born on 12 Feb. 1809 in Kentucky.', 'Born on the twelfth of February, eighteen oh nine in Kentucky.'),
     ('It happened on Monday, June 3, 2019.', 'It happened on Monday, June third, twenty nineteen.'),
+    ('in Q4', 'in the fourth quarter'),
 ]
 
 FRACTIONS = [
@@ -251,7 +252,6 @@ TIMES = [
     ('1:59 p.m.est', 'one fifty-nine PM EST'),
     ('The ratio is 16:9.', 'The ratio is sixteen to nine.'),
     ('The store opens at 8:00 a.m. and closes at 9:30 p.m.', 'The store opens at eight AM and closes at nine thirty PM.'),
-    ('in Q4', 'in the fourth quarter'),
 ]
 
 DIGITS = [
