@@ -158,6 +158,10 @@ SENTENCES = [
     ("die Musik der 80er", "die Musik der achtziger"),
     ("in den 1990ern", "in den neunzehnhundertneunzigern"),
     ("Es hat 90 °F.", "Es hat neunzig Grad Fahrenheit."),
+    ("Von 1999-2001 lebte er hier.", "Von neunzehnhundertneunundneunzig bis zweitausendeins lebte er hier."),
+    ("Es werden 10–20 Grad.", "Es werden zehn bis zwanzig Grad."),
+    ("ab 1. Mai", "ab ersten Mai"),
+    ("in einer 2. Runde", "in einer zweiten Runde"),
 ]
 
 WEB = [

@@ -33,6 +33,8 @@ _FEMININE = re.compile(r"(?:e|ung|heit|keit|schaft|ion|tät|nacht|stadt|frau)$")
 # Numbers with a leading zero and phone numbers are read digit by digit.
 # "+49 30 123456": the country code and every group digit by digit.
 INTERNATIONAL = re.compile(r"(?<![\w+])\+(?P<num>\d{1,3}(?:[ /-]\(?\d+\)?)+)")
+# "10-20 Grad", "1999–2001": a range is read with "bis".
+RANGE = re.compile(r"(?<=\d)\s?[–—-]\s?(?=\d)")
 # "die 90er", "in den 1990ern": a decade.
 DECADE = re.compile(r"(?<![\d.,])(\d{1,3}0)er(n?)\b")
 DIGITS = re.compile(r"(?P<cue>\b(?:Tel\.|Fax|Telefon|Handy|Mobil):?\s)?(?P<num>(?(cue)[\d /-]*\d|(?<![\d.,:-])0\d+(?:[ /-]\d+)*(?![.,:]?\d)))")
@@ -84,6 +86,7 @@ class GermanNormalizer(NumberNormalizer):
                                          _words(m.group(1), "de")) + "er" + m.group(2), text)
             text = dates.expand(text)
             text = measures.expand(text)
+            text = RANGE.sub(" bis ", text)
             text = YEAR.sub(lambda m: dates.year(int(m.group(1))), text)
             text = ONE.sub(self._one, text)
         if "." in text:

@@ -19,7 +19,7 @@ _ABBR = {"jan": 1, "feb": 2, "mär": 3, "mrz": 3, "apr": 4, "jun": 6, "jul": 7, 
          "okt": 10, "nov": 11, "dez": 12, "jän": 1}
 MONTH_NUMBER = {m.lower(): i + 1 for i, m in enumerate(MONTHS)} | _ABBR
 _MONTH = "(?P<month>(?i:" + "|".join(sorted(MONTH_NUMBER, key=len, reverse=True)) + r"))(?:\.|(?![\wäöü]))"
-_EN = "am|im|vom|zum|beim|dem|den|des|einem|einen|eines|ab dem|seit dem|bis zum|zur|ihrem|seinem|ihren|seinen"
+_EN = "am|im|vom|zum|beim|dem|den|des|einem|einen|eines|einer|ab|seit|zur|ihrem|seinem|ihren|seinen|ihrer|seiner"
 _E = "der|die|das|eine|jede|jeder|jedes"
 _ARTICLE = rf"(?P<art>\b(?i:{_EN}|{_E}|ein|bis|und)\s+)?"
 # "vom 12. bis 14. Oktober": after "bis"/"und" the ordinal keeps the case of the one before it.
