@@ -159,3 +159,11 @@ def test_driver_killed_with_sigkill_resumes_from_the_chunk_store(tmp_path, book_
     started = [e for e in _events(again.stderr) if e["event"] == "book"][0]
     assert started["cached"] >= len(chunks) >= 1
     assert _outputs(out) == ref
+
+
+def test_doctor_shows_the_nodes_of_a_cluster():
+    proc = run_cli("doctor", "--json", "--cluster", "ray")
+    assert proc.returncode == 0, proc.stderr.decode()
+    cluster = json.loads(proc.stdout)["cluster"]
+    assert cluster["address"] == "ray" and len(cluster["nodes"]) == 1
+    assert cluster["nodes"][0]["cpus"] >= 1 and cluster["nodes"][0]["memory_gb"] > 0
