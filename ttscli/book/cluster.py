@@ -94,6 +94,11 @@ def cluster_report(address: str) -> dict:
         ray.shutdown()
 
 
+def _length(task: tuple[Chunk, str]) -> int:
+    """Characters of text in a task's chunk (the queue runs the longest first)."""
+    return sum(len(segment[0]) for segment in task[0].segments)
+
+
 class RaySynthesizer:
     """The Synthesizer interface of ttscli.book.workers, on Ray actors."""
 
@@ -169,7 +174,7 @@ class RaySynthesizer:
         """Queue chunks ahead of their turn (all books at once), longest first."""
         fresh = [t for t in tasks if t[0].key not in self._queued]
         self._queued.update(t[0].key for t in fresh)
-        self._queue = sorted(self._queue + fresh, key=lambda t: t[0].chars, reverse=True)
+        self._queue = sorted(self._queue + fresh, key=_length, reverse=True)
 
     def _submit(self) -> None:
         busy: dict = {}
