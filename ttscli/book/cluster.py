@@ -115,6 +115,7 @@ class RaySynthesizer:
         self._inflight: dict = {}  # ObjectRef -> (actor, (chunk, path))
         self._done: dict[str, tuple[str, int, int, float]] = {}
         self.lost_actors = 0
+        self.synthesized = 0
 
     # --- set-up
     def _start(self) -> None:
@@ -222,6 +223,9 @@ class RaySynthesizer:
             write_wav(Path(path), pcm, rate)
             self._queued.discard(key)
             self._done[key] = (key, len(pcm), rate, seconds)
+            self.synthesized += 1
+            self.emit("synthesized", chunks=self.synthesized, queued=len(self._queue),
+                      in_flight=len(self._inflight), actors=len(self._actors))
 
     def run(self, tasks: Iterable[tuple[Chunk, str]]) -> Iterator[tuple[str, int, int, float]]:
         """Results in the order of ``tasks`` (which may already have been scheduled)."""
