@@ -95,7 +95,8 @@ def _enable_completion() -> None:
 
 
 def _debug_requested(argv: list[str]) -> bool:
-    return "--debug" in argv or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    options = argv[:argv.index("--")] if "--" in argv else argv  # after `--` it is text
+    return "--debug" in options or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
 def _setup_logging(debug: bool) -> None:
@@ -167,6 +168,21 @@ def _stopped() -> int:
     return _fail("interrupted (Ctrl-C)", errors.INTERRUPTED)
 
 
+def _usage_line(exc: typer.TyperException, argv: list[str]) -> str:
+    """click's usage error as one line, with where to look; an unknown option given to a
+    command that takes free text (`say -hello`) also says how to pass text starting with '-'."""
+    from .argv import dash_text_hint
+
+    line = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None:
+        return line
+    takes_text = any(p.param_type_name == "argument" and p.nargs == -1 for p in ctx.command.params)
+    if type(exc).__name__ == "NoSuchOption" and takes_text:  # Typer vendors click: match by name
+        line += dash_text_hint(ctx, argv, exc.option_name)
+    return line + f" (see '{ctx.command_path} --help')"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _install_signal_handlers()
@@ -180,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     if os.environ.get(COMPLETE_ENV):
         _enable_completion()
+    else:
+        from .argv import hoist_global_options
+
+        argv = hoist_global_options(command, argv)
     try:
         result = command.main(args=argv, prog_name="ttscli", standalone_mode=False)
         if result == errors.INTERRUPTED:  # Typer turns KeyboardInterrupt into a silent Exit(130)
@@ -207,11 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         if type(exc).__name__ == "NoArgsIsHelpError":
             exc.show()
             return errors.USAGE
-        hint = ""
-        ctx = getattr(exc, "ctx", None)
-        if ctx is not None:
-            hint = f" (see '{ctx.command_path} --help')"
-        return _fail(" ".join(exc.format_message().split()) + hint, exc.exit_code)
+        return _fail(_usage_line(exc, argv), exc.exit_code)
     except (KeyboardInterrupt, Terminated):
         return _stopped()
     except BrokenPipeError:
