@@ -45,9 +45,15 @@ def _make_sink(output: str | None, fmt: str | None, raw: bool):
             raise UsageError("only WAV (or --raw PCM) can be streamed to stdout", hint="use -o FILE for other formats")
         return StreamSink(raw=False)
     if output is None:
-        from ..audio.player import PlayerSink
+        from ..audio.player import PlayerSink, available_player, fallback_path
+        from .render import note_line
 
-        return PlayerSink()
+        player = available_player()
+        if player is not None:
+            return PlayerSink(player)
+        path = fallback_path()  # a headless box: keep the audio rather than fail
+        note_line(f"no audio player or sound device here, so the audio goes to {path.name} (choose with -o FILE)")
+        return FileSink(path, format_for(path, "wav"))
     path = Path(output).expanduser()
     return FileSink(path, format_for(path, fmt))
 

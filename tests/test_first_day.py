@@ -1,0 +1,98 @@
+"""A new user's first commands: headless `say` on a terminal, global options anywhere,
+text that starts with '-'."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+
+import soundfile as sf
+
+from conftest import assert_clean_error, run_cli
+
+
+def test_say_without_output_on_a_headless_terminal_writes_a_file(tmp_path):
+    """stdout is a pseudo-terminal, there is no sound device: exit 0, a note, a WAV here."""
+    from ttscli.audio.player import available_player
+
+    env = dict(os.environ)
+    if available_player() is not None:  # this machine can play: take the no-player path explicitly
+        env["TTSCLI_PLAYER"] = "none"
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "ttscli", "say", "Hello"], stdin=subprocess.DEVNULL,
+                              stdout=follower, stderr=subprocess.PIPE, cwd=tmp_path, env=env, timeout=120)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err
+    written = sorted(tmp_path.glob("ttscli-*.wav"))
+    assert len(written) == 1, (err, list(tmp_path.iterdir()))
+    assert err.strip() == (f"ttscli: no audio player or sound device here, so the audio goes to "
+                           f"{written[0].name} (choose with -o FILE)")
+    audio, rate = sf.read(written[0])
+    assert rate == 22050 and 0.3 < len(audio) / rate < 3 and abs(audio).max() > 0.05
+
+
+def test_unknown_player_is_a_clean_error(tmp_path):
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "ttscli", "say", "Hello"], stdin=subprocess.DEVNULL,
+                              stdout=follower, stderr=subprocess.PIPE, cwd=tmp_path,
+                              env=dict(os.environ, TTSCLI_PLAYER="winamp"), timeout=120)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert_clean_error(proc, 5, "TTSCLI_PLAYER=winamp", "auto, none")
+    assert not list(tmp_path.iterdir())
+
+
+def test_fallback_names_never_clobber(tmp_path):
+    from ttscli.audio.player import fallback_path
+
+    first = fallback_path(tmp_path)
+    first.write_bytes(b"x")
+    second = fallback_path(tmp_path)
+    assert second != first and second.name.startswith(first.stem) and second.suffix == ".wav"
+
+
+def test_global_options_after_the_command(capsys):
+    from ttscli.cli.app import main
+
+    assert main(["list", "--debug"]) == 0
+    assert main(["say", "Hi.", "--device", "cpu", "--threads=1", "--dry-run"]) == 0
+    assert main(["voice", "list", "--debug"]) == 0
+    out = capsys.readouterr().out
+    assert "piper:en_US-joe-medium" in out and "Hi." in out
+
+
+def test_hoisting_keeps_the_commands_own_options_and_text_after_double_dash():
+    import typer
+
+    from ttscli.cli.app import app
+    from ttscli.cli.argv import hoist_global_options
+
+    group = typer.main.get_command(app)
+    assert hoist_global_options(group, ["say", "hi", "--device", "cpu"]) == ["--device", "cpu", "say", "hi"]
+    assert hoist_global_options(group, ["--debug", "say", "hi", "--threads=2"]) == \
+        ["--debug", "--threads=2", "say", "hi"]
+    # `list --runtime` is list's own filter, not the global option
+    assert hoist_global_options(group, ["list", "-a", "--runtime", "torch"]) == ["list", "-a", "--runtime", "torch"]
+    assert hoist_global_options(group, ["say", "--", "--debug"]) == ["say", "--", "--debug"]
+
+
+def test_device_after_the_command_is_applied(tmp_path):
+    proc = run_cli("say", "Hi.", "-o", "x.wav", "--device", "cuda", cwd=str(tmp_path))
+    assert not list(tmp_path.iterdir())
+    assert_clean_error(proc, 5, "--device cuda")
+
+
+def test_text_starting_with_a_dash_gets_the_double_dash_hint():
+    proc = run_cli("say", "-hello")
+    line = assert_clean_error(proc, 2, "ttscli say -- -hello")
+    assert "text that starts with '-'" in line
+    ok = run_cli("say", "--dry-run", "--", "-5 degrees")
+    assert ok.returncode == 0 and b"minus five degrees" in ok.stdout.lower(), ok.stderr
