@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import soundfile as sf
-
 from conftest import assert_clean_error, run_cli
 
 
@@ -23,7 +22,7 @@ def test_say_without_output_on_a_headless_terminal_writes_a_file(tmp_path):
     leader, follower = pty.openpty()
     try:
         proc = subprocess.run([sys.executable, "-m", "ttscli", "say", "Hello"], stdin=subprocess.DEVNULL,
-                              stdout=follower, stderr=subprocess.PIPE, cwd=tmp_path, env=env, timeout=120)
+                              stdout=follower, stderr=subprocess.PIPE, cwd=tmp_path, env=env, timeout=120, check=False)
     finally:
         os.close(follower)
         os.close(leader)
@@ -42,7 +41,7 @@ def test_unknown_player_is_a_clean_error(tmp_path):
     try:
         proc = subprocess.run([sys.executable, "-m", "ttscli", "say", "Hello"], stdin=subprocess.DEVNULL,
                               stdout=follower, stderr=subprocess.PIPE, cwd=tmp_path,
-                              env=dict(os.environ, TTSCLI_PLAYER="winamp"), timeout=120)
+                              env=dict(os.environ, TTSCLI_PLAYER="winamp"), timeout=120, check=False)
     finally:
         os.close(follower)
         os.close(leader)
@@ -96,3 +95,18 @@ def test_text_starting_with_a_dash_gets_the_double_dash_hint():
     assert "text that starts with '-'" in line
     ok = run_cli("say", "--dry-run", "--", "-5 degrees")
     assert ok.returncode == 0 and b"minus five degrees" in ok.stdout.lower(), ok.stderr
+
+
+def test_voice_list_marks_presets_whose_voices_are_not_installed(capsys):
+    import json
+
+    from ttscli.cli.app import main
+
+    assert main(["voice", "list", "--json"]) == 0
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["storyteller"]["available"] is False and rows["storyteller"]["pull"] == "ttscli pull kokoro"
+    assert rows["ja-calm"]["available"] is True and rows["ja-calm"]["pull"] is None  # the offline model has it
+    assert main(["voice", "list"]) == 0
+    table = capsys.readouterr().out
+    assert "unavailable until `ttscli pull kokoro`" in next(ln for ln in table.splitlines() if "storyteller" in ln)
+    assert "unavailable" not in next(ln for ln in table.splitlines() if "ja-calm" in ln)

@@ -70,7 +70,7 @@ def _bundled_ffmpeg_can_play() -> bool:
     try:
         from .ffmpeg import exe
 
-        out = subprocess.run([exe(), "-hide_banner", "-devices"], capture_output=True, text=True, timeout=10).stdout
+        out = subprocess.run([exe(), "-hide_banner", "-devices"], capture_output=True, text=True, timeout=10, check=False).stdout
     except Exception:  # noqa: BLE001 - no bundled ffmpeg, or it cannot run: not a player then
         return False
     return any(line.split()[1:2] == ["pulse"] and "E" in line.split()[0] for line in out.splitlines() if line.strip())

