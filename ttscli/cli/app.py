@@ -18,6 +18,7 @@ import typer
 
 from .. import __version__, errors
 from ..runtime import select
+from . import complete
 
 app = typer.Typer(
     name="ttscli",
@@ -41,6 +42,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.clone", "clone"),
     ("ttscli.cli.batch", "batch"),
     ("ttscli.cli.convert", "convert"),
+    ("ttscli.cli.shell", "completion"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"
@@ -59,7 +61,7 @@ def root(
     version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
                                            help="Print the version and exit."),
     device: Optional[str] = typer.Option(
-        None, "--device", envvar="TTSCLI_DEVICE", show_envvar=True, metavar="auto|cpu|cuda[:N]|mps",
+        None, "--device", envvar="TTSCLI_DEVICE", show_envvar=True, metavar="auto|cpu|cuda[:N]|mps", autocompletion=complete.devices,
         help="Where models run (default auto: the GPU when the runtime can use it, else the CPU with a warning). "
         "An explicit device that cannot be used is an error (exit 5).",
     ),

@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from . import complete
 from . import options as opt
 from .app import app
 
@@ -96,7 +97,8 @@ def say(
         help="Write audio to FILE (.wav .flac .ogg .opus .mp3) or '-' for a WAV stream on stdout. "
         "Default: play it (stdout is a terminal) or stream WAV (stdout is a pipe).",
     ),
-    fmt: Optional[str] = typer.Option(None, "--format", help="Output format when the extension does not say."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="Output format when the extension does not say.",
+                                              autocompletion=complete.say_formats),
     raw: bool = typer.Option(False, "--raw", help="Stream raw s16le mono PCM to stdout (rate printed on stderr)."),
     model: Optional[str] = opt.Model,
     voice: Optional[str] = opt.Voice,
