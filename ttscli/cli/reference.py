@@ -66,7 +66,7 @@ EXTRAS: dict[str, str] = {
     "pocket": "Kyutai Pocket TTS on PyTorch (say -m pocket-tts, clone --model pocket-tts)",
     "asr": "clone without --text: the reference is transcribed offline (Whisper tiny.en)",
     "bench": "the peer tools of the benchmark scripts",
-    "test": "the test suite (everything above except bench)",
+    "test": "the test suite",
 }
 
 # (command, what it does) for the man page's EXAMPLES.
