@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import soundfile as sf
-from conftest import assert_clean_error, run_cli
+from conftest import REPO, assert_clean_error, run_cli
 
 
 def test_say_without_output_on_a_headless_terminal_writes_a_file(tmp_path):
@@ -110,3 +110,63 @@ def test_voice_list_marks_presets_whose_voices_are_not_installed(capsys):
     table = capsys.readouterr().out
     assert "unavailable until `ttscli pull kokoro`" in next(ln for ln in table.splitlines() if "storyteller" in ln)
     assert "unavailable" not in next(ln for ln in table.splitlines() if "ja-calm" in ln)
+
+
+def _complete(words: str, cword: int, home) -> tuple[list[str], str]:
+    """What bash completion gets for COMP_WORDS, and which runtimes were imported to answer."""
+    env = dict(os.environ, COMP_WORDS=words, COMP_CWORD=str(cword), _TTSCLI_COMPLETE="complete_bash")
+    code = ("import sys\nfrom ttscli.__main__ import run\ntry:\n    run()\nfinally:\n"
+            "    heavy = {'onnxruntime', 'torch', 'llama_cpp', 'sherpa_onnx', 'huggingface_hub'}\n"
+            "    sys.stderr.write('HEAVY=' + ','.join(sorted(heavy & {m.split('.')[0] for m in sys.modules})))\n")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
+                          check=False)
+    return proc.stdout.split(), proc.stderr
+
+
+def test_completion_offers_models_voices_formats_devices_without_a_runtime(tmp_path):
+    models, err = _complete("ttscli say -m kok", 3, tmp_path)
+    assert {"kokoro", "kokoro:int8", "kokoro:v1.0-int8-ja"} <= set(models) and err.endswith("HEAVY="), err
+    voices, err = _complete("ttscli say --voice ja-", 3, tmp_path)
+    assert voices == ["ja-calm", "ja-duet"], (voices, err)
+    stock, _ = _complete("ttscli say --voice jf_", 3, tmp_path)
+    assert "jf_alpha" in stock  # the offline Kokoro model's speakers
+    assert _complete("ttscli say --format o", 3, tmp_path)[0] == ["ogg", "opus"]
+    assert _complete("ttscli --device cu", 2, tmp_path)[0] == ["cuda", "cuda:0"]  # before the command
+
+
+def test_completion_install_and_man(tmp_path):
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(HOME=str(home), SHELL="/bin/bash")
+    proc = subprocess.run([sys.executable, "-m", "ttscli", "completion", "install"], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    script = home / ".local/share/bash-completion/completions/ttscli"
+    assert proc.returncode == 0 and script.is_file(), proc.stderr
+    assert "_TTSCLI_COMPLETE=complete_bash" in script.read_text() and str(script) in proc.stderr
+    # the script works: bash sources it and asks `ttscli` (this checkout, via a shim) for the words
+    shim = tmp_path / "bin" / "ttscli"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ttscli "$@"\n')
+    shim.chmod(0o755)
+    bash = subprocess.run(["bash", "-c", f"source {script}; COMP_WORDS=(ttscli say --sp); COMP_CWORD=2; "
+                           "_ttscli_completion ttscli; printf '%s\\n' \"${COMPREPLY[@]}\""],
+                          env=dict(env, PATH=str(shim.parent) + os.pathsep + env["PATH"]),
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert "--speed" in bash.stdout.split(), bash.stderr
+    fish = subprocess.run([sys.executable, "-m", "ttscli", "completion", "install", "fish"], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert fish.returncode == 0 and (home / ".config/fish/completions/ttscli.fish").is_file()
+    bad = subprocess.run([sys.executable, "-m", "ttscli", "completion", "install", "tcsh"], env=env,
+                         capture_output=True, timeout=60, check=False)
+    assert_clean_error(bad, 2, "bash|zsh|fish")
+    page = subprocess.run([sys.executable, "-m", "ttscli", "man"], env=env, capture_output=True, text=True,
+                          timeout=60, check=False).stdout
+    from ttscli.cli.reference import ENVIRONMENT
+
+    for section in (".SH EXAMPLES", ".SH FILES", ".SH ENVIRONMENT", ".SH EXIT STATUS", ".SS ttscli say"):
+        assert section in page
+    assert all(name.split(",")[0] in page for name in ENVIRONMENT)
+    assert page == (REPO / "man" / "ttscli.1").read_text()
+    installed = subprocess.run([sys.executable, "-m", "ttscli", "man", "--install"], env=env, capture_output=True,
+                               timeout=60, check=False)
+    assert installed.returncode == 0 and (home / ".local/share/man/man1/ttscli.1").read_text() == page
