@@ -115,12 +115,15 @@ def generate(root: Path) -> list[Path]:
     path = root / "man" / "ttscli.1"
     path.write_text(man_page())
     written.append(path)
+    pyproject = root / "pyproject.toml"
+    if not pyproject.exists():  # generating elsewhere (a test's temp dir): this checkout's
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
     (root / "docs").mkdir(parents=True, exist_ok=True)
     path = root / "docs" / "reference.md"
-    path.write_text(reference_page(root / "pyproject.toml"))
+    path.write_text(reference_page(pyproject))
     written.append(path)
     if (root / "README.md").exists():
-        written.append(update_readme(root / "README.md", root / "pyproject.toml"))
+        written.append(update_readme(root / "README.md", pyproject))
     return written
 
 
