@@ -148,8 +148,9 @@ def test_completion_install_and_man(tmp_path):
     shim.parent.mkdir()
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ttscli "$@"\n')
     shim.chmod(0o755)
-    bash = subprocess.run(["bash", "-c", f"source {script}; COMP_WORDS=(ttscli say --sp); COMP_CWORD=2; "
-                           "_ttscli_completion ttscli; printf '%s\\n' \"${COMPREPLY[@]}\""],
+    asks = (f"source {script}; COMP_WORDS=(ttscli say --sp); COMP_CWORD=2; "
+            "_ttscli_completion ttscli; printf '%s\\n' \"${COMPREPLY[@]}\"")
+    bash = subprocess.run(["bash", "-c", asks],
                           env=dict(env, PATH=str(shim.parent) + os.pathsep + env["PATH"]),
                           capture_output=True, text=True, timeout=60, check=False)
     assert "--speed" in bash.stdout.split(), bash.stderr

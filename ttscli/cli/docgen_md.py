@@ -87,21 +87,21 @@ def reference_page(pyproject: Path) -> str:
 
     group = typer.main.get_command(app)
     out = [GENERATED, "", "# Reference", "",
-           "Exit codes, environment variables, files, every command's options and the extras, generated "
-           "from the code. The same facts are in `ttscli man`.", "",
+           ("Exit codes, environment variables, files, every command's options and the extras, generated "
+            "from the code. The same facts are in `ttscli man`."), "",
            "## Exit codes", ""]
     out += _table(("code", "meaning"), [(code, meaning) for code, meaning in sorted(errors.EXIT_CODES.items())])
-    out += ["", "Errors are one line on stderr (`ttscli: error: <problem>; <fix>`); `--debug` (anywhere on the "
-            "command line) or `TTSCLI_DEBUG=1` adds debug logs and the traceback.", "",
+    out += ["", ("Errors are one line on stderr (`ttscli: error: <problem>; <fix>`); `--debug` (anywhere on the "
+                 "command line) or `TTSCLI_DEBUG=1` adds debug logs and the traceback."), "",
             "## Environment variables", ""]
     out += _table(("variable", "effect"), [(f"`{name}`", meaning) for name, meaning in ENVIRONMENT.items()])
     out += ["", "## Files", "",
             "Linux defaults (platformdirs); with `TTSCLI_HOME` set, `$TTSCLI_HOME/data`, `cache` and `config`.", ""]
     out += _table(("path", "holds"), [(f"`{path}`", meaning) for path, meaning in FILES.items()])
     out += ["", "## Options", "",
-            "Global options go before or after the command (`ttscli --device cpu say hi` = "
-            "`ttscli say hi --device cpu`); a command's own option of the same name wins (`list --runtime`). "
-            "Text that starts with `-` goes after `--`: `ttscli say -- \"-5 degrees\"`.", ""]
+            ("Global options go before or after the command (`ttscli --device cpu say hi` = "
+             "`ttscli say hi --device cpu`); a command's own option of the same name wins (`list --runtime`). "
+             "Text that starts with `-` goes after `--`: `ttscli say -- \"-5 degrees\"`."), ""]
     out += _options_section("Global options", group)
     for name, cmd in commands(group):
         out += _options_section(f"`ttscli {name}`", cmd)

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -65,7 +64,7 @@ def _write(path: Path, text: str) -> None:
 
 
 @completion_app.command("show")
-def show(shell: Optional[str] = ShellArg) -> None:
+def show(shell: str | None = ShellArg) -> None:
     """Print the completion script (e.g. `eval "$(ttscli completion show bash)"`)."""
     from .docgen import completion_script
 
@@ -73,7 +72,7 @@ def show(shell: Optional[str] = ShellArg) -> None:
 
 
 @completion_app.command("install")
-def install(shell: Optional[str] = ShellArg) -> None:
+def install(shell: str | None = ShellArg) -> None:
     """Write the completion script where the shell finds it."""
     from .docgen import completion_script
     from .render import note_line
