@@ -60,21 +60,13 @@ def voices(incomplete: str) -> list[str]:
     return _matching(names, incomplete)
 
 
-@_safe
-def say_formats(incomplete: str) -> list[str]:
-    return _matching(SAY_FORMATS, incomplete)
+def _choices(values: tuple[str, ...]):
+    def complete(incomplete: str = "") -> list[str]:
+        return _matching(values, incomplete or "")
+    return complete
 
 
-@_safe
-def formats(incomplete: str) -> list[str]:
-    return _matching(FORMATS, incomplete)
-
-
-@_safe
-def devices(incomplete: str) -> list[str]:
-    return _matching(DEVICES, incomplete)
-
-
-@_safe
-def shells(incomplete: str) -> list[str]:
-    return _matching(SHELLS, incomplete)
+say_formats = _choices(SAY_FORMATS)
+formats = _choices(FORMATS)
+devices = _choices(DEVICES)
+shells = _choices(SHELLS)
