@@ -171,7 +171,8 @@ class PlayerSink(Sink):
             except BrokenPipeError:
                 pass
             if self._proc.wait() != 0:
-                raise RuntimeFailure(f"{self.player} exited with status {self._proc.returncode}")
+                raise RuntimeFailure(f"{self.player} exited with status {self._proc.returncode}",
+                                     hint=f"write a file with -o out.wav, or set {PLAYER_ENV}=none")
 
     def _discard(self) -> None:
         if self._sd_stream is not None:
