@@ -74,7 +74,7 @@ EXAMPLES: list[tuple[str, str]] = [
     ('ttscli say "Hello there." -o hello.wav', "Speak with the bundled voice into a WAV file."),
     ('ttscli say "Hello there."', "Play it (on a machine without sound, write ./ttscli-TIMESTAMP.wav)."),
     ('ttscli say "Streamed." | ffplay -nodisp -autoexit -', "Stream WAV to another program."),
-    ('ttscli say --dry-run "Dr. Smith paid $42.50."', "Show what would be read, without audio."),
+    ("ttscli say --dry-run 'Dr. Smith paid $42.50.'", "Show what would be read, without audio."),
     ("ttscli pull piper:en_GB-alan-medium", "Download another English voice (needs the network once)."),
     ('ttscli say -m piper:en_GB-alan-medium "Good morning." -o gb.wav', "Speak with it, offline."),
     ("ttscli batch book.epub -o audiobooks/", "Make an .m4b audiobook with chapters."),
