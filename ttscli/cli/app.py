@@ -170,23 +170,8 @@ def _stopped() -> int:
     return _fail("interrupted (Ctrl-C)", errors.INTERRUPTED)
 
 
-def _usage_line(exc: typer.TyperException, argv: list[str]) -> str:
-    """click's usage error as one line, with where to look; an unknown option given to a
-    command that takes free text (`say -hello`) also says how to pass text starting with '-'."""
-    from .argv import dash_text_hint
-
-    line = " ".join(exc.format_message().split())
-    ctx = getattr(exc, "ctx", None)
-    if ctx is None:
-        return line
-    takes_text = any(p.param_type_name == "argument" and p.nargs == -1 for p in ctx.command.params)
-    if type(exc).__name__ == "NoSuchOption" and takes_text:  # Typer vendors click: match by name
-        line += dash_text_hint(ctx, argv, exc.option_name)
-    return line + f" (see '{ctx.command_path} --help')"
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+def _prepare(argv: list[str]) -> bool:
+    """Signals, logging and environment for one run; True if --debug (or TTSCLI_DEBUG) asks for it."""
     _install_signal_handlers()
     debug = _debug_requested(argv)
     if debug:
@@ -195,48 +180,65 @@ def main(argv: list[str] | None = None) -> int:
     # huggingface_hub prints its retries ("Trying to resume download...") on stderr through its
     # own handler; ttscli reports the outcome itself, in one line. Read at its import.
     os.environ.setdefault("HF_HUB_VERBOSITY", "info" if debug else "critical")
-    command = typer.main.get_command(app)
     if os.environ.get(COMPLETE_ENV):
         _enable_completion()
-    else:
+    return debug
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code; every error becomes one line on stderr."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = _prepare(argv)
+    command = typer.main.get_command(app)
+    if not os.environ.get(COMPLETE_ENV):
         from .argv import hoist_global_options
 
         argv = hoist_global_options(command, argv)
     try:
         result = command.main(args=argv, prog_name="ttscli", standalone_mode=False)
-        if result == errors.INTERRUPTED:  # Typer turns KeyboardInterrupt into a silent Exit(130)
-            return _stopped()
-        return result if isinstance(result, int) else 0
-    except errors.PipeClosed:
-        _quiet_stdout()
+    except BaseException as exc:  # noqa: BLE001 - the error boundary; re-raises what it does not handle
+        return _exit_code(exc, debug, argv)
+    if result == errors.INTERRUPTED:  # Typer turns KeyboardInterrupt into a silent Exit(130)
+        return _stopped()
+    return result if isinstance(result, int) else 0
+
+
+def _exit_code(exc: BaseException, debug: bool, argv: list[str]) -> int:
+    """The error boundary: the exit code (and one line on stderr) for what a command raised."""
+    if isinstance(exc, (errors.PipeClosed, BrokenPipeError)) or (isinstance(exc, SystemExit) and _broken_pipe(exc)):
+        _quiet_stdout()  # SystemExit: Typer turns a broken stdout pipe into sys.exit(1)
         return errors.PIPE_CLOSED
-    except errors.TtsError as exc:
+    if isinstance(exc, errors.TtsError):
         if debug:
             import traceback
 
-            traceback.print_exc()
+            traceback.print_exception(exc)
         return _fail(exc.one_line(), exc.exit_code)
-    except typer.Exit as exc:
+    if isinstance(exc, typer.Exit):
         return exc.exit_code
-    except SystemExit as exc:  # Typer turns a broken stdout pipe into sys.exit(1)
-        if _broken_pipe(exc):
-            _quiet_stdout()
-            return errors.PIPE_CLOSED
-        raise
-    except typer.Abort:
+    if isinstance(exc, (typer.Abort, KeyboardInterrupt, Terminated)):
         return _stopped()
-    except typer.TyperException as exc:  # click's UsageError, BadParameter, NoSuchOption, ...
-        if type(exc).__name__ == "NoArgsIsHelpError":
-            exc.show()
-            return errors.USAGE
-        return _fail(_usage_line(exc, argv), exc.exit_code)
-    except (KeyboardInterrupt, Terminated):
-        return _stopped()
-    except BrokenPipeError:
-        _quiet_stdout()
-        return errors.PIPE_CLOSED
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if debug:
-            raise
+    if isinstance(exc, typer.TyperException):  # click's UsageError, BadParameter, NoSuchOption, ...
+        return _usage_failure(exc, argv)
+    if isinstance(exc, Exception) and not debug:  # the last line of defence
         return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
                      errors.INTERNAL)
+    raise exc
+
+
+def _usage_failure(exc: typer.TyperException, argv: list[str]) -> int:
+    """click's usage error as one line, with where to look; an unknown option given to a
+    command that takes free text (`say -hello`) also says how to pass text starting with '-'."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        exc.show()
+        return errors.USAGE
+    line = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        takes_text = any(p.param_type_name == "argument" and p.nargs == -1 for p in ctx.command.params)
+        if type(exc).__name__ == "NoSuchOption" and takes_text:  # Typer vendors click: match by name
+            from .argv import dash_text_hint
+
+            line += dash_text_hint(ctx, argv, exc.option_name)
+        line += f" (see '{ctx.command_path} --help')"
+    return _fail(line, exc.exit_code)

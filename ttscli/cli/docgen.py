@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__, errors
+from ..fsio import atomic_write
 from .reference import ENVIRONMENT, EXAMPLES, FILES
 
 SHELLS = ("bash", "zsh", "fish")
@@ -110,17 +111,17 @@ def generate(root: Path) -> list[Path]:
     (root / "man").mkdir(parents=True, exist_ok=True)
     for shell in SHELLS:
         path = root / "completions" / f"ttscli.{shell}"
-        path.write_text(completion_script(shell))
+        atomic_write(path, completion_script(shell))
         written.append(path)
     path = root / "man" / "ttscli.1"
-    path.write_text(man_page())
+    atomic_write(path, man_page())
     written.append(path)
     pyproject = root / "pyproject.toml"
     if not pyproject.exists():  # generating elsewhere (a test's temp dir): this checkout's
         pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
     (root / "docs").mkdir(parents=True, exist_ok=True)
     path = root / "docs" / "reference.md"
-    path.write_text(reference_page(pyproject))
+    atomic_write(path, reference_page(pyproject))
     written.append(path)
     if (root / "README.md").exists():
         written.append(update_readme(root / "README.md", pyproject))

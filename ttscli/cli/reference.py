@@ -62,7 +62,6 @@ EXTRAS: dict[str, str] = {
     "sherpa": "--runtime sherpa-onnx and the sherpa:* model packages",
     "torch": "the speaker encoder for Kokoro voice matching (clone --model kokoro); base of the NeuTTS and "
              "Pocket TTS encoders",
-    "clone": "ttscli clone: loudness normalisation, ffmpeg for m4a/aac and other containers",
     "pocket": "Kyutai Pocket TTS on PyTorch (say -m pocket-tts, clone --model pocket-tts)",
     "asr": "clone without --text: the reference is transcribed offline (Whisper tiny.en)",
     "bench": "the peer tools of the benchmark scripts",

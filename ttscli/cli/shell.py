@@ -51,16 +51,13 @@ def completion_target(shell: str) -> Path:
 
 
 def _write(path: Path, text: str) -> None:
-    from ..errors import OutputError
+    from ..fsio import atomic_write, write_error
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text)
-        tmp.replace(path)
+        atomic_write(path, text)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", hint="check the directory's permissions") \
-            from exc
+        raise write_error(exc, path) from exc
 
 
 @completion_app.command("show")
