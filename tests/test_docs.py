@@ -189,8 +189,18 @@ def test_readme_test_command_is_the_ci_command():
     assert "```sh\n" + "\n".join(ci) + "\n```" in readme, ci
 
 
+def _anchors(page: Path) -> set[str]:
+    """GitHub's heading anchors of a Markdown page."""
+    heads = re.findall(r"^#+\s+(.+?)\s*$", page.read_text(), flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in heads}
+
+
 def test_docs_links_resolve():
     for page in PAGES:
-        for target in re.findall(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)", page.read_text()):
-            resolved = (page.parent / target).resolve()
-            assert resolved.exists() or resolved.name in LINKED_ELSEWHERE, f"{page.name} links {target}"
+        for target, anchor in re.findall(r"\]\(([^)#\s]*\.md|)(?:#([^)]*))?\)", page.read_text()):
+            resolved = (page.parent / target).resolve() if target else page
+            if resolved.name in LINKED_ELSEWHERE and not resolved.exists():
+                continue
+            assert resolved.exists(), f"{page.name} links {target}"
+            if anchor:
+                assert anchor in _anchors(resolved), f"{page.name} links {target}#{anchor}: no such heading"
