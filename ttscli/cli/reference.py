@@ -24,6 +24,8 @@ ENVIRONMENT: dict[str, str] = {
                      "(the bundled ffmpeg, to PulseAudio).",
     "TTSCLI_WORKERS": "Piper, Kokoro, Kitten: sentences synthesized side by side on the CPU (default 2 with "
                       "2 or more threads, each with half the threads).",
+    "TTSCLI_RAY_ACTORS_PER_GPU": "batch --cluster: Ray actors that share one GPU for families the runtime plan "
+                                 "puts on a GPU (default 2).",
     "TTSCLI_ORT_CACHE": "0 turns off the cache of onnxruntime-optimized graphs (CPU sessions).",
     "TTSCLI_UNIFIED_MEMORY": "0 stops ttscli from setting GGML_CUDA_ENABLE_UNIFIED_MEMORY=1 for llama.cpp on "
                              "unified-memory GPUs (DGX Spark, Jetson).",
@@ -64,6 +66,7 @@ EXTRAS: dict[str, str] = {
              "Pocket TTS encoders",
     "pocket": "Kyutai Pocket TTS on PyTorch (say -m pocket-tts, clone --model pocket-tts)",
     "asr": "clone without --text: the reference is transcribed offline (Whisper tiny.en)",
+    "ray": "batch --cluster: chunks synthesized by Ray actors, on this machine or a cluster",
     "bench": "the peer tools of the benchmark scripts",
     "test": "the test suite",
 }
