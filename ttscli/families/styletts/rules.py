@@ -36,7 +36,7 @@ CONTEXT = 512  # PL-BERT positions, framing tokens included
 
 
 def _packaged(name: str) -> dict:
-    return json.loads((resources.files("ttscli.backends") / "data" / name).read_text(encoding="utf-8"))
+    return json.loads((resources.files("ttscli.families.styletts") / "data" / name).read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
