@@ -15,17 +15,21 @@ class Result:
 
 
 def cli(capsys, *args: str) -> Result:
+    import logging
     import os
 
     from ttscli.cli.app import main
 
     saved = dict(os.environ)  # the CLI exports its global options (--runtime, --device) here
+    logger = logging.getLogger("ttscli")  # and sets up its own stderr logging
+    state = (logger.handlers[:], logger.level, logger.propagate)
     capsys.readouterr()
     try:
         code = main(list(args))
     finally:
         os.environ.clear()
         os.environ.update(saved)
+        logger.handlers[:], logger.level, logger.propagate = state
     captured = capsys.readouterr()
     return Result(code, captured.out, captured.err)
 
