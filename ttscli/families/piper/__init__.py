@@ -18,6 +18,8 @@ FAMILY = FamilySpec(
     models="ttscli.families.piper.embedded:models",
     catalog="ttscli.families.piper.index:entries",
     facts="ttscli.families.piper.facts:facts",
+    tag_is_voice=True,
+    index="ttscli.families.piper.index:INDEX",
     description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
     code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
 )
