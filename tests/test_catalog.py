@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from conftest import assert_clean_error, run_cli
-from hubfiles import joe_files, voices_json
+from support.cli import assert_clean_error, run_cli
+from support.hubfiles import joe_files, voices_json
 
 from ttscli import catalog
 from ttscli.catalog import piper_index

@@ -24,8 +24,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clone_helpers import SCIPY_WAVS, speechlike
-from fuzzing import fuzz
+from support.clone_helpers import SCIPY_WAVS, speechlike
+from support.fuzzing import fuzz
 from ttscli.errors import BadInput, IntegrityError, NotFound
 from ttscli.store import manifest
 from ttscli.voices import cache, packs

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-import sherpa_synth as synth
+from support import sherpa_synth as synth
 from ttscli.backends import registry
 from ttscli.backends.sherpa_checks import inspect, read_tokens
 from ttscli.backends.sherpa_layout import classify, find_layout

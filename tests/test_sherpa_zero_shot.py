@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import sherpa_synth as synth
-from conftest import assert_clean_error, run_cli
+from support import sherpa_synth as synth
+from support.cli import assert_clean_error, run_cli
 from ttscli.backends import sherpa
 from ttscli.backends.base import SynthesisOptions
 from ttscli.backends.sherpa_engine import build_config, generation_config

@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("llama_cpp")
 
-from speech_models import (  # noqa: E402
+from support.speech_models import (  # noqa: E402
     REF_CODES,
     neutts_amplitude,
     neutts_dir,

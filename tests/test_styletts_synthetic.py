@@ -17,8 +17,8 @@ import soundfile as sf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, assert_clean_error, run_cli
-from styletts_synth import BLOCK, build_graph, decode, kitten_dir, style_table
+from support.cli import REPO, assert_clean_error, run_cli
+from support.styletts_synth import BLOCK, build_graph, decode, kitten_dir, style_table
 from ttscli import engine
 from ttscli.backends.base import SynthesisOptions
 from ttscli.phonemize.split import split_phonemes

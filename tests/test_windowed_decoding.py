@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from speech_models import neucodec_decoder, neutts_amplitude, snac_decoder
+from support.speech_models import neucodec_decoder, neutts_amplitude, snac_decoder
 from ttscli.backends.codec import NeuCodecDecoder, SnacDecoder
 from ttscli.backends.windowed import WindowedDecoder, WindowPlan
 from ttscli.errors import IntegrityError
