@@ -54,6 +54,16 @@ def _param_line(param) -> tuple[str, str]:
     return label, getattr(param, "help", "") or ""
 
 
+def _option_lines(params) -> list[str]:
+    """roff ``.TP`` entries for a command's options (--help left out)."""
+    out = []
+    for param in params:
+        if param.name != "help":
+            label, help_text = _param_line(param)
+            out += [".TP", "\\fB" + _roff(label) + "\\fR", _roff(help_text) or "\\&"]
+    return out
+
+
 def man_page() -> str:
     import typer
 
@@ -72,11 +82,7 @@ def man_page() -> str:
               "so it works offline with no download."),
     ]
     out.append(".SH GLOBAL OPTIONS")  # given before the command: ttscli --device cuda say ...
-    for param in group.params:
-        if param.name in ("help",):
-            continue
-        label, help_text = _param_line(param)
-        out += [".TP", "\\fB" + _roff(label) + "\\fR", _roff(help_text) or "\\&"]
+    out += _option_lines(group.params)
     out.append(".SH COMMANDS")
     commands = []
     for name in sorted(group.commands):
@@ -88,11 +94,7 @@ def man_page() -> str:
             commands.append((name, cmd))
     for name, cmd in commands:
         out += [".SS " + _roff(f"ttscli {name}"), _roff(cmd.help or "")]
-        for param in cmd.params:
-            if param.name in ("help",):
-                continue
-            label, help_text = _param_line(param)
-            out += [".TP", "\\fB" + _roff(label) + "\\fR", _roff(help_text) or "\\&"]
+        out += _option_lines(cmd.params)
     out.append(".SH EXIT STATUS")
     for code, meaning in sorted(errors.EXIT_CODES.items()):
         out += [".TP", f"\\fB{code}\\fR", _roff(meaning)]
