@@ -10,7 +10,7 @@ batch, doctor, list_models, rm, say
 mdy, dmy, ymd
 
 # family loaders named by "module:function" strings in backends/registry.py; plugin API
-load_kokoro, load_kitten, register
+load_kokoro, load_kitten, register  # register: families (backends) and languages (text)
 # run in a subprocess by its module path (sherpa_engine's probe)
 probe_main
 
