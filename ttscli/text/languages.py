@@ -79,11 +79,6 @@ def register(code: str, factory: Factory) -> None:
     _REGISTRY[code.lower()] = factory
 
 
-def register(code: str, factory: Factory) -> None:
-    """Use ``factory(lang, date_order)`` for ``code`` (the part before '-': "nl" covers "nl-be")."""
-    _REGISTRY[code.lower()] = factory
-
-
 def base_code(lang: str | None) -> str:
     """'en-US' → 'en', 'pt_BR' → 'pt', 'cmn' → 'cmn'."""
     return (lang or "en").strip().lower().replace("_", "-").split("-")[0]
