@@ -41,6 +41,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.clone", "clone"),
     ("ttscli.cli.batch", "batch"),
     ("ttscli.cli.convert", "convert"),
+    ("ttscli.cli.serve", "serve"),
+    ("ttscli.cli.ps", "ps"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"

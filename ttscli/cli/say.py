@@ -81,6 +81,18 @@ def _dry_run(content: str, model: str | None, front: dict) -> None:
     note_line(f"dry run: {count} segment{'s' if count != 1 else ''}, {pauses:g} s of pauses")
 
 
+def _via_server(fields: dict, sink, raw: bool) -> bool:
+    """Speak through a running `ttscli serve` (see ttscli.server.client); False: do it here."""
+    from ..server import client
+    from .render import note_line
+
+    def started(rate: int) -> None:
+        if raw:
+            note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")
+
+    return client.speak(fields, sink, on_start=started)
+
+
 @app.command()
 def say(
     text: Optional[List[str]] = typer.Argument(None, help="Text to speak; '-' or nothing reads stdin."),
@@ -105,6 +117,8 @@ def say(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of --file/stdin (default: UTF-8 or BOM)."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Print the normalized segments and their pauses; load no model, write no audio."),
+    no_server: bool = typer.Option(False, "--no-server", envvar="TTSCLI_NO_SERVER", show_envvar=True,
+                                   help="Synthesize in this process even when `ttscli serve` is running."),
     debug: bool = opt.Debug,
 ) -> None:
     r"""Speak TEXT: write a file, play it, or stream WAV/PCM to stdout.
@@ -127,6 +141,14 @@ def say(
         _dry_run(content, model, front)
         return
     sink = _make_sink(output, fmt, raw)
+    if not no_server and not lexicon:  # a --lexicon file is read here, not sent to a server
+        fields = dict(input=content, model=model, voice=voice, speed=speed, volume=volume, seed=seed, lang=lang,
+                      sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
+                      date_order=front["date_order"])
+        if _via_server(fields, sink, raw):
+            return
+        if sink.sample_rate:  # a file the server began is discarded; start afresh
+            sink = _make_sink(output, fmt, raw)
     loaded = engine.load(model, voice)
     segments = engine.segments_for(content, loaded.backend, **front)
     if raw:
