@@ -212,15 +212,17 @@ def test_api_key_kill9_fallback_and_sigterm(tmp_path):
         assert httpx.get(srv.url + "/v1/models", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert httpx.get(srv.url + "/v1/models").status_code == 401
         assert httpx.get(srv.url + "/v1/models", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        assert srv.speech(model=JOE, input="Warm up.", response_format="wav")[0] == 200  # the key is sent
         env = {"TTSCLI_HOME": str(tmp_path), "TTSCLI_HOST": srv.url, "TTSCLI_API_KEY": "s3cret"}
         long_text = " ".join(f"Sentence {i} is here." for i in range(25))
         out = tmp_path / "out.wav"
-        say = subprocess.Popen([*_cli(), "say", long_text, "-o", str(out)], env=_env(env), stderr=subprocess.PIPE)
+        say = subprocess.Popen([*_cli(), "--debug", "say", long_text, "-o", str(out)], env=_env(env), stderr=subprocess.PIPE)
         srv.wait_for(lambda: srv.get("/v1/status")["inflight"] > 0, timeout=60, every=0.01)
-        time.sleep(0.2)  # audio is flowing
+        time.sleep(0.3)  # audio is flowing
         srv.proc.kill()  # -9: no goodbye
         _, err = say.communicate(timeout=120)
         assert say.returncode == 0, err
+        assert b"stopped in the middle of the audio" in err, err  # killed mid-stream, not before
         assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
         local = tmp_path / "local.wav"
         assert run_cli("say", long_text, "--no-server", "-o", str(local), env=env).returncode == 0
