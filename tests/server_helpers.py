@@ -25,7 +25,7 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = home / f"server-{self.port}.log"
         full = dict(os.environ, TTSCLI_HOME=str(home), HF_HUB_OFFLINE="1", **(env or {}))
-        self._log = open(self.log, "wb")
+        self._log = open(self.log, "wb")  # noqa: SIM115 - closed by stop()
         self.proc = subprocess.Popen([sys.executable, "-m", "ttscli", "serve", "--port", str(self.port), *args],
                                      stdout=self._log, stderr=subprocess.STDOUT, env=full)
         self.key = (env or {}).get("TTSCLI_API_KEY")

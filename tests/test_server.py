@@ -53,12 +53,10 @@ def _speechlike(audio: np.ndarray, rate: int, seconds: tuple[float, float]) -> N
 def test_openai_client_streams_wav(server, whisper):
     openai = pytest.importorskip("openai")
     client = openai.OpenAI(base_url=server.url + "/v1", api_key="unused")
-    chunks = []
     with client.audio.speech.with_streaming_response.create(model="tts-1", voice="alloy", input=TEXT,
                                                             response_format="wav") as response:
         assert response.headers["content-type"] == "audio/wav"
-        for chunk in response.iter_bytes():
-            chunks.append(chunk)
+        chunks = list(response.iter_bytes())
     audio, rate = _wav(b"".join(chunks))
     assert rate == 22050
     _speechlike(audio, rate, (2.0, 8.0))
@@ -68,7 +66,7 @@ def test_openai_client_streams_wav(server, whisper):
 
 @pytest.mark.parametrize("fmt", ["mp3", "opus", "aac", "flac"])
 def test_raw_http_encoded_formats(server, fmt):
-    status, headers, body = server.speech(model=JOE, input="Hello there. How are you?", response_format=fmt)
+    status, _, body = server.speech(model=JOE, input="Hello there. How are you?", response_format=fmt)
     assert status == 200, body[:200]
     _speechlike(_decode(body, fmt), 22050, (1.0, 5.0))
 
@@ -107,12 +105,20 @@ def test_listings_and_health(server):
     ({"model": JOE, "input": "Hi.", "speed": 9}, 400, "speed"),
 ])
 def test_errors_are_openai_json(server, body, status, param):
-    got, headers, data = server.speech(**body)
+    got, _, data = server.speech(**body)
     assert got == status, data
     error = json.loads(data)["error"]
     assert error["message"] and error["type"]
     if param:
         assert error["param"] == param
+
+
+def test_say_skips_a_server_of_another_store(server):
+    import httpx
+
+    resp = httpx.post(server.url + "/v1/audio/speech", json={"model": JOE, "input": "Hi.", "response_format": "f32"},
+                      headers={"X-Ttscli-Store": "0" * 16})
+    assert resp.status_code == 409 and resp.json()["error"]["code"] == "other_store"
 
 
 def test_oversized_body_is_413(server):
@@ -153,11 +159,11 @@ def test_disconnect_cancels_synthesis(server):
     server.speech(model=JOE, input="Warm up.", response_format="wav")
     cancelled = server.get("/v1/status")["cancelled"]
     long_text = " ".join(f"This is sentence number {i} of a long text." for i in range(60))
-    with httpx.Client(timeout=60) as http:
-        with http.stream("POST", server.url + "/v1/audio/speech",
-                         json={"model": JOE, "input": long_text, "response_format": "pcm"}) as resp:
-            assert resp.status_code == 200
-            next(resp.iter_bytes())  # the first sentence arrives, then the client leaves
+    with httpx.Client(timeout=60) as http, http.stream(
+            "POST", server.url + "/v1/audio/speech",
+            json={"model": JOE, "input": long_text, "response_format": "pcm"}) as resp:
+        assert resp.status_code == 200
+        next(resp.iter_bytes())  # the first sentence arrives, then the client leaves
     server.wait_for(lambda: server.get("/v1/status")["cancelled"] > cancelled, timeout=20)
     joe = server.wait_for(lambda: (m := server.model_status()) and m["busy"] == 0 and m)
     assert joe["cancelled"] >= 1

@@ -126,8 +126,6 @@ def say(
     Numbers, dates, money, abbreviations and the like are read out; Markdown
     syntax is dropped; \[pause:1.5] adds a pause; text that starts with <speak> is SSML.
     """
-    from .. import engine
-    from ..backends.base import SynthesisOptions
     from ..errors import BadInput
     from ..text import lexicon as lexicon_files
     from .render import note_line
@@ -135,20 +133,25 @@ def say(
     content = _gather_text(text or [], file, encoding)
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")
-    front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
-                 date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
-    if dry_run:
-        _dry_run(content, model, front)
-        return
-    sink = _make_sink(output, fmt, raw)
-    if not no_server and not lexicon:  # a --lexicon file is read here, not sent to a server
+    order = date_order.value if date_order else None
+    if not dry_run and not no_server and not lexicon:  # a --lexicon file is read here, not sent to a server
+        sink = _make_sink(output, fmt, raw)
         fields = dict(input=content, model=model, voice=voice, speed=speed, volume=volume, seed=seed, lang=lang,
-                      sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
-                      date_order=front["date_order"])
+                      sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, date_order=order)
         if _via_server(fields, sink, raw):
             return
         if sink.sample_rate:  # a file the server began is discarded; start afresh
             sink = _make_sink(output, fmt, raw)
+    front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
+                 date_order=order, lexicon=lexicon_files.load(lexicon))
+    if dry_run:
+        _dry_run(content, model, front)
+        return
+    if no_server or lexicon:
+        sink = _make_sink(output, fmt, raw)
+    from .. import engine
+    from ..backends.base import SynthesisOptions
+
     loaded = engine.load(model, voice)
     segments = engine.segments_for(content, loaded.backend, **front)
     if raw:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import List, Optional
 
 import typer
 
@@ -61,7 +60,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Any non-loopback address "
                              "needs an API key."),
     port: int = typer.Option(8870, "--port", "-p", min=0, max=65535, help="TCP port (default 8870)."),
-    api_key: Optional[str] = typer.Option(None, "--api-key", envvar="TTSCLI_API_KEY", show_envvar=True,
+    api_key: str | None = typer.Option(None, "--api-key", envvar="TTSCLI_API_KEY", show_envvar=True,
                                           help="Require 'Authorization: Bearer KEY' on every API call."),
     keep_alive: str = typer.Option("5m", "--keep-alive", help="Keep an idle model loaded this long (30s, 5m, 1h; "
                                    "0: unload after each request; -1: forever). Requests may override it."),
@@ -70,10 +69,10 @@ def serve(
     max_requests: int = typer.Option(32, "--max-requests", min=1, max=4096,
                                      help="Requests in progress server-wide (503 beyond)."),
     max_input: int = typer.Option(4096, "--max-input", min=1, max=1_000_000, help="Characters of input per request (413 beyond)."),
-    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE",
+    max_memory: str | None = typer.Option(None, "--max-memory", metavar="SIZE",
                                              help="Memory for loaded models (e.g. 2G; default: 90%% of the "
                                              "memory available at start). Idle models leave least recently used first."),
-    mapping: Optional[List[str]] = typer.Option(None, "--map", metavar="NAME=TARGET",
+    mapping: list[str] | None = typer.Option(None, "--map", metavar="NAME=TARGET",
                                                 help="Map an OpenAI model or voice name, e.g. --map tts-1-hd=kokoro:v1.0 "
                                                 "--map alloy=af_bella (repeatable)."),
     json_logs: bool = typer.Option(False, "--json", help="Log JSON lines (access log included) on stderr."),
@@ -122,6 +121,11 @@ def serve(
     logging.getLogger("ttscli.server").info("serving on http://%s:%d (keep-alive %s, parallel %d)",
                                             host, bound, keep_alive, parallel)
     os.environ.setdefault("TTSCLI_NO_SERVER", "1")  # nothing in this process talks to itself
+    if parallel > 1:  # instances × threads within the cores, as `batch --jobs` does
+        from ..book.workers import threads_per_worker
+        from ..runtime.plan import THREADS_ENV
+
+        os.environ[THREADS_ENV] = str(threads_per_worker(parallel)[1])
     server.run(sockets=[sock])
 
 

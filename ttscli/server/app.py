@@ -86,7 +86,7 @@ def endpoint(handler):
 
     async def wrapped(request: Request) -> Response:
         state: State = request.app.state.tts
-        started = time.perf_counter()
+        started = request.state.started = time.perf_counter()
         try:
             if handler is not health:
                 _check_key(state, request)
@@ -188,7 +188,8 @@ def _segments(loaded, req):
 def _stream(request, state: State, req, slot, instance, loaded, segments) -> StreamingResponse:
     from ..backends.base import SynthesisOptions
 
-    started = time.perf_counter()
+    started = request.state.started
+    ready = time.perf_counter() - started  # reading, queueing, loading, text preparation
     rate = loaded.backend.sample_rate
     options = SynthesisOptions(speed=req.speed, volume=req.volume, seed=req.seed, lang=req.lang)
     job = Job()
@@ -235,7 +236,7 @@ def _stream(request, state: State, req, slot, instance, loaded, segments) -> Str
         finally:
             job.cancel() if outcome != "ok" else None
             _log(_record(request, 200, started, outcome=outcome, bytes=job.bytes, segments=job.segments,
-                         ttfb=round(first - started, 4) if first else None, **info))
+                         ready=round(ready, 4), ttfb=round(first - started, 4) if first else None, **info))
 
     out_rate = PCM_RATE if req.response_format == "pcm" else rate
     media = "text/event-stream" if req.stream_format == "sse" else MEDIA_TYPES[req.response_format]

@@ -88,7 +88,7 @@ def safe_name(value: Any, param: str) -> str | None:
         raise bad_request(f"{param} must be a string", param)
     if len(value) > NAME_MAX or any(ord(c) < 32 for c in value):
         raise bad_request(f"{param} is not a valid name", param)
-    body = value[3:] if value.startswith("hf:") else value  # hub ids are owner/repo
+    body = value.removeprefix("hf:")  # hub ids are owner/repo
     if (value.startswith((".", "~", "/", "local:")) or "\\" in value or ".." in value
             or ("/" in body and not value.startswith("hf:")) or value.endswith(".onnx")):
         raise bad_request(f"{param} {value!r} looks like a file path; name an installed model or stored voice",

@@ -13,7 +13,8 @@ import concurrent.futures
 import os
 import subprocess
 import threading
-from typing import Any, AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -73,7 +74,7 @@ class _Pcm(_Encoder):
 
 
 class _Ffmpeg(_Encoder):
-    CODECS = {"aac": ["-c:a", "aac", "-f", "adts"]}
+    CODECS: ClassVar[dict[str, list[str]]] = {"aac": ["-c:a", "aac", "-f", "adts"]}
 
     def __init__(self, fmt: str, rate: int, emit):
         from ..audio.encode import BITEXACT, CODECS, PcmPipe, encoder_rate
@@ -162,7 +163,7 @@ class Job:
             self.segments += 1
             yield seg
 
-    def start(self, work: Callable[["Job"], Any], on_exit: Callable[[BaseException | None], None]) -> None:
+    def start(self, work: Callable[[Job], Any], on_exit: Callable[[BaseException | None], None]) -> None:
         """Run ``work(job)`` in a thread; ``on_exit(error or None)`` then runs on the loop."""
 
         def main() -> None:
