@@ -70,7 +70,7 @@ def serve(
                                      help="Requests in progress server-wide (503 beyond)."),
     max_input: int = typer.Option(4096, "--max-input", min=1, max=1_000_000, help="Characters of input per request (413 beyond)."),
     max_memory: str | None = typer.Option(None, "--max-memory", metavar="SIZE",
-                                             help="Memory for loaded models (e.g. 2G; default: 90%% of the "
+                                             help="Memory for loaded models (e.g. 2G; default: 90% of the "
                                              "memory available at start). Idle models leave least recently used first."),
     mapping: list[str] | None = typer.Option(None, "--map", metavar="NAME=TARGET",
                                                 help="Map an OpenAI model or voice name, e.g. --map tts-1-hd=kokoro:v1.0 "
@@ -110,7 +110,7 @@ def serve(
         sock.close()
         raise RuntimeFailure(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                              hint="is another server running? (`ttscli ps`) or choose --port") from None
-    config = ServerConfig(api_key=api_key, limits=Limits(max_input=max_input), mapping=names, parallel=parallel,
+    config = ServerConfig(api_key=api_key, limits=Limits(max_input=max_input, max_body=max(64 * 1024, 4 * max_input + 16 * 1024)), mapping=names, parallel=parallel,
                           queue=queue, max_requests=max_requests, keep_alive=_duration(keep_alive),
                           memory_budget=budget)
     server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="info", access_log=False,
