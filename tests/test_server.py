@@ -6,6 +6,7 @@ from __future__ import annotations
 import concurrent.futures
 import io
 import json
+import signal
 import subprocess
 import time
 
@@ -236,11 +237,17 @@ def test_api_key_kill9_fallback_and_sigterm(tmp_path):
     finally:
         srv.stop(timeout=5)
     srv = ServerProcess(tmp_path, "--keep-alive", "-1")
-    srv.speech(model=JOE, input="Hello.", response_format="wav")
-    started = time.monotonic()
-    srv.stop()  # SIGTERM
-    assert time.monotonic() - started < 15
+    text = " ".join(f"Sentence {i} is here." for i in range(12))
+    with httpx.Client(timeout=120) as http, http.stream(
+            "POST", srv.url + "/v1/audio/speech", json={"model": JOE, "input": text, "response_format": "pcm"}) as resp:
+        body = iter(resp.iter_bytes())
+        received = next(body)
+        srv.proc.send_signal(signal.SIGTERM)  # graceful: the request in progress still completes
+        received += b"".join(body)
+    assert srv.proc.wait(30) == 0
+    assert len(received) / 2 / 24000 > 8  # twelve sentences, not a truncated stream
     assert "unloaded piper:en_US-joe-medium (shutdown)" in srv.log.read_text()
+    srv.stop()
 
 
 def _cli():

@@ -110,7 +110,8 @@ def serve(
         sock.close()
         raise RuntimeFailure(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                              hint="is another server running? (`ttscli ps`) or choose --port") from None
-    config = ServerConfig(api_key=api_key, limits=Limits(max_input=max_input, max_body=max(64 * 1024, 4 * max_input + 16 * 1024)), mapping=names, parallel=parallel,
+    limits = Limits(max_input=max_input, max_body=max(64 * 1024, 4 * max_input + 16 * 1024))
+    config = ServerConfig(api_key=api_key, limits=limits, mapping=names, parallel=parallel,
                           queue=queue, max_requests=max_requests, keep_alive=_duration(keep_alive),
                           memory_budget=budget)
     server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="info", access_log=False,
@@ -126,7 +127,18 @@ def serve(
         from ..runtime.plan import THREADS_ENV
 
         os.environ[THREADS_ENV] = str(threads_per_worker(parallel)[1])
-    server.run(sockets=[sock])
+    _quiet_signals()
+    server.run(sockets=[sock])  # uvicorn handles SIGINT/SIGTERM: graceful shutdown, then exit 0
+
+
+def _quiet_signals() -> None:
+    """uvicorn re-raises the stop signal after its graceful shutdown, into the handler it found:
+    make that a no-op, so a finished shutdown exits 0 instead of reporting an interruption."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, lambda *_: None)
 
 
 def _default_budget() -> int | None:
