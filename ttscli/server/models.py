@@ -113,8 +113,9 @@ class Pool:
         return slot
 
     # ---- acquire / release
-    async def acquire(self, model: str | None, voice: str | None) -> tuple[Slot, Instance, Any]:
-        """Wait for a free instance of the model (loading it if needed); (slot, instance, voice)."""
+    async def acquire(self, model: str | None, voice: str | None) -> tuple[Slot, Instance, str | None, Any]:
+        """Wait for a free instance of the model (loading it if needed);
+        (slot, instance, the voice's name for the model, the resolved voice)."""
         model_id, size = await asyncio.to_thread(self.model_id, model, voice)
         slot = self._slot(model_id)
         if slot.waiting >= self.queue:
@@ -130,7 +131,7 @@ class Pool:
                 instance = await self._new_instance(slot, size)
             instance.busy = True
             try:
-                resolved = await asyncio.to_thread(self._voice, instance, voice)
+                name, resolved = await asyncio.to_thread(self._voice, instance, voice)
             except BaseException:
                 instance.busy = False
                 raise
@@ -139,7 +140,7 @@ class Pool:
             raise
         slot.requests += 1
         slot.last_used = time.time()
-        return slot, instance, resolved
+        return slot, instance, name, resolved
 
     def release(self, slot: Slot, instance: Instance, keep_alive: float | None = None) -> None:
         instance.busy = False
@@ -188,13 +189,13 @@ class Pool:
             raise busy(f"loading {wanted.model_id} would exceed the memory budget while other models are busy",
                        retry_after=5, status=503)
 
-    def _voice(self, instance: Instance, name: str | None) -> Any:
+    def _voice(self, instance: Instance, name: str | None) -> tuple[str | None, Any]:
         backend = instance.loaded.backend
         if self._pick_voice is not None:
             name = self._pick_voice(backend, name)
         if name not in instance.voices:
             instance.voices[name] = _resolve_voice(backend, name)
-        return instance.voices[name]
+        return name, instance.voices[name]
 
     # ---- unloading
     def _unload(self, slot: Slot, reason: str = "idle") -> None:

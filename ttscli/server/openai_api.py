@@ -45,15 +45,30 @@ class Mapping:
         return self.models.get(name, name) if name else None
 
     def pick_voice(self, backend, name: str | None) -> str | None:
-        """The voice ``backend`` should use for the requested ``name`` (None: its default)."""
-        if name in self.voices:
-            return self.voices[name]
+        """The voice ``backend`` should use for the requested ``name`` (None: its default).
+
+        An OpenAI voice name becomes its ``--map`` target when this model has that voice (or it
+        is a stored voice of this model's family), else the model's voice of that name or one
+        ending in ``_<name>``, else the model's default voice. Other names pass unchanged.
+        """
         if name not in OPENAI_VOICES:
             return name
         known = [v.name for v in backend.voices()]
+        target = self.voices.get(name)
+        if target and (target in known or _stored_for(target, backend.family)):
+            return target
         if name in known:
             return name
         return next((v for v in known if v.endswith("_" + name)), None)
+
+
+def _stored_for(name: str, family: str) -> bool:
+    from ..voices import cache
+
+    try:
+        return cache.exists(name) and cache.read_meta(cache.path_for(name)).get("family") == family
+    except Exception:  # noqa: BLE001 - an unreadable stored voice is not a match
+        return False
 
 
 @dataclass
