@@ -178,11 +178,11 @@ async def speech(request: Request, state: State) -> Response:
 
 
 def _segments(loaded, req):
-    from ..text import lexicon as lexicon_files
+    from ..text.options import TextOptions
 
-    return engine.segments_for(req.input, loaded.backend, sentence_silence=req.sentence_silence,
-                               paragraph_silence=req.paragraph_silence, voice=loaded.voice_name, lang=req.lang,
-                               date_order=req.date_order, lexicon=lexicon_files.load(None))
+    options = TextOptions.from_user(sentence_silence=req.sentence_silence, paragraph_silence=req.paragraph_silence,
+                                    lang=req.lang, date_order=req.date_order)  # + the config's lexicon.toml
+    return engine.segments_for(req.input, loaded.backend, options, voice=loaded.voice_name)
 
 
 def _stream(request, state: State, req, slot, instance, loaded, segments) -> StreamingResponse:

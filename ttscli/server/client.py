@@ -154,10 +154,3 @@ def speak(fields: dict, sink, on_start=None) -> bool:
         return True
     finally:
         conn.close()
-
-
-def is_up(url: str | None = None) -> bool:
-    try:
-        return get_json("/health", url).get("service") == "ttscli"
-    except ServerGone:
-        return False

@@ -51,10 +51,6 @@ def bad_request(message: str, param: str | None = None) -> ApiError:
     return ApiError(400, message, param=param, code="invalid_value")
 
 
-def not_found(message: str, param: str | None = None) -> ApiError:
-    return ApiError(404, message, kind="not_found_error", param=param, code="not_found")
-
-
 def too_large(message: str, param: str | None = None) -> ApiError:
     return ApiError(413, message, param=param, code="too_large")
 

@@ -22,7 +22,6 @@ from typing import Any
 from .errors import busy
 
 log = logging.getLogger("ttscli.server")
-FOREVER = -1.0
 
 
 def rss_bytes() -> int:
