@@ -298,3 +298,13 @@ def test_openai_names_map_and_lru_eviction(tmp_path):
         assert status == 200 and headers["x-voice"] == "default"  # no *_echo voice: the model's default
     finally:
         srv.stop()
+
+
+def test_say_keeps_cli_names(server, tmp_path, monkeypatch):
+    from ttscli.cli.app import main
+
+    monkeypatch.setenv("TTSCLI_HOST", server.url)
+    # an OpenAI voice name means nothing to `say`: the same one-line error as in-process (exit 4)
+    assert main(["say", "Hello.", "--voice", "alloy", "-o", str(tmp_path / "x.wav")]) == 4
+    assert not list(tmp_path.iterdir())
+    assert '"POST /v1/audio/speech" 404' in server.log.read_text()

@@ -163,7 +163,7 @@ async def speech(request: Request, state: State) -> Response:
                    retry_after=2, status=503)
     state.inflight += 1
     try:
-        slot, instance, name, voice = await state.pool.acquire(req.model, req.voice)
+        slot, instance, name, voice = await state.pool.acquire(req.model, req.voice, req.openai_names)
     except BaseException:
         state.inflight -= 1
         raise

@@ -112,7 +112,7 @@ def speak(fields: dict, sink, on_start=None) -> bool:
     headers = _headers()
     if not explicit:  # the default address may be another user's or another TTSCLI_HOME's server
         headers[STORE_HEADER] = store_id()
-    body = json.dumps({**fields, "response_format": F32}).encode()
+    body = json.dumps({**fields, "response_format": F32, "openai_names": False}).encode()
     try:
         conn = _connection(url)
     except ServerGone as exc:

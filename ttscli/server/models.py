@@ -112,7 +112,8 @@ class Pool:
         return slot
 
     # ---- acquire / release
-    async def acquire(self, model: str | None, voice: str | None) -> tuple[Slot, Instance, str | None, Any]:
+    async def acquire(self, model: str | None, voice: str | None,
+                      map_voice: bool = True) -> tuple[Slot, Instance, str | None, Any]:
         """Wait for a free instance of the model (loading it if needed);
         (slot, instance, the voice's name for the model, the resolved voice)."""
         model_id, size = await asyncio.to_thread(self.model_id, model, voice)
@@ -130,7 +131,7 @@ class Pool:
                 instance = await self._new_instance(slot, size)
             instance.busy = True
             try:
-                name, resolved = await asyncio.to_thread(self._voice, instance, voice)
+                name, resolved = await asyncio.to_thread(self._voice, instance, voice, map_voice)
             except BaseException:
                 instance.busy = False
                 raise
@@ -188,9 +189,9 @@ class Pool:
             raise busy(f"loading {wanted.model_id} would exceed the memory budget while other models are busy",
                        retry_after=5, status=503)
 
-    def _voice(self, instance: Instance, name: str | None) -> tuple[str | None, Any]:
+    def _voice(self, instance: Instance, name: str | None, map_voice: bool = True) -> tuple[str | None, Any]:
         backend = instance.loaded.backend
-        if self._pick_voice is not None:
+        if map_voice and self._pick_voice is not None:
             name = self._pick_voice(backend, name)
         if name not in instance.voices:
             instance.voices[name] = _resolve_voice(backend, name)

@@ -93,6 +93,7 @@ class SpeechRequest:
     paragraph_silence: float | None = None
     date_order: str | None = None
     keep_alive: float | None = None
+    openai_names: bool = True  # False (what `say` sends): names mean what they mean to the CLI
 
 
 def safe_name(value: Any, param: str) -> str | None:
@@ -159,10 +160,13 @@ def parse(body: Any, limits: Limits, mapping: Mapping, header_keep_alive: str | 
     lang = body.get("lang")
     if lang is not None and (not isinstance(lang, str) or len(lang) > 32):
         raise bad_request("lang must be a language code such as en-us", "lang")
-    model = mapping.model(safe_name(body.get("model"), "model"))
+    names = body.get("openai_names", True) is not False
+    model = safe_name(body.get("model"), "model")
     voice = safe_name(body.get("voice"), "voice")
-    if model is None and voice in OPENAI_VOICES:
-        model = mapping.model(OPENAI_MODELS[0])
+    if names:
+        model = mapping.model(model)
+        if model is None and voice in OPENAI_VOICES:
+            model = mapping.model(OPENAI_MODELS[0])
     keep = body.get("keep_alive", header_keep_alive)
     return SpeechRequest(
         input=text, model=model, voice=voice, response_format=fmt, stream_format=stream_format,
@@ -172,5 +176,5 @@ def parse(body: Any, limits: Limits, mapping: Mapping, header_keep_alive: str | 
         volume=_number(body, "volume", 1.0, 0.0, 4.0),
         sentence_silence=_number(body, "sentence_silence", 0.0, 0.0, 10.0),
         paragraph_silence=_number(body, "paragraph_silence", None, 0.0, 10.0),
-        date_order=date_order, keep_alive=parse_keep_alive(keep),
+        date_order=date_order, keep_alive=parse_keep_alive(keep), openai_names=names,
     )
