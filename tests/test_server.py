@@ -1,5 +1,8 @@
 """`ttscli serve` as a real process: the OpenAI client and raw HTTP, concurrency, cancellation,
-keep-alive, `ttscli ps`, `say` through the server, and the security bounds."""
+keep-alive, `ttscli ps`, `say` through the server, and the security bounds.
+
+`say` and `ps` run in this process through ttscli.cli.app.main (not support.cli.invoke, whose
+cache reset imports a module that moved when the merge of this branch was made)."""
 
 from __future__ import annotations
 
@@ -13,8 +16,9 @@ import time
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import assert_clean_error, run_cli, transcribe, word_errors
-from server_helpers import ServerProcess
+from support.asr import transcribe, word_errors
+from support.cli import assert_clean_error, run_cli
+from support.server import ServerProcess
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
