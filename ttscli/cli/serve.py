@@ -90,10 +90,10 @@ def serve(
     for pair in mapping or []:
         names.add(pair)
     budget = _size(max_memory) if max_memory else _default_budget()
-    from ..optional import require
+    from ..optional import install_command, require
 
     for module in ("starlette", "uvicorn"):
-        require(module, f"`ttscli serve` needs {module}", hint='pip install "ttscli[server]"')
+        require(module, f"`ttscli serve` needs {module}", hint=install_command("server"))
     _logging(json_logs)
     import socket
 
