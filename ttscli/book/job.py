@@ -43,6 +43,7 @@ class Settings:
     cover: bytes | None = None  # --cover (wins over the EPUB's)
     cover_type: str | None = None
     clean: bool = False
+    one_file: bool = False  # -o book.mp3: the whole book in that one file (no per-chapter files)
 
 
 @dataclass
@@ -134,7 +135,7 @@ class Job:
                  if k.key not in have)
         results = self.synth.run(tasks)
         chapter_wavs: list[tuple[str, Path, int]] = []
-        for number, chapter, chunks in plan.chapters:
+        for track, (number, chapter, chunks) in enumerate(plan.chapters, 1):
             for chunk in chunks:
                 path = self._chunk_path(work, chunk.key)
                 if chunk.key in have:
@@ -155,12 +156,12 @@ class Job:
                           cached=chunk.key in have,
                           audio_seconds=round(produced, 2), elapsed=round(elapsed, 2),
                           rtf=round(elapsed / produced, 4) if produced else None)
-            chapter_wavs.append(self._chapter(work, plan, number, chapter, chunks, manifest, result))
+            chapter_wavs.append(self._chapter(work, plan, (number, track), chapter, chunks, manifest, result))
         result.audio_seconds = sum(f for _, _, f in chapter_wavs) / float(self.rate or 1)
-        if "m4b" in self.settings.formats:
-            self._m4b(plan, chapter_wavs, manifest, result)
+        for fmt in self.settings.formats:
+            if fmt == "m4b" or self.settings.one_file:
+                self._book_file(plan, chapter_wavs, manifest, result, fmt)
         manifest.save(force=True)
-        self._tidy(work, plan)
         return result
 
     # --- chapters and outputs
@@ -171,10 +172,12 @@ class Job:
                     tracks=len(plan.chapters) if track else None, cover=cover,
                     cover_type=s.cover_type if s.cover else book.cover_type)
 
-    def _chapter(self, work: Path, plan: Plan, number: int, chapter: Chapter, chunks: list[Chunk],
+    def _chapter(self, work: Path, plan: Plan, numbers: tuple[int, int], chapter: Chapter, chunks: list[Chunk],
                  manifest, result: Result) -> tuple[str, Path, int]:
+        """``numbers``: (the chapter's number in the book, its track number among the chapters spoken)."""
         from .assemble import chapter_wav, encode
 
+        number, track = numbers
         key = _hash([k.key for k in chunks], self.rate, self.settings.loudness, "chapter-1")
         target = work / "chapters" / f"{key}.wav"
         if self._have(target):
@@ -185,12 +188,12 @@ class Job:
             frames = chapter_wav([self._chunk_path(work, k.key) for k in chunks], self.rate, target,
                                  self.settings.loudness)
         for fmt in self.settings.formats:
-            if fmt not in CHAPTER_FORMATS:
+            if fmt not in CHAPTER_FORMATS or self.settings.one_file:
                 continue
             folder = self.out / plan.name
             folder.mkdir(exist_ok=True)
             path = folder / f"{file_title(number, chapter.title)}.{fmt}"
-            tags = self._tags(plan, chapter.title, number)
+            tags = self._tags(plan, chapter.title, track)
             out_key = _hash(key, fmt, self.settings.bitrate, tags.__dict__ | {"cover": _hash(tags.cover)})
             if manifest.output_key(str(path.relative_to(self.out))) != out_key or not path.exists():
                 encode([target], self.rate, path, fmt, bitrate=self.settings.bitrate,
@@ -201,29 +204,32 @@ class Job:
         self.emit("chapter", chapter=number, title=chapter.title, seconds=round(frames / self.rate, 2))
         return chapter.title, target, frames
 
-    def _m4b(self, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest, result: Result) -> None:
+    def _book_file(self, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest, result: Result,
+                   fmt: str = "m4b") -> None:
+        """The whole book in one file: an .m4b with chapter markers, or (-o book.mp3) chapters back to back."""
         from ..store import space
         from . import m4b
+        from .assemble import encode
 
-        path = self.out / f"{plan.name}.m4b"
-        bitrate = self.settings.bitrate or m4b.DEFAULT_BITRATE
+        path = self.out / f"{plan.name}.{fmt}"
+        bitrate = self.settings.bitrate or (m4b.DEFAULT_BITRATE if fmt == "m4b" else None)
         tags = self._tags(plan, plan.book.title)
         key = _hash([p.name for _, p, _ in chapter_wavs], [t for t, _, _ in chapter_wavs], bitrate,
                     tags.__dict__ | {"cover": _hash(tags.cover)})
         if manifest.output_key(path.name) != key or not path.exists():
             seconds = sum(f for _, _, f in chapter_wavs) / float(self.rate)
-            space.check({self.out: m4b.bytes_needed(seconds, bitrate, tags.cover)}, what=f"{path.name}",
+            space.check({self.out: m4b.bytes_needed(seconds, bitrate or "1411k", tags.cover)}, what=f"{path.name}",
                         hint="free some space or write the audiobook elsewhere (-o)")
             self.emit("mux", path=str(path))
-            m4b.write(path, chapter_wavs, self.rate, tags, bitrate, scratch=self.out / WORK / plan.name / "tmp")
+            if fmt == "m4b":
+                m4b.write(path, chapter_wavs, self.rate, tags, bitrate, scratch=self.out / WORK / plan.name / "tmp")
+            else:
+                encode([p for _, p, _ in chapter_wavs], self.rate, path, fmt, bitrate=bitrate,
+                       tags=None if fmt == "wav" else tags)
             manifest.output_done(path.name, key)
         result.outputs.append(path)
         self.emit("output", path=str(path))
 
-    def _tidy(self, work: Path, plan: Plan) -> None:
-        """--clean: the finished chunks and chapters go (a re-run then starts from scratch)."""
-        if self.settings.clean:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def _remove_parts(folder: Path) -> None:

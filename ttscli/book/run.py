@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,22 @@ def read_books(request: Request):
 def output_name(path: Path) -> str:
     stem = path.stem.strip() or "book"
     return stem if not stem.startswith(".") else "_" + stem[1:]
+
+
+def output_target(output: Path, inputs: list[Path], formats: tuple[str, ...] | None,
+                  known: tuple[str, ...]) -> tuple[Path, str | None, tuple[str, ...] | None]:
+    """``-o``: (output directory, book name or None, formats). ``-o book.m4b`` (an audio extension)
+    with one input is that file: the directory is its parent and the name its stem."""
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in known or output.is_dir():
+        return output, None, formats
+    if len(inputs) > 1:
+        raise UsageError(f"-o {output} is one file, but {len(inputs)} books were given",
+                         hint="give an output directory for several books (each makes its own file)")
+    if formats and set(formats) != {suffix}:
+        raise UsageError(f"-o {output} is a .{suffix} file, but --format asks for {', '.join(formats)}",
+                         hint="drop --format, or give an output directory")
+    return output.parent, output.stem or "book", (suffix,)
 
 
 def estimate_seconds(words: int, speed: float) -> float:
@@ -102,7 +119,8 @@ def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: in
     prepare_output(out)
     synth = Synthesizer(voice, jobs)
     results = []
-    with hold(out / WORK / "lock", wait=False, what=f"the output directory {out}"):
+    lock = out / WORK / "lock"
+    with hold(lock, wait=False, what=f"the output directory {out}"):
         try:
             job = Job(out, settings, synth, emit)
             for plan in plans:
@@ -115,4 +133,12 @@ def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: in
             synth.close(abort=True)
             raise
         synth.close()
+        if settings.clean:
+            for plan in plans:
+                shutil.rmtree(out / WORK / plan.name, ignore_errors=True)
+            lock.unlink(missing_ok=True)  # still held: a batch starting now fails to lock, as it should
+            try:
+                (out / WORK).rmdir()  # stays only if another book's unfinished work is in it
+            except OSError:
+                pass
     return results

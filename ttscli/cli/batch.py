@@ -27,26 +27,12 @@ def _list_chapters(books, speed: float) -> None:
                        f"~{_minutes(estimate_seconds(chapter.words, speed)):>7}{note}")
 
 
-def _cover(path: str | None) -> tuple[bytes | None, str | None]:
-    from ..errors import BadInput
-
-    if not path:
-        return None, None
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise BadInput(f"cannot read the cover {path}: {exc.strerror or exc}") from exc
-    if data.startswith(b"\x89PNG"):
-        return data, "image/png"
-    if data.startswith(b"\xff\xd8"):
-        return data, "image/jpeg"
-    raise BadInput(f"cover {path} is not a JPEG or PNG image", hint="give a .jpg or .png file")
-
-
 @app.command()
 def batch(
     inputs: List[Path] = typer.Argument(..., help="Books: .txt, .md or .epub (each makes its own output)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output directory (created if missing)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Output directory (created if missing), or the audiobook file "
+                                          "itself for one book (e.g. -o book.m4b)."),
     formats: Optional[List[str]] = typer.Option(
         None, "--format", metavar="m4b|flac|ogg|opus|mp3|wav",
         help="m4b: one audiobook with chapter markers; others: a file per chapter. Repeat for both "
@@ -93,31 +79,40 @@ def batch(
     Re-running the same command resumes: finished chunks (kept in OUT/.ttscli/)
     are reused and only changed text is synthesized again.
     """
+    from ..audio.encode import check_bitrate
+    from ..book import cover as book_cover
     from ..book import run as book_run
     from ..book.job import Settings
     from ..errors import UsageError
     from ..text import lexicon as lexicon_files
     from .batch_progress import make
 
-    chosen = tuple(dict.fromkeys(f.lower().lstrip(".") for f in (formats or ["m4b"])))
-    unknown = [f for f in chosen if f not in FORMATS]
+    asked = tuple(dict.fromkeys(f.lower().lstrip(".") for f in formats)) if formats else None
+    unknown = [f for f in asked or () if f not in FORMATS]
     if unknown:
         raise UsageError(f"unsupported format {unknown[0]!r}", hint=f"use {', '.join(FORMATS)}")
     if not list_chapters and output is None:
         raise UsageError("no output directory", hint="add -o DIR (or --list-chapters to see the chapters)")
+    name = None
+    if output is not None and not list_chapters:
+        output, name, asked = book_run.output_target(output, inputs, asked, FORMATS)
+    chosen = asked or ("m4b",)
+    bitrate = check_bitrate(bitrate)
     request = book_run.Request(inputs, encoding, split_on, chapters, keep_all)
     books = book_run.read_books(request)
     if list_chapters:
         _list_chapters(books, speed)
         return
-    cover_data, cover_type = _cover(cover)
+    cover_data, cover_type = book_cover.load(cover)
     front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
                  date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
     voice_opts = dict(model=model, voice=voice, speed=speed, volume=volume, seed=seed)
     voice_key, plans = book_run.plan_books(books, voice_opts, front)
+    if name is not None:
+        plans[0].name = name
     settings = Settings(voice_key, chosen, bitrate, None if no_normalize else loudness,
                         narrator or (f"ttscli {voice_key.model_id}" + (f" ({voice})" if voice else "")),
-                        cover_data, cover_type, clean)
+                        cover_data, cover_type, clean, one_file=name is not None)
     progress = make(json_progress)
     try:
         results = book_run.run(plans, voice_key, output, settings, jobs, progress)
