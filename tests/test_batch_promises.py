@@ -132,3 +132,10 @@ def test_options_checked_before_synthesis(tmp_path, args, code, needle):
     args = [str(cover) if a == "COVER" else a for a in args]
     assert_clean_error(run_cli("batch", str(src), "-o", str(tmp_path / "out"), *args), code, needle)
     assert not (tmp_path / "out").exists()
+
+
+def test_contents_with_page_numbers_and_tiny_chapters():
+    toc = BOOK.replace("Chapter 1: The Harbour\nChapter 2", "Chapter 1: The Harbour ..... 3\nChapter 2")
+    assert [c.title for c in chapters_mod.split_text(toc)][1:3] == ["Contents", "Chapter 1: The Harbour"]
+    tiny = "Chapter 1\nOne.\n\nChapter 2\nTwo.\n"  # short chapters are not a contents list
+    assert [c.title for c in chapters_mod.split_text(tiny)] == ["Chapter 1", "Chapter 2"]

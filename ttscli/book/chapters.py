@@ -99,9 +99,14 @@ def _heading_only(lines: list[str]) -> bool:
     return sum(len(line.split()) for line in lines[1:]) <= 3
 
 
+def _entry(title: str) -> str:
+    """A title as a contents entry and its chapter heading both read: no page number, dots or case."""
+    return " ".join(re.sub(r"(?:\s*[.·…]{2,}\s*|\s{2,}|\t)\d+\s*$", "", title).strip(" .").lower().split())
+
+
 def _fold_contents(parts: list[tuple[str | None, list[str]]]) -> list[tuple[str | None, list[str]]]:
-    """A run of two or more chapter lines with no text between them is a contents list, not
-    chapters: fold it (and a "Contents" line just above it) into one front-matter part."""
+    """A run of two or more chapter lines with no text between them, whose titles come again
+    later as chapters, is a contents list: fold it (and a "Contents" line just above it) into one front-matter part."""
     out: list[tuple[str | None, list[str]]] = []
     k = 0
     while k < len(parts):
@@ -109,7 +114,8 @@ def _fold_contents(parts: list[tuple[str | None, list[str]]]) -> list[tuple[str 
         run = k
         while run < len(parts) and parts[run][0] is not None and _heading_only(parts[run][1]):
             run += 1
-        if title is None or run - k < 2:
+        later = {_entry(t) for t, _ in parts[run:] if t}
+        if title is None or run - k < 2 or sum(_entry(t) in later for t, _ in parts[k:run]) < 2:
             out.append(parts[k])
             k += 1
             continue
