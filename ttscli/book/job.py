@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import math
 import re
 import shutil
 import time
@@ -29,6 +31,7 @@ from .chunks import Chunk, Voice
 from .model import Book, Chapter
 from .tags import Tags
 
+log = logging.getLogger(__name__)
 WORK = ".ttscli"
 CHAPTER_FORMATS = ("flac", "ogg", "opus", "mp3", "wav")
 
@@ -178,15 +181,22 @@ class Job:
         from .assemble import chapter_wav, encode
 
         number, track = numbers
-        key = _hash([k.key for k in chunks], self.rate, self.settings.loudness, "chapter-1")
+        key = _hash([k.key for k in chunks], self.rate, self.settings.loudness, "chapter-2")
         target = work / "chapters" / f"{key}.wav"
         if self._have(target):
             import soundfile as sf
 
             frames = sf.info(str(target)).frames
         else:
-            frames = chapter_wav([self._chunk_path(work, k.key) for k in chunks], self.rate, target,
-                                 self.settings.loudness)
+            frames, level = chapter_wav([self._chunk_path(work, k.key) for k in chunks], self.rate, target,
+                                        self.settings.loudness)
+            if level is not None:
+                manifest.data.setdefault("loudness", {})[str(number)] = {
+                    k: round(v, 2) if math.isfinite(v) else None
+                    for k, v in (("lufs", level.result.integrated), ("true_peak", level.result.true_peak))}
+                if not level.reached:
+                    log.warning("chapter %d (%s): cannot reach %.1f LUFS with true peak <= -1 dBTP; it gets %s",
+                                number, chapter.title, level.target, level.describe())
         for fmt in self.settings.formats:
             if fmt not in CHAPTER_FORMATS or self.settings.one_file:
                 continue
