@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import BadInput, Interrupted, OutputError, UsageError
-from .chunks import Voice, chapter_chunks
+from .chunks import Voice
 from .job import WORK, Job, Plan, Result, Settings
 
 log = logging.getLogger(__name__)
@@ -69,20 +69,25 @@ def estimate_seconds(words: int, speed: float) -> float:
     return words / (WORDS_PER_MINUTE * speed) * 60.0
 
 
-def plan_books(books, voice_opts: dict, front: dict) -> tuple[Voice, list[Plan]]:
-    """Resolve the model (no runtime is loaded) and cut every selected chapter into chunks."""
+def plan_books(books, voice_opts: dict, front: dict, cast=None) -> tuple[Voice, list[Plan]]:
+    """Resolve the models (no runtime is loaded) and cut every selected chapter into chunks,
+    each spoken by the voice the cast gives it (see voicing.py)."""
     from .. import engine
+    from .cast import Cast
+    from .voicing import Voicing
 
     ref, profile = engine.text_profile(voice_opts["model"], voice_opts["voice"])
     voice = Voice(model=voice_opts["model"], model_id=ref.id, revision=ref.revision, voice=voice_opts["voice"],
                   speed=voice_opts["speed"], volume=voice_opts["volume"], seed=voice_opts["seed"],
                   lang=front.get("lang"))
+    voicing = Voicing(voice, profile, cast or Cast(), front)
     plans = []
     for book, selected in books:
+        voiced = voicing.plan([(number, chapter.text) for number, chapter in selected])
         chapters = []
-        for number, chapter in selected:
+        for (number, chapter), passages in zip(selected, voiced):
             try:
-                chunks = chapter_chunks(chapter.text, voice, profile, front)
+                chunks = voicing.chunks(passages)
             except BadInput:  # nothing speakable in this chapter (only punctuation, say)
                 log.warning("chapter %d (%s) has nothing to speak; skipped", number, chapter.title)
                 continue

@@ -59,20 +59,42 @@ def write_wav(path: Path, pcm: np.ndarray, rate: int) -> None:
         raise
 
 
-def synthesize(loaded, voice: Voice, chunk: Chunk) -> np.ndarray:
+def synthesize(loaded, voice: Voice, chunk: Chunk) -> tuple[np.ndarray, int]:
+    """(16-bit samples, rate) of ``chunk`` spoken by ``voice`` (resampled and levelled when it says so)."""
     from .. import engine
     from ..audio.chunk import to_pcm16
     from ..backends.base import SynthesisOptions
 
     options = SynthesisOptions(speed=voice.speed, volume=voice.volume, seed=voice.seed, lang=voice.lang)
     parts = [c.samples for c in engine.chunks(loaded, chunk.as_segments(), options)]
-    return to_pcm16(np.concatenate(parts) if parts else np.zeros(0, np.float32))
+    audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    rate = loaded.backend.sample_rate
+    if voice.rate and voice.rate != rate:
+        from ..audio.resample import resample
+
+        audio, rate = resample(audio, rate, voice.rate), voice.rate
+    if voice.level is not None:
+        from .voicing import speech_level
+
+        level = speech_level(audio)
+        if np.isfinite(level):
+            audio = audio * np.float32(10 ** ((voice.level - level) / 20.0))
+    return to_pcm16(audio), rate
 
 
 def _load(voice: Voice):
     from .. import engine
 
     return engine.load(voice.model, voice.voice)
+
+
+def _loaded_for(voice: Voice):
+    """The loaded model of ``voice`` (each model and voice of a cast is loaded once per process)."""
+    cache = _STATE.setdefault("cache", {})
+    key = (voice.model_id, voice.voice)
+    if key not in cache:
+        cache[key] = _load(voice)
+    return cache[key]
 
 
 def _watch_parent(parent: int) -> None:
@@ -92,15 +114,14 @@ def _init_worker(voice: Voice, threads: int, env: dict) -> None:
     os.environ.update(env)
     os.environ[THREADS_ENV] = str(threads)
     _STATE["voice"] = voice
-    _STATE["loaded"] = _load(voice)
+    _loaded_for(voice)
 
 
 def _work(task: tuple[Chunk, str]) -> tuple[str, int, int, float]:
     chunk, path = task
-    loaded = _STATE["loaded"]
+    voice = chunk.voice or _STATE["voice"]
     started = time.perf_counter()
-    pcm = synthesize(loaded, _STATE["voice"], chunk)
-    rate = loaded.backend.sample_rate
+    pcm, rate = synthesize(_loaded_for(voice), voice, chunk)
     write_wav(Path(path), pcm, rate)
     return chunk.key, len(pcm), rate, time.perf_counter() - started
 
@@ -121,8 +142,8 @@ class Synthesizer:
                     from ..runtime.plan import THREADS_ENV
 
                     os.environ.setdefault(THREADS_ENV, str(self.threads))
-                    self._loaded = _load(self.voice)
-                    _STATE.update(voice=self.voice, loaded=self._loaded)
+                    _STATE.update(voice=self.voice)
+                    self._loaded = True
                 yield _work(task)
             return
         import multiprocessing

@@ -62,6 +62,11 @@ def batch(
     json_progress: bool = typer.Option(False, "--json-progress", help="JSON-lines progress events on stderr."),
     clean: bool = typer.Option(False, "--clean",
                                help="Delete the finished chunks after success (a re-run then starts over)."),
+    cast_file: Optional[Path] = typer.Option(None, "--cast", metavar="FILE",
+                                             help="TOML cast: names → voices (any model, clones, blends), "
+                                             "narrator per chapter (see docs/audiobooks.md)."),
+    dialogue_voice: Optional[str] = typer.Option(None, "--dialogue-voice", metavar="VOICE",
+                                                 help="Voice (or cast name) for quoted speech."),
     model: Optional[str] = opt.Model,
     voice: Optional[str] = opt.Voice,
     speed: float = opt.Speed,
@@ -80,6 +85,7 @@ def batch(
     are reused and only changed text is synthesized again.
     """
     from ..audio.encode import check_bitrate
+    from ..book import cast as book_cast
     from ..book import cover as book_cover
     from ..book import run as book_run
     from ..book.job import Settings
@@ -107,7 +113,7 @@ def batch(
     front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
                  date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
     voice_opts = dict(model=model, voice=voice, speed=speed, volume=volume, seed=seed)
-    voice_key, plans = book_run.plan_books(books, voice_opts, front)
+    voice_key, plans = book_run.plan_books(books, voice_opts, front, book_cast.load(cast_file, dialogue_voice))
     if name is not None:
         plans[0].name = name
     settings = Settings(voice_key, chosen, bitrate, None if no_normalize else loudness,
