@@ -47,6 +47,7 @@ class Settings:
     cover_type: str | None = None
     clean: bool = False
     one_file: bool = False  # -o book.mp3: the whole book in that one file (no per-chapter files)
+    verify: object | None = None  # verify.VerifySettings for --verify
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Result:
     synthesized: int = 0
     reused: int = 0
     compute_seconds: float = 0.0
+    unverified: list[tuple[int, str, str, dict]] = field(default_factory=list)  # (chapter, title, text, record)
 
 
 def _hash(*parts) -> str:
@@ -109,9 +111,11 @@ class Job:
         return sf.info(str(path)).samplerate
 
     def run(self, plan: Plan) -> Result:
+        from . import manifest as manifest_file
         from .manifest import Manifest
 
         work = self.out / WORK / plan.name
+        checked = manifest_file.read(work).get("verify", {}) if self.settings.verify else {}
         shutil.rmtree(work / "tmp", ignore_errors=True)  # what a killed run was muxing with
         for sub in ("chunks", "chapters", "tmp"):
             (work / sub).mkdir(parents=True, exist_ok=True)
@@ -128,7 +132,9 @@ class Job:
         result = Result(plan.name)
         total = plan.chunk_count
         have = {k.key for _, _, chunks in plan.chapters for k in chunks
-                if self._have(self._chunk_path(work, k.key))}
+                if self._have(self._chunk_path(work, k.key)) and (not self.settings.verify or k.key in checked)}
+        if self.settings.verify:  # a chunk made without --verify is checked (made again, then heard) now
+            manifest.data["verify"] = {k: v for k, v in checked.items() if k in have}
         self.emit("book", input=plan.book.source, title=plan.book.title, chapters=len(plan.chapters),
                   chunks=total, cached=len(have))
         started = time.perf_counter()
@@ -146,13 +152,18 @@ class Job:
                     if self.rate is None:
                         self.rate = self._rate_of(path)
                 else:
-                    key, frames, rate, seconds = next(results)
+                    key, frames, rate, seconds, record = next(results)
                     assert key == chunk.key, "worker results out of order"
+                    if record is not None:
+                        manifest.data["verify"][key] = record
                     self.rate = rate
                     result.synthesized += 1
                     result.compute_seconds += seconds
                     produced += frames / rate
                     manifest.chunk_done(key)
+                record = manifest.data.get("verify", {}).get(chunk.key)
+                if record and record["wer"] > self.settings.verify.max_wer:
+                    result.unverified.append((number, chapter.title, " ".join(s[0] for s in chunk.segments), record))
                 done += 1
                 elapsed = time.perf_counter() - started
                 self.emit("chunk", chapter=number, title=chapter.title, done=done, total=total,

@@ -59,13 +59,15 @@ def write_wav(path: Path, pcm: np.ndarray, rate: int) -> None:
         raise
 
 
-def synthesize(loaded, voice: Voice, chunk: Chunk) -> tuple[np.ndarray, int]:
-    """(16-bit samples, rate) of ``chunk`` spoken by ``voice`` (resampled and levelled when it says so)."""
+def synthesize(loaded, voice: Voice, chunk: Chunk, seed: int | None = None) -> tuple[np.ndarray, int]:
+    """(16-bit samples, rate) of ``chunk`` spoken by ``voice`` (resampled and levelled when it says so);
+    ``seed`` overrides the voice's (a re-take)."""
     from .. import engine
     from ..audio.chunk import to_pcm16
     from ..backends.base import SynthesisOptions
 
-    options = SynthesisOptions(speed=voice.speed, volume=voice.volume, seed=voice.seed, lang=voice.lang)
+    options = SynthesisOptions(speed=voice.speed, volume=voice.volume, seed=voice.seed if seed is None else seed,
+                               lang=voice.lang)
     parts = [c.samples for c in engine.chunks(loaded, chunk.as_segments(), options)]
     audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
     rate = loaded.backend.sample_rate
@@ -104,7 +106,7 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _init_worker(voice: Voice, threads: int, env: dict) -> None:
+def _init_worker(voice: Voice, threads: int, env: dict, verify=None) -> None:
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
@@ -113,36 +115,50 @@ def _init_worker(voice: Voice, threads: int, env: dict) -> None:
 
     os.environ.update(env)
     os.environ[THREADS_ENV] = str(threads)
-    _STATE["voice"] = voice
+    _STATE.update(voice=voice, verify=verify, threads=threads)
     _loaded_for(voice)
 
 
-def _work(task: tuple[Chunk, str]) -> tuple[str, int, int, float]:
+def _work(task: tuple[Chunk, str]) -> tuple[str, int, int, float, dict | None]:
+    """Synthesize one chunk (and with --verify check it, re-taking it if needed) into its file."""
     chunk, path = task
     voice = chunk.voice or _STATE["voice"]
+    loaded = _loaded_for(voice)
     started = time.perf_counter()
-    pcm, rate = synthesize(_loaded_for(voice), voice, chunk)
+    record = None
+    if _STATE.get("verify") is None:
+        pcm, rate = synthesize(loaded, voice, chunk)
+    else:
+        from .verify import Listener, best_take
+
+        if "listener" not in _STATE:
+            _STATE["listener"] = Listener(_STATE.get("threads", 1))
+        text = " ".join(seg[0] for seg in chunk.segments)
+        pcm, rate, record = best_take(lambda seed: synthesize(loaded, voice, chunk, seed), text, voice.seed,
+                                      _STATE["listener"], _STATE["verify"])
     write_wav(Path(path), pcm, rate)
-    return chunk.key, len(pcm), rate, time.perf_counter() - started
+    return chunk.key, len(pcm), rate, time.perf_counter() - started, record
 
 
 class Synthesizer:
-    """``run(tasks)`` → (key, samples, rate, seconds) per task, in order; ``close()`` stops workers."""
+    """``run(tasks)`` → (key, samples, rate, seconds, verify record or None) per task, in order;
+    ``close()`` stops workers. ``verify``: VerifySettings for --verify."""
 
-    def __init__(self, voice: Voice, jobs: int):
+    def __init__(self, voice: Voice, jobs: int, verify=None):
         self.voice = voice
+        self.verify = verify
         self.workers, self.threads = threads_per_worker(jobs)
         self._pool = None
         self._loaded = None
 
-    def run(self, tasks: Iterable[tuple[Chunk, str]]) -> Iterator[tuple[str, int, int, float]]:
+    def run(self, tasks: Iterable[tuple[Chunk, str]]) -> Iterator[tuple[str, int, int, float, dict | None]]:
         if self.workers == 1:
             for task in tasks:
                 if self._loaded is None:
                     from ..runtime.plan import THREADS_ENV
 
                     os.environ.setdefault(THREADS_ENV, str(self.threads))
-                    _STATE.update(voice=self.voice)
+                    _STATE.update(voice=self.voice, verify=self.verify, threads=self.threads)
                     self._loaded = True
                 yield _work(task)
             return
@@ -151,7 +167,8 @@ class Synthesizer:
         if self._pool is None:
             env = {k: v for k, v in os.environ.items() if k.startswith(("TTSCLI_", "HF_"))}
             ctx = multiprocessing.get_context("spawn")  # no fork after the runtime may have started threads
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.voice, self.threads, env))
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.voice, self.threads, env,
+                                                                                    self.verify))
         yield from self._pool.imap(_work, tasks, chunksize=1)
 
     def close(self, abort: bool = False) -> None:

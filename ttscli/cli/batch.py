@@ -67,6 +67,13 @@ def batch(
                                              "narrator per chapter (see docs/audiobooks.md)."),
     dialogue_voice: Optional[str] = typer.Option(None, "--dialogue-voice", metavar="VOICE",
                                                  help="Voice (or cast name) for quoted speech."),
+    verify: bool = typer.Option(False, "--verify",
+                                help="Transcribe every chunk (Whisper tiny.en, offline; the [asr] extra) and "
+                                "re-take chunks that do not say their text."),
+    verify_max_wer: float = typer.Option(0.25, "--verify-max-wer", metavar="WER", min=0.0, max=1.0,
+                                         help="Word error rate above which a chunk is re-taken."),
+    verify_takes: int = typer.Option(3, "--verify-takes", metavar="N", min=1, max=10,
+                                     help="Most takes of a chunk with --verify (the best is kept)."),
     model: Optional[str] = opt.Model,
     voice: Optional[str] = opt.Voice,
     speed: float = opt.Speed,
@@ -110,6 +117,12 @@ def batch(
         _list_chapters(books, speed)
         return
     cover_data, cover_type = book_cover.load(cover)
+    checks = None
+    if verify:
+        from ..book.verify import VerifySettings, check_available
+
+        check_available()
+        checks = VerifySettings(verify_max_wer, verify_takes)
     front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
                  date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
     voice_opts = dict(model=model, voice=voice, speed=speed, volume=volume, seed=seed)
@@ -118,7 +131,7 @@ def batch(
         plans[0].name = name
     settings = Settings(voice_key, chosen, bitrate, None if no_normalize else loudness,
                         narrator or (f"ttscli {voice_key.model_id}" + (f" ({voice})" if voice else "")),
-                        cover_data, cover_type, clean, one_file=name is not None)
+                        cover_data, cover_type, clean, one_file=name is not None, verify=checks)
     progress = make(json_progress)
     try:
         results = book_run.run(plans, voice_key, output, settings, jobs, progress)
@@ -138,3 +151,6 @@ def _summary(result) -> None:
                f"synthesized, {result.reused} reused{rtf}")
     for path in result.outputs:
         typer.echo(f"  {path}")
+    for number, title, text, record in result.unverified:
+        typer.echo(f"  still above the WER limit after {len(record['takes'])} takes: chapter {number} ({title[:40]}), "
+                   f"WER {record['wer']:.2f}: {text[:70]!r} heard as {record['heard'][:70]!r}")
