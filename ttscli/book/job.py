@@ -132,9 +132,13 @@ class Job:
         result = Result(plan.name)
         total = plan.chunk_count
         have = {k.key for _, _, chunks in plan.chapters for k in chunks
-                if self._have(self._chunk_path(work, k.key)) and (not self.settings.verify or k.key in checked)}
-        if self.settings.verify:  # a chunk made without --verify is checked (made again, then heard) now
+                if self._have(self._chunk_path(work, k.key))}
+        listener = None
+        if self.settings.verify:  # records of chunks heard before are kept; the others are heard now
+            from .verify import Listener
+
             manifest.data["verify"] = {k: v for k, v in checked.items() if k in have}
+            listener = Listener(self.synth.threads)
         self.emit("book", input=plan.book.source, title=plan.book.title, chapters=len(plan.chapters),
                   chunks=total, cached=len(have))
         started = time.perf_counter()
@@ -152,24 +156,21 @@ class Job:
                     if self.rate is None:
                         self.rate = self._rate_of(path)
                 else:
-                    key, frames, rate, seconds, record = next(results)
+                    key, frames, rate, seconds = next(results)
                     assert key == chunk.key, "worker results out of order"
-                    if record is not None:
-                        manifest.data["verify"][key] = record
                     self.rate = rate
                     result.synthesized += 1
                     result.compute_seconds += seconds
                     produced += frames / rate
                     manifest.chunk_done(key)
-                record = manifest.data.get("verify", {}).get(chunk.key)
-                if record and record["wer"] > self.settings.verify.max_wer:
-                    result.unverified.append((number, chapter.title, " ".join(s[0] for s in chunk.segments), record))
                 done += 1
                 elapsed = time.perf_counter() - started
                 self.emit("chunk", chapter=number, title=chapter.title, done=done, total=total,
                           cached=chunk.key in have,
                           audio_seconds=round(produced, 2), elapsed=round(elapsed, 2),
                           rtf=round(elapsed / produced, 4) if produced else None)
+            if listener is not None:
+                self._verify(work, number, chapter, chunks, manifest, listener, result)
             chapter_wavs.append(self._chapter(work, plan, (number, track), chapter, chunks, manifest, result))
         result.audio_seconds = sum(f for _, _, f in chapter_wavs) / float(self.rate or 1)
         for fmt in self.settings.formats:
@@ -177,6 +178,28 @@ class Job:
                 self._book_file(plan, chapter_wavs, manifest, result, fmt)
         manifest.save(force=True)
         return result
+
+    def _verify(self, work: Path, number: int, chapter: Chapter, chunks: list[Chunk], manifest, listener,
+                result: Result) -> None:
+        """--verify: hear the chapter's chunks not heard yet, re-take the wrong ones (see verify.py)."""
+        from .verify import check, take_seed
+
+        records = manifest.data["verify"]
+        by_key = {c.key: c for c in chunks}
+        todo = [(c.key, " ".join(s[0] for s in c.segments), self._chunk_path(work, c.key))
+                for c in by_key.values() if c.key not in records]
+
+        def retake(key: str, take: int, path: Path) -> None:
+            chunk = by_key[key]
+            next(self.synth.run([(chunk, str(path), take_seed((chunk.voice or self.settings.voice).seed, take))]))
+
+        if todo:
+            records.update(check(todo, listener, self.settings.verify, retake))
+            manifest.save(force=True)
+        for chunk in chunks:
+            record = records[chunk.key]
+            if record["wer"] > self.settings.verify.max_wer:
+                result.unverified.append((number, chapter.title, " ".join(s[0] for s in chunk.segments), record))
 
     # --- chapters and outputs
     def _tags(self, plan: Plan, title: str, track: int | None = None) -> Tags:

@@ -122,7 +122,7 @@ def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: in
     from .workers import Synthesizer
 
     prepare_output(out)
-    synth = Synthesizer(voice, jobs, settings.verify)
+    synth = Synthesizer(voice, jobs)
     results = []
     lock = out / WORK / "lock"
     with hold(lock, wait=False, what=f"the output directory {out}"):

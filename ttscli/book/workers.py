@@ -106,7 +106,7 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _init_worker(voice: Voice, threads: int, env: dict, verify=None) -> None:
+def _init_worker(voice: Voice, threads: int, env: dict) -> None:
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
@@ -115,50 +115,42 @@ def _init_worker(voice: Voice, threads: int, env: dict, verify=None) -> None:
 
     os.environ.update(env)
     os.environ[THREADS_ENV] = str(threads)
-    _STATE.update(voice=voice, verify=verify, threads=threads)
+    _STATE.update(voice=voice)
     _loaded_for(voice)
 
 
-def _work(task: tuple[Chunk, str]) -> tuple[str, int, int, float, dict | None]:
-    """Synthesize one chunk (and with --verify check it, re-taking it if needed) into its file."""
-    chunk, path = task
+def _work(task: tuple) -> tuple[str, int, int, float]:
+    """Synthesize one chunk into its file; task = (chunk, path) or, for a re-take, (chunk, path, seed)."""
+    chunk, path, *rest = task
+    seed = rest[0] if rest else None
     voice = chunk.voice or _STATE["voice"]
-    loaded = _loaded_for(voice)
     started = time.perf_counter()
-    record = None
-    if _STATE.get("verify") is None:
-        pcm, rate = synthesize(loaded, voice, chunk)
-    else:
-        from .verify import Listener, best_take
+    pcm, rate = synthesize(_loaded_for(voice), voice, chunk, seed)
+    if seed is None:
+        from .verify import corrupt
 
-        if "listener" not in _STATE:
-            _STATE["listener"] = Listener(_STATE.get("threads", 1))
-        text = " ".join(seg[0] for seg in chunk.segments)
-        pcm, rate, record = best_take(lambda seed: synthesize(loaded, voice, chunk, seed), text, voice.seed,
-                                      _STATE["listener"], _STATE["verify"])
+        pcm = corrupt(" ".join(s[0] for s in chunk.segments), pcm)  # a test hook; a no-op otherwise
     write_wav(Path(path), pcm, rate)
-    return chunk.key, len(pcm), rate, time.perf_counter() - started, record
+    return chunk.key, len(pcm), rate, time.perf_counter() - started
 
 
 class Synthesizer:
-    """``run(tasks)`` → (key, samples, rate, seconds, verify record or None) per task, in order;
-    ``close()`` stops workers. ``verify``: VerifySettings for --verify."""
+    """``run(tasks)`` → (key, samples, rate, seconds) per task, in order; ``close()`` stops workers."""
 
-    def __init__(self, voice: Voice, jobs: int, verify=None):
+    def __init__(self, voice: Voice, jobs: int):
         self.voice = voice
-        self.verify = verify
         self.workers, self.threads = threads_per_worker(jobs)
         self._pool = None
         self._loaded = None
 
-    def run(self, tasks: Iterable[tuple[Chunk, str]]) -> Iterator[tuple[str, int, int, float, dict | None]]:
+    def run(self, tasks: Iterable[tuple]) -> Iterator[tuple[str, int, int, float]]:
         if self.workers == 1:
             for task in tasks:
                 if self._loaded is None:
                     from ..runtime.plan import THREADS_ENV
 
                     os.environ.setdefault(THREADS_ENV, str(self.threads))
-                    _STATE.update(voice=self.voice, verify=self.verify, threads=self.threads)
+                    _STATE.update(voice=self.voice)
                     self._loaded = True
                 yield _work(task)
             return
@@ -167,8 +159,7 @@ class Synthesizer:
         if self._pool is None:
             env = {k: v for k, v in os.environ.items() if k.startswith(("TTSCLI_", "HF_"))}
             ctx = multiprocessing.get_context("spawn")  # no fork after the runtime may have started threads
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.voice, self.threads, env,
-                                                                                    self.verify))
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.voice, self.threads, env))
         yield from self._pool.imap(_work, tasks, chunksize=1)
 
     def close(self, abort: bool = False) -> None:
