@@ -138,7 +138,7 @@ class Job:
             from .verify import Listener
 
             manifest.data["verify"] = {k: v for k, v in checked.items() if k in have}
-            listener = Listener(self.synth.threads)
+            listener = Listener()
         self.emit("book", input=plan.book.source, title=plan.book.title, chapters=len(plan.chapters),
                   chunks=total, cached=len(have))
         started = time.perf_counter()
