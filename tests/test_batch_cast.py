@@ -113,7 +113,9 @@ def _chunks_by_voice(tmp, src):
     from ttscli.book import run as book_run
 
     books = book_run.read_books(book_run.Request([src]))
-    front = dict(sentence_silence=0.0, paragraph_silence=None, voice=None, lang=None, date_order=None, lexicon=None)
+    from ttscli.text.options import TextOptions
+
+    front = TextOptions()
     opts = dict(model=None, voice=None, speed=1.0, volume=1.0, seed=None)
     _, plans = book_run.plan_books(books, opts, front, casting.load(tmp / "cast.toml"))
     work = tmp / "out" / ".ttscli" / "lighthouse" / "chunks"

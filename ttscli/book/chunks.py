@@ -50,10 +50,6 @@ class Chunk:
     segments: tuple[tuple[str, float, bool, str | None], ...]  # (text, pause_after, paragraph_end, phonemes)
     voice: Voice | None = None  # who speaks it, when not the book's voice (a cast)
 
-    @property
-    def chars(self) -> int:
-        return sum(len(s[0]) for s in self.segments)
-
     def as_segments(self) -> list[Segment]:
         return [Segment(text, pause, end, phonemes) for text, pause, end, phonemes in self.segments]
 

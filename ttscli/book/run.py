@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import BadInput, Interrupted, OutputError, UsageError
+from ..text.options import TextOptions
 from .chunks import Voice
 from .job import WORK, Job, Plan, Result, Settings
 
@@ -69,7 +70,7 @@ def estimate_seconds(words: int, speed: float) -> float:
     return words / (WORDS_PER_MINUTE * speed) * 60.0
 
 
-def plan_books(books, voice_opts: dict, front: dict, cast=None) -> tuple[Voice, list[Plan]]:
+def plan_books(books, voice_opts: dict, text: TextOptions, cast=None) -> tuple[Voice, list[Plan]]:
     """Resolve the models (no runtime is loaded) and cut every selected chapter into chunks,
     each spoken by the voice the cast gives it (see voicing.py)."""
     from .. import engine
@@ -79,8 +80,8 @@ def plan_books(books, voice_opts: dict, front: dict, cast=None) -> tuple[Voice, 
     ref, profile = engine.text_profile(voice_opts["model"], voice_opts["voice"])
     voice = Voice(model=voice_opts["model"], model_id=ref.id, revision=ref.revision, voice=voice_opts["voice"],
                   speed=voice_opts["speed"], volume=voice_opts["volume"], seed=voice_opts["seed"],
-                  lang=front.get("lang"))
-    voicing = Voicing(voice, profile, cast or Cast(), front)
+                  lang=text.lang)
+    voicing = Voicing(voice, profile, cast or Cast(), text)
     plans = []
     for book, selected in books:
         voiced = voicing.plan([(number, chapter.text) for number, chapter in selected])

@@ -15,6 +15,7 @@ import dataclasses
 import re
 
 from ..errors import BadInput
+from ..text.options import TextOptions
 from ..text.segments import Segment
 from . import cast as casting
 from .chunks import Chunk, Voice, group
@@ -26,10 +27,10 @@ SWITCH_PAUSE = 0.15  # s between two voices inside a paragraph
 class Voicing:
     """Resolves cast names to voices and cuts chapters into voiced chunks."""
 
-    def __init__(self, base: Voice, base_profile, cast: casting.Cast, front: dict):
+    def __init__(self, base: Voice, base_profile, cast: casting.Cast, text: TextOptions):
         self.base = base
         self.cast = cast
-        self.front = front
+        self.text = text
         self._resolved: dict[casting.Part, tuple[Voice, object]] = {}
         self.rate: int | None = None  # set by prepare() for multi-voice books
         self._base_profile = base_profile
@@ -93,14 +94,13 @@ class Voicing:
             ends_paragraph = (k + 1 == len(passages) or bool(re.search(r"\n[ \t]*\n\s*$", text))
                               or bool(re.match(r"\s*\n[ \t]*\n", passages[k + 1][2])))
             try:
-                segments = list(engine.segments_for(text, None, profile=profile, **{**self.front,
-                                                                                   "voice": voice.voice,
-                                                                                   "lang": voice.lang}))
+                segments = list(engine.segments_for(text, None, self.text, voice=voice.voice, profile=profile,
+                                                    lang=voice.lang))
             except BadInput:
                 continue  # a passage of punctuation only
             if not ends_paragraph and segments:
                 last = segments[-1]
-                pause = max(float(self.front.get("sentence_silence") or 0.0), SWITCH_PAUSE)
+                pause = max(self.text.sentence_silence, SWITCH_PAUSE)
                 segments[-1] = Segment(last.text, pause, False, last.phonemes)
             multi = voice != self.base
             out.extend(dataclasses.replace(c, voice=voice) if multi else c for c in group(segments, voice))

@@ -97,7 +97,7 @@ def batch(
     from ..book import run as book_run
     from ..book.job import Settings
     from ..errors import UsageError
-    from ..text import lexicon as lexicon_files
+    from ..text.options import TextOptions
     from .batch_progress import make
 
     asked = tuple(dict.fromkeys(f.lower().lstrip(".") for f in formats)) if formats else None
@@ -123,10 +123,10 @@ def batch(
 
         check_available()
         checks = VerifySettings(verify_max_wer, verify_takes)
-    front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
-                 date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
+    text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
+                                         lang=lang, date_order=date_order, lexicon=lexicon)
     voice_opts = dict(model=model, voice=voice, speed=speed, volume=volume, seed=seed)
-    voice_key, plans = book_run.plan_books(books, voice_opts, front, book_cast.load(cast_file, dialogue_voice))
+    voice_key, plans = book_run.plan_books(books, voice_opts, text_options, book_cast.load(cast_file, dialogue_voice))
     if name is not None:
         plans[0].name = name
     settings = Settings(voice_key, chosen, bitrate, None if no_normalize else loudness,
