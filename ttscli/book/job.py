@@ -174,7 +174,9 @@ class Job:
             chapter_wavs.append(self._chapter(work, plan, (number, track), chapter, chunks, manifest, result))
         result.audio_seconds = sum(f for _, _, f in chapter_wavs) / float(self.rate or 1)
         for fmt in self.settings.formats:
-            if fmt == "m4b" or self.settings.one_file:
+            if fmt == "epub":
+                self._readalong(work, plan, chapter_wavs, manifest, result)
+            elif fmt == "m4b" or self.settings.one_file:
                 self._book_file(plan, chapter_wavs, manifest, result, fmt)
         manifest.save(force=True)
         return result
@@ -247,6 +249,29 @@ class Job:
             self.emit("output", path=str(path), chapter=number)
         self.emit("chapter", chapter=number, title=chapter.title, seconds=round(frames / self.rate, 2))
         return chapter.title, target, frames
+
+    def _readalong(self, work: Path, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest,
+                   result: Result) -> None:
+        """--format epub: the read-along EPUB 3 (see readalong.py)."""
+        import soundfile as sf
+
+        from . import readalong
+
+        path = self.out / f"{plan.name}.epub"
+        tags = self._tags(plan, plan.book.title)
+        key = _hash([p.name for _, p, _ in chapter_wavs], [t for t, _, _ in chapter_wavs], self.settings.bitrate,
+                    tags.__dict__ | {"cover": _hash(tags.cover)}, "epub-1")
+        if manifest.output_key(path.name) != key or not path.exists():
+            spoken = []
+            for (title, wav, _), (_, _, chunks) in zip(chapter_wavs, plan.chapters):
+                timed = [(c.segments, sf.read(str(self._chunk_path(work, c.key)), dtype="float32")[0]) for c in chunks]
+                spoken.append(readalong.Spoken(title, wav, self.rate, readalong.sentence_times(timed, self.rate)))
+            self.emit("mux", path=str(path))
+            readalong.write(path, plan.book, spoken, work / "tmp", bitrate=self.settings.bitrate,
+                            cover=tags.cover, cover_type=tags.cover_type)
+            manifest.output_done(path.name, key)
+        result.outputs.append(path)
+        self.emit("output", path=str(path))
 
     def _book_file(self, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest, result: Result,
                    fmt: str = "m4b") -> None:

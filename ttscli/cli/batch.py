@@ -10,7 +10,7 @@ import typer
 from . import options as opt
 from .app import app
 
-FORMATS = ("m4b", "flac", "ogg", "opus", "mp3", "wav")
+FORMATS = ("m4b", "flac", "ogg", "opus", "mp3", "wav", "epub")
 
 
 def _list_chapters(books, speed: float) -> None:
@@ -34,9 +34,9 @@ def batch(
                                           help="Output directory (created if missing), or the audiobook file "
                                           "itself for one book (e.g. -o book.m4b)."),
     formats: Optional[List[str]] = typer.Option(
-        None, "--format", metavar="m4b|flac|ogg|opus|mp3|wav",
-        help="m4b: one audiobook with chapter markers; others: a file per chapter. Repeat for both "
-        "(default: m4b)."),
+        None, "--format", metavar="m4b|flac|ogg|opus|mp3|wav|epub",
+        help="m4b: one audiobook with chapter markers; epub: a read-along EPUB 3 (text highlighted as it "
+        "is spoken); others: a file per chapter. Repeat for several (default: m4b)."),
     chapters: Optional[str] = typer.Option(None, "--chapters", metavar="RANGE",
                                            help="Chapters to speak, e.g. 3-7, 3-, -2 or 1,4 (numbers from "
                                            "--list-chapters)."),
