@@ -112,6 +112,9 @@ def test_output_file_with_an_audio_extension(tmp_path):
     stdout = _ok(run_cli("batch", str(src), "-o", str(target), "--chapters", "3-4"))
     assert target.is_file() and str(target) in stdout
     assert sorted(p.name for p in target.parent.iterdir()) == [".ttscli", "my book.m4b"]
+    whole = tmp_path / "shelf" / "whole.mp3"  # another audio extension: the whole book in one file
+    _ok(run_cli("batch", str(src), "-o", str(whole), "--chapters", "3"))
+    assert whole.is_file() and not (tmp_path / "shelf" / "whole").exists()
     other = tmp_path / "other.txt"
     other.write_text("Chapter 1\n\nWords.\n")
     assert_clean_error(run_cli("batch", str(src), str(other), "-o", str(tmp_path / "two.m4b")), 2, "one file")

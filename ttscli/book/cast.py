@@ -42,7 +42,7 @@ DIALOGUE = "\x00dialogue"  # quoted speech without markup
 _ENTRY_KEYS = {"model", "voice", "lang", "speed"}
 _MARKUP = re.compile(r"\[voice:\s*([^\]\n]+?)\s*\]|\[/voice\]|<voice\s+name\s*=\s*[\"']([^\"'\n]+)[\"']\s*/?>"
                      r"|</voice\s*>", re.IGNORECASE)
-_OPEN = {"\u201c": "\u201d", "\u201e": "\u201d", "\u00ab": "\u00bb", '"': '"'}
+_OPEN = {"\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb", '"': '"'}
 
 
 @dataclass(frozen=True)
