@@ -129,21 +129,29 @@ class Job:
                          for n, c, chunks in plan.chapters],
         })
         manifest.save(force=True)
-        result = Result(plan.name)
-        total = plan.chunk_count
         have = {k.key for _, _, chunks in plan.chapters for k in chunks
                 if self._have(self._chunk_path(work, k.key))}
-        listener = None
+        hearing = None
         if self.settings.verify:  # records of chunks heard before are kept; the others are heard now
-            from .verify import Listener
+            from .verify import Hearing, Listener
 
             manifest.data["verify"] = {k: v for k, v in checked.items() if k in have}
-            listener = Listener()
+            hearing = Hearing(Listener())
+        try:
+            return self._run(plan, work, manifest, have, hearing)
+        finally:
+            if hearing is not None:
+                hearing.close()
+
+    def _run(self, plan: Plan, work: Path, manifest, have: set[str], hearing) -> Result:
+        result = Result(plan.name)
+        total = plan.chunk_count
         self.emit("book", input=plan.book.source, title=plan.book.title, chapters=len(plan.chapters),
                   chunks=total, cached=len(have))
         started = time.perf_counter()
         done = 0
         produced = 0.0
+        heard: set[str] = set()
         tasks = ((k, str(self._chunk_path(work, k.key))) for _, _, chunks in plan.chapters for k in chunks
                  if k.key not in have)
         results = self.synth.run(tasks)
@@ -163,14 +171,17 @@ class Job:
                     result.compute_seconds += seconds
                     produced += frames / rate
                     manifest.chunk_done(key)
+                if hearing is not None and chunk.key not in manifest.data["verify"] and chunk.key not in heard:
+                    heard.add(chunk.key)  # heard while the next chunks are synthesized
+                    hearing.add(chunk.key, " ".join(s[0] for s in chunk.segments), self._chunk_path(work, chunk.key))
                 done += 1
                 elapsed = time.perf_counter() - started
                 self.emit("chunk", chapter=number, title=chapter.title, done=done, total=total,
                           cached=chunk.key in have,
                           audio_seconds=round(produced, 2), elapsed=round(elapsed, 2),
                           rtf=round(elapsed / produced, 4) if produced else None)
-            if listener is not None:
-                self._verify(work, number, chapter, chunks, manifest, listener, result)
+            if hearing is not None:
+                self._verify(work, number, chapter, chunks, manifest, hearing, result)
             chapter_wavs.append(self._chapter(work, plan, (number, track), chapter, chunks, manifest, result))
         result.audio_seconds = sum(f for _, _, f in chapter_wavs) / float(self.rate or 1)
         for fmt in self.settings.formats:
@@ -181,22 +192,23 @@ class Job:
         manifest.save(force=True)
         return result
 
-    def _verify(self, work: Path, number: int, chapter: Chapter, chunks: list[Chunk], manifest, listener,
+    def _verify(self, work: Path, number: int, chapter: Chapter, chunks: list[Chunk], manifest, hearing,
                 result: Result) -> None:
-        """--verify: hear the chapter's chunks not heard yet, re-take the wrong ones (see verify.py)."""
-        from .verify import check, take_seed
+        """--verify: scores of the chapter's chunks heard meanwhile; re-take the wrong ones (see verify.py)."""
+        from .verify import retake_bad, take_seed
 
         records = manifest.data["verify"]
         by_key = {c.key: c for c in chunks}
         todo = [(c.key, " ".join(s[0] for s in c.segments), self._chunk_path(work, c.key))
                 for c in by_key.values() if c.key not in records]
+        first = hearing.results()
 
         def retake(key: str, take: int, path: Path) -> None:
             chunk = by_key[key]
             next(self.synth.run([(chunk, str(path), take_seed((chunk.voice or self.settings.voice).seed, take))]))
 
         if todo:
-            records.update(check(todo, listener, self.settings.verify, retake))
+            records.update(retake_bad(todo, first, hearing.listener, self.settings.verify, retake))
             manifest.save(force=True)
         for chunk in chunks:
             record = records[chunk.key]

@@ -180,35 +180,73 @@ def _audio(path) -> np.ndarray:
     return resample(samples, rate, ASR_RATE)
 
 
-def _windows(items: list, seconds: list[float]) -> list[list[int]]:
-    groups: list[list[int]] = []
-    length = 0.0
-    for k, secs in enumerate(seconds):
-        if groups and length + GAP_SECONDS + secs <= WINDOW_SECONDS:
-            groups[-1].append(k)
-            length += GAP_SECONDS + secs
-        else:
-            groups.append([k])
-            length = secs
-    return groups
+class Hearing:
+    """First takes are heard while synthesis goes on: chunks are added in book order, grouped into
+    windows (greedy, by duration: the same book gives the same windows) and transcribed in a thread.
+    ``results()`` closes the last window and waits: {key: (wer, words heard)}."""
+
+    def __init__(self, listener: Listener):
+        import queue
+        import threading
+
+        self.listener = listener
+        self._queue: queue.Queue = queue.Queue()
+        self._window: list[tuple[str, str, np.ndarray]] = []
+        self._seconds = 0.0
+        self._found: dict[str, tuple[float, str]] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def add(self, key: str, text: str, path) -> None:
+        audio = _audio(path)
+        secs = len(audio) / ASR_RATE
+        if self._window and self._seconds + GAP_SECONDS + secs > WINDOW_SECONDS:
+            self._send()
+        self._window.append((key, text, audio))
+        self._seconds += (GAP_SECONDS if len(self._window) > 1 else 0.0) + secs
+
+    def _send(self) -> None:
+        if self._window:
+            self._queue.put(self._window)
+        self._window, self._seconds = [], 0.0
+
+    def _run(self) -> None:
+        while True:
+            window = self._queue.get()
+            if window is None:
+                return
+            try:
+                if self._error is None:
+                    gap = np.zeros(int(GAP_SECONDS * ASR_RATE), np.float32)
+                    heard = self.listener.hear(np.concatenate([p for _, _, a in window for p in (a, gap)]))
+                    for (key, _, _), score in zip(window, split_wer([t for _, t, _ in window], heard)):
+                        self._found[key] = score
+            except BaseException as exc:  # noqa: BLE001 - re-raised by results()
+                self._error = exc
+            finally:
+                self._queue.task_done()
+
+    def results(self) -> dict[str, tuple[float, str]]:
+        self._send()
+        self._queue.join()
+        if self._error is not None:
+            raise self._error
+        found, self._found = self._found, {}
+        return found
+
+    def close(self) -> None:
+        self._queue.put(None)
 
 
-def check(items: list[tuple[str, str, object]], listener: Listener, settings: VerifySettings,
-          retake) -> dict[str, dict]:
-    """Hear every (key, text, wav path); re-take the ones above the limit.
-
-    ``retake(key, take, path)`` synthesizes take ``take`` (2, 3…) of chunk ``key`` into ``path``.
-    Returns {key: {"wer", "take", "takes": [wer of each take], "heard"}}; the best take ends in
-    the chunk's own file.
-    """
-    audio = [_audio(path) for _, _, path in items]
-    first: list[tuple[float, str]] = []
-    for group in _windows(items, [len(a) / ASR_RATE for a in audio]):
-        gap = np.zeros(int(GAP_SECONDS * ASR_RATE), np.float32)
-        joined = np.concatenate([part for k in group for part in (audio[k], gap)])
-        first += split_wer([items[k][1] for k in group], listener.hear(joined))
+def retake_bad(items: list[tuple[str, str, object]], first: dict[str, tuple[float, str]], listener: Listener,
+               settings: VerifySettings, retake) -> dict[str, dict]:
+    """Records of (key, text, wav path) from their first-take scores; the ones above the limit are
+    re-taken (``retake(key, take, path)`` synthesizes take 2, 3… into ``path``), heard alone, and the
+    best take ends in the chunk's own file. Record: {"wer", "take", "takes": [each take's WER], "heard"}."""
     records = {}
-    for (key, text, path), (score, heard) in zip(items, first):
+    for key, text, path in items:
+        score, heard = first[key]
         record = {"wer": round(score, 4), "take": 1, "takes": [round(score, 4)], "heard": heard}
         take = 1
         while record["wer"] > settings.max_wer and take < settings.takes:
