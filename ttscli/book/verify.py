@@ -154,6 +154,13 @@ class Listener:
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             self._error = exc
 
+    def close(self) -> None:
+        self._thread.join()
+        self._model = None
+        import gc
+
+        gc.collect()
+
     def hear(self, audio: np.ndarray) -> str:
         """Transcript of float32 mono audio at 16 kHz."""
         self._thread.join()
@@ -236,7 +243,11 @@ class Hearing:
         return found
 
     def close(self) -> None:
+        """Stop the thread and free the model here, in the main thread (a CTranslate2 model left to
+        interpreter shutdown can abort the process with "terminate called without an active exception")."""
         self._queue.put(None)
+        self._thread.join()
+        self.listener.close()
 
 
 def retake_bad(items: list[tuple[str, str, object]], first: dict[str, tuple[float, str]], listener: Listener,
