@@ -110,6 +110,13 @@ class Job:
 
         return sf.info(str(path)).samplerate
 
+    def pending(self, plan: Plan) -> list[tuple[Chunk, str]]:
+        """(chunk, path) of every chunk of ``plan`` whose audio is not in the store yet."""
+        work = self.out / WORK / plan.name
+        (work / "chunks").mkdir(parents=True, exist_ok=True)
+        return [(k, str(self._chunk_path(work, k.key))) for _, _, chunks in plan.chapters for k in chunks
+                if not self._have(self._chunk_path(work, k.key))]
+
     def run(self, plan: Plan) -> Result:
         from . import manifest as manifest_file
         from .manifest import Manifest
@@ -131,6 +138,7 @@ class Job:
         manifest.save(force=True)
         have = {k.key for _, _, chunks in plan.chapters for k in chunks
                 if self._have(self._chunk_path(work, k.key))}
+        have -= getattr(self.synth, "ahead", set())  # written this run ahead of their book (cluster)
         hearing = None
         if self.settings.verify:  # records of chunks heard before are kept; the others are heard now
             from .verify import Hearing, Listener
