@@ -14,21 +14,17 @@ limiter cannot reach) the caller says so.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import numpy as np
 
-from ..errors import RuntimeFailure
 
 TRUE_PEAK_CEILING = -1.0  # dBTP
 TOLERANCE = 0.5  # LU: a result further off than this is reported as missing the target
 _AIM = 0.1  # LU: how close the gain correction tries to get
 _LIMIT_DB = -2.0  # the limiter's ceiling: headroom for peaks the resampling back can add
 _PASSES = 6
-SILENT = -70.0
-_SUMMARY = re.compile(r"I:\s*(-?[\d.]+|-?inf|nan)\s*LUFS.*?Peak:\s*(-?[\d.]+|-?inf|nan)\s*dBFS", re.S)
 
 
 @dataclass(frozen=True)
@@ -54,27 +50,16 @@ class Normalization:
 
 def measure(blocks: Iterable[np.ndarray], rate: int, channels: int = 1, audio_filter: str | None = None) -> Loudness:
     """Integrated loudness and true peak of float32 ``blocks`` (after ``audio_filter``, if given)."""
-    from .encode import PcmPipe
-    from .ffmpeg import exe
+    from .loudness import LoudnessMeter
 
-    chain = (audio_filter + "," if audio_filter else "") + "ebur128=peak=true:framelog=quiet"
-    pipe = PcmPipe([exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", "-f", "f32le",
-                    "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0", "-af", chain, "-f", "null", "-"])
+    meter = LoudnessMeter(rate, channels, audio_filter)
     try:
         for block in blocks:
-            if len(block):
-                pipe.write(block)
+            meter.feed(block)
     except BaseException:
-        pipe.kill()
+        meter.close()
         raise
-    code, text = pipe.finish()
-    match = _SUMMARY.search(text[text.rfind("Summary:"):])
-    if code != 0 or not match:
-        raise RuntimeFailure(f"ffmpeg could not measure loudness ({' '.join(text.split())[-200:]})")
-    integrated, peak = (float(v) for v in match.groups())
-    if not math.isfinite(integrated) or integrated <= SILENT:
-        integrated = -math.inf
-    return Loudness(integrated, peak if math.isfinite(peak) else -math.inf)
+    return Loudness(meter.integrated(), meter.true_peak)
 
 
 def limiter(rate: int) -> str:
