@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import assert_clean_error, run_cli
+from support.cli import assert_clean_error, run_cli
 
 from ttscli.book import cast as casting
 

@@ -4,8 +4,8 @@ track numbers, --clean, -o FILE, and options checked before any synthesis."""
 from __future__ import annotations
 
 import pytest
-from book_helpers import png
-from conftest import assert_clean_error, run_cli
+from support.book_helpers import png
+from support.cli import assert_clean_error, run_cli
 
 from ttscli.book import chapters as chapters_mod
 

@@ -8,7 +8,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from conftest import run_cli
+from support.cli import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -89,7 +89,7 @@ def test_every_clip_points_at_existing_text_and_audio(readalong):
 
 def test_clips_say_their_own_sentence(readalong, whisper):
     """Two neighbouring clips: each holds its sentence's last word and not the other's."""
-    from conftest import transcribe
+    from support.asr import transcribe
     from ebooklib import epub
 
     from ttscli.audio.ffmpeg import decode

@@ -9,7 +9,7 @@ import subprocess
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import SHARED, run_cli
+from support.cli import SHARED, run_cli
 
 pytestmark = pytest.mark.slow
 
