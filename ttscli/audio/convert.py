@@ -71,7 +71,6 @@ def targets(inputs: list[Path], output: Path, fmt: str | None) -> list[tuple[Pat
 
 def convert_one(src: Path, dst: Path, fmt: str, options: Options) -> float:
     """Convert one file; return its duration in seconds."""
-    from .loudness import LoudnessMeter
     from .ffmpeg import read_blocks
     from ..fsio import check_output_path
 
@@ -81,27 +80,45 @@ def convert_one(src: Path, dst: Path, fmt: str, options: Options) -> float:
     except OSError as exc:
         raise OutputError(f"cannot create {dst.parent}: {exc.strerror or exc}", hint="choose a writable place") from exc
     check_output_path(dst)
-    gain = 1.0
+    audio_filter = None
     if options.loudness is not None:
-        meter = LoudnessMeter(rate, channels)
-        for block in blocks:
-            meter.feed(block)
-        if not meter.frames:
-            meter.close()
-            raise BadInput(f"{src} has no audio", hint="give a file with sound in it")
-        gain = meter.gain_to(options.loudness)
+        audio_filter = _loudness_filter(src, rate, channels, blocks, options.loudness)
         rate, channels, blocks = read_blocks(src)
     frames = 0
 
-    def scaled():
+    def counted():
         nonlocal frames
         for block in blocks:
             frames += len(block)
-            yield block * gain if gain != 1.0 else block
+            yield block
 
-    encode_blocks(scaled(), rate, channels, dst, fmt, out_rate=options.rate, out_channels=options.channels,
-                  bitrate=options.bitrate)
+    encode_blocks(counted(), rate, channels, dst, fmt, out_rate=options.rate, out_channels=options.channels,
+                  bitrate=options.bitrate, audio_filter=audio_filter)
     if not frames:
         dst.unlink(missing_ok=True)
         raise BadInput(f"{src} has no audio", hint="give a file with sound in it")
     return frames / rate
+
+
+def _loudness_filter(src: Path, rate: int, channels: int, blocks, target: float) -> str | None:
+    """The filter that brings ``src`` to ``target`` LUFS (true peak ≤ -1 dBTP); warns when it cannot."""
+    import logging
+
+    from .ffmpeg import read_blocks
+    from .normalize import measure, normalize
+
+    seen = [0]
+
+    def counted():
+        for block in blocks:
+            seen[0] += len(block)
+            yield block
+
+    first = measure(counted(), rate, channels)
+    if not seen[0]:
+        raise BadInput(f"{src} has no audio", hint="give a file with sound in it")
+    done = normalize(lambda: read_blocks(src)[2], rate, target, channels, first=first)
+    if not done.reached:
+        logging.getLogger(__name__).warning("%s: cannot reach %.1f LUFS with true peak <= -1 dBTP; it gets %s",
+                                            src.name, target, done.describe())
+    return done.audio_filter

@@ -34,6 +34,21 @@ CODECS: dict[str, tuple[list[str], tuple[int, ...]]] = {
 LOSSY = ("ogg", "opus", "mp3", "m4a", "m4b")
 
 
+def check_bitrate(value: str | None) -> str | None:
+    """``--bitrate`` as ffmpeg takes it ("64k", "96000"), checked before any work: 8k-512k."""
+    import re
+
+    from ..errors import UsageError
+
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kK]?)\s*", value)
+    bits = float(match.group(1)) * (1000 if match.group(2) else 1) if match else 0.0
+    if not 8000 <= bits <= 512000:
+        raise UsageError(f"--bitrate {value!r} is not a bitrate between 8k and 512k", hint="use e.g. 64k or 96k")
+    return f"{match.group(1)}{match.group(2).lower()}"
+
+
 def encoder_rate(fmt: str, rate: int) -> int:
     """The rate ``fmt`` is written at: ``rate`` when the encoder takes it, else the next higher one."""
     allowed = CODECS[fmt][1]

@@ -72,6 +72,8 @@ def split_text(text: str, split_on: str | None = None) -> list[Chapter]:
                 parts.append((line.strip().lstrip("#").strip()[:MAX_TITLE], [line]))
             else:
                 parts[-1][1].append(line)
+    if not split_on:
+        parts = _split_back(_fold_contents(parts))
     chapters = []
     for n, (title, lines) in enumerate(parts, 1):
         body = "\n".join(lines)
@@ -80,6 +82,89 @@ def split_text(text: str, split_on: str | None = None) -> list[Chapter]:
     if not chapters:
         raise BadInput("the text has no words to speak")
     return chapters
+
+
+CONTENTS = "Contents"
+_CONTENTS_LINE = re.compile(r"^\W*(?:table of )?contents\W*$", re.IGNORECASE)
+_BACK_TITLES = {"index": "Index", "bibliography": "Bibliography", "references": "References",
+                "works cited": "Works Cited", "colophon": "Colophon", "about the author": "About the Author",
+                "about the authors": "About the Authors", "endnotes": "Endnotes",
+                "further reading": "Further Reading"}
+_INDEX_LINE = re.compile(r"^\s*[^\d\n]{2,60}?[,.\s]+\d{1,4}(?:\s*[-–]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–]\s*\d{1,4})?)*"
+                         r"\s*$")
+
+
+def _heading_only(lines: list[str]) -> bool:
+    """A part that is its heading line and nothing else (a contents entry, not a chapter)."""
+    return sum(len(line.split()) for line in lines[1:]) <= 3
+
+
+def _entry(title: str) -> str:
+    """A title as a contents entry and its chapter heading both read: no page number, dots or case."""
+    return " ".join(re.sub(r"(?:\s*[.·…]{2,}\s*|\s{2,}|\t)\d+\s*$", "", title).strip(" .").lower().split())
+
+
+def _fold_contents(parts: list[tuple[str | None, list[str]]]) -> list[tuple[str | None, list[str]]]:
+    """A run of two or more chapter lines with no text between them, whose titles come again
+    later as chapters, is a contents list: fold it (and a "Contents" line just above it) into one front-matter part."""
+    out: list[tuple[str | None, list[str]]] = []
+    k = 0
+    while k < len(parts):
+        title, lines = parts[k]
+        run = k
+        while run < len(parts) and parts[run][0] is not None and _heading_only(parts[run][1]):
+            run += 1
+        later = {_entry(t) for t, _ in parts[run:] if t}
+        if title is None or run - k < 2 or sum(_entry(t) in later for t, _ in parts[k:run]) < 2:
+            out.append(parts[k])
+            k += 1
+            continue
+        block: list[str] = []
+        if out:  # "Contents" as the last words of the part before moves along with the list
+            prev_title, prev = out[-1]
+            words = [i for i, line in enumerate(prev) if line.strip()]
+            if words and _CONTENTS_LINE.match(prev[words[-1]]):
+                block = prev[words[-1]:]
+                out[-1] = (prev_title, prev[:words[-1]])
+        for _, entry in parts[k:run]:
+            block.extend(entry)
+        out.append((CONTENTS, block))
+        k = run
+    return out
+
+
+def _back_title(line: str) -> str | None:
+    return _BACK_TITLES.get(re.sub(r"[^\w ]+", "", " ".join(line.lower().split())).strip())
+
+
+def _split_back(parts: list[tuple[str | None, list[str]]]) -> list[tuple[str | None, list[str]]]:
+    """Back matter after the last chapter (an "Index" or "Bibliography" line on its own, or a
+    block of index entries such as "harbour, 3, 17-19") becomes parts of its own."""
+    if len(parts) < 2 or parts[-1][0] in (None, CONTENTS):
+        return parts
+    title, lines = parts[-1]
+    for i in range(1, len(lines)):
+        alone = (not lines[i - 1].strip()) and (i + 1 >= len(lines) or not lines[i + 1].strip())
+        if alone and lines[i].strip() and _back_title(lines[i]):
+            rest = _split_back([(None, []), (_back_title(lines[i]), lines[i:])])[1:]
+            return parts[:-1] + [(title, lines[:i])] + rest
+    if _back_title(title or ""):
+        return parts
+    # an unheaded index: trailing paragraphs whose lines are mostly "term, 12, 40-41"
+    starts = _paragraph_starts(lines)
+    cut = None
+    for k in range(len(starts) - 1, -1, -1):
+        block = [line for line in lines[starts[k]:starts[k + 1] if k + 1 < len(starts) else None] if line.strip()]
+        if len(block) < 5 or sum(bool(_INDEX_LINE.match(line)) for line in block) < 0.8 * len(block):
+            break
+        cut = starts[k]
+    if cut is not None and cut > 1:
+        return parts[:-1] + [(title, lines[:cut]), ("Index", lines[cut:])]
+    return parts
+
+
+def _paragraph_starts(lines: list[str]) -> list[int]:
+    return [i for i in range(1, len(lines)) if lines[i].strip() and not lines[i - 1].strip()]
 
 
 def split_markdown(text: str) -> tuple[str | None, list[Chapter]]:

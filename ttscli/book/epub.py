@@ -85,16 +85,27 @@ def xhtml_to_text(content: bytes) -> tuple[str, str | None]:
 
 
 def _toc_titles(toc, titles: dict[str, str]) -> None:
-    from ebooklib import epub
-
+    """File → title from the table of contents. An empty TOC (what tools write when none is
+    set) comes back from ebooklib as a bare Link or an empty list: titles then come from
+    the headings."""
+    if toc is None:
+        return
+    if not isinstance(toc, (list, tuple)) or (isinstance(toc, tuple) and len(toc) == 2
+                                               and isinstance(toc[1], (list, tuple))):
+        toc = [toc]
     for entry in toc:
-        if isinstance(entry, tuple):
+        if isinstance(entry, (tuple, list)) and len(entry) == 2:
             section, children = entry
-            if getattr(section, "href", None):
-                titles.setdefault(unquote(section.href.split("#")[0]), section.title)
+            _toc_entry(section, titles)
             _toc_titles(children, titles)
-        elif isinstance(entry, epub.Link):
-            titles.setdefault(unquote(entry.href.split("#")[0]), entry.title)
+        else:
+            _toc_entry(entry, titles)
+
+
+def _toc_entry(entry, titles: dict[str, str]) -> None:
+    href, title = getattr(entry, "href", None), getattr(entry, "title", None)
+    if isinstance(href, str) and href.split("#")[0] and isinstance(title, str) and title.strip():
+        titles.setdefault(unquote(href.split("#")[0]), title)
 
 
 def _meta(book, name: str) -> str | None:

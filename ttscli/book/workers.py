@@ -53,20 +53,44 @@ def write_wav(path: Path, pcm: np.ndarray, rate: int) -> None:
         sf.write(str(tmp), pcm, rate, format="WAV", subtype="PCM_16")
 
 
-def synthesize(loaded, voice: Voice, chunk: Chunk) -> np.ndarray:
+def synthesize(loaded, voice: Voice, chunk: Chunk, seed: int | None = None) -> tuple[np.ndarray, int]:
+    """(16-bit samples, rate) of ``chunk`` spoken by ``voice`` (resampled and levelled when it says so);
+    ``seed`` overrides the voice's (a re-take)."""
     from .. import engine
     from ..audio.chunk import to_pcm16
     from ..backends.base import SynthesisOptions
 
-    options = SynthesisOptions(speed=voice.speed, volume=voice.volume, seed=voice.seed, lang=voice.lang)
+    options = SynthesisOptions(speed=voice.speed, volume=voice.volume, seed=voice.seed if seed is None else seed,
+                               lang=voice.lang)
     parts = [c.samples for c in engine.chunks(loaded, chunk.as_segments(), options)]
-    return to_pcm16(np.concatenate(parts) if parts else np.zeros(0, np.float32))
+    audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    rate = loaded.backend.sample_rate
+    if voice.rate and voice.rate != rate:
+        from ..audio.resample import resample
+
+        audio, rate = resample(audio, rate, voice.rate), voice.rate
+    if voice.level is not None:
+        from .voicing import speech_level
+
+        level = speech_level(audio)
+        if np.isfinite(level):
+            audio = audio * np.float32(10 ** ((voice.level - level) / 20.0))
+    return to_pcm16(audio), rate
 
 
 def _load(voice: Voice):
     from .. import engine
 
     return engine.load(voice.model, voice.voice)
+
+
+def _loaded_for(voice: Voice):
+    """The loaded model of ``voice`` (each model and voice of a cast is loaded once per process)."""
+    cache = _STATE.setdefault("cache", {})
+    key = (voice.model_id, voice.voice)
+    if key not in cache:
+        cache[key] = _load(voice)
+    return cache[key]
 
 
 def _watch_parent(parent: int) -> None:
@@ -85,16 +109,21 @@ def _init_worker(voice: Voice, threads: int, env: dict) -> None:
 
     os.environ.update(env)
     os.environ[THREADS_ENV] = str(threads)
-    _STATE["voice"] = voice
-    _STATE["loaded"] = _load(voice)
+    _STATE.update(voice=voice)
+    _loaded_for(voice)
 
 
-def _work(task: tuple[Chunk, str]) -> tuple[str, int, int, float]:
-    chunk, path = task
-    loaded = _STATE["loaded"]
+def _work(task: tuple) -> tuple[str, int, int, float]:
+    """Synthesize one chunk into its file; task = (chunk, path) or, for a re-take, (chunk, path, seed)."""
+    chunk, path, *rest = task
+    seed = rest[0] if rest else None
+    voice = chunk.voice or _STATE["voice"]
     started = time.perf_counter()
-    pcm = synthesize(loaded, _STATE["voice"], chunk)
-    rate = loaded.backend.sample_rate
+    pcm, rate = synthesize(_loaded_for(voice), voice, chunk, seed)
+    if seed is None:
+        from .verify import corrupt
+
+        pcm = corrupt(" ".join(s[0] for s in chunk.segments), pcm)  # a test hook; a no-op otherwise
     write_wav(Path(path), pcm, rate)
     return chunk.key, len(pcm), rate, time.perf_counter() - started
 
@@ -108,15 +137,15 @@ class Synthesizer:
         self._pool = None
         self._loaded = None
 
-    def run(self, tasks: Iterable[tuple[Chunk, str]]) -> Iterator[tuple[str, int, int, float]]:
+    def run(self, tasks: Iterable[tuple]) -> Iterator[tuple[str, int, int, float]]:
         if self.workers == 1:
             for task in tasks:
                 if self._loaded is None:
                     from ..runtime.plan import THREADS_ENV
 
                     os.environ.setdefault(THREADS_ENV, str(self.threads))
-                    self._loaded = _load(self.voice)
-                    _STATE.update(voice=self.voice, loaded=self._loaded)
+                    _STATE.update(voice=self.voice)
+                    self._loaded = True
                 yield _work(task)
             return
         import multiprocessing

@@ -31,12 +31,13 @@ def convert(
     atomically and a conversion never overwrites its own input.
     """
     from ..audio import convert as core
+    from ..audio.encode import check_bitrate
     from ..errors import UsageError
 
     if len(paths) < 2:
         raise UsageError("give at least one input and the output", hint="e.g. ttscli convert in.wav out.mp3")
     *inputs, output = paths
-    options = core.Options(fmt, rate, channels, loudness, bitrate)
+    options = core.Options(fmt, rate, channels, loudness, check_bitrate(bitrate))
     pairs = core.targets(list(inputs), output, fmt)
     for src, dst, chosen in pairs:
         seconds = core.convert_one(src, dst, chosen, options)

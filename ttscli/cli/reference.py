@@ -35,6 +35,8 @@ ENVIRONMENT: dict[str, str] = {
                              "unified-memory GPUs (DGX Spark, Jetson).",
     "TTSCLI_NEUCODEC": "Hub repository of the NeuTTS clone encoder's codec (the default and the distilled "
                        "alternative are named in ttscli/families/neutts/encoder.py).",
+    "TTSCLI_TEST_CORRUPT_CHUNK": "Tests only: batch writes every chunk whose text contains this string "
+    "backwards on its first take (so --verify must re-take it).",
     "TTSCLI_WHISPER_MODEL": "A faster-whisper model directory for clone transcripts instead of Whisper tiny.en.",
     "HF_HOME, HF_HUB_CACHE": "Where huggingface_hub keeps downloaded model files.",
     "HF_ENDPOINT": "Hub URL (a mirror, or a local test server).",
