@@ -148,7 +148,7 @@ def chunks(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOption
         if seg.pause_after > 0:
             pause = silence(seg.pause_after, rate)
             if timings is not None:
-                timings.chunk(pause)
+                timings.chunk(pause, speech=False)
             yield pause
 
 

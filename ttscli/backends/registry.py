@@ -41,6 +41,9 @@ class FamilySpec:
     profile: str | None = None
     # Other runtimes that can run this family: ((runtime, "module:function"), ...).
     alternatives: tuple[tuple[str, str], ...] = ()
+    # Word timings on its default runtime: "model" (the graph's own durations) or "aligned"
+    # (Whisper on the audio, the [asr] extra); see ttscli.timing.
+    timings: str = "aligned"
 
     def runtimes(self) -> tuple[str, ...]:
         """The runtimes this family can run on, its default first."""
@@ -78,6 +81,7 @@ BUILTIN: tuple[FamilySpec, ...] = (
         description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
         code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
         alternatives=(("sherpa-onnx", "ttscli.backends.sherpa_piper:load"),),
+        timings="model",
     ),
     FamilySpec(
         name="sherpa",
@@ -112,6 +116,7 @@ BUILTIN: tuple[FamilySpec, ...] = (
         name="kokoro",
         runtime="onnxruntime",
         loader="ttscli.backends.styletts:load_kokoro",
+        timings="model",
         detect="ttscli.backends.styletts_files:detect_kokoro",
         profile="ttscli.backends.styletts:text_profile",
         description="Kokoro-82M (StyleTTS2 + iSTFTNet) ONNX, 24 kHz, style voicepacks and blends",
@@ -121,6 +126,7 @@ BUILTIN: tuple[FamilySpec, ...] = (
         name="kitten",
         runtime="onnxruntime",
         loader="ttscli.backends.styletts:load_kitten",
+        timings="model",
         detect="ttscli.backends.styletts_files:detect_kitten",
         profile="ttscli.backends.styletts:text_profile",
         description="KittenTTS nano/micro/mini (StyleTTS2-style) ONNX, 24 kHz, English",

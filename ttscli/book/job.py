@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import subtitles
 from .chunks import Chunk, Voice
 from .model import Book, Chapter
 from .tags import Tags
@@ -43,6 +44,7 @@ class Settings:
     cover: bytes | None = None  # --cover (wins over the EPUB's)
     cover_type: str | None = None
     clean: bool = False
+    subtitles: tuple[str, ...] = ()  # srt, vtt, json (see book.subtitles)
 
 
 @dataclass
@@ -123,8 +125,9 @@ class Job:
         manifest.save(force=True)
         result = Result(plan.name)
         total = plan.chunk_count
-        have = {k.key for _, _, chunks in plan.chapters for k in chunks
-                if self._have(self._chunk_path(work, k.key))}
+        have = {k.key for _, _, chunks in plan.chapters for k in chunks if self._have(self._chunk_path(work, k.key))
+                and (not self.settings.subtitles or subtitles.have_chunk(self._chunk_path(work, k.key)))}
+        subs = subtitles.BookSubtitles(self.out, plan.name, self.settings.subtitles) if self.settings.subtitles else None
         self.emit("book", input=plan.book.source, title=plan.book.title, chapters=len(plan.chapters),
                   chunks=total, cached=len(have))
         started = time.perf_counter()
@@ -156,6 +159,12 @@ class Job:
                           audio_seconds=round(produced, 2), elapsed=round(elapsed, 2),
                           rtf=round(elapsed / produced, 4) if produced else None)
             chapter_wavs.append(self._chapter(work, plan, number, chapter, chunks, manifest, result))
+            if subs is not None:
+                result.outputs += subs.chapter(number, chapter.title, file_title(number, chapter.title),
+                                               [self._chunk_path(work, k.key) for k in chunks], chapter.text,
+                                               chapter_wavs[-1][2] / float(self.rate))
+        if subs is not None:
+            result.outputs += subs.finish()
         result.audio_seconds = sum(f for _, _, f in chapter_wavs) / float(self.rate or 1)
         if "m4b" in self.settings.formats:
             self._m4b(plan, chapter_wavs, manifest, result)

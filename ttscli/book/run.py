@@ -100,7 +100,7 @@ def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: in
     from .workers import Synthesizer
 
     prepare_output(out)
-    synth = Synthesizer(voice, jobs)
+    synth = Synthesizer(voice, jobs, subtitles=bool(settings.subtitles))
     results = []
     with hold(out / WORK / "lock", wait=False, what=f"the output directory {out}"):
         try:

@@ -59,13 +59,14 @@ def write_wav(path: Path, pcm: np.ndarray, rate: int) -> None:
         raise
 
 
-def synthesize(loaded, voice: Voice, chunk: Chunk) -> np.ndarray:
+def synthesize(loaded, voice: Voice, chunk: Chunk, timings=None) -> np.ndarray:
+    """The chunk's PCM; ``timings`` (a timing.collector.Collector) times its words."""
     from .. import engine
     from ..audio.chunk import to_pcm16
     from ..backends.base import SynthesisOptions
 
     options = SynthesisOptions(speed=voice.speed, volume=voice.volume, seed=voice.seed, lang=voice.lang)
-    parts = [c.samples for c in engine.chunks(loaded, chunk.as_segments(), options)]
+    parts = [c.samples for c in engine.chunks(loaded, chunk.as_segments(), options, timings)]
     return to_pcm16(np.concatenate(parts) if parts else np.zeros(0, np.float32))
 
 
@@ -82,7 +83,21 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _init_worker(voice: Voice, threads: int, env: dict) -> None:
+def _collector(loaded):
+    """A timing collector for the next chunk when subtitles are wanted (else None)."""
+    if not _STATE.get("subtitles"):
+        return None
+    from ..timing.collector import Collector
+
+    backend = loaded.backend
+    if backend.timings == "model":
+        return Collector(backend.sample_rate)
+    from ..timing.aligned import Aligner
+
+    return Collector(backend.sample_rate, Aligner(_STATE["voice"].lang or backend.language))
+
+
+def _init_worker(voice: Voice, threads: int, env: dict, subtitles: bool = False) -> None:
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
@@ -92,6 +107,7 @@ def _init_worker(voice: Voice, threads: int, env: dict) -> None:
     os.environ.update(env)
     os.environ[THREADS_ENV] = str(threads)
     _STATE["voice"] = voice
+    _STATE["subtitles"] = subtitles
     _STATE["loaded"] = _load(voice)
 
 
@@ -99,17 +115,24 @@ def _work(task: tuple[Chunk, str]) -> tuple[str, int, int, float]:
     chunk, path = task
     loaded = _STATE["loaded"]
     started = time.perf_counter()
-    pcm = synthesize(loaded, _STATE["voice"], chunk)
+    timings = _collector(loaded)
+    pcm = synthesize(loaded, _STATE["voice"], chunk, timings)
     rate = loaded.backend.sample_rate
     write_wav(Path(path), pcm, rate)
+    if timings is not None:
+        from .subtitles import save_chunk
+
+        timings.finish()
+        save_chunk(Path(path), timings)
     return chunk.key, len(pcm), rate, time.perf_counter() - started
 
 
 class Synthesizer:
     """``run(tasks)`` → (key, samples, rate, seconds) per task, in order; ``close()`` stops workers."""
 
-    def __init__(self, voice: Voice, jobs: int):
+    def __init__(self, voice: Voice, jobs: int, subtitles: bool = False):
         self.voice = voice
+        self.subtitles = subtitles  # also time each chunk's words (book.subtitles)
         self.workers, self.threads = threads_per_worker(jobs)
         self._pool = None
         self._loaded = None
@@ -122,7 +145,7 @@ class Synthesizer:
 
                     os.environ.setdefault(THREADS_ENV, str(self.threads))
                     self._loaded = _load(self.voice)
-                    _STATE.update(voice=self.voice, loaded=self._loaded)
+                    _STATE.update(voice=self.voice, loaded=self._loaded, subtitles=self.subtitles)
                 yield _work(task)
             return
         import multiprocessing
@@ -130,7 +153,8 @@ class Synthesizer:
         if self._pool is None:
             env = {k: v for k, v in os.environ.items() if k.startswith(("TTSCLI_", "HF_"))}
             ctx = multiprocessing.get_context("spawn")  # no fork after the runtime may have started threads
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.voice, self.threads, env))
+            args = (self.voice, self.threads, env, self.subtitles)
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=args)
         yield from self._pool.imap(_work, tasks, chunksize=1)
 
     def close(self, abort: bool = False) -> None:

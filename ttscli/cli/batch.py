@@ -86,6 +86,9 @@ def batch(
     date_order: Optional[opt.DateOrder] = opt.DateOrderOpt,
     lexicon: Optional[str] = opt.Lexicon,
     seed: Optional[int] = opt.Seed,
+    subtitles: Optional[str] = typer.Option(
+        None, "--subtitles", metavar="FORMATS",
+        help="Also write word-timed subtitles per chapter and for the book: srt, vtt, json (comma-separated)."),
     debug: bool = opt.Debug,
 ) -> None:
     """Turn books into audiobooks: chapters, resumable, parallel, constant memory.
@@ -103,6 +106,7 @@ def batch(
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
         raise UsageError(f"unsupported format {unknown[0]!r}", hint=f"use {', '.join(FORMATS)}")
+    subtitle_formats = _subtitle_formats(subtitles)
     if not list_chapters and output is None:
         raise UsageError("no output directory", hint="add -o DIR (or --list-chapters to see the chapters)")
     request = book_run.Request(inputs, encoding, split_on, chapters, keep_all)
@@ -115,9 +119,13 @@ def batch(
                  date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
     voice_opts = dict(model=model, voice=voice, speed=speed, volume=volume, seed=seed)
     voice_key, plans = book_run.plan_books(books, voice_opts, front)
+    if subtitle_formats:
+        from ..timing.aligned import check_model
+
+        check_model(voice_key.model_id)
     settings = Settings(voice_key, chosen, bitrate, None if no_normalize else loudness,
                         narrator or (f"ttscli {voice_key.model_id}" + (f" ({voice})" if voice else "")),
-                        cover_data, cover_type, clean)
+                        cover_data, cover_type, clean, subtitle_formats)
     progress = make(json_progress)
     try:
         results = book_run.run(plans, voice_key, output, settings, jobs, progress)
@@ -125,6 +133,18 @@ def batch(
         progress.close()
     for result in results:
         _summary(result)
+
+
+def _subtitle_formats(value: str | None) -> tuple[str, ...]:
+    from ..errors import UsageError
+    from ..timing.writers import FORMATS as SUBTITLE_FORMATS
+
+    chosen = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in (value or "").split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in SUBTITLE_FORMATS]
+    if unknown or (value is not None and not chosen):
+        raise UsageError(f"unsupported subtitle format {(unknown or [value])[0]!r}",
+                         hint=f"use {', '.join(SUBTITLE_FORMATS)} (comma-separated)")
+    return chosen
 
 
 def _summary(result) -> None:

@@ -103,6 +103,12 @@ def say(
     lexicon: Optional[str] = opt.Lexicon,
     seed: Optional[int] = opt.Seed,
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of --file/stdin (default: UTF-8 or BOM)."),
+    subtitles: Optional[str] = typer.Option(
+        None, "--subtitles", metavar="FILE",
+        help="Also write word-timed subtitles: .srt, .vtt or .json (words, sentences, cues; see docs/subtitles.md)."),
+    timings_jsonl: Optional[str] = typer.Option(
+        None, "--timings-jsonl", metavar="FILE",
+        help="Write each word's timing as a JSON line as soon as it is spoken (for -o - / --raw streams)."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Print the normalized segments and their pauses; load no model, write no audio."),
     debug: bool = opt.Debug,
@@ -126,10 +132,17 @@ def say(
     if dry_run:
         _dry_run(content, model, front)
         return
+    from ..timing.session import Subtitles
+
+    subs = Subtitles.open(content, subtitles, timings_jsonl)
     sink = _make_sink(output, fmt, raw)
     loaded = engine.load(model, voice)
+    timings = subs.attach(loaded.backend, lang) if subs else None
     segments = engine.segments_for(content, loaded.backend, **front)
     if raw:
         note_line(f"raw PCM: s16le, {loaded.backend.sample_rate} Hz, 1 channel")
     with sink:
-        engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang), sink)
+        engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang), sink,
+                     timings)
+    if subs:
+        subs.close()

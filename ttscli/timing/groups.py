@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from typing import Sequence
 
 
+# Stress marks before a word's first sound: the model gives them frames, but nothing is heard yet.
+_LEADING_MARKS = frozenset("ˈˌ")
+
+
 @dataclass(frozen=True)
 class PhoneGroup:
     """One spoken word as the model saw it: ``size`` phonemes from sample ``start`` to ``end``."""
@@ -38,7 +42,7 @@ def from_tokens(labels: Sequence[str], edges: Sequence[int]) -> list[PhoneGroup]
     out: list[PhoneGroup] = []
     size = start = end = 0
     for i, label in enumerate(labels):
-        if label == "":
+        if label == "" or (not size and label in _LEADING_MARKS):
             if size:
                 end = int(edges[i + 1])
             continue

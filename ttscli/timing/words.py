@@ -57,19 +57,19 @@ def time_words(words: Sequence[str], groups: Sequence[PhoneGroup]) -> list[tuple
                     cost[ni][nj] = c
                     back[ni][nj] = (dw, dg)
     if cost[n][m] == inf:  # outside the band: spread the words over the whole span
-        return _spread(letters, groups[0].start, groups[-1].end)
+        return spread(letters, groups[0].start, groups[-1].end)
     out: list[tuple[int, int]] = []
     i, j = n, m
     while i or j:
         dw, dg = back[i][j]  # type: ignore[misc]
         if dw:
             span = groups[j - dg : j]
-            out[:0] = _spread(letters[i - dw : i], span[0].start, span[-1].end)
+            out[:0] = spread(letters[i - dw : i], span[0].start, span[-1].end)
         i, j = i - dw, j - dg
     return out
 
 
-def _spread(letters: Sequence[int], start: int, end: int) -> list[tuple[int, int]]:
+def spread(letters: Sequence[int], start: int, end: int) -> list[tuple[int, int]]:
     total = float(sum(letters))
     out, pos = [], float(start)
     for count in letters:
