@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from ttscli.text.alignment import key  # noqa: E402
+from ttscli.text.alignment import key
 
 MODELS = {"piper": ["--model", "piper:en_US-joe-medium"],
           "kokoro": ["--model", "kokoro:v1.0-int8-ja", "--voice", "jf_alpha", "--lang", "en-us"]}
@@ -76,7 +76,7 @@ def compare(doc: dict, heard: list[tuple[str, float, float]]) -> list[float]:
 
 def percentile(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def main() -> None:

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 _KEY = re.compile(r"[\W_]+", re.UNICODE)
-_PHONEMES = re.compile(r"\[\[.*?\]\]", re.S)
+_PHONEMES = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 _SSML_TAG = re.compile(r"<[^>]*>")
-_PAUSE = re.compile(r"\[pause:[^\]]*\]", re.I)
+_PAUSE = re.compile(r"\[pause:[^\]]*\]", re.IGNORECASE)
 _MD_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}|>|[-*+]|\d{1,3}[.)])(?=\s)|[*_`~]+|!?\[|\]|^\s*\|?[-:| ]{3,}$|\|")
-_ENTITY = re.compile(r"&(?:[a-z]+|#\d+);", re.I)
+_ENTITY = re.compile(r"&(?:[a-z]+|#\d+);", re.IGNORECASE)
 _TOKEN = re.compile(r"\S+")
 _WINDOW = 64  # extra input words looked at beyond twice the pending spoken words
 _MAX_PENDING = 4000
@@ -53,7 +53,7 @@ def spoken_words(text: str) -> list[str]:
 
 def mask_markup(text: str) -> str:
     """``text`` with markup replaced by spaces (same length, so offsets hold)."""
-    blank = lambda m: " " * len(m.group(0))  # noqa: E731
+    blank = lambda m: " " * len(m.group(0))
     from .ssml import looks_like_ssml
 
     if looks_like_ssml(text):

@@ -11,9 +11,9 @@ model's own durations (see docs/subtitles.md), and it costs a Whisper run.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 
@@ -67,7 +67,7 @@ class Aligner:
     def align(self, samples: np.ndarray, rate: int, words: Sequence[str]) -> list[tuple[int, int]]:
         heard = self.heard(samples, rate)
         times = match(words, heard, len(samples) / float(rate))
-        return [(int(round(a * rate)), int(round(b * rate))) for a, b in times]
+        return [(round(a * rate), round(b * rate)) for a, b in times]
 
 
 def match(expected: Sequence[str], heard: Sequence[tuple[str, float, float]],

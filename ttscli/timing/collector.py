@@ -10,7 +10,7 @@ they are known (streamed timings).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -45,10 +45,10 @@ class Collector:
     def chunk(self, chunk, speech: bool = True) -> None:
         n = len(chunk.samples)
         if speech:
-            if chunk.words:
-                self._groups += [PhoneGroup(g.size, g.start + self.samples, g.end + self.samples) for g in chunk.words]
-            if self.aligner is not None and chunk.words is None:
+            if self.aligner is not None:  # an aligner, when given, times every segment
                 self._audio.append(np.asarray(chunk.samples, dtype=np.float32))
+            elif chunk.words:
+                self._groups += [PhoneGroup(g.size, g.start + self.samples, g.end + self.samples) for g in chunk.words]
             self._speech_end = self.samples + n
         self.samples += n
 
@@ -67,7 +67,7 @@ class Collector:
         if not words or self._speech_end <= self._start:
             return
         spans = time_words(words, groups) if groups else []
-        if not spans and audio and self.aligner is not None:
+        if audio and self.aligner is not None:
             spans = [(a + self._start, b + self._start)
                      for a, b in self.aligner.align(np.concatenate(audio), self.rate, words)]
         if len(spans) != len(words):  # nothing timed this segment: spread it

@@ -8,8 +8,8 @@ Cues never overlap: a short cue is held longer only up to the next one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .model import TimedWord
 

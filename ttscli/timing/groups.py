@@ -10,9 +10,8 @@ into :class:`PhoneGroup`s.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
-
 
 # Stress marks before a word's first sound: the model gives them frames, but nothing is heard yet.
 _LEADING_MARKS = frozenset("ˈˌ")
@@ -26,7 +25,7 @@ class PhoneGroup:
     start: int
     end: int
 
-    def shifted(self, offset: int, length: int) -> "PhoneGroup":
+    def shifted(self, offset: int, length: int) -> PhoneGroup:
         """Moved by ``offset`` samples and clipped to [0, length]."""
         start = min(max(self.start + offset, 0), length)
         return PhoneGroup(self.size, start, min(max(self.end + offset, start), length))

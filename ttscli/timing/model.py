@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Iterable, Sequence
 
 from ..text.alignment import OriginalMap, Unit
 
@@ -24,7 +24,7 @@ class Spoken:
     end: float
     last: int = 0  # 1: the last word of a segment (a sentence or a piece of one); 2: of a paragraph
 
-    def shifted(self, seconds: float) -> "Spoken":
+    def shifted(self, seconds: float) -> Spoken:
         return Spoken(self.word, round(self.start + seconds, 4), round(self.end + seconds, 4), self.last)
 
 
@@ -46,7 +46,7 @@ class TimedWord:
     def to_json(self) -> dict:
         return asdict(self)
 
-    def shifted(self, seconds: float) -> "TimedWord":
+    def shifted(self, seconds: float) -> TimedWord:
         return TimedWord(self.text, round(self.start + seconds, 4), round(self.end + seconds, 4),
                          self.char_start, self.char_end, self.spoken, self.sentence_end)
 

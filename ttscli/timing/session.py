@@ -37,7 +37,7 @@ class Subtitles:
         self._jsonl: IO[str] | None = None
 
     @classmethod
-    def open(cls, original: str, subtitles: str | None, jsonl: str | None) -> "Subtitles | None":
+    def open(cls, original: str, subtitles: str | None, jsonl: str | None) -> Subtitles | None:
         if not subtitles and not jsonl:
             return None
         paths = [Path(p).expanduser() if p else None for p in (subtitles, jsonl)]

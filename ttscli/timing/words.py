@@ -11,7 +11,7 @@ share its time by letter count.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..text.alignment import key
 from .groups import PhoneGroup
@@ -74,6 +74,6 @@ def spread(letters: Sequence[int], start: int, end: int) -> list[tuple[int, int]
     out, pos = [], float(start)
     for count in letters:
         nxt = pos + (end - start) * count / total
-        out.append((int(round(pos)), int(round(nxt))))
+        out.append((round(pos), round(nxt)))
         pos = nxt
     return out
