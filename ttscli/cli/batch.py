@@ -99,7 +99,7 @@ def batch(
     from ..book import run as book_run
     from ..book.job import Settings
     from ..errors import UsageError
-    from ..text import lexicon as lexicon_files
+    from ..text.options import TextOptions
     from .batch_progress import make
 
     chosen = tuple(dict.fromkeys(f.lower().lstrip(".") for f in (formats or ["m4b"])))
@@ -115,10 +115,10 @@ def batch(
         _list_chapters(books, speed)
         return
     cover_data, cover_type = _cover(cover)
-    front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
-                 date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
+    text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
+                                         lang=lang, date_order=date_order, lexicon=lexicon)
     voice_opts = dict(model=model, voice=voice, speed=speed, volume=volume, seed=seed)
-    voice_key, plans = book_run.plan_books(books, voice_opts, front)
+    voice_key, plans = book_run.plan_books(books, voice_opts, text_options)
     if subtitle_formats:
         from ..timing.aligned import check_model
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
 from . import options as opt
 from .app import app
+
+if TYPE_CHECKING:
+    from ..text.options import TextOptions
 
 
 def _gather_text(words: list[str], file: str | None, encoding: str | None) -> str:
@@ -52,18 +55,18 @@ def _make_sink(output: str | None, fmt: str | None, raw: bool):
     return FileSink(path, format_for(path, fmt))
 
 
-def _dry_run(content: str, model: str | None, front: dict) -> None:
+def _dry_run(content: str, model: str | None, voice: str | None, text: TextOptions) -> None:
     """Segments on stdout, one per line, in the markup ttscli reads back: a pause as
     [pause:N], a blank line after each paragraph. Nothing heavier than the model's
     config is read."""
     from .. import engine
     from .render import note_line
 
-    ref, profile = engine.text_profile(model, front["voice"])
-    lang = front["lang"] or profile.language
+    ref, profile = engine.text_profile(model, voice)
+    lang = text.lang or profile.language
     budget = profile.budget
     languages = list(ref.info.get("languages") or [])
-    segments = engine.segments_for(content, None, profile=profile, model_languages=languages, **front)  # errors here
+    segments = engine.segments_for(content, None, text, profile=profile, model_languages=languages)  # errors here
     unit = "phoneme tokens" if budget.kind == "phonemes" else "characters"
     note_line(f"dry run: {ref.id}, language {lang or 'unknown'}, budget {budget.kind} "
               f"(at most {budget.max_units} {unit} per segment)")
@@ -121,16 +124,16 @@ def say(
     from .. import engine
     from ..backends.base import SynthesisOptions
     from ..errors import BadInput
-    from ..text import lexicon as lexicon_files
+    from ..text.options import TextOptions
     from .render import note_line
 
     content = _gather_text(text or [], file, encoding)
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")
-    front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
-                 date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
+    text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
+                                         lang=lang, date_order=date_order, lexicon=lexicon)
     if dry_run:
-        _dry_run(content, model, front)
+        _dry_run(content, model, voice, text_options)
         return
     from ..timing.session import Subtitles
 
@@ -138,7 +141,7 @@ def say(
     sink = _make_sink(output, fmt, raw)
     loaded = engine.load(model, voice)
     timings = subs.attach(loaded.backend, lang) if subs else None
-    segments = engine.segments_for(content, loaded.backend, **front)
+    segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
     if raw:
         note_line(f"raw PCM: s16le, {loaded.backend.sample_rate} Hz, 1 channel")
     with sink:

@@ -60,11 +60,6 @@ def _numbers(lang: str, date_order: str | None) -> Normalizer:
 _REGISTRY: dict[str, Factory] = {"en": _english, **{code: _numbers for code in ("es", "fr", "de", "it", "pt")}}
 
 
-def register(code: str, factory: Factory) -> None:
-    """Use ``factory(lang, date_order)`` for ``code`` (the part before '-': "nl" covers "nl-be")."""
-    _REGISTRY[code.lower()] = factory
-
-
 def base_code(lang: str | None) -> str:
     """'en-US' → 'en', 'pt_BR' → 'pt', 'cmn' → 'cmn'."""
     return (lang or "en").strip().lower().replace("_", "-").split("-")[0]
@@ -75,6 +70,3 @@ def normalizer_for(lang: str | None, date_order: str | None = None) -> Normalize
     factory = _REGISTRY.get(base_code(lang))
     return factory(lang, date_order) if factory else PassThrough(lang)
 
-
-def supported() -> list[str]:
-    return sorted(_REGISTRY)

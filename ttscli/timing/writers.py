@@ -72,20 +72,11 @@ def render(fmt: str, words: Sequence[TimedWord], cues: Sequence[Cue], duration: 
 
 
 def write(path: Path, text: str) -> None:
-    """Atomic write (a temp name, then a rename)."""
-    from ..audio.sinks import AtomicFile
-    from ..errors import OutputError
+    """Atomic write (a temp name, then a rename); one-line OutputError when it cannot be written."""
+    from ..fsio import AtomicFile
 
-    try:
-        atomic = AtomicFile(path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", hint="choose a writable location") from exc
-    try:
+    with AtomicFile(path, user_output=True) as atomic:
         atomic.tmp.write_text(text, encoding="utf-8")
-    except BaseException:
-        atomic.discard()
-        raise
-    atomic.commit()
 
 
 def jsonl(out: IO[str], words: Sequence[TimedWord]) -> None:
