@@ -144,8 +144,12 @@ def say(
     segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
     if raw:
         note_line(f"raw PCM: s16le, {loaded.backend.sample_rate} Hz, 1 channel")
-    with sink:
-        engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang), sink,
-                     timings)
-    if subs:
-        subs.close()
+    done = False
+    try:
+        with sink:
+            engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang), sink,
+                         timings)
+        done = True
+    finally:
+        if subs:  # the subtitle file only after all the audio was written; streamed lines in any case
+            subs.close(complete=done)

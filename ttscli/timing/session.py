@@ -70,15 +70,19 @@ class Subtitles:
         if self._jsonl is not None:
             writers.jsonl(self._jsonl, words)
 
-    def close(self) -> None:
+    def close(self, complete: bool = True) -> None:
+        """Finish the streamed lines and, when the audio is ``complete``, write the subtitle file."""
         if self.collector is None:
             return
-        self.collector.finish()
-        self._emit(self.mapper.finish())
-        if self._jsonl is not None:
-            self._jsonl.close()
-            self._jsonl = None
-        if self.path is not None and self.format:
+        try:
+            if complete:
+                self.collector.finish()
+                self._emit(self.mapper.finish())
+        finally:
+            if self._jsonl is not None:
+                self._jsonl.close()
+                self._jsonl = None
+        if complete and self.path is not None and self.format:
             duration = self.collector.seconds
             cues = cue_rules.build(self.words, duration)
             writers.write(self.path, writers.render(self.format, self.words, cues, duration, self.collector.source))
