@@ -106,16 +106,35 @@ def inprocess(name: str, text: str, runs: int) -> dict:
     loaded = engine.load(opts["--model"], opts.get("--voice"))
     options = SynthesisOptions(lang=opts.get("--lang"))
 
-    def once(timed: bool) -> tuple[float, float]:
+    class Timed(Collector):
+        """A collector that also adds up the time spent in it."""
+
+        spent = 0.0
+
+        def segment(self, segment):
+            started = time.perf_counter()
+            super().segment(segment)
+            Timed.spent += time.perf_counter() - started
+
+        def chunk(self, chunk, speech=True):
+            started = time.perf_counter()
+            super().chunk(chunk, speech)
+            Timed.spent += time.perf_counter() - started
+
+    def once(timed: bool) -> tuple[float, float, float]:
         cpu, wall = time.process_time(), time.perf_counter()
-        collector = Collector(loaded.backend.sample_rate) if timed else None
+        Timed.spent = 0.0
+        collector = Timed(loaded.backend.sample_rate) if timed else None
         segments = engine.segments_for(text, loaded.backend, lang=opts.get("--lang"))
         for _ in engine.chunks(loaded, segments, options, collector):
             pass
+        work = 0.0
         if timed:
+            started = time.perf_counter()
             words = map_words(text, collector.finish())
             writers.srt(cues.build(words, collector.seconds))
-        return time.process_time() - cpu, time.perf_counter() - wall
+            work = Timed.spent + time.perf_counter() - started
+        return time.process_time() - cpu, time.perf_counter() - wall, work
 
     once(False)
     once(True)
@@ -123,11 +142,13 @@ def inprocess(name: str, text: str, runs: int) -> dict:
     for _ in range(runs):
         plain.append(once(False))
         timed.append(once(True))
-    cpu_a, cpu_b = (statistics.median(c for c, _ in x) for x in (plain, timed))
-    wall_a, wall_b = (statistics.median(w for _, w in x) for x in (plain, timed))
+    cpu_a, cpu_b = (statistics.median(x[0] for x in runs_) for runs_ in (plain, timed))
+    wall_a, wall_b = (statistics.median(x[1] for x in runs_) for runs_ in (plain, timed))
+    work = statistics.median(x[2] for x in timed)
     return {"synth_cpu_s": round(cpu_a, 2), "synth_timed_cpu_s": round(cpu_b, 2),
             "inprocess_cpu_cost_pct": round(100 * (cpu_b / cpu_a - 1), 1),
-            "inprocess_wall_cost_pct": round(100 * (wall_b / wall_a - 1), 1)}
+            "inprocess_wall_cost_pct": round(100 * (wall_b / wall_a - 1), 1),
+            "timing_work_s": round(work, 4), "timing_work_pct_of_synth_wall": round(100 * work / wall_a, 2)}
 
 
 def percentile(values: list[float], q: float) -> float:
