@@ -175,9 +175,6 @@ class PiperBackend(lookahead.LookAhead, Backend):
         return phonemize_sentences(text, lang or self.config.espeak_voice, self.config.id_map,
                                    self.config.vowel_clusters, self.config.phoneme_type)
 
-    def phoneme_ids(self, phonemes: list[str]) -> list[int]:
-        return self.labelled_ids(phonemes)[0]
-
     def labelled_ids(self, phonemes: list[str]) -> tuple[list[int], list[str]]:
         """The ids and, for each id, the phoneme it stands for ("" for BOS/PAD/EOS; see timing.groups)."""
         id_map = self.config.id_map

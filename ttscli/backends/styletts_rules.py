@@ -65,10 +65,6 @@ class FamilyRules:
     def style_row(self, rows: int, n_tokens: int, text: str) -> int:
         raise NotImplementedError
 
-    def trim(self, audio):
-        start, end = self.trim_bounds(audio)
-        return audio[start:end]
-
     def trim_bounds(self, audio) -> tuple[int, int]:
         """(start, end) of the samples of one call that are kept."""
         return 0, len(audio)

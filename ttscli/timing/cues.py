@@ -42,7 +42,7 @@ def wrap(words: Sequence[str]) -> tuple[str, ...] | None:
     if len(one) <= MAX_LINE:
         return (one,)
     best = None
-    for cut in range(1, len(words)):
+    for cut in range(1, len(words)) if MAX_LINES > 1 else ():
         a, b = " ".join(words[:cut]), " ".join(words[cut:])
         too_long = max(len(a) - MAX_LINE if cut > 1 else 0, len(b) - MAX_LINE if len(words) - cut > 1 else 0)
         if too_long > 0:
