@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import assert_clean_error, run_cli
+from support.cli import assert_clean_error, run_cli
 from ttscli.timing import cues as cue_rules
 from ttscli.timing import writers
 from ttscli.timing.session import Subtitles

