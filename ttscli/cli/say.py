@@ -91,6 +91,18 @@ def _dry_run(content: str, model: str | None, voice: str | None, text: TextOptio
     note_line(f"dry run: {count} segment{'s' if count != 1 else ''}, {pauses:g} s of pauses")
 
 
+def _via_server(fields: dict, sink, raw: bool) -> bool:
+    """Speak through a running `ttscli serve` (see ttscli.server.client); False: do it here."""
+    from ..server import client
+    from .render import note_line
+
+    def started(rate: int) -> None:
+        if raw:
+            note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")
+
+    return client.speak(fields, sink, on_start=started)
+
+
 @app.command()
 def say(
     text: Optional[List[str]] = typer.Argument(None, help="Text to speak; '-' or nothing reads stdin."),
@@ -122,6 +134,8 @@ def say(
         help="Write each word's timing as a JSON line as soon as it is spoken (for -o - / --raw streams)."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Print the normalized segments and their pauses; load no model, write no audio."),
+    no_server: bool = typer.Option(False, "--no-server", envvar="TTSCLI_NO_SERVER", show_envvar=True,
+                                   help="Synthesize in this process even when `ttscli serve` is running."),
     debug: bool = opt.Debug,
 ) -> None:
     r"""Speak TEXT: write a file, play it, or stream WAV/PCM to stdout.
@@ -129,8 +143,6 @@ def say(
     Numbers, dates, money, abbreviations and the like are read out; Markdown
     syntax is dropped; \[pause:1.5] adds a pause; text that starts with <speak> is SSML.
     """
-    from .. import engine
-    from ..backends.base import SynthesisOptions
     from ..errors import BadInput
     from ..text.options import TextOptions
     from .render import note_line
@@ -138,15 +150,29 @@ def say(
     content = _gather_text(text or [], file, encoding)
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")
+    order = getattr(date_order, "value", date_order)
+    from ..timing.session import Subtitles
+
+    subs = None if dry_run else Subtitles.open(content, subtitles, timings_jsonl)  # timings: never via a server
+    if not dry_run and not no_server and not lexicon and subs is None:  # a --lexicon file is read here
+        sink = _make_sink(output, fmt, raw)
+        fields = {"input": content, "model": model, "voice": voice, "speed": speed, "volume": volume, "seed": seed,
+                  "lang": lang, "sentence_silence": sentence_silence, "paragraph_silence": paragraph_silence,
+                  "date_order": order}
+        if _via_server(fields, sink, raw):
+            return
+        if sink.sample_rate:  # a file the server began is discarded; start afresh
+            sink = _make_sink(output, fmt, raw)
     text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
-                                         lang=lang, date_order=date_order, lexicon=lexicon)
+                                         lang=lang, date_order=order, lexicon=lexicon)
     if dry_run:
         _dry_run(content, model, voice, text_options)
         return
-    from ..timing.session import Subtitles
+    if no_server or lexicon or subs is not None:
+        sink = _make_sink(output, fmt, raw)
+    from .. import engine
+    from ..backends.base import SynthesisOptions
 
-    subs = Subtitles.open(content, subtitles, timings_jsonl)
-    sink = _make_sink(output, fmt, raw)
     loaded = engine.load(model, voice)
     timings = subs.attach(loaded.backend, lang) if subs else None
     segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
