@@ -134,22 +134,33 @@ def segments_for(text: str, backend: Backend | None, options: TextOptions | None
     return prepare(text, profile.budget, front)
 
 
-def chunks(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions) -> Iterator[AudioChunk]:
-    """Audio for each segment, followed by its pause; volume applied."""
+def chunks(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions,
+           timings=None) -> Iterator[AudioChunk]:
+    """Audio for each segment, followed by its pause; volume applied.
+
+    ``timings`` (a ttscli.timing.collector.Collector) is told each segment and chunk.
+    """
     backend = loaded.backend
     rate = backend.sample_rate
     for seg, audio in backend.stream_segments(segments, loaded.voice, options):
+        if timings is not None:
+            timings.segment(seg)
         for chunk in audio:
             if options.volume != 1.0:
-                chunk = AudioChunk(chunk.samples * options.volume, chunk.sample_rate)
+                chunk = AudioChunk(chunk.samples * options.volume, chunk.sample_rate, chunk.words)
+            if timings is not None:
+                timings.chunk(chunk)
             yield chunk
         if seg.pause_after > 0:
-            yield silence(seg.pause_after, rate)
+            pause = silence(seg.pause_after, rate)
+            if timings is not None:
+                timings.chunk(pause, speech=False)
+            yield pause
 
 
-def speak(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions, sink) -> float:
+def speak(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions, sink, timings=None) -> float:
     """Stream every chunk into ``sink`` (already validated); return seconds of audio."""
     sink.start(loaded.backend.sample_rate)
-    for chunk in chunks(loaded, segments, options):
+    for chunk in chunks(loaded, segments, options, timings):
         sink.write(chunk.samples)
     return sink.samples_written / float(loaded.backend.sample_rate)

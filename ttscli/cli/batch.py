@@ -87,6 +87,9 @@ def batch(
     date_order: Optional[opt.DateOrder] = opt.DateOrderOpt,
     lexicon: Optional[str] = opt.Lexicon,
     seed: Optional[int] = opt.Seed,
+    subtitles: Optional[str] = typer.Option(
+        None, "--subtitles", metavar="FORMATS",
+        help="Also write word-timed subtitles per chapter and for the book: srt, vtt, json (comma-separated)."),
     debug: bool = opt.Debug,
 ) -> None:
     """Turn books into audiobooks: chapters, resumable, parallel, constant memory.
@@ -107,6 +110,7 @@ def batch(
     unknown = [f for f in asked or () if f not in FORMATS]
     if unknown:
         raise UsageError(f"unsupported format {unknown[0]!r}", hint=f"use {', '.join(FORMATS)}")
+    subtitle_formats = _subtitle_formats(subtitles)
     if not list_chapters and output is None:
         raise UsageError("no output directory", hint="add -o DIR (or --list-chapters to see the chapters)")
     name = None
@@ -119,6 +123,9 @@ def batch(
     cluster = check_address(cluster)
     if cluster and verify:
         raise UsageError("--verify does not work with --cluster yet", hint="drop one of them")
+    if cluster and subtitle_formats:
+        raise UsageError("--subtitles does not work with --cluster yet (Ray workers do not time the words)",
+                         hint="drop --cluster (use --jobs N) or --subtitles")
     request = book_run.Request(inputs, encoding, split_on, chapters, keep_all)
     books = book_run.read_books(request)
     if list_chapters:
@@ -137,9 +144,14 @@ def batch(
     voice_key, plans = book_run.plan_books(books, voice_opts, text_options, book_cast.load(cast_file, dialogue_voice))
     if name is not None:
         plans[0].name = name
+    if subtitle_formats:
+        from ..timing.aligned import check_model
+
+        check_model(voice_key.model_id)
     settings = Settings(voice_key, chosen, bitrate, None if no_normalize else loudness,
                         narrator or (f"ttscli {voice_key.model_id}" + (f" ({voice})" if voice else "")),
-                        cover_data, cover_type, clean, one_file=name is not None, verify=checks)
+                        cover_data, cover_type, clean, one_file=name is not None, verify=checks,
+                        subtitles=subtitle_formats)
     progress = make(json_progress)
     try:
         results = book_run.run(plans, voice_key, output, settings, jobs, progress, cluster)
@@ -147,6 +159,18 @@ def batch(
         progress.close()
     for result in results:
         _summary(result)
+
+
+def _subtitle_formats(value: str | None) -> tuple[str, ...]:
+    from ..errors import UsageError
+    from ..timing.writers import FORMATS as SUBTITLE_FORMATS
+
+    chosen = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in (value or "").split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in SUBTITLE_FORMATS]
+    if unknown or (value is not None and not chosen):
+        raise UsageError(f"unsupported subtitle format {(unknown or [value])[0]!r}",
+                         hint=f"use {', '.join(SUBTITLE_FORMATS)} (comma-separated)")
+    return chosen
 
 
 def _summary(result) -> None:

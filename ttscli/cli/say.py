@@ -126,6 +126,12 @@ def say(
     lexicon: Optional[str] = opt.Lexicon,
     seed: Optional[int] = opt.Seed,
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of --file/stdin (default: UTF-8 or BOM)."),
+    subtitles: Optional[str] = typer.Option(
+        None, "--subtitles", metavar="FILE",
+        help="Also write word-timed subtitles: .srt, .vtt or .json (words, sentences, cues; see docs/subtitles.md)."),
+    timings_jsonl: Optional[str] = typer.Option(
+        None, "--timings-jsonl", metavar="FILE",
+        help="Write each word's timing as a JSON line as soon as it is spoken (for -o - / --raw streams)."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Print the normalized segments and their pauses; load no model, write no audio."),
     no_server: bool = typer.Option(False, "--no-server", envvar="TTSCLI_NO_SERVER", show_envvar=True,
@@ -145,7 +151,10 @@ def say(
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")
     order = getattr(date_order, "value", date_order)
-    if not dry_run and not no_server and not lexicon:  # a --lexicon file is read here, not sent to a server
+    from ..timing.session import Subtitles
+
+    subs = None if dry_run else Subtitles.open(content, subtitles, timings_jsonl)  # timings: never via a server
+    if not dry_run and not no_server and not lexicon and subs is None:  # a --lexicon file is read here
         sink = _make_sink(output, fmt, raw)
         fields = {"input": content, "model": model, "voice": voice, "speed": speed, "volume": volume, "seed": seed,
                   "lang": lang, "sentence_silence": sentence_silence, "paragraph_silence": paragraph_silence,
@@ -159,14 +168,22 @@ def say(
     if dry_run:
         _dry_run(content, model, voice, text_options)
         return
-    if no_server or lexicon:
+    if no_server or lexicon or subs is not None:
         sink = _make_sink(output, fmt, raw)
     from .. import engine
     from ..backends.base import SynthesisOptions
 
     loaded = engine.load(model, voice)
+    timings = subs.attach(loaded.backend, lang) if subs else None
     segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
     if raw:
         note_line(f"raw PCM: s16le, {loaded.backend.sample_rate} Hz, 1 channel")
-    with sink:
-        engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang), sink)
+    done = False
+    try:
+        with sink:
+            engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang), sink,
+                         timings)
+        done = True
+    finally:
+        if subs:  # the subtitle file only after all the audio was written; streamed lines in any case
+            subs.close(complete=done)

@@ -113,13 +113,16 @@ def _check_providers(path: Path, plan: RuntimePlan, active: list[str]) -> None:
 
 
 class OnnxModel:
-    def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True):
+    def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations: bool = False):
         self.path = path
         self.noise_inputs: list[str] = []
+        self.duration_output: int | None = None  # index of the per-token durations in run()'s outputs
         run_path: Path | bytes = path
-        if seeded_noise:
+        exposed = None
+        if seeded_noise or durations:
             try:
-                run_path, self.noise_inputs = seeded.seeded_model_path(path)
+                run_path, noise_inputs, exposed = seeded.seeded_model_path(path, durations)
+                self.noise_inputs = noise_inputs
             except Exception as exc:  # noqa: BLE001 - onnx's DecodeError and friends
                 if isinstance(exc, (IntegrityError, RuntimeFailure)):
                     raise
@@ -129,6 +132,8 @@ class OnnxModel:
         else:
             self.session = session(run_path, plan)
         self.input_names = [i.name for i in self.session.get_inputs() if i.name not in self.noise_inputs]
+        outputs = [o.name for o in self.session.get_outputs()]
+        self.duration_output = outputs.index(exposed) if exposed in outputs else None
         self.inputs = {i.name: i for i in self.session.get_inputs()}
 
     def run(self, feeds: dict[str, Any], *, seed: int = 0, noise_len: int = 1 << 16) -> list[np.ndarray]:
@@ -146,5 +151,6 @@ class OnnxModel:
         raise AssertionError("unreachable")
 
 
-def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True) -> OnnxModel:
-    return OnnxModel(path, plan, seeded_noise=seeded_noise)
+def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations: bool = False) -> OnnxModel:
+    """``durations``: also output the graph's per-token durations (see :mod:`.durations`)."""
+    return OnnxModel(path, plan, seeded_noise=seeded_noise, durations=durations)
