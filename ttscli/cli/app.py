@@ -77,7 +77,9 @@ def root(
     if device is not None:  # commands read the choice from the environment via plan_for()
         os.environ[DEVICE_ENV] = str(parse_device(device))
     if threads is not None:
-        os.environ[THREADS_ENV] = str(threads)
+        from ..runtime.plan import check_threads
+
+        os.environ[THREADS_ENV] = str(check_threads(threads))
     if runtime is not None:  # read by ttscli.runtime.select.choose()
         os.environ[select.ENV] = runtime.value
 
@@ -141,20 +143,29 @@ def _on_stop_signal(signum, frame) -> None:
     import signal
 
     _STOP_SIGNALS.append(signum)
-    if signum == signal.SIGTERM:
+    if signum != signal.SIGINT:
         raise Terminated()  # unwinds like Ctrl-C: sinks and downloads discard their temp files
     raise KeyboardInterrupt
 
 
+def _stop_signals() -> list:
+    """SIGINT, and the signals that end a run the way SIGTERM does: SIGHUP (the terminal
+    closed, an ssh session dropped) and SIGQUIT (Ctrl-\\)."""
+    import signal
+
+    return [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)]
+
+
 def _install_signal_handlers() -> None:
-    """SIGTERM (`kill`, `timeout`, a service manager) is handled like Ctrl-C. A signal the
-    parent set to be ignored (a background job's SIGINT) stays ignored."""
+    """SIGTERM (`kill`, `timeout`, a service manager), SIGHUP and SIGQUIT are handled like
+    Ctrl-C. A signal the parent set to be ignored (a background job's SIGINT, `nohup`'s
+    SIGHUP) stays ignored."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         return
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in _stop_signals():
         if signal.getsignal(sig) is not signal.SIG_IGN:
             signal.signal(sig, _on_stop_signal)
 
@@ -162,13 +173,30 @@ def _install_signal_handlers() -> None:
 def _stopped() -> int:
     import signal
 
-    if _STOP_SIGNALS and _STOP_SIGNALS[-1] == signal.SIGTERM:
-        return _fail("terminated (SIGTERM)", errors.TERMINATED)
+    if _STOP_SIGNALS and _STOP_SIGNALS[-1] != signal.SIGINT:
+        sig = _STOP_SIGNALS[-1]
+        return _fail(f"terminated ({signal.Signals(sig).name})", 128 + int(sig))  # 143 for SIGTERM
     return _fail("interrupted (Ctrl-C)", errors.INTERRUPTED)
+
+
+def _reopen_closed_streams() -> None:
+    """Started with stdin or stderr closed (`<&-`, `2>&-`): stdin reads as empty, stderr
+    goes to /dev/null, so the run and its exit code are the same as with them open."""
+    if sys.stdin is None:
+        try:
+            sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+        except OSError:
+            pass
+    if sys.stderr is None:
+        try:
+            sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        except OSError:
+            pass
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _reopen_closed_streams()
     _install_signal_handlers()
     debug = _debug_requested(argv)
     if debug:

@@ -52,18 +52,39 @@ def _make_sink(output: str | None, fmt: str | None, raw: bool):
     return FileSink(path, format_for(path, fmt))
 
 
+def _config_segments(content: str, model: str | None, front: dict):
+    """(ModelRef, TextProfile, segments) from the model's config alone: no runtime is loaded.
+    BadInput here when there is nothing to say."""
+    from .. import engine
+
+    ref, profile = engine.text_profile(model, front["voice"])
+    languages = list(ref.info.get("languages") or [])
+    return ref, profile, engine.segments_for(content, None, profile=profile, model_languages=languages, **front)
+
+
+def _check_something_to_say(content: str, model: str | None, front: dict) -> None:
+    """Refuse text with nothing to speak (emoji, [[ ]], markup only) before the model loads.
+    Its warnings are printed once, by the real run."""
+    import logging
+
+    logger = logging.getLogger("ttscli")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        _config_segments(content, model, front)
+    finally:
+        logger.setLevel(level)
+
+
 def _dry_run(content: str, model: str | None, front: dict) -> None:
     """Segments on stdout, one per line, in the markup ttscli reads back: a pause as
     [pause:N], a blank line after each paragraph. Nothing heavier than the model's
     config is read."""
-    from .. import engine
     from .render import note_line
 
-    ref, profile = engine.text_profile(model, front["voice"])
+    ref, profile, segments = _config_segments(content, model, front)  # errors here
     lang = front["lang"] or profile.language
     budget = profile.budget
-    languages = list(ref.info.get("languages") or [])
-    segments = engine.segments_for(content, None, profile=profile, model_languages=languages, **front)  # errors here
     unit = "phoneme tokens" if budget.kind == "phonemes" else "characters"
     note_line(f"dry run: {ref.id}, language {lang or 'unknown'}, budget {budget.kind} "
               f"(at most {budget.max_units} {unit} per segment)")
@@ -127,6 +148,7 @@ def say(
         _dry_run(content, model, front)
         return
     sink = _make_sink(output, fmt, raw)
+    _check_something_to_say(content, model, front)
     loaded = engine.load(model, voice)
     segments = engine.segments_for(content, loaded.backend, **front)
     if raw:
