@@ -20,6 +20,8 @@ from . import wavstream
 from .chunk import to_pcm16
 from .formats import FileFormat
 
+FFMPEG_FORMATS = ("ogg", "opus")  # encoded by ffmpeg (bit-exact), not libsndfile (random Ogg serials)
+
 
 class Sink:
     """Base class. Subclasses implement _start/_write/_commit/_discard."""
@@ -135,6 +137,7 @@ class FileSink(Sink):
         self._atomic: AtomicFile | None = None
         self._sf = None
         self._stream: StreamSink | None = None
+        self._encoder = None  # ffmpeg, for FFMPEG_FORMATS
         self._resampler = None
 
     def _start(self) -> None:
@@ -145,6 +148,9 @@ class FileSink(Sink):
                 raise _oserror(exc, self.path) from exc
             self._stream = StreamSink(fh, raw=False, label=str(self.path))
             self._stream.start(self.sample_rate)
+            return
+        if self.fmt.name in FFMPEG_FORMATS:
+            self._start_encoder()
             return
         import soundfile as sf
 
@@ -166,9 +172,27 @@ class FileSink(Sink):
             self._discard()
             raise OutputError(f"cannot encode {self.fmt.name} at {rate} Hz: {exc}") from exc
 
+    def _start_encoder(self) -> None:
+        """Ogg Vorbis and Opus through ffmpeg in bit-exact mode: libsndfile gives every Ogg
+        stream a random serial number, so two identical runs would differ."""
+        from .encode import Encoder
+
+        try:
+            self._atomic = AtomicFile(self.path)
+            self._encoder = Encoder(self._atomic.tmp, self.fmt.name, self.sample_rate, 1)
+        except OSError as exc:
+            self._discard()
+            raise _oserror(exc, self.path) from exc
+        except BaseException:
+            self._discard()
+            raise
+
     def _write(self, samples: np.ndarray) -> None:
         if self._stream is not None:
             self._stream.write(samples)
+            return
+        if self._encoder is not None:
+            self._encoder.write(np.clip(np.nan_to_num(samples), -1.0, 1.0).astype(np.float32))
             return
         if self._resampler is not None:
             samples = self._resampler.process(samples)
@@ -177,8 +201,9 @@ class FileSink(Sink):
     def _sf_write(self, samples: np.ndarray) -> None:
         import soundfile as sf
 
-        try:
-            self._sf.write(np.clip(np.nan_to_num(samples), -1.0, 1.0))
+        try:  # 16-bit PCM: the same float→int16 conversion as the stdout stream (to_pcm16)
+            self._sf.write(to_pcm16(samples) if self.fmt.sf_subtype == "PCM_16"
+                           else np.clip(np.nan_to_num(samples), -1.0, 1.0))
         except (OSError, RuntimeError, sf.LibsndfileError) as exc:
             err = exc if isinstance(exc, OSError) else OSError(errno.EIO, str(exc))
             if "space" in str(exc).lower():
@@ -188,6 +213,16 @@ class FileSink(Sink):
     def _commit(self) -> None:
         if self._stream is not None:
             self._stream.close()
+            return
+        if self._encoder is not None:
+            try:
+                self._encoder.close()
+            except BaseException:
+                self._encoder = None
+                self._discard()
+                raise
+            self._encoder = None
+            self._atomic.commit()
             return
         if self._sf is None:
             return
@@ -207,6 +242,9 @@ class FileSink(Sink):
     def _discard(self) -> None:
         if self._stream is not None:
             self._stream.abort()
+        if self._encoder is not None:
+            self._encoder.kill()
+            self._encoder = None
         if self._sf is not None:
             try:
                 self._sf.close()
