@@ -43,6 +43,9 @@ def targets(inputs: list[Path], output: Path, fmt: str | None) -> list[tuple[Pat
         if path.is_dir():
             raise BadInput(f"input {path} is a directory", hint="give audio files")
     to_dir = len(inputs) > 1 or output.is_dir() or str(output).endswith(os.sep)
+    if len(inputs) > 1 and not output.is_dir() and output.suffix.lower().lstrip(".") in FORMATS:
+        raise UsageError(f"{len(inputs)} inputs but the output {output} is a file name",
+                         hint="convert one file at a time, or give an output directory (ending in /) with --format")
     if not to_dir:
         chosen = _format(fmt, output) or None
         if chosen is None:

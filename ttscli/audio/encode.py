@@ -9,13 +9,14 @@ uninterrupted one byte for byte.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import OutputError, RuntimeFailure
+from ..errors import OutputError, RuntimeFailure, UsageError
 from .ffmpeg import exe
 
 BITEXACT = ["-fflags", "+bitexact", "-flags:a", "+bitexact"]  # no version strings, no random ogg serials
@@ -32,6 +33,20 @@ CODECS: dict[str, tuple[list[str], tuple[int, ...]]] = {
     "m4b": (["-c:a", "aac", "-f", "ipod"], ()),
 }
 LOSSY = ("ogg", "opus", "mp3", "m4a", "m4b")
+
+
+_BITRATE = re.compile(r"(\d{1,6}(?:\.\d{1,3})?)([kK]?)")
+
+
+def check_bitrate(value: str | None) -> str | None:
+    """``--bitrate`` as ffmpeg takes it (``64k``, ``96000``), checked before any work: 6k to 512k."""
+    if value is None:
+        return None
+    match = _BITRATE.fullmatch(value.strip())
+    bps = float(match.group(1)) * (1000 if match.group(2) else 1) if match else 0.0
+    if not 6000 <= bps <= 512000:
+        raise UsageError(f"--bitrate {value!r} is not a bitrate from 6k to 512k", hint="use e.g. --bitrate 64k")
+    return value.strip().lower()
 
 
 def encoder_rate(fmt: str, rate: int) -> int:

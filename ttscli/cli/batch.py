@@ -27,20 +27,26 @@ def _list_chapters(books, speed: float) -> None:
                        f"~{_minutes(estimate_seconds(chapter.words, speed)):>7}{note}")
 
 
-def _cover(path: str | None) -> tuple[bytes | None, str | None]:
-    from ..errors import BadInput
+def _check_options(bitrate: str | None, chapters: str | None, split_on: str | None, lang: str | None) -> None:
+    """Option values checked before any book is read or any audio made."""
+    from ..audio.encode import check_bitrate
+    from ..book.chapters import check_range, compile_split_on
 
-    if not path:
-        return None, None
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise BadInput(f"cannot read the cover {path}: {exc.strerror or exc}") from exc
-    if data.startswith(b"\x89PNG"):
-        return data, "image/png"
-    if data.startswith(b"\xff\xd8"):
-        return data, "image/jpeg"
-    raise BadInput(f"cover {path} is not a JPEG or PNG image", hint="give a .jpg or .png file")
+    check_bitrate(bitrate)
+    if chapters:
+        check_range(chapters)
+    if split_on:
+        compile_split_on(split_on)
+    if lang:
+        from ..phonemize.espeak import check_language
+
+        check_language(lang)
+
+
+def _cover(path: str | None) -> tuple[bytes | None, str | None]:
+    from ..audio.images import read_cover
+
+    return read_cover(path) if path else (None, None)
 
 
 @app.command()
@@ -105,12 +111,13 @@ def batch(
         raise UsageError(f"unsupported format {unknown[0]!r}", hint=f"use {', '.join(FORMATS)}")
     if not list_chapters and output is None:
         raise UsageError("no output directory", hint="add -o DIR (or --list-chapters to see the chapters)")
+    _check_options(bitrate, chapters, split_on, lang)
+    cover_data, cover_type = _cover(cover) if not list_chapters else (None, None)
     request = book_run.Request(inputs, encoding, split_on, chapters, keep_all)
     books = book_run.read_books(request)
     if list_chapters:
         _list_chapters(books, speed)
         return
-    cover_data, cover_type = _cover(cover)
     front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
                  date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
     voice_opts = dict(model=model, voice=voice, speed=speed, volume=volume, seed=seed)

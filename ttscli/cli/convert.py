@@ -35,8 +35,10 @@ def convert(
 
     if len(paths) < 2:
         raise UsageError("give at least one input and the output", hint="e.g. ttscli convert in.wav out.mp3")
+    from ..audio.encode import check_bitrate
+
     *inputs, output = paths
-    options = core.Options(fmt, rate, channels, loudness, bitrate)
+    options = core.Options(fmt, rate, channels, loudness, check_bitrate(bitrate))
     pairs = core.targets(list(inputs), output, fmt)
     for src, dst, chosen in pairs:
         seconds = core.convert_one(src, dst, chosen, options)
