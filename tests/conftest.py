@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-# Real human speech for clone and ASR tests (never copied into the repo): beside the
-# checkout, or named by TTSCLI_TEST_SHARED, or this project's machines' /work/shared.
-_SHARED_CANDIDATES = [Path(os.environ["TTSCLI_TEST_SHARED"])] if os.environ.get("TTSCLI_TEST_SHARED") else []
-_SHARED_CANDIDATES += [REPO.parent / "shared", REPO.parent.parent / "shared", Path("/work/shared")]
-SHARED = next((p for p in _SHARED_CANDIDATES if (p / "speech").is_dir()), REPO.parent / "shared")
+# Real human speech for clone and ASR tests (never copied into the repo): the directory named
+# by TTSCLI_TEST_SHARED, else ``shared`` beside the checkout (../shared).
+SHARED = Path(os.environ.get("TTSCLI_TEST_SHARED") or REPO.parent / "shared")
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """A loopback Hugging Face hub for tests: the endpoints huggingface_hub really calls.
 
-It speaks the protocol observed from huggingface_hub 2.4 (see
-/work/notes/hf_hub_protocol.md): model info and revision lookup, tree listings,
+It speaks the protocol observed from huggingface_hub 2.4 (docs/development.md lists the
+endpoints and headers): model info and revision lookup, tree listings,
 paths-info, and ``resolve`` with ETag / X-Repo-Commit / X-Linked-Etag /
 X-Linked-Size, Range requests and X-Error-Code errors. Files are served from
 disk or memory, so real model files (the joe voice) go over real sockets.

@@ -8,7 +8,7 @@ import pytest
 from ttscli.book import chapters
 from ttscli.book.chunks import Voice, chunk_key, group
 from ttscli.book.job import file_title
-from ttscli.book.loudness import LoudnessMeter
+from ttscli.audio.loudness import LoudnessMeter
 from ttscli.book.m4b import ffmetadata
 from ttscli.book.tags import Tags
 from ttscli.errors import UsageError

@@ -91,7 +91,7 @@ def test_checksum_mismatch_leaves_nothing(tmp_path, monkeypatch):
     ref = kokoro_offline.provider()
     with pytest.raises(IntegrityError, match="checksum"):
         kokoro_offline.prepare(ref)
-    assert not any(p.name.endswith(".onnx") or p.name.endswith(".tmp") for p in ref.path.iterdir())
+    assert not any(p.name.endswith(".onnx") or p.name.endswith(".part") for p in ref.path.iterdir())
 
 
 def test_graph_io_read_from_the_session(kokoro):

@@ -2,7 +2,7 @@
 
 The packages are the synthetic ones of tests/sherpa_synth.py (real file names and
 metadata), pulled by the real CLI from the loopback hub under their catalog ids;
-the reference is real speech (JFK, /work/shared/speech). Cloning is checked on
+the reference is real speech (JFK, ../shared/speech or $TTSCLI_TEST_SHARED/speech). Cloning is checked on
 what it stores (mono, the model's rate, trimmed, normalised, the transcript for
 ZipVoice); saying is checked up to the engine call (the GenerationConfig sherpa
 would get), and the engine's refusal of the synthetic graphs must reach the user

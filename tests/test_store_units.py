@@ -13,7 +13,7 @@ from hubfiles import tiny_onnx
 
 from ttscli.errors import Busy, IntegrityError, OutputError
 from ttscli.store import space, verify
-from ttscli.store.lock import FileLock
+from ttscli.locking import FileLock
 
 
 @pytest.mark.parametrize("name,content,problem", [

@@ -190,11 +190,3 @@ def test_inline_phonemes_pass_through_untouched():
     # A block stands for a name to the rules around it: the title is not a sentence end.
     assert texts("Ask Mr. [[ŋwˈɪn]] today. Dr. [[hˈuː]] and [[ɐ]] [[b]].") == [
         "Ask Mister [[ŋwˈɪn]] today.", "Doctor [[hˈuː]] and [[ɐ]] [[b]]."]
-
-
-def test_simple_segments_compat_does_not_normalize():
-    from ttscli.text.segments import simple_segments
-
-    out = simple_segments("Dr. Smith paid $5. Then left.\n\nNext.", 0.1, 0.7)
-    assert [(s.text, s.pause_after, s.paragraph_end) for s in out] == [
-        ("Dr.", 0.1, False), ("Smith paid $5.", 0.1, False), ("Then left.", 0.7, True), ("Next.", 0.0, True)]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import struct
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +12,10 @@ from speech_models import write_pt as _write_pt
 from ttscli.errors import IntegrityError
 from ttscli.runtime.torchzip import read_tensor
 
-MIRROR = Path("/work/.mirror/neuphonic+neutts")
+from conftest import SHARED
+
+# A real NeuTTS reference (samples/jo.pt of github.com/neuphonic/neutts), if the shared test data has it.
+NEUTTS_SAMPLE = SHARED / "neutts" / "jo.pt"
 
 
 def test_reads_int32_codes(tmp_path):
@@ -39,15 +40,10 @@ def test_matches_torch_load(tmp_path):
     assert read_tensor(tmp_path / "view.pt").tolist() == torch.arange(20).reshape(4, 5)[1:].tolist()
 
 
-def test_real_neutts_sample_if_mirrored(tmp_path):
-    git_dir = MIRROR / "repo"
-    if not git_dir.exists():
-        pytest.skip("no neutts mirror on this machine")
-    blob = subprocess.run(["git", "--git-dir", str(git_dir), "show", "HEAD:samples/jo.pt"], capture_output=True)
-    if blob.returncode != 0:
-        pytest.skip("samples/jo.pt not in the mirror")
-    (tmp_path / "jo.pt").write_bytes(blob.stdout)
-    codes = read_tensor(tmp_path / "jo.pt")
+def test_real_neutts_sample(tmp_path):
+    if not NEUTTS_SAMPLE.is_file():
+        pytest.skip(f"no real NeuTTS sample at {NEUTTS_SAMPLE} (put samples/jo.pt of neuphonic/neutts there)")
+    codes = read_tensor(NEUTTS_SAMPLE)
     assert codes.dtype == np.int32 and codes.shape == (653,)  # 13.06 s at 50 codes/s
     assert 0 <= codes.min() and codes.max() < 65536
 

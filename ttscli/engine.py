@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .audio.chunk import AudioChunk, silence
 from .backends import registry
@@ -18,6 +18,9 @@ from .errors import BadInput
 from .models import resolve as model_resolve
 from .runtime.plan import RuntimePlan, apply_env, plan_for
 from .text.segments import Segment
+
+if TYPE_CHECKING:
+    from .text.options import TextOptions
 
 log = logging.getLogger(__name__)
 
@@ -104,28 +107,31 @@ def text_profile(model_id: str | None, voice: str | None = None):
     return ref, TextProfile(languages[0].lower() if languages[0] else None, Budget())
 
 
-def segments_for(text: str, backend: Backend | None, *, sentence_silence: float = 0.0,
-                 paragraph_silence: float | None = None, voice: str | None = None, lang: str | None = None,
-                 date_order: str | None = None, lexicon=None, profile=None,
-                 model_languages: list[str] | None = None) -> Iterator[Segment]:
+def segments_for(text: str, backend: Backend | None, options: TextOptions | None = None, *,
+                 voice: str | None = None, profile=None, model_languages: list[str] | None = None,
+                 **fields) -> Iterator[Segment]:
     """Normalized segments for ``backend`` (lazy; BadInput at once if there is nothing to say).
 
-    The language is ``lang`` if given, else the voice's, else the backend's.
+    ``options`` is what the caller asked of the front end (:class:`~ttscli.text.options.TextOptions`);
+    its fields may also be given one by one as keywords (``sentence_silence=0.1``).
+    The language is ``options.lang`` if given, else the voice's, else the backend's.
     ``profile`` (a TextProfile) stands in for the backend in a dry run, and
     ``model_languages`` for the languages its model lists.
     """
     from .text import scripts
     from .text.frontend import FrontEndOptions, prepare
+    from .text.options import TextOptions
 
+    asked = replace(options or TextOptions(), **fields)
     profile = profile or backend.text_profile(voice)
     if model_languages is None:
         info = getattr(getattr(backend, "model", None), "info", None) or {}
         model_languages = list(info.get("languages") or [])
-    options = FrontEndOptions(lang=lang or profile.language, sentence_silence=sentence_silence,
-                              paragraph_silence=paragraph_silence, date_order=date_order, lexicon=lexicon,
-                              keep_tags=profile.keep_tags,
-                              drop_other_scripts=all(scripts.applies(code) for code in model_languages))
-    return prepare(text, profile.budget, options)
+    front = FrontEndOptions(lang=asked.lang or profile.language, sentence_silence=asked.sentence_silence,
+                            paragraph_silence=asked.paragraph_silence, date_order=asked.date_order,
+                            lexicon=asked.lexicon, keep_tags=profile.keep_tags,
+                            drop_other_scripts=all(scripts.applies(code) for code in model_languages))
+    return prepare(text, profile.budget, front)
 
 
 def chunks(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions) -> Iterator[AudioChunk]:

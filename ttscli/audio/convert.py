@@ -74,9 +74,9 @@ def targets(inputs: list[Path], output: Path, fmt: str | None) -> list[tuple[Pat
 
 def convert_one(src: Path, dst: Path, fmt: str, options: Options) -> float:
     """Convert one file; return its duration in seconds."""
-    from ..book.loudness import LoudnessMeter
+    from .loudness import LoudnessMeter
     from .ffmpeg import read_blocks
-    from .sinks import check_output_path
+    from ..fsio import check_output_path
 
     rate, channels, blocks = read_blocks(src)  # an unreadable input fails before anything is created
     try:

@@ -149,12 +149,9 @@ def encode_blocks(blocks, rate: int, channels: int, target: Path, fmt: str, *, f
     ``options`` go to :class:`Encoder`; ``finish(tmp_path)`` runs on the encoded
     temp file before the rename (tagging).
     """
-    from .sinks import AtomicFile, _oserror
+    from ..fsio import AtomicFile
 
-    try:
-        atomic = AtomicFile(target)
-    except OSError as exc:
-        raise _oserror(exc, target) from exc
+    atomic = AtomicFile(target, user_output=True)
     encoder = None
     try:
         encoder = Encoder(atomic.tmp, fmt, rate, channels, **options)

@@ -23,7 +23,7 @@ def exe() -> str:
         import imageio_ffmpeg
     except ImportError as exc:
         raise RuntimeFailure("ffmpeg is not available (imageio-ffmpeg is not installed)",
-                             hint='pip install "ttscli[clone]"') from exc
+                             hint="pip install imageio-ffmpeg") from exc
     try:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:

@@ -7,15 +7,13 @@ model is loaded; ``start()`` is called once the sample rate is known.
 from __future__ import annotations
 
 import errno
-import os
-import stat
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import OutputError, PipeClosed
+from ..fsio import AtomicFile, check_output_path, write_error
 from . import wavstream
 from .chunk import to_pcm16
 from .formats import FileFormat
@@ -53,76 +51,12 @@ class Sink:
     def __enter__(self):
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type, exc, _tb):
         if exc_type is None:
             self.close()
         else:
             self.abort()
         return False
-
-
-def _oserror(exc: OSError, path: Path) -> OutputError:
-    if exc.errno == errno.ENOSPC:
-        return OutputError(f"no space left on the device holding {path}", hint="free some space or write elsewhere")
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OutputError(f"cannot write {path}: permission denied", hint="choose a writable location")
-    return OutputError(f"cannot write {path}: {exc.strerror or exc}")
-
-
-def check_output_path(path: Path) -> bool:
-    """Validate an output path before any work; return True if it is a special file
-    (character device, FIFO, socket) that must be streamed into directly."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise _oserror(exc, path) from exc
-    if st is not None:
-        if stat.S_ISDIR(st.st_mode):
-            raise OutputError(f"output {path} is a directory", hint=f"give a file name, e.g. {path / 'out.wav'}")
-        if not stat.S_ISREG(st.st_mode):
-            if not os.access(path, os.W_OK):
-                raise OutputError(f"cannot write {path}: permission denied")
-            return True
-        if not os.access(path, os.W_OK):
-            raise OutputError(f"output {path} exists and is read-only", hint="remove it or choose another name")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError(f"directory {parent} does not exist", hint="create it first or choose another path")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write in {parent}: permission denied", hint="choose a writable location")
-    return False
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-class AtomicFile:
-    """A temporary file next to ``path`` that replaces it only on commit."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
-        os.close(fd)
-        self.tmp = Path(tmp)
-
-    def commit(self) -> None:
-        try:
-            os.chmod(self.tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the result gets the usual mode
-            os.replace(self.tmp, self.path)
-        except OSError as exc:
-            self.discard()
-            raise _oserror(exc, self.path) from exc
-
-    def discard(self) -> None:
-        try:
-            self.tmp.unlink()
-        except FileNotFoundError:
-            pass
 
 
 class FileSink(Sink):
@@ -145,7 +79,7 @@ class FileSink(Sink):
             try:
                 fh = open(self.path, "wb", buffering=0)
             except OSError as exc:
-                raise _oserror(exc, self.path) from exc
+                raise write_error(exc, self.path) from exc
             self._stream = StreamSink(fh, raw=False, label=str(self.path))
             self._stream.start(self.sample_rate)
             return
@@ -160,14 +94,14 @@ class FileSink(Sink):
 
             self._resampler = StreamResampler(self.sample_rate, rate)
         try:
-            self._atomic = AtomicFile(self.path)
+            self._atomic = AtomicFile(self.path, user_output=True)
             self._sf = sf.SoundFile(
                 str(self._atomic.tmp), "w", samplerate=rate, channels=1,
                 format=self.fmt.sf_format, subtype=self.fmt.sf_subtype,
             )
         except OSError as exc:
             self._discard()
-            raise _oserror(exc, self.path) from exc
+            raise write_error(exc, self.path) from exc
         except sf.LibsndfileError as exc:
             self._discard()
             raise OutputError(f"cannot encode {self.fmt.name} at {rate} Hz: {exc}") from exc
@@ -208,7 +142,7 @@ class FileSink(Sink):
             err = exc if isinstance(exc, OSError) else OSError(errno.EIO, str(exc))
             if "space" in str(exc).lower():
                 err = OSError(errno.ENOSPC, "No space left on device")
-            raise _oserror(err, self.path) from exc
+            raise write_error(err, self.path) from exc
 
     def _commit(self) -> None:
         if self._stream is not None:
@@ -232,7 +166,7 @@ class FileSink(Sink):
             self._sf.close()
         except OSError as exc:
             self._discard()
-            raise _oserror(exc, self.path) from exc
+            raise write_error(exc, self.path) from exc
         except BaseException:
             self._discard()
             raise
@@ -273,7 +207,7 @@ class StreamSink(Sink):
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 raise PipeClosed() from exc
-            raise _oserror(exc, Path(self.label)) from exc
+            raise write_error(exc, Path(self.label)) from exc
 
     def _start(self) -> None:
         if not self.raw:

@@ -169,11 +169,9 @@ class NeuTTSBackend(SpeechLMBackend):
         if not name:
             name = next((v for v in DEFAULT_VOICES if v in self.refs), sorted(self.refs)[0])
         if name not in self.refs:
-            from difflib import get_close_matches
+            from ttscli.suggest import voice_not_found
 
-            close = get_close_matches(name, list(self.refs), n=3)
-            hint = f"did you mean {', '.join(close)}?" if close else f"voices: {', '.join(sorted(self.refs))}"
-            raise NotFound(f"voice {name!r} not found in {self.model.id}", hint=hint)
+            raise voice_not_found(name, self.model.id, self.refs, otherwise=f"voices: {', '.join(sorted(self.refs))}")
         return self.refs[name]
 
     def use_stored_voice(self, voice) -> RefVoice:

@@ -136,10 +136,9 @@ class OrpheusBackend(SpeechLMBackend):
             return Voice(self.voice_names[0])
         if name in self.voice_names:
             return Voice(name)
-        from difflib import get_close_matches
+        from ttscli.suggest import did_you_mean
 
-        close = get_close_matches(name.lower(), list(self.voice_names), n=3)
-        hint = f"did you mean {', '.join(close)}?" if close else f"voices: {', '.join(self.voice_names)}"
+        hint = did_you_mean(name.lower(), self.voice_names, otherwise=f"voices: {', '.join(self.voice_names)}")
         raise NotFound(f"voice {name!r} not found in {self.model.id}", hint=hint)
 
     # --- hooks

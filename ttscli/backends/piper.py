@@ -78,8 +78,9 @@ class PiperConfig:
                 language=str(data.get("language", {}).get("code", "")),
             )
         except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            looks_html = raw.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
-            what = "an HTML page, not JSON" if looks_html else f"not a valid Piper config ({exc})"
+            from ttscli.filetypes import looks_like_html
+
+            what = "an HTML page, not JSON" if looks_like_html(raw[:512]) else f"not a valid Piper config ({exc})"
             raise IntegrityError(f"voice config {path.name} is {what}", hint="remove it and pull the voice again") from exc
 
 
@@ -161,24 +162,10 @@ class PiperBackend(lookahead.LookAhead, Backend):
         return [VoiceInfo(name, lang) for name in sorted(self.config.speaker_id_map, key=self.config.speaker_id_map.get)]
 
     def resolve_voice(self, name: str | None) -> int | None:
-        if self.config.num_speakers <= 1:
-            if name and name not in (self.model.id, self.model.id.split(":", 1)[-1]):
-                raise NotFound(
-                    f"voice {name!r} not found: {self.model.id} has a single speaker",
-                    hint="omit --voice, or pick a cloned voice from `ttscli list`",
-                )
-            return None
-        if not name:
-            return 0
-        if name in self.config.speaker_id_map:
-            return self.config.speaker_id_map[name]
-        if name.isdigit() and int(name) < self.config.num_speakers:
-            return int(name)
-        from difflib import get_close_matches
+        from ttscli.suggest import speaker_index
 
-        close = get_close_matches(name, list(self.config.speaker_id_map), n=3)
-        hint = f"did you mean {', '.join(close)}?" if close else f"speakers 0-{self.config.num_speakers - 1}"
-        raise NotFound(f"voice {name!r} not found in {self.model.id}", hint=hint)
+        return speaker_index(name, self.config.speaker_id_map, self.config.num_speakers, self.model.id,
+                             single_hint="omit --voice, or pick a cloned voice from `ttscli list`")
 
     # --- text → phonemes → ids
     def phonemize(self, text: str, lang: str | None = None) -> list[list[str]]:

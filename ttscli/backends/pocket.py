@@ -111,12 +111,10 @@ class PocketBackend(Backend):
                                hint="clone one: ttscli clone NAME REF.wav --model pocket-tts, then --voice NAME")
             name = next((v for v in DEFAULT_VOICES if v in self.predefined), sorted(self.predefined)[0])
         if name not in self.predefined:
-            from difflib import get_close_matches
+            from ttscli.suggest import voice_not_found
 
-            close = get_close_matches(name, list(self.predefined), n=3)
             known = ", ".join(sorted(self.predefined)) or "none (clone one with ttscli clone)"
-            raise NotFound(f"voice {name!r} not found in {self.model.id}",
-                           hint=f"did you mean {', '.join(close)}?" if close else f"voices: {known}")
+            raise voice_not_found(name, self.model.id, self.predefined, otherwise=f"voices: {known}")
         return self._from_file(name, self.predefined[name])
 
     def use_stored_voice(self, voice) -> VoiceState:

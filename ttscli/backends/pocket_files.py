@@ -17,6 +17,7 @@ import logging
 from pathlib import Path
 
 from ..errors import IntegrityError, NotFound, RuntimeFailure
+from ttscli.fsio import atomic_write
 from ..models.ref import ModelRef
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ def write_config(model: ModelRef, package_dir: Path, target: Path) -> Path:
         table["tokenizer_path"] = str(tokenizer)
     elif str(table.get("tokenizer_path", "")).startswith(("hf://", "http://", "https://")):
         raise NotFound(f"{model.id} has no tokenizer.json", hint=f"pull it again: ttscli pull {model.id}")
-    target.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    atomic_write(target, yaml.safe_dump(config, sort_keys=False))
     return target
 
 

@@ -182,10 +182,9 @@ def register(spec: FamilySpec) -> None:
 def get(name: str) -> FamilySpec:
     table = families()
     if name not in table:
-        from difflib import get_close_matches
+        from ..suggest import did_you_mean
 
-        close = get_close_matches(name, list(table), n=3)
-        hint = f"did you mean {', '.join(close)}?" if close else f"known families: {', '.join(sorted(table))}"
+        hint = did_you_mean(name, table, otherwise=f"known families: {', '.join(sorted(table))}")
         raise NotFound(f"unknown model family {name!r}", hint=hint)
     return table[name]
 

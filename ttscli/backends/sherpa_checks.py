@@ -153,36 +153,30 @@ def _check_vocoder(layout: Layout, model_rate: int) -> None:
                    hint=f"use the {model_rate} Hz vocoder from sherpa-onnx's 'vocoder-models' release")
 
 
-def inspect(layout: Layout) -> ModelFacts:
-    """Validate ``layout`` and return its facts; raise IntegrityError naming the problem."""
-    sigs = {role: read_signature(path) for role, path in layout.files.items() if path.suffix == ".onnx"}
-    if layout.kind in ("kokoro", "kitten"):  # file names can mislead; the metadata decides
-        declared = sigs["model"].metadata.get("model_type", "")
-        layout.kind = "kitten" if declared == "kitten-tts" else "kokoro" if declared == "kokoro" else layout.kind
-    kind = layout.kind
-    _check_inputs(layout, sigs)
-    facts = ModelFacts(kind=kind, sample_rate=24000, needs_reference=kind in ("pocket", "zipvoice"))
-    if kind == "pocket":
-        for role in ("vocab_json", "token_scores_json"):
-            try:
-                if not isinstance(json.loads(layout.files[role].read_text(encoding="utf-8")), dict):
-                    raise ValueError("not an object")
-            except (OSError, ValueError) as exc:
-                raise _bad(layout.files[role], f"is not a JSON object ({exc})") from exc
-        facts.front_end = "text"
-        return facts
-    if kind == "zipvoice":
-        meta = sigs["decoder"].metadata
-        raw = meta.get("sample_rate", "").strip()
-        facts.sample_rate = int(raw) if raw.isdigit() else 24000
-        _check_rate(facts.sample_rate, layout.files["decoder"], layout)
-        _check_vocoder(layout, facts.sample_rate)
-        facts.symbols = read_tokens(layout.files["tokens"])
-        facts.front_end = "tokens"
-        return facts
+def _pocket_facts(layout: Layout, facts: ModelFacts) -> ModelFacts:
+    for role in ("vocab_json", "token_scores_json"):
+        try:
+            if not isinstance(json.loads(layout.files[role].read_text(encoding="utf-8")), dict):
+                raise ValueError("not an object")
+        except (OSError, ValueError) as exc:
+            raise _bad(layout.files[role], f"is not a JSON object ({exc})") from exc
+    facts.front_end = "text"
+    return facts
 
-    main = layout.main_model
-    meta = sigs[next(r for r in ("model", "acoustic_model") if r in sigs)].metadata
+
+def _zipvoice_facts(layout: Layout, sigs: dict, facts: ModelFacts) -> ModelFacts:
+    meta = sigs["decoder"].metadata
+    raw = meta.get("sample_rate", "").strip()
+    facts.sample_rate = int(raw) if raw.isdigit() else 24000
+    _check_rate(facts.sample_rate, layout.files["decoder"], layout)
+    _check_vocoder(layout, facts.sample_rate)
+    facts.symbols = read_tokens(layout.files["tokens"])
+    facts.front_end = "tokens"
+    return facts
+
+
+def _check_metadata(kind: str, meta: dict, main: Path) -> dict[str, int]:
+    """The integer metadata ``kind`` needs; IntegrityError if a required entry is missing or wrong."""
     ints = {key: _int_meta(meta, key, main) for key in _REQUIRED_INT[kind]}
     for key in _REQUIRED_STR.get(kind, ()):
         if not meta.get(key, "").strip():
@@ -193,6 +187,26 @@ def inspect(layout: Layout) -> ModelFacts:
         dims = [d for d in meta.get("style_dim", "").split(",") if d.strip()]
         if len(dims) != 2 or not all(d.strip().isdigit() and int(d) > 0 for d in dims):
             raise _bad(main, f"metadata style_dim={meta.get('style_dim', '')!r} is missing or not two positive integers")
+    return ints
+
+
+def inspect(layout: Layout) -> ModelFacts:
+    """Validate ``layout`` and return its facts; raise IntegrityError naming the problem."""
+    sigs = {role: read_signature(path) for role, path in layout.files.items() if path.suffix == ".onnx"}
+    if layout.kind in ("kokoro", "kitten"):  # file names can mislead; the metadata decides
+        declared = sigs["model"].metadata.get("model_type", "")
+        layout.kind = "kitten" if declared == "kitten-tts" else "kokoro" if declared == "kokoro" else layout.kind
+    kind = layout.kind
+    _check_inputs(layout, sigs)
+    facts = ModelFacts(kind=kind, sample_rate=24000, needs_reference=kind in ("pocket", "zipvoice"))
+    if kind == "pocket":
+        return _pocket_facts(layout, facts)
+    if kind == "zipvoice":
+        return _zipvoice_facts(layout, sigs, facts)
+
+    main = layout.main_model
+    meta = sigs[next(r for r in ("model", "acoustic_model") if r in sigs)].metadata
+    ints = _check_metadata(kind, meta, main)
     facts.sample_rate = ints["sample_rate"]
     _check_rate(facts.sample_rate, main, layout)
     facts.num_speakers = max(1, ints["n_speakers"])

@@ -1,6 +1,6 @@
 """sherpa-onnx's OfflineTts, built so that it cannot take ttscli down, and streamed.
 
-Three things make the raw engine unsafe for a CLI (see /work/notes/sherpa_pocket.md):
+Three things make the raw engine unsafe for a CLI (found by running sherpa-onnx 2.0 on broken packages):
 a bad package can end the process from C++ (``exit(-1)``, or a crash), errors
 are printed on stderr instead of raised, and ``generate`` blocks until all
 audio exists. So:
@@ -38,6 +38,7 @@ import numpy as np
 
 from .. import paths
 from ..errors import RuntimeFailure
+from ttscli.fsio import atomic_write
 from ..runtime.plan import RuntimePlan
 
 log = logging.getLogger(__name__)
@@ -262,10 +263,7 @@ def probe(spec: dict[str, Any], trial: dict[str, Any] | None, what: str) -> dict
         if result.get("samples") == 0:
             raise RuntimeFailure(f"sherpa-onnx loads {what} but makes no audio: {_reason(err_lines) or 'no reason given'}",
                                  hint="the model's tokens.txt or metadata do not match it; download it again")
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".part")
-        with os.fdopen(fd, "w") as fh:
-            json.dump(result, fh)
-        os.replace(tmp, verdict)
+        atomic_write(verdict, json.dumps(result))
         return result
 
 

@@ -108,21 +108,10 @@ class SherpaFrontEnd:
     def resolve_voice(self, name: str | None) -> SherpaVoice:
         if self.facts.needs_reference:
             return SherpaVoice(reference=self._builtin_reference(name))
-        if self.facts.num_speakers <= 1:
-            if name and name not in (self.model.id, self.model.id.split(":", 1)[-1]):
-                raise NotFound(f"voice {name!r} not found: {self.model.id} has a single speaker", hint="omit --voice")
-            return SherpaVoice()
-        if not name:
-            return SherpaVoice(0)
-        if name in self.speaker_map:
-            return SherpaVoice(self.speaker_map[name])
-        if name.isdigit() and int(name) < self.facts.num_speakers:
-            return SherpaVoice(int(name))
-        from difflib import get_close_matches
+        from ttscli.suggest import speaker_index
 
-        close = get_close_matches(name, list(self.speaker_map), n=3)
-        hint = f"did you mean {', '.join(close)}?" if close else f"speakers 0-{self.facts.num_speakers - 1}"
-        raise NotFound(f"voice {name!r} not found in {self.model.id}", hint=hint)
+        sid = speaker_index(name, self.speaker_map, self.facts.num_speakers, self.model.id)
+        return SherpaVoice() if sid is None else SherpaVoice(sid)
 
     def _builtin_reference(self, name: str | None) -> Reference:
         refs = self.references()

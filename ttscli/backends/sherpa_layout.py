@@ -134,6 +134,55 @@ def _vocoder(root: Path, kind: str) -> Path:
     return sorted(found, key=lambda p: ("24" not in p.name if kind == "zipvoice" else 0, p.name))[0]
 
 
+def _pocket_files(layout: Layout) -> None:
+    root, files = layout.root, layout.files
+    for role, pattern in _POCKET_ROLES.items():
+        files[role] = _pick(root, pattern, f"Pocket TTS {role} model")
+    for role, name in (("vocab_json", "vocab.json"), ("token_scores_json", "token_scores.json")):
+        if not (root / name).is_file():
+            raise NotFound(f"{root} has no {name}", hint="download the complete Pocket TTS package")
+        files[role] = root / name
+
+
+def _zipvoice_files(layout: Layout) -> None:
+    root, files = layout.root, layout.files
+    files["encoder"] = _pick(root, "encoder*.onnx", "ZipVoice text encoder")
+    files["decoder"] = _pick(root, "decoder*.onnx", "ZipVoice flow-matching decoder")
+    files["vocoder"] = _vocoder(root, layout.kind)
+
+
+def _style_files(layout: Layout) -> None:
+    root, files = layout.root, layout.files
+    files["model"] = _pick(root, "model*.onnx", f"{layout.kind} model")
+    if not (root / "voices.bin").is_file():
+        raise NotFound(f"{root} has no voices.bin", hint="download the complete model package")
+    files["voices"] = root / "voices.bin"
+
+
+def _acoustic_candidates(root: Path, what: str) -> list[Path]:
+    candidates = [p for p in root.glob("*.onnx") if not _is_vocoder(p.name)]
+    if not candidates:
+        raise NotFound(f"{root} has no {what} (.onnx)")
+    return candidates
+
+
+def _matcha_files(layout: Layout) -> None:
+    layout.files["acoustic_model"] = _prefer(_acoustic_candidates(layout.root, "Matcha acoustic model"))
+    layout.files["vocoder"] = _vocoder(layout.root, layout.kind)
+
+
+def _vits_files(layout: Layout) -> None:
+    candidates = _acoustic_candidates(layout.root, "VITS model")
+    named = [p for p in candidates if p.name == "model.onnx"]
+    model = layout.files["model"] = named[0] if named else _prefer(candidates)
+    sidecar = model.with_name(model.name + ".json")
+    layout.sidecar_config = sidecar if sidecar.is_file() else None
+
+
+_FIND_FILES = {"pocket": _pocket_files, "zipvoice": _zipvoice_files, "kokoro": _style_files,
+               "kitten": _style_files, "matcha": _matcha_files, "vits": _vits_files}
+
+
 def find_layout(root: Path, kind: str | None = None) -> Layout:
     """The layout of ``root``; ``kind`` forces the model type (else it is detected)."""
     if not root.is_dir():
@@ -152,36 +201,7 @@ def find_layout(root: Path, kind: str | None = None) -> Layout:
             raise NotFound(f"{root} has no tokens.txt", hint="sherpa-onnx models need their tokens.txt; "
                                                             "download the complete model package")
         files["tokens"] = tokens
-    if kind == "pocket":
-        for role, pattern in _POCKET_ROLES.items():
-            files[role] = _pick(root, pattern, f"Pocket TTS {role} model")
-        for role, name in (("vocab_json", "vocab.json"), ("token_scores_json", "token_scores.json")):
-            if not (root / name).is_file():
-                raise NotFound(f"{root} has no {name}", hint="download the complete Pocket TTS package")
-            files[role] = root / name
-    elif kind == "zipvoice":
-        files["encoder"] = _pick(root, "encoder*.onnx", "ZipVoice text encoder")
-        files["decoder"] = _pick(root, "decoder*.onnx", "ZipVoice flow-matching decoder")
-        files["vocoder"] = _vocoder(root, kind)
-    elif kind in ("kokoro", "kitten"):
-        files["model"] = _pick(root, "model*.onnx", f"{kind} model")
-        if not (root / "voices.bin").is_file():
-            raise NotFound(f"{root} has no voices.bin", hint="download the complete model package")
-        files["voices"] = root / "voices.bin"
-    elif kind == "matcha":
-        candidates = [p for p in root.glob("*.onnx") if not _is_vocoder(p.name)]
-        if not candidates:
-            raise NotFound(f"{root} has no Matcha acoustic model (.onnx)")
-        files["acoustic_model"] = _prefer(candidates)
-        files["vocoder"] = _vocoder(root, kind)
-    elif kind == "vits":
-        candidates = [p for p in root.glob("*.onnx") if not _is_vocoder(p.name)]
-        if not candidates:
-            raise NotFound(f"{root} has no VITS model (.onnx)")
-        named = [p for p in candidates if p.name == "model.onnx"]
-        files["model"] = named[0] if named else _prefer(candidates)
-        sidecar = files["model"].with_name(files["model"].name + ".json")
-        layout.sidecar_config = sidecar if sidecar.is_file() else None
+    _FIND_FILES.get(kind, lambda layout: None)(layout)
     layout.lexicons = _lexicons(root)
     layout.rule_fsts = sorted(p for p in root.glob("*.fst") if p.is_file())
     return layout

@@ -16,13 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from .. import paths
 from ..errors import IntegrityError
+from ttscli.fsio import atomic_dir
 from ..locking import hold
 from ..models.ref import ModelRef
 from ..runtime.onnx_meta import read_metadata
@@ -103,18 +102,12 @@ def write_sherpa_copy(onnx_path: Path, config_path: Path, dest: Path) -> Path:
     for key, value in metadata.items():
         entry = model.metadata_props.add()
         entry.key, entry.value = key, value
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
-    try:
+    with atomic_dir(dest, replace=False) as work:
         onnx.save(model, str(work / MODEL_NAME))
         (work / "tokens.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         shutil.copyfile(config_path, work / (MODEL_NAME + ".json"))
         (work / "ttscli-source.json").write_text(json.dumps(
             {"converter": CONVERT_VERSION, "source": str(onnx_path), "skipped_phonemes": skipped}, indent=1))
-        os.replace(work, dest)
-    finally:
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
     return dest
 
 

@@ -85,9 +85,10 @@ def read_json(path: Path | None) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raw = path.read_bytes()[:64] if path.exists() else b""
-        looks_html = raw.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
-        what = "an HTML page, not JSON" if looks_html else f"not valid JSON ({exc})"
+        from ttscli.filetypes import looks_like_html
+
+        raw = path.read_bytes()[:512] if path.exists() else b""
+        what = "an HTML page, not JSON" if looks_like_html(raw) else f"not valid JSON ({exc})"
         raise IntegrityError(f"{path.name} is {what}", hint="remove it and pull the model again") from exc
     if not isinstance(data, dict):
         raise IntegrityError(f"{path.name} is not a JSON object", hint="remove it and pull the model again")

@@ -17,7 +17,7 @@ voices             ``af_heart``: lang + gender      ``expr-voice-2-f`` + aliases
 =================  ===============================  ==================================
 
 Sources: hexgrad/kokoro ``KPipeline``, kokoro-onnx 0.6.1, KittenML/KittenTTS
-0.8.1 ``onnx_model.py`` (see /work/notes/kokoro_kitten.md for the survey).
+0.8.1 ``onnx_model.py`` (read side by side; the table above is what they agree on).
 """
 
 from __future__ import annotations

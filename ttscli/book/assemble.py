@@ -13,8 +13,8 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from ..audio.chunk import to_pcm16
-from ..audio.sinks import AtomicFile
-from .loudness import LoudnessMeter
+from ..fsio import AtomicFile
+from ..audio.loudness import LoudnessMeter
 from .tags import Tags
 
 BLOCK = 65536
@@ -43,7 +43,7 @@ def chapter_wav(chunk_files: list[Path], rate: int, target: Path, loudness: floa
         for block in _blocks(chunk_files):
             meter.feed(block)
         gain = meter.gain_to(loudness)
-    atomic = AtomicFile(target)
+    atomic = AtomicFile(target, user_output=True)
     frames = 0
     try:
         with sf.SoundFile(str(atomic.tmp), "w", samplerate=rate, channels=1, format="WAV", subtype="PCM_16") as out:

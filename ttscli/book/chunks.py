@@ -14,6 +14,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Iterator
 
+from ..text.options import TextOptions
 from ..text.segments import Segment
 
 KEY_VERSION = 1
@@ -44,10 +45,6 @@ class Chunk:
     key: str
     segments: tuple[tuple[str, float, bool, str | None], ...]  # (text, pause_after, paragraph_end, phonemes)
 
-    @property
-    def chars(self) -> int:
-        return sum(len(s[0]) for s in self.segments)
-
     def as_segments(self) -> list[Segment]:
         return [Segment(text, pause, end, phonemes) for text, pause, end, phonemes in self.segments]
 
@@ -74,8 +71,8 @@ def group(segments: Iterable[Segment], voice: Voice) -> Iterator[Chunk]:
         yield Chunk(chunk_key(voice, current), tuple(current))
 
 
-def chapter_chunks(text: str, voice: Voice, profile, front: dict) -> list[Chunk]:
-    """The chunks of one chapter (``front``: the say-style front-end options)."""
+def chapter_chunks(text: str, voice: Voice, profile, options: TextOptions) -> list[Chunk]:
+    """The chunks of one chapter, cut by the text front end with ``options``."""
     from .. import engine
 
-    return list(group(engine.segments_for(text, None, profile=profile, **front), voice))
+    return list(group(engine.segments_for(text, None, options, profile=profile), voice))

@@ -10,10 +10,10 @@ chunk and the next manifest write only costs that chunk being found again.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
+
+from ..fsio import atomic_open
 
 MANIFEST = "manifest.json"
 VERSION = 1
@@ -21,20 +21,9 @@ VERSION = 1
 
 def write_json(path: Path, data: dict) -> None:
     """Atomic: a temp file beside ``path``, fsynced, then renamed over it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
+        fh.write("\n")
 
 
 def read(workdir: Path) -> dict:

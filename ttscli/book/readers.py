@@ -16,9 +16,7 @@ from .model import Book
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = (".txt", ".text", "")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
-SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + (".epub",)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import BadInput, Interrupted, OutputError, UsageError
+from ..text.options import TextOptions
 from .chunks import Voice, chapter_chunks
 from .job import WORK, Job, Plan, Result, Settings
 
@@ -52,20 +53,20 @@ def estimate_seconds(words: int, speed: float) -> float:
     return words / (WORDS_PER_MINUTE * speed) * 60.0
 
 
-def plan_books(books, voice_opts: dict, front: dict) -> tuple[Voice, list[Plan]]:
+def plan_books(books, voice_opts: dict, text: TextOptions) -> tuple[Voice, list[Plan]]:
     """Resolve the model (no runtime is loaded) and cut every selected chapter into chunks."""
     from .. import engine
 
     ref, profile = engine.text_profile(voice_opts["model"], voice_opts["voice"])
     voice = Voice(model=voice_opts["model"], model_id=ref.id, revision=ref.revision, voice=voice_opts["voice"],
                   speed=voice_opts["speed"], volume=voice_opts["volume"], seed=voice_opts["seed"],
-                  lang=front.get("lang"))
+                  lang=text.lang)
     plans = []
     for book, selected in books:
         chapters = []
         for number, chapter in selected:
             try:
-                chunks = chapter_chunks(chapter.text, voice, profile, front)
+                chunks = chapter_chunks(chapter.text, voice, profile, text)
             except BadInput:  # nothing speakable in this chapter (only punctuation, say)
                 log.warning("chapter %d (%s) has nothing to speak; skipped", number, chapter.title)
                 continue

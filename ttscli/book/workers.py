@@ -47,16 +47,10 @@ def write_wav(path: Path, pcm: np.ndarray, rate: int) -> None:
     """16-bit mono WAV, written to a temp name and renamed (a killed run never leaves half a chunk)."""
     import soundfile as sf
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
+    from ..fsio import atomic_path
+
+    with atomic_path(path) as tmp:
         sf.write(str(tmp), pcm, rate, format="WAV", subtype="PCM_16")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def synthesize(loaded, voice: Voice, chunk: Chunk) -> np.ndarray:

@@ -263,22 +263,26 @@ def lookup(model_id: str, variant: str | None = None, pool: Iterable[Entry] | No
     raise NotFound(f"unknown model {model_id if not variant else f'{base}:{tag}'!r}", hint=suggest(model_id, pool))
 
 
-def suggest(model_id: str, pool: Iterable[Entry] | None = None) -> str:
-    from difflib import get_close_matches
+def close_ids(model_id: str, pool: Iterable[Entry] | None = None) -> list[str]:
+    """Catalog ids (and aliases) close to a misspelt ``model_id``."""
+    from ..suggest import close_matches
 
     pool = list(pool if pool is not None else entries())
     names = sorted({e.id for e in pool} | {a for e in pool for a in e.aliases})
     base, tag = split_id(model_id)
-    close = get_close_matches(model_id, names, n=3, cutoff=0.6)
+    close = close_matches(model_id, names)
     if not close and tag is not None:
         variants = [e.id for e in pool if e.base == base]
         if variants:
-            close = get_close_matches(f"{base}:{tag}", variants, n=3, cutoff=0.3) or variants[:3]
-    if not close:
-        close = [n for n in names if model_id.lower() in n.lower()][:3]
-    if close:
-        return f"did you mean {', '.join(close)}?"
-    return "see `ttscli list --available` for the catalog, or pull any hub repo with hf:owner/repo"
+            close = close_matches(f"{base}:{tag}", variants, cutoff=0.3) or variants[:3]
+    return close or [n for n in names if model_id.lower() in n.lower()][:3]
+
+
+def suggest(model_id: str, pool: Iterable[Entry] | None = None) -> str:
+    from ..suggest import hint
+
+    return hint(close_ids(model_id, pool)) or \
+        "see `ttscli list --available` for the catalog, or pull any hub repo with hf:owner/repo"
 
 
 def detect_roles(family_name: str, paths: Iterable[str]) -> dict[str, list[str]]:

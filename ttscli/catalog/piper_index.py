@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..fsio import atomic_write
 
 BASE = "piper"
 # Piper's training sample rates per quality level (the .onnx.json is authoritative).
@@ -34,10 +34,7 @@ def save(voices: dict[str, Any], repo: str, revision: str, commit: str) -> Path:
     """Keep a copy of voices.json (atomically) for listing without the network."""
     target = cache_path()
     paths.ensure_dir(target.parent, "cache")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"repo": repo, "revision": revision, "commit": commit, "voices": voices}),
-                   encoding="utf-8")
-    os.replace(tmp, target)
+    atomic_write(target, json.dumps({"repo": repo, "revision": revision, "commit": commit, "voices": voices}))
     _load.cache_clear()
     return target
 

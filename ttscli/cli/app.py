@@ -194,8 +194,8 @@ def _reopen_closed_streams() -> None:
             pass
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+def _prepare(argv: list[str]) -> bool:
+    """Signals, logging and environment for one run; True if --debug (or TTSCLI_DEBUG) asks for it."""
     _reopen_closed_streams()
     _install_signal_handlers()
     debug = _debug_requested(argv)
@@ -205,48 +205,52 @@ def main(argv: list[str] | None = None) -> int:
     # huggingface_hub prints its retries ("Trying to resume download...") on stderr through its
     # own handler; ttscli reports the outcome itself, in one line. Read at its import.
     os.environ.setdefault("HF_HUB_VERBOSITY", "info" if debug else "critical")
-    command = typer.main.get_command(app)
     if os.environ.get(COMPLETE_ENV):
         _enable_completion()
+    return debug
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code; every error becomes one line on stderr."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = _prepare(argv)
+    command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="ttscli", standalone_mode=False)
-        if result == errors.INTERRUPTED:  # Typer turns KeyboardInterrupt into a silent Exit(130)
-            return _stopped()
-        return result if isinstance(result, int) else 0
-    except errors.PipeClosed:
-        _quiet_stdout()
+    except BaseException as exc:  # noqa: BLE001 - the error boundary; re-raises what it does not handle
+        return _exit_code(exc, debug)
+    if result == errors.INTERRUPTED:  # Typer turns KeyboardInterrupt into a silent Exit(130)
+        return _stopped()
+    return result if isinstance(result, int) else 0
+
+
+def _exit_code(exc: BaseException, debug: bool) -> int:
+    """The error boundary: the exit code (and one line on stderr) for what a command raised."""
+    if isinstance(exc, (errors.PipeClosed, BrokenPipeError)) or (isinstance(exc, SystemExit) and _broken_pipe(exc)):
+        _quiet_stdout()  # SystemExit: Typer turns a broken stdout pipe into sys.exit(1)
         return errors.PIPE_CLOSED
-    except errors.TtsError as exc:
+    if isinstance(exc, errors.TtsError):
         if debug:
             import traceback
 
-            traceback.print_exc()
+            traceback.print_exception(exc)
         return _fail(exc.one_line(), exc.exit_code)
-    except typer.Exit as exc:
+    if isinstance(exc, typer.Exit):
         return exc.exit_code
-    except SystemExit as exc:  # Typer turns a broken stdout pipe into sys.exit(1)
-        if _broken_pipe(exc):
-            _quiet_stdout()
-            return errors.PIPE_CLOSED
-        raise
-    except typer.Abort:
+    if isinstance(exc, (typer.Abort, KeyboardInterrupt, Terminated)):
         return _stopped()
-    except typer.TyperException as exc:  # click's UsageError, BadParameter, NoSuchOption, ...
-        if type(exc).__name__ == "NoArgsIsHelpError":
-            exc.show()
-            return errors.USAGE
-        hint = ""
-        ctx = getattr(exc, "ctx", None)
-        if ctx is not None:
-            hint = f" (see '{ctx.command_path} --help')"
-        return _fail(" ".join(exc.format_message().split()) + hint, exc.exit_code)
-    except (KeyboardInterrupt, Terminated):
-        return _stopped()
-    except BrokenPipeError:
-        _quiet_stdout()
-        return errors.PIPE_CLOSED
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if debug:
-            raise
+    if isinstance(exc, typer.TyperException):  # click's UsageError, BadParameter, NoSuchOption, ...
+        return _usage_failure(exc)
+    if isinstance(exc, Exception) and not debug:  # the last line of defence
         return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
                      errors.INTERNAL)
+    raise exc
+
+
+def _usage_failure(exc: typer.TyperException) -> int:
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        exc.show()
+        return errors.USAGE
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    return _fail(" ".join(exc.format_message().split()) + hint, exc.exit_code)

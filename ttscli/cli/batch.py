@@ -27,7 +27,7 @@ def _list_chapters(books, speed: float) -> None:
                        f"~{_minutes(estimate_seconds(chapter.words, speed)):>7}{note}")
 
 
-def _check_options(bitrate: str | None, chapters: str | None, split_on: str | None, lang: str | None) -> None:
+def _check_options(bitrate: str | None, chapters: str | None, split_on: str | None) -> None:
     """Option values checked before any book is read or any audio made."""
     from ..audio.encode import check_bitrate
     from ..book.chapters import check_range, compile_split_on
@@ -37,10 +37,6 @@ def _check_options(bitrate: str | None, chapters: str | None, split_on: str | No
         check_range(chapters)
     if split_on:
         compile_split_on(split_on)
-    if lang:
-        from ..phonemize.espeak import check_language
-
-        check_language(lang)
 
 
 def _cover(path: str | None) -> tuple[bytes | None, str | None]:
@@ -102,7 +98,7 @@ def batch(
     from ..book import run as book_run
     from ..book.job import Settings
     from ..errors import UsageError
-    from ..text import lexicon as lexicon_files
+    from ..text.options import TextOptions
     from .batch_progress import make
 
     chosen = tuple(dict.fromkeys(f.lower().lstrip(".") for f in (formats or ["m4b"])))
@@ -111,17 +107,17 @@ def batch(
         raise UsageError(f"unsupported format {unknown[0]!r}", hint=f"use {', '.join(FORMATS)}")
     if not list_chapters and output is None:
         raise UsageError("no output directory", hint="add -o DIR (or --list-chapters to see the chapters)")
-    _check_options(bitrate, chapters, split_on, lang)
+    _check_options(bitrate, chapters, split_on)
     cover_data, cover_type = _cover(cover) if not list_chapters else (None, None)
     request = book_run.Request(inputs, encoding, split_on, chapters, keep_all)
     books = book_run.read_books(request)
     if list_chapters:
         _list_chapters(books, speed)
         return
-    front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
-                 date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
+    text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
+                                         lang=lang, date_order=date_order, lexicon=lexicon)
     voice_opts = dict(model=model, voice=voice, speed=speed, volume=volume, seed=seed)
-    voice_key, plans = book_run.plan_books(books, voice_opts, front)
+    voice_key, plans = book_run.plan_books(books, voice_opts, text_options)
     settings = Settings(voice_key, chosen, bitrate, None if no_normalize else loudness,
                         narrator or (f"ttscli {voice_key.model_id}" + (f" ({voice})" if voice else "")),
                         cover_data, cover_type, clean)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 
 
 class JsonProgress:
@@ -43,7 +42,6 @@ class RichProgress(JsonProgress):
                                   TextColumn("{task.fields[extra]}"), TimeRemainingColumn(),
                                   console=Console(stderr=True), transient=False)
         self._task = None
-        self._started = time.perf_counter()
 
     def __call__(self, event: str, **data) -> None:
         progress = self._progress

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__, errors
+from ..fsio import atomic_write
 
 ENVIRONMENT = {
     "TTSCLI_HOME": "Keep data, cache and config under this one directory instead of the XDG locations.",
@@ -108,10 +109,10 @@ def generate(root: Path) -> list[Path]:
     (root / "man").mkdir(parents=True, exist_ok=True)
     for shell in SHELLS:
         path = root / "completions" / f"ttscli.{shell}"
-        path.write_text(completion_script(shell))
+        atomic_write(path, completion_script(shell))
         written.append(path)
     path = root / "man" / "ttscli.1"
-    path.write_text(man_page())
+    atomic_write(path, man_page())
     written.append(path)
     return written
 

@@ -16,11 +16,10 @@ def _check_filters(family: str | None, runtime: str | None) -> str | None:
     from .model_rows import RUNTIME_ALIASES
 
     if family and family not in families():
-        from difflib import get_close_matches
+        from ..suggest import did_you_mean
 
-        close = get_close_matches(family, list(families()), n=3)
         raise NotFound(f"unknown model family {family!r}",
-                       hint=f"did you mean {', '.join(close)}?" if close else f"families: {', '.join(families())}")
+                       hint=did_you_mean(family, families(), otherwise=f"families: {', '.join(families())}"))
     if runtime:
         runtime = RUNTIME_ALIASES.get(runtime.lower(), runtime.lower())
         known = sorted({f.runtime for f in families().values()})

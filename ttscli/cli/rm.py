@@ -19,11 +19,10 @@ def _not_installed(model_id: str):
         package = refs[model_id].info.get("package", "its package")
         return BadInput(f"{model_id} ships inside the {package} package and cannot be removed",
                         hint=f"pip uninstall {package} to drop it")
-    from difflib import get_close_matches
+    from ..suggest import did_you_mean
 
     installed = [r.id for r in manifest.all_records()]
-    close = get_close_matches(model_id, installed, n=3, cutoff=0.5)
-    hint = (f"did you mean {', '.join(close)}?" if close else pull_hint(model_id)
+    hint = (did_you_mean(model_id, installed, cutoff=0.5) or pull_hint(model_id)
             or "see `ttscli list` for installed models")
     return NotFound(f"model {model_id!r} is not installed", hint=hint)
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
 from . import options as opt
 from .app import app
+
+if TYPE_CHECKING:
+    from ..text.options import TextOptions
 
 
 def _gather_text(words: list[str], file: str | None, encoding: str | None) -> str:
@@ -37,6 +40,8 @@ def _make_sink(output: str | None, fmt: str | None, raw: bool):
     if sys.stdout is None and (raw or output in (None, "-")):  # started with stdout closed (`>&-`)
         raise OutputError("stdout is closed, so there is nowhere to write the audio", hint="use -o FILE")
     if raw:
+        if fmt is not None:
+            raise UsageError("--raw writes headerless PCM, so --format does not apply", hint="drop --format or --raw")
         if output not in (None, "-"):
             raise UsageError("--raw writes PCM to stdout", hint="drop -o, or use -o - with --raw")
         return StreamSink(raw=True)
@@ -52,17 +57,17 @@ def _make_sink(output: str | None, fmt: str | None, raw: bool):
     return FileSink(path, format_for(path, fmt))
 
 
-def _config_segments(content: str, model: str | None, front: dict):
+def _config_segments(content: str, model: str | None, voice: str | None, text: TextOptions):
     """(ModelRef, TextProfile, segments) from the model's config alone: no runtime is loaded.
     BadInput here when there is nothing to say."""
     from .. import engine
 
-    ref, profile = engine.text_profile(model, front["voice"])
+    ref, profile = engine.text_profile(model, voice)
     languages = list(ref.info.get("languages") or [])
-    return ref, profile, engine.segments_for(content, None, profile=profile, model_languages=languages, **front)
+    return ref, profile, engine.segments_for(content, None, text, profile=profile, model_languages=languages)
 
 
-def _check_something_to_say(content: str, model: str | None, front: dict) -> None:
+def _check_something_to_say(content: str, model: str | None, voice: str | None, text: TextOptions) -> None:
     """Refuse text with nothing to speak (emoji, [[ ]], markup only) before the model loads.
     Its warnings are printed once, by the real run."""
     import logging
@@ -71,19 +76,23 @@ def _check_something_to_say(content: str, model: str | None, front: dict) -> Non
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
-        _config_segments(content, model, front)
+        _config_segments(content, model, voice, text)
     finally:
         logger.setLevel(level)
 
 
-def _dry_run(content: str, model: str | None, front: dict) -> None:
+def _dry_run(content: str, model: str | None, voice: str | None, text: TextOptions) -> None:
     """Segments on stdout, one per line, in the markup ttscli reads back: a pause as
     [pause:N], a blank line after each paragraph. Nothing heavier than the model's
     config is read."""
     from .render import note_line
 
-    ref, profile, segments = _config_segments(content, model, front)  # errors here
-    lang = front["lang"] or profile.language
+    if text.lang:  # the same refusal as a real run (exit 4), before anything is printed
+        from ..phonemize.espeak import check_language
+
+        check_language(text.lang)
+    ref, profile, segments = _config_segments(content, model, voice, text)  # errors here
+    lang = text.lang or profile.language
     budget = profile.budget
     unit = "phoneme tokens" if budget.kind == "phonemes" else "characters"
     note_line(f"dry run: {ref.id}, language {lang or 'unknown'}, budget {budget.kind} "
@@ -136,21 +145,21 @@ def say(
     from .. import engine
     from ..backends.base import SynthesisOptions
     from ..errors import BadInput
-    from ..text import lexicon as lexicon_files
+    from ..text.options import TextOptions
     from .render import note_line
 
     content = _gather_text(text or [], file, encoding)
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")
-    front = dict(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, voice=voice, lang=lang,
-                 date_order=date_order.value if date_order else None, lexicon=lexicon_files.load(lexicon))
+    text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
+                                         lang=lang, date_order=date_order, lexicon=lexicon)
     if dry_run:
-        _dry_run(content, model, front)
+        _dry_run(content, model, voice, text_options)
         return
     sink = _make_sink(output, fmt, raw)
-    _check_something_to_say(content, model, front)
+    _check_something_to_say(content, model, voice, text_options)
     loaded = engine.load(model, voice)
-    segments = engine.segments_for(content, loaded.backend, **front)
+    segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
     if raw:
         note_line(f"raw PCM: s16le, {loaded.backend.sample_rate} Hz, 1 channel")
     with sink:

@@ -57,15 +57,12 @@ def _describe(model_id: str) -> dict[str, Any]:
         except NotFound as exc:
             from . import model_rows
 
-            installed = [r.id for r in model_rows.installed_refs()]
-            from difflib import get_close_matches
+            from ..suggest import close_matches, hint
 
-            close = get_close_matches(model_id, installed, n=2, cutoff=0.6)
+            installed = [r.id for r in model_rows.installed_refs()]
+            close = close_matches(model_id, installed, n=2)
             if close:  # keep the catalog's suggestions, add the installed ones
-                found = exc.hint[len("did you mean "):].rstrip("?") if (exc.hint or "").startswith("did you mean ") \
-                    else ""
-                names = list(dict.fromkeys([*[n.strip() for n in found.split(",") if n.strip()], *close]))
-                exc.hint = f"did you mean {', '.join(names)}?"
+                exc.hint = hint([*catalog.close_ids(model_id), *close])
             raise
         out = dict(type="model", **entry.to_json(installed=False))
         out["files"] = [{"role": role, "repo": f["repo"], "revision": f["revision"], "path": f["path"]}

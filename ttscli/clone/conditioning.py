@@ -1,7 +1,8 @@
 """Reference files → one clean mono clip at the encoder's rate.
 
 Per file: resample with soxr, trim leading/trailing silence, warn about
-clipping, normalise loudness (pyloudnorm, EBU R128 integrated loudness) so
+clipping, normalise loudness (EBU R128 integrated loudness, measured by
+:mod:`ttscli.audio.loudness` like `batch` and `convert` do) so
 quiet phone recordings and hot podcast masters reach the encoder alike. Files
 are joined with short gaps. Then the length policy: under
 :data:`MIN_SECONDS` of sound is refused (exit 3, naming the length), under
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..audio.loudness import integrated_loudness
 from ..audio.resample import resample
 from ..errors import BadInput
 from .reference import RawAudio
@@ -81,13 +83,10 @@ def trim_silence(samples: np.ndarray, rate: int, name: str) -> np.ndarray:
 
 
 def normalise_loudness(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Scale to TARGET_LUFS (pyloudnorm), then down so no peak exceeds PEAK_LIMIT."""
+    """Scale to TARGET_LUFS, then down so no peak exceeds PEAK_LIMIT."""
     gain = 1.0
     if len(samples) >= int(0.4 * rate):  # one gating block of BS.1770
-        import pyloudnorm
-
-        with np.errstate(divide="ignore"):
-            loudness = pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64))
+        loudness = integrated_loudness(samples, rate)
         if np.isfinite(loudness):
             gain = 10.0 ** ((TARGET_LUFS - loudness) / 20.0)
     if gain == 1.0:  # too short for a gated measurement: match RMS instead

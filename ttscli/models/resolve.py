@@ -83,10 +83,9 @@ def resolve(model_id: str | None) -> ModelRef:
     by_name = [ref for key, ref in table.items() if key.split(":", 1)[-1] == model_id]
     if len(by_name) == 1:
         return by_name[0]
-    from difflib import get_close_matches
+    from ..suggest import did_you_mean
 
-    close = get_close_matches(model_id, list(table), n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(close)}?" if close else "see `ttscli list` for installed models"
+    hint = did_you_mean(model_id, table, cutoff=0.5, otherwise="see `ttscli list` for installed models")
     from ..store import pull_hint
 
     hint = pull_hint(model_id) or hint

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator, Sequence, Union
 
 from ..errors import BadInput, IntegrityError, RuntimeFailure
+from ..filetypes import HEAD_BYTES, looks_like_html
 from .plan import RuntimePlan, apply_env
 from .token_stream import TokenStream
 
@@ -63,7 +64,7 @@ def _route_logs(llama_cpp) -> None:
     native = logging.getLogger("ttscli.llama_cpp")
 
     @llama_cpp.llama_log_callback
-    def callback(level, text, user_data):  # noqa: ARG001 - the C signature
+    def callback(level, text, _user_data):  # the C signature
         if native.isEnabledFor(logging.DEBUG):
             native.debug("%s", text.decode("utf-8", "replace").rstrip())
 
@@ -291,12 +292,11 @@ def check_gguf(path: Path) -> None:
     """A clear error for a missing, truncated or non-GGUF file before llama.cpp sees it."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            head = fh.read(HEAD_BYTES)
     except OSError as exc:
         raise RuntimeFailure(f"cannot read {path}: {exc.strerror or exc}") from exc
     if head[:4] != b"GGUF" or len(head) < 8:
-        looks_html = head.lstrip()[:5].lower() in (b"<!doc", b"<html")
-        what = "an HTML page" if looks_html else "not a GGUF file"
+        what = "an HTML page" if looks_like_html(head) else "not a GGUF file"
         raise IntegrityError(f"{path.name} is {what}", hint="remove it and pull the model again")
 
 

@@ -81,10 +81,15 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None):
                 log.debug("optimized copy %s unusable (%s); rebuilding it", cached.name, exc)
                 optimized.discard(cached)
         if sess is None:
-            tmp = optimized.writable_tmp(cached)
-            sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_EXTENDED, tmp), plan)
-            if tmp is not None:
-                optimized.publish(tmp, cached)
+            atomic = optimized.writable_tmp(cached)
+            try:
+                sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_EXTENDED,
+                                                         atomic.tmp if atomic else None), plan)
+            finally:
+                if atomic is not None and sess is None:
+                    atomic.discard()
+            if atomic is not None:
+                optimized.publish(atomic)
     else:
         sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_ALL), plan)
     log.debug("onnxruntime %s providers=%s", path.name, sess.get_providers())

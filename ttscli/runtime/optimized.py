@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import paths
+from ..fsio import AtomicFile
 
 log = logging.getLogger(__name__)
 
@@ -63,24 +64,25 @@ def cache_path(source: Path, ort_version: str) -> Path:
     return paths.cache_dir() / "ort-optimized" / f"{source.stem}-{key}.onnx"
 
 
-def writable_tmp(target: Path) -> Path | None:
-    """A temporary name beside ``target`` for onnxruntime to save into, or None."""
+def writable_tmp(target: Path) -> AtomicFile | None:
+    """A temporary file beside ``target`` for onnxruntime to save into (``.tmp``), or None."""
     try:
         paths.ensure_dir(target.parent, "cache")
-    except Exception as exc:  # noqa: BLE001 - OutputError; the cache is optional
+        return AtomicFile(target)
+    except Exception as exc:  # noqa: BLE001 - OutputError/OSError; the cache is optional
         log.debug("no optimized-graph cache: %s", exc)
         return None
-    return target.with_name(f".{target.name}.tmp{os.getpid()}")
 
 
-def publish(tmp: Path, target: Path) -> None:
+def publish(atomic: AtomicFile) -> None:
+    """Keep what onnxruntime saved (if it saved anything); drop the temporary otherwise."""
     try:
-        if tmp.exists() and tmp.stat().st_size > 0:
-            os.replace(tmp, target)
+        if atomic.tmp.stat().st_size > 0:
+            atomic.commit()
+            return
     except OSError as exc:
-        log.debug("cannot keep the optimized graph %s: %s", target, exc)
-    finally:
-        tmp.unlink(missing_ok=True)
+        log.debug("cannot keep the optimized graph %s: %s", atomic.path, exc)
+    atomic.discard()
 
 
 def discard(target: Path) -> None:

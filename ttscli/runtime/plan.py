@@ -52,10 +52,6 @@ class RuntimePlan:
     reason: str = ""  # why this device, for `ttscli doctor`
 
     @property
-    def device_index(self) -> int:
-        return int(self.device.partition(":")[2] or 0) if self.device.startswith("cuda") else 0
-
-    @property
     def explicit(self) -> bool:
         return self.requested != "auto"
 

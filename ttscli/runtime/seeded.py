@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
 
 from .. import paths
 from ..errors import OutputError
+from ..fsio import atomic_path, atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +102,9 @@ def seeded_model_path(source: Path) -> tuple[Path | bytes, list[str]]:
     try:
         paths.ensure_dir(cache, "cache")
         if names:
-            tmp = target.with_suffix(f".tmp{os.getpid()}")
-            onnx.save(model, str(tmp))
-            os.replace(tmp, target)
-        tmp_marker = marker.with_suffix(f".tmp{os.getpid()}")
-        tmp_marker.write_text("\n".join(names))
-        os.replace(tmp_marker, marker)
+            with atomic_path(target) as tmp:
+                onnx.save(model, str(tmp))
+        atomic_write(marker, "\n".join(names))
     except (OSError, OutputError) as exc:  # an unwritable cache only costs speed
         reason = exc.one_line() if isinstance(exc, OutputError) else str(exc)
         log.warning("cannot cache the seeded model (%s); using it from memory", reason)

@@ -40,70 +40,100 @@ def _contiguous(shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(reversed(strides))
 
 
+_SKIP = ("PROTO", "FRAME", "STOP")
+_PUSH_ARG = ("BININT", "BININT1", "BININT2", "LONG1", "BINUNICODE", "SHORT_BINUNICODE", "BINSTRING",
+             "SHORT_BINSTRING")
+_LITERALS = {"NEWFALSE": False, "NEWTRUE": True, "NONE": None, "EMPTY_TUPLE": ()}
+
+
+class _Reader:
+    """Runs the few pickle opcodes a one-tensor torch file uses, on plain Python values."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.stack: list = []
+        self.memo: dict = {}
+        self.result = None
+        self.handlers = {"GLOBAL": self._global, "BINPUT": self._put, "LONG_BINPUT": self._put,
+                         "MEMOIZE": self._put, "BINGET": self._get, "LONG_BINGET": self._get,
+                         "MARK": self._mark, "TUPLE1": self._tuple_n, "TUPLE2": self._tuple_n,
+                         "TUPLE3": self._tuple_n, "TUPLE": self._tuple, "BINPERSID": self._persid,
+                         "REDUCE": self._reduce}
+
+    def run(self, name: str, arg) -> None:
+        if name in _SKIP:
+            return
+        if name in _PUSH_ARG:
+            self.stack.append(arg)
+        elif name in _LITERALS:
+            self.stack.append(_LITERALS[name])
+        elif name in self.handlers:
+            self.handlers[name](name, arg)
+        else:
+            raise _bad(self.path, f"unsupported pickle opcode {name}")
+
+    def _global(self, name, arg) -> None:
+        if arg not in _ALLOWED:
+            raise _bad(self.path, f"it refers to {arg}")
+        self.stack.append(("global", arg))
+
+    def _put(self, name, arg) -> None:
+        self.memo[arg if name != "MEMOIZE" else len(self.memo)] = self.stack[-1]
+
+    def _get(self, name, arg) -> None:
+        self.stack.append(self.memo[arg])
+
+    def _mark(self, name, arg) -> None:
+        self.stack.append(_MARK)
+
+    def _tuple_n(self, name, arg) -> None:
+        n = int(name[-1])
+        items = tuple(self.stack[-n:])
+        del self.stack[-n:]
+        self.stack.append(items)
+
+    def _tuple(self, name, arg) -> None:
+        i = len(self.stack) - 1 - self.stack[::-1].index(_MARK)
+        items = tuple(self.stack[i + 1 :])
+        del self.stack[i:]
+        self.stack.append(items)
+
+    def _persid(self, name, arg) -> None:
+        pid = self.stack.pop()
+        if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"):
+            raise _bad(self.path, "unexpected storage reference")
+        self.stack.append(("storage", pid[1][1].split(" ", 1)[1], str(pid[2])))
+
+    def _reduce(self, name, arg) -> None:
+        args, func = self.stack.pop(), self.stack.pop()
+        if func == ("global", "collections OrderedDict"):
+            self.stack.append({})
+        elif func == ("global", "torch._utils _rebuild_tensor_v2"):
+            self._rebuild(*args[:4])
+            self.stack.append(("tensor",))
+        else:
+            raise _bad(self.path, "unexpected call")
+
+    def _rebuild(self, storage, offset, shape, stride) -> None:
+        if not (isinstance(storage, tuple) and storage[0] == "storage"):
+            raise _bad(self.path, "tensor without storage")
+        if tuple(stride) != _contiguous(tuple(shape)):
+            raise _bad(self.path, f"non-contiguous strides {stride}")
+        self.result = (_STORAGES[storage[1]], storage[2], tuple(int(s) for s in shape), int(offset))
+
+
 def _describe(pkl: bytes, path: Path) -> tuple[str, str, tuple[int, ...], int]:
     """(storage dtype, storage key, shape, offset) from the pickle's opcodes, or IntegrityError."""
-    stack: list = []
-    memo: dict = {}
-    result = None
     try:
         ops = list(pickletools.genops(pkl))
     except Exception as exc:  # noqa: BLE001 - malformed pickle
         raise _bad(path, f"unreadable description: {exc}") from exc
+    reader = _Reader(path)
     for op, arg, _pos in ops:
-        name = op.name
-        if name in ("PROTO", "FRAME", "STOP"):
-            continue
-        if name == "GLOBAL":
-            if arg not in _ALLOWED:
-                raise _bad(path, f"it refers to {arg}")
-            stack.append(("global", arg))
-        elif name in ("BINPUT", "LONG_BINPUT", "MEMOIZE"):
-            memo[arg if name != "MEMOIZE" else len(memo)] = stack[-1]
-        elif name in ("BINGET", "LONG_BINGET"):
-            stack.append(memo[arg])
-        elif name == "MARK":
-            stack.append(_MARK)
-        elif name in ("BININT", "BININT1", "BININT2", "LONG1", "BINUNICODE", "SHORT_BINUNICODE", "BINSTRING",
-                      "SHORT_BINSTRING"):
-            stack.append(arg)
-        elif name in ("NEWFALSE", "NEWTRUE", "NONE"):
-            stack.append({"NEWFALSE": False, "NEWTRUE": True, "NONE": None}[name])
-        elif name == "EMPTY_TUPLE":
-            stack.append(())
-        elif name in ("TUPLE1", "TUPLE2", "TUPLE3"):
-            n = int(name[-1])
-            items = tuple(stack[-n:])
-            del stack[-n:]
-            stack.append(items)
-        elif name == "TUPLE":
-            i = len(stack) - 1 - stack[::-1].index(_MARK)
-            items = tuple(stack[i + 1 :])
-            del stack[i:]
-            stack.append(items)
-        elif name == "BINPERSID":
-            pid = stack.pop()
-            if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"):
-                raise _bad(path, "unexpected storage reference")
-            stack.append(("storage", pid[1][1].split(" ", 1)[1], str(pid[2])))
-        elif name == "REDUCE":
-            args, func = stack.pop(), stack.pop()
-            if func == ("global", "collections OrderedDict"):
-                stack.append({})
-            elif func == ("global", "torch._utils _rebuild_tensor_v2"):
-                storage, offset, shape, stride = args[0], args[1], args[2], args[3]
-                if not (isinstance(storage, tuple) and storage[0] == "storage"):
-                    raise _bad(path, "tensor without storage")
-                if tuple(stride) != _contiguous(tuple(shape)):
-                    raise _bad(path, f"non-contiguous strides {stride}")
-                result = (_STORAGES[storage[1]], storage[2], tuple(int(s) for s in shape), int(offset))
-                stack.append(("tensor",))
-            else:
-                raise _bad(path, "unexpected call")
-        else:
-            raise _bad(path, f"unsupported pickle opcode {name}")
-    if result is None:
+        reader.run(op.name, arg)
+    if reader.result is None:
         raise _bad(path, "no tensor found")
-    return result
+    return reader.result
 
 
 def read_tensor(path: Path) -> np.ndarray:

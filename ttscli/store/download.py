@@ -14,14 +14,14 @@ never enters the cache, and the cache stays a normal huggingface_hub cache that
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import IntegrityError
+from ..fsio import atomic_copy
 from . import hub, verify
-from .lock import FileLock
+from ..locking import FileLock
 from .manifest import partial_dir
 from .progress import PullProgress, tqdm_adapter
 
@@ -82,9 +82,7 @@ def _move_into(src: Path, dst: Path) -> None:
     try:
         os.replace(src, dst)
     except OSError:  # another filesystem: copy beside the target, then rename
-        tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
+        atomic_copy(src, dst)
         src.unlink()
 
 
@@ -101,10 +99,6 @@ def cached(item: PlanItem, progress: PullProgress) -> Fetched | None:
         return None
     progress.file_end(item.name, item.remote.size, "cached")
     return Fetched(item, pointer, digests, 0)
-
-
-class Cancelled(Exception):
-    """Raised inside a transfer when another file of the pull failed or the user interrupted."""
 
 
 def _link(blob: Path, item: PlanItem) -> Path:

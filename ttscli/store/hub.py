@@ -16,12 +16,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from ..errors import IntegrityError, NetworkError, NotFound, OutputError, TtsError
+from ..fsio import atomic_write
 
 TIMEOUT = 30.0  # seconds for metadata calls (huggingface_hub has none by default)
 
@@ -201,12 +201,6 @@ def head_etag(repo: str, path: str, commit: str) -> str:
     return meta.etag
 
 
-def cached_pointer(repo: str, path: str, revision: str) -> Path | None:
-    """The cached file for repo/path at revision (a ref or a commit), without the network."""
-    found = hf().try_to_load_from_cache(repo, path, revision=revision)
-    return Path(found) if isinstance(found, str) and os.path.exists(found) else None
-
-
 def cached_commit(repo: str, revision: str) -> str | None:
     """The commit a ref pointed at when last seen (offline use)."""
     if is_commit(revision):
@@ -230,9 +224,7 @@ def write_ref(repo: str, revision: str, commit: str) -> None:
         return
     ref = repo_cache_dir(repo) / "refs" / revision
     ref.parent.mkdir(parents=True, exist_ok=True)
-    tmp = ref.with_name(f".{ref.name}.{os.getpid()}.tmp")
-    tmp.write_text(commit)
-    os.replace(tmp, ref)
+    atomic_write(ref, commit)
 
 
 def place(repo: str, path: str, commit: str) -> Path:

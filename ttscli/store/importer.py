@@ -9,7 +9,6 @@ for a hub pull. The family is detected from the file names, like for `hf:` repos
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,9 +16,10 @@ from typing import Any
 
 from .. import paths
 from ..catalog import detect_roles, families
+from ..fsio import atomic_dir
 from ..errors import BadInput, IntegrityError, NotFound
 from . import manifest, space, verify
-from .lock import FileLock
+from ..locking import FileLock
 from .progress import PullProgress
 
 
@@ -68,9 +68,7 @@ def import_dir(source: str, name: str | None = None, progress: PullProgress | No
             paths.ensure_dir(dest.parent, "model store")
             space.check({dest.parent: total})
             progress.begin(model_id, [(f, (root / f).stat().st_size) for f in files], total)
-            tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-            shutil.rmtree(tmp, ignore_errors=True)
-            try:
+            with atomic_dir(dest) as tmp:
                 records = []
                 for rel in files:
                     target = tmp / rel
@@ -82,11 +80,6 @@ def import_dir(source: str, name: str | None = None, progress: PullProgress | No
                                     "local": str(dest / rel), "size": target.stat().st_size,
                                     "sha256": digests["sha256"], "git_sha1": None, "md5": None})
                     progress.file_end(rel, target.stat().st_size, "copied")
-                if dest.exists():
-                    shutil.rmtree(dest)
-                os.replace(tmp, dest)
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
             fam = families().get(spec.name)
             info: dict[str, Any] = {
                 "id": model_id, "family": spec.name, "runtime": spec.runtime,

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..fsio import atomic_write
 from ..models.ref import ModelRef
 
 SCHEMA = 1
@@ -155,9 +156,7 @@ def write(data: dict[str, Any]) -> Record:
     data = {"schema": SCHEMA, **data}
     target = _record_path(data["id"])
     paths.ensure_dir(target.parent, "model store")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, target)
+    atomic_write(target, json.dumps(data, indent=1, sort_keys=True))
     return Record(data)
 
 

@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 
+class Cancelled(Exception):
+    """Raised inside a transfer when another file of the pull failed or the user interrupted."""
+
+
 class PullProgress:
     def begin(self, model_id: str, files: list[tuple[str, int]], to_download: int) -> None:
         """``files``: (name, size) of every file; ``to_download``: bytes not yet on disk."""
@@ -48,8 +52,6 @@ def tqdm_adapter(progress: PullProgress, name: str, cancel=None) -> type:
 
         def update(self, n: int = 1) -> None:
             if cancel is not None and cancel.is_set():
-                from .download import Cancelled
-
                 raise Cancelled(name)
             self.n += n
             progress.file_advance(name, n)

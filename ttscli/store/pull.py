@@ -25,7 +25,7 @@ from ..catalog import Entry, piper_index
 from ..errors import NotFound, TtsError
 from . import hub, manifest, space
 from .download import Fetched, PlanItem, fetch, pointer_path
-from .lock import FileLock
+from ..locking import FileLock
 from .plan import hf_entry, plan_offline, plan_online, resolve_commits
 from .progress import PullProgress
 

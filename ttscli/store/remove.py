@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import manifest
-from .lock import FileLock
+from ..locking import FileLock
 
 
 @dataclass

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import IntegrityError
+from ..filetypes import looks_like_html
 
 BLOCK = 1 << 20
 _TEXT_SUFFIXES = (".md", ".txt", ".html", ".htm", ".xml", ".yaml", ".yml", ".csv", ".tsv")
@@ -118,11 +119,6 @@ def git_blob_sha1(path: Path) -> str:
     return h.hexdigest()
 
 
-def _looks_like_html(head: bytes) -> bool:
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in start[:512]
-
-
 def _protobuf_start(first: int) -> bool:
     """ONNX files are protobuf ModelProtos: the first byte is a field tag (field 1..20,
     wire type varint or length-delimited). '<', '{' and 'v' (HTML, JSON, LFS pointer) are not."""
@@ -138,7 +134,7 @@ def content_problem(path: Path, name: str) -> str | None:
         head = reader.read(4096)
     if head.startswith(b"version https://git-lfs.github.com/spec/"):
         return "a Git LFS pointer file, not the file's content"
-    if not lower.endswith(_TEXT_SUFFIXES) and _looks_like_html(head):
+    if not lower.endswith(_TEXT_SUFFIXES) and looks_like_html(head):
         return "an HTML page, not a model file"
     if size == 0 and lower.endswith((".onnx", ".gguf", ".json", ".npz", ".safetensors", ".bin", ".pt", ".pth")):
         return "empty"

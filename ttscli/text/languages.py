@@ -65,11 +65,6 @@ def _numbers(lang: str, date_order: str | None) -> Normalizer:
 _REGISTRY: dict[str, Factory] = {"en": _english, **{code: _numbers for code in ("es", "fr", "de", "it", "pt")}}
 
 
-def register(code: str, factory: Factory) -> None:
-    """Use ``factory(lang, date_order)`` for ``code`` (the part before '-': "nl" covers "nl-be")."""
-    _REGISTRY[code.lower()] = factory
-
-
 def base_code(lang: str | None) -> str:
     """'en-US' → 'en', 'pt_BR' → 'pt', 'cmn' → 'cmn'."""
     return (lang or "en").strip().lower().replace("_", "-").split("-")[0]
@@ -147,6 +142,3 @@ class Guarded:
             log.debug("<say-as %s> failed in %s: %s: %s", kind, self.code, type(exc).__name__, str(exc)[:200])
             return None
 
-
-def supported() -> list[str]:
-    return sorted(_REGISTRY)

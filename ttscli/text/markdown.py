@@ -102,16 +102,19 @@ def _closed(text: str) -> str:
         else stripped + "."
 
 
-def blocks(text: str, keep: frozenset[str] = frozenset()) -> Iterator[Block]:
-    """Paragraphs (blank-line separated) with Markdown block syntax removed (tags named in
-    ``keep`` stay)."""
-    seen: set[str] = set()
-    lines: list[str] = []
-    fence: str | None = None
+class _BlockReader:
+    """The state of :func:`blocks` between lines: the paragraph so far, an open code fence,
+    whether the last line was a list item or table row."""
 
-    last_was_item = False
+    def __init__(self, keep: frozenset[str]):
+        self.keep = keep
+        self.seen: set[str] = set()
+        self.lines: list[str] = []
+        self.fence: str | None = None
+        self.last_was_item = False
 
-    def flush() -> Iterator[Block]:
+    def flush(self) -> Iterator[Block]:
+        lines = self.lines
         if lines:
             # A short single line without end punctuation ("IV", "CHAPTER TWO") reads as a heading.
             title = len(lines) == 1 and len(lines[0]) <= 80 and lines[0][-1:] not in _TERMINAL
@@ -120,54 +123,74 @@ def blocks(text: str, keep: frozenset[str] = frozenset()) -> Iterator[Block]:
             if joined:
                 yield Block(joined, heading=title)
 
-    for raw in text.split("\n"):
-        if fence is not None:
-            if raw.strip().startswith(fence):
-                fence = None
-                yield from flush()
-            elif raw.strip():
-                lines.append(_closed(raw.strip()))
-            continue
+    def line(self, raw: str) -> Iterator[Block]:
+        if self.fence is not None:
+            yield from self._fenced(raw)
+        elif not raw.strip():
+            yield from self.flush()
+        else:
+            structure = self._structure(raw)
+            if structure is None:
+                yield from self._content(raw)
+            else:
+                yield from structure
+
+    def _fenced(self, raw: str) -> Iterator[Block]:
+        if raw.strip().startswith(self.fence):
+            self.fence = None
+            yield from self.flush()
+        elif raw.strip():
+            self.lines.append(_closed(raw.strip()))
+
+    def _structure(self, raw: str) -> Iterator[Block] | None:
+        """The blocks of a fence, heading or rule line, or None for a line of content."""
         fence_match = _FENCE.match(raw) if ("`" in raw or "~" in raw) else None
         if fence_match:
-            yield from flush()
-            fence = fence_match.group(1)
-            continue
-        if not raw.strip():
-            yield from flush()
-            continue
+            self.fence = fence_match.group(1)
+            return self.flush()
         heading = _ATX.match(raw) if "#" in raw else None
         if heading:
-            yield from flush()
-            title = inline(heading.group(2), seen, keep).strip()
-            if title:
-                yield Block(_closed(title), heading=True)
-            continue
-        if len(lines) == 1 and raw.lstrip()[:1] in ("=", "-") and _SETEXT.match(raw):
-            title = lines.pop()
-            yield Block(_closed(title), heading=True)
-            continue
+            return self._heading(heading.group(2))
+        if len(self.lines) == 1 and raw.lstrip()[:1] in ("=", "-") and _SETEXT.match(raw):
+            return iter((Block(_closed(self.lines.pop()), heading=True),))
         if raw.lstrip()[:1] in ("-", "*", "_", "|", ":", "[") and (
                 _RULE.match(raw) or _TABLE_SEP.match(raw) or _LINK_DEF.match(raw)):
-            yield from flush()
-            continue
+            return self.flush()
+        return None
+
+    def _heading(self, text: str) -> Iterator[Block]:
+        yield from self.flush()
+        title = inline(text, self.seen, self.keep).strip()
+        if title:
+            yield Block(_closed(title), heading=True)
+
+    def _content(self, raw: str) -> Iterator[Block]:
+        seen, keep = self.seen, self.keep
         line = _QUOTE.sub("", raw) if ">" in raw else raw
         row = _TABLE_ROW.match(line) if "|" in line else None
         first = line.lstrip()[:1]
         if row:  # each table row and list item is a paragraph of its own
-            yield from flush()
+            yield from self.flush()
             cells = [inline(c, seen, keep).strip() for c in row.group(1).split("|")]
             line = _closed(", ".join(c for c in cells if c))
-            last_was_item = True
+            self.last_was_item = True
         elif (first in "-*+•‣◦▪" or first.isdigit()) and (_BULLET.match(line) or _NUMBERED.match(line)):
-            yield from flush()
+            yield from self.flush()
             line = inline(_BULLET.sub("", line), seen, keep)
-            last_was_item = True
+            self.last_was_item = True
         else:
-            if last_was_item and lines and not raw[:1].isspace():
-                yield from flush()  # text after a list, not a wrapped item
-            last_was_item = False
+            if self.last_was_item and self.lines and not raw[:1].isspace():
+                yield from self.flush()  # text after a list, not a wrapped item
+            self.last_was_item = False
             line = inline(line, seen, keep)
         if line.strip():
-            lines.append(line.strip())
-    yield from flush()
+            self.lines.append(line.strip())
+
+
+def blocks(text: str, keep: frozenset[str] = frozenset()) -> Iterator[Block]:
+    """Paragraphs (blank-line separated) with Markdown block syntax removed (tags named in
+    ``keep`` stay)."""
+    reader = _BlockReader(keep)
+    for raw in text.split("\n"):
+        yield from reader.line(raw)
+    yield from reader.flush()

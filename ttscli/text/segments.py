@@ -117,13 +117,3 @@ def split_sentences(paragraph: str) -> list[str]:
     if tail:
         out.append(tail)
     return out
-
-
-def simple_segments(text: str, sentence_silence: float = 0.0, paragraph_silence: float = 0.0) -> list[Segment]:
-    """Paragraphs and sentences without normalization (kept for callers of the
-    first API; new code uses :func:`ttscli.text.frontend.segments`)."""
-    from .frontend import FrontEndOptions, segments
-
-    options = FrontEndOptions(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
-                              normalize=False)
-    return list(segments(text, Budget(), options))

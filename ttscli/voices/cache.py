@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import paths
 from ..errors import BadInput, IntegrityError, NotFound
+from ..fsio import atomic_path
 from ..locking import hold
 
 if TYPE_CHECKING:  # numpy is imported where tensors are handled: `ttscli list` reads headers only
@@ -100,15 +99,9 @@ def save(voice: Voice, *, force: bool = False) -> Path:
     with hold(directory / f".{voice.name}.lock", what=f"voice {voice.name!r}"):
         if target.exists() and not force:
             raise BadInput(f"voice {voice.name!r} already exists", hint="use --force to replace it")
-        fd, tmp = tempfile.mkstemp(prefix=f".{voice.name}.", suffix=".part", dir=directory)
-        os.close(fd)
-        try:
-            save_file({k: np.ascontiguousarray(v) for k, v in voice.tensors.items()}, tmp,
+        with atomic_path(target) as tmp:
+            save_file({k: np.ascontiguousarray(v) for k, v in voice.tensors.items()}, str(tmp),
                       metadata={"ttscli": json.dumps(meta, sort_keys=True)})
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
     return target
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 from ..errors import BadInput, IntegrityError, NotFound, UsageError
+from ..suggest import voice_not_found
 from . import blend, cache, presets
 
 if TYPE_CHECKING:
@@ -101,9 +101,7 @@ class VoiceResolver:
         self._foreign(name)
         known = self.bank.names() + [str(v.get("name")) for v in cache.list_voices() if v.get("family") == family] \
             + [p.name for p in presets.presets(family)]
-        close = get_close_matches(name, known, n=3, cutoff=0.6)
-        hint = f"did you mean {', '.join(close)}?" if close else "see `ttscli voice list --model MODEL`"
-        raise NotFound(f"voice {name!r} not found in {model}", hint=hint)
+        raise voice_not_found(name, model, known, otherwise="see `ttscli voice list --model MODEL`")
 
     def stored(self, voice: "cache.Voice") -> StyleVoice:
         """A voice from the voice cache (a saved blend or a clone; checksum already verified)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DATE_ORDERS = ("mdy", "dmy", "ymd")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'(\[]*[A-Z]|\s*$")
 
 

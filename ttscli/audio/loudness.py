@@ -23,8 +23,8 @@ class LoudnessMeter:
     """``feed(block)`` float32 blocks (frames × channels, or 1-D mono), then ``integrated()``."""
 
     def __init__(self, rate: int, channels: int = 1):
-        from ..audio.encode import PcmPipe
-        from ..audio.ffmpeg import exe
+        from .encode import PcmPipe
+        from .ffmpeg import exe
 
         self.rate = rate
         self.channels = channels
@@ -65,3 +65,13 @@ class LoudnessMeter:
     def close(self) -> None:
         if self._result is None:
             self._pipe.kill()
+
+
+def integrated_loudness(samples: np.ndarray, rate: int) -> float:
+    """Integrated loudness of a whole clip in LUFS (-inf for silence or under one 0.4 s gating block)."""
+    meter = LoudnessMeter(rate, 1 if np.ndim(samples) == 1 else int(np.shape(samples)[1]))
+    try:
+        meter.feed(samples)
+        return meter.integrated()
+    finally:
+        meter.close()

@@ -1,0 +1,34 @@
+"""Names vulture cannot see used (`vulture` reads this file with ttscli/; see docs/development.md).
+
+Only names a framework, another process, a string or a test calls belong here; anything else
+vulture reports is dead code to delete. The file is never imported.
+"""
+# ruff: noqa
+
+# Typer commands and Enum members (called through the CLI)
+batch, doctor, list_models, rm, say
+mdy, dmy, ymd
+
+# family loaders named by "module:function" strings in backends/registry.py; plugin API
+load_kokoro, load_kitten, register
+# run in a subprocess by its module path (sherpa_engine's probe)
+probe_main
+
+# settings read by libraries: onnxruntime SessionOptions, sherpa-onnx and llama.cpp configs,
+# huggingface_hub's constants, expat's parser hooks, mutagen's Picture
+_.intra_op_num_threads, _.inter_op_num_threads, _.graph_optimization_level, _.log_severity_level
+_.optimized_model_filepath
+_.voice_embedding_cache_capacity, _.num_threads, _.max_num_sentences, _.max_decoder_frames_per_call
+_.last_n_tokens_size
+_.DOWNLOAD_CHUNK_SIZE
+_.StartDoctypeDeclHandler, _.EntityDeclHandler, _.ExternalEntityRefHandler
+_.StartElementHandler, _.EndElementHandler, _.CharacterDataHandler
+_.mime
+
+# record fields read by tests, benchmarks, `doctor` (dataclasses.asdict) or --debug users
+generation_s, tokens_at_first_audio, prompt_tokens, first_token_s
+voice_name, load_seconds, bus_id, memory_budget_bytes
+MODULES
+
+# used by tests only: the parts of a family the tests check one by one
+audio_number, _.required_roles, _.style_for
