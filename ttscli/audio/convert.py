@@ -35,15 +35,20 @@ def _format(name: str | None, path: Path | None) -> str | None:
     return name
 
 
-def targets(inputs: list[Path], output: Path, fmt: str | None) -> list[tuple[Path, Path, str]]:
-    """(input, output file, format) for each input; several inputs (or an existing directory) → a directory."""
+def targets(inputs: list[Path], output: Path | str, fmt: str | None) -> list[tuple[Path, Path, str]]:
+    """(input, output file, format) for each input; several inputs, an existing directory or a
+    name ending in '/' → a directory (created if missing). A single output file goes in a
+    directory that must exist, like every ttscli output."""
     for path in inputs:
         if not path.exists():
             raise BadInput(f"input {path} does not exist", hint="check the path")
         if path.is_dir():
             raise BadInput(f"input {path} is a directory", hint="give audio files")
-    to_dir = len(inputs) > 1 or output.is_dir() or str(output).endswith(os.sep)
-    if len(inputs) > 1 and not output.is_dir() and output.suffix.lower().lstrip(".") in FORMATS:
+    named_dir = str(output).endswith(("/", os.sep))
+    output = Path(output)
+    to_dir = len(inputs) > 1 or output.is_dir() or named_dir
+    if len(inputs) > 1 and not named_dir and not output.is_dir() and \
+            output.suffix.lower().lstrip(".") in FORMATS:
         raise UsageError(f"{len(inputs)} inputs but the output {output} is a file name",
                          hint="convert one file at a time, or give an output directory (ending in /) with --format")
     if not to_dir:
@@ -65,10 +70,16 @@ def targets(inputs: list[Path], output: Path, fmt: str | None) -> list[tuple[Pat
                 raise UsageError(f"{seen[name]} and {path} would both become {name}", hint="convert them separately")
             seen[name] = path
             pairs.append((path, output / name, chosen))
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from ..fsio import write_error
+
+            raise write_error(exc, output) from exc
+    from ..fsio import output_target
+
     for src, dst, _ in pairs:
-        if dst.exists() and dst.resolve() == src.resolve():
-            raise UsageError(f"{dst} is the input itself; converting over it would destroy it",
-                             hint="write to another name or directory")
+        output_target(dst, inputs=(src,))  # the output policy, for every pair, before any work
     return pairs
 
 
@@ -76,14 +87,10 @@ def convert_one(src: Path, dst: Path, fmt: str, options: Options) -> float:
     """Convert one file; return its duration in seconds."""
     from .loudness import LoudnessMeter
     from .ffmpeg import read_blocks
-    from ..fsio import check_output_path
+    from ..fsio import output_target
 
+    target, streamed = output_target(dst, inputs=(src,))
     rate, channels, blocks = read_blocks(src)  # an unreadable input fails before anything is created
-    try:
-        dst.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {dst.parent}: {exc.strerror or exc}", hint="choose a writable place") from exc
-    check_output_path(dst)
     gain = 1.0
     if options.loudness is not None:
         meter = LoudnessMeter(rate, channels)
@@ -101,10 +108,9 @@ def convert_one(src: Path, dst: Path, fmt: str, options: Options) -> float:
         for block in blocks:
             frames += len(block)
             yield block * gain if gain != 1.0 else block
+        if not frames:  # before the output is committed: nothing is replaced
+            raise BadInput(f"{src} has no audio", hint="give a file with sound in it")
 
-    encode_blocks(scaled(), rate, channels, dst, fmt, out_rate=options.rate, out_channels=options.channels,
-                  bitrate=options.bitrate)
-    if not frames:
-        dst.unlink(missing_ok=True)
-        raise BadInput(f"{src} has no audio", hint="give a file with sound in it")
+    encode_blocks(scaled(), rate, channels, target, fmt, out_rate=options.rate, out_channels=options.channels,
+                  bitrate=options.bitrate, stream=streamed)
     return frames / rate

@@ -143,13 +143,37 @@ class Encoder(PcmPipe):
             raise RuntimeFailure(f"ffmpeg could not write {self.path.name}: {reason or f'exit {code}'}")
 
 
-def encode_blocks(blocks, rate: int, channels: int, target: Path, fmt: str, *, finish=None, **options) -> None:
-    """Encode float32 ``blocks`` into ``target`` atomically (temp file, then rename).
+SEEKING = ("m4a", "m4b")  # muxers that seek back: they cannot write into a pipe or device
+
+
+def _stream_blocks(blocks, rate: int, channels: int, target: Path, fmt: str, **options) -> None:
+    """Encode straight into a character device or FIFO (it is written, never replaced)."""
+    if fmt in SEEKING:
+        raise OutputError(f"{target} is not a regular file, and {fmt} cannot be streamed",
+                          hint="write to a file, or use wav, flac, ogg, opus or mp3 for a device or pipe")
+    encoder = Encoder(target, fmt, rate, channels, **options)
+    try:
+        for block in blocks:
+            encoder.write(block)
+        encoder.close()
+    except BaseException:
+        encoder.kill()
+        raise
+
+
+def encode_blocks(blocks, rate: int, channels: int, target: Path, fmt: str, *, finish=None, stream: bool = False,
+                  **options) -> None:
+    """Encode float32 ``blocks`` into ``target`` atomically (temp file, then rename), or with
+    ``stream`` straight into it (a character device or FIFO, see fsio.output_target).
 
     ``options`` go to :class:`Encoder`; ``finish(tmp_path)`` runs on the encoded
     temp file before the rename (tagging).
     """
     from ..fsio import AtomicFile
+
+    if stream:
+        _stream_blocks(blocks, rate, channels, target, fmt, **options)
+        return
 
     atomic = AtomicFile(target, user_output=True)
     encoder = None

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import OutputError, PipeClosed
-from ..fsio import AtomicFile, check_output_path, write_error
+from ..fsio import AtomicFile, output_target, write_error
 from . import wavstream
 from .chunk import to_pcm16
 from .formats import FileFormat
@@ -62,10 +62,9 @@ class Sink:
 class FileSink(Sink):
     """Encode with soundfile into a temp file; rename into place on close."""
 
-    def __init__(self, path: Path, fmt: FileFormat):
-        self.path = path
+    def __init__(self, path: Path | str, fmt: FileFormat, *, inputs: tuple = ()):
+        self.path, self._special = output_target(path, inputs=inputs)  # a symlink's target is written
         self.fmt = fmt
-        self._special = check_output_path(path)
         if self._special and fmt.name != "wav":
             raise OutputError(f"{path} is not a regular file", hint="only WAV can be streamed to a device or pipe")
         self._atomic: AtomicFile | None = None
@@ -112,11 +111,11 @@ class FileSink(Sink):
         from .encode import Encoder
 
         try:
-            self._atomic = AtomicFile(self.path)
+            self._atomic = AtomicFile(self.path, user_output=True)
             self._encoder = Encoder(self._atomic.tmp, self.fmt.name, self.sample_rate, 1)
         except OSError as exc:
             self._discard()
-            raise _oserror(exc, self.path) from exc
+            raise write_error(exc, self.path) from exc
         except BaseException:
             self._discard()
             raise

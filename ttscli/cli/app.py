@@ -241,10 +241,34 @@ def _exit_code(exc: BaseException, debug: bool) -> int:
         return _stopped()
     if isinstance(exc, typer.TyperException):  # click's UsageError, BadParameter, NoSuchOption, ...
         return _usage_failure(exc)
+    full = _write_failure(exc)
+    if full is not None:  # a full disk under any writer (chunks, manifests, caches, voices): exit 8
+        if debug:
+            import traceback
+
+            traceback.print_exception(exc)
+        return _fail(full.one_line(), full.exit_code)
     if isinstance(exc, Exception) and not debug:  # the last line of defence
         return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
                      errors.INTERNAL)
     raise exc
+
+
+_WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+
+
+def _write_failure(exc: BaseException) -> errors.OutputError | None:
+    """A full (or read-only) disk met by a writer that did not say so itself, as exit 8."""
+    from pathlib import Path
+
+    from ..fsio import write_error
+
+    for err in (exc, exc.__cause__, exc.__context__):
+        if isinstance(err, OSError) and err.errno in _WRITE_ERRNOS:
+            return write_error(err, Path(err.filename or "the output"))
+        if isinstance(err, Exception) and "No space left on device" in str(err):
+            return write_error(OSError(errno.ENOSPC, "No space left on device"), Path("the output"))
+    return None
 
 
 def _usage_failure(exc: typer.TyperException) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
@@ -32,7 +33,7 @@ def _gather_text(words: list[str], file: str | None, encoding: str | None) -> st
     return " ".join(words)
 
 
-def _make_sink(output: str | None, fmt: str | None, raw: bool):
+def _make_sink(output: str | None, fmt: str | None, raw: bool, inputs: tuple = ()):
     from ..audio.formats import format_for
     from ..audio.sinks import FileSink, StreamSink
     from ..errors import OutputError, UsageError
@@ -53,8 +54,8 @@ def _make_sink(output: str | None, fmt: str | None, raw: bool):
         from ..audio.player import PlayerSink
 
         return PlayerSink()
-    path = Path(output).expanduser()
-    return FileSink(path, format_for(path, fmt))
+    path = os.path.expanduser(output)  # a str: a trailing '/' (a directory) must survive
+    return FileSink(path, format_for(Path(path), fmt), inputs=inputs)
 
 
 def _config_segments(content: str, model: str | None, voice: str | None, text: TextOptions):
@@ -156,7 +157,7 @@ def say(
     if dry_run:
         _dry_run(content, model, voice, text_options)
         return
-    sink = _make_sink(output, fmt, raw)
+    sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
     _check_something_to_say(content, model, voice, text_options)
     loaded = engine.load(model, voice)
     segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
