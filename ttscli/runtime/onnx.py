@@ -116,20 +116,34 @@ class OnnxModel:
     def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True):
         self.path = path
         self.noise_inputs: list[str] = []
-        run_path: Path | bytes = path
-        if seeded_noise:
-            try:
-                run_path, self.noise_inputs = seeded.seeded_model_path(path)
-            except Exception as exc:  # noqa: BLE001 - onnx's DecodeError and friends
-                if isinstance(exc, (IntegrityError, RuntimeFailure)):
-                    raise
-                raise _corrupt(path, exc) from exc
-        if isinstance(run_path, bytes):  # the seeded rewrite could not be cached on disk
-            self.session = session(path, plan, data=run_path)
-        else:
-            self.session = session(run_path, plan)
+        self.session = self._open(plan, seeded_noise)
         self.input_names = [i.name for i in self.session.get_inputs() if i.name not in self.noise_inputs]
         self.inputs = {i.name: i for i in self.session.get_inputs()}
+
+    def _seeded(self) -> Path | bytes:
+        try:
+            run_path, self.noise_inputs = seeded.seeded_model_path(self.path)
+        except Exception as exc:  # noqa: BLE001 - onnx's DecodeError and friends
+            if isinstance(exc, (IntegrityError, RuntimeFailure)):
+                raise
+            raise _corrupt(self.path, exc) from exc
+        return run_path
+
+    def _open(self, plan: RuntimePlan, seeded_noise: bool):
+        run_path = self._seeded() if seeded_noise else self.path
+        if isinstance(run_path, bytes):  # the seeded rewrite could not be cached on disk
+            return session(self.path, plan, data=run_path)
+        try:
+            return session(run_path, plan)
+        except (IntegrityError, RuntimeFailure) as exc:
+            if run_path == self.path:
+                raise
+            # The seeded copy is a derived file in the cache: a damaged one is rebuilt, not blamed on the model.
+            log.warning("the cached seeded copy of %s was damaged; rebuilding it", self.path.name)
+            log.debug("seeded copy unusable: %s", exc.message)
+            seeded.discard(self.path)
+            run_path = self._seeded()
+            return session(self.path, plan, data=run_path) if isinstance(run_path, bytes) else session(run_path, plan)
 
     def run(self, feeds: dict[str, Any], *, seed: int = 0, noise_len: int = 1 << 16) -> list[np.ndarray]:
         if not self.noise_inputs:

@@ -81,17 +81,31 @@ def _rewrite(model) -> list[str]:
     return names
 
 
+def _cached(source: Path) -> tuple[Path, Path]:
+    """(rewritten model, its marker of noise input names) in the cache, for ``source``."""
+    st = source.stat()
+    key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
+    target = paths.cache_dir() / "seeded-onnx" / f"{source.stem}-{key}.onnx"
+    return target, target.with_suffix(".inputs")
+
+
+def discard(source: Path) -> None:
+    """Remove the cached rewrite of ``source`` (damaged): the next load rebuilds it."""
+    for path in _cached(source):
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
 def seeded_model_path(source: Path) -> tuple[Path | bytes, list[str]]:
     """Path of a rewritten copy of ``source`` (cached) and its noise input names.
 
     Models without random nodes are returned unchanged with an empty list. When
     the cache cannot be written, the rewritten model comes back as bytes.
     """
-    st = source.stat()
-    key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
-    cache = paths.cache_dir() / "seeded-onnx"
-    target = cache / f"{source.stem}-{key}.onnx"
-    marker = target.with_suffix(".inputs")
+    target, marker = _cached(source)
+    cache = target.parent
     if target.exists() and marker.exists():
         names = [n for n in marker.read_text().split() if n]
         return (target if names else source), names

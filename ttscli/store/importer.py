@@ -45,6 +45,27 @@ def _piper_facts(config: Path) -> dict[str, Any]:
         raise IntegrityError(f"{config.name} is not a valid Piper config ({exc})") from exc
 
 
+def _load_check(path: Path, rel: str) -> None:
+    """Parse what can be parsed without running it (ONNX graphs, JSON configs): a truncated
+    or damaged file is refused at import (exit 7), not reported as verified."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".onnx":
+            import onnx
+
+            onnx.load(str(path), load_external_data=False)
+        elif suffix == ".json":
+            json.loads(path.read_bytes().decode("utf-8"))
+        elif suffix == ".gguf":
+            with open(path, "rb") as fh:
+                if fh.read(4) != b"GGUF":
+                    raise ValueError("no GGUF header")
+    except Exception as exc:  # noqa: BLE001 - protobuf's DecodeError, JSON and Unicode errors alike
+        reason = " ".join(str(exc).split())[:120] or "unreadable"
+        raise IntegrityError(f"{rel} in the directory is corrupt or truncated ({reason}); nothing was imported",
+                             hint="copy the model files again and re-run the import") from exc
+
+
 def import_dir(source: str, name: str | None = None, progress: PullProgress | None = None) -> manifest.Record:
     from ..backends import registry
 
@@ -75,6 +96,7 @@ def import_dir(source: str, name: str | None = None, progress: PullProgress | No
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(root / rel, target)
                     digests = verify.check_file(target, rel, size=(root / rel).stat().st_size)
+                    _load_check(target, rel)
                     digests.update(verify.file_digests(target))
                     records.append({"role": _role_of(rel, roles), "repo": None, "commit": None, "path": rel,
                                     "local": str(dest / rel), "size": target.stat().st_size,
