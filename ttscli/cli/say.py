@@ -163,5 +163,23 @@ def say(
     segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
     if raw:
         note_line(f"raw PCM: s16le, {loaded.backend.sample_rate} Hz, 1 channel")
+    options = SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang)
     with sink:
-        engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang), sink)
+        _speak(loaded, segments, options, sink)
+
+
+def _speak(loaded, segments, options, sink) -> None:
+    """Synthesize into ``sink``; into a file with stderr on a terminal, with a progress line
+    (streams and the speaker start at once, so their segments stay lazy)."""
+    from .. import engine
+    from ..audio.sinks import FileSink
+    from . import say_progress
+
+    if not isinstance(sink, FileSink) or not say_progress.wanted():
+        engine.speak(loaded, segments, options, sink)
+        return
+    progress = say_progress.SayProgress(segments)
+    try:
+        engine.speak(loaded, progress.iterate(), options, say_progress.CountingSink(sink, progress))
+    finally:
+        progress.close()
