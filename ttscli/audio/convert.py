@@ -11,10 +11,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BadInput, OutputError, UsageError
+from ..errors import BadInput, OutputError, RuntimeFailure, UsageError
 from .encode import CODECS, encode_blocks
 
 FORMATS = tuple(CODECS)
+MIN_SECONDS = 0.02  # shorter inputs that the encoder rejects are bad input, not an encoder failure
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,17 @@ def targets(inputs: list[Path], output: Path | str, fmt: str | None) -> list[tup
     return pairs
 
 
+def _with_audio(src: Path, rate: int, channels: int, blocks):
+    """(rate, channels, blocks) once the first block is decoded: an input that yields no audio
+    is refused before the encoder starts (its error would otherwise be ffmpeg's)."""
+    import itertools
+
+    first = next(blocks, None)
+    if first is None or not len(first):
+        raise BadInput(f"{src} has no audio", hint="give a file with sound in it")
+    return rate, channels, itertools.chain([first], blocks)
+
+
 def convert_one(src: Path, dst: Path, fmt: str, options: Options) -> float:
     """Convert one file; return its duration in seconds."""
     from .loudness import LoudnessMeter
@@ -90,7 +102,7 @@ def convert_one(src: Path, dst: Path, fmt: str, options: Options) -> float:
     from ..fsio import output_target
 
     target, streamed = output_target(dst, inputs=(src,))
-    rate, channels, blocks = read_blocks(src)  # an unreadable input fails before anything is created
+    rate, channels, blocks = _with_audio(src, *read_blocks(src))  # an unreadable input fails before any output
     gain = 1.0
     if options.loudness is not None:
         meter = LoudnessMeter(rate, channels)
@@ -111,6 +123,13 @@ def convert_one(src: Path, dst: Path, fmt: str, options: Options) -> float:
         if not frames:  # before the output is committed: nothing is replaced
             raise BadInput(f"{src} has no audio", hint="give a file with sound in it")
 
-    encode_blocks(scaled(), rate, channels, target, fmt, out_rate=options.rate, out_channels=options.channels,
-                  bitrate=options.bitrate, stream=streamed)
+    try:
+        encode_blocks(scaled(), rate, channels, target, fmt, out_rate=options.rate, out_channels=options.channels,
+                      bitrate=options.bitrate, stream=streamed)
+    except RuntimeFailure as exc:
+        if frames < rate * MIN_SECONDS:  # a few samples: the encoder has nothing to make a frame of
+            raise BadInput(f"{src} holds only {frames} sample{'s' if frames != 1 else ''} "
+                           f"({frames / rate * 1000:.1f} ms): too short to convert",
+                           hint="give a recording of at least 20 ms") from exc
+        raise
     return frames / rate
