@@ -76,8 +76,14 @@ def _check_something_to_say(content: str, model: str | None, voice: str | None, 
     logger = logging.getLogger("ttscli")
     level = logger.level
     logger.setLevel(logging.ERROR)
+    from ..errors import BadInput, TtsError
+
     try:
         _config_segments(content, model, voice, text)
+    except BadInput:
+        raise
+    except TtsError:  # an unknown model or a damaged voice: the load reports it, in its own words
+        pass
     finally:
         logger.setLevel(level)
 
