@@ -47,6 +47,31 @@ def write_error(exc: OSError, path: Path) -> OutputError:
     return OutputError(f"cannot write {path}: {exc.strerror or exc}")
 
 
+FULL_BELOW = 64 * 1024  # free bytes under which a failed write is taken to be a full disk
+
+
+def is_full(path: Path) -> bool:
+    """True when the file system holding ``path`` has (almost) no space left."""
+    try:
+        st = os.statvfs(path.parent if str(path.parent) else Path("."))
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < FULL_BELOW
+
+
+def write_failure(exc: BaseException, path: Path) -> BaseException:
+    """What to raise for a write of ``path`` that failed with ``exc``: the one-line OutputError
+    for an OSError, and for a library's own error (libsndfile says only "System error") on a
+    full disk; ``exc`` itself otherwise (a bug or an interrupt stays what it is)."""
+    if isinstance(exc, OutputError):
+        return exc
+    if isinstance(exc, OSError):
+        return write_error(exc, path)
+    if isinstance(exc, Exception) and ("No space left" in str(exc) or is_full(path)):
+        return write_error(OSError(errno.ENOSPC, "No space left on device"), path)
+    return exc
+
+
 def _kind(mode: int) -> str:
     for test, name in ((stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory")):
         if test(mode):
@@ -192,8 +217,12 @@ class AtomicFile:
     def __exit__(self, exc_type, exc, _tb) -> bool:
         if exc_type is None:
             self.commit()
-        else:
-            self.discard()
+            return False
+        self.discard()
+        if not isinstance(exc, OSError):  # a library's error on a full disk: say so (exit 8)
+            failure = write_failure(exc, self.path)
+            if failure is not exc:
+                raise failure from exc
         return False
 
 

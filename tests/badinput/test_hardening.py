@@ -139,7 +139,8 @@ def test_full_disk_for_voice_cache(full_disk, monkeypatch, capfd):
     """`voice save` (a blend) into a voices directory on a full disk."""
     monkeypatch.setenv("TTSCLI_HOME", str(full_disk / "home"))
     (full_disk / "filler").write_bytes(b"\0" * (508 * 1024))
-    result = run_main(["voice", "save", "mix", "af_heart:50,am_adam:50", "--model", "kokoro:v1.0-int8-ja"], capfd)
+    result = run_main(["voice", "save", "mix", "--voice", "af_heart:50,am_adam:50", "--model", "kokoro:v1.0-int8-ja"],
+                      capfd)
     if result.code == 4:
         pytest.skip("the Kokoro int8 package is not installed")
     assert_one_error_line(result, 8, ("no space left",))

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import OutputError, PipeClosed
-from ..fsio import AtomicFile, output_target, write_error
+from ..fsio import AtomicFile, output_target, write_error, write_failure
 from . import wavstream
 from .chunk import to_pcm16
 from .formats import FileFormat
@@ -138,10 +138,8 @@ class FileSink(Sink):
             self._sf.write(to_pcm16(samples) if self.fmt.sf_subtype == "PCM_16"
                            else np.clip(np.nan_to_num(samples), -1.0, 1.0))
         except (OSError, RuntimeError, sf.LibsndfileError) as exc:
-            err = exc if isinstance(exc, OSError) else OSError(errno.EIO, str(exc))
-            if "space" in str(exc).lower():
-                err = OSError(errno.ENOSPC, "No space left on device")
-            raise write_error(err, self.path) from exc
+            failure = write_failure(exc, self.path)
+            raise (failure if failure is not exc else write_error(OSError(errno.EIO, str(exc)), self.path)) from exc
 
     def _commit(self) -> None:
         if self._stream is not None:
@@ -163,12 +161,9 @@ class FileSink(Sink):
             if self._resampler is not None:
                 self._sf_write(self._resampler.flush())
             self._sf.close()
-        except OSError as exc:
+        except BaseException as exc:
             self._discard()
-            raise write_error(exc, self.path) from exc
-        except BaseException:
-            self._discard()
-            raise
+            raise write_failure(exc, self.path) from exc
         self._sf = None
         self._atomic.commit()
 

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from ..audio.chunk import to_pcm16
-from ..fsio import AtomicFile
+from ..fsio import AtomicFile, write_failure
 from ..audio.loudness import LoudnessMeter
 from .tags import Tags
 
@@ -54,9 +54,9 @@ def chapter_wav(chunk_files: list[Path], rate: int, target: Path, loudness: floa
             tail = np.zeros(int(CHAPTER_TAIL * rate), dtype="<i2")
             out.write(tail)
             frames += len(tail)
-    except BaseException:
+    except BaseException as exc:
         atomic.discard()
-        raise
+        raise write_failure(exc, target) from exc
     atomic.commit()
     return frames
 
