@@ -80,16 +80,21 @@ def normalizer_for(lang: str | None, date_order: str | None = None) -> Normalize
 _NUMBER_TOKEN = re.compile(r"\d(?:[\d,.'\u00a0\u202f_]*\d)?")
 LONG_NUMBER_DIGITS = 15  # longer numbers are read digit by digit (ids, card numbers, runaway digit strings)
 RUNAWAY_DIGITS = 100  # numbers longer than this are read digit by digit before any rule sees them
-_RUNAWAY = re.compile(r"\d{%d}" % (RUNAWAY_DIGITS // 4))  # cheap pre-test: a long run of digits somewhere
 
 
-def _digit_by_digit(text: str, longer_than: int) -> str:
-    """Every number of more than ``longer_than`` digits written as single digits ("9 9 9")."""
-    def spaced(m: re.Match) -> str:
+def _has_runaway(text: str) -> bool:
+    return any(len(m.group()) > RUNAWAY_DIGITS and sum(c.isdigit() for c in m.group()) > RUNAWAY_DIGITS
+               for m in _NUMBER_TOKEN.finditer(text))
+
+
+def _digit_by_digit(text: str, longer_than: int, words: dict[str, str]) -> str:
+    """Every number of more than ``longer_than`` digits written out digit by digit, in ``words``
+    (the language's own word for each digit), so no rule sees those digits again."""
+    def spelled(m: re.Match) -> str:
         digits = [c for c in m.group() if c.isdigit()]
-        return " " + " ".join(digits) + " " if len(digits) > longer_than else m.group()
+        return " " + " ".join(words.get(d, d) for d in digits) + " " if len(digits) > longer_than else m.group()
 
-    return _NUMBER_TOKEN.sub(spaced, text)
+    return _NUMBER_TOKEN.sub(spelled, text)
 
 
 class Guarded:
@@ -104,6 +109,20 @@ class Guarded:
     def __init__(self, inner: Normalizer):
         self.inner = inner
         self.code = inner.code
+        self._words: dict[str, str] | None = None
+
+    def digit_words(self) -> dict[str, str]:
+        """The language's word for each digit, from its own rules ("7" → "seven", "siete")."""
+        if self._words is None:
+            words = {}
+            for d in "0123456789":
+                try:
+                    spoken = " ".join(self.inner.normalize(d).split())
+                except Exception:  # noqa: BLE001 - a broken rule set still gets its digits read
+                    spoken = ""
+                words[d] = spoken if spoken and not any(c.isdigit() for c in spoken) else d
+            self._words = words
+        return self._words
 
     def __getattr__(self, name: str):  # language-specific helpers (options, spell, ...)
         return getattr(self.inner, name)
@@ -113,7 +132,7 @@ class Guarded:
                   self.code, len(text), type(exc).__name__, str(exc)[:200])
         for longer_than in (LONG_NUMBER_DIGITS, 1):
             try:
-                return call(_digit_by_digit(text, longer_than))
+                return call(_digit_by_digit(text, longer_than, self.digit_words()))
             except TtsError:
                 raise
             except Exception as again:  # noqa: BLE001 - any rule failure: try the plainer reading
@@ -124,8 +143,8 @@ class Guarded:
                        hint="write the numbers in words, or pass --lang for another language") from exc
 
     def normalize(self, text: str, heading: bool = False) -> str:
-        if _RUNAWAY.search(text):  # no rule says such a number better, and some take quadratic time on it
-            text = _digit_by_digit(text, RUNAWAY_DIGITS)
+        if _has_runaway(text):  # no rule says such a number better, and some take quadratic time on it
+            text = _digit_by_digit(text, RUNAWAY_DIGITS, self.digit_words())
         try:
             return self.inner.normalize(text, heading)
         except TtsError:
