@@ -35,7 +35,7 @@ def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None):
         opts.intra_op_num_threads = plan.threads
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = level
-    opts.log_severity_level = 3
+    opts.log_severity_level = 2 if log.isEnabledFor(logging.DEBUG) else 3  # ORT's own lines: --debug only
     if save_to is not None:
         opts.optimized_model_filepath = str(save_to)
     for key, value in plan.ort_session_config.items():
