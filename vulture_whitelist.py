@@ -6,7 +6,7 @@ vulture reports is dead code to delete. The file is never imported.
 # ruff: noqa
 
 # Typer commands and Enum members (called through the CLI)
-batch, doctor, list_models, rm, say
+batch, doctor, list_models, rm, say, man
 mdy, dmy, ymd
 
 # family loaders named by "module:function" strings in backends/registry.py; plugin API

@@ -183,5 +183,5 @@ def test_japanese_needs_the_g2p_extra(kokoro, monkeypatch):
 
     with pytest.raises(RuntimeFailure) as info:
         kokoro.backend.phonemize("今日は", "ja")
-    assert "ttscli[ja]" in info.value.one_line()
+    assert 'pip install -e ".[ja]"' in info.value.one_line()
 

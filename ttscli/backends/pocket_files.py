@@ -22,7 +22,7 @@ from ..models.ref import ModelRef
 
 log = logging.getLogger(__name__)
 
-INSTALL = 'pip install "ttscli[pocket]"'
+INSTALL = 'pip install -e ".[pocket]"'
 FAMILY = "pocket-tts"
 SAMPLE_RATE = 24000
 WEIGHTS = "*model.safetensors"

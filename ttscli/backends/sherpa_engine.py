@@ -69,7 +69,7 @@ def import_sherpa():
     from ..optional import require
 
     return require("sherpa_onnx", "the sherpa-onnx runtime is not installed",
-                   "pip install 'ttscli[sherpa]' (or use --runtime onnxruntime for Piper voices)")
+                   'pip install -e ".[sherpa]" (or use --runtime onnxruntime for Piper voices)')
 
 
 def threads_for(plan: RuntimePlan) -> int:

@@ -84,17 +84,17 @@ ENCODERS: dict[str, EncoderSpec] = {
     spec.family: spec
     for spec in (
         EncoderSpec("neutts", "neucodec-1", 16000, 15.0, True, "ttscli.clone.neutts_encoder:encode",
-                    ("torch", "neucodec"), 'pip install "ttscli[torch]" neucodec'),
+                    ("torch", "neucodec"), 'pip install -e ".[torch]" neucodec'),
         EncoderSpec("pocket-tts", "pocket-state-1", 24000, 30.0, False, "ttscli.clone.pocket_encoder:encode",
-                    ("torch", "pocket_tts"), 'pip install "ttscli[pocket]"'),
+                    ("torch", "pocket_tts"), 'pip install -e ".[pocket]"'),
         EncoderSpec("kokoro", "kokoro-match-1", 16000, 30.0, False, "ttscli.clone.kokoro_match:encode",
-                    ("torch", "resemblyzer"), 'pip install "ttscli[torch]"', default_steps=40,
+                    ("torch", "resemblyzer"), 'pip install -e ".[torch]"', default_steps=40,
                     settings=("steps",)),
         # sherpa-onnx zero-shot packages read the processed reference audio itself (Pocket TTS
         # encodes it in the engine; ZipVoice also needs its transcript): rate, length and
         # transcript need come from the model (ttscli.clone.sherpa_reference.adapt).
         EncoderSpec("sherpa", "sherpa-reference-1", 24000, 30.0, False, "ttscli.clone.sherpa_reference:encode",
-                    ("sherpa_onnx",), 'pip install "ttscli[sherpa]"', runtime="sherpa-onnx",
+                    ("sherpa_onnx",), 'pip install -e ".[sherpa]"', runtime="sherpa-onnx",
                     adapt="ttscli.clone.sherpa_reference:adapt"),
     )
 }

@@ -42,7 +42,7 @@ def load_codec(device: str = "cpu"):
     try:
         import neucodec
     except ImportError as exc:
-        raise RuntimeFailure("the neucodec package is not installed", hint='pip install "ttscli[torch]" neucodec') \
+        raise RuntimeFailure("the neucodec package is not installed", hint='pip install -e ".[torch]" neucodec') \
             from exc
     repo = os.environ.get(CODEC_ENV) or DEFAULT_CODEC
     cls = neucodec.DistillNeuCodec if "distill" in repo and hasattr(neucodec, "DistillNeuCodec") else neucodec.NeuCodec

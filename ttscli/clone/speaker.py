@@ -20,7 +20,7 @@ from ..errors import RuntimeFailure
 log = logging.getLogger(__name__)
 
 RATE = 16000
-EXTRA_HINT = 'pip install "ttscli[torch]" (torch, resemblyzer)'
+EXTRA_HINT = 'pip install -e ".[torch]" (torch, resemblyzer)'
 
 
 def _import():

