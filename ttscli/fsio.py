@@ -113,7 +113,7 @@ def output_target(path: Path | str, *, inputs: tuple = ()) -> tuple[Path, bool]:
         except OSError:
             same = False
         if same:
-            raise UsageError(f"output {shown} is the input {source}; writing it would destroy the input",
+            raise UsageError(f"output {shown} is the input itself ({source}); writing it would destroy the input",
                              hint="write to another name")
     if st is not None:
         if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
