@@ -32,7 +32,7 @@ def _scratch(tmp_path: Path) -> tuple[Path, dict]:
     work.mkdir()
     for name, text in FIXTURES.items():
         (work / name).write_text(text)
-    from ttscli.models.embedded import joe
+    from ttscli.families.piper.embedded import joe
 
     voice = work / "my-voice-dir"  # a Piper voice directory to import (`pull ./my-voice-dir`)
     voice.mkdir()

@@ -29,8 +29,8 @@ ENVIRONMENT: dict[str, str] = {
     "TTSCLI_ORT_CACHE": "0 turns off the cache of onnxruntime-optimized graphs (CPU sessions).",
     "TTSCLI_UNIFIED_MEMORY": "0 stops ttscli from setting GGML_CUDA_ENABLE_UNIFIED_MEMORY=1 for llama.cpp on "
                              "unified-memory GPUs (DGX Spark, Jetson).",
-    "TTSCLI_NEUCODEC": "Hub repository of the NeuTTS clone encoder (neuphonic/neucodec by default, or "
-                       "neuphonic/distill-neucodec).",
+    "TTSCLI_NEUCODEC": "Hub repository of the NeuTTS clone encoder's codec (the default and the distilled "
+                       "alternative are named in ttscli/families/neutts/encoder.py).",
     "TTSCLI_WHISPER_MODEL": "A faster-whisper model directory for clone transcripts instead of Whisper tiny.en.",
     "HF_HOME, HF_HUB_CACHE": "Where huggingface_hub keeps downloaded model files.",
     "HF_ENDPOINT": "Hub URL (a mirror, or a local test server).",

