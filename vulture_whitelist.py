@@ -11,7 +11,8 @@ mdy, dmy, ymd
 
 # family declarations and hooks named by "module:function" strings (ttscli/families/__init__.py,
 # each family's FamilySpec); plugin API
-load_kokoro, load_kitten, register, KOKORO, KITTEN, import_facts
+load_kokoro, load_kitten, KOKORO, KITTEN, import_facts
+register  # register: families (backends) and languages (text)
 # run in a subprocess by its module path (sherpa_engine's probe)
 probe_main
 

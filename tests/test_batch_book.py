@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from book_helpers import CHAPTERS, MARKDOWN_BOOK, make_epub, png
-from conftest import run_cli
+from support.book_helpers import CHAPTERS, MARKDOWN_BOOK, make_epub, png
+from support.cli import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +100,7 @@ def test_mp3_chapters_carry_id3_tags_and_cover(epub_run):
 
 
 def test_asr_hears_the_chapter_text(epub_run, whisper):
-    from conftest import transcribe, word_errors
+    from support.asr import transcribe, word_errors
 
     _, out, _ = epub_run
     flac = sorted((out / "voyage").glob("*.flac"))[1]

