@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fuzzing import fuzz
+from support.fuzzing import fuzz
 from ttscli.errors import BadInput
 from ttscli.text.frontend import FrontEndOptions, segments
 from ttscli.text.segments import Budget
