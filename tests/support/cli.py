@@ -60,7 +60,7 @@ class _Stream(io.TextIOWrapper):
 
 def _reset_process_caches() -> None:
     """Forget what one run cached for its process (TTSCLI_HOME and the hub differ per test)."""
-    from ttscli.catalog import piper_index
+    from ttscli.families.piper import index as piper_index
     from ttscli.runtime import hardware
     from ttscli.store import hub
     from ttscli.voices import presets
