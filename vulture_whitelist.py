@@ -6,7 +6,7 @@ vulture reports is dead code to delete. The file is never imported.
 # ruff: noqa
 
 # Typer commands and Enum members (called through the CLI)
-batch, doctor, list_models, rm, say, man
+batch, doctor, list_models, rm, say, man, serve, ps
 mdy, dmy, ymd
 
 # family declarations and hooks named by "module:function" strings (ttscli/families/__init__.py,

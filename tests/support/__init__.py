@@ -10,6 +10,7 @@ book_helpers        EPUB/Markdown books for `batch` tests
 clone_helpers       reference speech and synthetic encoders for `clone` tests
 fuzzing             generators for the text and file fuzzers
 hwsim               simulated hardware (GPUs, drivers) for the runtime planner
+server              ServerProcess: a real `ttscli serve` on a free port (start, requests, status, stop)
 speech_models, synthetic_gguf, synthetic_encoders, pocket_tiny, sherpa_synth, styletts_synth
                     small synthetic models of each family, built in the test's temp directory
 """

@@ -62,12 +62,13 @@ class PcmPipe:
     """An ffmpeg process that reads float32 PCM on stdin (its messages go to a temp file).
 
     It runs in its own session: a Ctrl-C reaches ttscli, which then stops ffmpeg itself.
+    ``stdout=subprocess.PIPE`` lets the caller read the encoded stream (the server does).
     """
 
-    def __init__(self, cmd: list[str]):
+    def __init__(self, cmd: list[str], stdout=subprocess.DEVNULL):
         self._log = tempfile.TemporaryFile()
         try:
-            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=stdout, stderr=self._log,
                                           start_new_session=True)
         except OSError as exc:
             self._log.close()

@@ -43,6 +43,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.batch", "batch"),
     ("ttscli.cli.convert", "convert"),
     ("ttscli.cli.shell", "completion"),
+    ("ttscli.cli.serve", "serve"),
+    ("ttscli.cli.ps", "ps"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"

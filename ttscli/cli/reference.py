@@ -26,6 +26,10 @@ ENVIRONMENT: dict[str, str] = {
                       "2 or more threads, each with half the threads).",
     "TTSCLI_RAY_ACTORS_PER_GPU": "batch --cluster: Ray actors that share one GPU for families the runtime plan "
                                  "puts on a GPU (default 2).",
+    "TTSCLI_HOST": "Address of a running ttscli serve that say and ps use (host, host:port or http://host:port; "
+                   "default 127.0.0.1:8870).",
+    "TTSCLI_API_KEY": "Same as serve --api-key; say and ps send it as 'Authorization: Bearer KEY'.",
+    "TTSCLI_NO_SERVER": "1 (or true, yes): same as say --no-server (synthesize in-process).",
     "TTSCLI_ORT_CACHE": "0 turns off the cache of onnxruntime-optimized graphs (CPU sessions).",
     "TTSCLI_UNIFIED_MEMORY": "0 stops ttscli from setting GGML_CUDA_ENABLE_UNIFIED_MEMORY=1 for llama.cpp on "
                              "unified-memory GPUs (DGX Spark, Jetson).",
@@ -66,6 +70,7 @@ EXTRAS: dict[str, str] = {
              "Pocket TTS encoders",
     "pocket": "Kyutai Pocket TTS on PyTorch (say -m pocket-tts, clone --model pocket-tts)",
     "asr": "clone without --text: the reference is transcribed offline (Whisper tiny.en)",
+    "server": "ttscli serve: the OpenAI-compatible speech server (Starlette, uvicorn)",
     "ray": "batch --cluster: chunks synthesized by Ray actors, on this machine or a cluster",
     "bench": "the peer tools of the benchmark scripts",
     "test": "the test suite",
@@ -83,4 +88,5 @@ EXAMPLES: list[tuple[str, str]] = [
     ("ttscli convert hello.wav hello.mp3", "Convert audio between formats."),
     ("ttscli doctor", "Show hardware, runtimes and the plan each model runs with."),
     ("ttscli completion install bash", "Install tab completion for bash."),
+    ("ttscli serve", "Keep models warm behind an OpenAI-compatible API on 127.0.0.1:8870; say uses it."),
 ]

@@ -125,6 +125,18 @@ def _dry_run(content: str, model: str | None, voice: str | None, text: TextOptio
     note_line(f"dry run: {count} segment{'s' if count != 1 else ''}, {pauses:g} s of pauses")
 
 
+def _via_server(fields: dict, sink, raw: bool) -> bool:
+    """Speak through a running `ttscli serve` (see ttscli.server.client); False: do it here."""
+    from ..server import client
+    from .render import note_line
+
+    def started(rate: int) -> None:
+        if raw:
+            note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")
+
+    return client.speak(fields, sink, on_start=started)
+
+
 @app.command()
 def say(
     text: Optional[List[str]] = typer.Argument(None, help="Text to speak; '-' or nothing reads stdin."),
@@ -150,6 +162,8 @@ def say(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of --file/stdin (default: UTF-8 or BOM)."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Print the normalized segments and their pauses; load no model, write no audio."),
+    no_server: bool = typer.Option(False, "--no-server", envvar="TTSCLI_NO_SERVER", show_envvar=True,
+                                   help="Synthesize in this process even when `ttscli serve` is running."),
     debug: bool = opt.Debug,
 ) -> None:
     r"""Speak TEXT: write a file, play it, or stream WAV/PCM to stdout.
@@ -157,8 +171,6 @@ def say(
     Numbers, dates, money, abbreviations and the like are read out; Markdown
     syntax is dropped; \[pause:1.5] adds a pause; text that starts with <speak> is SSML.
     """
-    from .. import engine
-    from ..backends.base import SynthesisOptions
     from ..errors import BadInput
     from ..text.options import TextOptions
     from .render import note_line
@@ -166,12 +178,26 @@ def say(
     content = _gather_text(text or [], file, encoding)
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")
+    order = getattr(date_order, "value", date_order)
+    if not dry_run and not no_server and not lexicon:  # a --lexicon file is read here, not sent to a server
+        sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
+        fields = {"input": content, "model": model, "voice": voice, "speed": speed, "volume": volume, "seed": seed,
+                  "lang": lang, "sentence_silence": sentence_silence, "paragraph_silence": paragraph_silence,
+                  "date_order": order}
+        if _via_server(fields, sink, raw):
+            return
+        if sink.sample_rate:  # a file the server began is discarded; start afresh
+            sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
     text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
-                                         lang=lang, date_order=date_order, lexicon=lexicon)
+                                         lang=lang, date_order=order, lexicon=lexicon)
     if dry_run:
         _dry_run(content, model, voice, text_options)
         return
-    sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
+    if no_server or lexicon:
+        sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
+    from .. import engine
+    from ..backends.base import SynthesisOptions
+
     _check_something_to_say(content, model, voice, text_options)
     loaded = engine.load(model, voice)
     segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
