@@ -80,10 +80,31 @@ def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = Non
     apply_env(plan)  # before the family's module imports its runtime
     log.debug("plan for %s: %s, %d threads (%s)", ref.id, plan.device, plan.threads, plan.reason)
     backend = spec.load(ref, runtime=chosen, plan=plan)
+    _check_sample_rate(backend, ref.id)
     resolved = backend.use_stored_voice(stored) if stored is not None else backend.resolve_voice(voice)
     elapsed = time.perf_counter() - started
     log.debug("loaded %s (%s) in %.2fs", ref.id, chosen, elapsed)
     return Loaded(backend, resolved, voice, elapsed)
+
+
+MIN_RATE, MAX_RATE = 1000, 384000
+
+
+def _check_sample_rate(backend: Backend, model_id: str) -> None:
+    """A model whose config gives a zero, negative or absurd sample rate is refused at load
+    (exit 7), not after synthesis when the output cannot be written."""
+    from .errors import IntegrityError
+
+    import operator
+
+    rate = getattr(backend, "sample_rate", None)
+    try:
+        ok = not isinstance(rate, bool) and MIN_RATE <= operator.index(rate) <= MAX_RATE
+    except TypeError:  # a float or None
+        ok = False
+    if not ok:
+        raise IntegrityError(f"model {model_id} declares the sample rate {rate!r}, which no audio can have",
+                             hint=f"fix its config (a rate from {MIN_RATE} to {MAX_RATE} Hz) or pull it again")
 
 
 def text_profile(model_id: str | None, voice: str | None = None):

@@ -27,6 +27,24 @@ def _list_chapters(books, speed: float) -> None:
                        f"~{_minutes(estimate_seconds(chapter.words, speed)):>7}{note}")
 
 
+def _check_options(bitrate: str | None, chapters: str | None, split_on: str | None) -> None:
+    """Option values checked before any book is read or any audio made."""
+    from ..audio.encode import check_bitrate
+    from ..book.chapters import check_range, compile_split_on
+
+    check_bitrate(bitrate)
+    if chapters:
+        check_range(chapters)
+    if split_on:
+        compile_split_on(split_on)
+
+
+def _cover(path: str | None) -> tuple[bytes | None, str | None]:
+    from ..audio.images import read_cover
+
+    return read_cover(path) if path else (None, None)
+
+
 @app.command()
 def batch(
     inputs: List[Path] = typer.Argument(..., help="Books: .txt, .md or .epub (each makes its own output)."),
@@ -99,7 +117,6 @@ def batch(
     """
     from ..audio.encode import check_bitrate
     from ..book import cast as book_cast
-    from ..book import cover as book_cover
     from ..book import run as book_run
     from ..book.job import Settings
     from ..errors import UsageError
@@ -117,7 +134,9 @@ def batch(
     if output is not None and not list_chapters:
         output, name, asked = book_run.output_target(output, inputs, asked, FORMATS)
     chosen = asked or ("m4b",)
+    _check_options(bitrate, chapters, split_on)
     bitrate = check_bitrate(bitrate)
+    cover_data, cover_type = _cover(cover) if not list_chapters else (None, None)
     from ..book.cluster import check_address
 
     cluster = check_address(cluster)
@@ -131,7 +150,6 @@ def batch(
     if list_chapters:
         _list_chapters(books, speed)
         return
-    cover_data, cover_type = book_cover.load(cover)
     checks = None
     if verify:
         from ..book.verify import VerifySettings, check_available

@@ -82,6 +82,24 @@ def _rewrite(model) -> list[str]:
     return names
 
 
+def _cached(source: Path, durations: bool = False) -> tuple[Path, Path]:
+    """(rewritten model, its marker of noise input names) in the cache, for ``source``."""
+    st = source.stat()
+    key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}|{durations}"
+                         .encode()).hexdigest()[:24]
+    target = paths.cache_dir() / "seeded-onnx" / f"{source.stem}-{key}.onnx"
+    return target, target.with_suffix(".inputs")
+
+
+def discard(source: Path, durations: bool = False) -> None:
+    """Remove the cached rewrite of ``source`` (damaged): the next load rebuilds it."""
+    for path in _cached(source, durations):
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
 def seeded_model_path(source: Path, durations: bool = False) -> tuple[Path | bytes, list[str], str | None]:
     """Path of a rewritten copy of ``source`` (cached), its noise input names and the name
     of its duration output (None when not asked for or not found).
@@ -89,12 +107,8 @@ def seeded_model_path(source: Path, durations: bool = False) -> tuple[Path | byt
     Models that need no rewrite are returned unchanged. When the cache cannot be
     written, the rewritten model comes back as bytes.
     """
-    st = source.stat()
-    key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}|{durations}"
-                         .encode()).hexdigest()[:24]
-    cache = paths.cache_dir() / "seeded-onnx"
-    target = cache / f"{source.stem}-{key}.onnx"
-    marker = target.with_suffix(".inputs")
+    target, marker = _cached(source, durations)
+    cache = target.parent
     if target.exists() and marker.exists():
         names, exposed = _read_marker(marker.read_text())
         return (target if names or exposed else source), names, exposed

@@ -54,10 +54,16 @@ class PiperConfig:
 
     @classmethod
     def read(cls, path: Path) -> "PiperConfig":
+        from ttscli.bounded import LIMITS
+
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as fh:
+                raw = fh.read(LIMITS["config"] + 1)
         except OSError as exc:
             raise NotFound(f"cannot read voice config {path}: {exc.strerror or exc}") from exc
+        if len(raw) > LIMITS["config"]:  # /dev/zero, an endless FIFO, a wrong file
+            raise BadInput(f"voice config {path.name} is larger than {LIMITS['config'] >> 20} MB",
+                           hint="give the model's own .onnx.json")
         try:
             data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict):
