@@ -35,6 +35,7 @@ class Case:
     clone_kit: bool = False  # needs the synthetic NeuTTS model ({model}) and its environment
     teardown: Callable[[Path], None] | None = None
     stdout_closed: bool = False  # start the CLI with file descriptor 1 closed (`>&-`)
+    process: bool = False  # run as a real process (default: in this process, the same error boundary)
 
 
 def _write(name: str, data: bytes) -> Callable[[Path], dict]:

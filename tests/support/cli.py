@@ -84,7 +84,7 @@ def invoke(*args: str, input: bytes | None = None, env: dict | None = None) -> R
 
     saved_env = dict(os.environ)
     saved_streams = sys.stdin, sys.stdout, sys.stderr
-    saved_signals = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    saved_signals = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)}
     logger = logging.getLogger("ttscli")
     saved_logger = logger.handlers[:], logger.level, logger.propagate
     out, err = _Stream(), _Stream()

@@ -14,7 +14,6 @@ import numpy as np
 
 from ..errors import RuntimeFailure
 
-PEAK_CEILING_DB = -1.0  # normalization never pushes a sample peak above this
 SILENT = -70.0  # ebur128's absolute gate: at or below it there is nothing to measure
 _INTEGRATED = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf|nan)\s*LUFS", re.S)
 _TRUE_PEAK = re.compile(r"True peak:\s*Peak:\s*(-?[\d.]+|-?inf|nan)\s*dBFS", re.S)
@@ -62,15 +61,6 @@ class LoudnessMeter:
             value = float(match.group(1))
             self._result = value if math.isfinite(value) and value > SILENT else -math.inf
         return self._result
-
-    def gain_to(self, target: float) -> float:
-        """Linear gain that brings the audio to ``target`` LUFS without the peak passing -1 dBFS."""
-        loud = self.integrated()
-        if not math.isfinite(loud) or self.peak <= 0:
-            return 1.0
-        gain = 10 ** ((target - loud) / 20.0)
-        ceiling = 10 ** (PEAK_CEILING_DB / 20.0) / self.peak
-        return float(min(gain, ceiling))
 
     def close(self) -> None:
         if self._result is None:

@@ -94,6 +94,9 @@ class FamilySpec:
     voices: str | None = None
     # "module:function" -> function(show info dict) -> {label: value}: lines `ttscli show` adds or replaces
     show_lines: str | None = None
+    # Word timings on its preferred runtime: "model" (the graph's own durations) or "aligned"
+    # (Whisper on the audio, the [asr] extra); see ttscli.timing.
+    timings: str = "aligned"
 
     @property
     def runtime(self) -> str:

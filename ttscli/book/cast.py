@@ -191,8 +191,3 @@ def passages(text: str, cast: Cast) -> list[tuple[str, str]]:
             else:
                 out.append((who, piece))
     return [(who, piece) for who, piece in out if re.search(r"\w", piece)]
-
-
-def strip_markup(text: str) -> str:
-    """The text without voice markup (what a single-voice run reads)."""
-    return _MARKUP.sub("", text)

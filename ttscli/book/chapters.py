@@ -53,16 +53,33 @@ def _chapter(title: str, text: str) -> Chapter:
     return Chapter(title, text.strip("\n"), matter_of(title, text))
 
 
+SPLIT_ON_SECONDS = 10.0  # all --split-on matching of a book; a pattern that backtracks forever is stopped
+
+
+def compile_split_on(split_on: str) -> re.Pattern:
+    try:
+        return re.compile(split_on, re.MULTILINE)
+    except (re.error, OverflowError, RecursionError) as exc:
+        raise UsageError(f"--split-on {split_on!r} is not a valid regular expression ({exc})",
+                         hint="e.g. --split-on '^Part [0-9]+'") from exc
+
+
 def split_text(text: str, split_on: str | None = None) -> list[Chapter]:
     """Chapters of a plain-text book (see the module doc)."""
-    if split_on:
-        try:
-            pattern = re.compile(split_on, re.MULTILINE)
-        except re.error as exc:
-            raise UsageError(f"--split-on {split_on!r} is not a valid regular expression ({exc})") from exc
-        match_line = lambda line: bool(pattern.search(line))  # noqa: E731
-    else:
-        match_line = lambda line: bool(CHAPTER_LINE.match(line))  # noqa: E731
+    if not split_on:
+        return _split_text(text, lambda line: bool(CHAPTER_LINE.match(line)), detected=True)
+    from ..timelimit import time_limit
+
+    pattern = compile_split_on(split_on)
+    slow = UsageError(f"--split-on {split_on!r} took more than {SPLIT_ON_SECONDS:g} s on this book "
+                      "(a pattern that backtracks, such as (a+)+)", hint="use a simpler pattern, e.g. '^Chapter '")
+    with time_limit(SPLIT_ON_SECONDS, slow):
+        return _split_text(text, lambda line: bool(pattern.search(line)), detected=False)
+
+
+def _split_text(text: str, match_line, detected: bool) -> list[Chapter]:
+    """``detected``: headings were found by ttscli (not --split-on), so a contents list and back
+    matter are recognised too."""
     parts: list[tuple[str | None, list[str]]] = [(None, [])]
     for page_no, page in enumerate(text.split("\f")):
         if page_no and any(line.strip() for line in parts[-1][1]):
@@ -72,7 +89,7 @@ def split_text(text: str, split_on: str | None = None) -> list[Chapter]:
                 parts.append((line.strip().lstrip("#").strip()[:MAX_TITLE], [line]))
             else:
                 parts[-1][1].append(line)
-    if not split_on:
+    if detected:
         parts = _split_back(_fold_contents(parts))
     chapters = []
     for n, (title, lines) in enumerate(parts, 1):
@@ -205,11 +222,16 @@ def resplit(chapters: list[Chapter], split_on: str) -> list[Chapter]:
     return split_text("\n\n".join(c.text for c in chapters), split_on)
 
 
+def check_range(spec: str) -> None:
+    """The --chapters syntax and order, checked before any book is read."""
+    parse_range(spec, 999_999)
+
+
 def parse_range(spec: str, count: int) -> list[int]:
     """1-based chapter numbers of "3-7", "3-", "-2", "5" or "1,3,5-6" (each checked against ``count``)."""
     picked: list[int] = []
     for part in spec.replace(" ", "").split(","):
-        match = re.fullmatch(r"(\d*)-(\d*)|(\d+)", part)
+        match = re.fullmatch(r"(\d{0,6})-(\d{0,6})|(\d{1,6})", part)
         if not match or part == "-":
             raise UsageError(f"--chapters {spec!r} is not a range", hint="use e.g. 3-7, 3-, -2, 5 or 1,3,5-6")
         if match.group(3):
@@ -217,7 +239,9 @@ def parse_range(spec: str, count: int) -> list[int]:
         else:
             lo = int(match.group(1) or 1)
             hi = int(match.group(2) or count)
-        if lo < 1 or hi < lo or hi > count:
+        if hi < lo:
+            raise UsageError(f"--chapters {spec!r} runs backwards ({lo}-{hi})", hint=f"write it {hi}-{lo}")
+        if lo < 1 or hi > count:
             raise UsageError(f"--chapters {spec!r} is outside 1-{count}",
                              hint="see the numbers with --list-chapters")
         picked.extend(n for n in range(lo, hi + 1) if n not in picked)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import subtitles
 from .chunks import Chunk, Voice
 from .model import Book, Chapter
 from .tags import Tags
@@ -48,6 +49,7 @@ class Settings:
     clean: bool = False
     one_file: bool = False  # -o book.mp3: the whole book in that one file (no per-chapter files)
     verify: object | None = None  # verify.VerifySettings for --verify
+    subtitles: tuple[str, ...] = ()  # srt, vtt, json (see book.subtitles)
 
 
 @dataclass
@@ -136,8 +138,8 @@ class Job:
                          for n, c, chunks in plan.chapters],
         })
         manifest.save(force=True)
-        have = {k.key for _, _, chunks in plan.chapters for k in chunks
-                if self._have(self._chunk_path(work, k.key))}
+        have = {k.key for _, _, chunks in plan.chapters for k in chunks if self._have(self._chunk_path(work, k.key))
+                and (not self.settings.subtitles or subtitles.have_chunk(self._chunk_path(work, k.key)))}
         have -= getattr(self.synth, "ahead", set())  # written this run ahead of their book (cluster)
         hearing = None
         if self.settings.verify:  # records of chunks heard before are kept; the others are heard now
@@ -154,6 +156,7 @@ class Job:
     def _run(self, plan: Plan, work: Path, manifest, have: set[str], hearing) -> Result:
         result = Result(plan.name)
         total = plan.chunk_count
+        subs = subtitles.BookSubtitles(self.out, plan.name, self.settings.subtitles) if self.settings.subtitles else None
         self.emit("book", input=plan.book.source, title=plan.book.title, chapters=len(plan.chapters),
                   chunks=total, cached=len(have))
         started = time.perf_counter()
@@ -191,6 +194,12 @@ class Job:
             if hearing is not None:
                 self._verify(work, number, chapter, chunks, manifest, hearing, result)
             chapter_wavs.append(self._chapter(work, plan, (number, track), chapter, chunks, manifest, result))
+            if subs is not None:
+                result.outputs += subs.chapter(number, chapter.title, file_title(number, chapter.title),
+                                               [self._chunk_path(work, k.key) for k in chunks], chapter.text,
+                                               chapter_wavs[-1][2] / float(self.rate))
+        if subs is not None:
+            result.outputs += subs.finish()
         result.audio_seconds = sum(f for _, _, f in chapter_wavs) / float(self.rate or 1)
         for fmt in self.settings.formats:
             if fmt == "epub":

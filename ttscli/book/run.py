@@ -116,15 +116,19 @@ def resume_command() -> str:
     return "ttscli " + shlex.join(sys.argv[1:])
 
 
-def make_synthesizer(voice: Voice, jobs: int, cluster: str | None, emit: Callable[..., None]):
-    """Worker processes on this machine, or Ray actors (``cluster``: see ttscli.book.cluster)."""
+def make_synthesizer(voice: Voice, jobs: int, cluster: str | None, emit: Callable[..., None],
+                     subtitles: bool = False):
+    """Worker processes on this machine, or Ray actors (``cluster``: see ttscli.book.cluster).
+
+    ``subtitles``: also time each chunk's words (book.subtitles; not on a cluster yet).
+    """
     if cluster:
         from .cluster import RaySynthesizer
 
         return RaySynthesizer(voice, cluster, emit)
     from .workers import Synthesizer
 
-    return Synthesizer(voice, jobs)
+    return Synthesizer(voice, jobs, subtitles=subtitles)
 
 
 def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: int,
@@ -136,7 +140,7 @@ def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: in
     from ..locking import hold
 
     prepare_output(out)
-    synth = make_synthesizer(voice, jobs, cluster, emit)
+    synth = make_synthesizer(voice, jobs, cluster, emit, subtitles=bool(settings.subtitles))
     results = []
     lock = out / WORK / "lock"
     with hold(lock, wait=False, what=f"the output directory {out}"):

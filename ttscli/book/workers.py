@@ -53,16 +53,17 @@ def write_wav(path: Path, pcm: np.ndarray, rate: int) -> None:
         sf.write(str(tmp), pcm, rate, format="WAV", subtype="PCM_16")
 
 
-def synthesize(loaded, voice: Voice, chunk: Chunk, seed: int | None = None) -> tuple[np.ndarray, int]:
+def synthesize(loaded, voice: Voice, chunk: Chunk, seed: int | None = None,
+               timings=None) -> tuple[np.ndarray, int]:
     """(16-bit samples, rate) of ``chunk`` spoken by ``voice`` (resampled and levelled when it says so);
-    ``seed`` overrides the voice's (a re-take)."""
+    ``seed`` overrides the voice's (a re-take); ``timings`` (a timing.collector.Collector) times its words."""
     from .. import engine
     from ..audio.chunk import to_pcm16
     from ..backends.base import SynthesisOptions
 
     options = SynthesisOptions(speed=voice.speed, volume=voice.volume, seed=voice.seed if seed is None else seed,
                                lang=voice.lang)
-    parts = [c.samples for c in engine.chunks(loaded, chunk.as_segments(), options)]
+    parts = [c.samples for c in engine.chunks(loaded, chunk.as_segments(), options, timings)]
     audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
     rate = loaded.backend.sample_rate
     if voice.rate and voice.rate != rate:
@@ -93,6 +94,20 @@ def _loaded_for(voice: Voice):
     return cache[key]
 
 
+def _collector(loaded, voice: Voice):
+    """A timing collector for the next chunk when subtitles are wanted (else None)."""
+    if not _STATE.get("subtitles"):
+        return None
+    from ..timing.collector import Collector
+
+    backend = loaded.backend
+    if backend.timings == "model":
+        return Collector(backend.sample_rate)
+    from ..timing.aligned import Aligner
+
+    return Collector(backend.sample_rate, Aligner(voice.lang or backend.language))
+
+
 def _watch_parent(parent: int) -> None:
     """A worker whose parent was killed (kill -9) exits instead of waiting forever for tasks."""
     while os.getppid() == parent:
@@ -100,7 +115,7 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _init_worker(voice: Voice, threads: int, env: dict) -> None:
+def _init_worker(voice: Voice, threads: int, env: dict, subtitles: bool = False) -> None:
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
@@ -109,7 +124,7 @@ def _init_worker(voice: Voice, threads: int, env: dict) -> None:
 
     os.environ.update(env)
     os.environ[THREADS_ENV] = str(threads)
-    _STATE.update(voice=voice)
+    _STATE.update(voice=voice, subtitles=subtitles)
     _loaded_for(voice)
 
 
@@ -119,20 +134,28 @@ def _work(task: tuple) -> tuple[str, int, int, float]:
     seed = rest[0] if rest else None
     voice = chunk.voice or _STATE["voice"]
     started = time.perf_counter()
-    pcm, rate = synthesize(_loaded_for(voice), voice, chunk, seed)
+    loaded = _loaded_for(voice)
+    timings = _collector(loaded, voice)
+    pcm, rate = synthesize(loaded, voice, chunk, seed, timings)
     if seed is None:
         from .verify import corrupt
 
         pcm = corrupt(" ".join(s[0] for s in chunk.segments), pcm)  # a test hook; a no-op otherwise
     write_wav(Path(path), pcm, rate)
+    if timings is not None:
+        from .subtitles import save_chunk
+
+        timings.finish()
+        save_chunk(Path(path), timings)
     return chunk.key, len(pcm), rate, time.perf_counter() - started
 
 
 class Synthesizer:
     """``run(tasks)`` → (key, samples, rate, seconds) per task, in order; ``close()`` stops workers."""
 
-    def __init__(self, voice: Voice, jobs: int):
+    def __init__(self, voice: Voice, jobs: int, subtitles: bool = False):
         self.voice = voice
+        self.subtitles = subtitles  # also time each chunk's words (book.subtitles)
         self.workers, self.threads = threads_per_worker(jobs)
         self._pool = None
         self._loaded = None
@@ -144,7 +167,7 @@ class Synthesizer:
                     from ..runtime.plan import THREADS_ENV
 
                     os.environ.setdefault(THREADS_ENV, str(self.threads))
-                    _STATE.update(voice=self.voice)
+                    _STATE.update(voice=self.voice, subtitles=self.subtitles)
                     self._loaded = True
                 yield _work(task)
             return
@@ -153,7 +176,8 @@ class Synthesizer:
         if self._pool is None:
             env = {k: v for k, v in os.environ.items() if k.startswith(("TTSCLI_", "HF_"))}
             ctx = multiprocessing.get_context("spawn")  # no fork after the runtime may have started threads
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.voice, self.threads, env))
+            args = (self.voice, self.threads, env, self.subtitles)
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=args)
         yield from self._pool.imap(_work, tasks, chunksize=1)
 
     def close(self, abort: bool = False) -> None:

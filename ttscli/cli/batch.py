@@ -27,6 +27,24 @@ def _list_chapters(books, speed: float) -> None:
                        f"~{_minutes(estimate_seconds(chapter.words, speed)):>7}{note}")
 
 
+def _check_options(bitrate: str | None, chapters: str | None, split_on: str | None) -> None:
+    """Option values checked before any book is read or any audio made."""
+    from ..audio.encode import check_bitrate
+    from ..book.chapters import check_range, compile_split_on
+
+    check_bitrate(bitrate)
+    if chapters:
+        check_range(chapters)
+    if split_on:
+        compile_split_on(split_on)
+
+
+def _cover(path: str | None) -> tuple[bytes | None, str | None]:
+    from ..audio.images import read_cover
+
+    return read_cover(path) if path else (None, None)
+
+
 @app.command()
 def batch(
     inputs: List[Path] = typer.Argument(..., help="Books: .txt, .md or .epub (each makes its own output)."),
@@ -87,6 +105,9 @@ def batch(
     date_order: Optional[opt.DateOrder] = opt.DateOrderOpt,
     lexicon: Optional[str] = opt.Lexicon,
     seed: Optional[int] = opt.Seed,
+    subtitles: Optional[str] = typer.Option(
+        None, "--subtitles", metavar="FORMATS",
+        help="Also write word-timed subtitles per chapter and for the book: srt, vtt, json (comma-separated)."),
     debug: bool = opt.Debug,
 ) -> None:
     """Turn books into audiobooks: chapters, resumable, parallel, constant memory.
@@ -96,7 +117,6 @@ def batch(
     """
     from ..audio.encode import check_bitrate
     from ..book import cast as book_cast
-    from ..book import cover as book_cover
     from ..book import run as book_run
     from ..book.job import Settings
     from ..errors import UsageError
@@ -107,24 +127,29 @@ def batch(
     unknown = [f for f in asked or () if f not in FORMATS]
     if unknown:
         raise UsageError(f"unsupported format {unknown[0]!r}", hint=f"use {', '.join(FORMATS)}")
+    subtitle_formats = _subtitle_formats(subtitles)
     if not list_chapters and output is None:
         raise UsageError("no output directory", hint="add -o DIR (or --list-chapters to see the chapters)")
     name = None
     if output is not None and not list_chapters:
         output, name, asked = book_run.output_target(output, inputs, asked, FORMATS)
     chosen = asked or ("m4b",)
+    _check_options(bitrate, chapters, split_on)
     bitrate = check_bitrate(bitrate)
+    cover_data, cover_type = _cover(cover) if not list_chapters else (None, None)
     from ..book.cluster import check_address
 
     cluster = check_address(cluster)
     if cluster and verify:
         raise UsageError("--verify does not work with --cluster yet", hint="drop one of them")
+    if cluster and subtitle_formats:
+        raise UsageError("--subtitles does not work with --cluster yet (Ray workers do not time the words)",
+                         hint="drop --cluster (use --jobs N) or --subtitles")
     request = book_run.Request(inputs, encoding, split_on, chapters, keep_all)
     books = book_run.read_books(request)
     if list_chapters:
         _list_chapters(books, speed)
         return
-    cover_data, cover_type = book_cover.load(cover)
     checks = None
     if verify:
         from ..book.verify import VerifySettings, check_available
@@ -137,9 +162,14 @@ def batch(
     voice_key, plans = book_run.plan_books(books, voice_opts, text_options, book_cast.load(cast_file, dialogue_voice))
     if name is not None:
         plans[0].name = name
+    if subtitle_formats:
+        from ..timing.aligned import check_model
+
+        check_model(voice_key.model_id)
     settings = Settings(voice_key, chosen, bitrate, None if no_normalize else loudness,
                         narrator or (f"ttscli {voice_key.model_id}" + (f" ({voice})" if voice else "")),
-                        cover_data, cover_type, clean, one_file=name is not None, verify=checks)
+                        cover_data, cover_type, clean, one_file=name is not None, verify=checks,
+                        subtitles=subtitle_formats)
     progress = make(json_progress)
     try:
         results = book_run.run(plans, voice_key, output, settings, jobs, progress, cluster)
@@ -147,6 +177,18 @@ def batch(
         progress.close()
     for result in results:
         _summary(result)
+
+
+def _subtitle_formats(value: str | None) -> tuple[str, ...]:
+    from ..errors import UsageError
+    from ..timing.writers import FORMATS as SUBTITLE_FORMATS
+
+    chosen = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in (value or "").split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in SUBTITLE_FORMATS]
+    if unknown or (value is not None and not chosen):
+        raise UsageError(f"unsupported subtitle format {(unknown or [value])[0]!r}",
+                         hint=f"use {', '.join(SUBTITLE_FORMATS)} (comma-separated)")
+    return chosen
 
 
 def _summary(result) -> None:

@@ -35,7 +35,7 @@ def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None):
         opts.intra_op_num_threads = plan.threads
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = level
-    opts.log_severity_level = 3
+    opts.log_severity_level = 2 if log.isEnabledFor(logging.DEBUG) else 3  # ORT's own lines: --debug only
     if save_to is not None:
         opts.optimized_model_filepath = str(save_to)
     for key, value in plan.ort_session_config.items():
@@ -113,23 +113,42 @@ def _check_providers(path: Path, plan: RuntimePlan, active: list[str]) -> None:
 
 
 class OnnxModel:
-    def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True):
+    def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations: bool = False):
         self.path = path
         self.noise_inputs: list[str] = []
-        run_path: Path | bytes = path
-        if seeded_noise:
-            try:
-                run_path, self.noise_inputs = seeded.seeded_model_path(path)
-            except Exception as exc:  # noqa: BLE001 - onnx's DecodeError and friends
-                if isinstance(exc, (IntegrityError, RuntimeFailure)):
-                    raise
-                raise _corrupt(path, exc) from exc
-        if isinstance(run_path, bytes):  # the seeded rewrite could not be cached on disk
-            self.session = session(path, plan, data=run_path)
-        else:
-            self.session = session(run_path, plan)
+        self.duration_output: int | None = None  # index of the per-token durations in run()'s outputs
+        self._exposed: str | None = None
+        self.session = self._open(plan, seeded_noise or durations, durations)
+        exposed = self._exposed
         self.input_names = [i.name for i in self.session.get_inputs() if i.name not in self.noise_inputs]
+        outputs = [o.name for o in self.session.get_outputs()]
+        self.duration_output = outputs.index(exposed) if exposed in outputs else None
         self.inputs = {i.name: i for i in self.session.get_inputs()}
+
+    def _seeded(self, durations: bool) -> Path | bytes:
+        try:
+            run_path, self.noise_inputs, self._exposed = seeded.seeded_model_path(self.path, durations)
+        except Exception as exc:  # noqa: BLE001 - onnx's DecodeError and friends
+            if isinstance(exc, (IntegrityError, RuntimeFailure)):
+                raise
+            raise _corrupt(self.path, exc) from exc
+        return run_path
+
+    def _open(self, plan: RuntimePlan, rewrite: bool, durations: bool):
+        run_path = self._seeded(durations) if rewrite else self.path
+        if isinstance(run_path, bytes):  # the seeded rewrite could not be cached on disk
+            return session(self.path, plan, data=run_path)
+        try:
+            return session(run_path, plan)
+        except (IntegrityError, RuntimeFailure) as exc:
+            if run_path == self.path:
+                raise
+            # The seeded copy is a derived file in the cache: a damaged one is rebuilt, not blamed on the model.
+            log.warning("the cached seeded copy of %s was damaged; rebuilding it", self.path.name)
+            log.debug("seeded copy unusable: %s", exc.message)
+            seeded.discard(self.path, durations)
+            run_path = self._seeded(durations)
+            return session(self.path, plan, data=run_path) if isinstance(run_path, bytes) else session(run_path, plan)
 
     def run(self, feeds: dict[str, Any], *, seed: int = 0, noise_len: int = 1 << 16) -> list[np.ndarray]:
         if not self.noise_inputs:
@@ -146,5 +165,6 @@ class OnnxModel:
         raise AssertionError("unreachable")
 
 
-def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True) -> OnnxModel:
-    return OnnxModel(path, plan, seeded_noise=seeded_noise)
+def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations: bool = False) -> OnnxModel:
+    """``durations``: also output the graph's per-token durations (see :mod:`.durations`)."""
+    return OnnxModel(path, plan, seeded_noise=seeded_noise, durations=durations)
