@@ -12,6 +12,7 @@ mdy, dmy, ymd
 # family declarations and hooks named by "module:function" strings (ttscli/families/__init__.py,
 # each family's FamilySpec); plugin API
 load_kokoro, load_kitten, KOKORO, KITTEN, import_facts
+INDEX, KOKORO_VOICES, KITTEN_VOICES, kokoro_show_lines, show_lines
 register  # register: families (backends) and languages (text)
 # run in a subprocess by its module path (sherpa_engine's probe)
 probe_main

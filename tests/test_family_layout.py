@@ -6,6 +6,8 @@ command, on every path (say, --voice, --runtime, doctor, show, pull)."""
 
 from __future__ import annotations
 
+import importlib
+import json
 import re
 from pathlib import Path
 
@@ -35,7 +37,8 @@ def test_every_family_is_one_package_declared_once():
     for spec in specs.values():  # every hook a family names lives in its own package
         package = next(t.partition(":")[0] for t in BUILTIN if registry.resolve_target(t) is spec)
         hooks = [o.loader for o in spec.runs_on] + [spec.detect, spec.profile, spec.doctor, spec.models,
-                                                      spec.catalog, spec.facts]
+                                                      spec.catalog, spec.facts, spec.index, spec.voices,
+                                                      spec.show_lines]
         if spec.clone is not None:
             hooks += [spec.clone.encode, spec.clone.adapt]
         for hook in filter(None, hooks):
@@ -54,30 +57,66 @@ def test_no_generic_module_names_a_family_file():
     assert not offenders
 
 
-def test_removing_a_family_leaves_the_others_working(monkeypatch, capsys, tmp_path):
+FAMILY_PACKAGES = ("piper", "neutts", "pocket", "sherpa", "orpheus", "styletts")
+FAMILY_NAMES = ("piper", "kokoro", "kitten", "neutts", "pocket", "sherpa", "orpheus")
+
+
+def test_no_generic_module_reaches_into_a_family():
+    """Generic code asks the registry (FamilySpec hooks): it imports no family package and
+    branches on no family name (the leaks issue #15 closed: voice library, Piper index in pull
+    and list, Kokoro's show line, Piper voices in the catalog and in list rows)."""
+    package = re.compile(r"families\.(%s)\b|from \.+families import (%s)\b"
+                         % ("|".join(FAMILY_PACKAGES), "|".join(FAMILY_PACKAGES)))
+    names = "|".join(FAMILY_NAMES)
+    branch = re.compile(r"""(==|!=|\bin)\s*[(\[{]?\s*["'](%s)["']|["'](%s)["']\s*(==|!=)|"id":\s*["'](%s)["']"""
+                        % (names, names, names))
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith("families/"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if package.search(line) or branch.search(line):
+                offenders.append(f"{rel}:{number}: {line.strip()}")
+    assert not offenders
+
+
+# package → the families it declares; each removal keeps Piper (the embedded default model)
+REMOVABLE = {"neutts": ("neutts",), "styletts": ("kokoro", "kitten"), "sherpa": ("sherpa",), "pocket": ("pocket",)}
+
+
+@pytest.mark.parametrize("package", sorted(REMOVABLE))
+def test_removing_a_family_leaves_the_others_working(package, monkeypatch, capsys, tmp_path):
     import ttscli.families as families
     from ttscli.backends import registry
 
+    gone = REMOVABLE[package]
     monkeypatch.setattr(families, "BUILTIN", tuple(t for t in families.BUILTIN
-                                                   if not t.startswith("ttscli.families.neutts:")))
-    with block_imports("ttscli.families.neutts"), fresh_registry():
+                                                   if not t.startswith(f"ttscli.families.{package}:")))
+    with block_imports(f"ttscli.families.{package}"), fresh_registry():
         with pytest.raises(ImportError):
-            import ttscli.families.neutts  # noqa: F401 - the package is gone
-        assert "neutts" not in registry.families() and "orpheus" in registry.families()
-        out = tmp_path / "joe.wav"
-        r = cli(capsys, "say", "Still here.", "-m", JOE, "-o", str(out))
+            importlib.import_module(f"ttscli.families.{package}")  # the package is gone
+        assert not set(gone) & set(registry.families()) and "piper" in registry.families()
+        out = tmp_path / "default.wav"
+        r = cli(capsys, "say", "Still here.", "-o", str(out))  # the default model: embedded Piper joe
         assert r.code == 0, r.err
         audio, rate = sf.read(out)
         assert rate == 22050 and len(audio) > rate // 4
         r = cli(capsys, "list", "--available", "--json")
-        assert r.code == 0 and '"family": "neutts"' not in r.out and '"family": "orpheus"' in r.out
-        assert cli(capsys, "list").code == 0
+        listed = {row["family"] for row in json.loads(r.out)}
+        assert r.code == 0 and not set(gone) & listed and "piper" in listed and "orpheus" in listed
+        r = cli(capsys, "list")
+        assert r.code == 0 and JOE in r.out
+        assert cli(capsys, "list", "--available").code == 0
+        r = cli(capsys, "voice", "list", "--json")
+        assert r.code == 0, r.err
+        assert not set(gone) & {row["family"] for row in json.loads(r.out) if row["kind"] == "stock"}
         r = cli(capsys, "doctor")
         assert r.code == 0 and "Fixes" in r.out
         r = cli(capsys, "show", JOE)
-        assert r.code == 0 and "code licence" in r.out
-        r = cli(capsys, "list", "--available", "--family", "neutts")
-        assert r.code == 4 and "neutts" in r.err
+        assert r.code == 0 and "code licence" in r.out and "can clone     no" in r.out
+        r = cli(capsys, "list", "--available", "--family", gone[0])
+        assert r.code == 4 and gone[0] in r.err
 
 
 def _one_line(r, code: int, *needles: str) -> None:

@@ -219,6 +219,20 @@ def test_html_body_for_a_model_file_is_rejected(env, hub):
     assert_clean_error(pull(env, "hf:someone/html-voice"), 7, "voice.onnx", "HTML")
 
 
+def test_pull_base_fetches_the_voice_index_only(env, hub):
+    """`pull piper` reaches the Piper index through FamilySpec.index: no model is installed,
+    `list --available` stops saying the index is missing and lists every indexed voice."""
+    before = run_cli("list", "--available", "--family", "piper", env=env)
+    assert before.returncode == 0 and b"`ttscli pull piper` fetches the index" in before.stdout
+    out = _json_out(pull(env, "piper", "--json"))
+    assert out == {"id": "piper", "index_voices": 3}
+    proc = pull(env, "piper")
+    assert proc.returncode == 0 and b"Piper voice index: 3 voice(s)" in proc.stdout
+    after = run_cli("list", "--available", "--family", "piper", env=env)
+    assert after.returncode == 0 and b"fetches the index" not in after.stdout and TEST_KEY.encode() in after.stdout
+    assert f"piper:{TEST_KEY}" not in {m["id"] for m in _json_out(run_cli("list", "--json", env=env))}
+
+
 def test_unknown_ids_suggest_names(env, hub):
     assert_clean_error(pull(env, "kokoro:int9"), 4, "unknown model", "kokoro:int8")
     assert_clean_error(pull(env, "kokro"), 4, "did you mean", "kokoro")

@@ -83,6 +83,17 @@ class FamilySpec:
     # "module:function" -> function(dir, {role: path}) -> dict: what an imported directory tells
     # about its model (sample_rate, languages, voices) for `list` and `show`
     facts: str | None = None
+    tag_is_voice: bool = False  # a catalog model's tag is its one voice (piper:en_US-joe-medium speaks "en_US-joe-medium")
+    # "module:attribute" -> a remote voice index whose catalog entries expand BASE (`pull BASE` fetches it):
+    # .base, .noun ("… voice"), .file_entry() -> catalog.Entry of the index file,
+    # .keep(raw bytes, repo, revision, commit) -> number of voices, .entries(), .note() -> str | None for `list --available`
+    index: str | None = None
+    # "module:attribute" -> the style voices of the family's models for `ttscli voice`:
+    # .stock_rows(ModelRef) -> list[dict], .language(voice name) -> str | None,
+    # .blend(ModelRef, name, voice) -> voices.cache.Voice (a saved blend, not yet written)
+    voices: str | None = None
+    # "module:function" -> function(show info dict) -> {label: value}: lines `ttscli show` adds or replaces
+    show_lines: str | None = None
     # Word timings on its preferred runtime: "model" (the graph's own durations) or "aligned"
     # (Whisper on the audio, the [asr] extra); see ttscli.timing.
     timings: str = "aligned"
@@ -140,6 +151,11 @@ class FamilySpec:
 
     def doctor_fixes(self) -> list[str]:
         return list(resolve_target(self.doctor)()) if self.doctor else []
+
+    def hook(self, attribute: str) -> Any:
+        """What the optional hook ``attribute`` ("index", "voices", "show_lines") names, or None."""
+        target = getattr(self, attribute)
+        return resolve_target(target) if target else None
 
 
 def resolve_target(target: str) -> Callable[..., Any]:

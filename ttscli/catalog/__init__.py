@@ -5,8 +5,8 @@ module turns it into :class:`Entry` objects, one per pullable id:
 
 * ``BASE:TAG`` for every variant of ``[models.BASE]`` (``kokoro:int8``), and
   ``BASE`` alone for the default variant (``kokoro`` = ``kokoro:int8``);
-* every Piper voice of ``rhasspy/piper-voices`` once its ``voices.json`` has
-  been fetched by a pull (see :mod:`ttscli.families.piper.index`).
+* what families add at run time (``FamilySpec.catalog``), e.g. every voice of a
+  remote voice index once a pull has fetched it (``FamilySpec.index``).
 
 Loading is cheap (one TOML parse, cached) and imports nothing heavy, so
 ``ttscli list --available`` stays fast.
@@ -68,6 +68,7 @@ class Family:
     detect_files: dict[str, str] = field(default_factory=dict)
     kind_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     companions: dict[str, str] = field(default_factory=dict)  # role -> suffix of a file that must sit beside it
+    tag_is_voice: bool = False  # a model's tag names its one voice (FamilySpec.tag_is_voice)
 
     def required_roles(self, kind: str = "") -> tuple[str, ...]:
         """The file roles a backend of this family reads (per sherpa config class for `kind`)."""
@@ -100,7 +101,7 @@ class Entry:
     is_default: bool = False
     kind: str = ""  # sherpa config class ("vits", "kokoro", "kitten", "pocket")
     checksums: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> {md5, size}
-    source: str = "catalog"  # "catalog", "piper-index", "hf"
+    source: str = "catalog"  # "catalog", "<family>-index" (FamilySpec.index), "hf"
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -159,7 +160,7 @@ def families() -> dict[str, Family]:
                            code_license=spec.code_license, roles=tuple(data.get("roles", ())),
                            detect_files=dict(data.get("detect_files", {})),
                            kind_roles={k: tuple(v) for k, v in data.get("kind_roles", {}).items()},
-                           companions=dict(data.get("companions", {})))
+                           companions=dict(data.get("companions", {})), tag_is_voice=spec.tag_is_voice)
     return out
 
 
@@ -203,8 +204,8 @@ def _build(base: str, tag: str | None, model: dict[str, Any], variant: dict[str,
         languages=tuple(merged.get("languages") or ()),
         sample_rate=merged.get("sample_rate"),
         license=dict(merged.get("license") or {}),
-        # a single-speaker Piper voice is named by its key, as the piper backend names it
-        voices=tuple(merged.get("voices") or ((tag,) if family.name == "piper" and tag else ())),
+        # a single-speaker voice is named by its tag, as its backend names it
+        voices=tuple(merged.get("voices") or ((tag,) if family.tag_is_voice and tag else ())),
         can_clone=bool(merged.get("can_clone", False)),
         gated=bool(merged.get("gated", False)),
         is_default=tag is not None and tag == default,
@@ -214,7 +215,7 @@ def _build(base: str, tag: str | None, model: dict[str, Any], variant: dict[str,
 
 @functools.lru_cache(maxsize=1)
 def static_entries() -> tuple[Entry, ...]:
-    """Entries spelled out in models.toml (Piper voices not in voices.json included)."""
+    """Entries spelled out in models.toml (voices a family's remote index lacks included)."""
     out = []
     known = families()
     for base, model in _raw()["models"].items():
@@ -234,7 +235,7 @@ def model_table(base: str) -> dict[str, Any]:
 
 def entries() -> list[Entry]:
     """Every pullable entry: the static catalog plus what families add at run time
-    (``FamilySpec.catalog``, e.g. the cached Piper voice index)."""
+    (``FamilySpec.catalog``, e.g. a cached remote voice index)."""
     from ..backends import registry
 
     indexed = [entry for hook in registry.hooks("catalog") for entry in hook()]

@@ -76,11 +76,13 @@ def list_models(
     header = ["ID", "FAMILY", "RUNTIME", "SIZE", "LANGUAGES", "VOICES"] + (
         ["INSTALLED"] if available or installed else [])
     typer.echo(mr.table(body, header))
-    if available and family in (None, "piper"):
-        from ..families.piper import index as piper_index
+    if available:
+        from ..backends import registry
 
-        if piper_index.load() is None:
-            typer.echo("\n(only a few Piper voices are listed: `ttscli pull piper` fetches the index of all of them)")
+        for spec in registry.families().values():
+            note = spec.hook("index").note() if spec.index and family in (None, spec.name) else None
+            if note:
+                typer.echo(f"\n({note})")
     if voices:
         body = [[v["id"], v.get("family") or "?", v.get("model") or "?", v.get("kind") or "",
                  "DAMAGED: " + v["error"] if v.get("error") else (v.get("created") or "")] for v in voices]

@@ -24,6 +24,13 @@ def _runtime_of(family: str) -> str:
     return fam.runtime if fam else "unknown"
 
 
+def _tag_is_voice(family: str) -> bool:
+    from ..catalog import families
+
+    fam = families().get(family)
+    return bool(fam and fam.tag_is_voice)
+
+
 def _dir_size(path: Path) -> int:
     total = 0
     try:
@@ -50,7 +57,7 @@ def ref_row(ref: ModelRef) -> dict[str, Any]:
         "size_bytes": info.get("size_bytes") if ref.source != "embedded" else _dir_size(ref.path),
         "languages": list(info.get("languages", [])),
         "license": info.get("license") if isinstance(info.get("license"), dict) else {"weights": info.get("license")},
-        "voices": list(info.get("voices") or ([ref.id.split(":", 1)[-1]] if ref.family == "piper" else [])),
+        "voices": list(info.get("voices") or ([ref.id.split(":", 1)[-1]] if _tag_is_voice(ref.family) else [])),
         "can_clone": bool(info.get("can_clone", False)),
         "description": info.get("description", ""),
         "sample_rate": info.get("sample_rate"),

@@ -60,12 +60,13 @@ def pull(
         from ..store.pull import pull as do_pull
 
         result = do_pull(model, variant, progress)
-    if result.record is None:  # `pull piper`: the voice index only
+    if result.record is None:  # `pull BASE` of a family with a voice index (FamilySpec.index): the index only
+        index = result.index
         if as_json:
-            typer.echo(json.dumps({"id": "piper", "index_voices": result.index_voices}))
+            typer.echo(json.dumps({"id": index.base, "index_voices": result.index_voices}))
         else:
-            typer.echo(f"Piper voice index: {result.index_voices} voice(s) "
-                       "(`ttscli list --available --family piper`; pull one with `ttscli pull piper:VOICE`)")
+            typer.echo(f"{index.noun} index: {result.index_voices} voice(s) (`ttscli list --available --family "
+                       f"{index.family}`; pull one with `ttscli pull {index.base}:VOICE`)")
         return
     summary = _summary(result)
     _say_what_else_is_needed(summary["family"])

@@ -109,8 +109,9 @@ def show(
         f"  code licence  {lic.get('code') or '-'}",
         f"  weights       {lic.get('weights') or '-'}",
         f"  voices        {', '.join(info.get('voices') or []) or '-'}",
-        f"  can clone     {_clone_line(info)}",
+        f"  can clone     {'yes' if info.get('can_clone') else 'no'}",
     ]
+    lines = _family_lines(lines, info)
     if info.get("needs"):
         lines.append(f"  needs         {info['needs']}")
     if info.get("installed") and not info.get("complete", True):
@@ -129,9 +130,15 @@ def show(
         typer.echo("\n" + table(rows, ["ROLE", "FILE", "SIZE", ""]))
 
 
-def _clone_line(info: dict) -> str:
-    if info.get("can_clone"):
-        return "yes"
-    if info.get("family") == "kokoro":  # no zero-shot cloning, but voice matching (ttscli.families.styletts.clone_match)
-        return f"by voice matching (a blend of stock voices): ttscli clone NAME REF --model {info.get('id')}"
-    return "no"
+def _family_lines(lines: list[str], info: dict) -> list[str]:
+    """Lines the model's family adds to, or replaces in, the listing (FamilySpec.show_lines)."""
+    from ..backends import registry
+
+    spec = registry.families().get(info.get("family"))
+    hook = spec.hook("show_lines") if spec is not None else None
+    extra = dict(hook(info)) if hook else {}
+    out = []
+    for line in lines:
+        label = line[:16].strip()
+        out.append(f"  {label:<13} {extra.pop(label)}" if label in extra else line)
+    return out + [f"  {label:<13} {value}" for label, value in extra.items()]

@@ -71,7 +71,8 @@ def _local(text: str) -> ModelRef:
     spec = registry.detect_family(files)
     if spec is None and path.is_file():
         raise NotFound(f"model file {text} is not a model ttscli can load (nothing beside it tells its family)",
-                       hint="give a Piper NAME.onnx with NAME.onnx.json beside it, or the model's directory")
+                       hint=f"give the model's directory, or a model file with its family's files beside it "
+                            f"({registry.layouts()})")
     if spec is None:
         raise NotFound(
             f"cannot tell which model family {text} holds (files: {', '.join(sorted(files)[:12]) or 'none'})",

@@ -23,7 +23,6 @@ from typing import Any
 from .. import catalog
 from ..catalog import Entry
 from ..errors import NotFound, TtsError
-from ..families.piper import index as piper_index
 from . import hub, manifest, space
 from .download import Fetched, PlanItem, fetch, pointer_path
 from ..locking import FileLock
@@ -35,9 +34,10 @@ WORKERS = 8  # parallel file transfers, as huggingface_hub's snapshot_download
 
 @dataclass
 class PullResult:
-    record: manifest.Record | None  # None when only the Piper voice index was fetched
+    record: manifest.Record | None  # None when only a family's voice index was fetched
     already: bool = False
     index_voices: int = 0
+    index: Any = None  # the voice index (FamilySpec.index) fetched, when record is None
     downloaded: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -47,9 +47,11 @@ def pull(model_id: str, variant: str | None = None, progress: PullProgress | Non
     progress = progress or PullProgress()
     started = time.monotonic()
     try:
-        if catalog.split_id(model_id.strip()) == (piper_index.BASE, None) and not variant:
-            count = len(refresh_piper_index(progress))
-            return PullResult(None, index_voices=count, seconds=time.monotonic() - started)
+        base, tag = catalog.split_id(model_id.strip())
+        index = voice_index(base)
+        if index is not None and tag is None and not variant:
+            count = refresh_index(index, progress)
+            return PullResult(None, index_voices=count, index=index, seconds=time.monotonic() - started)
         if model_id.startswith("hf:"):
             entry, commits, _ = hf_entry(model_id)
         else:
@@ -61,32 +63,35 @@ def pull(model_id: str, variant: str | None = None, progress: PullProgress | Non
     return result
 
 
-def refresh_piper_index(progress: PullProgress) -> dict[str, Any]:
-    """Fetch voices.json at the catalog's pinned revision (verified), keep a copy, return it."""
-    table = catalog.model_table(piper_index.BASE)
-    repo, revision = table["repo"], table["revision"]
-    spec = catalog.FileSpec("index", repo, revision, table.get("index", "voices.json"))
-    entry = Entry(id="piper:voices.json", base="piper", tag=None, family="piper", runtime="onnxruntime",
-                  repo=repo, revision=revision, files={"index": spec})
+def voice_index(base: str) -> Any:
+    """The remote voice index (FamilySpec.index) whose entries expand the catalog base ``base``, or None."""
+    from ..backends import registry
+
+    return next((index for index in registry.hooks("index") if index.base == base), None)
+
+
+def refresh_index(index: Any, progress: PullProgress) -> int:
+    """Fetch a family's voice index through the store (verified), let the family keep it; its voice count."""
+    entry = index.file_entry()
     items, commits = _plan(entry, None, progress)
     fetched = fetch(items[0], progress)
-    voices = piper_index.parse_voices(Path(fetched.local).read_bytes())
-    piper_index.save(voices, repo, revision, commits[(repo, revision)])
-    return voices
+    return index.keep(Path(fetched.local).read_bytes(), entry.repo, entry.revision,
+                      commits[(entry.repo, entry.revision)])
 
 
 def _catalog_entry(model_id: str, variant: str | None, progress: PullProgress) -> Entry:
     base, tag = catalog.split_id(model_id)
-    if base != piper_index.BASE:
+    index = voice_index(base)
+    if index is None:
         return catalog.lookup(model_id, variant)
-    tag = variant or tag
-    indexed = {e.id: e for e in piper_index.entries()}
-    if f"piper:{tag}" not in indexed:
-        refresh_piper_index(progress)
-        indexed = {e.id: e for e in piper_index.entries()}
-    if f"piper:{tag}" in indexed:
-        return indexed[f"piper:{tag}"]
-    raise NotFound(f"unknown Piper voice {tag!r}", hint=catalog.suggest(f"piper:{tag}", indexed.values()))
+    wanted = f"{base}:{variant or tag}"
+    indexed = {e.id: e for e in index.entries()}
+    if wanted not in indexed:
+        refresh_index(index, progress)
+        indexed = {e.id: e for e in index.entries()}
+    if wanted in indexed:
+        return indexed[wanted]
+    raise NotFound(f"unknown {index.noun} {variant or tag!r}", hint=catalog.suggest(wanted, indexed.values()))
 
 
 def _current(record: manifest.Record, entry: Entry, commits: dict | None) -> bool:
@@ -169,7 +174,7 @@ def _check_space(items: list[PlanItem]) -> None:
 
 
 def _card_license(fetched: list[Fetched]) -> str | None:
-    """The dataset licence line of a Piper MODEL_CARD, if one was pulled."""
+    """The dataset licence line of a pulled model card (role "card"), if one was pulled."""
     for f in fetched:
         if f.item.role == "card":
             try:
@@ -221,4 +226,4 @@ def _record(entry: Entry, commits: dict[tuple[str, str], str], fetched: list[Fet
     }
 
 
-__all__ = ["PullResult", "pull", "refresh_piper_index"]
+__all__ = ["PullResult", "pull", "refresh_index", "voice_index"]

@@ -136,3 +136,37 @@ def entries() -> list:
         except (KeyError, TypeError, AttributeError, ValueError):
             continue  # one malformed record must not hide the others
     return out
+
+
+class PiperIndex:
+    """The family's ``index`` hook: generic `pull` and `list` reach the voice index only through it."""
+
+    base = BASE
+    family = "piper"
+    noun = "Piper voice"
+
+    def file_entry(self):
+        """voices.json at the catalog's pinned revision, as a one-file entry the store fetches."""
+        from ...catalog import Entry, FileSpec, families, model_table
+
+        table = model_table(BASE)
+        repo, revision = table["repo"], table["revision"]
+        spec = FileSpec("index", repo, revision, table.get("index", "voices.json"))
+        return Entry(id=f"{BASE}:voices.json", base=BASE, tag=None, family=self.family,
+                     runtime=families()[self.family].runtime, repo=repo, revision=revision, files={"index": spec})
+
+    def keep(self, raw: bytes, repo: str, revision: str, commit: str) -> int:
+        voices = parse_voices(raw)
+        save(voices, repo, revision, commit)
+        return len(voices)
+
+    def entries(self) -> list:
+        return entries()
+
+    def note(self) -> str | None:
+        if load() is not None:
+            return None
+        return "only a few Piper voices are listed: `ttscli pull piper` fetches the index of all of them"
+
+
+INDEX = PiperIndex()
