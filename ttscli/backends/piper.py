@@ -24,7 +24,7 @@ from ..phonemize import espeak
 from ..runtime import onnx as ort_runtime
 from ..runtime.plan import RuntimePlan, cpu_plan
 from ..runtime.seeded import text_seed
-from ..text.segments import Budget, Segment, TextProfile
+from ..text.segments import BOUNDED_SENTENCE_CHARS, Budget, Segment, TextProfile
 from . import lookahead
 from .base import Backend, SynthesisOptions, VoiceInfo
 
@@ -139,7 +139,7 @@ def phonemize_sentences(text: str, voice: str, symbols, clusters: tuple[tuple[st
 
 class PiperBackend(lookahead.LookAhead, Backend):
     family = "piper"
-    budget = Budget("sentence")
+    budget = Budget("sentence", BOUNDED_SENTENCE_CHARS)  # long sentences cut at clauses: flat memory
 
     def __init__(self, model: ModelRef, onnx_path: Path, config: PiperConfig, plan: RuntimePlan):
         self.model = model

@@ -36,6 +36,9 @@ def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None):
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = level
     opts.log_severity_level = 3
+    # Memory patterns pay off for fixed shapes; speech graphs see a new length on every call, and
+    # with two look-ahead runs on one session the patterns raised peak RSS (docs/performance.md).
+    opts.enable_mem_pattern = False
     if save_to is not None:
         opts.optimized_model_filepath = str(save_to)
     for key, value in plan.ort_session_config.items():
