@@ -6,11 +6,12 @@ vulture reports is dead code to delete. The file is never imported.
 # ruff: noqa
 
 # Typer commands and Enum members (called through the CLI)
-batch, doctor, list_models, rm, say
+batch, doctor, list_models, rm, say, man
 mdy, dmy, ymd
 
-# family loaders named by "module:function" strings in backends/registry.py; plugin API
-load_kokoro, load_kitten, register
+# family declarations and hooks named by "module:function" strings (ttscli/families/__init__.py,
+# each family's FamilySpec); plugin API
+load_kokoro, load_kitten, register, KOKORO, KITTEN, import_facts
 # run in a subprocess by its module path (sherpa_engine's probe)
 probe_main
 

@@ -229,7 +229,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1, help="llama.cpp/ORT threads (TTSCLI_THREADS for the CLI)")
     args = ap.parse_args()
 
-    from ttscli.backends import neutts, orpheus
+    from ttscli.families.neutts import backend as neutts
+    from ttscli.families.orpheus import backend as orpheus
     from ttscli.models.ref import ModelRef
     from ttscli.runtime.plan import cpu_plan
 

@@ -6,13 +6,12 @@ import json
 import re
 
 import pytest
-
 from conftest import assert_clean_error, run_cli
 from hubfiles import joe_files, voices_json
 
 from ttscli import catalog
-from ttscli.catalog import piper_index
 from ttscli.errors import NotFound
+from ttscli.families.piper import index as piper_index
 
 REPO_RE = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
 COMMIT_RE = re.compile(r"^[0-9a-f]{40}$")

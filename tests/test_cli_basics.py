@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -68,33 +67,6 @@ def test_bash_completion_round_trip():
     env = {"COMP_WORDS": "ttscli say --sp", "COMP_CWORD": "2", "_TTSCLI_COMPLETE": "complete_bash"}
     proc = run_cli(env=env)
     assert "--speed" in proc.stdout.decode()
-
-
-def test_entry_point_plugin_family(tmp_path):
-    """A third-party family registered through the `ttscli.backends` entry-point group."""
-    dist = tmp_path / "demo_plugin-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: demo-plugin\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[ttscli.backends]\ndemo = demo_plugin:FAMILY\n")
-    (tmp_path / "demo_plugin.py").write_text(textwrap.dedent(
-        """
-        from ttscli.backends.registry import FamilySpec
-        FAMILY = FamilySpec(name="demo", runtime="onnxruntime", loader="demo_plugin:load",
-                            detect="demo_plugin:detect", description="demo")
-        def detect(files):
-            return "demo.model" in files
-        def load(model, plan=None):
-            raise NotImplementedError
-        """
-    ))
-    code = ("from ttscli.backends import registry\n"
-            "print(sorted(registry.families()))\n"
-            "print(registry.detect_family(['demo.model']).name)")
-    env = dict(os.environ, PYTHONPATH=str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert proc.returncode == 0, proc.stderr
-    assert "'demo'" in proc.stdout and "'piper'" in proc.stdout
-    assert proc.stdout.strip().endswith("demo")
 
 
 def test_unknown_family_suggests():

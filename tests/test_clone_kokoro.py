@@ -7,10 +7,10 @@ import json
 
 import numpy as np
 import pytest
-
 from clone_helpers import SPEECH
 from conftest import assert_clean_error, run_cli, transcribe, word_errors
-from ttscli.clone.search import OFFSET_BOUND, StyleSpace, search
+
+from ttscli.families.styletts.clone_search import OFFSET_BOUND, StyleSpace, search
 
 # --- the search alone (fast, no model)
 

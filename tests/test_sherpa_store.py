@@ -13,9 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
-import soundfile as sf
-
 import sherpa_synth as synth
+import soundfile as sf
 from conftest import assert_clean_error, run_cli
 from hfserver import HubServer
 
@@ -33,7 +32,7 @@ def _files(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
-    from ttscli.backends.sherpa_piper import write_sherpa_copy
+    from ttscli.families.piper.on_sherpa import write_sherpa_copy
 
     work = tmp_path_factory.mktemp("sherpa-hub")
     joe_dir = write_sherpa_copy(Path(joe.model_path()), Path(joe.config_path()), work / "joe")
@@ -84,7 +83,7 @@ def test_catalog_zipvoice_files_reach_the_backend_by_role(env, tmp_path, monkeyp
 
     for key, value in env.items():  # resolve the installed model in this process, like the CLI does
         monkeypatch.setenv(key, value)
-    from ttscli.backends import sherpa
+    from ttscli.families.sherpa import backend as sherpa
     from ttscli.models.resolve import resolve
 
     ref = resolve("sherpa:zipvoice-distill-int8-zh-en")

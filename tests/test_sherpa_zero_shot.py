@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 import sherpa_synth as synth
 from conftest import assert_clean_error, run_cli
-from ttscli.backends import sherpa
+
 from ttscli.backends.base import SynthesisOptions
-from ttscli.backends.sherpa_engine import build_config, generation_config
-from ttscli.backends.sherpa_frontend import SherpaFrontEnd
 from ttscli.errors import BadInput, IntegrityError, NotFound
+from ttscli.families.sherpa import backend as sherpa
+from ttscli.families.sherpa.engine import build_config, generation_config
+from ttscli.families.sherpa.frontend import SherpaFrontEnd
 from ttscli.models.ref import ModelRef
 from ttscli.runtime.plan import RuntimePlan
 from ttscli.text.segments import Segment

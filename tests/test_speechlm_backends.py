@@ -16,10 +16,16 @@ from speech_models import (  # noqa: E402
     orpheus_dir,
     snac_amplitude,
 )
-from ttscli.backends import neutts, orpheus  # noqa: E402
+
 from ttscli.backends.base import SynthesisOptions  # noqa: E402
-from ttscli.backends.speechlm_guard import Plausibility, attempt_seed, tokens_for  # noqa: E402
 from ttscli.errors import BadInput, IntegrityError, NotFound, RuntimeFailure  # noqa: E402
+from ttscli.families._shared.speechlm_guard import (  # noqa: E402
+    Plausibility,
+    attempt_seed,
+    tokens_for,
+)
+from ttscli.families.neutts import backend as neutts  # noqa: E402
+from ttscli.families.orpheus import backend as orpheus  # noqa: E402
 from ttscli.models.ref import ModelRef  # noqa: E402
 from ttscli.text.segments import Segment  # noqa: E402
 
@@ -100,7 +106,7 @@ def test_neutts_prompt_format(neu):
 
 
 def neutts_ipa(text: str) -> str:
-    from ttscli.backends.speechlm_guard import ipa
+    from ttscli.families._shared.speechlm_guard import ipa
 
     return ipa(text, "en-us")
 
@@ -223,7 +229,7 @@ def test_attempt_seeds_differ_and_depend_on_text_and_seed():
 
 
 def test_phoneme_count_and_bounds_by_hand():
-    from ttscli.backends.speechlm_guard import count_phonemes
+    from ttscli.families._shared.speechlm_guard import count_phonemes
 
     assert count_phonemes("hˈaɪ ðˈɛɹ.") == 6  # h a ɪ ð ɛ ɹ: stress marks and the full stop do not count
     assert count_phonemes("ɑːɹ juː") == 4  # length marks do not count

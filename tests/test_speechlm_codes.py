@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ttscli.backends.codec import snac_codebooks
-from ttscli.backends.orpheus import FrameParser, audio_code, audio_number
+from ttscli.families.orpheus.backend import FrameParser, audio_code, audio_number
+from ttscli.families.orpheus.codec import snac_codebooks
 from ttscli.runtime.llama import NumberedTokens
 
 # Orpheus' real ids: <custom_token_N> = 128256 + N, so the first audio token

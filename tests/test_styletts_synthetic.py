@@ -14,11 +14,11 @@ import logging
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import REPO, assert_clean_error, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import REPO, assert_clean_error, run_cli
 from styletts_synth import BLOCK, build_graph, decode, kitten_dir, style_table
+
 from ttscli import engine
 from ttscli.backends.base import SynthesisOptions
 from ttscli.phonemize.split import split_phonemes
@@ -194,8 +194,8 @@ def test_say_cli_on_kitten_directory(kitten, tmp_path):
 
 
 def test_store_roles_with_absolute_paths_and_globs(kitten, tmp_path):
-    from ttscli.backends import styletts
     from ttscli.errors import BadInput
+    from ttscli.families.styletts import backend as styletts
     from ttscli.models.ref import ModelRef
 
     roles = {"model": str(kitten / "kitten_tts_nano_v0_8.onnx"), "voices": [str(kitten / "voices.npz")],

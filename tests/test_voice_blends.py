@@ -6,16 +6,16 @@ import json
 
 import numpy as np
 import pytest
+from conftest import assert_clean_error, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
-
-from conftest import assert_clean_error, run_cli
 from styletts_synth import kitten_dir, style_table
-from ttscli.backends.styletts_rules import KittenRules, KokoroRules
-from ttscli.errors import BadInput, IntegrityError, NotFound, UsageError
-from ttscli.voices import blend, cache, packs, presets
-from ttscli.voices.resolve import VoiceResolver
 
+from ttscli.errors import BadInput, IntegrityError, NotFound, UsageError
+from ttscli.families.styletts import packs
+from ttscli.families.styletts.rules import KittenRules, KokoroRules
+from ttscli.families.styletts.voices import VoiceResolver
+from ttscli.voices import blend, cache, presets
 
 # --- blend syntax and arithmetic
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from speech_models import neucodec_decoder, neutts_amplitude, snac_decoder
-from ttscli.backends.codec import NeuCodecDecoder, SnacDecoder
-from ttscli.backends.windowed import WindowedDecoder, WindowPlan
+
 from ttscli.errors import IntegrityError
+from ttscli.families._shared.windowed import WindowedDecoder, WindowPlan
+from ttscli.families.neutts.codec import NeuCodecDecoder
+from ttscli.families.orpheus.codec import SnacDecoder
 from ttscli.runtime.plan import cpu_plan
 
 PLAN = WindowPlan(hop=8, first_chunk=2, chunk=5, lookback=3, lookahead=2, crossfade=6)

@@ -2,7 +2,8 @@
 
 Every failure a user can cause or meet ends as one of these exceptions. The CLI
 prints ``ttscli: error: <message>`` on one line and exits with ``exit_code``.
-The table is documented in the README ("Exit codes"); keep both in step.
+``EXIT_CODES`` is rendered into docs/reference.md and the man page by the docs
+generator (``python -m ttscli.cli.docgen .``; a test keeps them current).
 """
 
 from __future__ import annotations

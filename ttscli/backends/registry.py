@@ -1,8 +1,9 @@
-"""One registry of model families.
+"""One registry of model families, each described by one :class:`FamilySpec`.
 
-Built-in families are listed here by import path, so nothing heavy is imported
-until a family is used. Third parties add families through the entry-point
-group ``ttscli.backends``; each entry point names a :class:`FamilySpec` (or a
+A family lives in one package (``ttscli/families/<name>/``) whose ``__init__`` declares its
+spec with import paths only, so nothing heavy is imported until the family is used. The one
+list of built-in families is :data:`ttscli.families.BUILTIN`. Third parties add families
+through the entry-point group ``ttscli.backends``; each entry point names a FamilySpec (or a
 list of them), for example in a plugin's pyproject.toml::
 
     [project.entry-points."ttscli.backends"]
@@ -14,11 +15,13 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import NotFound, RuntimeFailure
+from ..optional import importable, install_command
 
 if TYPE_CHECKING:
+    from ..clone.encoders import EncoderSpec
     from ..models.ref import ModelRef
     from .base import Backend
 
@@ -26,120 +29,139 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "ttscli.backends"
 RUNTIMES = ("onnxruntime", "sherpa-onnx", "llama.cpp", "torch")
+# runtime name → (import name, distribution name); a family may probe more (RuntimeOption.probe)
+RUNTIME_MODULES = {
+    "onnxruntime": ("onnxruntime", "onnxruntime"),
+    "llama.cpp": ("llama_cpp", "llama-cpp-python"),
+    "torch": ("torch", "torch"),
+    "sherpa-onnx": ("sherpa_onnx", "sherpa-onnx"),
+}
+_DISTRIBUTIONS = dict(RUNTIME_MODULES.values())  # import name → distribution name
+
+
+@dataclass(frozen=True)
+class RuntimeOption:
+    """One runtime a family runs on: how to load it there and what must be installed."""
+
+    runtime: str  # one of RUNTIMES
+    loader: str  # "module:function" -> function(ModelRef, **kw) -> Backend
+    extra: str | None = None  # the pip extra of this checkout that installs it (None: always installed)
+    probe: tuple[str, ...] = ()  # imports that must be findable (default: the runtime's own)
+    install_hint: str | None = None  # a plugin's own install command (default: from `extra`)
+
+    def imports(self) -> tuple[str, ...]:
+        return self.probe or ((RUNTIME_MODULES[self.runtime][0],) if self.runtime in RUNTIME_MODULES else ())
+
+    def missing(self) -> list[str]:
+        """The packages (distribution names where known) whose import is not found."""
+        return [_DISTRIBUTIONS.get(m, m) for m in self.imports() if not importable(m)]
+
+    def install(self) -> str:
+        if self.install_hint:
+            return self.install_hint
+        return install_command(self.extra) if self.extra else install_command(packages=tuple(self.missing()))
 
 
 @dataclass(frozen=True)
 class FamilySpec:
     name: str
-    runtime: str  # one of RUNTIMES (the default runtime for this family)
-    loader: str  # "module:function" -> function(ModelRef, **kw) -> Backend
+    runs_on: tuple[RuntimeOption, ...]  # in order of preference (--runtime auto takes the first installed)
     detect: str | None = None  # "module:function" -> function(list[str]) -> bool
     description: str = ""
     code_license: str = ""
-    can_clone: bool = False
+    files: str = ""  # what its files look like, for "cannot tell which family" hints
     # "module:function" -> function(ModelRef, voice) -> TextProfile, read without a runtime (dry runs)
     profile: str | None = None
-    # Other runtimes that can run this family: ((runtime, "module:function"), ...).
-    alternatives: tuple[tuple[str, str], ...] = ()
+    clone: "EncoderSpec | None" = None  # how to clone a voice into this family (None: it cannot)
+    # "module:function" -> function() -> list[str]: fixes `ttscli doctor` lists for this family
+    doctor: str | None = None
+    named_voices: bool = False  # `--voice NAME` alone picks an installed model of this family with NAME
+    # "module:function" -> function() -> {id: ModelRef}: models shipped inside Python packages
+    models: str | None = None
+    # "module:function" -> function() -> list[catalog.Entry]: catalog entries made at run time
+    catalog: str | None = None
+    # "module:function" -> function(dir, {role: path}) -> dict: what an imported directory tells
+    # about its model (sample_rate, languages, voices) for `list` and `show`
+    facts: str | None = None
+
+    @property
+    def runtime(self) -> str:
+        """The preferred runtime."""
+        return self.runs_on[0].runtime
 
     def runtimes(self) -> tuple[str, ...]:
-        """The runtimes this family can run on, its default first."""
-        return (self.runtime, *(rt for rt, _ in self.alternatives if rt != self.runtime))
+        """The runtimes this family can run on, in order of preference."""
+        return tuple(option.runtime for option in self.runs_on)
+
+    def option(self, runtime: str | None = None) -> RuntimeOption:
+        if runtime is None:
+            return self.runs_on[0]
+        for option in self.runs_on:
+            if option.runtime == runtime:
+                return option
+        raise NotFound(f"model family {self.name} cannot run on {runtime}",
+                       hint=f"it runs on {', '.join(self.runtimes())}")
+
+    def install_hint(self, runtime: str | None = None) -> str | None:
+        """The command that makes ``runtime`` (default: the preferred one) usable, or None."""
+        option = self.option(runtime)
+        return option.install() if option.missing() else None
+
+    def needs(self) -> str | None:
+        """One line naming the install command when none of the family's runtimes is usable."""
+        if any(not option.missing() for option in self.runs_on):
+            return None
+        option = self.runs_on[0]
+        return f"{self.name} models need {', '.join(option.missing())}: {option.install()}"
+
+    def check_installed(self, runtime: str | None = None) -> None:
+        """RuntimeFailure (exit 5) naming the install command when ``runtime`` is not installed."""
+        option = self.option(runtime)
+        missing = option.missing()
+        if missing:
+            raise RuntimeFailure(f"{self.name} models on {option.runtime} need {', '.join(missing)}, "
+                                 "which is not installed", hint=option.install())
 
     def load(self, model: "ModelRef", runtime: str | None = None, **kwargs) -> "Backend":
-        loader = self.loader if runtime in (None, self.runtime) else dict(self.alternatives)[runtime]
-        return _resolve(loader)(model, **kwargs)
+        self.check_installed(runtime)
+        return resolve_target(self.option(runtime).loader)(model, **kwargs)
 
     def text_profile(self, model: "ModelRef", voice: str | None = None):
-        return _resolve(self.profile)(model, voice)
+        return resolve_target(self.profile)(model, voice)
 
     def matches(self, files: list[str]) -> bool:
-        return bool(self.detect) and bool(_resolve(self.detect)(files))
+        return bool(self.detect) and bool(resolve_target(self.detect)(files))
+
+    def imported_facts(self, root, roles: dict[str, str]) -> dict[str, Any]:
+        return dict(resolve_target(self.facts)(root, roles)) if self.facts else {}
+
+    def doctor_fixes(self) -> list[str]:
+        return list(resolve_target(self.doctor)()) if self.doctor else []
 
 
-def _resolve(target: str) -> Callable:
+def resolve_target(target: str) -> Callable[..., Any]:
+    """The object a "module:function" string names (the one resolver of family hooks)."""
     module, _, attr = target.partition(":")
     try:
         return getattr(importlib.import_module(module), attr)
     except ImportError as exc:
-        raise RuntimeFailure(
-            f"cannot import {module} ({exc})",
-            hint="install the extra this model family needs (see `ttscli doctor`)",
-        ) from exc
+        raise RuntimeFailure(f"cannot import {module} ({exc})",
+                             hint="run `ttscli doctor` to see what this model family needs") from exc
 
-
-BUILTIN: tuple[FamilySpec, ...] = (
-    FamilySpec(
-        name="piper",
-        runtime="onnxruntime",
-        loader="ttscli.backends.piper:load",
-        detect="ttscli.backends.piper:detect",
-        profile="ttscli.backends.piper:text_profile",
-        description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
-        code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
-        alternatives=(("sherpa-onnx", "ttscli.backends.sherpa_piper:load"),),
-    ),
-    FamilySpec(
-        name="sherpa",
-        runtime="sherpa-onnx",
-        loader="ttscli.backends.sherpa:load",
-        detect="ttscli.backends.sherpa_layout:detect",
-        profile="ttscli.backends.sherpa:text_profile",
-        description="sherpa-onnx model packages: VITS (Piper, MeloTTS), Matcha, Kokoro, Kitten, "
-                    "ZipVoice and Pocket TTS (zero-shot cloning)",
-        code_license="Apache-2.0 (k2-fsa/sherpa-onnx); MIT (ttscli implementation)",
-        can_clone=True,  # Pocket TTS and ZipVoice packages; the others have fixed speakers
-    ),
-    FamilySpec(
-        name="neutts",
-        runtime="llama.cpp",
-        loader="ttscli.backends.neutts:load",
-        detect="ttscli.backends.neutts:detect",
-        profile="ttscli.backends.neutts:text_profile",
-        description="NeuTTS Air/Nano (Neuphonic): GGUF speech LM + NeuCodec ONNX decoder, reference voices",
-        code_license="MIT (ttscli implementation; upstream neutts code: NeuTTS Open License 1.0)",
-    ),
-    FamilySpec(
-        name="orpheus",
-        runtime="llama.cpp",
-        loader="ttscli.backends.orpheus:load",
-        detect="ttscli.backends.orpheus:detect",
-        profile="ttscli.backends.orpheus:text_profile",
-        description="Orpheus TTS (Canopy Labs): Llama-3.2 GGUF speech LM + SNAC 24 kHz ONNX decoder",
-        code_license="MIT (ttscli implementation; upstream Orpheus-TTS code: Apache-2.0)",
-    ),
-    FamilySpec(
-        name="kokoro",
-        runtime="onnxruntime",
-        loader="ttscli.backends.styletts:load_kokoro",
-        detect="ttscli.backends.styletts_files:detect_kokoro",
-        profile="ttscli.backends.styletts:text_profile",
-        description="Kokoro-82M (StyleTTS2 + iSTFTNet) ONNX, 24 kHz, style voicepacks and blends",
-        code_license="MIT (ttscli implementation); Kokoro reference code Apache-2.0, kokoro-onnx exports MIT",
-    ),
-    FamilySpec(
-        name="kitten",
-        runtime="onnxruntime",
-        loader="ttscli.backends.styletts:load_kitten",
-        detect="ttscli.backends.styletts_files:detect_kitten",
-        profile="ttscli.backends.styletts:text_profile",
-        description="KittenTTS nano/micro/mini (StyleTTS2-style) ONNX, 24 kHz, English",
-        code_license="MIT (ttscli implementation); KittenTTS reference code Apache-2.0",
-    ),
-    FamilySpec(
-        name="pocket-tts",
-        runtime="torch",
-        loader="ttscli.backends.pocket:load",
-        detect="ttscli.backends.pocket_files:detect",
-        profile="ttscli.backends.pocket:text_profile",
-        description="Kyutai Pocket TTS (FlowLM + Mimi) on PyTorch via the pocket-tts package, 24 kHz, "
-                    "predefined and cloned voice states",
-        code_license="MIT (ttscli implementation; kyutai-labs/pocket-tts package: MIT)",
-        can_clone=True,
-    ),
-)
 
 _families: dict[str, FamilySpec] | None = None
+
+
+def _builtin() -> list[FamilySpec]:
+    from ..families import BUILTIN
+
+    found = []
+    for target in BUILTIN:
+        try:
+            found.append(resolve_target(target))
+        except Exception as exc:  # noqa: BLE001 - a broken family must not break the others
+            log.warning("model family %s failed to load: %s", target, exc)
+    return found
 
 
 def _load_entry_points() -> list[FamilySpec]:
@@ -164,7 +186,7 @@ def _load_entry_points() -> list[FamilySpec]:
 def families() -> dict[str, FamilySpec]:
     global _families
     if _families is None:
-        table = {spec.name: spec for spec in BUILTIN}
+        table = {spec.name: spec for spec in _builtin()}
         for spec in _load_entry_points():
             if spec.name in table:
                 log.warning("plugin family %r ignored: the name is taken by a built-in family", spec.name)
@@ -187,6 +209,21 @@ def get(name: str) -> FamilySpec:
         hint = did_you_mean(name, table, otherwise=f"known families: {', '.join(sorted(table))}")
         raise NotFound(f"unknown model family {name!r}", hint=hint)
     return table[name]
+
+
+def cloneable() -> dict[str, "EncoderSpec"]:
+    """{family: encoder} for every family that can clone voices."""
+    return {name: spec.clone for name, spec in families().items() if spec.clone is not None}
+
+
+def hooks(attribute: str) -> list[Callable[..., Any]]:
+    """The callables every family names in ``attribute`` ("models", "catalog"), in table order."""
+    return [resolve_target(target) for spec in families().values() if (target := getattr(spec, attribute))]
+
+
+def layouts() -> str:
+    """One line saying which files each family is recognised by."""
+    return "; ".join(f"{spec.name}: {spec.files}" if spec.files else spec.name for spec in families().values())
 
 
 def detect_family(files: list[str]) -> FamilySpec | None:

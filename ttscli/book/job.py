@@ -104,6 +104,13 @@ class Job:
 
         return sf.info(str(path)).samplerate
 
+    def pending(self, plan: Plan) -> list[tuple[Chunk, str]]:
+        """(chunk, path) of every chunk of ``plan`` whose audio is not in the store yet."""
+        work = self.out / WORK / plan.name
+        (work / "chunks").mkdir(parents=True, exist_ok=True)
+        return [(k, str(self._chunk_path(work, k.key))) for _, _, chunks in plan.chapters for k in chunks
+                if not self._have(self._chunk_path(work, k.key))]
+
     def run(self, plan: Plan) -> Result:
         from .manifest import Manifest
 
@@ -125,6 +132,7 @@ class Job:
         total = plan.chunk_count
         have = {k.key for _, _, chunks in plan.chapters for k in chunks
                 if self._have(self._chunk_path(work, k.key))}
+        have -= getattr(self.synth, "ahead", set())  # written this run ahead of their book (cluster)
         self.emit("book", input=plan.book.source, title=plan.book.title, chapters=len(plan.chapters),
                   chunks=total, cached=len(have))
         started = time.perf_counter()

@@ -94,18 +94,33 @@ def resume_command() -> str:
     return "ttscli " + shlex.join(sys.argv[1:])
 
 
-def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: int,
-        emit: Callable[..., None]) -> list[Result]:
-    """Synthesize and write every plan; Ctrl-C raises Interrupted with the resume command."""
-    from ..locking import hold
+def make_synthesizer(voice: Voice, jobs: int, cluster: str | None, emit: Callable[..., None]):
+    """Worker processes on this machine, or Ray actors (``cluster``: see ttscli.book.cluster)."""
+    if cluster:
+        from .cluster import RaySynthesizer
+
+        return RaySynthesizer(voice, cluster, emit)
     from .workers import Synthesizer
 
+    return Synthesizer(voice, jobs)
+
+
+def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: int,
+        emit: Callable[..., None], cluster: str | None = None) -> list[Result]:
+    """Synthesize and write every plan; Ctrl-C raises Interrupted with the resume command.
+
+    With a cluster, the chunks of all books are one queue (scheduled before the first book is assembled).
+    """
+    from ..locking import hold
+
     prepare_output(out)
-    synth = Synthesizer(voice, jobs)
+    synth = make_synthesizer(voice, jobs, cluster, emit)
     results = []
     with hold(out / WORK / "lock", wait=False, what=f"the output directory {out}"):
         try:
             job = Job(out, settings, synth, emit)
+            if hasattr(synth, "schedule"):
+                synth.schedule(task for plan in plans for task in job.pending(plan))
             for plan in plans:
                 results.append(job.run(plan))
         except KeyboardInterrupt:

@@ -6,7 +6,7 @@ module turns it into :class:`Entry` objects, one per pullable id:
 * ``BASE:TAG`` for every variant of ``[models.BASE]`` (``kokoro:int8``), and
   ``BASE`` alone for the default variant (``kokoro`` = ``kokoro:int8``);
 * every Piper voice of ``rhasspy/piper-voices`` once its ``voices.json`` has
-  been fetched by a pull (see :mod:`ttscli.catalog.piper_index`).
+  been fetched by a pull (see :mod:`ttscli.families.piper.index`).
 
 Loading is cheap (one TOML parse, cached) and imports nothing heavy, so
 ``ttscli list --available`` stays fast.
@@ -67,6 +67,7 @@ class Family:
     roles: tuple[str, ...] = ()
     detect_files: dict[str, str] = field(default_factory=dict)
     kind_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    companions: dict[str, str] = field(default_factory=dict)  # role -> suffix of a file that must sit beside it
 
     def required_roles(self, kind: str = "") -> tuple[str, ...]:
         """The file roles a backend of this family reads (per sherpa config class for `kind`)."""
@@ -146,12 +147,19 @@ def _raw() -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def families() -> dict[str, Family]:
+    """The registered families with their file roles: name, runtime, description and code
+    licence come from each family's declaration (FamilySpec), roles from models.toml."""
+    from ..backends import registry
+
+    layout = _raw()["families"]
     out = {}
-    for name, data in _raw()["families"].items():
-        out[name] = Family(name=name, runtime=data["runtime"], description=data.get("description", ""),
-                           code_license=data.get("code_license", ""), roles=tuple(data.get("roles", ())),
+    for name, spec in registry.families().items():
+        data = layout.get(name, {})
+        out[name] = Family(name=name, runtime=spec.runtime, description=spec.description,
+                           code_license=spec.code_license, roles=tuple(data.get("roles", ())),
                            detect_files=dict(data.get("detect_files", {})),
-                           kind_roles={k: tuple(v) for k, v in data.get("kind_roles", {}).items()})
+                           kind_roles={k: tuple(v) for k, v in data.get("kind_roles", {}).items()},
+                           companions=dict(data.get("companions", {})))
     return out
 
 
@@ -208,7 +216,10 @@ def _build(base: str, tag: str | None, model: dict[str, Any], variant: dict[str,
 def static_entries() -> tuple[Entry, ...]:
     """Entries spelled out in models.toml (Piper voices not in voices.json included)."""
     out = []
+    known = families()
     for base, model in _raw()["models"].items():
+        if model.get("family") not in known:
+            continue  # a family that is not registered (removed, or a plugin not installed)
         variants = model.get("variants") or {}
         if not variants:
             out.append(_build(base, None, model, {}, None))
@@ -222,10 +233,11 @@ def model_table(base: str) -> dict[str, Any]:
 
 
 def entries() -> list[Entry]:
-    """Every pullable entry: the static catalog plus the cached Piper voice index."""
-    from . import piper_index
+    """Every pullable entry: the static catalog plus what families add at run time
+    (``FamilySpec.catalog``, e.g. the cached Piper voice index)."""
+    from ..backends import registry
 
-    indexed = piper_index.entries()
+    indexed = [entry for hook in registry.hooks("catalog") for entry in hook()]
     have = {e.id for e in indexed}
     return [e for e in static_entries() if e.id not in have] + indexed
 
@@ -296,8 +308,9 @@ def detect_roles(family_name: str, paths: Iterable[str]) -> dict[str, list[str]]
     for role, pattern in fam.detect_files.items():
         hits = [p for p in paths if fnmatch.fnmatchcase(p, pattern)
                 or fnmatch.fnmatchcase(p.rsplit("/", 1)[-1], pattern)]
-        if role == "model" and family_name == "piper":  # the .onnx that has its .onnx.json
-            hits = [p for p in hits if p + ".json" in paths]
+        companion = fam.companions.get(role)  # e.g. a model file that needs its config beside it
+        if companion:
+            hits = [p for p in hits if p + companion in paths]
         if hits:
             found[role] = hits
     return found

@@ -18,6 +18,7 @@ import typer
 
 from .. import __version__, errors
 from ..runtime import select
+from . import complete
 
 app = typer.Typer(
     name="ttscli",
@@ -41,6 +42,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.clone", "clone"),
     ("ttscli.cli.batch", "batch"),
     ("ttscli.cli.convert", "convert"),
+    ("ttscli.cli.shell", "completion"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"
@@ -59,7 +61,7 @@ def root(
     version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
                                            help="Print the version and exit."),
     device: Optional[str] = typer.Option(
-        None, "--device", envvar="TTSCLI_DEVICE", show_envvar=True, metavar="auto|cpu|cuda[:N]|mps",
+        None, "--device", envvar="TTSCLI_DEVICE", show_envvar=True, metavar="auto|cpu|cuda[:N]|mps", autocompletion=complete.devices,
         help="Where models run (default auto: the GPU when the runtime can use it, else the CPU with a warning). "
         "An explicit device that cannot be used is an error (exit 5).",
     ),
@@ -95,7 +97,8 @@ def _enable_completion() -> None:
 
 
 def _debug_requested(argv: list[str]) -> bool:
-    return "--debug" in argv or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    options = argv[:argv.index("--")] if "--" in argv else argv  # after `--` it is text
+    return "--debug" in options or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
 def _setup_logging(debug: bool) -> None:
@@ -187,16 +190,20 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = _prepare(argv)
     command = typer.main.get_command(app)
+    if not os.environ.get(COMPLETE_ENV):
+        from .argv import hoist_global_options
+
+        argv = hoist_global_options(command, argv)
     try:
         result = command.main(args=argv, prog_name="ttscli", standalone_mode=False)
     except BaseException as exc:  # noqa: BLE001 - the error boundary; re-raises what it does not handle
-        return _exit_code(exc, debug)
+        return _exit_code(exc, debug, argv)
     if result == errors.INTERRUPTED:  # Typer turns KeyboardInterrupt into a silent Exit(130)
         return _stopped()
     return result if isinstance(result, int) else 0
 
 
-def _exit_code(exc: BaseException, debug: bool) -> int:
+def _exit_code(exc: BaseException, debug: bool, argv: list[str]) -> int:
     """The error boundary: the exit code (and one line on stderr) for what a command raised."""
     if isinstance(exc, (errors.PipeClosed, BrokenPipeError)) or (isinstance(exc, SystemExit) and _broken_pipe(exc)):
         _quiet_stdout()  # SystemExit: Typer turns a broken stdout pipe into sys.exit(1)
@@ -212,17 +219,26 @@ def _exit_code(exc: BaseException, debug: bool) -> int:
     if isinstance(exc, (typer.Abort, KeyboardInterrupt, Terminated)):
         return _stopped()
     if isinstance(exc, typer.TyperException):  # click's UsageError, BadParameter, NoSuchOption, ...
-        return _usage_failure(exc)
+        return _usage_failure(exc, argv)
     if isinstance(exc, Exception) and not debug:  # the last line of defence
         return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
                      errors.INTERNAL)
     raise exc
 
 
-def _usage_failure(exc: typer.TyperException) -> int:
+def _usage_failure(exc: typer.TyperException, argv: list[str]) -> int:
+    """click's usage error as one line, with where to look; an unknown option given to a
+    command that takes free text (`say -hello`) also says how to pass text starting with '-'."""
     if type(exc).__name__ == "NoArgsIsHelpError":
         exc.show()
         return errors.USAGE
+    line = " ".join(exc.format_message().split())
     ctx = getattr(exc, "ctx", None)
-    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-    return _fail(" ".join(exc.format_message().split()) + hint, exc.exit_code)
+    if ctx is not None:
+        takes_text = any(p.param_type_name == "argument" and p.nargs == -1 for p in ctx.command.params)
+        if type(exc).__name__ == "NoSuchOption" and takes_text:  # Typer vendors click: match by name
+            from .argv import dash_text_hint
+
+            line += dash_text_hint(ctx, argv, exc.option_name)
+        line += f" (see '{ctx.command_path} --help')"
+    return _fail(line, exc.exit_code)

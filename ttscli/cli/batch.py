@@ -61,6 +61,9 @@ def batch(
                                        help="Print chapters, word counts and estimated durations, then exit."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=64,
                              help="Worker processes (each loads the model; threads are split between them)."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", metavar="ray|auto|ray://HOST:PORT",
+                                          help="Synthesize on Ray actors: ray starts a local Ray, auto or an "
+                                          "address joins a running cluster (needs the ray extra)."),
     bitrate: Optional[str] = typer.Option(None, "--bitrate", metavar="RATE",
                                           help="Bitrate of lossy outputs, e.g. 64k (default: 64k for m4b, "
                                           "the encoder's for others)."),
@@ -105,6 +108,9 @@ def batch(
         raise UsageError(f"unsupported format {unknown[0]!r}", hint=f"use {', '.join(FORMATS)}")
     if not list_chapters and output is None:
         raise UsageError("no output directory", hint="add -o DIR (or --list-chapters to see the chapters)")
+    from ..book.cluster import check_address
+
+    cluster = check_address(cluster)
     request = book_run.Request(inputs, encoding, split_on, chapters, keep_all)
     books = book_run.read_books(request)
     if list_chapters:
@@ -120,7 +126,7 @@ def batch(
                         cover_data, cover_type, clean)
     progress = make(json_progress)
     try:
-        results = book_run.run(plans, voice_key, output, settings, jobs, progress)
+        results = book_run.run(plans, voice_key, output, settings, jobs, progress, cluster)
     finally:
         progress.close()
     for result in results:

@@ -1,8 +1,9 @@
-"""Generate completions/ttscli.{bash,zsh,fish} and man/ttscli.1 from the app.
+"""Generate completions/ttscli.{bash,zsh,fish}, man/ttscli.1, docs/reference.md and
+the README's extras table from the app and ttscli/cli/reference.py.
 
     python -m ttscli.cli.docgen [REPO_DIR]
 
-A test regenerates both into a temporary directory and fails on any difference,
+A test regenerates them into a temporary directory and fails on any difference,
 so the shipped files never go stale.
 """
 
@@ -13,21 +14,7 @@ from pathlib import Path
 
 from .. import __version__, errors
 from ..fsio import atomic_write
-
-ENVIRONMENT = {
-    "TTSCLI_HOME": "Keep data, cache and config under this one directory instead of the XDG locations.",
-    "TTSCLI_MODEL": "Default model id for commands that take --model.",
-    "TTSCLI_THREADS": "CPU threads per runtime (default: physical cores).",
-    "TTSCLI_DEVICE": "Same as --device: auto, cpu, cuda, cuda:N or mps.",
-    "TTSCLI_UNIFIED_MEMORY": "Set to 0 to stop ttscli from setting GGML_CUDA_ENABLE_UNIFIED_MEMORY=1 for "
-                             "llama.cpp on unified-memory GPUs (DGX Spark, Jetson).",
-    "TTSCLI_DEBUG": "Same as --debug when set to 1.",
-    "TTSCLI_RUNTIME": "Same as --runtime: auto, onnxruntime, sherpa-onnx, llama.cpp or torch.",
-    "HF_HOME, HF_HUB_CACHE": "Where huggingface_hub keeps downloaded model files.",
-    "HF_HUB_OFFLINE": "When 1, never touch the network; use only what is cached.",
-    "HF_TOKEN": "Token for gated or private Hugging Face repositories.",
-    "HF_ENDPOINT": "Hub URL (a mirror, or a local test server).",
-}
+from .reference import ENVIRONMENT, EXAMPLES, FILES
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -46,12 +33,25 @@ def _roff(text: str) -> str:
     return ("\\&" + text) if text.startswith((".", "'")) else text
 
 
-def _param_line(param) -> tuple[str, str]:
+def param_line(param) -> tuple[str, str]:
     if param.param_type_name != "option":
         return (param.name or "").upper(), getattr(param, "help", "") or ""
     names = ", ".join(list(param.opts) + list(getattr(param, "secondary_opts", [])))
     label = names if getattr(param, "is_flag", False) else f"{names} {(param.name or '').upper()}"
     return label, getattr(param, "help", "") or ""
+
+
+def commands(group) -> list[tuple[str, object]]:
+    """(name, click command) for every command, `voice list` style for groups, sorted."""
+    out = []
+    for name in sorted(group.commands):
+        cmd = group.commands[name]
+        subs = getattr(cmd, "commands", None)  # a command group such as `ttscli voice`
+        if subs:
+            out += [(f"{name} {sub}", subs[sub]) for sub in sorted(subs)]
+        else:
+            out.append((name, cmd))
+    return out
 
 
 def man_page() -> str:
@@ -66,33 +66,33 @@ def man_page() -> str:
         "ttscli \\- " + _roff(group.help or ""),
         ".SH SYNOPSIS",
         ".B ttscli",
-        "[\\fB\\-\\-debug\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGS\\fR]",
+        "[\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGS\\fR]",
         ".SH DESCRIPTION",
         _roff("ttscli speaks text with local neural voices. The default voice ships with the package, "
-              "so it works offline with no download."),
+              "so it works offline with no download. Global options may also follow the command "
+              "(ttscli say hi --device cpu); text that starts with - goes after --."),
     ]
     out.append(".SH GLOBAL OPTIONS")  # given before the command: ttscli --device cuda say ...
     for param in group.params:
         if param.name in ("help",):
             continue
-        label, help_text = _param_line(param)
+        label, help_text = param_line(param)
         out += [".TP", "\\fB" + _roff(label) + "\\fR", _roff(help_text) or "\\&"]
     out.append(".SH COMMANDS")
-    commands = []
-    for name in sorted(group.commands):
-        cmd = group.commands[name]
-        subs = getattr(cmd, "commands", None)  # a command group such as `ttscli voice`
-        if subs:
-            commands += [(f"{name} {sub}", subs[sub]) for sub in sorted(subs)]
-        else:
-            commands.append((name, cmd))
-    for name, cmd in commands:
+    for name, cmd in commands(group):
         out += [".SS " + _roff(f"ttscli {name}"), _roff(cmd.help or "")]
         for param in cmd.params:
             if param.name in ("help",):
                 continue
-            label, help_text = _param_line(param)
+            label, help_text = param_line(param)
             out += [".TP", "\\fB" + _roff(label) + "\\fR", _roff(help_text) or "\\&"]
+    out.append(".SH EXAMPLES")
+    for command, meaning in EXAMPLES:
+        out += [".TP", "\\fB" + _roff(command) + "\\fR", _roff(meaning)]
+    out.append(".SH FILES")
+    for path, meaning in FILES.items():
+        out += [".TP", "\\fI" + _roff(path) + "\\fR", _roff(meaning)]
+    out += [_roff("With TTSCLI_HOME set: $TTSCLI_HOME/data, cache and config instead of the XDG directories.")]
     out.append(".SH EXIT STATUS")
     for code, meaning in sorted(errors.EXIT_CODES.items()):
         out += [".TP", f"\\fB{code}\\fR", _roff(meaning)]
@@ -104,6 +104,8 @@ def man_page() -> str:
 
 
 def generate(root: Path) -> list[Path]:
+    from .docgen_md import reference_page, update_readme
+
     written = []
     (root / "completions").mkdir(parents=True, exist_ok=True)
     (root / "man").mkdir(parents=True, exist_ok=True)
@@ -114,6 +116,15 @@ def generate(root: Path) -> list[Path]:
     path = root / "man" / "ttscli.1"
     atomic_write(path, man_page())
     written.append(path)
+    pyproject = root / "pyproject.toml"
+    if not pyproject.exists():  # generating elsewhere (a test's temp dir): this checkout's
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    path = root / "docs" / "reference.md"
+    atomic_write(path, reference_page(pyproject))
+    written.append(path)
+    if (root / "README.md").exists():
+        written.append(update_readme(root / "README.md", pyproject))
     return written
 
 

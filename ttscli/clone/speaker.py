@@ -16,11 +16,12 @@ import numpy as np
 
 from ..audio.resample import resample
 from ..errors import RuntimeFailure
+from ..optional import install_command
 
 log = logging.getLogger(__name__)
 
 RATE = 16000
-EXTRA_HINT = 'pip install "ttscli[torch]" (torch, resemblyzer)'
+EXTRA_HINT = install_command("torch")
 
 
 def _import():

@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from ..errors import BadInput, RuntimeFailure
+from ..optional import install_command
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,10 @@ def transcribe(samples: np.ndarray, rate: int, language: str | None = "en") -> s
     try:
         from faster_whisper import WhisperModel
     except ImportError as exc:
-        raise RuntimeFailure("faster-whisper is not installed", hint='pip install "ttscli[asr]"') from exc
+        raise RuntimeFailure("faster-whisper is not installed", hint=install_command("asr")) from exc
     path = whisper_model_path()
     if path is None:
-        raise RuntimeFailure("no Whisper model is installed", hint='pip install "ttscli[asr]"')
+        raise RuntimeFailure("no Whisper model is installed", hint=install_command("asr"))
     model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=max(1, os.cpu_count() or 1))
     audio16 = resample(samples, rate, 16000)
     segments, _ = model.transcribe(audio16, language=language, beam_size=1, vad_filter=False)
@@ -68,7 +69,7 @@ def resolve(text: str | None, samples: np.ndarray, rate: int, *, needed: bool, f
         return None  # not worth a Whisper run: the family does not use it
     if not asr_available():
         raise BadInput(f"{family} needs the transcript of the reference",
-                       hint='pass --text "the words spoken", or install ttscli[asr] to transcribe it')
+                       hint='pass --text "the words spoken", or install the asr extra to transcribe it')
     heard = transcribe(samples, rate)
     if not heard:
         raise BadInput("Whisper heard no words in the reference",

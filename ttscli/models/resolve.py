@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import NotFound
-from . import embedded
 from .ref import ModelRef
 
-DEFAULT_MODEL = embedded.JOE_ID
+DEFAULT_MODEL = "piper:en_US-joe-medium"  # shipped in a PyPI package (the piper family's `models`)
 
 
 def _store_models() -> dict[str, ModelRef]:
@@ -24,9 +23,19 @@ def _store_models() -> dict[str, ModelRef]:
     return installed_refs()
 
 
-# Extra sources of installed models (the store registers itself here).
-# Each returns {id: ModelRef} for models that are complete on disk.
-SOURCES: list[Callable[[], dict[str, ModelRef]]] = [embedded.all_models, _store_models]
+def packaged() -> dict[str, ModelRef]:
+    """Models shipped inside Python packages, as each family's ``models`` hook lists them."""
+    from ..backends import registry
+
+    found: dict[str, ModelRef] = {}
+    for hook in registry.hooks("models"):
+        for key, ref in hook().items():
+            found.setdefault(key, ref)
+    return found
+
+
+# Sources of installed models, each {id: ModelRef} for models that are complete on disk.
+SOURCES: list[Callable[[], dict[str, ModelRef]]] = [packaged, _store_models]
 
 
 def default_model_id_from_env() -> str | None:
@@ -63,8 +72,7 @@ def _local(text: str) -> ModelRef:
     if spec is None:
         raise NotFound(
             f"cannot tell which model family {text} holds (files: {', '.join(sorted(files)[:12]) or 'none'})",
-            hint="a Piper voice needs NAME.onnx and NAME.onnx.json; a sherpa-onnx model needs tokens.txt "
-                 "beside its .onnx files",
+            hint=f"ttscli recognises {registry.layouts()}",
         )
     return ModelRef(id=f"local:{path.resolve()}", family=spec.name, path=path if path.is_file() else directory,
                     source="local")

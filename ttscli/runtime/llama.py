@@ -23,12 +23,13 @@ from typing import Iterator, Sequence, Union
 
 from ..errors import BadInput, IntegrityError, RuntimeFailure
 from ..filetypes import HEAD_BYTES, looks_like_html
+from ..optional import install_command
 from .plan import RuntimePlan, apply_env
 from .token_stream import TokenStream
 
 log = logging.getLogger(__name__)
 
-EXTRA_HINT = "install it with: pip install 'ttscli[gguf]'"
+EXTRA_HINT = "install it with: " + install_command("gguf")
 _DEFAULT_SEED = 0xFFFFFFFF  # llama.cpp: "pick a random seed"
 Part = Union[str, int]  # a prompt is a list of text fragments and token ids
 
@@ -46,7 +47,7 @@ def import_llama_cpp(plan: RuntimePlan | None = None):
     except OSError as exc:  # a wheel built for another CPU/GPU: the shared library fails to load
         raise RuntimeFailure(
             f"llama-cpp-python is installed but its library cannot load ({exc})",
-            hint="reinstall it for this machine: pip install --force-reinstall 'ttscli[gguf]'",
+            hint="reinstall it for this machine: " + install_command("gguf").replace("pip install", "pip install --force-reinstall"),
         ) from exc
     _route_logs(llama_cpp)
     return llama_cpp
@@ -118,7 +119,7 @@ class LlamaModel:
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise RuntimeFailure(f"llama.cpp cannot load {path.name}: {str(exc).splitlines()[0][:200]}",
-                                 hint="the file may be for a newer llama.cpp: pip install -U 'ttscli[gguf]'") from exc
+                                 hint="the file may be for a newer llama.cpp: " + install_command("gguf").replace("pip install", "pip install -U")) from exc
         self.vocab = self.llm._model.vocab
         self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self.vocab))
         self.n_ctx = int(self.llm.n_ctx())
@@ -170,7 +171,7 @@ class LlamaModel:
         """Prompt ids from text fragments and ids (ids are taken as they are).
 
         Text must never smuggle in the model's own markers: llama.cpp matches
-        user-defined added tokens (``<|speech_3|>``, ``<custom_token_2>``) even
+        user-defined added tokens (a speech LM's code and marker tokens) even
         with special parsing off, so such tokens are dropped from text fragments,
         except those whose text is in ``allow`` (tags the model is meant to read).
         """

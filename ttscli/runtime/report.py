@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..backends.registry import RUNTIME_MODULES
 from ..errors import TtsError
 from .hardware import HardwareProfile, probe
 from .plan import plan_for
-from .runtimes import RUNTIME_MODULES
 from .sources import Sources
 
 _MAX_FILES = 10_000  # stop sizing a model directory after this many files
@@ -57,10 +57,26 @@ def _models() -> tuple[list[tuple[Any, str | None, str | None]], str | None]:
     found = []
     for ref in refs.values():
         try:
-            found.append((ref, registry.get(ref.family).runtime, None))
+            spec = registry.get(ref.family)
         except TtsError as exc:
             found.append((ref, None, exc.one_line()))
+            continue
+        needs = spec.needs()
+        found.append((ref, None, f"{ref.id}: {needs}") if needs else (ref, spec.runtime, None))
     return found, None
+
+
+def _family_fixes() -> list[str]:
+    """What each family's own doctor check asks for (FamilySpec.doctor)."""
+    from ..backends import registry
+
+    fixes = []
+    for spec in registry.families().values():
+        try:
+            fixes += spec.doctor_fixes()
+        except Exception as exc:  # noqa: BLE001 - one broken check must not hide the report
+            fixes.append(f"the {spec.name} family's doctor check failed: {exc}")
+    return fixes
 
 
 def build(*, device: str | None = None, src: Sources | None = None) -> dict[str, Any]:
@@ -100,6 +116,7 @@ def build(*, device: str | None = None, src: Sources | None = None) -> dict[str,
         for line in (entry.get("plan") or {}).get("warnings", []) + ([problem] if problem else []):
             if line not in fixes:
                 fixes.append(line)
+    fixes += [fix for fix in _family_fixes() if fix not in fixes]
     report["fixes"] = fixes
     report["probe_seconds"] = round(probe_seconds, 4)
     return report

@@ -16,19 +16,13 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
+from ..backends.registry import RUNTIME_MODULES
 from .sources import Sources
 
 # Distributions that all install the `onnxruntime` import package (they overwrite each other).
 ORT_DISTRIBUTIONS = ("onnxruntime", "onnxruntime-gpu", "onnxruntime-directml", "onnxruntime-openvino",
                      "onnxruntime-qnn", "onnxruntime-silicon", "ort-nightly", "ort-nightly-gpu")
 
-# runtime name (registry.RUNTIMES) → (import name, distribution name)
-RUNTIME_MODULES = {
-    "onnxruntime": ("onnxruntime", "onnxruntime"),
-    "llama.cpp": ("llama_cpp", "llama-cpp-python"),
-    "torch": ("torch", "torch"),
-    "sherpa-onnx": ("sherpa_onnx", "sherpa-onnx"),
-}
 
 _ORT_ACCELERATORS = {
     "CUDAExecutionProvider": "cuda", "TensorrtExecutionProvider": "tensorrt",

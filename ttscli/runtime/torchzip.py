@@ -7,7 +7,7 @@ code, so we never do it: :func:`read_tensor` walks the pickle's opcodes with
 :mod:`pickletools` (a parser, it executes nothing), accepts only the few
 globals a plain tensor needs, and reads the storage with NumPy.
 
-NeuTTS ships its reference voices this way (1-D int32 NeuCodec codes).
+Some families ship reference voices this way (a 1-D integer tensor of codec codes).
 """
 
 from __future__ import annotations

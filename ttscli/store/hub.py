@@ -22,6 +22,7 @@ from typing import Iterator
 
 from ..errors import IntegrityError, NetworkError, NotFound, OutputError, TtsError
 from ..fsio import atomic_write
+from ..optional import install_command
 
 TIMEOUT = 30.0  # seconds for metadata calls (huggingface_hub has none by default)
 
@@ -30,7 +31,7 @@ def hf():
     from ..optional import require
 
     return require("huggingface_hub", "pulling models needs huggingface_hub, which is not installed",
-                   "reinstall ttscli: pip install --force-reinstall ttscli")
+                   "reinstall ttscli: " + install_command().replace("pip install", "pip install --force-reinstall -e ."))
 
 
 def _constants():

@@ -8,18 +8,17 @@ for a hub pull. The family is detected from the file names, like for `hf:` repos
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from .. import paths
-from ..catalog import detect_roles, families
+from ..catalog import detect_roles
+from ..errors import BadInput, NotFound
 from ..fsio import atomic_dir
-from ..errors import BadInput, IntegrityError, NotFound
-from . import manifest, space, verify
 from ..locking import FileLock
+from . import manifest, space, verify
 from .progress import PullProgress
 
 
@@ -34,17 +33,6 @@ def _files(root: Path) -> list[str]:
     return sorted(out)
 
 
-def _piper_facts(config: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(config.read_text(encoding="utf-8"))
-        speakers = data.get("speaker_id_map") or {}
-        code = str((data.get("language") or {}).get("code", "")).replace("_", "-")
-        return {"sample_rate": int(data["audio"]["sample_rate"]), "languages": [code] if code else [],
-                "voices": sorted(speakers, key=speakers.get) if speakers else []}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise IntegrityError(f"{config.name} is not a valid Piper config ({exc})") from exc
-
-
 def import_dir(source: str, name: str | None = None, progress: PullProgress | None = None) -> manifest.Record:
     from ..backends import registry
 
@@ -57,7 +45,7 @@ def import_dir(source: str, name: str | None = None, progress: PullProgress | No
     spec = registry.detect_family(files)
     if spec is None:
         raise NotFound(f"cannot tell which model family {source} holds (files: {', '.join(files[:12]) or 'none'})",
-                       hint="a Piper voice needs NAME.onnx and NAME.onnx.json")
+                       hint=f"ttscli recognises {registry.layouts()}")
     model_name = paths.check_name(name or root.name, "model name")
     model_id = f"{spec.name}:{model_name}"
     roles = detect_roles(spec.name, files)
@@ -80,20 +68,14 @@ def import_dir(source: str, name: str | None = None, progress: PullProgress | No
                                     "local": str(dest / rel), "size": target.stat().st_size,
                                     "sha256": digests["sha256"], "git_sha1": None, "md5": None})
                     progress.file_end(rel, target.stat().st_size, "copied")
-            fam = families().get(spec.name)
             info: dict[str, Any] = {
                 "id": model_id, "family": spec.name, "runtime": spec.runtime,
                 "description": f"{spec.description or spec.name} imported from {root}",
-                "license": {"code": spec.code_license or (fam.code_license if fam else ""),
+                "license": {"code": spec.code_license,
                             "weights": "unknown (imported directory)"},
-                "languages": [], "voices": [], "can_clone": spec.can_clone, "size_bytes": total,
+                "languages": [], "voices": [], "can_clone": spec.clone is not None, "size_bytes": total,
             }
-            if spec.name == "piper" and "config" in roles:
-                info.update(_piper_facts(dest / roles["config"][0]))
-            if spec.name == "pocket-tts":
-                from ..backends.pocket_files import import_facts
-
-                info.update(import_facts(dest))
+            info.update(spec.imported_facts(dest, {role: hits[0] for role, hits in roles.items()}))
             return manifest.write({
                 "id": model_id, "aliases": [], "family": spec.name, "runtime": spec.runtime, "source": "local",
                 "origin": str(root), "repo": None, "revision": None, "commit": None, "commits": {},

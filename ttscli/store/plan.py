@@ -136,7 +136,7 @@ def parse_hf_id(text: str) -> tuple[str, str | None]:
 def hf_entry(text: str) -> tuple[Entry, dict[tuple[str, str], str] | None, list[hub.RemoteFile] | None]:
     """An ad-hoc entry for any hub repo; the family is detected from the file names."""
     from ..backends import registry
-    from ..catalog import detect_roles, families
+    from ..catalog import detect_roles
 
     repo, rev = parse_hf_id(text)
     revision = rev or "main"
@@ -162,13 +162,12 @@ def hf_entry(text: str) -> tuple[Entry, dict[tuple[str, str], str] | None, list[
     for path in paths:
         if not any(s.pattern == path for s in files.values()):
             files[f"file:{path}"] = FileSpec(f"file:{path}", repo, revision, path)
-    fam = families().get(spec.name)
     entry = Entry(
         id=f"hf:{repo}" + (f"@{rev}" if rev else ""), base=f"hf:{repo}", tag=None, family=spec.name,
         runtime=spec.runtime, repo=repo, revision=revision, files=files,
         description=f"{spec.description or spec.name} from hub repository {repo}",
-        license={"code": spec.code_license or (fam.code_license if fam else ""),
+        license={"code": spec.code_license,
                  "weights": "see the repository's model card"},
-        can_clone=spec.can_clone, source="hf",
+        can_clone=spec.clone is not None, source="hf",
     )
     return entry, commits, remote

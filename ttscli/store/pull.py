@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import catalog
-from ..catalog import Entry, piper_index
+from ..catalog import Entry
 from ..errors import NotFound, TtsError
+from ..families.piper import index as piper_index
 from . import hub, manifest, space
 from .download import Fetched, PlanItem, fetch, pointer_path
 from ..locking import FileLock
 from .plan import hf_entry, plan_offline, plan_online, resolve_commits
 from .progress import PullProgress
-
 
 WORKERS = 8  # parallel file transfers, as huggingface_hub's snapshot_download
 

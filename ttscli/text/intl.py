@@ -40,6 +40,16 @@ def _words(value: str, lang: str, to: str = "cardinal") -> str:
     return num2words(number, lang=lang, to=to)
 
 
+def integer_words(digits: str, lang: str) -> str:
+    """An integer in words; too long for num2words (ids, card numbers): digit by digit."""
+    if len(digits) > 15:
+        return " ".join(_words(d, lang) for d in digits)
+    try:
+        return _words(digits, lang)
+    except (NotImplementedError, OverflowError, ValueError):
+        return " ".join(_words(d, lang) for d in digits)
+
+
 def parse_number(text: str, lang: str) -> str:
     """'1.234,5' → '1234.5' (a canonical string for num2words)."""
     text = re.sub(_SPACE_GROUP, "", text)

@@ -1,9 +1,10 @@
 """The language hook: one normalizer per language, looked up by code.
 
 A normalizer turns written text into spoken form for one language and reads
-SSML <say-as>. English has the full rule set; Spanish, French, German, Italian
-and Portuguese get numbers through num2words; every other language passes
-through unchanged (espeak-ng reads its own numbers). Plugins add or replace a
+SSML <say-as>. English has the full rule set; German has dates, ordinals, times,
+money, units and fractions (text.de), French and Spanish dates, times, money,
+units and fractions (text.romance); Italian and Portuguese get numbers through
+num2words; every other language passes through unchanged (espeak-ng reads its own numbers). Plugins add or replace a
 language with :func:`register`::
 
     from ttscli.text import languages
@@ -57,7 +58,25 @@ def _numbers(lang: str, date_order: str | None) -> Normalizer:
     return NumberNormalizer(lang)
 
 
-_REGISTRY: dict[str, Factory] = {"en": _english, **{code: _numbers for code in ("es", "fr", "de", "it", "pt")}}
+def _german(lang: str, date_order: str | None) -> Normalizer:
+    from .de import GermanNormalizer
+
+    return GermanNormalizer(lang)
+
+
+def _romance(lang: str, date_order: str | None) -> Normalizer:
+    from .romance import RomanceNormalizer
+
+    return RomanceNormalizer(lang)
+
+
+_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german, "fr": _romance, "es": _romance,
+                                 **{code: _numbers for code in ("it", "pt")}}
+
+
+def register(code: str, factory: Factory) -> None:
+    """Use ``factory(lang, date_order)`` for ``code`` (the part before '-': "nl" covers "nl-be")."""
+    _REGISTRY[code.lower()] = factory
 
 
 def base_code(lang: str | None) -> str:

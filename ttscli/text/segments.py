@@ -11,7 +11,43 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
+
+PHONEME_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.S)
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of a segment: words to phonemize, or IPA (``[[...]]`` markup) to read as it is."""
+
+    text: str
+    is_phonemes: bool = False
+
+
+def runs(text: str) -> tuple[Run, ...]:
+    """``text`` as runs of words and of ``[[phonemes]]``: the one parser of the markup. Word
+    runs keep their spacing; phoneme runs are stripped; empty runs are dropped."""
+    if "[[" not in text:
+        return (Run(text),) if text.strip() else ()
+    out: list[Run] = []
+    for i, part in enumerate(PHONEME_BLOCK.split(text)):  # even: words, odd: phonemes
+        if i % 2:
+            ipa = part.strip()
+            if ipa:
+                out.append(Run(ipa, True))
+        elif part.strip():
+            out.append(Run(part))
+    return tuple(out)
+
+
+def has_phonemes(text: str) -> bool:
+    return any(run.is_phonemes for run in runs(text))
+
+
+def words_only(text: str) -> str:
+    """``text`` without its ``[[phonemes]]`` (for models that read words, not IPA)."""
+    return " ".join(" ".join(run.text for run in runs(text) if not run.is_phonemes).split())
 
 
 @dataclass(frozen=True)
@@ -24,6 +60,16 @@ class Segment:
     @property
     def is_silence(self) -> bool:
         return not self.text.strip() and not self.phonemes
+
+    @cached_property
+    def runs(self) -> tuple[Run, ...]:
+        """The text as runs of words and of phonemes, parsed once (``phonemes``, when set, is one
+        phoneme run for the whole segment)."""
+        return (Run(self.phonemes.strip(), True),) if self.phonemes else runs(self.text)
+
+    @property
+    def has_phonemes(self) -> bool:
+        return any(run.is_phonemes for run in self.runs)
 
 
 # Upper bound per kind when the backend gives no limit. A "sentence" backend
@@ -84,7 +130,6 @@ class TextProfile:
     keep_tags: frozenset[str] = frozenset()  # inline tags passed to the model as written (<laugh>)
 
 
-PHONEME_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.S)
 _BOUNDARY = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|[。！？]+[」』）]*")
 _INITIAL = re.compile(r"(?:^|[\s(\"'.])[A-Z]\.$")
 

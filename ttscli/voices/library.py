@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def style_models(model: str | None) -> list[ModelRef]:
     """The models whose style voices are listed: the one asked for, else every installed
     Kokoro/Kitten model (each once, whatever its aliases)."""
-    from ..backends.styletts_rules import RULES
+    from ..families.styletts.rules import RULES
     from ..models import resolve as model_resolve
 
     if model:
@@ -35,7 +35,7 @@ def style_models(model: str | None) -> list[ModelRef]:
 
 
 def _stock_rows(ref: ModelRef) -> list[dict]:
-    from ..backends.styletts import open_voices
+    from ..families.styletts.backend import open_voices
 
     resolver = open_voices(ref)
     aliases = {v: k for k, v in resolver.rules.aliases().items()}
@@ -48,8 +48,10 @@ def _stock_rows(ref: ModelRef) -> list[dict]:
     return rows
 
 
-def _preset_rows(only: set[str] | None) -> list[dict]:
-    from ..backends.styletts_rules import RULES
+def _preset_rows(only: set[str] | None, stock: set[tuple[str, str]]) -> list[dict]:
+    """Presets; one whose voices are not all installed has ``available`` false and the ``pull``
+    that brings them."""
+    from ..families.styletts.rules import RULES
     from . import presets
 
     rows = []
@@ -57,8 +59,10 @@ def _preset_rows(only: set[str] | None) -> list[dict]:
         if only is None or p.family in only:
             main = max(p.parts(), key=lambda part: part.weight).name
             language = RULES[p.family]().voice_facts(main).language if p.family in RULES else None
+            missing = [part.name for part in p.parts() if (p.family, part.name) not in stock]
             rows.append({"name": p.name, "kind": "preset", "family": p.family, "model": None, "language": language,
-                         "gender": None, "details": f"{p.blend}  {p.description}".strip()})
+                         "gender": None, "details": f"{p.blend}  {p.description}".strip(),
+                         "available": not missing, "pull": f"ttscli pull {p.family}" if missing else None})
     return rows
 
 
@@ -77,7 +81,8 @@ def voice_rows(model: str | None = None) -> list[dict]:
     refs = style_models(model)
     rows = [row for ref in refs for row in _stock_rows(ref)]
     only = {ref.family for ref in refs} if model else None
-    return rows + _preset_rows(only) + _saved_rows(only)
+    stock = {(row["family"], row["name"]) for row in rows}
+    return rows + _preset_rows(only, stock) + _saved_rows(only)
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def save_blend(name: str, voice: str, model: str | None = None, *, force: bool =
     """Store the blend ``voice`` (of ``model``, else of the installed model that has all its
     voices) as the voice ``name``."""
     from .. import paths
-    from ..backends.styletts import open_voices
+    from ..families.styletts.backend import open_voices
     from ..errors import BadInput, NotFound
     from . import blend, cache, presets
     from .locate import model_for_voice

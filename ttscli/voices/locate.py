@@ -21,14 +21,11 @@ def _names(spec: str) -> list[str]:
         return []
 
 
-# Families besides the styletts ones (Kokoro, Kitten) whose stock voices are picked by name alone.
-NAMED_VOICE_FAMILIES = ("pocket-tts",)
-
-
 def _models() -> list[ModelRef]:
-    from ..backends.styletts_rules import RULES
+    """Installed models of the families whose stock voices pick the model (FamilySpec.named_voices)."""
+    from ..backends import registry
 
-    families = (*RULES, *NAMED_VOICE_FAMILIES)
+    families = {name for name, spec in registry.families().items() if spec.named_voices}
     found = {ref.id: ref for ref in model_resolve.installed().values() if ref.family in families}  # aliases: once
     return list(found.values())
 

@@ -12,10 +12,25 @@ from __future__ import annotations
 import re
 
 from ..cleanup import tidy
-from . import abbrev, dates, measures, numbers, ranges, roman, symbols, web, words
+from . import (
+    abbrev,
+    address,
+    dates,
+    digits,
+    fractions,
+    measures,
+    numbers,
+    ranges,
+    roman,
+    symbols,
+    times,
+    web,
+    words,
+    years,
+)
 from .context import EnglishOptions
 
-_DIGIT = re.compile(r"\d")
+_DIGIT = re.compile(r"[\d" + fractions.VULGAR_CHARS + "]")
 _SPELL_DIGITS = {str(i): w for i, w in enumerate(words.DIGIT_WORDS)}
 
 
@@ -30,9 +45,17 @@ class EnglishNormalizer:
         text = web.expand(text)
         has_digits = _DIGIT.search(text) is not None
         if has_digits:
+            text = digits.expand(text)
             text = dates.expand(text, opts)
+            text = times.expand(text, opts)
+            text = years.expand(text, opts.british)
+            text = address.expand(text, opts.british)
             text = ranges.expand(text, opts.british)
+            text = digits.groups(text)
+            text = fractions.expand(text, opts.british)
             text = measures.expand(text, opts.british)
+        else:
+            text = address.states(text)
         text = abbrev.expand(text)
         text = roman.expand(text, heading, opts.british)
         if has_digits:

@@ -86,7 +86,7 @@ def _dotted(text: str) -> str:
             continue
         out.append(text[pos:start])
         if key in _CONNECTIVES:
-            final = not text[m.end():].strip()
+            final = not text[m.end():].strip() and ends_sentence_at(text, m.end())
         else:
             final = ends_sentence_at(text, m.end())
         out.append(spoken + ("." if final else ""))
@@ -98,8 +98,10 @@ def _dotted(text: str) -> str:
 
 
 def _before_number(m: re.Match) -> str:
+    """"No. 5" → "number five"; capitalised only where a sentence starts."""
     word = BEFORE_NUMBER[m.group(1).lower()]
-    return (word[0].upper() + word[1:] if m.group(1)[0].isupper() else word) + " "
+    starts = not m.string[:m.start()].strip() or m.string[:m.start()].rstrip()[-1] in ".!?\""
+    return (word[0].upper() + word[1:] if starts and m.group(1)[0].isupper() else word) + " "
 
 
 def _saint_or_street(m: re.Match) -> str:

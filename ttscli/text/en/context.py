@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'(\[]*[A-Z]|\s*$")
+_NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'(\[]*[A-Z]")
+_TEXT_END = re.compile(r"\s*$")
+# A text that reads as a sentence: a capital first, and at least five words.
+_SENTENCE = re.compile(r"\s*[\"'(\[]*[A-Z]\S*(?:\s+\S+){4}")
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 
 
 @dataclass(frozen=True)
@@ -29,12 +33,28 @@ def ends_sentence(m: re.Match) -> bool:
     Abbreviations such as "etc." or "a.m." swallow the sentence's full stop; the
     replacement puts it back when the next word is capitalised or the text ends.
     """
-    return m.group().endswith(".") and _NEXT_STARTS_SENTENCE.match(m.string, m.end()) is not None
+    return m.group().endswith(".") and ends_sentence_at(m.string, m.end())
 
 
 def ends_sentence_at(text: str, end: int) -> bool:
-    """Whether a sentence starts after position ``end`` (just after a full stop)."""
-    return _NEXT_STARTS_SENTENCE.match(text, end) is not None
+    """Whether a sentence starts after position ``end`` (just after a full stop).
+
+    At the end of the text the stop is kept only when the text is a sentence
+    (capitalised, five words or more): "We left at 9 a.m." keeps it, the
+    fragment "1:00 a.m." does not."""
+    if _NEXT_STARTS_SENTENCE.match(text, end):
+        return True
+    return _TEXT_END.fullmatch(text, end) is not None and _SENTENCE.match(text) is not None
+
+
+def the_before(text: str, start: int) -> bool:
+    """Whether "the" stands just before ``start`` (so a rule does not say "the the")."""
+    return _THE_BEFORE.search(text, max(0, start - 8), start) is not None
+
+
+def article(m: re.Match) -> str:
+    """"the " unless the text already has it just before the match."""
+    return "" if the_before(m.string, m.start()) else "the "
 
 
 def stop(m: re.Match) -> str:

@@ -13,11 +13,14 @@ from . import words
 from .numbers import NUM
 
 _GROUPS = re.compile(r"\d+")
-NANP = re.compile(r"(?=[+(\d])(?<![\w+(.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-]|[.,]\d)")
+_EXT = r"(?:,?\s*(?:ext\.?|x|extension)\s?(?P<ext>\d{1,5})(?![\w-]|[.,]\d))?"
+NANP = re.compile(r"(?=[+(\d])(?<![\w+(.-])(?P<one>\+?1[\s.-]?)?(?:\((?P<area>\d{3})\)\s?|(?P<area2>\d{3})[\s.-])"
+                  rf"\d{{3}}[\s.-]\d{{4}}(?![\w-]|[.,]\d){_EXT}")
+_TOLL_FREE = {"800", "888", "877", "866", "855", "844", "833"}
 LOCAL = re.compile(r"(?=\d)(?<![\w.,/-])\d{3}-\d{4}(?![\w-]|[.,]\d)")
-INTERNATIONAL = re.compile(r"(?=\+)(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){2,5}(?![\w-]|[.,]\d)")
+INTERNATIONAL = re.compile(r"(?=\+)(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){1,4}[\s.-]\d{2,8}(?![\w-]|[.,]\d)")
 _CUR = r"[$€£¥]?"
-RANGE = re.compile(rf"(?=[$€£¥\d])(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\w-]|[.,/:]\d)")
+RANGE = re.compile(rf"(?=[$€£¥\d])(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\d-]|[.,/:]\d|\s?=)")
 # Numbers you dial are read digit by digit: "dial 911", "call 311".
 DIALED = re.compile(r"(?=[DdCcPpTt])\b((?:dial|call|press|text|phone)\s+)(\d{2,})(?![\w.,]\d|\w)", re.I)
 _PHONE_TAIL = re.compile(r"\d{3}[\s.-]\d{4}")
@@ -28,6 +31,17 @@ _YEARISH = re.compile(r"1\d{3}|20\d\d")
 def phone(text: str, plus: bool = False) -> str:
     groups = [words.digits(g) for g in _GROUPS.findall(text)]
     return ("plus " if plus else "") + ", ".join(groups)
+
+
+def _nanp(m: re.Match) -> str:
+    """A North American number; toll-free area codes are said "eight hundred"."""
+    main = m.group()[:m.start("ext") - m.start()] if m.group("ext") else m.group()
+    main = main.rstrip(" ,").removesuffix("ext.").removesuffix("ext").removesuffix("extension").rstrip(" ,x")
+    spoken = phone(main, plus=main.startswith("+"))
+    area = m.group("area") or m.group("area2")
+    if area in _TOLL_FREE:
+        spoken = spoken.replace(words.digits(area), words.cardinal(int(area)), 1)
+    return spoken + (f", extension {words.digits(m.group('ext'))}" if m.group("ext") else "")
 
 
 def _range(m: re.Match, british: bool) -> str:
@@ -41,7 +55,7 @@ def expand(text: str, british: bool = False) -> str:
     if "+" in text:
         text = INTERNATIONAL.sub(lambda m: phone(m.group(), plus=True), text)
     if _PHONE_TAIL.search(text):
-        text = NANP.sub(lambda m: phone(m.group()), text)
+        text = NANP.sub(_nanp, text)
         text = LOCAL.sub(lambda m: phone(m.group()), text)
     text = DIALED.sub(lambda m: m.group(1) + words.digits(m.group(2)), text)
     if _NUMBER_DASH_NUMBER.search(text):

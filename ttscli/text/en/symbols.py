@@ -13,7 +13,7 @@ _WORDS = {
     "≈": " approximately ", "≠": " is not equal to ", "≤": " less than or equal to ",
     "≥": " greater than or equal to ", "→": " to ", "⇒": " implies ", "©": " copyright ", "§": " section ",
     "¶": " paragraph ", "°": " degrees ", "%": " percent ", "@": " at ", "№": " number ", "™": " ", "®": " ",
-    "*": " ", "|": ", ", "–": ", ", "—": ", ", "\\": " ", "_": " ", "^": " ", "/": " ",
+    "*": " ", "|": ", ", "$": " dollar ", "€": " euro ", "£": " pound ", "¥": " yen ", "#": " hash ", "–": ", ", "—": ", ", "\\": " ", "_": " ", "^": " ", "/": " ",
 }
 _SYMBOL = re.compile("[" + re.escape("".join(_WORDS)) + "]")
 ABOUT = re.compile(r"(?<![\w~])~\s?(?=\d)")

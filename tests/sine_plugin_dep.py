@@ -1,0 +1,1 @@
+"""The dependency the example sine family declares (tests make it unimportable)."""

@@ -1,0 +1,123 @@
+"""One package per model family, one declaration per family, and errors that name the fix.
+
+Removing a family (its registration and its package) leaves every command working for the
+others; a family whose extra is not installed says so in one line with the exact install
+command, on every path (say, --voice, --runtime, doctor, show, pull)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+from blocked_imports import block_imports
+from inprocess import cli, fresh_registry
+
+import ttscli
+
+ROOT = Path(ttscli.__file__).parent
+JOE = "piper:en_US-joe-medium"
+# File names, tensors and tokens that belong to one family: only its package may name them.
+FAMILY_WORDS = ("voices.bin", "voices-v1", "voices.npz", ".onnx.json", "phoneme_id_map", "speaker_id_map",
+                "<custom_token_", "snac", "neucodec", "tokens.txt", "kitten_tts", "lm_flow")
+
+
+def test_every_family_is_one_package_declared_once():
+    from ttscli.backends import registry
+    from ttscli.families import BUILTIN
+
+    for target in BUILTIN:
+        module, _, _ = target.partition(":")
+        assert module.startswith("ttscli.families.") and module.count(".") == 2, target
+        assert (ROOT / "families" / module.split(".")[2] / "__init__.py").is_file()
+    specs = registry.families()
+    for spec in specs.values():  # every hook a family names lives in its own package
+        package = next(t.partition(":")[0] for t in BUILTIN if registry.resolve_target(t) is spec)
+        hooks = [o.loader for o in spec.runs_on] + [spec.detect, spec.profile, spec.doctor, spec.models,
+                                                      spec.catalog, spec.facts]
+        if spec.clone is not None:
+            hooks += [spec.clone.encode, spec.clone.adapt]
+        for hook in filter(None, hooks):
+            assert hook.startswith(package + "."), (spec.name, hook)
+
+
+def test_no_generic_module_names_a_family_file():
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith("families/"):
+            continue
+        # environment variable names are listed in one place (cli/reference.py) by design
+        text = re.sub(r"TTSCLI_[A-Z_]+", "", path.read_text(encoding="utf-8")).lower()
+        offenders += [f"{rel}: {word}" for word in FAMILY_WORDS if word in text]
+    assert not offenders
+
+
+def test_removing_a_family_leaves_the_others_working(monkeypatch, capsys, tmp_path):
+    import ttscli.families as families
+    from ttscli.backends import registry
+
+    monkeypatch.setattr(families, "BUILTIN", tuple(t for t in families.BUILTIN
+                                                   if not t.startswith("ttscli.families.neutts:")))
+    with block_imports("ttscli.families.neutts"), fresh_registry():
+        with pytest.raises(ImportError):
+            import ttscli.families.neutts  # noqa: F401 - the package is gone
+        assert "neutts" not in registry.families() and "orpheus" in registry.families()
+        out = tmp_path / "joe.wav"
+        r = cli(capsys, "say", "Still here.", "-m", JOE, "-o", str(out))
+        assert r.code == 0, r.err
+        audio, rate = sf.read(out)
+        assert rate == 22050 and len(audio) > rate // 4
+        r = cli(capsys, "list", "--available", "--json")
+        assert r.code == 0 and '"family": "neutts"' not in r.out and '"family": "orpheus"' in r.out
+        assert cli(capsys, "list").code == 0
+        r = cli(capsys, "doctor")
+        assert r.code == 0 and "Fixes" in r.out
+        r = cli(capsys, "show", JOE)
+        assert r.code == 0 and "code licence" in r.out
+        r = cli(capsys, "list", "--available", "--family", "neutts")
+        assert r.code == 4 and "neutts" in r.err
+
+
+def _one_line(r, code: int, *needles: str) -> None:
+    err = r.err.strip()
+    assert r.code == code, (r.code, r.err)
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    for needle in needles:
+        assert needle in err, (needle, err)
+    assert "Backend" not in err and "Error:" not in err  # no internal class names
+
+
+def test_runtime_sherpa_without_its_extra_names_the_install_command(capsys, tmp_path):
+    with block_imports("sherpa_onnx"):
+        r = cli(capsys, "--runtime", "sherpa-onnx", "say", "hi", "-m", JOE, "-o", str(tmp_path / "x.wav"))
+    _one_line(r, 5, 'pip install -e ".[sherpa]"')
+    assert not (tmp_path / "x.wav").exists()
+
+
+@pytest.fixture(scope="module")
+def orpheus(tmp_path_factory):
+    pytest.importorskip("gguf")
+    from speech_models import orpheus_dir
+
+    return orpheus_dir(tmp_path_factory.mktemp("orpheus") / "orpheus-tiny", 4)
+
+
+def test_gguf_family_without_llama_cpp_every_path_names_the_extra(orpheus, capsys, tmp_path):
+    hint = 'pip install -e ".[gguf]"'
+    with block_imports("llama_cpp"):
+        r = cli(capsys, "say", "hi", "-m", str(orpheus), "-o", str(tmp_path / "x.wav"))
+        _one_line(r, 5, hint, "llama.cpp")
+        r = cli(capsys, "pull", str(orpheus), "--name", "tiny")  # pulled, and told what else is needed
+        assert r.code == 0 and "orpheus:tiny" in r.out
+        _one_line(type(r)(5, r.out, r.err), 5, hint)
+        r = cli(capsys, "say", "hi", "-m", "orpheus:tiny", "-o", str(tmp_path / "x.wav"))
+        _one_line(r, 5, hint)
+        r = cli(capsys, "show", "orpheus:tiny")
+        assert r.code == 0 and hint in r.out
+        r = cli(capsys, "doctor")
+        assert r.code == 0
+        fixes = r.out.split("Fixes", 1)[1]
+        assert f"orpheus:tiny: orpheus models need llama-cpp-python: {hint}" in fixes
+    assert not (tmp_path / "x.wav").exists()

@@ -1,0 +1,173 @@
+"""A new user's first commands: headless `say` on a terminal, global options anywhere,
+text that starts with '-'."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+
+import soundfile as sf
+from conftest import REPO, assert_clean_error, run_cli
+
+
+def test_say_without_output_on_a_headless_terminal_writes_a_file(tmp_path):
+    """stdout is a pseudo-terminal, there is no sound device: exit 0, a note, a WAV here."""
+    from ttscli.audio.player import available_player
+
+    env = dict(os.environ)
+    if available_player() is not None:  # this machine can play: take the no-player path explicitly
+        env["TTSCLI_PLAYER"] = "none"
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "ttscli", "say", "Hello"], stdin=subprocess.DEVNULL,
+                              stdout=follower, stderr=subprocess.PIPE, cwd=tmp_path, env=env, timeout=120, check=False)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err
+    written = sorted(tmp_path.glob("ttscli-*.wav"))
+    assert len(written) == 1, (err, list(tmp_path.iterdir()))
+    assert err.strip() == (f"ttscli: no audio player or sound device here, so the audio goes to "
+                           f"{written[0].name} (choose with -o FILE)")
+    audio, rate = sf.read(written[0])
+    assert rate == 22050 and 0.3 < len(audio) / rate < 3 and abs(audio).max() > 0.05
+
+
+def test_unknown_player_is_a_clean_error(tmp_path):
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "ttscli", "say", "Hello"], stdin=subprocess.DEVNULL,
+                              stdout=follower, stderr=subprocess.PIPE, cwd=tmp_path,
+                              env=dict(os.environ, TTSCLI_PLAYER="winamp"), timeout=120, check=False)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert_clean_error(proc, 5, "TTSCLI_PLAYER=winamp", "auto, none")
+    assert not list(tmp_path.iterdir())
+
+
+def test_fallback_names_never_clobber(tmp_path):
+    from ttscli.audio.player import fallback_path
+
+    first = fallback_path(tmp_path)
+    first.write_bytes(b"x")
+    second = fallback_path(tmp_path)
+    assert second != first and second.name.startswith(first.stem) and second.suffix == ".wav"
+
+
+def test_global_options_after_the_command(capsys):
+    from ttscli.cli.app import main
+
+    assert main(["list", "--debug"]) == 0
+    assert main(["say", "Hi.", "--device", "cpu", "--threads=1", "--dry-run"]) == 0
+    assert main(["voice", "list", "--debug"]) == 0
+    out = capsys.readouterr().out
+    assert "piper:en_US-joe-medium" in out and "Hi." in out
+
+
+def test_hoisting_keeps_the_commands_own_options_and_text_after_double_dash():
+    import typer
+
+    from ttscli.cli.app import app
+    from ttscli.cli.argv import hoist_global_options
+
+    group = typer.main.get_command(app)
+    assert hoist_global_options(group, ["say", "hi", "--device", "cpu"]) == ["--device", "cpu", "say", "hi"]
+    assert hoist_global_options(group, ["--debug", "say", "hi", "--threads=2"]) == \
+        ["--debug", "--threads=2", "say", "hi"]
+    # `list --runtime` is list's own filter, not the global option
+    assert hoist_global_options(group, ["list", "-a", "--runtime", "torch"]) == ["list", "-a", "--runtime", "torch"]
+    assert hoist_global_options(group, ["say", "--", "--debug"]) == ["say", "--", "--debug"]
+
+
+def test_device_after_the_command_is_applied(tmp_path):
+    proc = run_cli("say", "Hi.", "-o", "x.wav", "--device", "cuda", cwd=str(tmp_path))
+    assert not list(tmp_path.iterdir())
+    assert_clean_error(proc, 5, "--device cuda")
+
+
+def test_text_starting_with_a_dash_gets_the_double_dash_hint():
+    proc = run_cli("say", "-hello")
+    line = assert_clean_error(proc, 2, "ttscli say -- -hello")
+    assert "text that starts with '-'" in line
+    ok = run_cli("say", "--dry-run", "--", "-5 degrees")
+    assert ok.returncode == 0 and b"minus five degrees" in ok.stdout.lower(), ok.stderr
+
+
+def test_voice_list_marks_presets_whose_voices_are_not_installed(capsys):
+    import json
+
+    from ttscli.cli.app import main
+
+    assert main(["voice", "list", "--json"]) == 0
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["storyteller"]["available"] is False and rows["storyteller"]["pull"] == "ttscli pull kokoro"
+    assert rows["ja-calm"]["available"] is True and rows["ja-calm"]["pull"] is None  # the offline model has it
+    assert main(["voice", "list"]) == 0
+    table = capsys.readouterr().out
+    assert "unavailable until `ttscli pull kokoro`" in next(ln for ln in table.splitlines() if "storyteller" in ln)
+    assert "unavailable" not in next(ln for ln in table.splitlines() if "ja-calm" in ln)
+
+
+def _complete(words: str, cword: int, home) -> tuple[list[str], str]:
+    """What bash completion gets for COMP_WORDS, and which runtimes were imported to answer."""
+    env = dict(os.environ, COMP_WORDS=words, COMP_CWORD=str(cword), _TTSCLI_COMPLETE="complete_bash")
+    code = ("import sys\nfrom ttscli.__main__ import run\ntry:\n    run()\nfinally:\n"
+            "    heavy = {'onnxruntime', 'torch', 'llama_cpp', 'sherpa_onnx', 'huggingface_hub'}\n"
+            "    sys.stderr.write('HEAVY=' + ','.join(sorted(heavy & {m.split('.')[0] for m in sys.modules})))\n")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
+                          check=False)
+    return proc.stdout.split(), proc.stderr
+
+
+def test_completion_offers_models_voices_formats_devices_without_a_runtime(tmp_path):
+    models, err = _complete("ttscli say -m kok", 3, tmp_path)
+    assert {"kokoro", "kokoro:int8", "kokoro:v1.0-int8-ja"} <= set(models) and err.endswith("HEAVY="), err
+    voices, err = _complete("ttscli say --voice ja-", 3, tmp_path)
+    assert voices == ["ja-calm", "ja-duet"], (voices, err)
+    stock, _ = _complete("ttscli say --voice jf_", 3, tmp_path)
+    assert "jf_alpha" in stock  # the offline Kokoro model's speakers
+    assert _complete("ttscli say --format o", 3, tmp_path)[0] == ["ogg", "opus"]
+    assert _complete("ttscli --device cu", 2, tmp_path)[0] == ["cuda", "cuda:0"]  # before the command
+
+
+def test_completion_install_and_man(tmp_path):
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(HOME=str(home), SHELL="/bin/bash")
+    proc = subprocess.run([sys.executable, "-m", "ttscli", "completion", "install"], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    script = home / ".local/share/bash-completion/completions/ttscli"
+    assert proc.returncode == 0 and script.is_file(), proc.stderr
+    assert "_TTSCLI_COMPLETE=complete_bash" in script.read_text() and str(script) in proc.stderr
+    # the script works: bash sources it and asks `ttscli` (this checkout, via a shim) for the words
+    shim = tmp_path / "bin" / "ttscli"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ttscli "$@"\n')
+    shim.chmod(0o755)
+    asks = (f"source {script}; COMP_WORDS=(ttscli say --sp); COMP_CWORD=2; "
+            "_ttscli_completion ttscli; printf '%s\\n' \"${COMPREPLY[@]}\"")
+    bash = subprocess.run(["bash", "-c", asks],
+                          env=dict(env, PATH=str(shim.parent) + os.pathsep + env["PATH"]),
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert "--speed" in bash.stdout.split(), bash.stderr
+    fish = subprocess.run([sys.executable, "-m", "ttscli", "completion", "install", "fish"], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert fish.returncode == 0 and (home / ".config/fish/completions/ttscli.fish").is_file()
+    bad = subprocess.run([sys.executable, "-m", "ttscli", "completion", "install", "tcsh"], env=env,
+                         capture_output=True, timeout=60, check=False)
+    assert_clean_error(bad, 2, "bash|zsh|fish")
+    page = subprocess.run([sys.executable, "-m", "ttscli", "man"], env=env, capture_output=True, text=True,
+                          timeout=60, check=False).stdout
+    from ttscli.cli.reference import ENVIRONMENT
+
+    for section in (".SH EXAMPLES", ".SH FILES", ".SH ENVIRONMENT", ".SH EXIT STATUS", ".SS ttscli say"):
+        assert section in page
+    assert all(name.split(",")[0] in page for name in ENVIRONMENT)
+    assert page == (REPO / "man" / "ttscli.1").read_text()
+    installed = subprocess.run([sys.executable, "-m", "ttscli", "man", "--install"], env=env, capture_output=True,
+                               timeout=60, check=False)
+    assert installed.returncode == 0 and (home / ".local/share/man/man1/ttscli.1").read_text() == page

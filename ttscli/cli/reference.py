@@ -1,0 +1,86 @@
+"""Reference data the docs generator renders: environment variables, files, extras,
+man-page examples.
+
+This is the one list of every environment variable ttscli reads (a test greps the
+package for ``TTSCLI_*`` names and fails on any missing here). The man page, the
+generated tables in docs/reference.md and the README's extras table come from it
+(``python -m ttscli.cli.docgen .``).
+"""
+
+from __future__ import annotations
+
+# name -> what it does. Order: ttscli's own, then the libraries' it honours.
+ENVIRONMENT: dict[str, str] = {
+    "TTSCLI_HOME": "Keep data, cache and config under this one directory (data/, cache/, config/) "
+                   "instead of the XDG locations.",
+    "TTSCLI_MODEL": "Default model id for commands that take --model (default piper:en_US-joe-medium).",
+    "TTSCLI_DEVICE": "Same as --device: auto, cpu, cuda, cuda:N or mps.",
+    "TTSCLI_THREADS": "Same as --threads: CPU threads per runtime (default: the physical cores this process "
+                      "may use).",
+    "TTSCLI_RUNTIME": "Same as --runtime: auto, onnxruntime, sherpa-onnx, llama.cpp or torch.",
+    "TTSCLI_DEBUG": "Any value but 0: same as --debug (debug logs and tracebacks).",
+    "TTSCLI_PLAYER": "Player for say without -o on a terminal: auto (default), none (write "
+                     "./ttscli-TIMESTAMP.wav instead), sounddevice, ffplay, aplay, pacat, play or ffmpeg "
+                     "(the bundled ffmpeg, to PulseAudio).",
+    "TTSCLI_WORKERS": "Piper, Kokoro, Kitten: sentences synthesized side by side on the CPU (default 2 with "
+                      "2 or more threads, each with half the threads).",
+    "TTSCLI_RAY_ACTORS_PER_GPU": "batch --cluster: Ray actors that share one GPU for families the runtime plan "
+                                 "puts on a GPU (default 2).",
+    "TTSCLI_ORT_CACHE": "0 turns off the cache of onnxruntime-optimized graphs (CPU sessions).",
+    "TTSCLI_UNIFIED_MEMORY": "0 stops ttscli from setting GGML_CUDA_ENABLE_UNIFIED_MEMORY=1 for llama.cpp on "
+                             "unified-memory GPUs (DGX Spark, Jetson).",
+    "TTSCLI_NEUCODEC": "Hub repository of the NeuTTS clone encoder's codec (the default and the distilled "
+                       "alternative are named in ttscli/families/neutts/encoder.py).",
+    "TTSCLI_WHISPER_MODEL": "A faster-whisper model directory for clone transcripts instead of Whisper tiny.en.",
+    "HF_HOME, HF_HUB_CACHE": "Where huggingface_hub keeps downloaded model files.",
+    "HF_ENDPOINT": "Hub URL (a mirror, or a local test server).",
+    "HF_TOKEN": "Token for gated or private Hugging Face repositories (or hf auth login).",
+    "HF_HUB_OFFLINE": "1: pull uses only the local cache and never touches the network.",
+    "CUDA_VISIBLE_DEVICES": "Honoured by the hardware probe and --device cuda:N.",
+    "GGML_CUDA_ENABLE_UNIFIED_MEMORY": "Set by the runtime plan on unified-memory machines; a value you set is kept.",
+}
+
+# Linux defaults (platformdirs); with TTSCLI_HOME: $TTSCLI_HOME/{data,cache,config}.
+FILES: dict[str, str] = {
+    "~/.local/share/ttscli/store/models/*.json": "one record per installed (pulled or imported) model",
+    "~/.local/share/ttscli/store/imported/": "copies of directories imported with pull ./dir",
+    "~/.local/share/ttscli/voices/NAME.voice.safetensors": "cloned voices and saved blends",
+    "~/.local/share/ttscli/embedded/": "the offline Kokoro model, joined once from its packages",
+    "~/.cache/ttscli/downloads/": "partial downloads (resumed by the next pull)",
+    "~/.cache/ttscli/catalog/piper-voices.json": "the cached Piper voice index",
+    "~/.cache/ttscli/seeded-onnx/, ort-optimized/": "Piper graphs rewritten for seeded noise; "
+                                                   "onnxruntime-optimized copies of ONNX graphs",
+    "~/.cache/ttscli/sherpa-piper/, sherpa/": "sherpa-onnx copies of Piper voices, sherpa load checks",
+    "~/.config/ttscli/lexicon.toml": "your pronunciation lexicon",
+    "$HF_HOME/hub (~/.cache/huggingface/hub)": "model files (the normal huggingface_hub cache)",
+}
+
+# extra -> what it enables (the packages come from pyproject.toml).
+EXTRAS: dict[str, str] = {
+    "kokoro-offline": "the embedded model kokoro:v1.0-int8-ja (Kokoro-82M int8, 5 Japanese voicepacks), "
+                      "no download",
+    "ja": "Japanese text for Kokoro's j* voices (espeak-ng cannot read kanji)",
+    "gguf": "GGUF speech LMs: NeuTTS, Orpheus (llama-cpp-python builds from source)",
+    "sherpa": "--runtime sherpa-onnx and the sherpa:* model packages",
+    "torch": "the speaker encoder for Kokoro voice matching (clone --model kokoro); base of the NeuTTS and "
+             "Pocket TTS encoders",
+    "pocket": "Kyutai Pocket TTS on PyTorch (say -m pocket-tts, clone --model pocket-tts)",
+    "asr": "clone without --text: the reference is transcribed offline (Whisper tiny.en)",
+    "ray": "batch --cluster: chunks synthesized by Ray actors, on this machine or a cluster",
+    "bench": "the peer tools of the benchmark scripts",
+    "test": "the test suite",
+}
+
+# (command, what it does) for the man page's EXAMPLES.
+EXAMPLES: list[tuple[str, str]] = [
+    ('ttscli say "Hello there." -o hello.wav', "Speak with the bundled voice into a WAV file."),
+    ('ttscli say "Hello there."', "Play it (on a machine without sound, write ./ttscli-TIMESTAMP.wav)."),
+    ('ttscli say "Streamed." | ffplay -nodisp -autoexit -', "Stream WAV to another program."),
+    ("ttscli say --dry-run 'Dr. Smith paid $42.50.'", "Show what would be read, without audio."),
+    ("ttscli pull piper:en_GB-alan-medium", "Download another English voice (needs the network once)."),
+    ('ttscli say -m piper:en_GB-alan-medium "Good morning." -o gb.wav', "Speak with it, offline."),
+    ("ttscli batch book.epub -o audiobooks/", "Make an .m4b audiobook with chapters."),
+    ("ttscli convert hello.wav hello.mp3", "Convert audio between formats."),
+    ("ttscli doctor", "Show hardware, runtimes and the plan each model runs with."),
+    ("ttscli completion install bash", "Install tab completion for bash."),
+]

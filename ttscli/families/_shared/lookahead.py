@@ -1,0 +1,78 @@
+"""Segments synthesized ahead in worker threads and delivered in order.
+
+On a CPU, two sentences run side by side with half the threads each: the
+decoders' convolutions (HiFi-GAN in Piper, iSTFTNet in Kokoro) scale poorly
+across intra-op threads, so this keeps both cores busy, and it degrades far
+better than one two-thread run when other processes compete for the cores
+(measured in the README). One onnxruntime session serves both workers; a
+session with one intra-op thread runs each call on the calling thread. Order is
+kept, and the audio is the same bytes as one worker's with the same threads per
+session (onnxruntime may round differently with another intra-op thread count).
+A GPU runs one segment at a time. ``TTSCLI_WORKERS`` overrides the count.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+if TYPE_CHECKING:
+    from ...audio.chunk import AudioChunk
+    from ...runtime.plan import RuntimePlan
+    from ...text.segments import Segment
+
+WORKERS_ENV = "TTSCLI_WORKERS"
+
+
+def env_workers() -> int | None:
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def split_threads(plan: "RuntimePlan") -> tuple[int, "RuntimePlan"]:
+    """(segments run at once, the plan for the session) within the plan's thread count."""
+    threads = plan.threads or os.cpu_count() or 1
+    workers = env_workers() or (2 if plan.device == "cpu" and threads >= 2 else 1)
+    if workers <= 1 or plan.device != "cpu":
+        return workers, plan
+    return workers, replace(plan, threads=max(1, threads // workers))
+
+
+class LookAhead:
+    """Mixin for backends whose segments are independent: ``_workers`` comes from
+    :func:`split_threads` at load; ``TTSCLI_WORKERS`` still overrides it per run."""
+
+    _workers = 1
+
+    def workers(self) -> int:
+        return env_workers() or self._workers
+
+
+def in_order(segments: Iterable["Segment"], work: Callable[["Segment"], list["AudioChunk"]], workers: int
+             ) -> Iterator[tuple["Segment", Iterator["AudioChunk"]]]:
+    """Each segment with its audio, in order, up to ``workers`` segments computed at once.
+    Stopping the iteration (a closed pipe, Ctrl-C) cancels what has not started."""
+    pending: deque[tuple[Segment, Future | None]] = deque()
+    source = iter(segments)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ttscli-segment")
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < workers:
+                seg = next(source, None)
+                if seg is None:
+                    exhausted = True
+                    break
+                pending.append((seg, None if seg.is_silence else pool.submit(work, seg)))
+            if not pending:
+                return
+            seg, job = pending.popleft()
+            yield seg, iter(job.result() if job is not None else ())
+    finally:
+        for _, job in pending:
+            if job is not None:
+                job.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,13 @@
+"""Orpheus TTS: Llama-3.2 GGUF speech LM on llama.cpp + SNAC 24 kHz ONNX decoder."""
+
+from ...backends.registry import FamilySpec, RuntimeOption
+
+FAMILY = FamilySpec(
+    name="orpheus",
+    runs_on=(RuntimeOption("llama.cpp", "ttscli.families.orpheus.backend:load", extra="gguf"),),
+    detect="ttscli.families.orpheus.backend:detect",
+    files="an Orpheus .gguf with a SNAC decoder .onnx",
+    profile="ttscli.families.orpheus.backend:text_profile",
+    description="Orpheus TTS (Canopy Labs): Llama-3.2 GGUF speech LM + SNAC 24 kHz ONNX decoder",
+    code_license="MIT (ttscli implementation; upstream Orpheus-TTS code: Apache-2.0)",
+)

