@@ -134,7 +134,8 @@ def phonemize_sentences(text: str, voice: str, symbols, clusters: tuple[tuple[st
 
 class PiperBackend(lookahead.LookAhead, Backend):
     family = "piper"
-    budget = Budget("sentence", BOUNDED_SENTENCE_CHARS)  # long sentences cut at clauses: flat memory
+    # Long sentences are run clause by clause (flat memory); a clause is cut at spaces past 150 characters.
+    budget = Budget("sentence", 150, clause_units=BOUNDED_SENTENCE_CHARS)
 
     def __init__(self, model: ModelRef, onnx_path: Path, config: PiperConfig, plan: RuntimePlan):
         self.model = model
