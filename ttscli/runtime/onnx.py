@@ -29,16 +29,14 @@ def _corrupt(path: Path, exc: Exception) -> IntegrityError:
                           hint="remove it and pull the model again")
 
 
-def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None):
+def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None, mem_pattern: bool = True):
     opts = ort.SessionOptions()
     if plan.threads:
         opts.intra_op_num_threads = plan.threads
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = level
     opts.log_severity_level = 3
-    # Memory patterns pay off for fixed shapes; speech graphs see a new length on every call, and
-    # with two look-ahead runs on one session the patterns raised peak RSS (docs/performance.md).
-    opts.enable_mem_pattern = False
+    opts.enable_mem_pattern = mem_pattern
     if save_to is not None:
         opts.optimized_model_filepath = str(save_to)
     for key, value in plan.ort_session_config.items():
@@ -60,11 +58,12 @@ def _create(ort, source: Path | bytes, shown: Path, opts, plan: RuntimePlan):
         raise RuntimeFailure(f"onnxruntime cannot load {shown.name}: {text.splitlines()[0][:200]}") from exc
 
 
-def session(path: Path, plan: RuntimePlan, data: bytes | None = None):
+def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_pattern: bool = True):
     """An InferenceSession for ``path``. CPU sessions run the graph at the EXTENDED
     optimization level and reuse a cached optimized copy (:mod:`.optimized`), so a
     cached and an uncached load run the same fused graph. With ``data`` (a serialized
-    model that could not be cached on disk), that model is run and ``path`` names it."""
+    model that could not be cached on disk), that model is run and ``path`` names it.
+    ``mem_pattern=False`` turns off onnxruntime's memory patterns (see :class:`OnnxModel`)."""
     import onnxruntime as ort
 
     # ORT's own logger would print a second, coloured line for a dropped provider.
@@ -74,12 +73,12 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None):
     if data is not None:  # the same optimization level as a file would get, so the same audio
         cpu = optimized.enabled(path, list(plan.ort_providers))
         level = levels.ORT_ENABLE_EXTENDED if cpu else levels.ORT_ENABLE_ALL
-        sess = _create(ort, data, path, _options(ort, plan, level), plan)
+        sess = _create(ort, data, path, _options(ort, plan, level, None, mem_pattern), plan)
     elif optimized.enabled(path, list(plan.ort_providers)):
         cached = optimized.cache_path(path, ort.__version__)
         if cached.exists():
             try:
-                sess = _create(ort, cached, path, _options(ort, plan, levels.ORT_DISABLE_ALL), plan)
+                sess = _create(ort, cached, path, _options(ort, plan, levels.ORT_DISABLE_ALL, None, mem_pattern), plan)
             except (IntegrityError, RuntimeFailure) as exc:
                 log.debug("optimized copy %s unusable (%s); rebuilding it", cached.name, exc)
                 optimized.discard(cached)
@@ -87,14 +86,14 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None):
             atomic = optimized.writable_tmp(cached)
             try:
                 sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_EXTENDED,
-                                                         atomic.tmp if atomic else None), plan)
+                                                         atomic.tmp if atomic else None, mem_pattern), plan)
             finally:
                 if atomic is not None and sess is None:
                     atomic.discard()
             if atomic is not None:
                 optimized.publish(atomic)
     else:
-        sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_ALL), plan)
+        sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_ALL, None, mem_pattern), plan)
     log.debug("onnxruntime %s providers=%s", path.name, sess.get_providers())
     _check_providers(path, plan, sess.get_providers())
     return sess
@@ -116,7 +115,11 @@ def _check_providers(path: Path, plan: RuntimePlan, active: list[str]) -> None:
 
 
 class OnnxModel:
-    def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True):
+    """``mem_pattern=False``: no onnxruntime memory patterns. They pay off for fixed shapes; a
+    Piper graph sees a new length on every call, and with two look-ahead runs on one session
+    they raised peak RSS (docs/performance.md)."""
+
+    def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, mem_pattern: bool = True):
         self.path = path
         self.noise_inputs: list[str] = []
         run_path: Path | bytes = path
@@ -128,9 +131,9 @@ class OnnxModel:
                     raise
                 raise _corrupt(path, exc) from exc
         if isinstance(run_path, bytes):  # the seeded rewrite could not be cached on disk
-            self.session = session(path, plan, data=run_path)
+            self.session = session(path, plan, data=run_path, mem_pattern=mem_pattern)
         else:
-            self.session = session(run_path, plan)
+            self.session = session(run_path, plan, mem_pattern=mem_pattern)
         self.input_names = [i.name for i in self.session.get_inputs() if i.name not in self.noise_inputs]
         self.inputs = {i.name: i for i in self.session.get_inputs()}
 
@@ -149,5 +152,5 @@ class OnnxModel:
         raise AssertionError("unreachable")
 
 
-def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True) -> OnnxModel:
-    return OnnxModel(path, plan, seeded_noise=seeded_noise)
+def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, mem_pattern: bool = True) -> OnnxModel:
+    return OnnxModel(path, plan, seeded_noise=seeded_noise, mem_pattern=mem_pattern)

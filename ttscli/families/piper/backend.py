@@ -148,7 +148,7 @@ class PiperBackend(lookahead.LookAhead, Backend):
                 hint="use an espeak-based Piper voice",
             )
         self._workers, session_plan = lookahead.split_threads(plan)
-        self.onnx = ort_runtime.load(onnx_path, session_plan)
+        self.onnx = ort_runtime.load(onnx_path, session_plan, mem_pattern=False)
 
     # --- voices
     def voices(self) -> list[VoiceInfo]:
