@@ -6,12 +6,13 @@ vulture reports is dead code to delete. The file is never imported.
 # ruff: noqa
 
 # Typer commands and Enum members (called through the CLI)
-batch, doctor, list_models, rm, say, man
+batch, doctor, list_models, rm, say, man, serve, ps
 mdy, dmy, ymd
 
 # family declarations and hooks named by "module:function" strings (ttscli/families/__init__.py,
 # each family's FamilySpec); plugin API
-load_kokoro, load_kitten, register, KOKORO, KITTEN, import_facts
+load_kokoro, load_kitten, KOKORO, KITTEN, import_facts
+register  # register: families (backends) and languages (text)
 # run in a subprocess by its module path (sherpa_engine's probe)
 probe_main
 

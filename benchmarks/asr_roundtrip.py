@@ -118,7 +118,7 @@ def piper_audio(texts: list[str]):
 # --- scoring -------------------------------------------------------------------------
 
 def score(clips, rows, whisper) -> dict[str, tuple[int, int]]:
-    from conftest import transcribe, word_errors
+    from support.asr import transcribe, word_errors
 
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (audio, rate), (category, _, spoken) in zip(clips, rows):

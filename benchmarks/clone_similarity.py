@@ -66,7 +66,7 @@ def main() -> int:
     env = {**os.environ, "TTSCLI_HOME": str(home), "PYTHONPATH": str(REPO)}
     os.environ["TTSCLI_HOME"] = str(home)
 
-    from conftest import transcribe, word_errors
+    from support.asr import transcribe, word_errors
     from ttscli import engine
     from ttscli.clone.speaker import SpeakerEncoder, cosine
     from ttscli.models import resolve

@@ -110,8 +110,8 @@ def heavy_snac(path: Path) -> Path:
 
 def build(family: str, decoder: str) -> Path:
     """The model directory (built once, cached)."""
-    import speech_models as sm
-    from synthetic_gguf import CONTROL, Vocab, random_lm
+    from support import speech_models as sm
+    from support.synthetic_gguf import CONTROL, Vocab, random_lm
 
     root = CACHE / f"{family}-{decoder}"
     gguf_name = "orpheus-bench-f16.gguf" if family == "orpheus" else "neutts-bench-f16.gguf"

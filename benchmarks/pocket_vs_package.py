@@ -57,7 +57,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         if args.tiny:
-            from pocket_tiny import build
+            from support.pocket_tiny import build
 
             model_dir = build(tmp / "tiny")
         elif args.model_dir:

@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
-    import hwsim
+    from support import hwsim
     from ttscli.runtime.hardware import probe
 
     rows = [

@@ -35,8 +35,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 from _measure import median, run  # noqa: E402
-from hfserver import HubServer  # noqa: E402
-from hubfiles import joe_files, voices_json  # noqa: E402
+from support.hfserver import HubServer  # noqa: E402
+from support.hubfiles import joe_files, voices_json  # noqa: E402
 
 KOKORO = "onnx-community/Kokoro-82M-v1.0-ONNX"
 KOKORO_COMMIT = "1939ad2a8e416c0acfeecc08a694d14ef25f2231"

@@ -1,18 +1,15 @@
-"""Shared fixtures: an isolated TTSCLI_HOME, a CLI runner, and offline ASR."""
+"""Shared fixtures: an isolated TTSCLI_HOME, the CLI (subprocess or in-process), offline ASR.
+
+Helpers live in the ``support`` package (tests/support/); see docs/development.md."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-# Real human speech for clone and ASR tests (never copied into the repo): the directory named
-# by TTSCLI_TEST_SHARED, else ``shared`` beside the checkout (../shared).
-SHARED = Path(os.environ.get("TTSCLI_TEST_SHARED") or REPO.parent / "shared")
+from support.cli import invoke, run_cli
 
 
 @pytest.fixture(autouse=True)
@@ -25,38 +22,17 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     return home
 
 
-def run_cli(*args: str, input: bytes | None = None, env: dict | None = None, timeout: float = 300,
-            cwd: str | None = None) -> subprocess.CompletedProcess:
-    """Run the real CLI in a subprocess (stdin is never a TTY here)."""
-    full_env = dict(os.environ)
-    if env:
-        full_env.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "ttscli", *args],
-        input=input if input is not None else b"",
-        capture_output=True,
-        env=full_env,
-        timeout=timeout,
-        cwd=cwd,
-    )
-
-
 @pytest.fixture
 def cli():
+    """The CLI in a subprocess: ``cli("say", "Hi", "-o", path)`` → CompletedProcess."""
     return run_cli
 
 
-def assert_clean_error(proc: subprocess.CompletedProcess, code: int, *needles: str) -> str:
-    """A documented exit code, one line on stderr naming the problem, no traceback."""
-    err = proc.stderr.decode("utf-8", "replace")
-    assert proc.returncode == code, (proc.returncode, err)
-    assert "Traceback" not in err, err
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("ttscli: error: "), err
-    for needle in needles:
-        assert needle.lower() in lines[0].lower(), (needle, err)
-    return lines[0]
+@pytest.fixture
+def cli_inproc():
+    """The CLI in this process (same error boundary, stdout/stderr as bytes): for tests where
+    process behaviour is not under test. ``cli_inproc("say", "--dry-run", "Hi")`` → Result."""
+    return invoke
 
 
 @pytest.fixture
@@ -84,27 +60,3 @@ def whisper():
     fw = pytest.importorskip("faster_whisper")
     path = os.path.join(os.path.dirname(models.__file__), "model")
     return fw.WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=2)
-
-
-def transcribe(model, audio, sample_rate: int) -> str:
-    import numpy as np
-    import soxr
-
-    audio16 = soxr.resample(np.asarray(audio, dtype=np.float32), sample_rate, 16000)
-    segments, _ = model.transcribe(audio16, language="en", beam_size=1, vad_filter=False)
-    return " ".join(s.text.strip() for s in segments)
-
-
-def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
-    """(word edit distance, reference length) after Whisper's English normalizer."""
-    from whisper_normalizer.english import EnglishTextNormalizer
-
-    norm = EnglishTextNormalizer()
-    ref, hyp = norm(reference).split(), norm(hypothesis).split()
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1], len(ref)

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
-
+from support.cli import run_cli
 pytest.importorskip("ray", reason="the ray extra is not installed")
 pytestmark = pytest.mark.slow
 
@@ -75,8 +74,7 @@ def test_local_ray_gives_the_same_bytes_as_two_worker_processes(tmp_path, book_r
 
 
 def test_cluster_option_is_checked_before_any_work(tmp_path):
-    from conftest import assert_clean_error
-
+    from support.cli import assert_clean_error
     book = _book(tmp_path / "book.txt")
     proc = run_cli("batch", str(book), "-o", str(tmp_path / "out"), "--cluster", "not an address")
     assert_clean_error(proc, 2, "--cluster")

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_error, run_cli
+from support.cli import assert_clean_error, run_cli
 
 pytestmark = pytest.mark.slow
 

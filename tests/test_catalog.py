@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-from conftest import assert_clean_error, run_cli
-from hubfiles import joe_files, voices_json
+from support.cli import assert_clean_error, run_cli
+from support.hubfiles import joe_files, voices_json
 
 from ttscli import catalog
 from ttscli.errors import NotFound

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 
-from conftest import REPO, run_cli
+from support.cli import REPO, run_cli
 
 HEAVY = ("onnxruntime", "torch", "llama_cpp", "numpy", "sherpa_onnx", "onnx", "soundfile")
 
@@ -78,3 +79,16 @@ def test_unknown_family_suggests():
     with pytest.raises(NotFound) as info:
         registry.get("pipr")
     assert "did you mean piper" in info.value.one_line()
+
+
+def test_in_process_runner_matches_the_real_process(tmp_path):
+    """support.cli.invoke (the cli_inproc fixture) gives what `python -m ttscli` gives: exit code,
+    stdout bytes, the one error line; and it leaves the environment as it found it."""
+    from support.cli import invoke
+
+    env_before = dict(os.environ)
+    for args in (("--version",), ("say", "Hi", "-o", str(tmp_path / "missing" / "x.wav")),
+                 ("say", "--dry-run", "It costs $5."), ("nosuchcommand",)):
+        real, here = run_cli(*args), invoke(*args)
+        assert (here.returncode, here.stdout, here.stderr) == (real.returncode, real.stdout, real.stderr), args
+    assert dict(os.environ) == env_before

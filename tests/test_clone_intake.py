@@ -13,8 +13,8 @@ import logging
 import numpy as np
 import pytest
 
-from clone_helpers import SCIPY_WAVS, SPEECH, neutts_model, neutts_setup, speechlike, write_wav
-from conftest import assert_clean_error, run_cli
+from support.clone_helpers import SCIPY_WAVS, SPEECH, neutts_model, neutts_setup, speechlike, write_wav
+from support.cli import assert_clean_error, run_cli
 from ttscli.clone import conditioning, reference
 from ttscli.errors import BadInput
 

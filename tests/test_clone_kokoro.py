@@ -7,9 +7,9 @@ import json
 
 import numpy as np
 import pytest
-from clone_helpers import SPEECH
-from conftest import assert_clean_error, run_cli, transcribe, word_errors
-
+from support.clone_helpers import SPEECH
+from support.asr import transcribe, word_errors
+from support.cli import assert_clean_error, run_cli
 from ttscli.families.styletts.clone_search import OFFSET_BOUND, StyleSpace, search
 
 # --- the search alone (fast, no model)

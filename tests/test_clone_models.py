@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clone_helpers import speechlike, write_wav
-from conftest import assert_clean_error, run_cli
+from support.clone_helpers import speechlike, write_wav
+from support.cli import assert_clean_error, run_cli
 from ttscli.backends.registry import cloneable
 from ttscli.clone.run import pick_model
 

@@ -9,8 +9,8 @@ import threading
 import numpy as np
 import pytest
 
-from clone_helpers import neutts_model, neutts_setup, speechlike, write_wav
-from conftest import assert_clean_error, run_cli
+from support.clone_helpers import neutts_model, neutts_setup, speechlike, write_wav
+from support.cli import assert_clean_error, run_cli
 
 pytest.importorskip("torch")
 pytest.importorskip("llama_cpp")
@@ -116,7 +116,7 @@ def test_unsafe_checkpoint_is_refused(tmp_path, setup):
 
 
 def test_no_neucodec_package(setup, tmp_path):
-    from clone_helpers import REPO
+    from support.clone_helpers import REPO
 
     assert_clean_error(_clone(setup, "x", env={"PYTHONPATH": str(REPO)}), 5, "neucodec", "pip install")
 
@@ -132,7 +132,7 @@ def test_transcript_is_required_without_asr(monkeypatch, setup):
 
 
 def test_whisper_transcribes_when_no_text_is_given(setup):
-    from clone_helpers import SPEECH
+    from support.clone_helpers import SPEECH
 
     from ttscli.voices import cache
 

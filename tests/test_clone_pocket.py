@@ -9,9 +9,8 @@ import sys
 
 import numpy as np
 import pytest
-from clone_helpers import speechlike, write_wav
-from synthetic_encoders import POCKET_CONFIG, pocket_model_dir, pocket_package
-
+from support.clone_helpers import speechlike, write_wav
+from support.synthetic_encoders import POCKET_CONFIG, pocket_model_dir, pocket_package
 from ttscli.errors import BadInput
 from ttscli.models import resolve
 from ttscli.models.ref import ModelRef

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import assert_clean_error, run_cli
+from support.cli import assert_clean_error, run_cli
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ import textwrap
 
 import pytest
 
-import hwsim
-from conftest import assert_clean_error, run_cli
+from support import hwsim
+from support.cli import assert_clean_error, run_cli
 from ttscli.runtime import hardware
 from ttscli.runtime.hardware import probe
 

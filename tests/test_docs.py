@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from support.cli import REPO
 from docs_examples import FIXTURES, examples
 
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]

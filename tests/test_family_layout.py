@@ -99,7 +99,7 @@ def test_runtime_sherpa_without_its_extra_names_the_install_command(capsys, tmp_
 @pytest.fixture(scope="module")
 def orpheus(tmp_path_factory):
     pytest.importorskip("gguf")
-    from speech_models import orpheus_dir
+    from support.speech_models import orpheus_dir
 
     return orpheus_dir(tmp_path_factory.mktemp("orpheus") / "orpheus-tiny", 4)
 

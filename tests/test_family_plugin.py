@@ -9,7 +9,7 @@ import pytest
 import soundfile as sf
 
 from blocked_imports import block_imports
-from clone_helpers import write_wav
+from support.clone_helpers import write_wav
 from inprocess import cli, fresh_registry
 
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_clean_error, run_cli
-from hfserver import HubServer
-from hfserver import sha256_file as _sha
-from hubfiles import joe_files, voices_json
+from support.cli import assert_clean_error, run_cli
+from support.hub import Repo, hub_fixture
+from support.hfserver import sha256_file as _sha
+from support.hubfiles import joe_as, voices_json
 
 KEY = "en_US-joefault-medium"
 MODEL = f"piper:{KEY}"
@@ -34,17 +34,12 @@ KILLS = 10
 SEED = 20261122  # the kill points are random but reproducible
 
 
-@pytest.fixture(scope="module")
-def hub():
-    joe = joe_files()
-    files = {p.replace("joe/medium/en_US-joe-medium", f"joefault/medium/{KEY}").replace(
-        "joe/medium/MODEL_CARD", "joefault/medium/MODEL_CARD"): src for p, src in joe.items()}
-    server = HubServer()
-    server.add_repo("rhasspy/piper-voices", {**files, "voices.json": voices_json(files, KEY)},
-                    refs=("main", "v1.0.0"))
-    server.start()
-    yield server
-    server.stop()
+def _piper_voices(_tmp):
+    files = joe_as("joefault")
+    return {"rhasspy/piper-voices": Repo({**files, "voices.json": voices_json(files, KEY)}, refs=("main", "v1.0.0"))}
+
+
+hub = hub_fixture(_piper_voices)
 
 
 def _env(hub, root: Path) -> dict[str, str]:
@@ -196,7 +191,7 @@ def test_four_concurrent_pulls_after_a_kill(hub, clean, tmp_path):
 def neu(tmp_path_factory):
     pytest.importorskip("torch")
     pytest.importorskip("llama_cpp")
-    from clone_helpers import neutts_model, neutts_setup, speechlike, write_wav
+    from support.clone_helpers import neutts_model, neutts_setup, speechlike, write_wav
 
     root = tmp_path_factory.mktemp("clone-race")
     env = neutts_setup(root)

@@ -9,9 +9,7 @@ import subprocess
 import sys
 
 import soundfile as sf
-from conftest import REPO, assert_clean_error, run_cli
-
-
+from support.cli import REPO, assert_clean_error, run_cli
 def test_say_without_output_on_a_headless_terminal_writes_a_file(tmp_path):
     """stdout is a pseudo-terminal, there is no sound device: exit 0, a note, a WAV here."""
     from ttscli.audio.player import available_player

@@ -99,12 +99,12 @@ def test_atomic_dir_replaces_whole_or_not_at_all(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
 
 
-def test_check_output_path_policy(tmp_path):
+def test_output_target_policy(tmp_path):
     with pytest.raises(OutputError, match="is a directory"):
-        fsio.check_output_path(tmp_path)
+        fsio.output_target(tmp_path)
     with pytest.raises(OutputError, match="does not exist"):
-        fsio.check_output_path(tmp_path / "missing" / "out.wav")
-    assert fsio.check_output_path(tmp_path / "new.wav") is False
+        fsio.output_target(tmp_path / "missing" / "out.wav")
+    assert fsio.output_target(tmp_path / "new.wav")[1] is False
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    assert fsio.check_output_path(fifo) is True  # special files are streamed into, not replaced
+    assert fsio.output_target(fifo)[1] is True  # special files are streamed into, not replaced

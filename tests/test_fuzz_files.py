@@ -21,8 +21,8 @@ import os
 
 import numpy as np
 import pytest
-from clone_helpers import SCIPY_WAVS, speechlike
-from fuzzing import fuzz
+from support.clone_helpers import SCIPY_WAVS, speechlike
+from support.fuzzing import fuzz
 from hypothesis import given
 from hypothesis import strategies as st
 

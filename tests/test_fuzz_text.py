@@ -19,7 +19,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fuzzing import fuzz
+from support.fuzzing import fuzz
 from ttscli.errors import BadInput
 from ttscli.text import scripts, ssml
 from ttscli.text.chunking import chunk_sentences

@@ -10,8 +10,8 @@ import soundfile as sf
 
 pytest.importorskip("llama_cpp")
 
-from conftest import assert_clean_error, run_cli  # noqa: E402
-from speech_models import neucodec_decoder, neutts_amplitude, neutts_dir, orpheus_dir, snac_amplitude  # noqa: E402
+from support.cli import assert_clean_error, run_cli  # noqa: E402
+from support.speech_models import neucodec_decoder, neutts_amplitude, neutts_dir, orpheus_dir, snac_amplitude  # noqa: E402
 
 # One llama.cpp thread: the tiny models are all synchronisation and no arithmetic, and the
 # CI machine's two cores are shared with other jobs (two threads then wait for each other).

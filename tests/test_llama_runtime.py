@@ -10,9 +10,8 @@ import pytest
 
 pytest.importorskip("llama_cpp")
 
-from conftest import REPO, assert_clean_error  # noqa: E402
-from speech_models import REF_CODES, neutts_dir, neutts_vocab, orpheus_dir  # noqa: E402
-
+from support.cli import REPO, assert_clean_error  # noqa: E402
+from support.speech_models import REF_CODES, neutts_dir, neutts_vocab, orpheus_dir  # noqa: E402
 from ttscli.errors import BadInput, IntegrityError, RuntimeFailure  # noqa: E402
 from ttscli.runtime import llama as rt  # noqa: E402
 from ttscli.runtime.plan import RuntimePlan  # noqa: E402

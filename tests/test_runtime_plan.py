@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import hwsim
+from support import hwsim
 from ttscli.errors import RuntimeFailure, UsageError
 from ttscli.runtime.hardware import probe
 from ttscli.runtime.plan import GGML_UNIFIED, RuntimePlan, apply_env, cpu_plan, parse_device, plan_for

@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from conftest import assert_clean_error, run_cli, transcribe, word_errors
+from support.asr import transcribe, word_errors
+
+from support.cli import assert_clean_error, run_cli
 
 SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
 

@@ -21,8 +21,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import REPO, assert_clean_error, run_cli
-from fuzzing import fuzz
+from support.cli import REPO, assert_clean_error, run_cli
+from support.fuzzing import fuzz
+from support.hub import hub_fixture
 from ttscli import paths
 from ttscli.errors import BadInput
 from ttscli.voices import cache
@@ -192,19 +193,15 @@ def test_safe_join_resolves_symlinks(tmp_path):
 # --- downloads are verified before use
 
 
-@pytest.fixture(scope="module")
-def hub():
-    from hfserver import HubServer
-    from hubfiles import joe_files
+def _joe_voice(_tmp):
+    from support.hubfiles import joe_files
 
     joe = joe_files()
     model = next(p for p in joe if p.endswith(".onnx"))
-    files = {"voice.onnx": joe[model], "voice.onnx.json": joe[model + ".json"]}
-    server = HubServer()
-    server.add_repo("someone/joe-voice", files)
-    server.start()
-    yield server
-    server.stop()
+    return {"someone/joe-voice": {"voice.onnx": joe[model], "voice.onnx.json": joe[model + ".json"]}}
+
+
+hub = hub_fixture(_joe_voice)
 
 
 def test_tampered_blob_is_refused_and_never_installed(hub, tmp_path):

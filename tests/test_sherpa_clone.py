@@ -15,10 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import sherpa_synth as synth
-from clone_helpers import SPEECH, speechlike, write_wav
-from conftest import assert_clean_error, run_cli, transcribe, word_errors
-from hfserver import HubServer
+from support import sherpa_synth as synth
+from support.clone_helpers import SPEECH, speechlike, write_wav
+from support.asr import transcribe, word_errors
+from support.cli import assert_clean_error, run_cli
+from support.hub import files_of, hub_fixture
 
 pytest.importorskip("sherpa_onnx")
 pytest.importorskip("huggingface_hub")
@@ -30,31 +31,24 @@ JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for yo
             "ask what you can do for your country.")
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory):
+def _packages(tmp_path_factory):
     work = tmp_path_factory.mktemp("sherpa-clone-hub")
     pocket = synth.pocket(work / "pocket")
     (pocket / "LICENSE").write_text("test licence\n")
     zipvoice = synth.zipvoice(work / "zipvoice")
     vocoder = (zipvoice / "vocos_24khz.onnx").read_bytes()
     (zipvoice / "vocos_24khz.onnx").unlink()  # the catalog takes it from the vocoder repository
-    server = HubServer()
-    server.add_repo("csukuangfj2/sherpa-onnx-pocket-tts-int8-2026-01-26", _files(pocket))
-    server.add_repo("csukuangfj/sherpa-onnx-zipvoice-distill-int8-zh-en-emilia", _files(zipvoice))
-    server.add_repo("k2-fsa/sherpa-onnx-models", {"vocoder-models/vocos_24khz.onnx": vocoder})
-    server.start()
-    yield server
-    server.stop()
+    return {"csukuangfj2/sherpa-onnx-pocket-tts-int8-2026-01-26": files_of(pocket),
+            "csukuangfj/sherpa-onnx-zipvoice-distill-int8-zh-en-emilia": files_of(zipvoice),
+            "k2-fsa/sherpa-onnx-models": {"vocoder-models/vocos_24khz.onnx": vocoder}}
+
+
+hub = hub_fixture(_packages)
 
 
 @pytest.fixture
 def env(hub, tmp_path, monkeypatch):
-    hub.clear()
-    env = hub.env(tmp_path / "hf")
+    env = hub.session_env(tmp_path)
     for model in (POCKET, ZIPVOICE):
         proc = run_cli("pull", model, "--json", env=env)
         assert proc.returncode == 0, proc.stderr.decode()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-import sherpa_synth as synth
-
+from support import sherpa_synth as synth
 from ttscli.backends import registry
 from ttscli.errors import IntegrityError, NotFound
 from ttscli.families.sherpa.checks import inspect, read_tokens

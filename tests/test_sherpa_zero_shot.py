@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import sherpa_synth as synth
-from conftest import assert_clean_error, run_cli
-
+from support import sherpa_synth as synth
+from support.cli import assert_clean_error, run_cli
 from ttscli.backends.base import SynthesisOptions
 from ttscli.errors import BadInput, IntegrityError, NotFound
 from ttscli.families.sherpa import backend as sherpa

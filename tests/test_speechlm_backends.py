@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("llama_cpp")
 
-from speech_models import (  # noqa: E402
+from support.speech_models import (  # noqa: E402
     REF_CODES,
     neutts_amplitude,
     neutts_dir,
@@ -18,7 +18,7 @@ from speech_models import (  # noqa: E402
 )
 
 from ttscli.backends.base import SynthesisOptions  # noqa: E402
-from ttscli.errors import BadInput, IntegrityError, NotFound, RuntimeFailure  # noqa: E402
+from ttscli.errors import IntegrityError, NotFound, RuntimeFailure  # noqa: E402
 from ttscli.families._shared.speechlm_guard import (  # noqa: E402
     Plausibility,
     attempt_seed,

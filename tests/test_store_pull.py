@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_clean_error, run_cli
-from hfserver import HubServer, sha256_file
-from hubfiles import joe_files, tiny_onnx, voices_json
+from support.cli import assert_clean_error, run_cli
+from support.hfserver import sha256_file
+from support.hub import Repo, hub_fixture
+from support.hubfiles import joe_as, joe_files, tiny_onnx, voices_json
 
 JOE = "en/en_US/joe/medium/en_US-joe-medium.onnx"
 TEST_KEY = "en_US-joetest-medium"  # the joe voice again under its own key, so the store copy is distinct
@@ -30,40 +31,38 @@ KOKORO_COMMIT = "1939ad2a8e416c0acfeecc08a694d14ef25f2231"
 VOICE_BIN = 510 * 256 * 4
 
 
-@pytest.fixture(scope="module")
-def hub():
+def _repos(_tmp):
     joe = joe_files()
-    test_voice = {p.replace("joe/medium/en_US-joe-medium", f"joetest/medium/{TEST_KEY}").replace(
-        "joe/medium/MODEL_CARD", "joetest/medium/MODEL_CARD"): src for p, src in joe.items()}
+    test_voice = joe_as("joetest")
     index = json.loads(voices_json(joe))
     index.update(json.loads(voices_json(test_voice, TEST_KEY)))
     bad = json.loads(json.dumps(index[TEST_KEY]))  # same files, but voices.json's md5s disagree
     for meta in bad["files"].values():
         meta["md5_digest"] = "0" * 32
     index["en_US-badmd5-medium"] = {**bad, "key": "en_US-badmd5-medium"}
-    server = HubServer()
-    server.add_repo("rhasspy/piper-voices", {**joe, **test_voice, "voices.json": json.dumps(index).encode()},
-                    refs=("main", "v1.0.0"))
-    server.add_repo(KOKORO, {
-        "onnx/model.onnx": tiny_onnx(1), "onnx/model_quantized.onnx": tiny_onnx(2),
-        "voices/af_heart.bin": os.urandom(VOICE_BIN), "voices/am_adam.bin": os.urandom(VOICE_BIN),
-        "config.json": b'{"vocab": {"a": 43}}', "tokenizer.json": b'{"model": {}}', "README.md": b"# Kokoro\n",
-    }, commits=(KOKORO_COMMIT,))
-    server.add_repo("kyutai/pocket-tts", {"languages/english/model.safetensors": _safetensors()}, gated=True,
-                    commits=("db04f0e653473e5c7333c69686ac92b7460b0c1d",))
-    server.add_repo("kyutai/pocket-tts-without-voice-cloning", {
-        "languages/english/tokenizer.json": b'{"version": "1.0"}',
-        "languages/english/embeddings/alba.safetensors": _safetensors(),
-        "languages/english/embeddings/marius.safetensors": _safetensors(),
-    }, commits=("00eac05ed3d16bdc3f6b5d598874019c34a89214", "a7056f505a4a8ca72d8b5fb1440071d6f1a35739"))
-    server.add_repo("someone/joe-voice", {"voice.onnx": joe[JOE], "voice.onnx.json": joe[JOE + ".json"],
-                                          "README.md": b"joe\n"})
-    server.add_repo("someone/mystery", {"weights.bin": os.urandom(4096), "notes.txt": b"hello\n"})
-    server.add_repo("someone/html-voice", {"voice.onnx": b"<!DOCTYPE html>\n<html><body>Sign in</body></html>\n",
-                                           "voice.onnx.json": joe[JOE + ".json"]})
-    server.start()
-    yield server
-    server.stop()
+    return {
+        "rhasspy/piper-voices": Repo({**joe, **test_voice, "voices.json": json.dumps(index).encode()},
+                                     refs=("main", "v1.0.0")),
+        KOKORO: Repo({
+            "onnx/model.onnx": tiny_onnx(1), "onnx/model_quantized.onnx": tiny_onnx(2),
+            "voices/af_heart.bin": os.urandom(VOICE_BIN), "voices/am_adam.bin": os.urandom(VOICE_BIN),
+            "config.json": b'{"vocab": {"a": 43}}', "tokenizer.json": b'{"model": {}}', "README.md": b"# Kokoro\n",
+        }, commits=(KOKORO_COMMIT,)),
+        "kyutai/pocket-tts": Repo({"languages/english/model.safetensors": _safetensors()}, gated=True,
+                                  commits=("db04f0e653473e5c7333c69686ac92b7460b0c1d",)),
+        "kyutai/pocket-tts-without-voice-cloning": Repo({
+            "languages/english/tokenizer.json": b'{"version": "1.0"}',
+            "languages/english/embeddings/alba.safetensors": _safetensors(),
+            "languages/english/embeddings/marius.safetensors": _safetensors(),
+        }, commits=("00eac05ed3d16bdc3f6b5d598874019c34a89214", "a7056f505a4a8ca72d8b5fb1440071d6f1a35739")),
+        "someone/joe-voice": {"voice.onnx": joe[JOE], "voice.onnx.json": joe[JOE + ".json"], "README.md": b"joe\n"},
+        "someone/mystery": {"weights.bin": os.urandom(4096), "notes.txt": b"hello\n"},
+        "someone/html-voice": {"voice.onnx": b"<!DOCTYPE html>\n<html><body>Sign in</body></html>\n",
+                               "voice.onnx.json": joe[JOE + ".json"]},
+    }
+
+
+hub = hub_fixture(_repos)
 
 
 def _safetensors() -> bytes:
@@ -73,8 +72,7 @@ def _safetensors() -> bytes:
 
 @pytest.fixture
 def env(hub, tmp_path):
-    hub.clear()
-    return hub.env(tmp_path / "hf")
+    return hub.session_env(tmp_path)
 
 
 def pull(env, *args, **kw):
@@ -91,7 +89,7 @@ def _record(env, model_id):
 
 
 def test_full_pull_verifies_and_say_speaks(env, hub, whisper):
-    from conftest import transcribe, word_errors
+    from support.asr import transcribe, word_errors
     import soundfile as sf
 
     out = _json_out(pull(env, f"piper:{TEST_KEY}", "--json"))

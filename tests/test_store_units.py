@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from hfserver import HTML_PAGE
-from hubfiles import tiny_onnx
+from support.hfserver import HTML_PAGE
+from support.hubfiles import tiny_onnx
 
 from ttscli.errors import Busy, IntegrityError, OutputError
 from ttscli.store import space, verify

@@ -14,11 +14,10 @@ import logging
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import REPO, assert_clean_error, run_cli
+from support.cli import REPO, assert_clean_error, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from styletts_synth import BLOCK, build_graph, decode, kitten_dir, style_table
-
+from support.styletts_synth import BLOCK, build_graph, decode, kitten_dir, style_table
 from ttscli import engine
 from ttscli.backends.base import SynthesisOptions
 from ttscli.phonemize.split import split_phonemes

@@ -11,11 +11,13 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from conftest import assert_clean_error, run_cli, transcribe, word_errors
+from support.asr import transcribe, word_errors
+
+from support.cli import assert_clean_error, invoke  # in-process: the process itself is not under test here
 
 
 def dry(*args: str, input: bytes | None = None) -> tuple[str, str]:
-    proc = run_cli("say", "--dry-run", *args, input=input)
+    proc = invoke("say", "--dry-run", *args, input=input)
     assert proc.returncode == 0, proc.stderr.decode()
     return proc.stdout.decode(), proc.stderr.decode()
 
@@ -63,8 +65,8 @@ def test_lexicon_option_and_config_file(tmp_path, _isolated_home):
 def test_bad_lexicon_exit_3(tmp_path):
     lex = tmp_path / "bad.toml"
     lex.write_text("word = [1, 2]\n", encoding="utf-8")
-    assert_clean_error(run_cli("say", "Hi.", "--lexicon", str(lex), "-o", str(tmp_path / "x.wav")), 3, "lexicon")
-    assert_clean_error(run_cli("say", "Hi.", "--lexicon", str(tmp_path / "none.toml"), "--dry-run"), 3,
+    assert_clean_error(invoke("say", "Hi.", "--lexicon", str(lex), "-o", str(tmp_path / "x.wav")), 3, "lexicon")
+    assert_clean_error(invoke("say", "Hi.", "--lexicon", str(tmp_path / "none.toml"), "--dry-run"), 3,
                        "does not exist")
     assert not (tmp_path / "x.wav").exists()
 
@@ -77,17 +79,17 @@ def test_malformed_ssml_exit_3_with_line_and_column(tmp_path, doc, where):
     src = tmp_path / "doc.ssml"
     src.write_text(doc, encoding="utf-8")
     out = tmp_path / "out.wav"
-    assert_clean_error(run_cli("say", "-f", str(src), "-o", str(out)), 3, "malformed SSML", where)
+    assert_clean_error(invoke("say", "-f", str(src), "-o", str(out)), 3, "malformed SSML", where)
     assert list(tmp_path.iterdir()) == [src]
 
 
 def test_ssml_doctype_refused_via_cli():
     doc = '<!DOCTYPE speak [<!ENTITY x SYSTEM "file:///etc/passwd">]><speak>&x;</speak>'
-    assert_clean_error(run_cli("say", "--dry-run", input=doc.encode()), 3, "DOCTYPE", "line 1")
+    assert_clean_error(invoke("say", "--dry-run", input=doc.encode()), 3, "DOCTYPE", "line 1")
 
 
 def test_unknown_ssml_tag_warning_via_cli():
-    proc = run_cli("say", "--dry-run", "<speak><emphasis>Loud</emphasis> words.</speak>")
+    proc = invoke("say", "--dry-run", "<speak><emphasis>Loud</emphasis> words.</speak>")
     assert proc.returncode == 0
     assert proc.stdout.decode().strip() == "Loud words."
     assert "warning: SSML tag <emphasis> is not supported" in proc.stderr.decode()
@@ -97,7 +99,7 @@ def test_unknown_ssml_tag_warning_via_cli():
 
 
 def _wav(*args: str, input: bytes | None = None) -> tuple[np.ndarray, int]:
-    proc = run_cli("say", *args, "-o", "-", input=input)
+    proc = invoke("say", *args, "-o", "-", input=input)
     assert proc.returncode == 0, proc.stderr.decode()
     audio, rate = sf.read(io.BytesIO(proc.stdout), dtype="float32")
     return audio, rate
@@ -141,7 +143,7 @@ def test_inline_and_lexicon_phonemes_are_spoken(tmp_path, whisper):
 
 def test_nothing_speakable_exit_3(tmp_path):
     out = tmp_path / "x.wav"
-    assert_clean_error(run_cli("say", "🍕 \u200b ☀️", "-o", str(out)), 3, "no text")
+    assert_clean_error(invoke("say", "🍕 \u200b ☀️", "-o", str(out)), 3, "no text")
     assert not out.exists()
 
 

@@ -190,3 +190,26 @@ def test_inline_phonemes_pass_through_untouched():
     # A block stands for a name to the rules around it: the title is not a sentence end.
     assert texts("Ask Mr. [[ŋwˈɪn]] today. Dr. [[hˈuː]] and [[ɐ]] [[b]].") == [
         "Ask Mister [[ŋwˈɪn]] today.", "Doctor [[hˈuː]] and [[ɐ]] [[b]]."]
+
+
+def test_text_options_object_and_keywords_agree():
+    """say and batch build one TextOptions; engine.segments_for takes it, or its fields as keywords."""
+    import dataclasses
+
+    from ttscli import engine
+    from ttscli.text.options import TextOptions
+    from ttscli.text.segments import TextProfile
+
+    profile = TextProfile("en-us", Budget())
+    options = TextOptions(sentence_silence=0.25, paragraph_silence=1.0, date_order="dmy")
+    text = "On 12/05/2024. Then.\n\nNext."
+
+    def run(*args, **kw):
+        return [(s.text, s.pause_after) for s in engine.segments_for(text, None, *args, profile=profile,
+                                                                    model_languages=[], **kw)]
+
+    expected = [("On the twelfth of May, twenty twenty-four.", 0.25), ("Then.", 1.0), ("Next.", 0.0)]
+    assert run(options) == run(sentence_silence=0.25, paragraph_silence=1.0, date_order="dmy") == expected
+    assert run(options, date_order="mdy")[0][0] == "On December fifth, twenty twenty-four."  # a keyword wins
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.lang = "de"

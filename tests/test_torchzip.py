@@ -7,12 +7,12 @@ import struct
 import numpy as np
 import pytest
 
-from speech_models import torch_pickle as _int_pkl
-from speech_models import write_pt as _write_pt
+from support.speech_models import torch_pickle as _int_pkl
+from support.speech_models import write_pt as _write_pt
 from ttscli.errors import IntegrityError
 from ttscli.runtime.torchzip import read_tensor
 
-from conftest import SHARED
+from support.cli import SHARED
 
 # A real NeuTTS reference (samples/jo.pt of github.com/neuphonic/neutts), if the shared test data has it.
 NEUTTS_SAMPLE = SHARED / "neutts" / "jo.pt"

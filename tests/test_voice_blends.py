@@ -6,10 +6,11 @@ import json
 
 import numpy as np
 import pytest
-from conftest import assert_clean_error, run_cli
+from support.cli import assert_clean_error
 from hypothesis import given
 from hypothesis import strategies as st
-from styletts_synth import kitten_dir, style_table
+from support.cli import invoke  # in-process: the process itself is not under test here
+from support.styletts_synth import kitten_dir, style_table
 
 from ttscli.errors import BadInput, IntegrityError, NotFound, UsageError
 from ttscli.families.styletts import packs
@@ -202,33 +203,33 @@ def test_stored_voice_of_other_family_or_size_is_refused(kokoro_resolver):
 
 def test_voice_cli_save_list_rm(tmp_path):
     model = kitten_dir(tmp_path / "kitten")
-    proc = run_cli("voice", "list", "--model", str(model), "--json")
+    proc = invoke("voice", "list", "--model", str(model), "--json")
     assert proc.returncode == 0, proc.stderr.decode()
     rows = json.loads(proc.stdout)
     stock = {r["name"]: r for r in rows if r["kind"] == "stock"}
     assert stock["expr-voice-2-f"]["gender"] == "female" and stock["expr-voice-2-f"]["language"] == "en-us"
     assert {r["name"] for r in rows if r["kind"] == "preset"} == {"kitten-warm", "kitten-deep"}
-    proc = run_cli("voice", "save", "soft", "--voice", "Bella:70,Luna:30", "--model", str(model))
+    proc = invoke("voice", "save", "soft", "--voice", "Bella:70,Luna:30", "--model", str(model))
     assert proc.returncode == 0, proc.stderr.decode()
-    rows = json.loads(run_cli("voice", "list", "--model", str(model), "--json").stdout)
+    rows = json.loads(invoke("voice", "list", "--model", str(model), "--json").stdout)
     mine = next(r for r in rows if r["name"] == "soft")
     assert mine["kind"] == "blend" and mine["details"] == "expr-voice-2-f:70,expr-voice-3-f:30"
     assert mine["model"] == f"local:{model.resolve()}"
     # The stored blend brings its model along: no --model needed to speak with it.
-    proc = run_cli("say", "Saved blend.", "--voice", "soft", "-o", "-")
+    proc = invoke("say", "Saved blend.", "--voice", "soft", "-o", "-")
     assert proc.returncode == 0 and len(proc.stdout) > 44, proc.stderr.decode()
-    assert_clean_error(run_cli("voice", "save", "soft", "--voice", "Leo", "--model", str(model)), 3, "exists")
-    assert run_cli("voice", "save", "soft", "--voice", "Leo", "--model", str(model), "--force").returncode == 0
-    assert_clean_error(run_cli("voice", "save", "x", "--voice", "Leo:50,af_heart:50", "--model", str(model)), 3,
+    assert_clean_error(invoke("voice", "save", "soft", "--voice", "Leo", "--model", str(model)), 3, "exists")
+    assert invoke("voice", "save", "soft", "--voice", "Leo", "--model", str(model), "--force").returncode == 0
+    assert_clean_error(invoke("voice", "save", "x", "--voice", "Leo:50,af_heart:50", "--model", str(model)), 3,
                        "kokoro voice")
-    assert_clean_error(run_cli("voice", "save", "y", "--voice", "Leo:50,Lep:50", "--model", str(model)), 4, "Lep")
-    assert_clean_error(run_cli("voice", "save", "../y", "--voice", "Leo", "--model", str(model)), 3, "invalid")
-    assert run_cli("voice", "rm", "soft").returncode == 0
-    assert_clean_error(run_cli("voice", "rm", "soft"), 4, "no voice named")
+    assert_clean_error(invoke("voice", "save", "y", "--voice", "Leo:50,Lep:50", "--model", str(model)), 4, "Lep")
+    assert_clean_error(invoke("voice", "save", "../y", "--voice", "Leo", "--model", str(model)), 3, "invalid")
+    assert invoke("voice", "rm", "soft").returncode == 0
+    assert_clean_error(invoke("voice", "rm", "soft"), 4, "no voice named")
 
 
 def test_voice_list_refuses_speaker_models():
-    assert_clean_error(run_cli("voice", "list", "--model", "piper:en_US-joe-medium"), 2, "piper")
+    assert_clean_error(invoke("voice", "list", "--model", "piper:en_US-joe-medium"), 2, "piper")
 
 
 def test_preset_or_blend_without_its_model_names_the_fix(tmp_path):
@@ -236,9 +237,9 @@ def test_preset_or_blend_without_its_model_names_the_fix(tmp_path):
     to pull (not "the default Piper voice has a single speaker"), and writes nothing."""
     env = {"TTSCLI_HOME": str(tmp_path / "home")}
     out = tmp_path / "x.wav"
-    proc = run_cli("say", "Hello.", "--voice", "storyteller", "-o", str(out), env=env)
+    proc = invoke("say", "Hello.", "--voice", "storyteller", "-o", str(out), env=env)
     err = assert_clean_error(proc, 4, "storyteller", "kokoro preset", "ttscli pull kokoro")
     assert "single speaker" not in err
-    proc = run_cli("say", "Hello.", "--voice", "af_heart:50,expr-voice-2-f:50", "-o", str(out), env=env)
+    proc = invoke("say", "Hello.", "--voice", "af_heart:50,expr-voice-2-f:50", "-o", str(out), env=env)
     assert_clean_error(proc, 4, "blend", "af_heart, expr-voice-2-f")
     assert not out.exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import assert_clean_error, run_cli
+from support.cli import assert_clean_error, run_cli
 from ttscli import paths
 from ttscli.errors import BadInput, IntegrityError, NotFound
 from ttscli.voices import cache

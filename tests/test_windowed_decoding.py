@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from speech_models import neucodec_decoder, neutts_amplitude, snac_decoder
-
+from support.speech_models import neucodec_decoder, neutts_amplitude, snac_decoder
 from ttscli.errors import IntegrityError
 from ttscli.families._shared.windowed import WindowedDecoder, WindowPlan
 from ttscli.families.neutts.codec import NeuCodecDecoder

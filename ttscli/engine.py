@@ -80,10 +80,31 @@ def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = Non
     apply_env(plan)  # before the family's module imports its runtime
     log.debug("plan for %s: %s, %d threads (%s)", ref.id, plan.device, plan.threads, plan.reason)
     backend = spec.load(ref, runtime=chosen, plan=plan)
+    _check_sample_rate(backend, ref.id)
     resolved = backend.use_stored_voice(stored) if stored is not None else backend.resolve_voice(voice)
     elapsed = time.perf_counter() - started
     log.debug("loaded %s (%s) in %.2fs", ref.id, chosen, elapsed)
     return Loaded(backend, resolved, voice, elapsed)
+
+
+MIN_RATE, MAX_RATE = 1000, 384000
+
+
+def _check_sample_rate(backend: Backend, model_id: str) -> None:
+    """A model whose config gives a zero, negative or absurd sample rate is refused at load
+    (exit 7), not after synthesis when the output cannot be written."""
+    from .errors import IntegrityError
+
+    import operator
+
+    rate = getattr(backend, "sample_rate", None)
+    try:
+        ok = not isinstance(rate, bool) and MIN_RATE <= operator.index(rate) <= MAX_RATE
+    except TypeError:  # a float or None
+        ok = False
+    if not ok:
+        raise IntegrityError(f"model {model_id} declares the sample rate {rate!r}, which no audio can have",
+                             hint=f"fix its config (a rate from {MIN_RATE} to {MAX_RATE} Hz) or pull it again")
 
 
 def text_profile(model_id: str | None, voice: str | None = None):
@@ -134,22 +155,33 @@ def segments_for(text: str, backend: Backend | None, options: TextOptions | None
     return prepare(text, profile.budget, front)
 
 
-def chunks(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions) -> Iterator[AudioChunk]:
-    """Audio for each segment, followed by its pause; volume applied."""
+def chunks(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions,
+           timings=None) -> Iterator[AudioChunk]:
+    """Audio for each segment, followed by its pause; volume applied.
+
+    ``timings`` (a ttscli.timing.collector.Collector) is told each segment and chunk.
+    """
     backend = loaded.backend
     rate = backend.sample_rate
     for seg, audio in backend.stream_segments(segments, loaded.voice, options):
+        if timings is not None:
+            timings.segment(seg)
         for chunk in audio:
             if options.volume != 1.0:
-                chunk = AudioChunk(chunk.samples * options.volume, chunk.sample_rate)
+                chunk = AudioChunk(chunk.samples * options.volume, chunk.sample_rate, chunk.words)
+            if timings is not None:
+                timings.chunk(chunk)
             yield chunk
         if seg.pause_after > 0:
-            yield silence(seg.pause_after, rate)
+            pause = silence(seg.pause_after, rate)
+            if timings is not None:
+                timings.chunk(pause, speech=False)
+            yield pause
 
 
-def speak(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions, sink) -> float:
+def speak(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions, sink, timings=None) -> float:
     """Stream every chunk into ``sink`` (already validated); return seconds of audio."""
     sink.start(loaded.backend.sample_rate)
-    for chunk in chunks(loaded, segments, options):
+    for chunk in chunks(loaded, segments, options, timings):
         sink.write(chunk.samples)
     return sink.samples_written / float(loaded.backend.sample_rate)

@@ -21,6 +21,8 @@ BUSY = 9  # another ttscli process holds the lock on the same job
 INTERRUPTED = 130  # Ctrl-C / SIGINT
 TERMINATED = 143  # SIGTERM (kill, timeout, service stop); cleaned up like Ctrl-C
 PIPE_CLOSED = 141  # the reader of stdout went away (like SIGPIPE); nothing printed
+HANGUP = 129  # SIGHUP (terminal closed, ssh dropped); cleaned up like SIGTERM
+QUIT = 131  # SIGQUIT (Ctrl-\); cleaned up like SIGTERM
 
 EXIT_CODES: dict[int, str] = {
     OK: "success",
@@ -36,6 +38,8 @@ EXIT_CODES: dict[int, str] = {
     INTERRUPTED: "interrupted (Ctrl-C)",
     TERMINATED: "terminated (SIGTERM); temporary files are removed as for Ctrl-C",
     PIPE_CLOSED: "stdout was closed by the reader (e.g. `| head`)",
+    HANGUP: "hung up (SIGHUP); temporary files are removed as for Ctrl-C",
+    QUIT: "quit (SIGQUIT, Ctrl-\\); temporary files are removed as for Ctrl-C",
 }
 
 

@@ -14,8 +14,10 @@ sweeps any a killed run left (see ``book/job.py``).
 - :func:`atomic_write` — write ``str``/``bytes`` in one call.
 - :func:`atomic_copy` — copy a file into place.
 - :func:`atomic_dir` — build a directory beside its final name, then rename it into place.
-- :func:`check_output_path` — the policy for user-chosen output paths (directories, special
-  files such as devices and FIFOs, read-only files, missing parents).
+- :func:`output_target` — the policy for user-chosen output paths
+  (directories, symlinks, special files such as devices and FIFOs, read-only files, missing
+  parents, an output that is an input). ``AtomicFile(user_output=True)`` applies the same rule
+  at write time: a symlink's target is replaced, a non-regular file never is.
 - :func:`write_error` — an ``OSError`` as the one-line :class:`~ttscli.errors.OutputError`.
 """
 
@@ -45,30 +47,105 @@ def write_error(exc: OSError, path: Path) -> OutputError:
     return OutputError(f"cannot write {path}: {exc.strerror or exc}")
 
 
-def check_output_path(path: Path) -> bool:
-    """Validate a user-chosen output path before any work; return True if it is a special file
-    (character device, FIFO, socket) that must be streamed into directly instead of replaced."""
+FULL_BELOW = 64 * 1024  # free bytes under which a failed write is taken to be a full disk
+
+
+def is_full(path: Path) -> bool:
+    """True when the file system holding ``path`` has (almost) no space left."""
     try:
-        st = path.stat()
+        st = os.statvfs(path.parent if str(path.parent) else Path("."))
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < FULL_BELOW
+
+
+def write_failure(exc: BaseException, path: Path) -> BaseException:
+    """What to raise for a write of ``path`` that failed with ``exc``: the one-line OutputError
+    for an OSError, and for a library's own error (libsndfile says only "System error") on a
+    full disk; ``exc`` itself otherwise (a bug or an interrupt stays what it is)."""
+    if isinstance(exc, OutputError):
+        return exc
+    if isinstance(exc, OSError):
+        return write_error(exc, path)
+    if isinstance(exc, Exception) and ("No space left" in str(exc) or is_full(path)):
+        return write_error(OSError(errno.ENOSPC, "No space left on device"), path)
+    return exc
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def output_target(path: Path | str, *, inputs: tuple = ()) -> tuple[Path, bool]:
+    """The output policy for a file the user names, checked before any work.
+
+    Returns ``(file to write, streamed)``:
+
+    - a regular file (or a new name) is replaced atomically; the directory it goes in must
+      exist (exit 8 otherwise, for every command);
+    - a symlink is followed: its target is replaced atomically and the link stays a link;
+    - a character device or FIFO (``/dev/null``, ``mkfifo``) is written into directly,
+      as a stream (``streamed`` is True); it is never replaced by a regular file;
+    - a directory, a path ending in ``/``, a block device or a socket is refused (exit 8);
+    - a path that is one of ``inputs`` (the same file, through any link) is refused (exit 2).
+    """
+    from .errors import UsageError
+
+    shown = Path(path)
+    if str(path).endswith(os.sep) or str(path).endswith("/"):
+        raise OutputError(f"output {shown} names a directory (it ends in '/')",
+                          hint=f"give a file name, e.g. {shown / 'out.wav'}")
+    target = Path(os.path.realpath(shown)) if shown.is_symlink() else shown
+    try:
+        st = target.stat()
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise write_error(exc, path) from exc
+        raise write_error(exc, shown) from exc
+    for source in inputs:
+        if source in (None, "-") or st is None:
+            continue
+        try:
+            same = os.path.samefile(source, target)
+        except OSError:
+            same = False
+        if same:
+            raise UsageError(f"output {shown} is the input itself ({source}); writing it would destroy the input",
+                             hint="write to another name")
     if st is not None:
-        if stat.S_ISDIR(st.st_mode):
-            raise OutputError(f"output {path} is a directory", hint=f"give a file name, e.g. {path / 'out.wav'}")
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+            if not os.access(target, os.W_OK):
+                raise OutputError(f"cannot write {shown}: permission denied", hint="choose a writable location")
+            return target, True
         if not stat.S_ISREG(st.st_mode):
-            if not os.access(path, os.W_OK):
-                raise OutputError(f"cannot write {path}: permission denied")
-            return True
-        if not os.access(path, os.W_OK):
-            raise OutputError(f"output {path} exists and is read-only", hint="remove it or choose another name")
-    parent = path.parent if str(path.parent) else Path(".")
+            hint = f"give a file name, e.g. {shown / 'out.wav'}" if stat.S_ISDIR(st.st_mode) else \
+                "ttscli writes regular files, character devices and FIFOs only"
+            raise OutputError(f"output {shown} is {_kind(st.st_mode)}", hint=hint)
+        if not os.access(target, os.W_OK):
+            raise OutputError(f"output {shown} exists and is read-only", hint="remove it or choose another name")
+    parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
-        raise OutputError(f"directory {parent} does not exist", hint="create it first or choose another path")
+        raise OutputError(f"directory {parent} does not exist", hint=f"create it first (mkdir -p {parent})")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write in {parent}: permission denied", hint="choose a writable location")
-    return False
+    return target, False
+
+
+def _replaceable(path: Path) -> Path:
+    """The regular file an atomic write of a user's output replaces: a symlink's target;
+    a non-regular file is never replaced."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        st = target.stat()
+    except OSError:
+        return target
+    if not stat.S_ISREG(st.st_mode):
+        raise OutputError(f"output {path} is {_kind(st.st_mode)}, not a regular file; ttscli does not replace it",
+                          hint="write to a regular file name")
+    return target
 
 
 def _umask() -> int:
@@ -96,7 +173,7 @@ class AtomicFile:
     """
 
     def __init__(self, path: Path | str, *, user_output: bool = False):
-        self.path = Path(path)
+        self.path = _replaceable(Path(path)) if user_output else Path(path)
         self.user_output = user_output
         parent = self.path.parent if str(self.path.parent) else Path(".")
         try:
@@ -135,8 +212,12 @@ class AtomicFile:
     def __exit__(self, exc_type, exc, _tb) -> bool:
         if exc_type is None:
             self.commit()
-        else:
-            self.discard()
+            return False
+        self.discard()
+        if not isinstance(exc, OSError):  # a library's error on a full disk: say so (exit 8)
+            failure = write_failure(exc, self.path)
+            if failure is not exc:
+                raise failure from exc
         return False
 
 

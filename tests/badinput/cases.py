@@ -35,6 +35,7 @@ class Case:
     clone_kit: bool = False  # needs the synthetic NeuTTS model ({model}) and its environment
     teardown: Callable[[Path], None] | None = None
     stdout_closed: bool = False  # start the CLI with file descriptor 1 closed (`>&-`)
+    process: bool = False  # run as a real process (default: in this process, the same error boundary)
 
 
 def _write(name: str, data: bytes) -> Callable[[Path], dict]:
@@ -148,12 +149,9 @@ def _piper_dir(model: bytes | None = None, config: bytes | None = None) -> Calla
 
 
 def _pickled_npz(tmp: Path) -> dict:
-    import sys
-
     import numpy as np
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from styletts_synth import kitten_dir
+    from support.styletts_synth import kitten_dir
 
     d = kitten_dir(tmp / "kitten")
     np.savez(d / "voices.npz", **{"expr-voice-5-m": np.array([{"code": "os.system"}], dtype=object)})

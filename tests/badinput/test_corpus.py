@@ -1,4 +1,10 @@
-"""Drive every bad-input case through the real CLI (see cases.py)."""
+"""Drive every bad-input case through the real CLI (see cases.py).
+
+Cases run in this process through the CLI's own entry point and error boundary
+(support.cli.invoke), which is what a subprocess would run, minus Python start-up;
+a case whose point is the process itself (closed file descriptors, `process=True`)
+runs as a real subprocess.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ import sys
 import pytest
 
 from badinput.cases import ALL, Case
-from conftest import assert_clean_error
+from support.cli import assert_clean_error
 
 
 def _snapshot(root) -> dict[str, str]:
@@ -26,15 +32,25 @@ def clone_kit(tmp_path_factory):
     """The synthetic NeuTTS model and environment of the clone tests (built once)."""
     pytest.importorskip("torch")
     pytest.importorskip("llama_cpp")
-    from clone_helpers import neutts_model, neutts_setup
+    from support.clone_helpers import neutts_model, neutts_setup
 
     root = tmp_path_factory.mktemp("corpus-clone")
     return neutts_setup(root), neutts_model(root / "model", 0, [5, 6, 7])
 
 
-def _run(case: Case, argv: list[str], extra_env: dict) -> subprocess.CompletedProcess:
+def _run(case: Case, argv: list[str], extra_env: dict, monkeypatch):
+    changes = {**case.env, **extra_env}
+    if not (case.process or case.stdout_closed):
+        from support.cli import invoke
+
+        for key, value in changes.items():
+            if value is None:
+                monkeypatch.delenv(key, raising=False)
+            else:
+                monkeypatch.setenv(key, value)
+        return invoke(*argv, input=case.stdin)
     env = dict(os.environ)
-    for key, value in {**case.env, **extra_env}.items():
+    for key, value in changes.items():
         if value is None:
             env.pop(key, None)
         else:
@@ -53,7 +69,7 @@ def _assert_success(proc: subprocess.CompletedProcess, case: Case) -> None:
 
 
 @pytest.mark.parametrize("case", ALL, ids=[c.id for c in ALL])
-def test_bad_input(case: Case, tmp_path, _isolated_home, request):
+def test_bad_input(case: Case, tmp_path, _isolated_home, request, monkeypatch):
     (tmp_path / "existing.wav").write_bytes(b"an earlier output that must survive")
     mapping = {"tmp": str(tmp_path)}
     extra_env: dict = {}
@@ -69,7 +85,7 @@ def test_bad_input(case: Case, tmp_path, _isolated_home, request):
     before_home = _snapshot(_isolated_home)
     argv = [a.format(**mapping) for a in case.argv]
     try:
-        proc = _run(case, argv, extra_env)
+        proc = _run(case, argv, extra_env, monkeypatch)
     finally:
         if case.teardown:
             case.teardown(tmp_path)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_clean_error
+from support.cli import assert_clean_error
 
 PROSE = ("The river ran past the old mill and under the stone bridge, where the children waited for the "
          "evening train. ") * 400

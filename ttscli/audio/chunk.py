@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -11,10 +12,15 @@ PCM16_MAX = 32767.0
 
 @dataclass(frozen=True)
 class AudioChunk:
-    """Mono float32 samples in [-1, 1] at ``sample_rate``."""
+    """Mono float32 samples in [-1, 1] at ``sample_rate``.
+
+    ``words``: the spoken words of this audio as ``timing.groups.PhoneGroup`` sample
+    spans, when the model knows its durations (None: it does not).
+    """
 
     samples: np.ndarray
     sample_rate: int
+    words: tuple[Any, ...] | None = None
 
     @property
     def duration(self) -> float:

@@ -9,13 +9,14 @@ uninterrupted one byte for byte.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import OutputError, RuntimeFailure
+from ..errors import OutputError, RuntimeFailure, UsageError
 from .ffmpeg import exe
 
 BITEXACT = ["-fflags", "+bitexact", "-flags:a", "+bitexact"]  # no version strings, no random ogg serials
@@ -34,6 +35,20 @@ CODECS: dict[str, tuple[list[str], tuple[int, ...]]] = {
 LOSSY = ("ogg", "opus", "mp3", "m4a", "m4b")
 
 
+_BITRATE = re.compile(r"(\d{1,6}(?:\.\d{1,3})?)([kK]?)")
+
+
+def check_bitrate(value: str | None) -> str | None:
+    """``--bitrate`` as ffmpeg takes it (``64k``, ``96000``), checked before any work: 8k to 512k."""
+    if value is None:
+        return None
+    match = _BITRATE.fullmatch(value.strip())
+    bps = float(match.group(1)) * (1000 if match.group(2) else 1) if match else 0.0
+    if not 8000 <= bps <= 512000:
+        raise UsageError(f"--bitrate {value!r} is not a bitrate between 8k and 512k", hint="use e.g. --bitrate 64k")
+    return value.strip().lower()
+
+
 def encoder_rate(fmt: str, rate: int) -> int:
     """The rate ``fmt`` is written at: ``rate`` when the encoder takes it, else the next higher one."""
     allowed = CODECS[fmt][1]
@@ -47,12 +62,13 @@ class PcmPipe:
     """An ffmpeg process that reads float32 PCM on stdin (its messages go to a temp file).
 
     It runs in its own session: a Ctrl-C reaches ttscli, which then stops ffmpeg itself.
+    ``stdout=subprocess.PIPE`` lets the caller read the encoded stream (the server does).
     """
 
-    def __init__(self, cmd: list[str]):
+    def __init__(self, cmd: list[str], stdout=subprocess.DEVNULL):
         self._log = tempfile.TemporaryFile()
         try:
-            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=stdout, stderr=self._log,
                                           start_new_session=True)
         except OSError as exc:
             self._log.close()
@@ -128,13 +144,37 @@ class Encoder(PcmPipe):
             raise RuntimeFailure(f"ffmpeg could not write {self.path.name}: {reason or f'exit {code}'}")
 
 
-def encode_blocks(blocks, rate: int, channels: int, target: Path, fmt: str, *, finish=None, **options) -> None:
-    """Encode float32 ``blocks`` into ``target`` atomically (temp file, then rename).
+SEEKING = ("m4a", "m4b")  # muxers that seek back: they cannot write into a pipe or device
+
+
+def _stream_blocks(blocks, rate: int, channels: int, target: Path, fmt: str, **options) -> None:
+    """Encode straight into a character device or FIFO (it is written, never replaced)."""
+    if fmt in SEEKING:
+        raise OutputError(f"{target} is not a regular file, and {fmt} cannot be streamed",
+                          hint="write to a file, or use wav, flac, ogg, opus or mp3 for a device or pipe")
+    encoder = Encoder(target, fmt, rate, channels, **options)
+    try:
+        for block in blocks:
+            encoder.write(block)
+        encoder.close()
+    except BaseException:
+        encoder.kill()
+        raise
+
+
+def encode_blocks(blocks, rate: int, channels: int, target: Path, fmt: str, *, finish=None, stream: bool = False,
+                  **options) -> None:
+    """Encode float32 ``blocks`` into ``target`` atomically (temp file, then rename), or with
+    ``stream`` straight into it (a character device or FIFO, see fsio.output_target).
 
     ``options`` go to :class:`Encoder`; ``finish(tmp_path)`` runs on the encoded
     temp file before the rename (tagging).
     """
     from ..fsio import AtomicFile
+
+    if stream:
+        _stream_blocks(blocks, rate, channels, target, fmt, **options)
+        return
 
     atomic = AtomicFile(target, user_output=True)
     encoder = None

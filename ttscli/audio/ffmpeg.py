@@ -50,21 +50,67 @@ def decode(path: Path, rate: int, *, max_seconds: float | None = None, timeout: 
         raise BadInput(f"{path.name} is not an audio file ttscli can read ({reason})",
                        hint="use a wav, flac, ogg, mp3 or m4a recording")
     usable = len(proc.stdout) - len(proc.stdout) % 4
+    seconds = usable / 4 / rate
+    if not max_seconds or seconds < max_seconds:
+        _check_plausible(path, seconds, proc.stderr.decode("utf-8", "replace"))
     return np.frombuffer(proc.stdout[:usable], dtype="<f4").astype(np.float32)
+
+
+# Containers libsndfile checks strictly. Anything else (MP3 above all: libmpg123 "decodes"
+# an executable renamed .mp3 and prints its errors straight to stderr) goes to ffmpeg.
+_STRICT_MAGIC = (b"RIFF", b"RIFX", b"RF64", b"fLaC", b"OggS", b"FORM", b".snd", b"caff", b"riff")
+
+
+def soundfile_can_read(path: Path) -> bool:
+    """True when ``path`` starts like a container libsndfile reads strictly."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return False
+    return head in _STRICT_MAGIC
+
+
+MIN_PLAUSIBLE = 0.5  # decoded audio under half of what the container announces, with decoder errors: not audio
+
+
+def _decode_errors(log_text: str) -> int:
+    return sum(1 for line in log_text.splitlines()
+               if "Invalid data" in line or "Error while decoding" in line or "Header missing" in line
+               or "Error submitting packet" in line)
+
+
+def _announced_seconds(path: Path) -> float | None:
+    import re
+
+    try:
+        proc = subprocess.run([exe(), "-nostdin", "-hide_banner", "-i", str(path)], stdin=subprocess.DEVNULL,
+                              capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", proc.stderr.decode("utf-8", "replace"))
+    if not match:
+        return None
+    h, m, sec = match.groups()
+    return int(h) * 3600 + int(m) * 60 + float(sec)
 
 
 def read_blocks(path: Path, block_frames: int = 65536):
     """(rate, channels, iterator of float32 blocks frames × channels) for any audio file.
 
-    soundfile reads what libsndfile knows; anything else is decoded by ffmpeg at its
-    own rate and channel count, streamed through a pipe (constant memory).
+    soundfile reads the containers it checks strictly; anything else is decoded by
+    ffmpeg at its own rate and channel count, streamed through a pipe (constant
+    memory). A file ffmpeg can only decode with errors into a fraction of its announced
+    duration is not audio: the iterator raises BadInput at its end (exit 3).
     """
     import soundfile as sf
 
-    try:
-        info = sf.info(str(path))
-    except (sf.LibsndfileError, RuntimeError, TypeError):
-        info = None
+    info = None
+    if soundfile_can_read(path):
+        try:
+            info = sf.info(str(path))
+        except (sf.LibsndfileError, RuntimeError, TypeError):
+            info = None
     if info is not None and info.frames > 0:
         def from_soundfile():
             with sf.SoundFile(str(path)) as fh:
@@ -79,7 +125,11 @@ def read_blocks(path: Path, block_frames: int = 65536):
            "-f", "f32le", "-acodec", "pcm_f32le", "-"]
 
     def from_ffmpeg():
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        import tempfile
+
+        errors_log = tempfile.TemporaryFile()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors_log)
+        frames = 0
         try:
             step = block_frames * channels * 4
             pending = b""
@@ -91,12 +141,27 @@ def read_blocks(path: Path, block_frames: int = 65536):
                 usable = len(data) - len(data) % (4 * channels)
                 pending = data[usable:]
                 if usable:
+                    frames += usable // (4 * channels)
                     yield np.frombuffer(data[:usable], dtype="<f4").reshape(-1, channels)
+            proc.wait()
+            errors_log.seek(0)
+            _check_plausible(path, frames / rate, errors_log.read().decode("utf-8", "replace"))
         finally:
             proc.stdout.close()
             proc.kill()
             proc.wait()
+            errors_log.close()
     return rate, channels, from_ffmpeg()
+
+
+def _check_plausible(path: Path, seconds: float, log_text: str) -> None:
+    errors = _decode_errors(log_text)
+    if not errors:
+        return
+    announced = _announced_seconds(path)
+    if announced and seconds < MIN_PLAUSIBLE * announced:
+        raise BadInput(f"{path.name} is not audio: decoding it fails ({errors} decoder errors, {seconds:.2f} s "
+                       f"of the {announced:.1f} s it announces)", hint="give a wav, flac, ogg, opus, mp3 or m4a file")
 
 
 _STREAM = None

@@ -14,15 +14,18 @@ import numpy as np
 
 from ..errors import RuntimeFailure
 
-PEAK_CEILING_DB = -1.0  # normalization never pushes a sample peak above this
 SILENT = -70.0  # ebur128's absolute gate: at or below it there is nothing to measure
 _INTEGRATED = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf|nan)\s*LUFS", re.S)
+_TRUE_PEAK = re.compile(r"True peak:\s*Peak:\s*(-?[\d.]+|-?inf|nan)\s*dBFS", re.S)
 
 
 class LoudnessMeter:
-    """``feed(block)`` float32 blocks (frames × channels, or 1-D mono), then ``integrated()``."""
+    """``feed(block)`` float32 blocks (frames × channels, or 1-D mono), then ``integrated()``.
 
-    def __init__(self, rate: int, channels: int = 1):
+    ``audio_filter`` (an ffmpeg filter chain) is applied before the measure, and ``true_peak``
+    (dBTP, after ``integrated()``) is measured too (4× oversampled by ebur128)."""
+
+    def __init__(self, rate: int, channels: int = 1, audio_filter: str | None = None):
         from .encode import PcmPipe
         from .ffmpeg import exe
 
@@ -31,9 +34,11 @@ class LoudnessMeter:
         self.peak = 0.0
         self.frames = 0
         self._result: float | None = None
+        self.true_peak = -math.inf
+        chain = (audio_filter + "," if audio_filter else "") + "ebur128=peak=true:framelog=quiet"
         self._pipe = PcmPipe([exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", "-f", "f32le",
                               "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
-                              "-af", "ebur128=framelog=quiet", "-f", "null", "-"])
+                              "-af", chain, "-f", "null", "-"])
 
     def feed(self, block: np.ndarray) -> None:
         x = np.asarray(block, dtype="<f4")
@@ -46,21 +51,16 @@ class LoudnessMeter:
         """Integrated loudness in LUFS (-inf for silence or audio too short to gate)."""
         if self._result is None:
             code, text = self._pipe.finish()
-            match = _INTEGRATED.search(text)
+            summary = text[text.rfind("Summary:"):]
+            match = _INTEGRATED.search(summary)
             if code != 0 or not match:
                 raise RuntimeFailure(f"ffmpeg could not measure loudness ({' '.join(text.split())[-200:]})")
+            peak = _TRUE_PEAK.search(summary)
+            if peak and math.isfinite(float(peak.group(1))):
+                self.true_peak = float(peak.group(1))
             value = float(match.group(1))
             self._result = value if math.isfinite(value) and value > SILENT else -math.inf
         return self._result
-
-    def gain_to(self, target: float) -> float:
-        """Linear gain that brings the audio to ``target`` LUFS without the peak passing -1 dBFS."""
-        loud = self.integrated()
-        if not math.isfinite(loud) or self.peak <= 0:
-            return 1.0
-        gain = 10 ** ((target - loud) / 20.0)
-        ceiling = 10 ** (PEAK_CEILING_DB / 20.0) / self.peak
-        return float(min(gain, ceiling))
 
     def close(self) -> None:
         if self._result is None:

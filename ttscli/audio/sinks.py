@@ -13,10 +13,12 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import OutputError, PipeClosed
-from ..fsio import AtomicFile, check_output_path, write_error
+from ..fsio import AtomicFile, output_target, write_error, write_failure
 from . import wavstream
 from .chunk import to_pcm16
 from .formats import FileFormat
+
+FFMPEG_FORMATS = ("ogg", "opus")  # encoded by ffmpeg (bit-exact), not libsndfile (random Ogg serials)
 
 
 class Sink:
@@ -60,15 +62,15 @@ class Sink:
 class FileSink(Sink):
     """Encode with soundfile into a temp file; rename into place on close."""
 
-    def __init__(self, path: Path, fmt: FileFormat):
-        self.path = path
+    def __init__(self, path: Path | str, fmt: FileFormat, *, inputs: tuple = ()):
+        self.path, self._special = output_target(path, inputs=inputs)  # a symlink's target is written
         self.fmt = fmt
-        self._special = check_output_path(path)
         if self._special and fmt.name != "wav":
             raise OutputError(f"{path} is not a regular file", hint="only WAV can be streamed to a device or pipe")
         self._atomic: AtomicFile | None = None
         self._sf = None
         self._stream: StreamSink | None = None
+        self._encoder = None  # ffmpeg, for FFMPEG_FORMATS
         self._resampler = None
 
     def _start(self) -> None:
@@ -79,6 +81,9 @@ class FileSink(Sink):
                 raise write_error(exc, self.path) from exc
             self._stream = StreamSink(fh, raw=False, label=str(self.path))
             self._stream.start(self.sample_rate)
+            return
+        if self.fmt.name in FFMPEG_FORMATS:
+            self._start_encoder()
             return
         import soundfile as sf
 
@@ -100,9 +105,27 @@ class FileSink(Sink):
             self._discard()
             raise OutputError(f"cannot encode {self.fmt.name} at {rate} Hz: {exc}") from exc
 
+    def _start_encoder(self) -> None:
+        """Ogg Vorbis and Opus through ffmpeg in bit-exact mode: libsndfile gives every Ogg
+        stream a random serial number, so two identical runs would differ."""
+        from .encode import Encoder
+
+        try:
+            self._atomic = AtomicFile(self.path, user_output=True)
+            self._encoder = Encoder(self._atomic.tmp, self.fmt.name, self.sample_rate, 1)
+        except OSError as exc:
+            self._discard()
+            raise write_error(exc, self.path) from exc
+        except BaseException:
+            self._discard()
+            raise
+
     def _write(self, samples: np.ndarray) -> None:
         if self._stream is not None:
             self._stream.write(samples)
+            return
+        if self._encoder is not None:
+            self._encoder.write(np.clip(np.nan_to_num(samples), -1.0, 1.0).astype(np.float32))
             return
         if self._resampler is not None:
             samples = self._resampler.process(samples)
@@ -111,17 +134,26 @@ class FileSink(Sink):
     def _sf_write(self, samples: np.ndarray) -> None:
         import soundfile as sf
 
-        try:
-            self._sf.write(np.clip(np.nan_to_num(samples), -1.0, 1.0))
+        try:  # 16-bit PCM: the same float→int16 conversion as the stdout stream (to_pcm16)
+            self._sf.write(to_pcm16(samples) if self.fmt.sf_subtype == "PCM_16"
+                           else np.clip(np.nan_to_num(samples), -1.0, 1.0))
         except (OSError, RuntimeError, sf.LibsndfileError) as exc:
-            err = exc if isinstance(exc, OSError) else OSError(errno.EIO, str(exc))
-            if "space" in str(exc).lower():
-                err = OSError(errno.ENOSPC, "No space left on device")
-            raise write_error(err, self.path) from exc
+            failure = write_failure(exc, self.path)
+            raise (failure if failure is not exc else write_error(OSError(errno.EIO, str(exc)), self.path)) from exc
 
     def _commit(self) -> None:
         if self._stream is not None:
             self._stream.close()
+            return
+        if self._encoder is not None:
+            try:
+                self._encoder.close()
+            except BaseException:
+                self._encoder = None
+                self._discard()
+                raise
+            self._encoder = None
+            self._atomic.commit()
             return
         if self._sf is None:
             return
@@ -129,18 +161,18 @@ class FileSink(Sink):
             if self._resampler is not None:
                 self._sf_write(self._resampler.flush())
             self._sf.close()
-        except OSError as exc:
+        except BaseException as exc:
             self._discard()
-            raise write_error(exc, self.path) from exc
-        except BaseException:
-            self._discard()
-            raise
+            raise write_failure(exc, self.path) from exc
         self._sf = None
         self._atomic.commit()
 
     def _discard(self) -> None:
         if self._stream is not None:
             self._stream.abort()
+        if self._encoder is not None:
+            self._encoder.kill()
+            self._encoder = None
         if self._sf is not None:
             try:
                 self._sf.close()

@@ -41,6 +41,9 @@ class Backend:
     sample_rate: int = 0
     budget: "Budget"
     language: str | None = None  # the voice's language, e.g. "en-us"
+    # Where word timings come from: "model" (chunks carry their words' sample spans from the
+    # graph's own durations, see ttscli.timing.groups) or "aligned" (Whisper on the audio).
+    timings: str = "aligned"
 
     def voices(self) -> list[VoiceInfo]:
         return []

@@ -83,6 +83,9 @@ class FamilySpec:
     # "module:function" -> function(dir, {role: path}) -> dict: what an imported directory tells
     # about its model (sample_rate, languages, voices) for `list` and `show`
     facts: str | None = None
+    # Word timings on its preferred runtime: "model" (the graph's own durations) or "aligned"
+    # (Whisper on the audio, the [asr] extra); see ttscli.timing.
+    timings: str = "aligned"
 
     @property
     def runtime(self) -> str:

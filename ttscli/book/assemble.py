@@ -1,8 +1,9 @@
 """Chunk WAVs → one normalized chapter WAV → per-chapter files, all streamed block by block.
 
-Memory does not grow with the book: a chapter is read twice from its chunk
-files (once to measure loudness, once to write it with the gain applied) and
-never held whole. Every file is written under a temporary name and renamed.
+Memory does not grow with the book: a chapter is streamed from its chunk files
+several times (to measure loudness, to check the limited result, to write it;
+see ``audio.normalize``) and never held whole. Every file is written under a
+temporary name and renamed.
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from ..audio.chunk import to_pcm16
-from ..fsio import AtomicFile
-from ..audio.loudness import LoudnessMeter
 from .tags import Tags
 
 BLOCK = 65536
@@ -33,32 +31,22 @@ def _blocks(paths: Iterable[Path]) -> Iterator[np.ndarray]:
                 yield block
 
 
-def chapter_wav(chunk_files: list[Path], rate: int, target: Path, loudness: float | None) -> int:
-    """Write the chapter to ``target`` (16-bit WAV, normalized to ``loudness`` LUFS); return its frames."""
+def chapter_wav(chunk_files: list[Path], rate: int, target: Path, loudness: float | None):
+    """Write the chapter to ``target`` (16-bit WAV, normalized to ``loudness`` LUFS with true peak
+    ≤ -1 dBTP); return (frames, the Normalization or None)."""
     import soundfile as sf
 
-    gain = 1.0
-    if loudness is not None:
-        meter = LoudnessMeter(rate)
-        for block in _blocks(chunk_files):
-            meter.feed(block)
-        gain = meter.gain_to(loudness)
-    atomic = AtomicFile(target, user_output=True)
-    frames = 0
-    try:
-        with sf.SoundFile(str(atomic.tmp), "w", samplerate=rate, channels=1, format="WAV", subtype="PCM_16") as out:
-            for block in _blocks(chunk_files):
-                pcm = to_pcm16(block * np.float32(gain)) if gain != 1.0 else to_pcm16(block)
-                out.write(pcm)
-                frames += len(pcm)
-            tail = np.zeros(int(CHAPTER_TAIL * rate), dtype="<i2")
-            out.write(tail)
-            frames += len(tail)
-    except BaseException:
-        atomic.discard()
-        raise
-    atomic.commit()
-    return frames
+    from ..audio.encode import encode_blocks
+    from ..audio.normalize import normalize
+
+    done = normalize(lambda: _blocks(chunk_files), rate, loudness) if loudness is not None else None
+
+    def with_tail():
+        yield from _blocks(chunk_files)
+        yield np.zeros(int(CHAPTER_TAIL * rate), dtype=np.float32)
+
+    encode_blocks(with_tail(), rate, 1, target, "wav", audio_filter=done.audio_filter if done else None)
+    return sf.info(str(target)).frames, done
 
 
 def encode(sources: list[Path], rate: int, target: Path, fmt: str, *, tags: Tags | None = None, **options) -> None:

@@ -14,7 +14,6 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Iterator
 
-from ..text.options import TextOptions
 from ..text.segments import Segment
 
 KEY_VERSION = 1
@@ -33,10 +32,15 @@ class Voice:
     volume: float = 1.0
     seed: int | None = None
     lang: str | None = None
+    rate: int | None = None  # resample to this rate (a book with voices of several rates)
+    level: float | None = None  # bring the speech to this level, dBFS (a book with several voices)
 
     def key(self) -> dict:
         data = asdict(self)
         data.pop("model")  # the resolved id is what counts
+        for name in ("rate", "level"):  # absent unless set, so single-voice keys stay as they were
+            if data[name] is None:
+                data.pop(name)
         return data
 
 
@@ -44,6 +48,7 @@ class Voice:
 class Chunk:
     key: str
     segments: tuple[tuple[str, float, bool, str | None], ...]  # (text, pause_after, paragraph_end, phonemes)
+    voice: Voice | None = None  # who speaks it, when not the book's voice (a cast)
 
     def as_segments(self) -> list[Segment]:
         return [Segment(text, pause, end, phonemes) for text, pause, end, phonemes in self.segments]
@@ -69,10 +74,3 @@ def group(segments: Iterable[Segment], voice: Voice) -> Iterator[Chunk]:
             current, size = [], 0
     if current:
         yield Chunk(chunk_key(voice, current), tuple(current))
-
-
-def chapter_chunks(text: str, voice: Voice, profile, options: TextOptions) -> list[Chunk]:
-    """The chunks of one chapter, cut by the text front end with ``options``."""
-    from .. import engine
-
-    return list(group(engine.segments_for(text, None, options, profile=profile), voice))

@@ -47,8 +47,9 @@ def _import_ray():
     try:
         import ray
     except ImportError:
-        raise UsageError("--cluster needs Ray, which is not installed",
-                         hint='install it in the ttscli checkout: pip install -e ".[ray]"') from None
+        from ..optional import install_command
+
+        raise UsageError("--cluster needs Ray, which is not installed", hint=install_command("ray")) from None
     return ray
 
 

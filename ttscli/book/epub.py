@@ -85,16 +85,27 @@ def xhtml_to_text(content: bytes) -> tuple[str, str | None]:
 
 
 def _toc_titles(toc, titles: dict[str, str]) -> None:
-    from ebooklib import epub
-
+    """File → title from the table of contents. An empty TOC (what tools write when none is
+    set) comes back from ebooklib as a bare Link or an empty list: titles then come from
+    the headings."""
+    if toc is None:
+        return
+    if not isinstance(toc, (list, tuple)) or (isinstance(toc, tuple) and len(toc) == 2
+                                               and isinstance(toc[1], (list, tuple))):
+        toc = [toc]
     for entry in toc:
-        if isinstance(entry, tuple):
+        if isinstance(entry, (tuple, list)) and len(entry) == 2:
             section, children = entry
-            if getattr(section, "href", None):
-                titles.setdefault(unquote(section.href.split("#")[0]), section.title)
+            _toc_entry(section, titles)
             _toc_titles(children, titles)
-        elif isinstance(entry, epub.Link):
-            titles.setdefault(unquote(entry.href.split("#")[0]), entry.title)
+        else:
+            _toc_entry(entry, titles)
+
+
+def _toc_entry(entry, titles: dict[str, str]) -> None:
+    href, title = getattr(entry, "href", None), getattr(entry, "title", None)
+    if isinstance(href, str) and href.split("#")[0] and isinstance(title, str) and title.strip():
+        titles.setdefault(unquote(href.split("#")[0]), title)
 
 
 def _meta(book, name: str) -> str | None:
@@ -118,16 +129,45 @@ def _cover(book) -> tuple[bytes | None, str | None]:
     return None, None
 
 
+MAX_MEMBER_BYTES = 256 * 1024 * 1024  # one file inside the EPUB, decompressed
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # all of them (ebooklib holds them in memory)
+MAX_MEMBERS = 100_000
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a zip bomb before ebooklib decompresses it: zipfile never inflates a member
+    past the size its header declares, so the declared sizes bound the memory used."""
+    import zipfile
+
+    from ..bounded import LIMITS, read_bounded
+
+    if path.stat().st_size > LIMITS["book"]:
+        read_bounded(path, "book", what=str(path))  # the same one-line refusal as a text book
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise BadInput(f"{path} is not a readable EPUB (not a zip archive: {exc})",
+                       hint="check the file, or convert it to .txt or .md") from exc
+    total = sum(m.file_size for m in members)
+    biggest = max((m.file_size for m in members), default=0)
+    if len(members) > MAX_MEMBERS or biggest > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+        raise BadInput(f"{path} would unpack to {total / 2**20:,.0f} MB in {len(members)} files (a zip bomb?)",
+                       hint="give an EPUB whose parts are each under 256 MB")
+
+
 def read_epub(path: Path) -> Book:
     import ebooklib
     from ebooklib import epub
 
+    check_archive(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = epub.read_epub(str(path), options={"ignore_ncx": False})
     except Exception as exc:  # noqa: BLE001 - zipfile, lxml and ebooklib errors alike
-        raise BadInput(f"{path} is not a readable EPUB ({type(exc).__name__}: {exc})",
+        reason = " ".join(str(exc).split())[:160] or "unreadable"
+        raise BadInput(f"{path} is not a readable EPUB ({reason})",
                        hint="check the file, or convert it to .txt or .md") from exc
     titles: dict[str, str] = {}
     _toc_titles(book.toc, titles)

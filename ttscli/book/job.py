@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import math
 import re
 import shutil
 import time
@@ -25,10 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import subtitles
 from .chunks import Chunk, Voice
 from .model import Book, Chapter
 from .tags import Tags
 
+log = logging.getLogger(__name__)
 WORK = ".ttscli"
 CHAPTER_FORMATS = ("flac", "ogg", "opus", "mp3", "wav")
 
@@ -43,6 +47,9 @@ class Settings:
     cover: bytes | None = None  # --cover (wins over the EPUB's)
     cover_type: str | None = None
     clean: bool = False
+    one_file: bool = False  # -o book.mp3: the whole book in that one file (no per-chapter files)
+    verify: object | None = None  # verify.VerifySettings for --verify
+    subtitles: tuple[str, ...] = ()  # srt, vtt, json (see book.subtitles)
 
 
 @dataclass
@@ -66,6 +73,7 @@ class Result:
     synthesized: int = 0
     reused: int = 0
     compute_seconds: float = 0.0
+    unverified: list[tuple[int, str, str, dict]] = field(default_factory=list)  # (chapter, title, text, record)
 
 
 def _hash(*parts) -> str:
@@ -112,9 +120,11 @@ class Job:
                 if not self._have(self._chunk_path(work, k.key))]
 
     def run(self, plan: Plan) -> Result:
+        from . import manifest as manifest_file
         from .manifest import Manifest
 
         work = self.out / WORK / plan.name
+        checked = manifest_file.read(work).get("verify", {}) if self.settings.verify else {}
         shutil.rmtree(work / "tmp", ignore_errors=True)  # what a killed run was muxing with
         for sub in ("chunks", "chapters", "tmp"):
             (work / sub).mkdir(parents=True, exist_ok=True)
@@ -128,21 +138,36 @@ class Job:
                          for n, c, chunks in plan.chapters],
         })
         manifest.save(force=True)
+        have = {k.key for _, _, chunks in plan.chapters for k in chunks if self._have(self._chunk_path(work, k.key))
+                and (not self.settings.subtitles or subtitles.have_chunk(self._chunk_path(work, k.key)))}
+        have -= getattr(self.synth, "ahead", set())  # written this run ahead of their book (cluster)
+        hearing = None
+        if self.settings.verify:  # records of chunks heard before are kept; the others are heard now
+            from .verify import Hearing, Listener
+
+            manifest.data["verify"] = {k: v for k, v in checked.items() if k in have}
+            hearing = Hearing(Listener())
+        try:
+            return self._run(plan, work, manifest, have, hearing)
+        finally:
+            if hearing is not None:
+                hearing.close()
+
+    def _run(self, plan: Plan, work: Path, manifest, have: set[str], hearing) -> Result:
         result = Result(plan.name)
         total = plan.chunk_count
-        have = {k.key for _, _, chunks in plan.chapters for k in chunks
-                if self._have(self._chunk_path(work, k.key))}
-        have -= getattr(self.synth, "ahead", set())  # written this run ahead of their book (cluster)
+        subs = subtitles.BookSubtitles(self.out, plan.name, self.settings.subtitles) if self.settings.subtitles else None
         self.emit("book", input=plan.book.source, title=plan.book.title, chapters=len(plan.chapters),
                   chunks=total, cached=len(have))
         started = time.perf_counter()
         done = 0
         produced = 0.0
+        heard: set[str] = set()
         tasks = ((k, str(self._chunk_path(work, k.key))) for _, _, chunks in plan.chapters for k in chunks
                  if k.key not in have)
         results = self.synth.run(tasks)
         chapter_wavs: list[tuple[str, Path, int]] = []
-        for number, chapter, chunks in plan.chapters:
+        for track, (number, chapter, chunks) in enumerate(plan.chapters, 1):
             for chunk in chunks:
                 path = self._chunk_path(work, chunk.key)
                 if chunk.key in have:
@@ -157,19 +182,55 @@ class Job:
                     result.compute_seconds += seconds
                     produced += frames / rate
                     manifest.chunk_done(key)
+                if hearing is not None and chunk.key not in manifest.data["verify"] and chunk.key not in heard:
+                    heard.add(chunk.key)  # heard while the next chunks are synthesized
+                    hearing.add(chunk.key, " ".join(s[0] for s in chunk.segments), self._chunk_path(work, chunk.key))
                 done += 1
                 elapsed = time.perf_counter() - started
                 self.emit("chunk", chapter=number, title=chapter.title, done=done, total=total,
                           cached=chunk.key in have,
                           audio_seconds=round(produced, 2), elapsed=round(elapsed, 2),
                           rtf=round(elapsed / produced, 4) if produced else None)
-            chapter_wavs.append(self._chapter(work, plan, number, chapter, chunks, manifest, result))
+            if hearing is not None:
+                self._verify(work, number, chapter, chunks, manifest, hearing, result)
+            chapter_wavs.append(self._chapter(work, plan, (number, track), chapter, chunks, manifest, result))
+            if subs is not None:
+                result.outputs += subs.chapter(number, chapter.title, file_title(number, chapter.title),
+                                               [self._chunk_path(work, k.key) for k in chunks], chapter.text,
+                                               chapter_wavs[-1][2] / float(self.rate))
+        if subs is not None:
+            result.outputs += subs.finish()
         result.audio_seconds = sum(f for _, _, f in chapter_wavs) / float(self.rate or 1)
-        if "m4b" in self.settings.formats:
-            self._m4b(plan, chapter_wavs, manifest, result)
+        for fmt in self.settings.formats:
+            if fmt == "epub":
+                self._readalong(work, plan, chapter_wavs, manifest, result)
+            elif fmt == "m4b" or self.settings.one_file:
+                self._book_file(plan, chapter_wavs, manifest, result, fmt)
         manifest.save(force=True)
-        self._tidy(work, plan)
         return result
+
+    def _verify(self, work: Path, number: int, chapter: Chapter, chunks: list[Chunk], manifest, hearing,
+                result: Result) -> None:
+        """--verify: scores of the chapter's chunks heard meanwhile; re-take the wrong ones (see verify.py)."""
+        from .verify import retake_bad, take_seed
+
+        records = manifest.data["verify"]
+        by_key = {c.key: c for c in chunks}
+        todo = [(c.key, " ".join(s[0] for s in c.segments), self._chunk_path(work, c.key))
+                for c in by_key.values() if c.key not in records]
+        first = hearing.results()
+
+        def retake(key: str, take: int, path: Path) -> None:
+            chunk = by_key[key]
+            next(self.synth.run([(chunk, str(path), take_seed((chunk.voice or self.settings.voice).seed, take))]))
+
+        if todo:
+            records.update(retake_bad(todo, first, hearing.listener, self.settings.verify, retake))
+            manifest.save(force=True)
+        for chunk in chunks:
+            record = records[chunk.key]
+            if record["wer"] > self.settings.verify.max_wer:
+                result.unverified.append((number, chapter.title, " ".join(s[0] for s in chunk.segments), record))
 
     # --- chapters and outputs
     def _tags(self, plan: Plan, title: str, track: int | None = None) -> Tags:
@@ -179,26 +240,35 @@ class Job:
                     tracks=len(plan.chapters) if track else None, cover=cover,
                     cover_type=s.cover_type if s.cover else book.cover_type)
 
-    def _chapter(self, work: Path, plan: Plan, number: int, chapter: Chapter, chunks: list[Chunk],
+    def _chapter(self, work: Path, plan: Plan, numbers: tuple[int, int], chapter: Chapter, chunks: list[Chunk],
                  manifest, result: Result) -> tuple[str, Path, int]:
+        """``numbers``: (the chapter's number in the book, its track number among the chapters spoken)."""
         from .assemble import chapter_wav, encode
 
-        key = _hash([k.key for k in chunks], self.rate, self.settings.loudness, "chapter-1")
+        number, track = numbers
+        key = _hash([k.key for k in chunks], self.rate, self.settings.loudness, "chapter-2")
         target = work / "chapters" / f"{key}.wav"
         if self._have(target):
             import soundfile as sf
 
             frames = sf.info(str(target)).frames
         else:
-            frames = chapter_wav([self._chunk_path(work, k.key) for k in chunks], self.rate, target,
-                                 self.settings.loudness)
+            frames, level = chapter_wav([self._chunk_path(work, k.key) for k in chunks], self.rate, target,
+                                        self.settings.loudness)
+            if level is not None:
+                manifest.data.setdefault("loudness", {})[str(number)] = {
+                    k: round(v, 2) if math.isfinite(v) else None
+                    for k, v in (("lufs", level.result.integrated), ("true_peak", level.result.true_peak))}
+                if not level.reached:
+                    log.warning("chapter %d (%s): cannot reach %.1f LUFS with true peak <= -1 dBTP; it gets %s",
+                                number, chapter.title, level.target, level.describe())
         for fmt in self.settings.formats:
-            if fmt not in CHAPTER_FORMATS:
+            if fmt not in CHAPTER_FORMATS or self.settings.one_file:
                 continue
             folder = self.out / plan.name
             folder.mkdir(exist_ok=True)
             path = folder / f"{file_title(number, chapter.title)}.{fmt}"
-            tags = self._tags(plan, chapter.title, number)
+            tags = self._tags(plan, chapter.title, track)
             out_key = _hash(key, fmt, self.settings.bitrate, tags.__dict__ | {"cover": _hash(tags.cover)})
             if manifest.output_key(str(path.relative_to(self.out))) != out_key or not path.exists():
                 encode([target], self.rate, path, fmt, bitrate=self.settings.bitrate,
@@ -209,29 +279,55 @@ class Job:
         self.emit("chapter", chapter=number, title=chapter.title, seconds=round(frames / self.rate, 2))
         return chapter.title, target, frames
 
-    def _m4b(self, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest, result: Result) -> None:
+    def _readalong(self, work: Path, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest,
+                   result: Result) -> None:
+        """--format epub: the read-along EPUB 3 (see readalong.py)."""
+        import soundfile as sf
+
+        from . import readalong
+
+        path = self.out / f"{plan.name}.epub"
+        tags = self._tags(plan, plan.book.title)
+        key = _hash([p.name for _, p, _ in chapter_wavs], [t for t, _, _ in chapter_wavs], self.settings.bitrate,
+                    tags.__dict__ | {"cover": _hash(tags.cover)}, "epub-1")
+        if manifest.output_key(path.name) != key or not path.exists():
+            spoken = []
+            for (title, wav, _), (_, _, chunks) in zip(chapter_wavs, plan.chapters):
+                timed = [(c.segments, sf.read(str(self._chunk_path(work, c.key)), dtype="float32")[0]) for c in chunks]
+                spoken.append(readalong.Spoken(title, wav, self.rate, readalong.sentence_times(timed, self.rate)))
+            self.emit("mux", path=str(path))
+            readalong.write(path, plan.book, spoken, work / "tmp", bitrate=self.settings.bitrate,
+                            cover=tags.cover, cover_type=tags.cover_type)
+            manifest.output_done(path.name, key)
+        result.outputs.append(path)
+        self.emit("output", path=str(path))
+
+    def _book_file(self, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest, result: Result,
+                   fmt: str = "m4b") -> None:
+        """The whole book in one file: an .m4b with chapter markers, or (-o book.mp3) chapters back to back."""
         from ..store import space
         from . import m4b
+        from .assemble import encode
 
-        path = self.out / f"{plan.name}.m4b"
-        bitrate = self.settings.bitrate or m4b.DEFAULT_BITRATE
+        path = self.out / f"{plan.name}.{fmt}"
+        bitrate = self.settings.bitrate or (m4b.DEFAULT_BITRATE if fmt == "m4b" else None)
         tags = self._tags(plan, plan.book.title)
         key = _hash([p.name for _, p, _ in chapter_wavs], [t for t, _, _ in chapter_wavs], bitrate,
                     tags.__dict__ | {"cover": _hash(tags.cover)})
         if manifest.output_key(path.name) != key or not path.exists():
             seconds = sum(f for _, _, f in chapter_wavs) / float(self.rate)
-            space.check({self.out: m4b.bytes_needed(seconds, bitrate, tags.cover)}, what=f"{path.name}",
+            space.check({self.out: m4b.bytes_needed(seconds, bitrate or "1411k", tags.cover)}, what=f"{path.name}",
                         hint="free some space or write the audiobook elsewhere (-o)")
             self.emit("mux", path=str(path))
-            m4b.write(path, chapter_wavs, self.rate, tags, bitrate, scratch=self.out / WORK / plan.name / "tmp")
+            if fmt == "m4b":
+                m4b.write(path, chapter_wavs, self.rate, tags, bitrate, scratch=self.out / WORK / plan.name / "tmp")
+            else:
+                encode([p for _, p, _ in chapter_wavs], self.rate, path, fmt, bitrate=bitrate,
+                       tags=None if fmt == "wav" else tags)
             manifest.output_done(path.name, key)
         result.outputs.append(path)
         self.emit("output", path=str(path))
 
-    def _tidy(self, work: Path, plan: Plan) -> None:
-        """--clean: the finished chunks and chapters go (a re-run then starts from scratch)."""
-        if self.settings.clean:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def _remove_parts(folder: Path) -> None:

@@ -21,7 +21,6 @@ class ChunkWorker:
         os.environ.update(env)
         os.environ[THREADS_ENV] = str(threads)
         self.voice = voice
-        self.loaded = None
 
     def node(self) -> str:
         import ray
@@ -29,14 +28,14 @@ class ChunkWorker:
         return ray.get_runtime_context().get_node_id()
 
     def synthesize(self, chunk) -> tuple[str, object, int, float]:
-        """(key, int16 samples, sample rate, compute seconds) for one chunk."""
-        from .workers import _load, synthesize
+        """(key, int16 samples, sample rate, compute seconds) for one chunk (in its cast voice, if any)."""
+        from .workers import _loaded_for, synthesize
 
-        if self.loaded is None:
-            self.loaded = _load(self.voice)
+        voice = chunk.voice or self.voice
+        loaded = _loaded_for(voice)  # each model of a cast is loaded once per actor
         started = time.perf_counter()
-        pcm = synthesize(self.loaded, self.voice, chunk)
-        return chunk.key, pcm, self.loaded.backend.sample_rate, time.perf_counter() - started
+        pcm, rate = synthesize(loaded, voice, chunk)
+        return chunk.key, pcm, rate, time.perf_counter() - started
 
 
 def remote_class(ray, threads: int, gpu_fraction: float):

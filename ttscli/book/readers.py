@@ -65,10 +65,9 @@ def read(path: Path, encoding: str | None = None, split_on: str | None = None) -
         if split_on:
             book.chapters = chapters.resplit(book.chapters, split_on)
         return book
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"cannot read {source}: {exc.strerror or exc}") from exc
+    from ..bounded import read_bounded
+
+    data = read_bounded(path, "book", what=source)
     if not data.strip():
         raise BadInput(f"{source} is empty", hint="give a book with some words in it")
     if data.startswith(b"PK\x03\x04"):

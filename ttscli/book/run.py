@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Callable
 
 from ..errors import BadInput, Interrupted, OutputError, UsageError
 from ..text.options import TextOptions
-from .chunks import Voice, chapter_chunks
+from .chunks import Voice
 from .job import WORK, Job, Plan, Result, Settings
 
 log = logging.getLogger(__name__)
@@ -49,24 +50,45 @@ def output_name(path: Path) -> str:
     return stem if not stem.startswith(".") else "_" + stem[1:]
 
 
+def output_target(output: Path, inputs: list[Path], formats: tuple[str, ...] | None,
+                  known: tuple[str, ...]) -> tuple[Path, str | None, tuple[str, ...] | None]:
+    """``-o``: (output directory, book name or None, formats). ``-o book.m4b`` (an audio extension)
+    with one input is that file: the directory is its parent and the name its stem."""
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in known or output.is_dir():
+        return output, None, formats
+    if len(inputs) > 1:
+        raise UsageError(f"-o {output} is one file, but {len(inputs)} books were given",
+                         hint="give an output directory for several books (each makes its own file)")
+    if formats and set(formats) != {suffix}:
+        raise UsageError(f"-o {output} is a .{suffix} file, but --format asks for {', '.join(formats)}",
+                         hint="drop --format, or give an output directory")
+    return output.parent, output.stem or "book", (suffix,)
+
+
 def estimate_seconds(words: int, speed: float) -> float:
     return words / (WORDS_PER_MINUTE * speed) * 60.0
 
 
-def plan_books(books, voice_opts: dict, text: TextOptions) -> tuple[Voice, list[Plan]]:
-    """Resolve the model (no runtime is loaded) and cut every selected chapter into chunks."""
+def plan_books(books, voice_opts: dict, text: TextOptions, cast=None) -> tuple[Voice, list[Plan]]:
+    """Resolve the models (no runtime is loaded) and cut every selected chapter into chunks,
+    each spoken by the voice the cast gives it (see voicing.py)."""
     from .. import engine
+    from .cast import Cast
+    from .voicing import Voicing
 
     ref, profile = engine.text_profile(voice_opts["model"], voice_opts["voice"])
     voice = Voice(model=voice_opts["model"], model_id=ref.id, revision=ref.revision, voice=voice_opts["voice"],
                   speed=voice_opts["speed"], volume=voice_opts["volume"], seed=voice_opts["seed"],
                   lang=text.lang)
+    voicing = Voicing(voice, profile, cast or Cast(), text)
     plans = []
     for book, selected in books:
+        voiced = voicing.plan([(number, chapter.text) for number, chapter in selected])
         chapters = []
-        for number, chapter in selected:
+        for (number, chapter), passages in zip(selected, voiced):
             try:
-                chunks = chapter_chunks(chapter.text, voice, profile, text)
+                chunks = voicing.chunks(passages)
             except BadInput:  # nothing speakable in this chapter (only punctuation, say)
                 log.warning("chapter %d (%s) has nothing to speak; skipped", number, chapter.title)
                 continue
@@ -94,15 +116,19 @@ def resume_command() -> str:
     return "ttscli " + shlex.join(sys.argv[1:])
 
 
-def make_synthesizer(voice: Voice, jobs: int, cluster: str | None, emit: Callable[..., None]):
-    """Worker processes on this machine, or Ray actors (``cluster``: see ttscli.book.cluster)."""
+def make_synthesizer(voice: Voice, jobs: int, cluster: str | None, emit: Callable[..., None],
+                     subtitles: bool = False):
+    """Worker processes on this machine, or Ray actors (``cluster``: see ttscli.book.cluster).
+
+    ``subtitles``: also time each chunk's words (book.subtitles; not on a cluster yet).
+    """
     if cluster:
         from .cluster import RaySynthesizer
 
         return RaySynthesizer(voice, cluster, emit)
     from .workers import Synthesizer
 
-    return Synthesizer(voice, jobs)
+    return Synthesizer(voice, jobs, subtitles=subtitles)
 
 
 def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: int,
@@ -114,9 +140,10 @@ def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: in
     from ..locking import hold
 
     prepare_output(out)
-    synth = make_synthesizer(voice, jobs, cluster, emit)
+    synth = make_synthesizer(voice, jobs, cluster, emit, subtitles=bool(settings.subtitles))
     results = []
-    with hold(out / WORK / "lock", wait=False, what=f"the output directory {out}"):
+    lock = out / WORK / "lock"
+    with hold(lock, wait=False, what=f"the output directory {out}"):
         try:
             job = Job(out, settings, synth, emit)
             if hasattr(synth, "schedule"):
@@ -131,4 +158,12 @@ def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: in
             synth.close(abort=True)
             raise
         synth.close()
+        if settings.clean:
+            for plan in plans:
+                shutil.rmtree(out / WORK / plan.name, ignore_errors=True)
+            lock.unlink(missing_ok=True)  # still held: a batch starting now fails to lock, as it should
+            try:
+                (out / WORK).rmdir()  # stays only if another book's unfinished work is in it
+            except OSError:
+                pass
     return results

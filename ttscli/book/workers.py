@@ -53,20 +53,59 @@ def write_wav(path: Path, pcm: np.ndarray, rate: int) -> None:
         sf.write(str(tmp), pcm, rate, format="WAV", subtype="PCM_16")
 
 
-def synthesize(loaded, voice: Voice, chunk: Chunk) -> np.ndarray:
+def synthesize(loaded, voice: Voice, chunk: Chunk, seed: int | None = None,
+               timings=None) -> tuple[np.ndarray, int]:
+    """(16-bit samples, rate) of ``chunk`` spoken by ``voice`` (resampled and levelled when it says so);
+    ``seed`` overrides the voice's (a re-take); ``timings`` (a timing.collector.Collector) times its words."""
     from .. import engine
     from ..audio.chunk import to_pcm16
     from ..backends.base import SynthesisOptions
 
-    options = SynthesisOptions(speed=voice.speed, volume=voice.volume, seed=voice.seed, lang=voice.lang)
-    parts = [c.samples for c in engine.chunks(loaded, chunk.as_segments(), options)]
-    return to_pcm16(np.concatenate(parts) if parts else np.zeros(0, np.float32))
+    options = SynthesisOptions(speed=voice.speed, volume=voice.volume, seed=voice.seed if seed is None else seed,
+                               lang=voice.lang)
+    parts = [c.samples for c in engine.chunks(loaded, chunk.as_segments(), options, timings)]
+    audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    rate = loaded.backend.sample_rate
+    if voice.rate and voice.rate != rate:
+        from ..audio.resample import resample
+
+        audio, rate = resample(audio, rate, voice.rate), voice.rate
+    if voice.level is not None:
+        from .voicing import speech_level
+
+        level = speech_level(audio)
+        if np.isfinite(level):
+            audio = audio * np.float32(10 ** ((voice.level - level) / 20.0))
+    return to_pcm16(audio), rate
 
 
 def _load(voice: Voice):
     from .. import engine
 
     return engine.load(voice.model, voice.voice)
+
+
+def _loaded_for(voice: Voice):
+    """The loaded model of ``voice`` (each model and voice of a cast is loaded once per process)."""
+    cache = _STATE.setdefault("cache", {})
+    key = (voice.model_id, voice.voice)
+    if key not in cache:
+        cache[key] = _load(voice)
+    return cache[key]
+
+
+def _collector(loaded, voice: Voice):
+    """A timing collector for the next chunk when subtitles are wanted (else None)."""
+    if not _STATE.get("subtitles"):
+        return None
+    from ..timing.collector import Collector
+
+    backend = loaded.backend
+    if backend.timings == "model":
+        return Collector(backend.sample_rate)
+    from ..timing.aligned import Aligner
+
+    return Collector(backend.sample_rate, Aligner(voice.lang or backend.language))
 
 
 def _watch_parent(parent: int) -> None:
@@ -76,7 +115,7 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _init_worker(voice: Voice, threads: int, env: dict) -> None:
+def _init_worker(voice: Voice, threads: int, env: dict, subtitles: bool = False) -> None:
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
@@ -85,38 +124,51 @@ def _init_worker(voice: Voice, threads: int, env: dict) -> None:
 
     os.environ.update(env)
     os.environ[THREADS_ENV] = str(threads)
-    _STATE["voice"] = voice
-    _STATE["loaded"] = _load(voice)
+    _STATE.update(voice=voice, subtitles=subtitles)
+    _loaded_for(voice)
 
 
-def _work(task: tuple[Chunk, str]) -> tuple[str, int, int, float]:
-    chunk, path = task
-    loaded = _STATE["loaded"]
+def _work(task: tuple) -> tuple[str, int, int, float]:
+    """Synthesize one chunk into its file; task = (chunk, path) or, for a re-take, (chunk, path, seed)."""
+    chunk, path, *rest = task
+    seed = rest[0] if rest else None
+    voice = chunk.voice or _STATE["voice"]
     started = time.perf_counter()
-    pcm = synthesize(loaded, _STATE["voice"], chunk)
-    rate = loaded.backend.sample_rate
+    loaded = _loaded_for(voice)
+    timings = _collector(loaded, voice)
+    pcm, rate = synthesize(loaded, voice, chunk, seed, timings)
+    if seed is None:
+        from .verify import corrupt
+
+        pcm = corrupt(" ".join(s[0] for s in chunk.segments), pcm)  # a test hook; a no-op otherwise
     write_wav(Path(path), pcm, rate)
+    if timings is not None:
+        from .subtitles import save_chunk
+
+        timings.finish()
+        save_chunk(Path(path), timings)
     return chunk.key, len(pcm), rate, time.perf_counter() - started
 
 
 class Synthesizer:
     """``run(tasks)`` → (key, samples, rate, seconds) per task, in order; ``close()`` stops workers."""
 
-    def __init__(self, voice: Voice, jobs: int):
+    def __init__(self, voice: Voice, jobs: int, subtitles: bool = False):
         self.voice = voice
+        self.subtitles = subtitles  # also time each chunk's words (book.subtitles)
         self.workers, self.threads = threads_per_worker(jobs)
         self._pool = None
         self._loaded = None
 
-    def run(self, tasks: Iterable[tuple[Chunk, str]]) -> Iterator[tuple[str, int, int, float]]:
+    def run(self, tasks: Iterable[tuple]) -> Iterator[tuple[str, int, int, float]]:
         if self.workers == 1:
             for task in tasks:
                 if self._loaded is None:
                     from ..runtime.plan import THREADS_ENV
 
                     os.environ.setdefault(THREADS_ENV, str(self.threads))
-                    self._loaded = _load(self.voice)
-                    _STATE.update(voice=self.voice, loaded=self._loaded)
+                    _STATE.update(voice=self.voice, subtitles=self.subtitles)
+                    self._loaded = True
                 yield _work(task)
             return
         import multiprocessing
@@ -124,7 +176,8 @@ class Synthesizer:
         if self._pool is None:
             env = {k: v for k, v in os.environ.items() if k.startswith(("TTSCLI_", "HF_"))}
             ctx = multiprocessing.get_context("spawn")  # no fork after the runtime may have started threads
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.voice, self.threads, env))
+            args = (self.voice, self.threads, env, self.subtitles)
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=args)
         yield from self._pool.imap(_work, tasks, chunksize=1)
 
     def close(self, abort: bool = False) -> None:

@@ -43,6 +43,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.batch", "batch"),
     ("ttscli.cli.convert", "convert"),
     ("ttscli.cli.shell", "completion"),
+    ("ttscli.cli.serve", "serve"),
+    ("ttscli.cli.ps", "ps"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"
@@ -79,7 +81,9 @@ def root(
     if device is not None:  # commands read the choice from the environment via plan_for()
         os.environ[DEVICE_ENV] = str(parse_device(device))
     if threads is not None:
-        os.environ[THREADS_ENV] = str(threads)
+        from ..runtime.plan import check_threads
+
+        os.environ[THREADS_ENV] = str(check_threads(threads))
     if runtime is not None:  # read by ttscli.runtime.select.choose()
         os.environ[select.ENV] = runtime.value
 
@@ -144,20 +148,29 @@ def _on_stop_signal(signum, frame) -> None:
     import signal
 
     _STOP_SIGNALS.append(signum)
-    if signum == signal.SIGTERM:
+    if signum != signal.SIGINT:
         raise Terminated()  # unwinds like Ctrl-C: sinks and downloads discard their temp files
     raise KeyboardInterrupt
 
 
+def _stop_signals() -> list:
+    """SIGINT, and the signals that end a run the way SIGTERM does: SIGHUP (the terminal
+    closed, an ssh session dropped) and SIGQUIT (Ctrl-\\)."""
+    import signal
+
+    return [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)]
+
+
 def _install_signal_handlers() -> None:
-    """SIGTERM (`kill`, `timeout`, a service manager) is handled like Ctrl-C. A signal the
-    parent set to be ignored (a background job's SIGINT) stays ignored."""
+    """SIGTERM (`kill`, `timeout`, a service manager), SIGHUP and SIGQUIT are handled like
+    Ctrl-C. A signal the parent set to be ignored (a background job's SIGINT, `nohup`'s
+    SIGHUP) stays ignored."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         return
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in _stop_signals():
         if signal.getsignal(sig) is not signal.SIG_IGN:
             signal.signal(sig, _on_stop_signal)
 
@@ -165,13 +178,30 @@ def _install_signal_handlers() -> None:
 def _stopped() -> int:
     import signal
 
-    if _STOP_SIGNALS and _STOP_SIGNALS[-1] == signal.SIGTERM:
-        return _fail("terminated (SIGTERM)", errors.TERMINATED)
+    if _STOP_SIGNALS and _STOP_SIGNALS[-1] != signal.SIGINT:
+        sig = _STOP_SIGNALS[-1]
+        return _fail(f"terminated ({signal.Signals(sig).name})", 128 + int(sig))  # 143 for SIGTERM
     return _fail("interrupted (Ctrl-C)", errors.INTERRUPTED)
+
+
+def _reopen_closed_streams() -> None:
+    """Started with stdin or stderr closed (`<&-`, `2>&-`): stdin reads as empty, stderr
+    goes to /dev/null, so the run and its exit code are the same as with them open."""
+    if sys.stdin is None:
+        try:
+            sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+        except OSError:
+            pass
+    if sys.stderr is None:
+        try:
+            sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        except OSError:
+            pass
 
 
 def _prepare(argv: list[str]) -> bool:
     """Signals, logging and environment for one run; True if --debug (or TTSCLI_DEBUG) asks for it."""
+    _reopen_closed_streams()
     _install_signal_handlers()
     debug = _debug_requested(argv)
     if debug:
@@ -220,10 +250,34 @@ def _exit_code(exc: BaseException, debug: bool, argv: list[str]) -> int:
         return _stopped()
     if isinstance(exc, typer.TyperException):  # click's UsageError, BadParameter, NoSuchOption, ...
         return _usage_failure(exc, argv)
+    full = _write_failure(exc)
+    if full is not None:  # a full disk under any writer (chunks, manifests, caches, voices): exit 8
+        if debug:
+            import traceback
+
+            traceback.print_exception(exc)
+        return _fail(full.one_line(), full.exit_code)
     if isinstance(exc, Exception) and not debug:  # the last line of defence
         return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
                      errors.INTERNAL)
     raise exc
+
+
+_WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+
+
+def _write_failure(exc: BaseException) -> errors.OutputError | None:
+    """A full (or read-only) disk met by a writer that did not say so itself, as exit 8."""
+    from pathlib import Path
+
+    from ..fsio import write_error
+
+    for err in (exc, exc.__cause__, exc.__context__):
+        if isinstance(err, OSError) and err.errno in _WRITE_ERRNOS:
+            return write_error(err, Path(err.filename or "the output"))
+        if isinstance(err, Exception) and "No space left on device" in str(err):
+            return write_error(OSError(errno.ENOSPC, "No space left on device"), Path("the output"))
+    return None
 
 
 def _usage_failure(exc: typer.TyperException, argv: list[str]) -> int:

@@ -10,7 +10,7 @@ import typer
 from . import options as opt
 from .app import app
 
-FORMATS = ("m4b", "flac", "ogg", "opus", "mp3", "wav")
+FORMATS = ("m4b", "flac", "ogg", "opus", "mp3", "wav", "epub")
 
 
 def _list_chapters(books, speed: float) -> None:
@@ -27,30 +27,34 @@ def _list_chapters(books, speed: float) -> None:
                        f"~{_minutes(estimate_seconds(chapter.words, speed)):>7}{note}")
 
 
-def _cover(path: str | None) -> tuple[bytes | None, str | None]:
-    from ..errors import BadInput
+def _check_options(bitrate: str | None, chapters: str | None, split_on: str | None) -> None:
+    """Option values checked before any book is read or any audio made."""
+    from ..audio.encode import check_bitrate
+    from ..book.chapters import check_range, compile_split_on
 
-    if not path:
-        return None, None
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise BadInput(f"cannot read the cover {path}: {exc.strerror or exc}") from exc
-    if data.startswith(b"\x89PNG"):
-        return data, "image/png"
-    if data.startswith(b"\xff\xd8"):
-        return data, "image/jpeg"
-    raise BadInput(f"cover {path} is not a JPEG or PNG image", hint="give a .jpg or .png file")
+    check_bitrate(bitrate)
+    if chapters:
+        check_range(chapters)
+    if split_on:
+        compile_split_on(split_on)
+
+
+def _cover(path: str | None) -> tuple[bytes | None, str | None]:
+    from ..audio.images import read_cover
+
+    return read_cover(path) if path else (None, None)
 
 
 @app.command()
 def batch(
     inputs: List[Path] = typer.Argument(..., help="Books: .txt, .md or .epub (each makes its own output)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output directory (created if missing)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Output directory (created if missing), or the audiobook file "
+                                          "itself for one book (e.g. -o book.m4b)."),
     formats: Optional[List[str]] = typer.Option(
-        None, "--format", metavar="m4b|flac|ogg|opus|mp3|wav",
-        help="m4b: one audiobook with chapter markers; others: a file per chapter. Repeat for both "
-        "(default: m4b)."),
+        None, "--format", metavar="m4b|flac|ogg|opus|mp3|wav|epub",
+        help="m4b: one audiobook with chapter markers; epub: a read-along EPUB 3 (text highlighted as it "
+        "is spoken); others: a file per chapter. Repeat for several (default: m4b)."),
     chapters: Optional[str] = typer.Option(None, "--chapters", metavar="RANGE",
                                            help="Chapters to speak, e.g. 3-7, 3-, -2 or 1,4 (numbers from "
                                            "--list-chapters)."),
@@ -79,6 +83,18 @@ def batch(
     json_progress: bool = typer.Option(False, "--json-progress", help="JSON-lines progress events on stderr."),
     clean: bool = typer.Option(False, "--clean",
                                help="Delete the finished chunks after success (a re-run then starts over)."),
+    cast_file: Optional[Path] = typer.Option(None, "--cast", metavar="FILE",
+                                             help="TOML cast: names → voices (any model, clones, blends), "
+                                             "narrator per chapter (see docs/audiobooks.md)."),
+    dialogue_voice: Optional[str] = typer.Option(None, "--dialogue-voice", metavar="VOICE",
+                                                 help="Voice (or cast name) for quoted speech."),
+    verify: bool = typer.Option(False, "--verify",
+                                help="Transcribe every chunk (Whisper tiny.en, offline; the [asr] extra) and "
+                                "re-take chunks that do not say their text."),
+    verify_max_wer: float = typer.Option(0.25, "--verify-max-wer", metavar="WER", min=0.0, max=1.0,
+                                         help="Word error rate above which a chunk is re-taken."),
+    verify_takes: int = typer.Option(3, "--verify-takes", metavar="N", min=1, max=10,
+                                     help="Most takes of a chunk with --verify (the best is kept)."),
     model: Optional[str] = opt.Model,
     voice: Optional[str] = opt.Voice,
     speed: float = opt.Speed,
@@ -89,6 +105,9 @@ def batch(
     date_order: Optional[opt.DateOrder] = opt.DateOrderOpt,
     lexicon: Optional[str] = opt.Lexicon,
     seed: Optional[int] = opt.Seed,
+    subtitles: Optional[str] = typer.Option(
+        None, "--subtitles", metavar="FORMATS",
+        help="Also write word-timed subtitles per chapter and for the book: srt, vtt, json (comma-separated)."),
     debug: bool = opt.Debug,
 ) -> None:
     """Turn books into audiobooks: chapters, resumable, parallel, constant memory.
@@ -96,34 +115,61 @@ def batch(
     Re-running the same command resumes: finished chunks (kept in OUT/.ttscli/)
     are reused and only changed text is synthesized again.
     """
+    from ..audio.encode import check_bitrate
+    from ..book import cast as book_cast
     from ..book import run as book_run
     from ..book.job import Settings
     from ..errors import UsageError
     from ..text.options import TextOptions
     from .batch_progress import make
 
-    chosen = tuple(dict.fromkeys(f.lower().lstrip(".") for f in (formats or ["m4b"])))
-    unknown = [f for f in chosen if f not in FORMATS]
+    asked = tuple(dict.fromkeys(f.lower().lstrip(".") for f in formats)) if formats else None
+    unknown = [f for f in asked or () if f not in FORMATS]
     if unknown:
         raise UsageError(f"unsupported format {unknown[0]!r}", hint=f"use {', '.join(FORMATS)}")
+    subtitle_formats = _subtitle_formats(subtitles)
     if not list_chapters and output is None:
         raise UsageError("no output directory", hint="add -o DIR (or --list-chapters to see the chapters)")
+    name = None
+    if output is not None and not list_chapters:
+        output, name, asked = book_run.output_target(output, inputs, asked, FORMATS)
+    chosen = asked or ("m4b",)
+    _check_options(bitrate, chapters, split_on)
+    bitrate = check_bitrate(bitrate)
+    cover_data, cover_type = _cover(cover) if not list_chapters else (None, None)
     from ..book.cluster import check_address
 
     cluster = check_address(cluster)
+    if cluster and verify:
+        raise UsageError("--verify does not work with --cluster yet", hint="drop one of them")
+    if cluster and subtitle_formats:
+        raise UsageError("--subtitles does not work with --cluster yet (Ray workers do not time the words)",
+                         hint="drop --cluster (use --jobs N) or --subtitles")
     request = book_run.Request(inputs, encoding, split_on, chapters, keep_all)
     books = book_run.read_books(request)
     if list_chapters:
         _list_chapters(books, speed)
         return
-    cover_data, cover_type = _cover(cover)
+    checks = None
+    if verify:
+        from ..book.verify import VerifySettings, check_available
+
+        check_available()
+        checks = VerifySettings(verify_max_wer, verify_takes)
     text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
                                          lang=lang, date_order=date_order, lexicon=lexicon)
     voice_opts = dict(model=model, voice=voice, speed=speed, volume=volume, seed=seed)
-    voice_key, plans = book_run.plan_books(books, voice_opts, text_options)
+    voice_key, plans = book_run.plan_books(books, voice_opts, text_options, book_cast.load(cast_file, dialogue_voice))
+    if name is not None:
+        plans[0].name = name
+    if subtitle_formats:
+        from ..timing.aligned import check_model
+
+        check_model(voice_key.model_id)
     settings = Settings(voice_key, chosen, bitrate, None if no_normalize else loudness,
                         narrator or (f"ttscli {voice_key.model_id}" + (f" ({voice})" if voice else "")),
-                        cover_data, cover_type, clean)
+                        cover_data, cover_type, clean, one_file=name is not None, verify=checks,
+                        subtitles=subtitle_formats)
     progress = make(json_progress)
     try:
         results = book_run.run(plans, voice_key, output, settings, jobs, progress, cluster)
@@ -131,6 +177,18 @@ def batch(
         progress.close()
     for result in results:
         _summary(result)
+
+
+def _subtitle_formats(value: str | None) -> tuple[str, ...]:
+    from ..errors import UsageError
+    from ..timing.writers import FORMATS as SUBTITLE_FORMATS
+
+    chosen = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in (value or "").split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in SUBTITLE_FORMATS]
+    if unknown or (value is not None and not chosen):
+        raise UsageError(f"unsupported subtitle format {(unknown or [value])[0]!r}",
+                         hint=f"use {', '.join(SUBTITLE_FORMATS)} (comma-separated)")
+    return chosen
 
 
 def _summary(result) -> None:
@@ -143,3 +201,6 @@ def _summary(result) -> None:
                f"synthesized, {result.reused} reused{rtf}")
     for path in result.outputs:
         typer.echo(f"  {path}")
+    for number, title, text, record in result.unverified:
+        typer.echo(f"  still above the WER limit after {len(record['takes'])} takes: chapter {number} ({title[:40]}), "
+                   f"WER {record['wer']:.2f}: {text[:70]!r} heard as {record['heard'][:70]!r}")

@@ -13,7 +13,7 @@ from .app import app
 
 @app.command()
 def convert(
-    paths: List[Path] = typer.Argument(..., metavar="IN... OUT",
+    paths: List[str] = typer.Argument(..., metavar="IN... OUT",
                                        help="Input audio files, then the output file (or directory for several)."),
     fmt: Optional[str] = typer.Option(None, "--format", metavar="wav|flac|ogg|opus|mp3|m4a|m4b",
                                       help="Output format (default: from OUT's extension)."),
@@ -31,13 +31,15 @@ def convert(
     atomically and a conversion never overwrites its own input.
     """
     from ..audio import convert as core
+    from ..audio.encode import check_bitrate
     from ..errors import UsageError
 
     if len(paths) < 2:
         raise UsageError("give at least one input and the output", hint="e.g. ttscli convert in.wav out.mp3")
+
     *inputs, output = paths
-    options = core.Options(fmt, rate, channels, loudness, bitrate)
-    pairs = core.targets(list(inputs), output, fmt)
+    options = core.Options(fmt, rate, channels, loudness, check_bitrate(bitrate))
+    pairs = core.targets([Path(p).expanduser() for p in inputs], output, fmt)
     for src, dst, chosen in pairs:
         seconds = core.convert_one(src, dst, chosen, options)
         typer.echo(f"{dst} ({seconds:.1f} s)")

@@ -41,6 +41,16 @@ def param_line(param) -> tuple[str, str]:
     return label, getattr(param, "help", "") or ""
 
 
+def _option_lines(params) -> list[str]:
+    """roff ``.TP`` entries for a command's options (--help left out)."""
+    out = []
+    for param in params:
+        if param.name != "help":
+            label, help_text = param_line(param)
+            out += [".TP", "\\fB" + _roff(label) + "\\fR", _roff(help_text) or "\\&"]
+    return out
+
+
 def commands(group) -> list[tuple[str, object]]:
     """(name, click command) for every command, `voice list` style for groups, sorted."""
     out = []
@@ -73,19 +83,11 @@ def man_page() -> str:
               "(ttscli say hi --device cpu); text that starts with - goes after --."),
     ]
     out.append(".SH GLOBAL OPTIONS")  # given before the command: ttscli --device cuda say ...
-    for param in group.params:
-        if param.name in ("help",):
-            continue
-        label, help_text = param_line(param)
-        out += [".TP", "\\fB" + _roff(label) + "\\fR", _roff(help_text) or "\\&"]
+    out += _option_lines(group.params)
     out.append(".SH COMMANDS")
     for name, cmd in commands(group):
         out += [".SS " + _roff(f"ttscli {name}"), _roff(cmd.help or "")]
-        for param in cmd.params:
-            if param.name in ("help",):
-                continue
-            label, help_text = param_line(param)
-            out += [".TP", "\\fB" + _roff(label) + "\\fR", _roff(help_text) or "\\&"]
+        out += _option_lines(cmd.params)
     out.append(".SH EXAMPLES")
     for command, meaning in EXAMPLES:
         out += [".TP", "\\fB" + _roff(command) + "\\fR", _roff(meaning)]

@@ -26,11 +26,17 @@ ENVIRONMENT: dict[str, str] = {
                       "2 or more threads, each with half the threads).",
     "TTSCLI_RAY_ACTORS_PER_GPU": "batch --cluster: Ray actors that share one GPU for families the runtime plan "
                                  "puts on a GPU (default 2).",
+    "TTSCLI_HOST": "Address of a running ttscli serve that say and ps use (host, host:port or http://host:port; "
+                   "default 127.0.0.1:8870).",
+    "TTSCLI_API_KEY": "Same as serve --api-key; say and ps send it as 'Authorization: Bearer KEY'.",
+    "TTSCLI_NO_SERVER": "1 (or true, yes): same as say --no-server (synthesize in-process).",
     "TTSCLI_ORT_CACHE": "0 turns off the cache of onnxruntime-optimized graphs (CPU sessions).",
     "TTSCLI_UNIFIED_MEMORY": "0 stops ttscli from setting GGML_CUDA_ENABLE_UNIFIED_MEMORY=1 for llama.cpp on "
                              "unified-memory GPUs (DGX Spark, Jetson).",
     "TTSCLI_NEUCODEC": "Hub repository of the NeuTTS clone encoder's codec (the default and the distilled "
                        "alternative are named in ttscli/families/neutts/encoder.py).",
+    "TTSCLI_TEST_CORRUPT_CHUNK": "Tests only: batch writes every chunk whose text contains this string "
+    "backwards on its first take (so --verify must re-take it).",
     "TTSCLI_WHISPER_MODEL": "A faster-whisper model directory for clone transcripts instead of Whisper tiny.en.",
     "HF_HOME, HF_HUB_CACHE": "Where huggingface_hub keeps downloaded model files.",
     "HF_ENDPOINT": "Hub URL (a mirror, or a local test server).",
@@ -66,6 +72,7 @@ EXTRAS: dict[str, str] = {
              "Pocket TTS encoders",
     "pocket": "Kyutai Pocket TTS on PyTorch (say -m pocket-tts, clone --model pocket-tts)",
     "asr": "clone without --text: the reference is transcribed offline (Whisper tiny.en)",
+    "server": "ttscli serve: the OpenAI-compatible speech server (Starlette, uvicorn)",
     "ray": "batch --cluster: chunks synthesized by Ray actors, on this machine or a cluster",
     "bench": "the peer tools of the benchmark scripts",
     "test": "the test suite",
@@ -83,4 +90,5 @@ EXAMPLES: list[tuple[str, str]] = [
     ("ttscli convert hello.wav hello.mp3", "Convert audio between formats."),
     ("ttscli doctor", "Show hardware, runtimes and the plan each model runs with."),
     ("ttscli completion install bash", "Install tab completion for bash."),
+    ("ttscli serve", "Keep models warm behind an OpenAI-compatible API on 127.0.0.1:8870; say uses it."),
 ]

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
+
+# C0/C1 controls, DEL, and the bidi overrides that reorder what a terminal shows.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and escape sequences shown escaped (\\x1b, \\n,
+    \\u202e), so a file name cannot move the cursor, recolour or rewrite the terminal."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _write(line: str) -> None:
     try:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(printable(line) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass

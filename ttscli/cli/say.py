@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
@@ -33,7 +34,7 @@ def _gather_text(words: list[str], file: str | None, encoding: str | None) -> st
     return " ".join(words)
 
 
-def _make_sink(output: str | None, fmt: str | None, raw: bool):
+def _make_sink(output: str | None, fmt: str | None, raw: bool, inputs: tuple = ()):
     from ..audio.formats import format_for
     from ..audio.sinks import FileSink, StreamSink
     from ..errors import OutputError, UsageError
@@ -41,6 +42,8 @@ def _make_sink(output: str | None, fmt: str | None, raw: bool):
     if sys.stdout is None and (raw or output in (None, "-")):  # started with stdout closed (`>&-`)
         raise OutputError("stdout is closed, so there is nowhere to write the audio", hint="use -o FILE")
     if raw:
+        if fmt is not None:
+            raise UsageError("--raw writes headerless PCM, so --format does not apply", hint="drop --format or --raw")
         if output not in (None, "-"):
             raise UsageError("--raw writes PCM to stdout", hint="drop -o, or use -o - with --raw")
         return StreamSink(raw=True)
@@ -58,22 +61,53 @@ def _make_sink(output: str | None, fmt: str | None, raw: bool):
         path = fallback_path()  # a headless box: keep the audio rather than fail
         note_line(f"no audio player or sound device here, so the audio goes to {path.name} (choose with -o FILE)")
         return FileSink(path, format_for(path, "wav"))
-    path = Path(output).expanduser()
-    return FileSink(path, format_for(path, fmt))
+    path = os.path.expanduser(output)  # a str: a trailing '/' (a directory) must survive
+    return FileSink(path, format_for(Path(path), fmt), inputs=inputs)
+
+
+def _config_segments(content: str, model: str | None, voice: str | None, text: TextOptions):
+    """(ModelRef, TextProfile, segments) from the model's config alone: no runtime is loaded.
+    BadInput here when there is nothing to say."""
+    from .. import engine
+
+    ref, profile = engine.text_profile(model, voice)
+    languages = list(ref.info.get("languages") or [])
+    return ref, profile, engine.segments_for(content, None, text, profile=profile, model_languages=languages)
+
+
+def _check_something_to_say(content: str, model: str | None, voice: str | None, text: TextOptions) -> None:
+    """Refuse text with nothing to speak (emoji, [[ ]], markup only) before the model loads.
+    Its warnings are printed once, by the real run."""
+    import logging
+
+    logger = logging.getLogger("ttscli")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    from ..errors import BadInput, TtsError
+
+    try:
+        _config_segments(content, model, voice, text)
+    except BadInput:
+        raise
+    except TtsError:  # an unknown model or a damaged voice: the load reports it, in its own words
+        pass
+    finally:
+        logger.setLevel(level)
 
 
 def _dry_run(content: str, model: str | None, voice: str | None, text: TextOptions) -> None:
     """Segments on stdout, one per line, in the markup ttscli reads back: a pause as
     [pause:N], a blank line after each paragraph. Nothing heavier than the model's
     config is read."""
-    from .. import engine
     from .render import note_line
 
-    ref, profile = engine.text_profile(model, voice)
+    if text.lang:  # the same refusal as a real run (exit 4), before anything is printed
+        from ..phonemize.espeak import check_language
+
+        check_language(text.lang)
+    ref, profile, segments = _config_segments(content, model, voice, text)  # errors here
     lang = text.lang or profile.language
     budget = profile.budget
-    languages = list(ref.info.get("languages") or [])
-    segments = engine.segments_for(content, None, text, profile=profile, model_languages=languages)  # errors here
     unit = "phoneme tokens" if budget.kind == "phonemes" else "characters"
     note_line(f"dry run: {ref.id}, language {lang or 'unknown'}, budget {budget.kind} "
               f"(at most {budget.max_units} {unit} per segment)")
@@ -89,6 +123,18 @@ def _dry_run(content: str, model: str | None, voice: str | None, text: TextOptio
             out.write("\n")
     out.flush()
     note_line(f"dry run: {count} segment{'s' if count != 1 else ''}, {pauses:g} s of pauses")
+
+
+def _via_server(fields: dict, sink, raw: bool) -> bool:
+    """Speak through a running `ttscli serve` (see ttscli.server.client); False: do it here."""
+    from ..server import client
+    from .render import note_line
+
+    def started(rate: int) -> None:
+        if raw:
+            note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")
+
+    return client.speak(fields, sink, on_start=started)
 
 
 @app.command()
@@ -114,8 +160,16 @@ def say(
     lexicon: Optional[str] = opt.Lexicon,
     seed: Optional[int] = opt.Seed,
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of --file/stdin (default: UTF-8 or BOM)."),
+    subtitles: Optional[str] = typer.Option(
+        None, "--subtitles", metavar="FILE",
+        help="Also write word-timed subtitles: .srt, .vtt or .json (words, sentences, cues; see docs/subtitles.md)."),
+    timings_jsonl: Optional[str] = typer.Option(
+        None, "--timings-jsonl", metavar="FILE",
+        help="Write each word's timing as a JSON line as soon as it is spoken (for -o - / --raw streams)."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Print the normalized segments and their pauses; load no model, write no audio."),
+    no_server: bool = typer.Option(False, "--no-server", envvar="TTSCLI_NO_SERVER", show_envvar=True,
+                                   help="Synthesize in this process even when `ttscli serve` is running."),
     debug: bool = opt.Debug,
 ) -> None:
     r"""Speak TEXT: write a file, play it, or stream WAV/PCM to stdout.
@@ -123,8 +177,6 @@ def say(
     Numbers, dates, money, abbreviations and the like are read out; Markdown
     syntax is dropped; \[pause:1.5] adds a pause; text that starts with <speak> is SSML.
     """
-    from .. import engine
-    from ..backends.base import SynthesisOptions
     from ..errors import BadInput
     from ..text.options import TextOptions
     from .render import note_line
@@ -132,15 +184,58 @@ def say(
     content = _gather_text(text or [], file, encoding)
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")
+    order = getattr(date_order, "value", date_order)
+    from ..timing.session import Subtitles
+
+    subs = None if dry_run else Subtitles.open(content, subtitles, timings_jsonl)  # timings: never via a server
+    if not dry_run and not no_server and not lexicon and subs is None:  # a --lexicon file is read here
+        sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
+        fields = {"input": content, "model": model, "voice": voice, "speed": speed, "volume": volume, "seed": seed,
+                  "lang": lang, "sentence_silence": sentence_silence, "paragraph_silence": paragraph_silence,
+                  "date_order": order}
+        if _via_server(fields, sink, raw):
+            return
+        if sink.sample_rate:  # a file the server began is discarded; start afresh
+            sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
     text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
-                                         lang=lang, date_order=date_order, lexicon=lexicon)
+                                         lang=lang, date_order=order, lexicon=lexicon)
     if dry_run:
         _dry_run(content, model, voice, text_options)
         return
-    sink = _make_sink(output, fmt, raw)
+    if no_server or lexicon or subs is not None:
+        sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
+    from .. import engine
+    from ..backends.base import SynthesisOptions
+
+    _check_something_to_say(content, model, voice, text_options)
     loaded = engine.load(model, voice)
+    timings = subs.attach(loaded.backend, lang) if subs else None
     segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
     if raw:
         note_line(f"raw PCM: s16le, {loaded.backend.sample_rate} Hz, 1 channel")
-    with sink:
-        engine.speak(loaded, segments, SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang), sink)
+    options = SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang)
+    done = False
+    try:
+        with sink:
+            _speak(loaded, segments, options, sink, timings)
+        done = True
+    finally:
+        if subs:  # the subtitle file only after all the audio was written; streamed lines in any case
+            subs.close(complete=done)
+
+
+def _speak(loaded, segments, options, sink, timings=None) -> None:
+    """Synthesize into ``sink``; into a file with stderr on a terminal, with a progress line
+    (streams and the speaker start at once, so their segments stay lazy)."""
+    from .. import engine
+    from ..audio.sinks import FileSink
+    from . import say_progress
+
+    if not isinstance(sink, FileSink) or not say_progress.wanted():
+        engine.speak(loaded, segments, options, sink, timings)
+        return
+    progress = say_progress.SayProgress(segments)
+    try:
+        engine.speak(loaded, progress.iterate(), options, say_progress.CountingSink(sink, progress), timings)
+    finally:
+        progress.close()

@@ -52,6 +52,11 @@ def file_sha256(path: Path) -> str:
 def _via_soundfile(path: Path) -> tuple[np.ndarray, int, int, bool] | None:
     import soundfile as sf
 
+    from ..audio.ffmpeg import soundfile_can_read
+
+    if not soundfile_can_read(path):  # MP3 and the rest: ffmpeg, which reports decode errors
+        return None
+
     try:
         with sf.SoundFile(str(path)) as fh:
             rate, channels = int(fh.samplerate), int(fh.channels)

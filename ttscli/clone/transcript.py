@@ -41,10 +41,8 @@ def asr_available() -> bool:
     return whisper_model_path() is not None
 
 
-def transcribe(samples: np.ndarray, rate: int, language: str | None = "en") -> str:
-    """Whisper's transcript of ``samples`` (offline; RuntimeFailure when it cannot run)."""
-    from ..audio.resample import resample
-
+def whisper():
+    """The offline faster-whisper model (RuntimeFailure when it is not installed)."""
     try:
         from faster_whisper import WhisperModel
     except ImportError as exc:
@@ -52,7 +50,14 @@ def transcribe(samples: np.ndarray, rate: int, language: str | None = "en") -> s
     path = whisper_model_path()
     if path is None:
         raise RuntimeFailure("no Whisper model is installed", hint=install_command("asr"))
-    model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=max(1, os.cpu_count() or 1))
+    return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=max(1, os.cpu_count() or 1))
+
+
+def transcribe(samples: np.ndarray, rate: int, language: str | None = "en") -> str:
+    """Whisper's transcript of ``samples`` (offline; RuntimeFailure when it cannot run)."""
+    from ..audio.resample import resample
+
+    model = whisper()
     audio16 = resample(samples, rate, 16000)
     segments, _ = model.transcribe(audio16, language=language, beam_size=1, vad_filter=False)
     return " ".join(s.text.strip() for s in segments).strip()

@@ -69,6 +69,9 @@ def _local(text: str) -> ModelRef:
     directory = path if path.is_dir() else path.parent
     files = [p.name for p in directory.iterdir()] if directory.is_dir() else []
     spec = registry.detect_family(files)
+    if spec is None and path.is_file():
+        raise NotFound(f"model file {text} is not a model ttscli can load (nothing beside it tells its family)",
+                       hint="give a Piper NAME.onnx with NAME.onnx.json beside it, or the model's directory")
     if spec is None:
         raise NotFound(
             f"cannot tell which model family {text} holds (files: {', '.join(sorted(files)[:12]) or 'none'})",

@@ -140,6 +140,13 @@ def _terminator(consumed: str) -> str:
     return tail[-1] if tail and tail[-1] in TERMINATORS else ""
 
 
+def check_language(voice: str) -> None:
+    """NotFound (exit 4) when espeak-ng has no voice for the language code ``voice``."""
+    engine = Espeak.get()
+    with engine._lock:
+        engine._set_voice(voice)
+
+
 def clauses(text: str, voice: str, tie: str | None = None) -> list[Clause]:
     return Espeak.get().clauses(text, voice, tie)
 

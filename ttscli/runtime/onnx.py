@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None, mem_pat
         opts.intra_op_num_threads = plan.threads
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = level
-    opts.log_severity_level = 3
+    opts.log_severity_level = 2 if log.isEnabledFor(logging.DEBUG) else 3  # ORT's own lines: --debug only
     opts.enable_mem_pattern = mem_pattern
     if save_to is not None:
         opts.optimized_model_filepath = str(save_to)
@@ -62,8 +63,7 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_patter
     """An InferenceSession for ``path``. CPU sessions run the graph at the EXTENDED
     optimization level and reuse a cached optimized copy (:mod:`.optimized`), so a
     cached and an uncached load run the same fused graph. With ``data`` (a serialized
-    model that could not be cached on disk), that model is run and ``path`` names it.
-    ``mem_pattern=False`` turns off onnxruntime's memory patterns (see :class:`OnnxModel`)."""
+    model that could not be cached on disk), that model is run and ``path`` names it."""
     import onnxruntime as ort
 
     # ORT's own logger would print a second, coloured line for a dropped provider.
@@ -119,23 +119,45 @@ class OnnxModel:
     Piper graph sees a new length on every call, and with two look-ahead runs on one session
     they raised peak RSS (docs/performance.md)."""
 
-    def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, mem_pattern: bool = True):
+    def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations: bool = False,
+                 mem_pattern: bool = True):
         self.path = path
+        self.mem_pattern = mem_pattern
         self.noise_inputs: list[str] = []
-        run_path: Path | bytes = path
-        if seeded_noise:
-            try:
-                run_path, self.noise_inputs = seeded.seeded_model_path(path)
-            except Exception as exc:  # noqa: BLE001 - onnx's DecodeError and friends
-                if isinstance(exc, (IntegrityError, RuntimeFailure)):
-                    raise
-                raise _corrupt(path, exc) from exc
-        if isinstance(run_path, bytes):  # the seeded rewrite could not be cached on disk
-            self.session = session(path, plan, data=run_path, mem_pattern=mem_pattern)
-        else:
-            self.session = session(run_path, plan, mem_pattern=mem_pattern)
+        self.duration_output: int | None = None  # index of the per-token durations in run()'s outputs
+        self._exposed: str | None = None
+        self.session = self._open(plan, seeded_noise or durations, durations)
+        exposed = self._exposed
         self.input_names = [i.name for i in self.session.get_inputs() if i.name not in self.noise_inputs]
+        outputs = [o.name for o in self.session.get_outputs()]
+        self.duration_output = outputs.index(exposed) if exposed in outputs else None
         self.inputs = {i.name: i for i in self.session.get_inputs()}
+
+    def _seeded(self, durations: bool) -> Path | bytes:
+        try:
+            run_path, self.noise_inputs, self._exposed = seeded.seeded_model_path(self.path, durations)
+        except Exception as exc:  # noqa: BLE001 - onnx's DecodeError and friends
+            if isinstance(exc, (IntegrityError, RuntimeFailure)):
+                raise
+            raise _corrupt(self.path, exc) from exc
+        return run_path
+
+    def _open(self, plan: RuntimePlan, rewrite: bool, durations: bool):
+        run_path = self._seeded(durations) if rewrite else self.path
+        session = partial(_session, mem_pattern=self.mem_pattern)
+        if isinstance(run_path, bytes):  # the seeded rewrite could not be cached on disk
+            return session(self.path, plan, data=run_path)
+        try:
+            return session(run_path, plan)
+        except (IntegrityError, RuntimeFailure) as exc:
+            if run_path == self.path:
+                raise
+            # The seeded copy is a derived file in the cache: a damaged one is rebuilt, not blamed on the model.
+            log.warning("the cached seeded copy of %s was damaged; rebuilding it", self.path.name)
+            log.debug("seeded copy unusable: %s", exc.message)
+            seeded.discard(self.path, durations)
+            run_path = self._seeded(durations)
+            return session(self.path, plan, data=run_path) if isinstance(run_path, bytes) else session(run_path, plan)
 
     def run(self, feeds: dict[str, Any], *, seed: int = 0, noise_len: int = 1 << 16) -> list[np.ndarray]:
         if not self.noise_inputs:
@@ -152,5 +174,11 @@ class OnnxModel:
         raise AssertionError("unreachable")
 
 
-def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, mem_pattern: bool = True) -> OnnxModel:
-    return OnnxModel(path, plan, seeded_noise=seeded_noise, mem_pattern=mem_pattern)
+def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations: bool = False,
+         mem_pattern: bool = True) -> OnnxModel:
+    """``durations``: also output the graph's per-token durations (see :mod:`.durations`);
+    ``mem_pattern``: see :class:`OnnxModel`."""
+    return OnnxModel(path, plan, seeded_noise=seeded_noise, durations=durations, mem_pattern=mem_pattern)
+
+
+_session = session  # OnnxModel._open binds its mem_pattern to it

@@ -151,6 +151,17 @@ def choose_target(request: DeviceRequest, profile: "HardwareProfile") -> Target:
     return Target("cpu", request)
 
 
+MAX_THREADS = 1024  # more is a typo (100000 threads would take the machine down): refused, exit 2
+
+
+def check_threads(threads: int, source: str = "--threads") -> int:
+    """``threads`` if plausible, else a usage error (exit 2) before anything runs."""
+    if threads < 1 or threads > MAX_THREADS:
+        raise UsageError(f"{source} {threads} is not a usable number of threads",
+                         hint=f"use 1 to {MAX_THREADS}, or leave it out for one per core")
+    return threads
+
+
 def resolve_threads(threads: int | None, env: Mapping[str, str], profile: "HardwareProfile") -> int:
     """--threads, else TTSCLI_THREADS, else the physical cores this process may use."""
     if threads is None:
@@ -158,10 +169,19 @@ def resolve_threads(threads: int | None, env: Mapping[str, str], profile: "Hardw
         if text:
             if not text.isdigit():
                 raise UsageError(f"{THREADS_ENV}={text!r} is not a number of threads", hint="use e.g. TTSCLI_THREADS=4")
-            threads = int(text)
+            threads = check_threads(int(text), f"{THREADS_ENV}=")
     if threads is not None and threads < 0:
         raise UsageError(f"--threads must be at least 1 (got {threads})")
     return threads or profile.usable_cores
+
+
+def capped_threads(threads: int, profile: "HardwareProfile") -> tuple[int, str | None]:
+    """More threads than logical CPUs only slow a runtime down: (capped, warning or None)."""
+    cpus = max(profile.logical_cores, profile.usable_cores, 1)
+    if threads <= cpus:
+        return threads, None
+    return cpus, (f"{threads} threads asked for but this machine has {cpus} CPUs; using {cpus} "
+                  f"(set --threads/{THREADS_ENV} to at most {cpus})")
 
 
 def memory_budget(profile: "HardwareProfile", target: Target) -> int | None:
@@ -194,11 +214,13 @@ def plan_for(runtime: str, *, device: str | None = None, threads: int | None = N
     request = parse_device(device if device is not None else env.get(DEVICE_ENV) or "auto")
     profile = profile or this_machine((runtime,))
     status = profile.runtimes.get(runtime) or probe_runtime(runtime, real())
-    n_threads = resolve_threads(threads, env, profile)
+    n_threads, too_many = capped_threads(resolve_threads(threads, env, profile), profile)
     target = choose_target(request, profile)
     base = RuntimePlan(runtime=runtime, threads=n_threads, requested=str(request))
     try:
         plan = planners.plan(base, target, profile, status, env)
+        if too_many:
+            plan = replace(plan, warnings=(too_many, *plan.warnings))
     except Unusable as exc:
         if target.explicit:
             raise RuntimeFailure(f"--device {request}: {exc.reason}", hint=exc.fix) from None

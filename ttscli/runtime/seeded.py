@@ -9,7 +9,8 @@ values do not depend on how many are drawn), so the buffer size never changes
 the result; a buffer that turns out too small is simply regrown.
 
 The rewritten model is cached (keyed by the source file's size, mtime and path)
-so the rewrite costs once per model.
+so the rewrite costs once per model. The same rewrite can also expose the
+graph's per-phoneme durations as an extra output (see :mod:`.durations`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from ..fsio import atomic_path, atomic_write
 log = logging.getLogger(__name__)
 
 NOISE_PREFIX = "ttscli_noise_"
-REWRITE_VERSION = "1"
+REWRITE_VERSION = "2"
 
 
 def _rewrite(model) -> list[str]:
@@ -81,36 +82,65 @@ def _rewrite(model) -> list[str]:
     return names
 
 
-def seeded_model_path(source: Path) -> tuple[Path | bytes, list[str]]:
-    """Path of a rewritten copy of ``source`` (cached) and its noise input names.
-
-    Models without random nodes are returned unchanged with an empty list. When
-    the cache cannot be written, the rewritten model comes back as bytes.
-    """
+def _cached(source: Path, durations: bool = False) -> tuple[Path, Path]:
+    """(rewritten model, its marker of noise input names) in the cache, for ``source``."""
     st = source.stat()
-    key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
-    cache = paths.cache_dir() / "seeded-onnx"
-    target = cache / f"{source.stem}-{key}.onnx"
-    marker = target.with_suffix(".inputs")
+    key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}|{durations}"
+                         .encode()).hexdigest()[:24]
+    target = paths.cache_dir() / "seeded-onnx" / f"{source.stem}-{key}.onnx"
+    return target, target.with_suffix(".inputs")
+
+
+def discard(source: Path, durations: bool = False) -> None:
+    """Remove the cached rewrite of ``source`` (damaged): the next load rebuilds it."""
+    for path in _cached(source, durations):
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def seeded_model_path(source: Path, durations: bool = False) -> tuple[Path | bytes, list[str], str | None]:
+    """Path of a rewritten copy of ``source`` (cached), its noise input names and the name
+    of its duration output (None when not asked for or not found).
+
+    Models that need no rewrite are returned unchanged. When the cache cannot be
+    written, the rewritten model comes back as bytes.
+    """
+    target, marker = _cached(source, durations)
+    cache = target.parent
     if target.exists() and marker.exists():
-        names = [n for n in marker.read_text().split() if n]
-        return (target if names else source), names
+        names, exposed = _read_marker(marker.read_text())
+        return (target if names or exposed else source), names, exposed
     import onnx
+
+    from . import durations as duration_graph
 
     model = onnx.load(str(source))
     names = _rewrite(model)
+    exposed = duration_graph.expose(model) if durations else None
+    changed = bool(names or exposed)
     try:
         paths.ensure_dir(cache, "cache")
-        if names:
+        if changed:
             with atomic_path(target) as tmp:
                 onnx.save(model, str(tmp))
-        atomic_write(marker, "\n".join(names))
+        atomic_write(marker, "\n".join(names + ([f"{_DURATION_MARK}{exposed}"] if exposed else [])))
     except (OSError, OutputError) as exc:  # an unwritable cache only costs speed
         reason = exc.one_line() if isinstance(exc, OutputError) else str(exc)
         log.warning("cannot cache the seeded model (%s); using it from memory", reason)
-        if names:
-            return model.SerializeToString(), names
-    return (target if names else source), names
+        if changed:
+            return model.SerializeToString(), names, exposed
+    return (target if changed else source), names, exposed
+
+
+_DURATION_MARK = "durations:"
+
+
+def _read_marker(text: str) -> tuple[list[str], str | None]:
+    lines = [n for n in text.split("\n") if n.strip()]
+    exposed = next((n[len(_DURATION_MARK):] for n in lines if n.startswith(_DURATION_MARK)), None)
+    return [n for n in lines if not n.startswith(_DURATION_MARK)], exposed
 
 
 def noise(names: list[str], seed: int, length: int) -> dict[str, np.ndarray]:

@@ -8,6 +8,7 @@ for a hub pull. The family is detected from the file names, like for `hf:` repos
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from .. import paths
 from ..catalog import detect_roles
-from ..errors import BadInput, NotFound
+from ..errors import BadInput, IntegrityError, NotFound
 from ..fsio import atomic_dir
 from ..locking import FileLock
 from . import manifest, space, verify
@@ -31,6 +32,27 @@ def _files(root: Path) -> list[str]:
         if p.is_file():
             out.append(rel.as_posix())
     return sorted(out)
+
+
+def _load_check(path: Path, rel: str) -> None:
+    """Parse what can be parsed without running it (ONNX graphs, JSON configs): a truncated
+    or damaged file is refused at import (exit 7), not reported as verified."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".onnx":
+            import onnx
+
+            onnx.load(str(path), load_external_data=False)
+        elif suffix == ".json":
+            json.loads(path.read_bytes().decode("utf-8"))
+        elif suffix == ".gguf":
+            with open(path, "rb") as fh:
+                if fh.read(4) != b"GGUF":
+                    raise ValueError("no GGUF header")
+    except Exception as exc:  # noqa: BLE001 - protobuf's DecodeError, JSON and Unicode errors alike
+        reason = " ".join(str(exc).split())[:120] or "unreadable"
+        raise IntegrityError(f"{rel} in the directory is corrupt or truncated ({reason}); nothing was imported",
+                             hint="copy the model files again and re-run the import") from exc
 
 
 def import_dir(source: str, name: str | None = None, progress: PullProgress | None = None) -> manifest.Record:
@@ -63,6 +85,7 @@ def import_dir(source: str, name: str | None = None, progress: PullProgress | No
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(root / rel, target)
                     digests = verify.check_file(target, rel, size=(root / rel).stat().st_size)
+                    _load_check(target, rel)
                     digests.update(verify.file_digests(target))
                     records.append({"role": _role_of(rel, roles), "repo": None, "commit": None, "path": rel,
                                     "local": str(dest / rel), "size": target.stat().st_size,

@@ -17,6 +17,7 @@ an explicit trailing pause.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
@@ -31,6 +32,7 @@ from .segments import PHONEME_BLOCK, Budget, Segment, split_sentences
 log = logging.getLogger(__name__)
 
 DEFAULT_PARAGRAPH_SILENCE = 0.5
+_EMPTY_BLOCK = re.compile(r"\[\[\s*\]\]")
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class _Normalizer:
         return text
 
     def text(self, text: str, heading: bool) -> str:
-        text = cleanup.clean(text)
+        text = cleanup.clean(_EMPTY_BLOCK.sub(" ", text))  # [[ ]] says nothing
         if self.latin_only and "[[" not in text:
             text = self._unreadable(text)
         if self.lexicon:
@@ -115,9 +117,10 @@ class _Normalizer:
         spoken = self.language.say_as(item.kind, item.text, item.format) if self.enabled else None
         if spoken is None:
             if self.enabled:
+                shown = item.text if len(item.text) <= 60 else item.text[:57] + "..."
                 log.warning(
                     "<say-as interpret-as=%r> cannot read %r in %s: read as ordinary text",
-                    item.kind, item.text, self.language.code)
+                    item.kind, shown, self.language.code)
             return self.text(item.text, heading)
         return spoken
 
@@ -140,7 +143,8 @@ def _runs(paragraph: Paragraph, norm: _Normalizer) -> Iterator[tuple[str, float 
         elif isinstance(item, SayAs):
             parts.append(norm.say_as(item, paragraph.heading))
         elif isinstance(item, Phonemes):
-            parts.append(f"[[{item.ipa.strip()}]]")
+            if item.ipa.strip():
+                parts.append(f"[[{item.ipa.strip()}]]")
         elif isinstance(item, Pause):
             yield _join(parts), item.seconds, False
             parts = []

@@ -79,10 +79,12 @@ class NumberNormalizer:
         symbol = m.group("pre") or m.group("post")
         raw = (m.group("num") or m.group("num2") or "").strip()
         value = parse_number(raw, self.code)
+        if len(value.replace(".", "")) > 15:  # beyond num2words' amounts: the number rule reads the digits
+            return m.group()
         try:
             # num2words reads an int as cents: always pass a float, then drop "and zero cents".
             spoken = num2words(float(value), lang=self.code, to="currency", currency=_CODES[symbol])
-        except (NotImplementedError, KeyError, ValueError, OverflowError):
+        except (NotImplementedError, KeyError, ValueError, OverflowError, ArithmeticError):
             return m.group()
         return " " + _ZERO_CENTS.sub("", spoken) + " "
 

@@ -69,12 +69,14 @@ class Lexicon:
 
 
 def load_file(path: Path) -> Lexicon:
+    from ..bounded import read_bounded
+
+    raw = read_bounded(path, "lexicon", what=f"lexicon file {path}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise BadInput(f"lexicon file {path} does not exist") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"cannot read lexicon {path}: {exc}") from exc
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"cannot read lexicon {path}: it is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                       hint="save it as UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"lexicon {path} is not valid TOML: {exc}",
                        hint='write one entry per line: word = "respelling" or word = "[[IPA]]"') from exc

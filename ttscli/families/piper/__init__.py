@@ -20,4 +20,5 @@ FAMILY = FamilySpec(
     facts="ttscli.families.piper.facts:facts",
     description="Piper VITS voices (.onnx + .onnx.json), espeak-ng phonemes",
     code_license="MIT (ttscli implementation; Piper voices are run directly with onnxruntime)",
+    timings="model",  # onnxruntime: the graph's own durations (sherpa-onnx: aligned)
 )

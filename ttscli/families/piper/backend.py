@@ -25,6 +25,7 @@ from ...runtime import onnx as ort_runtime
 from ...runtime.plan import RuntimePlan, cpu_plan
 from ...runtime.seeded import text_seed
 from ...text.segments import BOUNDED_SENTENCE_CHARS, Budget, Segment, TextProfile, runs
+from ...timing.groups import timed_words
 from .._shared import lookahead
 
 log = logging.getLogger(__name__)
@@ -53,10 +54,16 @@ class PiperConfig:
 
     @classmethod
     def read(cls, path: Path) -> "PiperConfig":
+        from ttscli.bounded import LIMITS
+
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as fh:
+                raw = fh.read(LIMITS["config"] + 1)
         except OSError as exc:
             raise NotFound(f"cannot read voice config {path}: {exc.strerror or exc}") from exc
+        if len(raw) > LIMITS["config"]:  # /dev/zero, an endless FIFO, a wrong file
+            raise BadInput(f"voice config {path.name} is larger than {LIMITS['config'] >> 20} MB",
+                           hint="give the model's own .onnx.json")
         try:
             data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict):
@@ -148,7 +155,8 @@ class PiperBackend(lookahead.LookAhead, Backend):
                 hint="use an espeak-based Piper voice",
             )
         self._workers, session_plan = lookahead.split_threads(plan)
-        self.onnx = ort_runtime.load(onnx_path, session_plan, mem_pattern=False)
+        self.onnx = ort_runtime.load(onnx_path, session_plan, durations=True, mem_pattern=False)
+        self.timings = "model" if self.onnx.duration_output is not None else "aligned"
 
     # --- voices
     def voices(self) -> list[VoiceInfo]:
@@ -169,9 +177,11 @@ class PiperBackend(lookahead.LookAhead, Backend):
         return phonemize_sentences(text, lang or self.config.espeak_voice, self.config.id_map,
                                    self.config.vowel_clusters, self.config.phoneme_type)
 
-    def phoneme_ids(self, phonemes: list[str]) -> list[int]:
+    def labelled_ids(self, phonemes: list[str]) -> tuple[list[int], list[str]]:
+        """The ids and, for each id, the phoneme it stands for ("" for BOS/PAD/EOS; see timing.groups)."""
         id_map = self.config.id_map
         ids = list(id_map[BOS]) + list(id_map[PAD])
+        labels = [""] * len(ids)
         missing: set[str] = set()
         for ph in phonemes:
             mapped = id_map.get(ph)
@@ -180,13 +190,20 @@ class PiperBackend(lookahead.LookAhead, Backend):
                 continue
             ids.extend(mapped)
             ids.extend(id_map[PAD])
+            labels += [ph] * len(mapped) + [""] * len(id_map[PAD])
         ids.extend(id_map[EOS])
+        labels += ["."] * len(id_map[EOS])  # not part of the last word
         if missing:
             log.debug("phonemes not in the voice's id map (skipped): %s", " ".join(sorted(missing)))
-        return ids
+        return ids, labels
 
     # --- ids → audio
     def run(self, ids: list[int], speaker: int | None, options: SynthesisOptions, seed: int = 0) -> np.ndarray:
+        return self.run_timed(ids, speaker, options, seed)[0]
+
+    def run_timed(self, ids: list[int], speaker: int | None, options: SynthesisOptions,
+                  seed: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
+        """Audio and the model's frames per id (None when the graph does not expose them)."""
         if options.speed <= 0:
             raise BadInput("speed must be positive")
         extra = options.extra
@@ -207,9 +224,11 @@ class PiperBackend(lookahead.LookAhead, Backend):
             feeds["sid"] = np.asarray([speaker or 0], dtype=np.int64)
         # Noise for the flow is [192 x frames]; ~10 frames per id is generous.
         noise_len = 192 * int(len(ids) * 4 / min(options.speed, 1.0) + 64)
-        audio = self.onnx.run(feeds, seed=seed, noise_len=noise_len)[0].reshape(-1).astype(np.float32)
+        outputs = self.onnx.run(feeds, seed=seed, noise_len=noise_len)
+        audio = outputs[0].reshape(-1).astype(np.float32)
+        frames = outputs[self.onnx.duration_output] if self.onnx.duration_output is not None else None
         peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-        return audio / peak if peak > 1e-8 else np.zeros_like(audio)
+        return (audio / peak if peak > 1e-8 else np.zeros_like(audio)), frames
 
     def stream(self, segment: Segment, voice: int | None, options: SynthesisOptions) -> Iterator[AudioChunk]:
         if segment.phonemes:
@@ -218,7 +237,9 @@ class PiperBackend(lookahead.LookAhead, Backend):
             sentences = self.phonemize(segment.text, options.lang)
         for phonemes in sentences:
             seed = text_seed("".join(phonemes), options.seed)
-            yield AudioChunk(self.run(self.phoneme_ids(phonemes), voice, options, seed), self.sample_rate)
+            ids, labels = self.labelled_ids(phonemes)
+            audio, frames = self.run_timed(ids, voice, options, seed)
+            yield AudioChunk(audio, self.sample_rate, timed_words(labels, frames, len(audio)))
 
 
 def find_files(path: Path) -> tuple[Path, Path]:

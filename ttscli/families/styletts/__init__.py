@@ -22,6 +22,7 @@ KOKORO = FamilySpec(
                       settings=("steps",)),
     description="Kokoro-82M (StyleTTS2 + iSTFTNet) ONNX, 24 kHz, style voicepacks and blends",
     code_license="MIT (ttscli implementation); Kokoro reference code Apache-2.0, kokoro-onnx exports MIT",
+    timings="model",
 )
 
 KITTEN = FamilySpec(
@@ -33,4 +34,5 @@ KITTEN = FamilySpec(
     profile="ttscli.families.styletts.backend:text_profile",
     description="KittenTTS nano/micro/mini (StyleTTS2-style) ONNX, 24 kHz, English",
     code_license="MIT (ttscli implementation); KittenTTS reference code Apache-2.0",
+    timings="model",
 )

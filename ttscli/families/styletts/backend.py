@@ -28,6 +28,7 @@ from ...runtime import onnx as ort_runtime
 from ...runtime.plan import RuntimePlan, cpu_plan
 from ...runtime.seeded import text_seed
 from ...text.segments import Budget, Segment, TextProfile, runs
+from ...timing.groups import timed_words
 from .._shared import lookahead
 from . import files as styletts_files
 from .packs import VoiceBank
@@ -57,7 +58,8 @@ class StyleTTSBackend(lookahead.LookAhead, Backend):
         self.files = files
         self._workers, session_plan = lookahead.split_threads(plan)
         self.plan = plan
-        self.onnx = ort_runtime.load(files.model, session_plan)
+        self.onnx = ort_runtime.load(files.model, session_plan, durations=True)
+        self.timings = "model" if self.onnx.duration_output is not None else "aligned"
         self._read_io()
         self.vocab = read_vocab(files, self.rules, self.onnx.session)
         default = self.rules.default_voice(self.bank.names())
@@ -153,8 +155,13 @@ class StyleTTSBackend(lookahead.LookAhead, Backend):
         return np.asarray([speed], dtype=dtype)
 
     def run(self, ids: list[int], voice: StyleVoice, speed: float, text: str, seed: int = 0) -> np.ndarray:
+        return self.run_timed(ids, voice, speed, text, seed)[0]
+
+    def run_timed(self, ids: list[int], voice: StyleVoice, speed: float, text: str, seed: int = 0,
+                  labels: list[str] | None = None) -> tuple[np.ndarray, tuple | None]:
+        """Trimmed audio and, given each id's phoneme ``labels``, its timed words (timing.groups)."""
         if not ids:
-            return np.zeros(0, dtype=np.float32)
+            return np.zeros(0, dtype=np.float32), None
         if len(ids) > self.rules.max_tokens:
             raise BadInput(f"{len(ids)} phoneme tokens in one call; {self.family} takes at most "
                            f"{self.rules.max_tokens}", hint="split the text (pieces() does this)")
@@ -166,7 +173,12 @@ class StyleTTSBackend(lookahead.LookAhead, Backend):
         }
         outputs = self.onnx.run(feeds, seed=seed)
         audio = np.asarray(outputs[self.audio_output], dtype=np.float32).reshape(-1)
-        return self.rules.trim(audio)
+        start, end = self.rules.trim_bounds(audio)
+        words = None
+        if labels is not None and self.onnx.duration_output is not None:
+            framed = [""] * len(self.rules.prefix) + labels + ["."] * len(self.rules.suffix)  # ends: no word
+            words = timed_words(framed, outputs[self.onnx.duration_output], len(audio), start, end - start)
+        return audio[start:end], words
 
     def synthesize(self, segment: Segment, voice: StyleVoice, options: SynthesisOptions) -> list[AudioChunk]:
         """All audio of one segment (one chunk per model call)."""
@@ -181,9 +193,10 @@ class StyleTTSBackend(lookahead.LookAhead, Backend):
             ids = self.tokenize(piece)
             # Kitten picks its style row by text length: give each piece its share of the text.
             text = segment.text if len(pieces) == 1 else segment.text[: max(1, len(segment.text) * len(piece) // total)]
-            audio = self.run(ids, voice, options.speed, text, text_seed(piece, options.seed))
+            labels = [ch for ch in piece if ch in self.vocab]
+            audio, words = self.run_timed(ids, voice, options.speed, text, text_seed(piece, options.seed), labels)
             if audio.size:
-                out.append(AudioChunk(audio, self.sample_rate))
+                out.append(AudioChunk(audio, self.sample_rate, words))
         if not out:
             log.debug("nothing to say in %r", segment.text[:60])
         return out

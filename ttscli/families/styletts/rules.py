@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, ClassVar
 
-from ...audio.trim import trim_silence
+from ...audio.trim import silence_bounds
 from ...phonemize import espeak, japanese
 from . import kokoro_style, misaki_en
 
@@ -66,8 +66,9 @@ class FamilyRules:
     def style_row(self, rows: int, n_tokens: int, text: str) -> int:
         raise NotImplementedError
 
-    def trim(self, audio):
-        return audio
+    def trim_bounds(self, audio) -> tuple[int, int]:
+        """(start, end) of the samples of one call that are kept."""
+        return 0, len(audio)
 
     def default_vocab(self) -> dict[str, int]:
         raise NotImplementedError
@@ -110,10 +111,10 @@ class KokoroRules(FamilyRules):
         # kokoro-onnx 0.6.1); clamped for texts longer than the table.
         return max(0, min(n_tokens, rows) - 1)
 
-    def trim(self, audio):
+    def trim_bounds(self, audio) -> tuple[int, int]:
         # Each call comes with ~0.3 s of silence before and ~0.7 s after the
         # speech; keep a short, natural gap instead (kokoro-onnx trims too).
-        return trim_silence(audio, 24000)
+        return silence_bounds(audio, 24000)
 
     def default_vocab(self) -> dict[str, int]:
         return dict(_packaged("kokoro_vocab.json")["vocab"])
@@ -167,11 +168,11 @@ class KittenRules(FamilyRules):
         # characters, not by token count.
         return max(0, min(len(text), rows - 1))
 
-    def trim(self, audio):
+    def trim_bounds(self, audio) -> tuple[int, int]:
         head, tail = (5000, 10000) if str(self.config.get("type", "")).upper() == "ONNX1" else (0, 5000)
         if len(audio) <= head + tail:
-            return audio[:0]
-        return audio[head:len(audio) - tail]
+            return 0, 0
+        return head, len(audio) - tail
 
     def default_vocab(self) -> dict[str, int]:
         symbols = _packaged("kitten_symbols.json")["symbols"]

@@ -155,6 +155,11 @@ class HubServer:
             self._httpd.server_close()
             self._httpd = None
 
+    def session_env(self, root: Path) -> dict[str, str]:
+        """Clear the log and faults, then the environment for a CLI with its hub cache under ``root/hf``."""
+        self.clear()
+        return self.env(root / "hf")
+
     def env(self, hf_home: Path, **extra: str) -> dict[str, str]:
         """Environment for a CLI subprocess that talks to this server."""
         env = {"HF_ENDPOINT": self.url, "HF_HOME": str(hf_home), "HF_HUB_OFFLINE": "0",

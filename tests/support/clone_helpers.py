@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from conftest import SHARED
+from support.cli import SHARED
 
 REPO = Path(__file__).resolve().parents[1]
 SPEECH = (SHARED / "speech") if (SHARED / "speech").is_dir() else None
@@ -44,7 +44,7 @@ def write_wav(path: Path, samples: np.ndarray, rate: int, **kw) -> Path:
 
 def neutts_setup(root: Path, *, malicious: bool = False, hub: bool = True) -> dict[str, str]:
     """Environment for CLI runs that clone with the synthetic NeuCodec package."""
-    from synthetic_encoders import neucodec_hub, neucodec_package
+    from support.synthetic_encoders import neucodec_hub, neucodec_package
 
     pkgs = neucodec_package(root / "pkgs")
     cache = root / "hub"
@@ -58,8 +58,8 @@ def neutts_setup(root: Path, *, malicious: bool = False, hub: bool = True) -> di
 def neutts_model(root: Path, trigger: int, chain: list[int]) -> Path:
     """A NeuTTS model directory whose backbone answers a prompt ending in code
     ``trigger`` with ``chain`` then <|SPEECH_GENERATION_END|> (see speech_models)."""
-    from speech_models import neucodec_decoder, neutts_vocab
-    from synthetic_gguf import bigram
+    from support.speech_models import neucodec_decoder, neutts_vocab
+    from support.synthetic_gguf import bigram
 
     root.mkdir(parents=True, exist_ok=True)
     vocab, marks, speech = neutts_vocab()

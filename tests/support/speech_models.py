@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synthetic_gguf import CONTROL, Vocab, bigram
+from support.synthetic_gguf import CONTROL, Vocab, bigram
 
 SR = 24000
 TONE_HZ = 200.0

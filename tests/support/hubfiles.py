@@ -65,3 +65,10 @@ def voices_json(files: dict[str, Path | bytes], key: str = "en_US-joe-medium") -
         "aliases": [],
     }
     return json.dumps({key: record}, indent=2).encode()
+
+
+def joe_as(speaker: str) -> dict[str, Path]:
+    """The joe voice's files published as another speaker (``en_US-<speaker>-medium``)."""
+    return {p.replace("joe/medium/en_US-joe-medium", f"{speaker}/medium/en_US-{speaker}-medium")
+             .replace("joe/medium/MODEL_CARD", f"{speaker}/medium/MODEL_CARD"): src
+            for p, src in joe_files().items()}

@@ -1,0 +1,150 @@
+"""`ttscli serve`: keep models warm behind an OpenAI-compatible speech API (docs/server.md)."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from .app import app
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name may resolve to anything
+
+
+def _size(text: str) -> int:
+    from ..errors import UsageError
+
+    units = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}
+    value = text.strip().lower().removesuffix("ib").removesuffix("b")
+    unit = value[-1:] if value[-1:] in units else ""
+    try:
+        return int(float(value[: len(value) - len(unit)]) * units[unit])
+    except ValueError:
+        raise UsageError(f"--max-memory {text!r}: expected a size such as 2G or 512M") from None
+
+
+def _duration(text: str) -> float:
+    from ..errors import UsageError
+    from ..server.errors import ApiError
+    from ..server.openai_api import parse_keep_alive
+
+    try:
+        return parse_keep_alive(text)
+    except ApiError:
+        raise UsageError(f"--keep-alive {text!r}: expected seconds or 30s, 5m, 1h (-1: forever)") from None
+
+
+def _logging(as_json: bool) -> None:
+    import logging
+
+    from ..server.logs import handler
+
+    for name in ("ttscli.server", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler(as_json)]
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Any non-loopback address "
+                             "needs an API key."),
+    port: int = typer.Option(8870, "--port", "-p", min=0, max=65535, help="TCP port (default 8870)."),
+    api_key: str | None = typer.Option(None, "--api-key", envvar="TTSCLI_API_KEY", show_envvar=True,
+                                          help="Require 'Authorization: Bearer KEY' on every API call."),
+    keep_alive: str = typer.Option("5m", "--keep-alive", help="Keep an idle model loaded this long (30s, 5m, 1h; "
+                                   "0: unload after each request; -1: forever). Requests may override it."),
+    parallel: int = typer.Option(1, "--parallel", min=1, max=16, help="Instances of a model synthesizing at once."),
+    queue: int = typer.Option(16, "--queue", min=0, max=1024, help="Requests that may wait for one model (429 beyond)."),
+    max_requests: int = typer.Option(32, "--max-requests", min=1, max=4096,
+                                     help="Requests in progress server-wide (503 beyond)."),
+    max_input: int = typer.Option(4096, "--max-input", min=1, max=1_000_000, help="Characters of input per request (413 beyond)."),
+    max_memory: str | None = typer.Option(None, "--max-memory", metavar="SIZE",
+                                             help="Memory for loaded models (e.g. 2G; default: 90% of the "
+                                             "memory available at start). Idle models leave least recently used first."),
+    mapping: list[str] | None = typer.Option(None, "--map", metavar="NAME=TARGET",
+                                                help="Map an OpenAI model or voice name, e.g. --map tts-1-hd=kokoro:v1.0 "
+                                                "--map alloy=af_bella (repeatable)."),
+    json_logs: bool = typer.Option(False, "--json", help="Log JSON lines (access log included) on stderr."),
+    grace: float = typer.Option(10.0, "--grace", min=0.0, help="Seconds SIGTERM waits for requests in progress."),
+) -> None:
+    """Serve the OpenAI speech API locally and keep models warm; `say` uses it automatically."""
+    from ..errors import RuntimeFailure, UsageError
+
+    if not api_key and not _loopback(host):
+        raise UsageError(f"--host {host} is reachable from other machines: set --api-key or TTSCLI_API_KEY",
+                         hint="or bind 127.0.0.1")
+    from ..server.openai_api import Limits, Mapping
+
+    names = Mapping()
+    for pair in mapping or []:
+        names.add(pair)
+    budget = _size(max_memory) if max_memory else _default_budget()
+    from ..optional import install_command, require
+
+    for module in ("starlette", "uvicorn"):
+        require(module, f"`ttscli serve` needs {module}", hint=install_command("server"))
+    _logging(json_logs)
+    import socket
+
+    import uvicorn
+
+    from ..server.app import ServerConfig, create_app
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        raise RuntimeFailure(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                             hint="is another server running? (`ttscli ps`) or choose --port") from None
+    limits = Limits(max_input=max_input, max_body=max(64 * 1024, 4 * max_input + 16 * 1024))
+    config = ServerConfig(api_key=api_key, limits=limits, mapping=names, parallel=parallel,
+                          queue=queue, max_requests=max_requests, keep_alive=_duration(keep_alive),
+                          memory_budget=budget)
+    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="info", access_log=False,
+                                           log_config=None, timeout_graceful_shutdown=grace, lifespan="on"))
+    import logging
+
+    bound = sock.getsockname()[1]
+    logging.getLogger("ttscli.server").info("serving on http://%s:%d (keep-alive %s, parallel %d)",
+                                            host, bound, keep_alive, parallel)
+    os.environ.setdefault("TTSCLI_NO_SERVER", "1")  # nothing in this process talks to itself
+    if parallel > 1:  # instances × threads within the cores, as `batch --jobs` does
+        from ..book.workers import threads_per_worker
+        from ..runtime.plan import THREADS_ENV
+
+        os.environ[THREADS_ENV] = str(threads_per_worker(parallel)[1])
+    _quiet_signals()
+    server.run(sockets=[sock])  # uvicorn handles SIGINT/SIGTERM: graceful shutdown, then exit 0
+
+
+def _quiet_signals() -> None:
+    """uvicorn re-raises the stop signal after its graceful shutdown, into the handler it found:
+    make that a no-op, so a finished shutdown exits 0 instead of reporting an interruption."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, lambda *_: None)
+
+
+def _default_budget() -> int | None:
+    from ..runtime.plan import plan_for
+
+    try:
+        return plan_for("onnxruntime", device="cpu").memory_budget_bytes
+    except Exception:  # noqa: BLE001 - no budget known: no eviction by memory
+        return None

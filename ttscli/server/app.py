@@ -1,0 +1,279 @@
+"""The Starlette application: routes, API key, limits, access log, lifespan.
+
+Endpoints: ``POST /v1/audio/speech`` (OpenAI's shape), ``GET /v1/models``,
+``GET /v1/audio/voices``, ``GET /health``, ``GET /v1/status`` (what `ttscli ps` prints).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hmac
+import json
+import logging
+import time
+from dataclasses import dataclass, field, replace
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from .. import __version__, engine
+from ..errors import TtsError
+from . import RATE_HEADER, STORE_HEADER, store_id
+from .errors import ApiError, bad_request, busy, from_tts, too_large, unauthorized
+from .models import Pool
+from .openai_api import Limits, Mapping, parse
+from .stream import MEDIA_TYPES, PCM_RATE, Cancelled, Job, encoder_for
+
+log = logging.getLogger("ttscli.server")
+access = logging.getLogger("ttscli.server.access")
+
+
+@dataclass
+class ServerConfig:
+    api_key: str | None = None
+    limits: Limits = field(default_factory=Limits)
+    mapping: Mapping = field(default_factory=Mapping)
+    parallel: int = 1
+    queue: int = 16  # waiting requests per model
+    max_requests: int = 32  # requests synthesizing or waiting, server-wide
+    keep_alive: float = 300.0
+    memory_budget: int | None = None
+
+
+class State:
+    def __init__(self, config: ServerConfig):
+        self.config = config
+        self.pool = Pool(parallel=config.parallel, queue=config.queue, keep_alive=config.keep_alive,
+                         budget=config.memory_budget, pick_voice=config.mapping.pick_voice)
+        self.inflight = 0
+        self.cancelled = 0
+        self.started = time.time()
+        self.stopping = False
+        self.jobs: set[Job] = set()
+        self.store = store_id()
+
+
+def _error(exc: ApiError) -> JSONResponse:
+    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers())
+
+
+def _log(record: dict) -> None:
+    access.info("%s", json.dumps(record, separators=(",", ":")), extra={"record": record})
+
+
+def _record(request: Request, status: int, started: float, **more) -> dict:
+    client = request.client.host if request.client else "-"
+    return {"time": round(time.time(), 3), "client": client, "method": request.method, "path": request.url.path,
+            "status": status, "seconds": round(time.perf_counter() - started, 4), **more}
+
+
+def _check_key(state: State, request: Request) -> None:
+    key = state.config.api_key
+    if not key:
+        return
+    given = request.headers.get("authorization", "")
+    scheme, _, token = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), key.encode()):
+        raise unauthorized()
+
+
+def endpoint(handler):
+    """Errors as OpenAI JSON; every non-streaming answer in the access log."""
+
+    async def wrapped(request: Request) -> Response:
+        state: State = request.app.state.tts
+        started = request.state.started = time.perf_counter()
+        try:
+            if handler is not health:
+                _check_key(state, request)
+            response = await handler(request, state)
+        except ApiError as exc:
+            response = _error(exc)
+        except TtsError as exc:
+            response = _error(from_tts(exc))
+        if not isinstance(response, StreamingResponse):
+            _log(_record(request, response.status_code, started))
+        return response
+
+    return wrapped
+
+
+async def health(request: Request, state: State) -> Response:
+    return JSONResponse({"status": "ok", "service": "ttscli", "version": __version__})
+
+
+async def status(request: Request, state: State) -> Response:
+    body = state.pool.status()
+    body.update(version=__version__, uptime=round(time.time() - state.started, 1), inflight=state.inflight,
+                cancelled=state.cancelled, max_requests=state.config.max_requests)
+    return JSONResponse(body)
+
+
+async def models(request: Request, state: State) -> Response:
+    from ..cli.model_rows import installed_refs, ref_row
+
+    rows = [ref_row(ref) for ref in await asyncio.to_thread(installed_refs)]
+    data = [{"id": r["id"], "object": "model", "created": 0, "owned_by": "ttscli", "family": r["family"],
+             "languages": r["languages"], "voices": r["voices"]} for r in rows]
+    data += [{"id": name, "object": "model", "created": 0, "owned_by": "ttscli", "maps_to": target}
+             for name, target in state.config.mapping.models.items()]
+    return JSONResponse({"object": "list", "data": data})
+
+
+async def voices(request: Request, state: State) -> Response:
+    from ..cli.model_rows import cloned_voices, installed_refs, ref_row
+
+    refs = await asyncio.to_thread(installed_refs)
+    stock = [{"id": v, "model": ref.id, "kind": "stock"} for ref in refs for v in ref_row(ref)["voices"]]
+    stored = [{"id": v["id"], "model": v.get("model"), "kind": v.get("kind")} for v in cloned_voices()
+              if "error" not in v]
+    return JSONResponse({"voices": stock + stored, "openai": dict(state.config.mapping.voices)})
+
+
+async def _read_body(request: Request, limit: int) -> dict:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise too_large(f"request body is over {limit} bytes")
+    data = bytearray()
+    async for part in request.stream():
+        data += part
+        if len(data) > limit:
+            raise too_large(f"request body is over {limit} bytes")
+    try:
+        return json.loads(data or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise bad_request("the request body is not valid JSON") from None
+
+
+async def speech(request: Request, state: State) -> Response:
+    body = await _read_body(request, state.config.limits.max_body)
+    req = parse(body, state.config.limits, state.config.mapping, request.headers.get("x-keep-alive"))
+    wanted = request.headers.get(STORE_HEADER.lower())
+    if wanted and wanted != state.store:
+        raise ApiError(409, "this server reads another model store", kind="invalid_request_error",
+                       code="other_store")
+    if state.stopping:
+        raise busy("the server is shutting down", retry_after=5, status=503)
+    if state.inflight >= state.config.max_requests:
+        raise busy(f"{state.inflight} requests in progress (limit {state.config.max_requests})",
+                   retry_after=2, status=503)
+    state.inflight += 1
+    try:
+        slot, instance, name, voice = await state.pool.acquire(req.model, req.voice, req.openai_names)
+    except BaseException:
+        state.inflight -= 1
+        raise
+    try:
+        loaded = replace(instance.loaded, voice=voice, voice_name=name)
+        segments = await asyncio.to_thread(_segments, loaded, req)
+    except BaseException:
+        state.inflight -= 1
+        state.pool.release(slot, instance, req.keep_alive)
+        raise
+    return _stream(request, state, req, slot, instance, loaded, segments)
+
+
+def _segments(loaded, req):
+    from ..text.options import TextOptions
+
+    options = TextOptions.from_user(sentence_silence=req.sentence_silence, paragraph_silence=req.paragraph_silence,
+                                    lang=req.lang, date_order=req.date_order)  # + the config's lexicon.toml
+    return engine.segments_for(req.input, loaded.backend, options, voice=loaded.voice_name)
+
+
+def _stream(request, state: State, req, slot, instance, loaded, segments) -> StreamingResponse:
+    from ..backends.base import SynthesisOptions
+
+    started = request.state.started
+    ready = time.perf_counter() - started  # reading, queueing, loading, text preparation
+    rate = loaded.backend.sample_rate
+    options = SynthesisOptions(speed=req.speed, volume=req.volume, seed=req.seed, lang=req.lang)
+    job = Job()
+    state.jobs.add(job)
+    info = {"model": slot.model_id, "voice": req.voice, "format": req.response_format, "chars": len(req.input)}
+
+    def work(job: Job) -> None:
+        encoder = encoder_for(req.response_format, rate, job.emit)
+        try:
+            for chunk in engine.chunks(loaded, job.counted(segments), options):
+                if job.cancelled:
+                    raise Cancelled()
+                encoder.write(chunk.samples)
+            encoder.close()
+        except BaseException:
+            encoder.kill()
+            raise
+
+    def finished(error: BaseException | None) -> None:
+        state.inflight -= 1
+        state.jobs.discard(job)
+        state.pool.release(slot, instance, req.keep_alive)
+        if isinstance(error, Cancelled):
+            state.cancelled += 1
+            slot.cancelled += 1
+            log.info("cancelled %s after %d segments (client gone)", slot.model_id, job.segments)
+        elif error is not None:
+            log.error("synthesis failed for %s: %s", slot.model_id, error)
+
+    job.start(work, finished)
+
+    async def body():
+        outcome, first = "error", None
+        try:
+            async for data in job.chunks():
+                first = first or time.perf_counter()
+                yield _sse(data) if req.stream_format == "sse" else data
+            if req.stream_format == "sse":
+                yield _sse_done(len(req.input))
+            outcome = "ok"
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
+        finally:
+            job.cancel() if outcome != "ok" else None
+            _log(_record(request, 200, started, outcome=outcome, bytes=job.bytes, segments=job.segments,
+                         ready=round(ready, 4), ttfb=round(first - started, 4) if first else None, **info))
+
+    out_rate = PCM_RATE if req.response_format == "pcm" else rate
+    media = "text/event-stream" if req.stream_format == "sse" else MEDIA_TYPES[req.response_format]
+    headers = {RATE_HEADER: str(out_rate), "X-Model": slot.model_id, "X-Voice": loaded.voice_name or "default"}
+    return StreamingResponse(body(), media_type=media, headers=headers)
+
+
+def _sse(data: bytes) -> bytes:
+    event = {"type": "speech.audio.delta", "audio": base64.b64encode(data).decode()}
+    return b"data: " + json.dumps(event).encode() + b"\n\n"
+
+
+def _sse_done(chars: int) -> bytes:
+    event = {"type": "speech.audio.done", "usage": {"input_tokens": chars, "output_tokens": 0, "total_tokens": chars}}
+    return b"data: " + json.dumps(event).encode() + b"\n\n"
+
+
+def create_app(config: ServerConfig) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        state = app.state.tts = State(config)
+        reaper = asyncio.create_task(state.pool.reaper())
+        try:
+            yield
+        finally:
+            state.stopping = True
+            for job in list(state.jobs):
+                job.cancel()
+            reaper.cancel()
+            state.pool.close()
+            log.info("stopped")
+
+    routes = [
+        Route("/health", endpoint(health), methods=["GET"]),
+        Route("/v1/status", endpoint(status), methods=["GET"]),
+        Route("/v1/models", endpoint(models), methods=["GET"]),
+        Route("/v1/audio/voices", endpoint(voices), methods=["GET"]),
+        Route("/v1/audio/speech", endpoint(speech), methods=["POST"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,40 @@
+"""Server logs on stderr: one line per event, text or JSON (``--json``).
+
+Access records (logger ``ttscli.server.access``) carry a dict: client, method, path,
+status, seconds and, for speech, model, voice, format, chars, bytes, segments,
+time to first byte and the outcome (ok, cancelled, error).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+
+class _Format(logging.Formatter):
+    def __init__(self, as_json: bool):
+        super().__init__()
+        self.as_json = as_json
+
+    def format(self, record: logging.LogRecord) -> str:
+        access = getattr(record, "record", None)
+        if self.as_json:
+            body = dict(access) if access else {"time": round(record.created, 3), "message": record.getMessage()}
+            body = {"level": record.levelname.lower(), "logger": record.name, **body}
+            return json.dumps(body, separators=(",", ":"), default=str)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(record.created))
+        if access:
+            extra = " ".join(f"{k}={v}" for k, v in access.items()
+                             if k not in ("time", "client", "method", "path", "status") and v is not None)
+            message = (f'{access["client"]} "{access["method"]} {access["path"]}" {access["status"]} {extra}')
+        else:
+            message = " ".join(record.getMessage().split())
+        return f"{stamp} {record.levelname.lower()} {message}"
+
+
+def handler(as_json: bool) -> logging.Handler:
+    out = logging.StreamHandler(sys.stderr)
+    out.setFormatter(_Format(as_json))
+    return out
