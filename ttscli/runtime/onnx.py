@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,14 @@ def _corrupt(path: Path, exc: Exception) -> IntegrityError:
                           hint="remove it and pull the model again")
 
 
-def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None):
+def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None, mem_pattern: bool = True):
     opts = ort.SessionOptions()
     if plan.threads:
         opts.intra_op_num_threads = plan.threads
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = level
     opts.log_severity_level = 2 if log.isEnabledFor(logging.DEBUG) else 3  # ORT's own lines: --debug only
+    opts.enable_mem_pattern = mem_pattern
     if save_to is not None:
         opts.optimized_model_filepath = str(save_to)
     for key, value in plan.ort_session_config.items():
@@ -57,7 +59,7 @@ def _create(ort, source: Path | bytes, shown: Path, opts, plan: RuntimePlan):
         raise RuntimeFailure(f"onnxruntime cannot load {shown.name}: {text.splitlines()[0][:200]}") from exc
 
 
-def session(path: Path, plan: RuntimePlan, data: bytes | None = None):
+def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_pattern: bool = True):
     """An InferenceSession for ``path``. CPU sessions run the graph at the EXTENDED
     optimization level and reuse a cached optimized copy (:mod:`.optimized`), so a
     cached and an uncached load run the same fused graph. With ``data`` (a serialized
@@ -71,12 +73,12 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None):
     if data is not None:  # the same optimization level as a file would get, so the same audio
         cpu = optimized.enabled(path, list(plan.ort_providers))
         level = levels.ORT_ENABLE_EXTENDED if cpu else levels.ORT_ENABLE_ALL
-        sess = _create(ort, data, path, _options(ort, plan, level), plan)
+        sess = _create(ort, data, path, _options(ort, plan, level, None, mem_pattern), plan)
     elif optimized.enabled(path, list(plan.ort_providers)):
         cached = optimized.cache_path(path, ort.__version__)
         if cached.exists():
             try:
-                sess = _create(ort, cached, path, _options(ort, plan, levels.ORT_DISABLE_ALL), plan)
+                sess = _create(ort, cached, path, _options(ort, plan, levels.ORT_DISABLE_ALL, None, mem_pattern), plan)
             except (IntegrityError, RuntimeFailure) as exc:
                 log.debug("optimized copy %s unusable (%s); rebuilding it", cached.name, exc)
                 optimized.discard(cached)
@@ -84,14 +86,14 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None):
             atomic = optimized.writable_tmp(cached)
             try:
                 sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_EXTENDED,
-                                                         atomic.tmp if atomic else None), plan)
+                                                         atomic.tmp if atomic else None, mem_pattern), plan)
             finally:
                 if atomic is not None and sess is None:
                     atomic.discard()
             if atomic is not None:
                 optimized.publish(atomic)
     else:
-        sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_ALL), plan)
+        sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_ALL, None, mem_pattern), plan)
     log.debug("onnxruntime %s providers=%s", path.name, sess.get_providers())
     _check_providers(path, plan, sess.get_providers())
     return sess
@@ -113,8 +115,14 @@ def _check_providers(path: Path, plan: RuntimePlan, active: list[str]) -> None:
 
 
 class OnnxModel:
-    def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations: bool = False):
+    """``mem_pattern=False``: no onnxruntime memory patterns. They pay off for fixed shapes; a
+    Piper graph sees a new length on every call, and with two look-ahead runs on one session
+    they raised peak RSS (docs/performance.md)."""
+
+    def __init__(self, path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations: bool = False,
+                 mem_pattern: bool = True):
         self.path = path
+        self.mem_pattern = mem_pattern
         self.noise_inputs: list[str] = []
         self.duration_output: int | None = None  # index of the per-token durations in run()'s outputs
         self._exposed: str | None = None
@@ -136,6 +144,7 @@ class OnnxModel:
 
     def _open(self, plan: RuntimePlan, rewrite: bool, durations: bool):
         run_path = self._seeded(durations) if rewrite else self.path
+        session = partial(_session, mem_pattern=self.mem_pattern)
         if isinstance(run_path, bytes):  # the seeded rewrite could not be cached on disk
             return session(self.path, plan, data=run_path)
         try:
@@ -165,6 +174,11 @@ class OnnxModel:
         raise AssertionError("unreachable")
 
 
-def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations: bool = False) -> OnnxModel:
-    """``durations``: also output the graph's per-token durations (see :mod:`.durations`)."""
-    return OnnxModel(path, plan, seeded_noise=seeded_noise, durations=durations)
+def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations: bool = False,
+         mem_pattern: bool = True) -> OnnxModel:
+    """``durations``: also output the graph's per-token durations (see :mod:`.durations`);
+    ``mem_pattern``: see :class:`OnnxModel`."""
+    return OnnxModel(path, plan, seeded_noise=seeded_noise, durations=durations, mem_pattern=mem_pattern)
+
+
+_session = session  # OnnxModel._open binds its mem_pattern to it

@@ -105,6 +105,25 @@ def _verified(group: list[str], budget: Budget, level: int) -> list[str]:
     return _verified(group[:half], budget, level) + _verified(group[half:], budget, level)
 
 
+def clause_groups(sentence: str, budget: Budget) -> list[str]:
+    """A sentence over ``budget.clause_units``: its clauses packed up to that size (a clause
+    over it stays whole). Shorter sentences, or no clause bound: the sentence itself."""
+    soft = budget.clause_units
+    if not soft or budget.units(sentence) <= soft:
+        return [sentence]
+    groups: list[str] = []
+    current: list[str] = []
+    used = 0
+    for clause in _clauses(sentence):
+        size = budget.units(clause)
+        if current and used + 1 + size > soft:
+            groups.append(" ".join(current))
+            current, used = [], 0
+        used += size + (1 if current else 0)
+        current.append(clause)
+    return groups + [" ".join(current)] if current else groups
+
+
 def speakable(text: str) -> bool:
     return bool(_SPEAKABLE.search(text))
 
@@ -128,7 +147,7 @@ def chunk_sentences(sentences: list[str], budget: Budget, pack: bool) -> list[tu
     out: list[tuple[str, bool]] = []
     limit = budget.max_units
     for sentence in merged:
-        pieces = fit(sentence, budget)
+        pieces = [p for group in clause_groups(sentence, budget) for p in fit(group, budget)]
         if out and len(pieces) == 1 and out[-1][1] and budget.packs_sentences:
             prev = out[-1][0]
             tiny = len(prev) < TINY_CHARS or len(sentence) < TINY_CHARS

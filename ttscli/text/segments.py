@@ -76,6 +76,11 @@ class Segment:
 # (Piper) takes whole sentences, but a run-on "sentence" of 50,000 characters
 # must still be cut somewhere: 600 characters is ~40 s of speech.
 DEFAULT_LIMITS = {"sentence": 600, "phonemes": 510, "chars": 300}
+# A model whose activation memory grows with the length of one call (Piper/VITS: ~0.5 MiB
+# per phoneme id, ~2.2 ids per character) is fed sentences cut at clause punctuation to
+# about this many characters (``Budget.clause_units``): peak memory stays flat with text
+# length and the first audio comes sooner. Measured in docs/performance.md.
+BOUNDED_SENTENCE_CHARS = 60
 # Without the backend's own measure, phonemes are estimated from characters;
 # English IPA with stress marks runs ~1.1-1.2 symbols per letter.
 PHONEMES_PER_CHAR = 1.3
@@ -98,6 +103,9 @@ class Budget:
     # May several sentences share one call? None: yes for every kind but "sentence". Kokoro says
     # no: a call per sentence streams sooner and costs less per second of audio.
     pack: bool | None = None
+    # Past this many units a sentence is cut at clause punctuation (, ; :), clauses packed up to
+    # it; a clause is cut finer only past ``limit``. 0: no clause cut below ``limit``.
+    clause_units: int = 0
 
     @property
     def max_units(self) -> int:

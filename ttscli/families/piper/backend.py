@@ -24,7 +24,7 @@ from ...phonemize import espeak
 from ...runtime import onnx as ort_runtime
 from ...runtime.plan import RuntimePlan, cpu_plan
 from ...runtime.seeded import text_seed
-from ...text.segments import Budget, Segment, TextProfile, runs
+from ...text.segments import BOUNDED_SENTENCE_CHARS, Budget, Segment, TextProfile, runs
 from ...timing.groups import timed_words
 from .._shared import lookahead
 
@@ -141,7 +141,8 @@ def phonemize_sentences(text: str, voice: str, symbols, clusters: tuple[tuple[st
 
 class PiperBackend(lookahead.LookAhead, Backend):
     family = "piper"
-    budget = Budget("sentence")
+    # Long sentences are run clause by clause (flat memory); a clause is cut at spaces past 150 characters.
+    budget = Budget("sentence", 150, clause_units=BOUNDED_SENTENCE_CHARS)
 
     def __init__(self, model: ModelRef, onnx_path: Path, config: PiperConfig, plan: RuntimePlan):
         self.model = model
@@ -154,7 +155,7 @@ class PiperBackend(lookahead.LookAhead, Backend):
                 hint="use an espeak-based Piper voice",
             )
         self._workers, session_plan = lookahead.split_threads(plan)
-        self.onnx = ort_runtime.load(onnx_path, session_plan, durations=True)
+        self.onnx = ort_runtime.load(onnx_path, session_plan, durations=True, mem_pattern=False)
         self.timings = "model" if self.onnx.duration_output is not None else "aligned"
 
     # --- voices
