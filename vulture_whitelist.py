@@ -20,7 +20,7 @@ probe_main
 # settings read by libraries: onnxruntime SessionOptions, sherpa-onnx and llama.cpp configs,
 # huggingface_hub's constants, expat's parser hooks, mutagen's Picture
 _.intra_op_num_threads, _.inter_op_num_threads, _.graph_optimization_level, _.log_severity_level
-_.optimized_model_filepath
+_.optimized_model_filepath, _.enable_mem_pattern
 _.voice_embedding_cache_capacity, _.num_threads, _.max_num_sentences, _.max_decoder_frames_per_call
 _.last_n_tokens_size
 _.DOWNLOAD_CHUNK_SIZE
