@@ -148,9 +148,10 @@ def test_nothing_speakable_exit_3(tmp_path):
 
 
 def test_dry_run_reads_what_people_write():
-    out = dry("On the 26th May at 2788 San Tomas Expy, Santa Clara, CA 95051, 4 1/2 lbs cost $.99.")[0]
-    assert len(out.strip().splitlines()) == 3  # Piper runs a long sentence clause by clause (docs/performance.md)
-    assert " ".join(out.split()) == ("On the twenty-sixth of May at twenty-seven eighty-eight San Tomas Expressway, Santa Clara, "
+    out, err = dry("On the 26th May at 2788 San Tomas Expy, Santa Clara, CA 95051, 4 1/2 lbs cost $.99.")[:2]
+    # Piper runs a long sentence clause by clause (docs/performance.md); the dry run still shows one line
+    assert len(out.strip().splitlines()) == 1 and "3 segments" in err
+    assert out.strip() == ("On the twenty-sixth of May at twenty-seven eighty-eight San Tomas Expressway, Santa Clara, "
                            "California nine five zero five one, four and a half pounds cost ninety-nine cents.")
     out = dry("Am 3. Mai um 14:30 Uhr kostet 1/2 Liter 2,50 €.", "--lang", "de")[0]
     assert out.strip() == "Am dritten Mai um vierzehn Uhr dreißig kostet ein halb Liter zwei Euro fünfzig."

@@ -114,11 +114,11 @@ def _dry_run(content: str, model: str | None, voice: str | None, text: TextOptio
     out = sys.stdout
     count = 0
     pauses = 0.0
-    for seg in segments:
+    for seg in segments:  # a sentence cut into clauses for synthesis is still shown as one line
         count += 1
         pauses += seg.pause_after
         line = seg.text + (f" [pause:{seg.pause_after:g}]" if seg.pause_after else "")
-        out.write(line.strip() + "\n")
+        out.write(line.strip() + (" " if seg.continues and not seg.paragraph_end else "\n"))
         if seg.paragraph_end:
             out.write("\n")
     out.flush()

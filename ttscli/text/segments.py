@@ -56,6 +56,7 @@ class Segment:
     pause_after: float = 0.0  # seconds of silence after this segment
     paragraph_end: bool = False
     phonemes: str | None = None  # raw IPA that bypasses the phonemizer
+    continues: bool = False  # the next segment is the rest of this sentence (a clause cut for synthesis)
 
     @property
     def is_silence(self) -> bool:
