@@ -203,7 +203,9 @@ def segments(text: str, budget: Budget, options: FrontEndOptions) -> Iterator[Se
                 last = i == len(chunks) - 1
                 gap = options.sentence_silence if ends_sentence or (last and sentence_break) else 0.0
                 if speakable(chunk):  # punctuation alone ("?!…") has nothing to say: a model would only click
-                    produced.append(Segment(chunk, gap, continues=not gap and not ends_sentence and not last))
+                    # a sentence cut at clause punctuation for synthesis (not one cut at spaces to fit)
+                    clause = chunk.rstrip().endswith((",", ";", ":"))
+                    produced.append(Segment(chunk, gap, continues=clause and not gap and not ends_sentence and not last))
             if pause is not None:
                 for seg in produced:
                     yield from emit.push(seg)
