@@ -34,8 +34,12 @@ def run_main(argv, capfd) -> Result:
     """``ttscli ARGV`` in this process; the environment and signal handlers are restored after."""
     from ttscli.cli.app import main
 
+    import logging
+
     env = dict(os.environ)
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)}
+    logger = logging.getLogger("ttscli")  # the CLI sets up its own stderr logging; later tests use caplog
+    saved_logger = logger.handlers[:], logger.level, logger.propagate
     capfd.readouterr()
     try:
         code = main(list(argv))
@@ -44,6 +48,7 @@ def run_main(argv, capfd) -> Result:
             signal.signal(sig, handler)
         os.environ.clear()
         os.environ.update(env)
+        logger.handlers[:], logger.level, logger.propagate = saved_logger
     out, err = capfd.readouterr()
     return Result(code, out, err)
 

@@ -112,7 +112,7 @@ def test_onnxruntime_log_lines_only_with_debug(noisy_voice, tmp_path):
 
 # --- 13: progress on a terminal ------------------------------------------------------------------
 
-LONG = " ".join(f"Sentence number {i} is here, and it carries on for a while." for i in range(14))
+LONG = " ".join(f"Sentence number {i} is here, and it carries on for a while." for i in range(40))  # > 2 s of work when idle
 
 
 def test_progress_line_on_a_terminal(tmp_path):
