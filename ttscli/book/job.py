@@ -16,8 +16,6 @@ a re-run gives the same bytes an uninterrupted run would have.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import math
 import re
@@ -30,10 +28,10 @@ from typing import Callable
 from . import subtitles
 from .chunks import Chunk, Voice
 from .model import Book, Chapter
+from .outputs import WORK, BookOutputs, _hash
 from .tags import Tags
 
 log = logging.getLogger(__name__)
-WORK = ".ttscli"
 CHAPTER_FORMATS = ("flac", "ogg", "opus", "mp3", "wav")
 
 
@@ -76,10 +74,6 @@ class Result:
     unverified: list[tuple[int, str, str, dict]] = field(default_factory=list)  # (chapter, title, text, record)
 
 
-def _hash(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
-
-
 def file_title(number: int, title: str) -> str:
     """"03 - The Storm": a safe file name (no slashes, no leading dot, at most 80 characters)."""
     clean = re.sub(r"[^\w\s.,'()&-]+", " ", title, flags=re.UNICODE)
@@ -87,7 +81,7 @@ def file_title(number: int, title: str) -> str:
     return f"{number:02d} - {clean}"
 
 
-class Job:
+class Job(BookOutputs):
     """Runs plans one after the other with one synthesizer (the model is loaded once)."""
 
     def __init__(self, out: Path, settings: Settings, synthesizer, emit: Callable[..., None]) -> None:
@@ -278,56 +272,6 @@ class Job:
             self.emit("output", path=str(path), chapter=number)
         self.emit("chapter", chapter=number, title=chapter.title, seconds=round(frames / self.rate, 2))
         return chapter.title, target, frames
-
-    def _readalong(self, work: Path, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest,
-                   result: Result) -> None:
-        """--format epub: the read-along EPUB 3 (see readalong.py)."""
-        import soundfile as sf
-
-        from . import readalong
-
-        path = self.out / f"{plan.name}.epub"
-        tags = self._tags(plan, plan.book.title)
-        key = _hash([p.name for _, p, _ in chapter_wavs], [t for t, _, _ in chapter_wavs], self.settings.bitrate,
-                    tags.__dict__ | {"cover": _hash(tags.cover)}, "epub-1")
-        if manifest.output_key(path.name) != key or not path.exists():
-            spoken = []
-            for (title, wav, _), (_, _, chunks) in zip(chapter_wavs, plan.chapters):
-                timed = [(c.segments, sf.read(str(self._chunk_path(work, c.key)), dtype="float32")[0]) for c in chunks]
-                spoken.append(readalong.Spoken(title, wav, self.rate, readalong.sentence_times(timed, self.rate)))
-            self.emit("mux", path=str(path))
-            readalong.write(path, plan.book, spoken, work / "tmp", bitrate=self.settings.bitrate,
-                            cover=tags.cover, cover_type=tags.cover_type)
-            manifest.output_done(path.name, key)
-        result.outputs.append(path)
-        self.emit("output", path=str(path))
-
-    def _book_file(self, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest, result: Result,
-                   fmt: str = "m4b") -> None:
-        """The whole book in one file: an .m4b with chapter markers, or (-o book.mp3) chapters back to back."""
-        from ..store import space
-        from . import m4b
-        from .assemble import encode
-
-        path = self.out / f"{plan.name}.{fmt}"
-        bitrate = self.settings.bitrate or (m4b.DEFAULT_BITRATE if fmt == "m4b" else None)
-        tags = self._tags(plan, plan.book.title)
-        key = _hash([p.name for _, p, _ in chapter_wavs], [t for t, _, _ in chapter_wavs], bitrate,
-                    tags.__dict__ | {"cover": _hash(tags.cover)})
-        if manifest.output_key(path.name) != key or not path.exists():
-            seconds = sum(f for _, _, f in chapter_wavs) / float(self.rate)
-            space.check({self.out: m4b.bytes_needed(seconds, bitrate or "1411k", tags.cover)}, what=f"{path.name}",
-                        hint="free some space or write the audiobook elsewhere (-o)")
-            self.emit("mux", path=str(path))
-            if fmt == "m4b":
-                m4b.write(path, chapter_wavs, self.rate, tags, bitrate, scratch=self.out / WORK / plan.name / "tmp")
-            else:
-                encode([p for _, p, _ in chapter_wavs], self.rate, path, fmt, bitrate=bitrate,
-                       tags=None if fmt == "wav" else tags)
-            manifest.output_done(path.name, key)
-        result.outputs.append(path)
-        self.emit("output", path=str(path))
-
 
 
 def _remove_parts(folder: Path) -> None:

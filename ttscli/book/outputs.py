@@ -1,0 +1,74 @@
+"""Whole-book outputs of a batch job: the .m4b (or one file for the book) and the read-along EPUB.
+
+A mixin of :class:`ttscli.book.job.Job`, which holds the chunks and chapters; each output is
+keyed by what it is made of, so a re-run rewrites only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .job import Plan, Result
+
+WORK = ".ttscli"
+
+
+def _hash(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+class BookOutputs:
+    """``_book_file`` and ``_readalong`` for Job (uses its out, settings, rate, emit, _tags, _chunk_path)."""
+
+    def _readalong(self, work: Path, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest,
+                   result: Result) -> None:
+        """--format epub: the read-along EPUB 3 (see readalong.py)."""
+        import soundfile as sf
+
+        from . import readalong
+
+        path = self.out / f"{plan.name}.epub"
+        tags = self._tags(plan, plan.book.title)
+        key = _hash([p.name for _, p, _ in chapter_wavs], [t for t, _, _ in chapter_wavs], self.settings.bitrate,
+                    tags.__dict__ | {"cover": _hash(tags.cover)}, "epub-1")
+        if manifest.output_key(path.name) != key or not path.exists():
+            spoken = []
+            for (title, wav, _), (_, _, chunks) in zip(chapter_wavs, plan.chapters):
+                timed = [(c.segments, sf.read(str(self._chunk_path(work, c.key)), dtype="float32")[0]) for c in chunks]
+                spoken.append(readalong.Spoken(title, wav, self.rate, readalong.sentence_times(timed, self.rate)))
+            self.emit("mux", path=str(path))
+            readalong.write(path, plan.book, spoken, work / "tmp", bitrate=self.settings.bitrate,
+                            cover=tags.cover, cover_type=tags.cover_type)
+            manifest.output_done(path.name, key)
+        result.outputs.append(path)
+        self.emit("output", path=str(path))
+
+    def _book_file(self, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest, result: Result,
+                   fmt: str = "m4b") -> None:
+        """The whole book in one file: an .m4b with chapter markers, or (-o book.mp3) chapters back to back."""
+        from ..store import space
+        from . import m4b
+        from .assemble import encode
+
+        path = self.out / f"{plan.name}.{fmt}"
+        bitrate = self.settings.bitrate or (m4b.DEFAULT_BITRATE if fmt == "m4b" else None)
+        tags = self._tags(plan, plan.book.title)
+        key = _hash([p.name for _, p, _ in chapter_wavs], [t for t, _, _ in chapter_wavs], bitrate,
+                    tags.__dict__ | {"cover": _hash(tags.cover)})
+        if manifest.output_key(path.name) != key or not path.exists():
+            seconds = sum(f for _, _, f in chapter_wavs) / float(self.rate)
+            space.check({self.out: m4b.bytes_needed(seconds, bitrate or "1411k", tags.cover)}, what=f"{path.name}",
+                        hint="free some space or write the audiobook elsewhere (-o)")
+            self.emit("mux", path=str(path))
+            if fmt == "m4b":
+                m4b.write(path, chapter_wavs, self.rate, tags, bitrate, scratch=self.out / WORK / plan.name / "tmp")
+            else:
+                encode([p for _, p, _ in chapter_wavs], self.rate, path, fmt, bitrate=bitrate,
+                       tags=None if fmt == "wav" else tags)
+            manifest.output_done(path.name, key)
+        result.outputs.append(path)
+        self.emit("output", path=str(path))
