@@ -22,6 +22,18 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def _ttscli_logger():
+    """Tests that run the CLI in this process let it set up the "ttscli" logger (its own stderr
+    handler, no propagation); put it back so a later test's caplog sees the records again."""
+    import logging
+
+    logger = logging.getLogger("ttscli")
+    saved = logger.handlers[:], logger.level, logger.propagate, logger.disabled
+    yield
+    logger.handlers[:], logger.level, logger.propagate, logger.disabled = saved
+
+
 @pytest.fixture
 def cli():
     """The CLI in a subprocess: ``cli("say", "Hi", "-o", path)`` → CompletedProcess."""
