@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 import warnings
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import IntegrityError, RuntimeFailure
+from . import blocked as layout
 from . import optimized, seeded
 from .plan import RuntimePlan
 
@@ -59,20 +59,25 @@ def _create(ort, source: Path | bytes, shown: Path, opts, plan: RuntimePlan):
         raise RuntimeFailure(f"onnxruntime cannot load {shown.name}: {text.splitlines()[0][:200]}") from exc
 
 
-def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_pattern: bool = True):
+def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_pattern: bool = True,
+            layout: bool = False):
     """An InferenceSession for ``path``. CPU sessions run the graph at the EXTENDED
     optimization level and reuse a cached optimized copy (:mod:`.optimized`), so a
     cached and an uncached load run the same fused graph. With ``data`` (a serialized
-    model that could not be cached on disk), that model is run and ``path`` names it."""
+    model that could not be cached on disk), that model is run and ``path`` names it.
+    ``layout``: the graph was prepared for the blocked CPU kernels (:mod:`.blocked`), so
+    its CPU session also gets onnxruntime's layout transforms (ORT_ENABLE_ALL); the
+    cached copy is per CPU, like every cached copy."""
     import onnxruntime as ort
 
     # ORT's own logger would print a second, coloured line for a dropped provider.
     ort.set_default_logger_severity(2 if log.isEnabledFor(logging.DEBUG) else 3)
     levels = ort.GraphOptimizationLevel
+    cpu_level = levels.ORT_ENABLE_ALL if layout else levels.ORT_ENABLE_EXTENDED
     sess = None
     if data is not None:  # the same optimization level as a file would get, so the same audio
         cpu = optimized.enabled(path, list(plan.ort_providers))
-        level = levels.ORT_ENABLE_EXTENDED if cpu else levels.ORT_ENABLE_ALL
+        level = cpu_level if cpu else levels.ORT_ENABLE_ALL
         sess = _create(ort, data, path, _options(ort, plan, level, None, mem_pattern), plan)
     elif optimized.enabled(path, list(plan.ort_providers)):
         cached = optimized.cache_path(path, ort.__version__)
@@ -85,7 +90,7 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_patter
         if sess is None:
             atomic = optimized.writable_tmp(cached)
             try:
-                sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_EXTENDED,
+                sess = _create(ort, path, path, _options(ort, plan, cpu_level,
                                                          atomic.tmp if atomic else None, mem_pattern), plan)
             finally:
                 if atomic is not None and sess is None:
@@ -126,6 +131,7 @@ class OnnxModel:
         self.noise_inputs: list[str] = []
         self.duration_output: int | None = None  # index of the per-token durations in run()'s outputs
         self._exposed: str | None = None
+        self.blocked_convs = 0  # 1-D convolutions run as 2-D ones (see .blocked)
         self.session = self._open(plan, seeded_noise or durations, durations)
         exposed = self._exposed
         self.input_names = [i.name for i in self.session.get_inputs() if i.name not in self.noise_inputs]
@@ -133,31 +139,36 @@ class OnnxModel:
         self.duration_output = outputs.index(exposed) if exposed in outputs else None
         self.inputs = {i.name: i for i in self.session.get_inputs()}
 
-    def _seeded(self, durations: bool) -> Path | bytes:
+    def _seeded(self, durations: bool, blocked: bool = False) -> Path | bytes:
         try:
-            run_path, self.noise_inputs, self._exposed = seeded.seeded_model_path(self.path, durations)
+            derived = seeded.seeded_model_path(self.path, durations, blocked)
         except Exception as exc:  # noqa: BLE001 - onnx's DecodeError and friends
             if isinstance(exc, (IntegrityError, RuntimeFailure)):
                 raise
             raise _corrupt(self.path, exc) from exc
-        return run_path
+        self.noise_inputs, self._exposed, self.blocked_convs = derived.noise_inputs, derived.durations, derived.blocked
+        return derived.model
 
     def _open(self, plan: RuntimePlan, rewrite: bool, durations: bool):
-        run_path = self._seeded(durations) if rewrite else self.path
-        session = partial(_session, mem_pattern=self.mem_pattern)
-        if isinstance(run_path, bytes):  # the seeded rewrite could not be cached on disk
-            return session(self.path, plan, data=run_path)
+        blocked = layout.wanted(list(plan.ort_providers))
+        run_path = self._seeded(durations, blocked) if rewrite or blocked else self.path
+
+        def session(model: Path | bytes):
+            kwargs = {"mem_pattern": self.mem_pattern, "layout": self.blocked_convs > 0}
+            if isinstance(model, bytes):  # the rewrite could not be cached on disk
+                return _session(self.path, plan, data=model, **kwargs)
+            return _session(model, plan, **kwargs)
+
         try:
-            return session(run_path, plan)
+            return session(run_path)
         except (IntegrityError, RuntimeFailure) as exc:
-            if run_path == self.path:
+            if run_path == self.path or isinstance(run_path, bytes):
                 raise
             # The seeded copy is a derived file in the cache: a damaged one is rebuilt, not blamed on the model.
             log.warning("the cached seeded copy of %s was damaged; rebuilding it", self.path.name)
             log.debug("seeded copy unusable: %s", exc.message)
-            seeded.discard(self.path, durations)
-            run_path = self._seeded(durations)
-            return session(self.path, plan, data=run_path) if isinstance(run_path, bytes) else session(run_path, plan)
+            seeded.discard(self.path, durations, blocked)
+            return session(self._seeded(durations, blocked))
 
     def run(self, feeds: dict[str, Any], *, seed: int = 0, noise_len: int = 1 << 16) -> list[np.ndarray]:
         if not self.noise_inputs:
@@ -181,4 +192,4 @@ def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations:
     return OnnxModel(path, plan, seeded_noise=seeded_noise, durations=durations, mem_pattern=mem_pattern)
 
 
-_session = session  # OnnxModel._open binds its mem_pattern to it
+_session = session  # OnnxModel._open has a local helper named session

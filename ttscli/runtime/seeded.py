@@ -10,13 +10,16 @@ the result; a buffer that turns out too small is simply regrown.
 
 The rewritten model is cached (keyed by the source file's size, mtime and path)
 so the rewrite costs once per model. The same rewrite can also expose the
-graph's per-phoneme durations as an extra output (see :mod:`.durations`).
+graph's per-phoneme durations as an extra output (see :mod:`.durations`) and
+turn 1-D convolutions into 2-D ones for the CPU's blocked kernels (see
+:mod:`.blocked`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +31,7 @@ from ..fsio import atomic_path, atomic_write
 log = logging.getLogger(__name__)
 
 NOISE_PREFIX = "ttscli_noise_"
-REWRITE_VERSION = "2"
+REWRITE_VERSION = "3"
 
 
 def _rewrite(model) -> list[str]:
@@ -82,65 +85,81 @@ def _rewrite(model) -> list[str]:
     return names
 
 
-def _cached(source: Path, durations: bool = False) -> tuple[Path, Path]:
+def _cached(source: Path, durations: bool = False, blocked: bool = False) -> tuple[Path, Path]:
     """(rewritten model, its marker of noise input names) in the cache, for ``source``."""
     st = source.stat()
-    key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}|{durations}"
+    key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}|{durations}|{blocked}"
                          .encode()).hexdigest()[:24]
     target = paths.cache_dir() / "seeded-onnx" / f"{source.stem}-{key}.onnx"
     return target, target.with_suffix(".inputs")
 
 
-def discard(source: Path, durations: bool = False) -> None:
+def discard(source: Path, durations: bool = False, blocked: bool = False) -> None:
     """Remove the cached rewrite of ``source`` (damaged): the next load rebuilds it."""
-    for path in _cached(source, durations):
+    for path in _cached(source, durations, blocked):
         try:
             path.unlink()
         except OSError:
             pass
 
 
-def seeded_model_path(source: Path, durations: bool = False) -> tuple[Path | bytes, list[str], str | None]:
-    """Path of a rewritten copy of ``source`` (cached), its noise input names and the name
-    of its duration output (None when not asked for or not found).
+@dataclass(frozen=True)
+class Derived:
+    """What :func:`seeded_model_path` made of a model."""
+
+    model: Path | bytes  # the graph to run: a cached file, the source itself, or bytes
+    noise_inputs: list[str]
+    durations: str | None  # the exposed duration output, if asked for and found
+    blocked: int  # 1-D convolutions rewritten as 2-D (see .blocked); > 0 wants ORT_ENABLE_ALL
+
+
+def seeded_model_path(source: Path, durations: bool = False, blocked: bool = False) -> Derived:
+    """A rewritten copy of ``source`` (cached): noise inputs, the duration output when
+    ``durations``, 1-D convolutions as 2-D when ``blocked`` (:mod:`.blocked`).
 
     Models that need no rewrite are returned unchanged. When the cache cannot be
     written, the rewritten model comes back as bytes.
     """
-    target, marker = _cached(source, durations)
+    target, marker = _cached(source, durations, blocked)
     cache = target.parent
     if target.exists() and marker.exists():
-        names, exposed = _read_marker(marker.read_text())
-        return (target if names or exposed else source), names, exposed
+        names, exposed, convs = _read_marker(marker.read_text())
+        return Derived(target if names or exposed or convs else source, names, exposed, convs)
     import onnx
 
+    from . import blocked as blocked_layout
     from . import durations as duration_graph
 
     model = onnx.load(str(source))
     names = _rewrite(model)
     exposed = duration_graph.expose(model) if durations else None
-    changed = bool(names or exposed)
+    convs = blocked_layout.rewrite(model) if blocked else 0
+    changed = bool(names or exposed or convs)
     try:
         paths.ensure_dir(cache, "cache")
         if changed:
             with atomic_path(target) as tmp:
                 onnx.save(model, str(tmp))
-        atomic_write(marker, "\n".join(names + ([f"{_DURATION_MARK}{exposed}"] if exposed else [])))
+        atomic_write(marker, "\n".join(names + ([f"{_DURATION_MARK}{exposed}"] if exposed else [])
+                                       + ([f"{_BLOCKED_MARK}{convs}"] if convs else [])))
     except (OSError, OutputError) as exc:  # an unwritable cache only costs speed
         reason = exc.one_line() if isinstance(exc, OutputError) else str(exc)
         log.warning("cannot cache the seeded model (%s); using it from memory", reason)
         if changed:
-            return model.SerializeToString(), names, exposed
-    return (target if changed else source), names, exposed
+            return Derived(model.SerializeToString(), names, exposed, convs)
+    return Derived(target if changed else source, names, exposed, convs)
 
 
 _DURATION_MARK = "durations:"
+_BLOCKED_MARK = "blocked:"
 
 
-def _read_marker(text: str) -> tuple[list[str], str | None]:
+def _read_marker(text: str) -> tuple[list[str], str | None, int]:
     lines = [n for n in text.split("\n") if n.strip()]
     exposed = next((n[len(_DURATION_MARK):] for n in lines if n.startswith(_DURATION_MARK)), None)
-    return [n for n in lines if not n.startswith(_DURATION_MARK)], exposed
+    convs = next((n[len(_BLOCKED_MARK):] for n in lines if n.startswith(_BLOCKED_MARK)), "0")
+    names = [n for n in lines if not n.startswith((_DURATION_MARK, _BLOCKED_MARK))]
+    return names, exposed, int(convs) if convs.isdigit() else 0
 
 
 def noise(names: list[str], seed: int, length: int) -> dict[str, np.ndarray]:
