@@ -31,6 +31,8 @@ ENVIRONMENT: dict[str, str] = {
     "TTSCLI_API_KEY": "Same as serve --api-key; say and ps send it as 'Authorization: Bearer KEY'.",
     "TTSCLI_NO_SERVER": "1 (or true, yes): same as say --no-server (synthesize in-process).",
     "TTSCLI_ORT_CACHE": "0 turns off the cache of onnxruntime-optimized graphs (CPU sessions).",
+    "TTSCLI_ORT_BLOCKED": "0 keeps 1-D convolutions as they are instead of running them in onnxruntime's blocked "
+                          "CPU layout (x86-64 CPU sessions; see docs/performance.md).",
     "TTSCLI_UNIFIED_MEMORY": "0 stops ttscli from setting GGML_CUDA_ENABLE_UNIFIED_MEMORY=1 for llama.cpp on "
                              "unified-memory GPUs (DGX Spark, Jetson).",
     "TTSCLI_NEUCODEC": "Hub repository of the NeuTTS clone encoder's codec (the default and the distilled "
