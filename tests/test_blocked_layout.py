@@ -144,3 +144,60 @@ def test_int8_kokoro_graph_is_not_rewritten(tmp_path, monkeypatch):
     monkeypatch.delenv(blocked.ENV, raising=False)
     loaded = engine.load("kokoro:v1.0-int8-ja", None)
     assert loaded.backend.onnx.blocked_convs == 0
+
+
+def _upsampler_stack(specs, channels=32):
+    """Conv1d (so the graph has enough convolutions) then ConvTranspose layers:
+    specs are (out_channels, kernel, stride, pads, extra attributes, with bias)."""
+    rng = np.random.default_rng(11)
+    model = _conv_stack([(channels, 3, 1, 1, (1, 1), 1)] * blocked.MIN_CONVS, channels=channels)
+    graph = model.graph
+    current = graph.node[-1].input[0]  # before the final Identity
+    del graph.node[-1]
+    c_in = channels
+    for k, (c_out, kernel, stride, pads, extra, bias) in enumerate(specs):
+        graph.initializer.append(numpy_helper.from_array(
+            rng.standard_normal((c_in, c_out // extra.get("group", 1), kernel)).astype(np.float32) * 0.2, f"tw{k}"))
+        inputs = [current, f"tw{k}"]
+        if bias:
+            graph.initializer.append(numpy_helper.from_array(rng.standard_normal(c_out).astype(np.float32), f"tb{k}"))
+            inputs.append(f"tb{k}")
+        graph.node.append(helper.make_node("ConvTranspose", inputs, [f"t{k}"], name=f"up{k}", kernel_shape=[kernel],
+                                           strides=[stride], pads=list(pads), **extra))
+        current, c_in = f"t{k}", c_out
+    graph.node.append(helper.make_node("Identity", [current], ["y"]))
+    return model
+
+
+def test_transposed_convolutions_become_the_same_polyphase_sums():
+    """HiFi-GAN's upsamplers (kernel 2×stride, symmetric pads) and other shapes the
+    polyphase form covers: strides 2–8, asymmetric pads, no pads, no bias."""
+    specs = [(32, 16, 8, (4, 4), {}, True), (16, 6, 3, (2, 1), {}, True), (16, 4, 2, (0, 0), {}, False),
+             (16, 8, 2, (3, 2), {}, True)]
+    model = _upsampler_stack(specs)
+    x = np.random.default_rng(3).standard_normal((1, 32, 29)).astype(np.float32)
+    plain = _run(model, x)
+    length = 29
+    for _, kernel, stride, (begin, end), _, _ in specs:
+        length = (length - 1) * stride + kernel - begin - end
+    assert plain.shape == (1, 16, length)
+    rewritten = onnx.ModelProto.FromString(model.SerializeToString())
+    assert blocked.rewrite(rewritten) == blocked.MIN_CONVS + len(specs)
+    assert not [n for n in rewritten.graph.node if n.op_type == "ConvTranspose"]
+    for level in (ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED, ort.GraphOptimizationLevel.ORT_ENABLE_ALL):
+        got = _run(rewritten, x, level)
+        assert got.shape == plain.shape
+        scale = float(np.abs(plain).max())  # values grow through the random layers; compare relative to them
+        assert float(np.abs(got - plain).max()) < 1e-5 * scale, (float(np.abs(got - plain).max()), scale)
+
+
+@pytest.mark.parametrize("extra", [{"dilations": [2]}, {"group": 2}, {"output_padding": [1]}])
+def test_transposed_convolutions_the_polyphase_form_does_not_cover_stay(extra):
+    kernel = 5 if not extra else 4  # 5 is no multiple of the stride 2 either
+    for spec in ([(16, kernel, 2, (1, 1), extra, True)], [(16, 5, 2, (1, 1), {}, True)]):
+        model = _upsampler_stack(spec)
+        x = np.random.default_rng(4).standard_normal((1, 32, 17)).astype(np.float32)
+        plain = _run(model, x)
+        assert blocked.rewrite(model) == blocked.MIN_CONVS
+        assert [n.name for n in model.graph.node if n.op_type == "ConvTranspose"] == ["up0"]
+        assert np.allclose(_run(model, x), plain, atol=1e-4)
