@@ -23,7 +23,7 @@ from pathlib import Path
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _measure import median, run  # noqa: E402
+from _measure import ensure_bytecode, median, run  # noqa: E402
 
 HERE = Path(__file__).parent
 TEXT = HERE / "texts" / "english_250.txt"
@@ -44,6 +44,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--voice", default="jf_alpha")
     args = ap.parse_args()
+    ensure_bytecode()  # as an installed package has it
 
     tmp = Path(tempfile.mkdtemp())
     env = {"TTSCLI_HOME": os.environ.get("TTSCLI_HOME", str(tmp / "home"))}

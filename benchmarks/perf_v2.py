@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _measure import median, piper_joe, run  # noqa: E402
+from _measure import ensure_bytecode, median, piper_joe, run  # noqa: E402
 
 HERE = Path(__file__).parent
 TEXT = HERE / "texts" / "english_250.txt"
@@ -75,6 +75,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
+    ensure_bytecode()  # as an installed package has it
 
     piper, joe_model = piper_joe()
     tmp = Path(tempfile.mkdtemp())
