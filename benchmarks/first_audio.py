@@ -36,9 +36,10 @@ def _cpu_seconds(pid: int) -> float | None:
 
 
 def first_byte(cmd: list[str], env: dict) -> tuple[float, float | None]:
-    """(wall, CPU) seconds from start to the first byte on stdout; the process is stopped there."""
+    """(wall, CPU) seconds from start to the first byte on stdout; the process is stopped there.
+    It runs in the checkout that PYTHONPATH names (`python -m` puts the working directory first)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=env["PYTHONPATH"])
     got = proc.stdout.read(1)
     wall = time.perf_counter() - started
     cpu = _cpu_seconds(proc.pid)

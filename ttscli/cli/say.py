@@ -76,15 +76,22 @@ def _config_segments(content: str, model: str | None, voice: str | None, text: T
 
 
 def _check_something_to_say(content: str, model: str | None, voice: str | None, text: TextOptions) -> None:
-    """Refuse text with nothing to speak (emoji, [[ ]], markup only) before the model loads.
-    Its warnings are printed once, by the real run."""
+    """Refuse text with nothing to speak (emoji, [[ ]], markup only) before the model is used.
+    Its warnings are printed once, by the real run: this thread's records below ERROR are
+    dropped here, while those of the model loading beside it (see :func:`_load_while_checking`) pass."""
     import logging
+    import threading
 
-    logger = logging.getLogger("ttscli")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
     from ..errors import BadInput, TtsError
 
+    me = threading.get_ident()
+
+    def quiet(record: logging.LogRecord) -> bool:
+        return record.thread != me or record.levelno >= logging.ERROR
+
+    handlers = list(logging.getLogger("ttscli").handlers)
+    for handler in handlers:
+        handler.addFilter(quiet)
     try:
         _config_segments(content, model, voice, text)
     except BadInput:
@@ -92,7 +99,24 @@ def _check_something_to_say(content: str, model: str | None, voice: str | None, 
     except TtsError:  # an unknown model or a damaged voice: the load reports it, in its own words
         pass
     finally:
-        logger.setLevel(level)
+        for handler in handlers:
+            handler.removeFilter(quiet)
+
+
+def _load_while_checking(content: str, model: str | None, voice: str | None, text: TextOptions):
+    """engine.load in a thread while this one checks the text: the session is built mostly
+    outside the GIL, beside the text front end's imports and first segment. A text error
+    still wins (the load's outcome is dropped), a load error is raised here as before."""
+    from .. import engine
+    from ..background import Background
+
+    pending = Background(engine.load, model, voice, name="ttscli-load")
+    try:
+        _check_something_to_say(content, model, voice, text)
+        return pending.result()
+    except BaseException:
+        pending.wait()  # no thread outlives the command
+        raise
 
 
 def _dry_run(content: str, model: str | None, voice: str | None, text: TextOptions) -> None:
@@ -185,9 +209,11 @@ def say(
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")
     order = getattr(date_order, "value", date_order)
-    from ..timing.session import Subtitles
+    subs = None
+    if not dry_run and (subtitles or timings_jsonl):  # timings: never via a server
+        from ..timing.session import Subtitles
 
-    subs = None if dry_run else Subtitles.open(content, subtitles, timings_jsonl)  # timings: never via a server
+        subs = Subtitles.open(content, subtitles, timings_jsonl)
     if not dry_run and not no_server and not lexicon and subs is None:  # a --lexicon file is read here
         sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
         fields = {"input": content, "model": model, "voice": voice, "speed": speed, "volume": volume, "seed": seed,
@@ -207,8 +233,7 @@ def say(
     from .. import engine
     from ..backends.base import SynthesisOptions
 
-    _check_something_to_say(content, model, voice, text_options)
-    loaded = engine.load(model, voice)
+    loaded = _load_while_checking(content, model, voice, text_options)
     timings = subs.attach(loaded.backend, lang) if subs else None
     segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
     if raw:
