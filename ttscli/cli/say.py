@@ -76,22 +76,15 @@ def _config_segments(content: str, model: str | None, voice: str | None, text: T
 
 
 def _check_something_to_say(content: str, model: str | None, voice: str | None, text: TextOptions) -> None:
-    """Refuse text with nothing to speak (emoji, [[ ]], markup only) before the model is used.
-    Its warnings are printed once, by the real run: this thread's records below ERROR are
-    dropped here, while those of the model loading beside it (see :func:`_load_while_checking`) pass."""
+    """Refuse text with nothing to speak (emoji, [[ ]], markup only) before the model loads.
+    Its warnings are printed once, by the real run."""
     import logging
-    import threading
 
+    logger = logging.getLogger("ttscli")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
     from ..errors import BadInput, TtsError
 
-    me = threading.get_ident()
-
-    def quiet(record: logging.LogRecord) -> bool:
-        return record.thread != me or record.levelno >= logging.ERROR
-
-    handlers = list(logging.getLogger("ttscli").handlers)
-    for handler in handlers:
-        handler.addFilter(quiet)
     try:
         _config_segments(content, model, voice, text)
     except BadInput:
@@ -99,24 +92,7 @@ def _check_something_to_say(content: str, model: str | None, voice: str | None, 
     except TtsError:  # an unknown model or a damaged voice: the load reports it, in its own words
         pass
     finally:
-        for handler in handlers:
-            handler.removeFilter(quiet)
-
-
-def _load_while_checking(content: str, model: str | None, voice: str | None, text: TextOptions):
-    """engine.load in a thread while this one checks the text: the session is built mostly
-    outside the GIL, beside the text front end's imports and first segment. A text error
-    still wins (the load's outcome is dropped), a load error is raised here as before."""
-    from .. import engine
-    from ..background import Background
-
-    pending = Background(engine.load, model, voice, name="ttscli-load")
-    try:
-        _check_something_to_say(content, model, voice, text)
-        return pending.result()
-    except BaseException:
-        pending.wait()  # no thread outlives the command
-        raise
+        logger.setLevel(level)
 
 
 def _dry_run(content: str, model: str | None, voice: str | None, text: TextOptions) -> None:
@@ -233,7 +209,8 @@ def say(
     from .. import engine
     from ..backends.base import SynthesisOptions
 
-    loaded = _load_while_checking(content, model, voice, text_options)
+    _check_something_to_say(content, model, voice, text_options)
+    loaded = engine.load(model, voice)
     timings = subs.attach(loaded.backend, lang) if subs else None
     segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
     if raw:
