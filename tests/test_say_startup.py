@@ -1,0 +1,78 @@
+"""`say` start-up (docs/performance.md, "First audio"): with no server listening and no
+subtitles asked, a run imports neither pydantic, http.client nor the timing modules, and
+the server probe still falls back to in-process synthesis."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import textwrap
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_say_imports_only_what_it_uses(tmp_path):
+    out = tmp_path / "hello.wav"
+    code = textwrap.dedent(f"""
+        import sys
+        from ttscli.cli.app import main
+        rc = main(["say", "Hello there.", "-o", {str(out)!r}])
+        names = ("pydantic", "http.client", "ttscli.timing.session", "ttscli.timing.collector")
+        print("RC", rc, "LOADED", [m for m in names if m in sys.modules])
+        """)
+    env = {"TTSCLI_HOST": f"127.0.0.1:{_free_port()}", "TTSCLI_HOME": str(tmp_path / "home")}
+    import os
+
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=120)
+    assert proc.stdout.strip().endswith("RC 0 LOADED []"), proc.stdout + proc.stderr
+    assert out.read_bytes()[:4] == b"RIFF" and out.stat().st_size > 10_000
+
+
+def test_probe_finds_no_server_and_writes_nothing(tmp_path, monkeypatch):
+    from ttscli.audio.formats import format_for
+    from ttscli.audio.sinks import FileSink
+    from ttscli.server import client
+
+    port = _free_port()
+    for host in (f"127.0.0.1:{port}", f"http://localhost:{port}", f"https://127.0.0.1:{port}"):
+        monkeypatch.setenv("TTSCLI_HOST", host)
+        sink = FileSink(tmp_path / "x.wav", format_for(tmp_path / "x.wav", None))
+        assert client.speak({"input": "Hello."}, sink) is False, host
+        assert sink.sample_rate == 0 and list(tmp_path.iterdir()) == []
+
+
+def test_probe_hands_its_socket_to_http(tmp_path):
+    """A listener that is not a ttscli server: the probe connects, the request goes out on
+    that same connection, and the odd answer means in-process synthesis."""
+    import threading
+
+    from ttscli.server import client
+
+    seen: list[bytes] = []
+    with socket.socket() as srv:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+
+        def answer():
+            conn, _ = srv.accept()
+            with conn:
+                seen.append(conn.recv(65536))
+                conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno")
+
+        t = threading.Thread(target=answer)
+        t.start()
+        conn = client._connection(f"http://127.0.0.1:{srv.getsockname()[1]}")
+        try:
+            conn.request("GET", "/v1/models")
+            resp = conn.getresponse()
+            assert resp.status == 404 and resp.read() == b"no"
+        finally:
+            conn.close()
+        t.join(10)
+    assert seen and seen[0].startswith(b"GET /v1/models HTTP/1.1")
