@@ -76,3 +76,24 @@ def test_probe_hands_its_socket_to_http(tmp_path):
             conn.close()
         t.join(10)
     assert seen and seen[0].startswith(b"GET /v1/models HTTP/1.1")
+
+
+def test_plugin_precheck_sees_every_place_importlib_metadata_reads(tmp_path, monkeypatch):
+    """The registry skips importlib.metadata only when no entry_points.txt names its group."""
+    from ttscli.backends.registry import ENTRY_POINT_GROUP, _may_declare_plugins
+
+    baseline = _may_declare_plugins()  # whatever this environment has installed
+    other = tmp_path / "other"
+    (other / "some_tool-1.0.dist-info").mkdir(parents=True)
+    (other / "some_tool-1.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\nx = y:z\n")
+    monkeypatch.syspath_prepend(str(other))
+    assert _may_declare_plugins() == baseline
+    for where in ("Plug-1.0.DIST-INFO", "plug.egg-info", "plug-1.0.egg/EGG-INFO"):
+        root = tmp_path / where.replace("/", "_")
+        info = root / where
+        info.mkdir(parents=True)
+        (info / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\nplug = plug:FAMILY\n")
+        path = root / where.split("/")[0] if "/" in where else root
+        with monkeypatch.context() as m:
+            m.syspath_prepend(str(path))
+            assert _may_declare_plugins() is True, where
