@@ -56,7 +56,10 @@ def install() -> bool:
 
     class _FastRuntimeParam(base):  # a frozen dataclass; the real one is built on first need
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            ok, result = plain_value(param.type_descriptor, value)
+            try:
+                ok, result = plain_value(param.type_descriptor, value)
+            except AttributeError:  # another Typer's descriptor: its own adapter decides
+                ok, result = False, None
             if ok:
                 return result
             real = param.__dict__.get("_ttscli_real")
@@ -68,7 +71,10 @@ def install() -> bool:
     def get_runtime_param(self):
         if self._runtime_param is None:
             desc = self.type_descriptor
-            self._runtime_param = _FastRuntimeParam(parameter_info=desc.parameter_info, annotation=desc.annotation)
+            try:
+                self._runtime_param = _FastRuntimeParam(parameter_info=desc.parameter_info, annotation=desc.annotation)
+            except TypeError:  # RuntimeParam's fields changed: Typer's own way
+                self._runtime_param = build(desc)
         return self._runtime_param
 
     get_runtime_param._ttscli_fast = True
