@@ -97,3 +97,32 @@ def test_plugin_precheck_sees_every_place_importlib_metadata_reads(tmp_path, mon
         with monkeypatch.context() as m:
             m.syspath_prepend(str(path))
             assert _may_declare_plugins() is True, where
+
+
+def test_interrupt_inside_an_extension_import_still_stops(monkeypatch):
+    """pybind11 turns a Ctrl-C that lands while onnxruntime's module initializes into
+    ImportError("initialization failed") caused by the KeyboardInterrupt (seen with SIGINT at
+    0.3 s into `say`: the run went on and ignored it). The runtime probe and the family
+    registry raise the interrupt instead of recording a failed import. Here a finder raises
+    that same error shape for onnxruntime."""
+    import pytest
+    from importlib.abc import MetaPathFinder
+
+    from ttscli.runtime import sources
+
+    class Interrupted(MetaPathFinder):
+        def find_spec(self, fullname, path=None, target=None):
+            if fullname == "onnxruntime":
+                raise ImportError("initialization failed") from KeyboardInterrupt()
+            return None
+
+    import onnxruntime  # noqa: F401 - restored by monkeypatch after the test
+
+    where = sources._package_dir("onnxruntime")
+    monkeypatch.setattr(sources, "_package_dir", lambda module: where)  # installed; only the import fails
+    monkeypatch.delitem(sys.modules, "onnxruntime")
+    monkeypatch.setattr(sys, "meta_path", [Interrupted(), *sys.meta_path])
+    with pytest.raises(KeyboardInterrupt):
+        sources._onnxruntime_facts()
+    monkeypatch.setattr(sys, "meta_path", sys.meta_path[1:])
+    assert "error" not in (sources._onnxruntime_facts() or {})  # a plain import works again

@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..errors import NotFound, RuntimeFailure
+from ..errors import NotFound, RuntimeFailure, raise_interrupt_cause
 from ..optional import importable, install_command
 
 if TYPE_CHECKING:
@@ -179,6 +179,7 @@ def _builtin() -> list[FamilySpec]:
         try:
             found.append(resolve_target(target))
         except Exception as exc:  # noqa: BLE001 - a broken family must not break the others
+            raise_interrupt_cause(exc)
             log.warning("model family %s failed to load: %s", target, exc)
     return found
 
@@ -225,6 +226,7 @@ def _load_entry_points() -> list[FamilySpec]:
         try:
             obj = ep.load()
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not break ttscli
+            raise_interrupt_cause(exc)
             log.warning("plugin %s failed to load: %s", ep.name, exc)
             continue
         specs = obj() if callable(obj) and not isinstance(obj, FamilySpec) else obj
