@@ -129,3 +129,21 @@ def test_clause_units_cut_long_sentences_at_clauses_only():
     assert " ".join(pieces) == long
     no_commas = "word " * 40
     assert all(len(p) <= 150 for p, _ in chunk_sentences([no_commas.strip()], budget, False))
+
+
+def test_first_sentence_gives_its_first_clause_alone():
+    """The text's first sentence, when cut at clauses, starts with its first clause alone
+    (first audio sooner); later sentences keep packed clause groups; nothing is lost."""
+    budget = Budget("sentence", 150, clause_units=60)
+    first = "The keeper, an old woman with careful hands, stayed awake through the night and fed the lamp."
+    later = "She fed the lamp, wiped the salt from the glass, and counted the minutes between each turn."
+    assert [p for p, _ in chunk_sentences([first, later], budget, False, first=True)] == [
+        "The keeper,", "an old woman with careful hands,", "stayed awake through the night and fed the lamp.",
+        "She fed the lamp, wiped the salt from the glass,", "and counted the minutes between each turn."]
+    assert [p for p, _ in chunk_sentences([first], budget, False)][0] == "The keeper, an old woman with careful hands,"
+    short = "Hello, there."  # not cut for synthesis: stays whole
+    assert chunk_sentences([short], budget, False, first=True) == [(short, True)]
+    text = f"[pause:1] {first} {later}"  # silence before the words: the first words still count as first
+    segs = [s.text for s in segments(text, budget, FrontEndOptions(lang="en-us")) if not s.is_silence]
+    assert segs[:2] == ["The keeper,", "an old woman with careful hands,"]
+    assert segs[3] == "She fed the lamp, wiped the salt from the glass,"

@@ -98,3 +98,13 @@ class Interrupted(TtsError):
 
 class PipeClosed(Exception):
     """Raised by stdout sinks when the reader has gone away."""
+
+
+def raise_interrupt_cause(exc: BaseException) -> None:
+    """Raise the interrupt behind ``exc``, if any. Ctrl-C or SIGTERM arriving while a C
+    extension module initializes (onnxruntime's pybind11 module) comes back as
+    ImportError("initialization failed") caused by the KeyboardInterrupt; code that tolerates
+    a failed import calls this first, so the signal still stops the run."""
+    cause = exc.__cause__
+    if cause is not None and not isinstance(cause, Exception):
+        raise cause

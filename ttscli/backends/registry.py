@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..errors import NotFound, RuntimeFailure
+from ..errors import NotFound, RuntimeFailure, raise_interrupt_cause
 from ..optional import importable, install_command
 
 if TYPE_CHECKING:
@@ -179,11 +179,46 @@ def _builtin() -> list[FamilySpec]:
         try:
             found.append(resolve_target(target))
         except Exception as exc:  # noqa: BLE001 - a broken family must not break the others
+            raise_interrupt_cause(exc)
             log.warning("model family %s failed to load: %s", target, exc)
     return found
 
 
+def _may_declare_plugins() -> bool:
+    """False only when no installed distribution can name ENTRY_POINT_GROUP: the places
+    importlib.metadata reads (``*.dist-info`` and ``*.egg-info`` on sys.path, an ``.egg``'s
+    EGG-INFO) hold no entry_points.txt mentioning it. Reading those few files is cheaper than
+    importing importlib.metadata and parsing every distribution (10-20 ms per `say`)."""
+    import os
+    import sys
+    from importlib.machinery import PathFinder
+
+    if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):
+        return True  # another finder may list distributions of its own
+    for entry in sys.path:
+        root = entry or "."
+        try:
+            names = os.listdir(root)
+        except NotADirectoryError:  # a zip file (an egg): let importlib.metadata look
+            return True
+        except OSError:
+            continue
+        egg = root.lower().endswith(".egg")
+        for name in names:
+            low = name.lower()
+            if low.endswith((".dist-info", ".egg-info")) or (egg and low == "egg-info"):
+                try:
+                    with open(os.path.join(root, name, "entry_points.txt"), "rb") as fh:
+                        if ENTRY_POINT_GROUP.encode() in fh.read():
+                            return True
+                except OSError:
+                    continue
+    return False
+
+
 def _load_entry_points() -> list[FamilySpec]:
+    if not _may_declare_plugins():
+        return []
     from importlib.metadata import entry_points
 
     found: list[FamilySpec] = []
@@ -191,6 +226,7 @@ def _load_entry_points() -> list[FamilySpec]:
         try:
             obj = ep.load()
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not break ttscli
+            raise_interrupt_cause(exc)
             log.warning("plugin %s failed to load: %s", ep.name, exc)
             continue
         specs = obj() if callable(obj) and not isinstance(obj, FamilySpec) else obj

@@ -18,7 +18,9 @@ import typer
 
 from .. import __version__, errors
 from ..runtime import select
-from . import complete
+from . import complete, fastparams
+
+fastparams.install()  # defaults and plain strings skip pydantic (~60 ms per run)
 
 app = typer.Typer(
     name="ttscli",

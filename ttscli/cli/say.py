@@ -185,9 +185,11 @@ def say(
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")
     order = getattr(date_order, "value", date_order)
-    from ..timing.session import Subtitles
+    subs = None
+    if not dry_run and (subtitles or timings_jsonl):  # timings: never via a server
+        from ..timing.session import Subtitles
 
-    subs = None if dry_run else Subtitles.open(content, subtitles, timings_jsonl)  # timings: never via a server
+        subs = Subtitles.open(content, subtitles, timings_jsonl)
     if not dry_run and not no_server and not lexicon and subs is None:  # a --lexicon file is read here
         sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
         fields = {"input": content, "model": model, "voice": voice, "speed": speed, "volume": volume, "seed": seed,

@@ -138,6 +138,10 @@ def _package_dir(module: str) -> str | None:
 
 
 def _first_line(exc: BaseException) -> str:
+    """The fact for a failed probe (a signal that interrupted the import is raised instead)."""
+    from ..errors import raise_interrupt_cause
+
+    raise_interrupt_cause(exc)
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
 

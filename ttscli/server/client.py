@@ -9,14 +9,18 @@ same sink as in-process audio, so the bytes written are the same.
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 import os
+import socket
 import struct
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import API_KEY_ENV, F32, HOST_ENV, RATE_HEADER, STORE_HEADER, base_url, store_id
+
+if TYPE_CHECKING:
+    import http.client
 
 log = logging.getLogger("ttscli.server.client")
 CONNECT_TIMEOUT = 0.05  # seconds: loopback answers in well under a millisecond
@@ -29,18 +33,37 @@ class ServerGone(Exception):
 
 
 def _connection(url: str, timeout: float | None = None) -> http.client.HTTPConnection:
+    """A connected HTTP(S) connection to ``url``. Plain HTTP connects a socket first, so
+    with no server listening (the usual case for `say`) http.client is never imported."""
     parts = urlsplit(url)
     host = parts.hostname or "127.0.0.1"
     loopback = host in ("localhost", "::1") or host.startswith("127.")
-    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    conn = cls(host, parts.port, timeout=timeout or (CONNECT_TIMEOUT if loopback else REMOTE_CONNECT_TIMEOUT))
+    wait = timeout or (CONNECT_TIMEOUT if loopback else REMOTE_CONNECT_TIMEOUT)
+    sock = None
     try:
-        conn.connect()
+        if parts.scheme != "https":
+            sock = socket.create_connection((host, parts.port), wait)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as http.client's connect()
+        import http.client
+
+        cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        conn = cls(host, parts.port, timeout=wait)
+        if sock is None:
+            conn.connect()
+        else:
+            conn.sock = sock
     except OSError as exc:
-        conn.close()
+        if sock is not None:
+            sock.close()
         raise ServerGone(f"no server at {url} ({exc})") from None
     conn.sock.settimeout(READ_TIMEOUT)
     return conn
+
+
+def _http_errors() -> tuple[type[BaseException], ...]:
+    import http.client
+
+    return (OSError, http.client.HTTPException)
 
 
 def _headers() -> dict[str, str]:
@@ -59,7 +82,7 @@ def get_json(path: str, url: str | None = None, timeout: float | None = None) ->
         conn.request("GET", path, headers=_headers())
         resp = conn.getresponse()
         body = resp.read()
-    except (OSError, http.client.HTTPException) as exc:
+    except _http_errors() as exc:
         raise ServerGone(f"the server at {url} did not answer ({exc})") from None
     finally:
         conn.close()
@@ -76,7 +99,7 @@ def get_json(path: str, url: str | None = None, timeout: float | None = None) ->
 def _read_exact(resp, n: int) -> bytes:
     try:
         data = resp.read(n)
-    except (OSError, http.client.HTTPException) as exc:
+    except _http_errors() as exc:
         raise ServerGone(f"the server stopped in the middle of the audio ({type(exc).__name__})") from None
     if len(data) != n:
         raise ServerGone("the server stopped in the middle of the audio")
@@ -89,7 +112,7 @@ def _frames(resp):
     while True:
         try:
             head = resp.read(4)
-        except (OSError, http.client.HTTPException) as exc:
+        except _http_errors() as exc:
             raise ServerGone(f"the server stopped in the middle of the audio ({type(exc).__name__})") from None
         if not head:
             return
@@ -109,20 +132,20 @@ def speak(fields: dict, sink, on_start=None) -> bool:
 
     explicit = bool(os.environ.get(HOST_ENV, "").strip())
     url = base_url()
-    headers = _headers()
-    if not explicit:  # the default address may be another user's or another TTSCLI_HOME's server
-        headers[STORE_HEADER] = store_id()
-    body = json.dumps({**fields, "response_format": F32, "openai_names": False}).encode()
     try:
         conn = _connection(url)
     except ServerGone as exc:
         log.debug("%s", exc)
         return False
+    headers = _headers()
+    if not explicit:  # the default address may be another user's or another TTSCLI_HOME's server
+        headers[STORE_HEADER] = store_id()
+    body = json.dumps({**fields, "response_format": F32, "openai_names": False}).encode()
     try:
         try:
             conn.request("POST", "/v1/audio/speech", body=body, headers=headers)
             resp = conn.getresponse()
-        except (OSError, http.client.HTTPException) as exc:
+        except _http_errors() as exc:
             log.debug("server request failed: %s", exc)
             return False
         rate = resp.getheader(RATE_HEADER)

@@ -105,9 +105,10 @@ def _verified(group: list[str], budget: Budget, level: int) -> list[str]:
     return _verified(group[:half], budget, level) + _verified(group[half:], budget, level)
 
 
-def clause_groups(sentence: str, budget: Budget) -> list[str]:
+def clause_groups(sentence: str, budget: Budget, first: bool = False) -> list[str]:
     """A sentence over ``budget.clause_units``: its clauses packed up to that size (a clause
-    over it stays whole). Shorter sentences, or no clause bound: the sentence itself."""
+    over it stays whole). Shorter sentences, or no clause bound: the sentence itself.
+    ``first`` (the text's first sentence): its first clause goes alone, so audio starts sooner."""
     soft = budget.clause_units
     if not soft or budget.units(sentence) <= soft:
         return [sentence]
@@ -116,7 +117,7 @@ def clause_groups(sentence: str, budget: Budget) -> list[str]:
     used = 0
     for clause in _clauses(sentence):
         size = budget.units(clause)
-        if current and used + 1 + size > soft:
+        if current and (used + 1 + size > soft or (first and not groups)):
             groups.append(" ".join(current))
             current, used = [], 0
         used += size + (1 if current else 0)
@@ -128,13 +129,13 @@ def speakable(text: str) -> bool:
     return bool(_SPEAKABLE.search(text))
 
 
-def chunk_sentences(sentences: list[str], budget: Budget, pack: bool) -> list[tuple[str, bool]]:
+def chunk_sentences(sentences: list[str], budget: Budget, pack: bool, first: bool = False) -> list[tuple[str, bool]]:
     """(chunk, ends_a_sentence) for a run of sentences.
 
     Long sentences are cut to the budget. With ``pack``, consecutive sentences
     share a chunk up to the budget; otherwise only tiny fragments are merged
     (and, for per-sentence backends, only fragments with nothing to say, such as
-    a lone "…").
+    a lone "…"). ``first``: these are the text's first sentences (see :func:`clause_groups`).
     """
     merged: list[str] = []
     for sentence in sentences:
@@ -146,8 +147,8 @@ def chunk_sentences(sentences: list[str], budget: Budget, pack: bool) -> list[tu
             merged.append(sentence)
     out: list[tuple[str, bool]] = []
     limit = budget.max_units
-    for sentence in merged:
-        pieces = [p for group in clause_groups(sentence, budget) for p in fit(group, budget)]
+    for i, sentence in enumerate(merged):
+        pieces = [p for group in clause_groups(sentence, budget, first and i == 0) for p in fit(group, budget)]
         if out and len(pieces) == 1 and out[-1][1] and budget.packs_sentences:
             prev = out[-1][0]
             tiny = len(prev) < TINY_CHARS or len(sentence) < TINY_CHARS

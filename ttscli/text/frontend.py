@@ -195,10 +195,11 @@ def segments(text: str, budget: Budget, options: FrontEndOptions) -> Iterator[Se
     norm = _Normalizer(options)
     emit = _Emitter(options)
     pack = budget.packs_sentences and options.sentence_silence == 0
+    spoken = False  # until the first words: their sentence's first clause is synthesized alone
     for paragraph in paragraphs(text, options.keep_tags):
         produced: list[Segment] = []
         for run_text, pause, sentence_break in _runs(paragraph, norm):
-            chunks = chunk_sentences(split_sentences(run_text), budget, pack) if run_text.strip() else []
+            chunks = chunk_sentences(split_sentences(run_text), budget, pack, not spoken) if run_text.strip() else []
             for i, (chunk, ends_sentence) in enumerate(chunks):
                 last = i == len(chunks) - 1
                 gap = options.sentence_silence if ends_sentence or (last and sentence_break) else 0.0
@@ -206,6 +207,7 @@ def segments(text: str, budget: Budget, options: FrontEndOptions) -> Iterator[Se
                     # a sentence cut at clause punctuation for synthesis (not one cut at spaces to fit)
                     clause = chunk.rstrip().endswith((",", ";", ":"))
                     produced.append(Segment(chunk, gap, continues=clause and not gap and not ends_sentence and not last))
+                    spoken = True
             if pause is not None:
                 for seg in produced:
                     yield from emit.push(seg)
