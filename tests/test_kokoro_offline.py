@@ -186,3 +186,22 @@ def test_japanese_needs_the_g2p_extra(kokoro, monkeypatch):
         kokoro.backend.phonemize("今日は", "ja")
     assert 'pip install -e ".[ja]"' in info.value.one_line()
 
+
+
+def test_long_sentence_runs_clause_by_clause_and_is_all_heard(kokoro, whisper):
+    """A sentence over CLAUSE_TOKENS phoneme tokens is cut at its commas for synthesis (even calls
+    keep the look-ahead workers busy); the pieces follow each other and every clause is spoken."""
+    from ttscli.families.styletts.backend import CLAUSE_TOKENS
+
+    text = ("The keeper, an old woman with careful hands, climbed the narrow stairs at dusk, "
+            "trimmed the wick, and watched the beam sweep across the dark water until morning.")
+    b = kokoro.backend
+    assert b.count_tokens(text) > CLAUSE_TOKENS
+    segments = list(engine.segments_for(text, b))
+    assert len(segments) >= 2
+    assert all(s.continues for s in segments[:-1]) and not segments[-1].continues
+    assert "".join(s.text for s in segments).replace(" ", "") == text.replace(" ", "")
+    assert all(b.count_tokens(s.text) <= CLAUSE_TOKENS for s in segments[1:])  # the first clause may go alone
+    heard = transcribe(whisper, _audio(kokoro, text), 24000).lower()
+    for word in ("keeper", "stairs", "wick", "water", "morning"):
+        assert word in heard, heard

@@ -82,7 +82,7 @@ class Backend:
         if workers > 1:
             from ..families._shared.lookahead import in_order
 
-            yield from in_order(segments, lambda seg: list(self.stream(seg, voice, options)), workers)
+            yield from in_order(segments, lambda seg: list(self.stream(seg, voice, options)), workers, self.queued())
             return
         for seg in segments:
             yield seg, (iter(()) if seg.is_silence else self.stream(seg, voice, options))
@@ -90,6 +90,10 @@ class Backend:
     def workers(self) -> int:
         """Segments synthesized at once (1: in the caller's thread, streaming chunk by chunk)."""
         return 1
+
+    def queued(self) -> int:
+        """Segments handed to the look-ahead workers ahead of the one being delivered."""
+        return self.workers()
 
     def close(self) -> None:
         pass

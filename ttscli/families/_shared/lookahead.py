@@ -43,25 +43,37 @@ def split_threads(plan: "RuntimePlan") -> tuple[int, "RuntimePlan"]:
 
 class LookAhead:
     """Mixin for backends whose segments are independent: ``_workers`` comes from
-    :func:`split_threads` at load; ``TTSCLI_WORKERS`` still overrides it per run."""
+    :func:`split_threads` at load; ``TTSCLI_WORKERS`` still overrides it per run.
+    ``queue_per_worker``: segments handed to the pool per worker (see :func:`in_order`)."""
 
     _workers = 1
+    queue_per_worker = 1
 
     def workers(self) -> int:
         return env_workers() or self._workers
 
+    def queued(self) -> int:
+        return self.workers() * self.queue_per_worker
 
-def in_order(segments: Iterable["Segment"], work: Callable[["Segment"], list["AudioChunk"]], workers: int
-             ) -> Iterator[tuple["Segment", Iterator["AudioChunk"]]]:
+
+def in_order(segments: Iterable["Segment"], work: Callable[["Segment"], list["AudioChunk"]], workers: int,
+             queued: int | None = None) -> Iterator[tuple["Segment", Iterator["AudioChunk"]]]:
     """Each segment with its audio, in order, up to ``workers`` segments computed at once.
+
+    ``queued`` (default ``workers``) segments are handed to the pool ahead of the one
+    being delivered. With more than ``workers``, a worker whose short segment finished
+    starts the next one instead of waiting for a long one ahead of it to be delivered:
+    Kokoro runs whole sentences of uneven length (measured: 18.2 vs 20.5 s for the
+    264-word text), while Piper's clause-sized pieces gained nothing and peaked higher.
     Stopping the iteration (a closed pipe, Ctrl-C) cancels what has not started."""
+    queued = max(workers, queued or workers)
     pending: deque[tuple[Segment, Future | None]] = deque()
     source = iter(segments)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ttscli-segment")
     try:
         exhausted = False
         while True:
-            while not exhausted and len(pending) < workers:
+            while not exhausted and len(pending) < queued:
                 seg = next(source, None)
                 if seg is None:
                     exhausted = True
