@@ -12,6 +12,32 @@ import pytest
 from support.cli import invoke, run_cli
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_home(tmp_path_factory):
+    """Module- and session-scoped fixtures run before the per-test home below is set: give them
+    a home of their own too, never the user's real one (its caches may be from other code)."""
+    saved = {k: os.environ.get(k) for k in ("TTSCLI_HOME", "HF_HUB_OFFLINE")}
+    os.environ["TTSCLI_HOME"] = str(tmp_path_factory.mktemp("ttscli-session-home"))
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(autouse=True)
+def _ttscli_environment():
+    """Code run in this process may set TTSCLI_* variables itself (batch workers set
+    TTSCLI_THREADS); take them back after each test so later tests see the environment they set."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("TTSCLI_")}
+    yield
+    for key in [k for k in os.environ if k.startswith("TTSCLI_") and k not in saved]:
+        del os.environ[key]
+    os.environ.update(saved)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("ttscli-home")

@@ -33,6 +33,7 @@ import platform
 from collections import Counter
 
 ENV = "TTSCLI_ORT_BLOCKED"
+VERSION = 2  # part of the cached rewrite's key: bump it whenever the rewrite changes
 MIN_CONVS = 8
 _BLOCK = 8  # the smallest block width (AVX2); AVX-512 uses 16 and checks again itself
 _AXIS_NAME = "ttscli_blocked_axis2"

@@ -87,8 +87,11 @@ def _rewrite(model) -> list[str]:
 
 def _cached(source: Path, durations: bool = False, blocked: bool = False) -> tuple[Path, Path]:
     """(rewritten model, its marker of noise input names) in the cache, for ``source``."""
+    from .blocked import VERSION as BLOCKED_VERSION
+
     st = source.stat()
-    key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}|{durations}|{blocked}"
+    layout = f"blocked{BLOCKED_VERSION}" if blocked else "plain"
+    key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}|{durations}|{layout}"
                          .encode()).hexdigest()[:24]
     target = paths.cache_dir() / "seeded-onnx" / f"{source.stem}-{key}.onnx"
     return target, target.with_suffix(".inputs")
