@@ -28,9 +28,10 @@ CPU sessions on x86-64 only (the blocked kernels are x86 code).
 
 from __future__ import annotations
 
-import os
 import platform
 from collections import Counter
+
+from .plan import cpu_only, switched_off
 
 ENV = "TTSCLI_ORT_BLOCKED"
 VERSION = 2  # part of the cached rewrite's key: bump it whenever the rewrite changes
@@ -41,10 +42,7 @@ _AXIS_NAME = "ttscli_blocked_axis2"
 
 def wanted(providers: list) -> bool:
     """Whether sessions with these providers should get the rewrite on this machine."""
-    if os.environ.get(ENV, "1").strip().lower() in ("0", "no", "off", "false"):
-        return False
-    names = [p[0] if isinstance(p, tuple) else p for p in providers]
-    return names == ["CPUExecutionProvider"] and platform.machine().lower() in ("x86_64", "amd64")
+    return not switched_off(ENV) and cpu_only(providers) and platform.machine().lower() in ("x86_64", "amd64")
 
 
 def _attrs(node) -> dict:

@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import IntegrityError, RuntimeFailure
 from . import blocked as layout
 from . import optimized, seeded
-from .plan import RuntimePlan
+from .plan import RuntimePlan, provider_names
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_patter
 def _check_providers(path: Path, plan: RuntimePlan, active: list[str]) -> None:
     """"Available" is not "usable": ORT drops a GPU provider whose CUDA/cuDNN libraries fail
     to load and quietly runs on the CPU. Say so (auto) or stop (an explicit --device)."""
-    wanted = [p[0] if isinstance(p, tuple) else p for p in plan.ort_providers]
+    wanted = provider_names(plan.ort_providers)
     dropped = [p for p in wanted if p != "CPUExecutionProvider" and p not in active]
     if not dropped:
         return
@@ -153,14 +153,14 @@ class OnnxModel:
         blocked = layout.wanted(list(plan.ort_providers))
         run_path = self._seeded(durations, blocked) if rewrite or blocked else self.path
 
-        def session(model: Path | bytes):
+        def open_session(model: Path | bytes):
             kwargs = {"mem_pattern": self.mem_pattern, "layout": self.blocked_convs > 0}
             if isinstance(model, bytes):  # the rewrite could not be cached on disk
-                return _session(self.path, plan, data=model, **kwargs)
-            return _session(model, plan, **kwargs)
+                return session(self.path, plan, data=model, **kwargs)
+            return session(model, plan, **kwargs)
 
         try:
-            return session(run_path)
+            return open_session(run_path)
         except (IntegrityError, RuntimeFailure) as exc:
             if run_path == self.path or isinstance(run_path, bytes):
                 raise
@@ -168,7 +168,7 @@ class OnnxModel:
             log.warning("the cached seeded copy of %s was damaged; rebuilding it", self.path.name)
             log.debug("seeded copy unusable: %s", exc.message)
             seeded.discard(self.path, durations, blocked)
-            return session(self._seeded(durations, blocked))
+            return open_session(self._seeded(durations, blocked))
 
     def run(self, feeds: dict[str, Any], *, seed: int = 0, noise_len: int = 1 << 16) -> list[np.ndarray]:
         if not self.noise_inputs:
@@ -191,5 +191,3 @@ def load(path: Path, plan: RuntimePlan, *, seeded_noise: bool = True, durations:
     ``mem_pattern``: see :class:`OnnxModel`."""
     return OnnxModel(path, plan, seeded_noise=seeded_noise, durations=durations, mem_pattern=mem_pattern)
 
-
-_session = session  # OnnxModel._open has a local helper named session

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import platform
 from functools import lru_cache
 from pathlib import Path
 
 from .. import paths
 from ..fsio import AtomicFile
+from .plan import cpu_only, switched_off
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,7 @@ def _cpu_signature() -> str:
 
 
 def enabled(source: Path, providers: list) -> bool:
-    if os.environ.get("TTSCLI_ORT_CACHE", "1").strip().lower() in ("0", "no", "off", "false"):
-        return False
-    names = [p[0] if isinstance(p, tuple) else p for p in providers]
-    if names != ["CPUExecutionProvider"]:
+    if switched_off("TTSCLI_ORT_CACHE") or not cpu_only(providers):
         return False  # GPU providers partition the graph themselves
     try:
         return source.stat().st_size < _MAX_BYTES and not any(source.parent.glob(source.name + ".data"))

@@ -34,6 +34,20 @@ GGML_UNIFIED = "GGML_CUDA_ENABLE_UNIFIED_MEMORY"  # llama.cpp: *any* value turns
 BUDGET_SHARE = 0.9  # of MemAvailable: the page cache and the OS compete for unified memory
 
 
+def provider_names(providers) -> list[str]:
+    """onnxruntime provider names (entries may be ``(name, options)`` pairs)."""
+    return [p[0] if isinstance(p, tuple) else p for p in providers]
+
+
+def cpu_only(providers) -> bool:
+    return provider_names(providers) == ["CPUExecutionProvider"]
+
+
+def switched_off(name: str) -> bool:
+    """An on-by-default switch (TTSCLI_ORT_CACHE, TTSCLI_ORT_BLOCKED) set to 0/no/off/false."""
+    return os.environ.get(name, "1").strip().lower() in ("0", "no", "off", "false")
+
+
 @dataclass(frozen=True)
 class RuntimePlan:
     runtime: str = "onnxruntime"

@@ -27,6 +27,7 @@ import numpy as np
 from .. import paths
 from ..errors import OutputError
 from ..fsio import atomic_path, atomic_write
+from .blocked import VERSION as BLOCKED_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,6 @@ def _rewrite(model) -> list[str]:
 
 def _cached(source: Path, durations: bool = False, blocked: bool = False) -> tuple[Path, Path]:
     """(rewritten model, its marker of noise input names) in the cache, for ``source``."""
-    from .blocked import VERSION as BLOCKED_VERSION
-
     st = source.stat()
     layout = f"blocked{BLOCKED_VERSION}" if blocked else "plain"
     key = hashlib.sha256(f"{REWRITE_VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}|{durations}|{layout}"

@@ -137,7 +137,7 @@ def _package_dir(module: str) -> str | None:
     return list(spec.submodule_search_locations)[0]
 
 
-def _first_line(exc: BaseException) -> str:
+def _probe_failure(exc: BaseException) -> str:
     """The fact for a failed probe (a signal that interrupted the import is raised instead)."""
     from ..errors import raise_interrupt_cause
 
@@ -156,7 +156,7 @@ def _onnxruntime_facts() -> dict[str, Any] | None:
                 "providers": list(ort.get_available_providers()),
                 "device": ort.get_device()}
     except Exception as exc:  # noqa: BLE001 - a half-installed wheel (missing .so) is a fact too
-        return {"error": _first_line(exc)}
+        return {"error": _probe_failure(exc)}
 
 
 def _llama_facts() -> dict[str, Any] | None:
@@ -171,7 +171,7 @@ def _llama_facts() -> dict[str, Any] | None:
         return {"libs": libs, "gpu_offload": bool(llama_cpp.llama_supports_gpu_offload()),
                 "system_info": info.decode("utf-8", "replace") if isinstance(info, bytes) else str(info)}
     except Exception as exc:  # noqa: BLE001 - e.g. libcudart.so.12 missing for a CUDA wheel
-        return {"libs": libs, "error": _first_line(exc)}
+        return {"libs": libs, "error": _probe_failure(exc)}
 
 
 def _torch_facts(from_metadata: bool = True) -> dict[str, Any] | None:
@@ -184,7 +184,7 @@ def _torch_facts(from_metadata: bool = True) -> dict[str, Any] | None:
     try:
         import torch
     except Exception as exc:  # noqa: BLE001
-        return {"error": _first_line(exc)}
+        return {"error": _probe_failure(exc)}
     facts: dict[str, Any] = {"version": torch.__version__, "cuda_version": torch.version.cuda,
                              "devices": [], "arch_list": []}
     with warnings.catch_warnings(record=True) as caught:
@@ -201,7 +201,7 @@ def _torch_facts(from_metadata: bool = True) -> dict[str, Any] | None:
                 })
         except Exception as exc:  # noqa: BLE001 - driver/toolkit mismatch raises here
             facts["cuda_available"] = False
-            facts["cuda_error"] = _first_line(exc)
+            facts["cuda_error"] = _probe_failure(exc)
     facts["cuda_warnings"] = [" ".join(str(w.message).split())[:300] for w in caught]
     mps = getattr(torch.backends, "mps", None)
     facts["mps_built"] = bool(mps and mps.is_built())
