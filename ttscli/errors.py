@@ -100,6 +100,24 @@ class PipeClosed(Exception):
     """Raised by stdout sinks when the reader has gone away."""
 
 
+def import_uninterrupted(module: str):
+    """Import ``module`` with SIGINT/SIGTERM held back until it is done (main thread only).
+    A signal that lands while a C extension initializes (onnxruntime's pybind11 module)
+    can leave it half-built; held, it arrives right after, where Python handles it."""
+    import importlib
+    import signal
+    import threading
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread():
+        return importlib.import_module(module)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        return importlib.import_module(module)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def raise_interrupt_cause(exc: BaseException) -> None:
     """Raise the interrupt behind ``exc``, if any. Ctrl-C or SIGTERM arriving while a C
     extension module initializes (onnxruntime's pybind11 module) comes back as

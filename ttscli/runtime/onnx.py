@@ -68,7 +68,9 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_patter
     ``layout``: the graph was prepared for the blocked CPU kernels (:mod:`.blocked`), so
     its CPU session also gets onnxruntime's layout transforms (ORT_ENABLE_ALL); the
     cached copy is per CPU, like every cached copy."""
-    import onnxruntime as ort
+    from ..errors import import_uninterrupted
+
+    ort = import_uninterrupted("onnxruntime")
 
     # ORT's own logger would print a second, coloured line for a dropped provider.
     ort.set_default_logger_severity(2 if log.isEnabledFor(logging.DEBUG) else 3)

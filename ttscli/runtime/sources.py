@@ -150,8 +150,9 @@ def _onnxruntime_facts() -> dict[str, Any] | None:
     if _package_dir("onnxruntime") is None:
         return None
     try:
-        import onnxruntime as ort
+        from ..errors import import_uninterrupted
 
+        ort = import_uninterrupted("onnxruntime")
         return {"version": getattr(ort, "__version__", None),
                 "providers": list(ort.get_available_providers()),
                 "device": ort.get_device()}
