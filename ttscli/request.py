@@ -9,7 +9,7 @@ a speech LM's sampling) are the family's own typed dataclass (``FamilySpec.optio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .backends.base import SynthesisOptions
@@ -42,9 +42,6 @@ class Request:
         return cls(text=text, lexicon=lexicon_files.load(lexicon), date_order=getattr(date_order, "value", date_order),
                    **values)
 
-    def with_text(self, text: str) -> Request:
-        return replace(self, text=text)
-
     @property
     def text_options(self) -> TextOptions:
         return TextOptions(sentence_silence=self.sentence_silence, paragraph_silence=self.paragraph_silence,
@@ -55,7 +52,3 @@ class Request:
         return SynthesisOptions(speed=self.speed, volume=self.volume, seed=self.seed, lang=self.lang,
                                 family=self.family)
 
-
-def field_names() -> tuple[str, ...]:
-    """The names a Request takes (the Python API's keyword arguments)."""
-    return tuple(f.name for f in fields(Request))
