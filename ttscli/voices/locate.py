@@ -98,8 +98,9 @@ def find(voice: str | None, pick_model: bool = True) -> Found:
     the installed model that has it (NotFound with a fix for a preset or blend none has)."""
     if not voice:
         return Found()
-    if cache.exists(voice):
-        return Found(stored=cache.read_meta(cache.path_for(voice)))
+    stored = cache.stored_meta(voice)
+    if stored is not None:
+        return Found(stored=stored)
     if not pick_model:
         return Found()
     model_id = model_for_voice(voice)
