@@ -64,7 +64,7 @@ def select(model: str | None = None, voice: str | None = None, lang: str | None 
     stored voice of another family.
     """
     from .backends import registry
-    from .errors import BadInput
+    from .errors import BadInput, NotFound
     from .models import resolve as model_resolve
     from .voices import locate
 
@@ -73,9 +73,16 @@ def select(model: str | None = None, voice: str | None = None, lang: str | None 
         model = str(found.stored["model_id"])
     elif not model:
         model = found.model_id
-    ref = model_resolve.resolve(model)
-    spec = registry.get(ref.family)
     stored = found.stored
+    try:
+        ref = model_resolve.resolve(model)
+    except NotFound:
+        if stored is not None:  # a damaged voice file is the problem to report, not the model it names
+            from .voices import cache as voice_cache
+
+            voice_cache.load(str(voice))
+        raise
+    spec = registry.get(ref.family)
     if stored is not None and stored.get("family") != spec.name:
         raise BadInput(
             f"voice {voice!r} was made for {stored.get('family')} models, not {ref.id} ({spec.name})",
