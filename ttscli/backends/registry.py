@@ -97,6 +97,8 @@ class FamilySpec:
     # Word timings on its preferred runtime: "model" (the graph's own durations) or "aligned"
     # (Whisper on the audio, the [asr] extra); see ttscli.timing.
     timings: str = "aligned"
+    # "module:Class" -> the frozen dataclass of the family's own synthesis options (Request.family)
+    options: str | None = None
 
     @property
     def runtime(self) -> str:
@@ -139,6 +141,10 @@ class FamilySpec:
     def load(self, model: "ModelRef", runtime: str | None = None, **kwargs) -> "Backend":
         self.check_installed(runtime)
         return resolve_target(self.option(runtime).loader)(model, **kwargs)
+
+    def options_type(self) -> type | None:
+        """The family's options dataclass (None: it takes none); imports only its module."""
+        return resolve_target(self.options) if self.options else None
 
     def text_profile(self, model: "ModelRef", voice: str | None = None):
         return resolve_target(self.profile)(model, voice)

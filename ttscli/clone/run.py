@@ -57,7 +57,6 @@ def _installed_of(spec: EncoderSpec) -> list[tuple[ModelRef, EncoderSpec]]:
 def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
     """The model to clone for: a family name, a model id, or the first usable default."""
     from ..backends import registry
-    from ..models import resolve
 
     encoders = registry.cloneable()  # in the order of the family table (ttscli.families.BUILTIN)
     if model and model in encoders:
@@ -69,7 +68,9 @@ def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
                            hint=f"see `ttscli list --available --family {model}`")
         return usable[0]
     if model:
-        ref = resolve.resolve(model)
+        from ..selection import select
+
+        ref = select(model).ref
         return ref, for_family(ref.family).for_model(ref)
     for spec in encoders.values():
         usable = _installed_of(spec) if spec.available() else []

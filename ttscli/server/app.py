@@ -169,29 +169,28 @@ async def speech(request: Request, state: State) -> Response:
         raise
     try:
         loaded = replace(instance.loaded, voice=voice, voice_name=name)
-        segments = await asyncio.to_thread(_segments, loaded, req)
+        asked = await asyncio.to_thread(_request, req)
+        segments = await asyncio.to_thread(engine.segments, asked, loaded)
     except BaseException:
         state.inflight -= 1
         state.pool.release(slot, instance, req.keep_alive)
         raise
-    return _stream(request, state, req, slot, instance, loaded, segments)
+    return _stream(request, state, req, slot, instance, loaded, segments, asked.synthesis_options)
 
 
-def _segments(loaded, req):
-    from ..text.options import TextOptions
+def _request(req):
+    """The engine's Request for a parsed API request (+ the config directory's lexicon.toml)."""
+    from ..request import Request
 
-    options = TextOptions.from_user(sentence_silence=req.sentence_silence, paragraph_silence=req.paragraph_silence,
-                                    lang=req.lang, date_order=req.date_order)  # + the config's lexicon.toml
-    return engine.segments_for(req.input, loaded.backend, options, voice=loaded.voice_name)
+    return Request.from_user(req.input, speed=req.speed, volume=req.volume, seed=req.seed, lang=req.lang,
+                             sentence_silence=req.sentence_silence, paragraph_silence=req.paragraph_silence,
+                             date_order=req.date_order)
 
 
-def _stream(request, state: State, req, slot, instance, loaded, segments) -> StreamingResponse:
-    from ..backends.base import SynthesisOptions
-
+def _stream(request, state: State, req, slot, instance, loaded, segments, options) -> StreamingResponse:
     started = request.state.started
     ready = time.perf_counter() - started  # reading, queueing, loading, text preparation
     rate = loaded.backend.sample_rate
-    options = SynthesisOptions(speed=req.speed, volume=req.volume, seed=req.seed, lang=req.lang)
     job = Job()
     state.jobs.add(job)
     info = {"model": slot.model_id, "voice": req.voice, "format": req.response_format, "chars": len(req.input)}

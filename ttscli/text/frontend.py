@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
-from typing import Iterable, Iterator
+from dataclasses import dataclass, fields, replace
+from typing import Any, Iterable, Iterator
 
 from ..errors import BadInput
 from ..held_warnings import held
 from . import cleanup, languages, scripts
 from .chunking import chunk_sentences, speakable
 from .document import MAX_PAUSE, Paragraph, Pause, Phonemes, SayAs, SentenceBreak, Span
-from .lexicon import Lexicon
+from .options import TextOptions
 from .segments import PHONEME_BLOCK, Budget, Segment, split_sentences
 
 log = logging.getLogger(__name__)
@@ -36,17 +36,22 @@ _EMPTY_BLOCK = re.compile(r"\[\[\s*\]\]")
 
 
 @dataclass(frozen=True)
-class FrontEndOptions:
+class FrontEndOptions(TextOptions):
+    """What the caller asked (:class:`~ttscli.text.options.TextOptions`) plus what the model
+    adds: the language to read in (resolved), tags it reads itself, and whether letters of other
+    writing systems are dropped."""
+
     lang: str | None = "en-us"
-    sentence_silence: float = 0.0
-    paragraph_silence: float | None = None  # None: max(sentence_silence, 0.5)
-    date_order: str | None = None  # mdy | dmy | ymd; None: from the language
-    lexicon: Lexicon | None = None
     normalize: bool = True
     keep_tags: frozenset[str] = frozenset()  # inline tags the model reads itself (Orpheus' <laugh>)
     # Skip letters of other writing systems when ``lang`` is written in Latin (see text.scripts);
     # False for a model that also speaks a language in another script.
     drop_other_scripts: bool = True
+
+    @classmethod
+    def of(cls, asked: TextOptions, **model: Any) -> FrontEndOptions:
+        """``asked`` with the model's part (``lang``, ``keep_tags``, ``drop_other_scripts``)."""
+        return cls(**{**{f.name: getattr(asked, f.name) for f in fields(TextOptions)}, **model})
 
     @property
     def paragraph_pause(self) -> float:

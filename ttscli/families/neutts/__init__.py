@@ -5,6 +5,7 @@ from ...clone.encoders import EncoderSpec
 
 FAMILY = FamilySpec(
     name="neutts",
+    options="ttscli.families._shared.speechlm:SpeechLMOptions",
     runs_on=(RuntimeOption("llama.cpp", "ttscli.families.neutts.backend:load", extra="gguf"),),
     detect="ttscli.families.neutts.backend:detect",
     files="neutts-*.gguf with a NeuCodec decoder .onnx",

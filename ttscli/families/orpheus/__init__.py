@@ -4,6 +4,7 @@ from ...backends.registry import FamilySpec, RuntimeOption
 
 FAMILY = FamilySpec(
     name="orpheus",
+    options="ttscli.families._shared.speechlm:SpeechLMOptions",
     runs_on=(RuntimeOption("llama.cpp", "ttscli.families.orpheus.backend:load", extra="gguf"),),
     detect="ttscli.families.orpheus.backend:detect",
     files="an Orpheus .gguf with a SNAC decoder .onnx",

@@ -8,6 +8,7 @@ from ...backends.registry import FamilySpec, RuntimeOption
 # evens out the whole 264-word job. Only onnxruntime gives byte-identical audio per --seed.
 FAMILY = FamilySpec(
     name="piper",
+    options="ttscli.families.piper.options:PiperOptions",
     runs_on=(
         RuntimeOption("onnxruntime", "ttscli.families.piper.backend:load"),
         RuntimeOption("sherpa-onnx", "ttscli.families.piper.on_sherpa:load", extra="sherpa"),

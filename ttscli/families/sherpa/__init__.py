@@ -5,6 +5,7 @@ from ...clone.encoders import EncoderSpec
 
 FAMILY = FamilySpec(
     name="sherpa",
+    options="ttscli.families.sherpa.frontend:SherpaOptions",
     runs_on=(RuntimeOption("sherpa-onnx", "ttscli.families.sherpa.backend:load", extra="sherpa"),),
     detect="ttscli.families.sherpa.layout:detect",
     files="tokens.txt beside its .onnx files",
