@@ -69,13 +69,19 @@ def _german(lang: str, date_order: str | None) -> Normalizer:
     return GermanNormalizer(lang)
 
 
+def _spanish(lang: str, date_order: str | None) -> Normalizer:
+    from .es import SpanishNormalizer
+
+    return SpanishNormalizer(lang)
+
+
 def _romance(lang: str, date_order: str | None) -> Normalizer:
     from .romance import RomanceNormalizer
 
     return RomanceNormalizer(lang)
 
 
-_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german, "fr": _romance, "es": _romance,
+_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german, "fr": _romance, "es": _spanish,
                                  **{code: _numbers for code in ("it", "pt")}}
 
 

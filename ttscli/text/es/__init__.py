@@ -1,0 +1,103 @@
+"""Spanish normalization: every class English and German have, with Spanish gender agreement.
+
+Order per paragraph: addresses (e-mail, URLs) → telephone numbers and IP addresses → dates →
+times → money → measures → fractions → ordinals → decimals → abbreviations → the shared
+num2words rules (text.intl) for the numbers left. See text.es.amounts and text.es.calendar.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..intl import NumberNormalizer
+from ..romance_rules import Spelled, expand_addresses, integer, lookup, table_pattern
+from . import amounts, calendar
+from .numbers import cardinal
+
+ABBREVIATIONS = {
+    "Sr.": "señor", "Sra.": "señora", "Srta.": "señorita", "Sres.": "señores", "Sras.": "señoras",
+    "Dr.": "doctor", "Dra.": "doctora", "Dres.": "doctores", "Lic.": "licenciado", "Lcda.": "licenciada",
+    "Ing.": "ingeniero", "Arq.": "arquitecto", "Prof.": "profesor", "Profa.": "profesora", "Ud.": "usted",
+    "Uds.": "ustedes", "Vd.": "usted", "Vds.": "ustedes", "Da.": "doña", "Dña.": "doña", "Dª": "doña",
+    "D.ª": "doña", "Sto.": "santo", "Sta.": "santa", "Gral.": "general", "Cnel.": "coronel",
+    "etc.": "etcétera", "pág.": "página", "págs.": "páginas", "núm.": "número", "n.º": "número", "nº": "número",
+    "tel.": "teléfono", "tfno.": "teléfono", "av.": "avenida", "avda.": "avenida", "pza.": "plaza",
+    "c/": "calle", "esq.": "esquina", "EE. UU.": "estados unidos", "EE.UU.": "estados unidos",
+    "aprox.": "aproximadamente", "p. ej.": "por ejemplo", "dpto.": "departamento", "depto.": "departamento",
+    "cía.": "compañía", "vol.": "volumen", "cap.": "capítulo", "izq.": "izquierda", "dcha.": "derecha",
+    "admón.": "administración", "ed.": "edición", "S.A.": "sociedad anónima", "a. m.": "a m", "p. m.": "p m",
+    "c.º": "camino", "bº": "barrio", "Bº": "barrio", "máx.": "máximo", "mín.": "mínimo", "ej.": "ejemplo",
+}
+_ABBR = table_pattern(ABBREVIATIONS)
+WEB = Spelled({".": " punto ", "/": " barra ", "-": " guion ", "_": " guion bajo ", "@": " arroba ",
+               "+": " más ", ":": " dos puntos ", "?": " signo de interrogación ", "=": " igual ", "&": " y ",
+               "#": " numeral ", "%": " por ciento ", "~": " virgulilla ", "\\": " barra invertida ",
+               "!": " signo de exclamación ", "|": " barra vertical ", "^": " acento circunflejo "},
+              cardinal)
+# "+34 912 345 678", "+1 (123) 123-5678 ext. 12", "912-345-678", "555-1234", IP "192.168.0.1"
+PHONE = re.compile(
+    r"(?<![\w+])(?:(?P<plus>\+)(?P<cc>\d{1,3})[\s-]?(?P<intl>(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4})"
+    r"|(?P<paren>\(\d{1,4}\)\s?\d{2,4}(?:[\s.-]\d{2,4}){1,3})"
+    r"|(?P<dash>\d{3,4}(?:-\d{3,4}){1,3}))"
+    r"(?:-(?P<ext1>\d{1,3})\b|\s?(?:ext\.?|extensión)\s?(?P<ext2>\d+))?(?![\w-])", re.IGNORECASE)
+IP = re.compile(r"(?<![\w.])(?!\d{1,3}(?:\.\d{3}){3}(?!\d))\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)")
+MATH = re.compile(r"(?<=\d)\s(?P<op>[+=×x-])\s(?=-?\d)")
+_OPS = {"+": "más", "-": "menos", "=": "es igual a", "×": "por", "x": "por"}
+
+
+def _digits(text: str) -> str:
+    return " ".join(cardinal(int(d)) for d in text if d.isdigit())
+
+
+def phone(m: re.Match) -> str:
+    out = []
+    if m.group("plus"):
+        cc = m.group("cc")
+        out.append("más " + (cardinal(int(cc)) if len(cc) <= 2 else _digits(cc)))
+    out.append(_digits(m.group("intl") or m.group("paren") or m.group("dash")))
+    ext = m.group("ext1") or m.group("ext2")
+    if ext:
+        out.append("extensión " + _digits(ext))
+    return " ".join(out)
+
+
+def abbreviation(m: re.Match) -> str:
+    spoken = lookup(ABBREVIATIONS, m.group()) or m.group()
+    return spoken[0].upper() + spoken[1:] if m.group()[0].isupper() and spoken[0].islower() and \
+        len(m.group()) > 1 and not m.group()[1].isupper() else spoken
+
+
+class SpanishNormalizer(NumberNormalizer):
+    def __init__(self, lang: str = "es"):
+        super().__init__(lang)
+
+    def normalize(self, text: str, heading: bool = False) -> str:
+        text = expand_addresses(text, WEB)
+        if re.search(r"[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]", text):
+            text = re.sub("[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]", lambda m: amounts.UNICODE_FRACTIONS[m.group()], text)
+            text = IP.sub(lambda m: " punto ".join(_digits(g) for g in m.group().split(".")), text)
+            text = calendar.NUMERIC.sub(calendar.numeric, text)
+            text = PHONE.sub(phone, text)
+            text = calendar.NAMED.sub(calendar.named, text)
+            text = calendar.MONTH_FIRST.sub(calendar.named, text)
+            text = calendar.ERA.sub(calendar.era, text)
+            text = calendar.CLOCK.sub(calendar.clock, text)
+            text = amounts.MONEY.sub(amounts.money, text)
+            text = amounts.MEASURE.sub(amounts.measure, text)
+            text = amounts.FRACTION.sub(amounts.fraction_match, text)
+            text = amounts.ORDINAL.sub(amounts.ordinal_match, text)
+            text = amounts.DECIMAL.sub(amounts.decimal_match, text)
+            text = amounts.SCALED.sub(amounts.scaled, text)
+            text = amounts.GROUPED.sub(lambda m: cardinal(integer(m.group())), text)
+            text = MATH.sub(lambda m: f" {_OPS[m.group('op')]} ", text)
+        text = calendar.CENTURY.sub(calendar.century, text)
+        text = calendar.REGNAL.sub(calendar.regnal, text)
+        text = calendar.ARTICLE_ROMAN.sub(calendar.article_roman, text)
+        if "." in text or "/" in text or "º" in text or "ª" in text:
+            text = _ABBR.sub(abbreviation, text)
+        return super().normalize(text, heading)
+
+    def _number(self, text: str) -> str:
+        if re.fullmatch(r"\d{1,3}(?:[.\s\u00a0\u202f]\d{3})+|\d+", text):
+            return cardinal(integer(text))
+        return super()._number(text)
