@@ -75,14 +75,20 @@ def _spanish(lang: str, date_order: str | None) -> Normalizer:
     return SpanishNormalizer(lang)
 
 
+def _italian(lang: str, date_order: str | None) -> Normalizer:
+    from .it import ItalianNormalizer
+
+    return ItalianNormalizer(lang)
+
+
 def _romance(lang: str, date_order: str | None) -> Normalizer:
     from .romance import RomanceNormalizer
 
     return RomanceNormalizer(lang)
 
 
-_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german, "fr": _romance, "es": _spanish,
-                                 **{code: _numbers for code in ("it", "pt")}}
+_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german, "fr": _romance, "es": _spanish, "it": _italian,
+                                 "pt": _numbers}
 
 
 def register(code: str, factory: Factory) -> None:
