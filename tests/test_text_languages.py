@@ -15,7 +15,7 @@ CASES = [
     ("fr", "Il a 1 234,5 points, 2e place, 12 %.", "Il a mille deux cent trente-quatre virgule cinq points, "
                                                   "deuxième place, douze pour cent."),
     ("de", "Es kostet 3,50 € und 1.000 Leute.", "Es kostet drei Euro fünfzig und eintausend Leute."),
-    ("it", "Sono 21 anni e 3,5 %.", "Sono ventuno anni e tre virgola cinque per cento."),
+    ("it", "Sono 21 anni e 3,5 %.", "Sono ventuno anni e tre virgola cinque percento."),
     ("pt", "São 1.000.000 de pessoas no 1º dia.", "São um milhão de pessoas no primeiro dia."),
 ]
 

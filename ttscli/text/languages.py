@@ -81,13 +81,13 @@ def _italian(lang: str, date_order: str | None) -> Normalizer:
     return ItalianNormalizer(lang)
 
 
-def _romance(lang: str, date_order: str | None) -> Normalizer:
-    from .romance import RomanceNormalizer
+def _french(lang: str, date_order: str | None) -> Normalizer:
+    from .fr import FrenchNormalizer
 
-    return RomanceNormalizer(lang)
+    return FrenchNormalizer(lang)
 
 
-_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german, "fr": _romance, "es": _spanish, "it": _italian,
+_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german, "fr": _french, "es": _spanish, "it": _italian,
                                  "pt": _numbers}
 
 

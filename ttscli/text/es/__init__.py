@@ -22,7 +22,7 @@ ABBREVIATIONS = {
     "D.ª": "doña", "Sto.": "santo", "Sta.": "santa", "Gral.": "general", "Cnel.": "coronel",
     "etc.": "etcétera", "pág.": "página", "págs.": "páginas", "núm.": "número", "n.º": "número", "nº": "número",
     "tel.": "teléfono", "tfno.": "teléfono", "av.": "avenida", "avda.": "avenida", "pza.": "plaza",
-    "c/": "calle", "esq.": "esquina", "EE. UU.": "estados unidos", "EE.UU.": "estados unidos",
+    "c/": "calle", "esq.": "esquina", "EE. UU.": "Estados Unidos", "EE.UU.": "Estados Unidos",
     "aprox.": "aproximadamente", "p. ej.": "por ejemplo", "dpto.": "departamento", "depto.": "departamento",
     "cía.": "compañía", "vol.": "volumen", "cap.": "capítulo", "izq.": "izquierda", "dcha.": "derecha",
     "admón.": "administración", "ed.": "edición", "S.A.": "sociedad anónima", "a. m.": "a m", "p. m.": "p m",
@@ -62,9 +62,10 @@ def phone(m: re.Match) -> str:
 
 
 def abbreviation(m: re.Match) -> str:
+    """The words for an abbreviation, capitalized where a sentence starts."""
     spoken = lookup(ABBREVIATIONS, m.group()) or m.group()
-    return spoken[0].upper() + spoken[1:] if m.group()[0].isupper() and spoken[0].islower() and \
-        len(m.group()) > 1 and not m.group()[1].isupper() else spoken
+    starts = not m.string[:m.start()].strip() or m.string[:m.start()].rstrip()[-1] in ".!?¿¡"
+    return spoken[0].upper() + spoken[1:] if starts and m.group()[0].isupper() else spoken
 
 
 class SpanishNormalizer(NumberNormalizer):

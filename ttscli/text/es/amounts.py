@@ -187,8 +187,10 @@ def fraction_match(m: re.Match) -> str:
     if den == 0:
         return m.group()
     minus = "menos " if m.group("neg") else ""
-    whole = f"{cardinal(int(m.group('whole')))} y " if m.group("whole") else ""
-    return minus + whole + fraction(num, den)
+    if m.group("whole"):
+        half = num == 1 and den == 2
+        return f"{minus}{cardinal(int(m.group('whole')))} y {'medio' if half else fraction(num, den)}"
+    return minus + fraction(num, den)
 
 
 def decimal_match(m: re.Match) -> str:

@@ -46,7 +46,7 @@ _ERAS = {"ac": "antes de cristo", "dc": "después de cristo", "aec": "antes de l
 # "14:30", "14.30", "14.30 h", "5:02 p.m.", "3:02:32", "01 h", "2 h 30 min"
 CLOCK = re.compile(
     r"(?<![\w.,:])(?:(?P<h>[01]?\d|2[0-4])(?P<sep>[:.])(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?!\d|[.,]\d)"
-    r"|(?P<hz>0\d)\s?h\b|(?P<hh>[01]?\d|2[0-4])\s?h\s?(?P<mm>[0-5]?\d)\s?m(?:in)?(?![a-z])"
+    r"|(?P<hz>0\d)\s?h\b|(?P<hp>1[0-2]|0?[1-9])(?=\s?[ap]\.?\s?m\b)|(?P<hh>[01]?\d|2[0-4])\s?h\s?(?P<mm>[0-5]?\d)\s?m(?:in)?(?![a-z])"
     r"(?:\s?(?P<ss>[0-5]?\d)\s?s(?:eg)?\b)?)"
     r"(?:\s?h\b)?(?:\s?(?P<ampm>[ap])\.?\s?m\b\.?)?"
     r"(?:\s?(?P<zone>(?i:est|edt|pst|pdt|cst|cdt|mst|mdt|gmt|utc|cet|cest|bst|hst|art|clt|cot|pet))(?![a-zA-Z])(?:\s?(?P<sign>[+-])(?P<oh>\d{1,2})(?::(?P<om>\d\d))?)?)?")
@@ -116,8 +116,8 @@ def _period(h: int, ampm: str) -> str:
 
 def clock(m: re.Match) -> str:
     zone = (m.group("zone") or "").lower()
-    if m.group("hz"):
-        h, minute, sec = int(m.group("hz")), 0, None
+    if m.group("hz") or m.group("hp"):
+        h, minute, sec = int(m.group("hz") or m.group("hp")), 0, None
     elif m.group("hh"):
         h, minute, sec = int(m.group("hh")), int(m.group("mm")), m.group("ss")
     else:

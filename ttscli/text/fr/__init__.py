@@ -1,0 +1,89 @@
+"""French normalization: dates, times, money, units, fractions, decimals (text.fr.rules), ordinals with
+their abbreviations (1er, 1re, 2e, 2nd, XXe siècle, Louis XIV) and common abbreviations (M., Mme, Dr, p., n°);
+cardinals and percentages through the shared num2words rules (text.intl)."""
+
+from __future__ import annotations
+
+import re
+
+from ..intl import NumberNormalizer, _words
+from ..romance_rules import SUPERSCRIPT, integer, lookup, roman, table_pattern
+from . import rules
+
+ABBREVIATIONS = {
+    "MM.": "messieurs", "Mme": "madame", "Mmes": "mesdames", "Mlle": "mademoiselle",
+    "Mlles": "mesdemoiselles", "Dr": "docteur", "Dr.": "docteur", "Dre": "docteure", "Drs": "docteurs",
+    "Dres": "docteures", "Pr": "professeur", "Pr.": "professeur", "Mgr": "monseigneur",
+    "St": "saint", "Ste": "sainte", "etc.": "et cetera", "n°": "numéro", "nº": "numéro", "N°": "numéro",
+    "av.": "avenue", "bd": "boulevard", "bd.": "boulevard", "env.": "environ", "cf.": "confer",
+    "c.-à-d.": "c'est-à-dire", "p. ex.": "par exemple", "tél.": "téléphone", "vol.": "volume", "chap.": "chapitre",
+    "Cie": "compagnie", "av. J.-C.": "avant Jésus-Christ", "apr. J.-C.": "après Jésus-Christ", "éd.": "édition",
+}
+_ABBR = table_pattern(ABBREVIATIONS, 0)
+_PAGE = re.compile(r"(?<![\w.])(?P<p>pp?)\.\s?(?=\d)")
+_MONSIEUR = re.compile(r"(?<![\w.])M\.\s(?=[A-ZÉ])")
+ORDINAL = re.compile(r"(?<![\w.,])(?P<n>\d{1,3}(?:[\u00a0\u202f ]\d{3})+|\d+)"
+                     r"(?P<suf>er|re|ère|ere|nde?|e|ème|eme|è|°)(?![\w\d])")
+ROMAN_ORDINAL = re.compile(r"\b(?P<r>[IVXLCDM]+)(?P<suf>er|re|ère|e|ème)\b")
+REGNAL = re.compile(r"\b(?P<name>Louis|Henri|Charles|François|Philippe|Napoléon|Jean|Léon|Pie|Benoît|Jean-Paul|"
+                    r"Guillaume|Édouard|Richard|Élisabeth|Catherine|Marie|Pierre|Clovis|Robert|Hugues|Frédéric|"
+                    r"Alexandre|Nicolas|Paul|Innocent|Grégoire|Clément|Urbain|Boniface|Victor-Emmanuel|Albert|"
+                    r"Rainier|Baudouin|Léopold|Isabelle|Ferdinand|Alphonse)\s+(?P<r>[IVXLC]+)\b(?!')")
+_NAMED_ROMAN = re.compile(r"\b(?P<word>tome|chapitre|acte|livre|partie|volume|scène|article|titre)\s+(?P<r>[IVXLC]+)\b",
+                          re.IGNORECASE)
+
+
+def _ordinal(m: re.Match) -> str:
+    suf = m.group("suf")
+    n = integer(m.group("n"))
+    if suf.startswith("nd"):
+        return "seconde" if suf == "nde" else "second"
+    return rules.ordinal(n, feminine=suf in ("re", "ère", "ere"))
+
+
+def _roman_ordinal(m: re.Match) -> str:
+    n = roman(m.group("r"))
+    return rules.ordinal(n, m.group("suf") in ("re", "ère")) if n else m.group()
+
+
+def _regnal(m: re.Match) -> str:
+    n = roman(m.group("r"))
+    if not n:
+        return m.group()
+    return f"{m.group('name')} {'premier' if n == 1 else _words(str(n), 'fr')}"
+
+
+def _named_roman(m: re.Match) -> str:
+    n = roman(m.group("r"))
+    return f"{m.group('word')} {_words(str(n), 'fr')}" if n else m.group()
+
+
+class FrenchNormalizer(NumberNormalizer):
+    def __init__(self, lang: str = "fr"):
+        super().__init__(lang)
+
+    def normalize(self, text: str, heading: bool = False) -> str:
+        if re.search("[ᵃ-ᶻʳˡˢ]", text):
+            text = text.translate(SUPERSCRIPT)
+        if re.search(r"\d", text):
+            text = rules.NUMERIC.sub(rules.numeric_date, text)
+            text = rules.DAY_LIST.sub(rules.day_list, text)
+            text = rules.NAMED.sub(rules.named_date, text)
+            if ":" in text or "h" in text:
+                text = rules.CLOCK.sub(rules.clock, text)
+            text = rules.MONEY.sub(rules.money, text)
+            text = rules.UNIT.sub(rules.units, text)
+            text = ORDINAL.sub(_ordinal, text)
+            if "/" in text:
+                text = rules.FRACTION.sub(rules.fraction, text)
+            text = rules.COMMA_GROUPS.sub(lambda m: _words(m.group().replace(",", ""), "fr"), text)
+            if "," in text:
+                text = rules.DECIMAL.sub(rules.decimal, text)
+            text = _PAGE.sub(lambda m: "pages " if m.group("p") == "pp" else "page ", text)
+        if re.search("[IVXLC]", text):
+            text = ROMAN_ORDINAL.sub(_roman_ordinal, text)
+            text = REGNAL.sub(_regnal, text)
+            text = _NAMED_ROMAN.sub(_named_roman, text)
+        text = _MONSIEUR.sub("monsieur ", text)
+        text = _ABBR.sub(lambda m: lookup(ABBREVIATIONS, m.group()) or m.group(), text)
+        return super().normalize(text, heading)
