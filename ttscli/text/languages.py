@@ -1,11 +1,11 @@
 """The language hook: one normalizer per language, looked up by code.
 
 A normalizer turns written text into spoken form for one language and reads
-SSML <say-as>. English has the full rule set; German has dates, ordinals, times,
-money, units and fractions (text.de), French and Spanish dates, times, money,
-units and fractions (text.romance); Italian and Portuguese get numbers through
-num2words; every other language passes through unchanged (espeak-ng reads its own numbers). Plugins add or replace a
-language with :func:`register`::
+SSML <say-as>. English (text.en), Spanish (text.es) and Italian (text.it) have the
+full class set; German (text.de) and French (text.fr) nearly all of it; Portuguese
+gets numbers through num2words (text.intl); every other language passes through
+unchanged (espeak-ng reads its own numbers). Plugins add or replace a language
+with :func:`register`::
 
     from ttscli.text import languages
     languages.register("nl", lambda lang, date_order: MyDutchNormalizer())
