@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from .cleanup import tidy
 from .en import web
+from .intl import MINUS_SIGN
 
 # A number: groups of three after a dot or a space, then an optional comma and decimals.
 NUMBER = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
@@ -22,9 +24,45 @@ _ROMAN_VALUES = {"m": 1000, "d": 500, "c": 100, "l": 50, "x": 10, "v": 5, "i": 1
 SUPERSCRIPT = str.maketrans("ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", "abcdefghijklmnoprstuvwxyz")
 
 
+_ANY_DIGIT = re.compile(r"\d")
+_GROUP_MARKS = re.compile(r"[.\s\u00a0\u202f]")
+_LEFT = re.compile(r"(?=\d)\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?")
+
+
+def finish(text: str, say: Callable[[str], str], minus: str) -> str:
+    """The numbers no rule took, read as numbers; a leading minus sign said; spaces tidied."""
+    if _ANY_DIGIT.search(text):
+        if "-" in text or "−" in text:
+            text = MINUS_SIGN.sub(minus + " ", text)
+        text = _LEFT.sub(lambda m: " " + say(m.group()) + " ", text)
+    return tidy(text)
+
+
+# Between sentences: after a word of three letters or more and . ! or ?, before a capital.
+_SENTENCE_GAP = re.compile(r"(?<=\w{3}[.!?])(\s+)(?=[A-ZÁÉÍÓÚÑ¿¡«\"(])")
+
+
+def digit_sentences(text: str, rules: Callable[[str, str], str], digit: re.Pattern = _ANY_DIGIT) -> str:
+    """``rules(sentence, sentence.lower())`` on each sentence that has a digit; the others as they are.
+
+    No rule for written numbers reaches over a sentence end, and most sentences of prose have
+    no digit: this keeps the many number rules off most of the text.
+    """
+    parts = _SENTENCE_GAP.split(text)
+    for i in range(0, len(parts), 2):
+        if digit.search(parts[i]):
+            parts[i] = rules(parts[i], parts[i].lower())
+    return "".join(parts)
+
+
+def has_any(text: str, words) -> bool:
+    """A quick look (plain substring search) before a rule's regex runs over the whole text."""
+    return any(map(text.__contains__, words))
+
+
 def integer(text: str) -> int:
     """'1.234' / '1 234' / '1234' → 1234."""
-    return int(re.sub(r"[.\s\u00a0\u202f]", "", text))
+    return int(_GROUP_MARKS.sub("", text))
 
 
 def roman(numeral: str) -> int | None:
@@ -57,10 +95,27 @@ def digits(text: str, say: Callable[[int], str]) -> str:
     return " ".join(say(int(d)) for d in text if d.isdigit())
 
 
-def table_pattern(table: dict[str, str], flags: int = re.IGNORECASE) -> re.Pattern:
+def cased(words, upper: bool = False) -> str:
+    """An alternation of ``words`` as written, in lower case, capitalized (and in upper case).
+
+    Patterns list the case variants instead of using re.IGNORECASE: a case-blind alternation
+    is tried at every position of the text, a case-exact one is found by a fast prefix scan.
+    """
+    variants = set()
+    for w in words:
+        variants |= {w, w.lower(), w[:1].upper() + w[1:]} | ({w.upper()} if upper else set())
+    return "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+
+
+def table_keys(table: dict[str, str]) -> frozenset[str]:
+    """What :func:`has_any` looks for in the lower-cased text before a table's regex runs."""
+    return frozenset(k.lower().replace(" ", "") for k in table) | frozenset(k.lower() for k in table)
+
+
+def table_pattern(table: dict[str, str], any_case: bool = True) -> re.Pattern:
     """One regex for a table of written abbreviations, longest first, not inside a word."""
-    alts = "|".join(re.escape(a).replace(r"\ ", r"\s?") for a in sorted(table, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.])(?:{alts})(?![\w])", flags)
+    alts = cased(table, upper=True) if any_case else "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{alts.replace(chr(92) + ' ', chr(92) + 's?')})(?![\w])")
 
 
 def lookup(table: dict[str, str], written: str) -> str | None:
@@ -137,4 +192,4 @@ def expand_addresses(text: str, reading: Spelled) -> str:
 
 
 HANDLE = re.compile(r"(?<![\w@])@[A-Za-z_][\w.]*\w")
-_TLD_HINT = re.compile(r"\.(?:com|org|net|edu|gov|es|it|fr|eu|io|info|mx|ar|co|uk|de)(?![\w-])", re.IGNORECASE)
+_TLD_HINT = re.compile(r"\.(?:com|org|net|edu|gov|es|it|fr|eu|io|info|mx|ar|co|uk|de|COM|ORG|NET|IT|ES|FR)(?![\w-])")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..intl import NumberNormalizer
-from ..romance_rules import Spelled, expand_addresses, integer, lookup, table_pattern
+from ..romance_rules import Spelled, digit_sentences, expand_addresses, finish, has_any, integer, lookup, table_keys, table_pattern
 from . import amounts, calendar
 from .numbers import cardinal
 
@@ -18,17 +18,22 @@ ABBREVIATIONS = {
     "Sr.": "señor", "Sra.": "señora", "Srta.": "señorita", "Sres.": "señores", "Sras.": "señoras",
     "Dr.": "doctor", "Dra.": "doctora", "Dres.": "doctores", "Lic.": "licenciado", "Lcda.": "licenciada",
     "Ing.": "ingeniero", "Arq.": "arquitecto", "Prof.": "profesor", "Profa.": "profesora", "Ud.": "usted",
-    "Uds.": "ustedes", "Vd.": "usted", "Vds.": "ustedes", "Da.": "doña", "Dña.": "doña", "Dª": "doña",
+    "Uds.": "ustedes", "Vd.": "usted", "Vds.": "ustedes", "Dña.": "doña", "Dª": "doña",
     "D.ª": "doña", "Sto.": "santo", "Sta.": "santa", "Gral.": "general", "Cnel.": "coronel",
     "etc.": "etcétera", "pág.": "página", "págs.": "páginas", "núm.": "número", "n.º": "número", "nº": "número",
     "tel.": "teléfono", "tfno.": "teléfono", "av.": "avenida", "avda.": "avenida", "pza.": "plaza",
     "c/": "calle", "esq.": "esquina", "EE. UU.": "Estados Unidos", "EE.UU.": "Estados Unidos",
     "aprox.": "aproximadamente", "p. ej.": "por ejemplo", "dpto.": "departamento", "depto.": "departamento",
     "cía.": "compañía", "vol.": "volumen", "cap.": "capítulo", "izq.": "izquierda", "dcha.": "derecha",
-    "admón.": "administración", "ed.": "edición", "S.A.": "sociedad anónima", "a. m.": "a m", "p. m.": "p m",
+    "admón.": "administración", "S.A.": "sociedad anónima", "a. m.": "a m", "p. m.": "p m",
     "c.º": "camino", "bº": "barrio", "Bº": "barrio", "máx.": "máximo", "mín.": "mínimo", "ej.": "ejemplo",
 }
 _ABBR = table_pattern(ABBREVIATIONS)
+_ABBR_KEYS = table_keys(ABBREVIATIONS)
+_DIGIT = re.compile(r"[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]")
+_VULGAR = re.compile("[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]")
+_INTEGER = re.compile(r"\d{1,3}(?:[.\s\u00a0\u202f]\d{3})+|\d+")
+_UPPER_ROMAN = re.compile(r"[IVXLC]{1,6}\s")
 WEB = Spelled({".": " punto ", "/": " barra ", "-": " guion ", "_": " guion bajo ", "@": " arroba ",
                "+": " más ", ":": " dos puntos ", "?": " signo de interrogación ", "=": " igual ", "&": " y ",
                "#": " numeral ", "%": " por ciento ", "~": " virgulilla ", "\\": " barra invertida ",
@@ -36,11 +41,11 @@ WEB = Spelled({".": " punto ", "/": " barra ", "-": " guion ", "_": " guion bajo
               cardinal)
 # "+34 912 345 678", "+1 (123) 123-5678 ext. 12", "912-345-678", "555-1234", IP "192.168.0.1"
 PHONE = re.compile(
-    r"(?<![\w+])(?:(?P<plus>\+)(?P<cc>\d{1,3})[\s-]?(?P<intl>(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4})"
+    r"(?=[+(\d])(?<![\w+])(?:(?P<plus>\+)(?P<cc>\d{1,3})[\s-]?(?P<intl>(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4})"
     r"|(?P<paren>\(\d{1,4}\)\s?\d{2,4}(?:[\s.-]\d{2,4}){1,3})"
     r"|(?P<dash>\d{3,4}(?:-\d{3,4}){1,3}))"
-    r"(?:-(?P<ext1>\d{1,3})\b|\s?(?:ext\.?|extensión)\s?(?P<ext2>\d+))?(?![\w-])", re.IGNORECASE)
-IP = re.compile(r"(?<![\w.])(?!\d{1,3}(?:\.\d{3}){3}(?!\d))\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)")
+    r"(?:-(?P<ext1>\d{1,3})\b|\s?(?:[eE]xt\.?|EXT\.?|[eE]xtensión)\s?(?P<ext2>\d+))?(?![\w-])")
+IP = re.compile(r"(?=\d)(?<![\w.])(?!\d{1,3}(?:\.\d{3}){3}(?!\d))\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)")
 MATH = re.compile(r"(?<=\d)\s(?P<op>[+=×x-])\s(?=-?\d)")
 _OPS = {"+": "más", "-": "menos", "=": "es igual a", "×": "por", "x": "por"}
 
@@ -68,37 +73,65 @@ def abbreviation(m: re.Match) -> str:
     return spoken[0].upper() + spoken[1:] if starts and m.group()[0].isupper() else spoken
 
 
+def _with_digits(text: str, low: str) -> str:
+    """The rules for written numbers, in order; ``low`` is the text in lower case for the quick looks."""
+    if has_any(text, amounts.UNICODE_FRACTIONS):
+        text = _VULGAR.sub(lambda m: amounts.UNICODE_FRACTIONS[m.group()], text)
+    if "." in text:
+        text = IP.sub(lambda m: " punto ".join(_digits(g) for g in m.group().split(".")), text)
+    months = has_any(low, calendar.MONTH_STEMS)
+    if months and "." in text:
+        text = calendar.WEEKDAY_ABBR.sub(lambda m: calendar.WEEKDAYS[m.group("wd").lower()], text)
+    text = calendar.NUMERIC.sub(calendar.numeric, text)
+    if "-" in text or "+" in text or "(" in text:
+        text = PHONE.sub(phone, text)
+    if months:
+        text = calendar.NAMED.sub(calendar.named, text)
+        text = calendar.MONTH_FIRST.sub(calendar.named, text)
+    if "c." in low or "ec" in low:
+        text = calendar.ERA.sub(calendar.era, text)
+    if calendar.CLOCK_HINT.search(text):
+        text = calendar.CLOCK.sub(calendar.clock, text)
+    if has_any(low, amounts.MONEY_KEYS) or amounts.SHORT_CODE.search(low):
+        text = amounts.MONEY.sub(amounts.money, text)
+    if "/" in text:
+        text = amounts.MEASURE_FRACTION.sub(amounts.measure, text)
+    text = amounts.MEASURE.sub(amounts.measure, text)
+    if "/" in text:
+        text = amounts.FRACTION.sub(amounts.fraction_match, text)
+    text = amounts.ORDINAL.sub(amounts.ordinal_match, text)
+    if "," in text:
+        text = amounts.DECIMAL.sub(amounts.decimal_match, text)
+    if "llon" in low or "llón" in low:
+        text = amounts.SCALED.sub(amounts.scaled, text)
+    text = amounts.GROUPED.sub(lambda m: cardinal(integer(m.group())), text)
+    if has_any(text, (" + ", " = ", " - ", " × ", " x ")):
+        text = MATH.sub(lambda m: f" {_OPS[m.group('op')]} ", text)
+    return text
+
+
 class SpanishNormalizer(NumberNormalizer):
     def __init__(self, lang: str = "es"):
         super().__init__(lang)
 
     def normalize(self, text: str, heading: bool = False) -> str:
-        text = expand_addresses(text, WEB)
-        if re.search(r"[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]", text):
-            text = re.sub("[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]", lambda m: amounts.UNICODE_FRACTIONS[m.group()], text)
-            text = IP.sub(lambda m: " punto ".join(_digits(g) for g in m.group().split(".")), text)
-            text = calendar.NUMERIC.sub(calendar.numeric, text)
-            text = PHONE.sub(phone, text)
-            text = calendar.NAMED.sub(calendar.named, text)
-            text = calendar.MONTH_FIRST.sub(calendar.named, text)
-            text = calendar.ERA.sub(calendar.era, text)
-            text = calendar.CLOCK.sub(calendar.clock, text)
-            text = amounts.MONEY.sub(amounts.money, text)
-            text = amounts.MEASURE.sub(amounts.measure, text)
-            text = amounts.FRACTION.sub(amounts.fraction_match, text)
-            text = amounts.ORDINAL.sub(amounts.ordinal_match, text)
-            text = amounts.DECIMAL.sub(amounts.decimal_match, text)
-            text = amounts.SCALED.sub(amounts.scaled, text)
-            text = amounts.GROUPED.sub(lambda m: cardinal(integer(m.group())), text)
-            text = MATH.sub(lambda m: f" {_OPS[m.group('op')]} ", text)
-        text = calendar.CENTURY.sub(calendar.century, text)
-        text = calendar.REGNAL.sub(calendar.regnal, text)
-        text = calendar.ARTICLE_ROMAN.sub(calendar.article_roman, text)
-        if "." in text or "/" in text or "º" in text or "ª" in text:
+        # Each rule runs only after a quick look finds what it needs (see romance_rules.has_any).
+        if "@" in text or "www." in text or "://" in text or "." in text:
+            text = expand_addresses(text, WEB)
+        low = text.lower()
+        if _DIGIT.search(text):
+            text = digit_sentences(text, _with_digits, _DIGIT)
+        if has_any(low, calendar.CENTURY_WORDS):
+            text = calendar.CENTURY.sub(calendar.century, text)
+        if has_any(low, calendar.KING_STEMS):
+            text = calendar.REGNAL.sub(calendar.regnal, text)
+        if _UPPER_ROMAN.search(text):
+            text = calendar.ARTICLE_ROMAN.sub(calendar.article_roman, text)
+        if has_any(low, _ABBR_KEYS):
             text = _ABBR.sub(abbreviation, text)
-        return super().normalize(text, heading)
+        return finish(text, self._number, "menos")
 
     def _number(self, text: str) -> str:
-        if re.fullmatch(r"\d{1,3}(?:[.\s\u00a0\u202f]\d{3})+|\d+", text):
+        if _INTEGER.fullmatch(text):
             return cardinal(integer(text))
         return super()._number(text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..romance_rules import MINUS, NUMBER, integer
+from ..romance_rules import MINUS, NUMBER, cased, integer
 from .numbers import cardinal, decimal, fraction, ordinal
 
 # code → (one, many, gender, cent, cents, cent gender)
@@ -67,10 +67,12 @@ CURRENCIES = {
     "krw": ("won", "wones", "m", "jeon", "jeon", "m"),
 }
 _SCALE = r"(?:mil\s+)?(?:millones|millón|billones|billón|trillones|trillón)"
-_CUR = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
+_CUR = cased(CURRENCIES, upper=True)
+MONEY_KEYS = tuple(c for c in CURRENCIES if len(c) > 2 or not c.isalpha())
+SHORT_CODE = re.compile(r"\d\s?(?:fr|rs|kr|mk|q)\b|\b(?:fr|rs|kr|mk|q)\s?\d")
 MONEY = re.compile(
     rf"(?<![\w.,])(?:(?P<c1>{_CUR})\s?(?P<n1>{NUMBER})|(?P<n2>{NUMBER})\s?(?P<c2>{_CUR}))"
-    rf"(?:\s(?P<scale>{_SCALE})(?:\s+de\s+(?P<c3>euros|dólares|libras|pesos))?)?(?![\w$])", re.IGNORECASE)
+    rf"(?:\s(?P<scale>{_SCALE})(?:\s+de\s+(?P<c3>euros|dólares|libras|pesos))?)?(?![\w$])")
 
 # unit → (one, many, gender); rates are read "X por Y" with Y singular.
 UNITS = {
@@ -99,17 +101,18 @@ UNITS = {
     "%": ("por ciento", "por ciento", ""),
 }
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if not u.startswith("°"))
-_QTY = rf"(?:(?P<whole>\d+)\s)?(?P<num>\d+)/(?P<den>\d+)|(?P<n>{NUMBER})"
-MEASURE = re.compile(
-    rf"(?P<neg>{MINUS})?(?<![\w.,/])(?:{_QTY})\s?"
-    rf"(?:(?P<deg>°\s?[cCfFkK]?)|(?P<unit>{_UNIT})(?:/(?P<per>{_UNIT}))?|/(?P<rate>{_UNIT}))(?![\w²³])")
-ORDINAL = re.compile(r"(?<![\w.,])(?P<n>\d{1,3}(?:[. ]\d{3})+|\d+)(?:\.?(?P<suf>ᵉʳ|er|º|ª|°)"
+_UNIT_TAIL = rf"\s?(?:(?P<deg>°\s?[cCfFkK]?)|(?P<unit>{_UNIT})(?:/(?P<per>{_UNIT}))?|/(?P<rate>{_UNIT}))(?![\w²³])"
+MEASURE = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,/])(?P<n>{NUMBER}){_UNIT_TAIL}")
+# "1 1/2 m", "3/5 mph": a fraction of a unit (the rate branch cannot follow a fraction)
+MEASURE_FRACTION = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,/])(?:(?P<whole>\d+)\s)?(?P<num>\d+)/(?P<den>\d+)"
+                              + _UNIT_TAIL.replace("|/(?P<rate>", "|(?!)(?P<rate>"))
+ORDINAL = re.compile(r"(?=\d)(?<![\w.,])(?P<n>\d{1,3}(?:[. ]\d{3})+|\d+)(?:\.?(?P<suf>ᵉʳ|er|º|ª|°)"
                      r"|(?P<abbr>ro|ra|do|da|to|ta|vo|va|no|na|mo|ma))(?![\w\d])")
-FRACTION = re.compile(rf"(?P<neg>{MINUS})?(?<![\w.,/])(?:(?P<whole>\d+)\s)?(?P<num>\d+)/(?P<den>\d[\d.]*\d|\d)(?![\w/])")
-DECIMAL = re.compile(r"(?P<neg>" + MINUS + r")?(?<![\w.,])(?P<int>\d{1,3}(?:[.\s]\d{3})+|\d+),(?P<frac>\d+)"
+FRACTION = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,/])(?:(?P<whole>\d+)\s)?(?P<num>\d+)/(?P<den>\d[\d.]*\d|\d)(?![\w/])")
+DECIMAL = re.compile(r"(?=[-−\d])(?P<neg>" + MINUS + r")?(?<![\w.,])(?P<int>\d{1,3}(?:[.\s]\d{3})+|\d+),(?P<frac>\d+)"
                      rf"(?![\d,])(?:\s(?P<scale>{_SCALE}))?")
-GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?:([. \u00a0\u202f])\d{3})(?:\1\d{3})*(?![\w,]|[.]\d)")
-SCALED = re.compile(rf"(?<![\w.,])(?P<n>{NUMBER})\s(?P<scale>{_SCALE})\b")
+GROUPED = re.compile(r"(?=\d)(?<![\w.,])\d{1,3}(?:([. \u00a0\u202f])\d{3})(?:\1\d{3})*(?![\w,]|[.]\d)")
+SCALED = re.compile(rf"(?=\d)(?<![\w.,])(?P<n>{NUMBER})\s(?P<scale>{_SCALE})\b")
 UNICODE_FRACTIONS = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5", "⅗": "3/5",
                      "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8", "⅞": "7/8"}
 
@@ -147,17 +150,17 @@ def _unit_words(unit: str, many: bool) -> tuple[str, str]:
 
 def measure(m: re.Match) -> str:
     minus = "menos " if m.group("neg") else ""
-    if m.group("rate"):
+    if m.groupdict().get("rate"):
         return f"{minus}{_number(m.group('n') or '0')} por {UNITS[m.group('rate')][0]}"
     if m.group("deg") is not None:
         scale = m.group("deg")[1:].strip().upper()
         unit = "°" + scale if scale else "°"
-        if not scale and m.group("n") and not re.search(r"\s°", m.group()):
+        if not scale and m.groupdict().get("n") and not m.group()[m.group().index("°") - 1].isspace():
             return minus + ordinal(integer(m.group("n")))  # "28°": an ordinal
     else:
         unit = m.group("unit")
     per = f" por {UNITS[m.group('per')][0]}" if m.group("per") else ""
-    if m.group("den"):
+    if m.groupdict().get("den"):
         num, den, whole = int(m.group("num")), int(m.group("den")), m.group("whole")
         one, gender = _unit_words(unit, False)
         if num == 1 and den == 2:

@@ -11,59 +11,60 @@ from __future__ import annotations
 
 import re
 
-from ..romance_rules import roman
+from ..romance_rules import cased, roman
 from .numbers import cardinal, ordinal
 
 MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
           "noviembre", "diciembre")
 _MONTH_ABBR = {"ene": 1, "feb": 2, "mar": 3, "abr": 4, "may": 5, "jun": 6, "jul": 7, "ago": 8, "sep": 9,
                "sept": 9, "set": 9, "oct": 10, "nov": 11, "dic": 12}
-WEEKDAYS = {"lunes": "lunes", "lun": "lunes", "martes": "martes", "mar": "martes", "miércoles": "miércoles",
-            "miér": "miércoles", "mié": "miércoles", "mier": "miércoles", "jueves": "jueves", "jue": "jueves",
-            "viernes": "viernes", "vier": "viernes", "vie": "viernes", "sábado": "sábado", "sáb": "sábado",
-            "sab": "sábado", "domingo": "domingo", "dom": "domingo"}
-_MONTH = "|".join(MONTHS) + "|(?:" + "|".join(_MONTH_ABBR) + r")\."
-_WD = r"(?:(?P<wd>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+)?"
-NUMERIC = re.compile(r"(?<![\d.,/:-])" + _WD.replace("(?:(?P<wd>", "(?:(?P<wd>", 1) +
-                     r"(?:(?P<d>[0-3]?\d)(?P<s>[/.-])(?P<m>[01]?\d)(?P=s)(?P<y>\d{4}|\d{2})"
-                     r"|(?P<y2>\d{4})-(?P<m2>[01]?\d)-(?P<d2>[0-3]?\d))(?![\d/.-]\d)", re.IGNORECASE)
-NAMED = re.compile(rf"(?<![\w.,]){_WD}(?P<d>[0-3]?\d)(?:º|°)?\s+(?:de\s+)?(?P<mon>{_MONTH})"
-                   rf"(?:\s+(?P<join>de|del)?\s*(?P<y>\d{{4}}))?(?!\w)", re.IGNORECASE)
-MONTH_FIRST = re.compile(rf"(?<![\w.]){_WD}(?P<mon>{_MONTH})\s+(?P<d>[0-3]?\d)(?:,?\s+(?P<y>\d{{4}}))?(?![\w\d])",
-                         re.IGNORECASE)
-CENTURY = re.compile(r"\b(?P<word>siglo|siglos|año|tomo|volumen|capítulo)\s+(?P<r>[IVXLCDM]+|[ivxlcdm]+)\b",
-                     re.IGNORECASE)
-REGNAL = re.compile(r"\b(?P<name>Alfonso|Carlos|Felipe|Fernando|Enrique|Juan|Pedro|Isabel|Luis|Jaime|Sancho|"
-                    r"Ramiro|Pío|Benedicto|Gregorio|León|Pablo|Juan Pablo|Juana|Enriqueta|Napoleón|Federico|"
-                    r"Guillermo|Jorge|Eduardo|Ricardo|Catalina|Clemente|Inocencio|Urbano|María|Leonor|Urraca|Cristina|Victoria)\s+(?P<r>[IVXL]+|[ivxl]+)\b",
-                    re.IGNORECASE)
+WEEKDAYS = {"lun": "lunes", "mar": "martes", "miér": "miércoles", "mié": "miércoles", "mier": "miércoles",
+            "jue": "jueves", "vier": "viernes", "vie": "viernes", "sáb": "sábado", "sab": "sábado", "dom": "domingo"}
+MONTH_STEMS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "set", "oct", "nov", "dic")
+CENTURY_WORDS = ("siglo", "año", "tomo", "volumen", "capítulo")
+_MONTH = cased(MONTHS) + "|(?:" + cased(_MONTH_ABBR) + r")\."
+# "vier. 10 de mayo": an abbreviated weekday before a date is said in full
+WEEKDAY_ABBR = re.compile(rf"(?<![\w.])(?P<wd>{cased(WEEKDAYS, upper=True)})\.,?(?=\s+\d)")
+NUMERIC = re.compile(r"(?=\d)(?<![\d.,/:-])(?:(?P<d>[0-3]?\d)(?P<s>[/.-])(?P<m>[01]?\d)(?P=s)(?P<y>\d{4}|\d{2})"
+                     r"|(?P<y2>\d{4})-(?P<m2>[01]?\d)-(?P<d2>[0-3]?\d))(?![\d/.-]\d)")
+NAMED = re.compile(rf"(?=\d)(?<![\w.,])(?P<d>[0-3]?\d)(?:º|°)?\s+(?:de\s+)?(?P<mon>{_MONTH})"
+                   rf"(?:\s+(?P<join>de|del)?\s*(?P<y>\d{{4}}))?(?!\w)")
+MONTH_FIRST = re.compile(rf"(?<![\w.])(?P<mon>{_MONTH})\s+(?P<d>[0-3]?\d)(?:,?\s+(?P<y>\d{{4}}))?(?![\w\d])")
+CENTURY = re.compile(rf"\b(?P<word>{cased('siglo siglos año tomo volumen capítulo'.split())})\s+(?P<r>[IVXLCDM]+|[ivxlcdm]+)\b")
+_KINGS = ("Alfonso Carlos Felipe Fernando Enrique Juan Pedro Isabel Luis Jaime Sancho Ramiro Pío Benedicto Gregorio "
+          "León Pablo Juana Enriqueta Napoleón Federico Guillermo Jorge Eduardo Ricardo Catalina Clemente Inocencio "
+          "Urbano María Leonor Urraca Cristina Victoria").split()
+KING_STEMS = tuple({k.lower() for k in _KINGS})
+REGNAL = re.compile(rf"\b(?P<name>{cased(_KINGS)})\s+(?P<r>[IVXL]+|[ivxl]+)\b")
 _QUEENS = frozenset("isabel juana enriqueta catalina maría leonor urraca cristina victoria".split())
 # "el XI apóstol", "la III edición": an upper-case numeral between an article and a word
 ARTICLE_ROMAN = re.compile(r"\b(?P<art>el|la|los|las|del)\s+(?P<r>[IVXLC]{1,6})\s+(?=[a-záéíóúñ])")
-ERA = re.compile(r"(?<=\d)\s+(?P<e>a\.\s?[cC]\.|d\.\s?[cC]\.|a\.\s?e\.\s?c\.|e\.\s?c\.|ec)(?!\w)", re.IGNORECASE)
+ERA = re.compile(r"(?<=\d)\s+(?P<e>[aA]\.\s?[cC]\.|[dD]\.\s?[cC]\.|[aA]\.\s?[eE]\.\s?[cC]\.|[eE]\.\s?[cC]\.|ec|EC)(?!\w)")
 _ERAS = {"ac": "antes de cristo", "dc": "después de cristo", "aec": "antes de la era común", "ec": "era común"}
 
+_ZONES = cased("est edt pst pdt cst cdt mst mdt gmt utc cet cest bst hst art clt cot pet".split(), upper=True)
 # "14:30", "14.30", "14.30 h", "5:02 p.m.", "3:02:32", "01 h", "2 h 30 min"
+CLOCK_HINT = re.compile(r"\d[:.]\d|\d\s?h\b|\d\s?[ap]\.?\s?m\b")
 CLOCK = re.compile(
-    r"(?<![\w.,:])(?:(?P<h>[01]?\d|2[0-4])(?P<sep>[:.])(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?!\d|[.,]\d)"
+    r"(?=\d)(?<![\w.,:])(?:(?P<h>[01]?\d|2[0-4])(?P<sep>[:.])(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?!\d|[.,]\d)"
     r"|(?P<hz>0\d)\s?h\b|(?P<hp>1[0-2]|0?[1-9])(?=\s?[ap]\.?\s?m\b)|(?P<hh>[01]?\d|2[0-4])\s?h\s?(?P<mm>[0-5]?\d)\s?m(?:in)?(?![a-z])"
     r"(?:\s?(?P<ss>[0-5]?\d)\s?s(?:eg)?\b)?)"
     r"(?:\s?h\b)?(?:\s?(?P<ampm>[ap])\.?\s?m\b\.?)?"
-    r"(?:\s?(?P<zone>(?i:est|edt|pst|pdt|cst|cdt|mst|mdt|gmt|utc|cet|cest|bst|hst|art|clt|cot|pet))(?![a-zA-Z])(?:\s?(?P<sign>[+-])(?P<oh>\d{1,2})(?::(?P<om>\d\d))?)?)?")
+    rf"(?:\s?(?P<zone>{_ZONES})(?![a-zA-Z])(?:\s?(?P<sign>[+-])(?P<oh>\d{{1,2}})(?::(?P<om>\d\d))?)?)?")
 
 
 def _day(d: int) -> str:
     return "primero" if d == 1 else cardinal(d)
 
 
-def say_date(d: int, m: int, y: str | None, join: str = "de", weekday: str | None = None) -> str | None:
+def say_date(d: int, m: int, y: str | None, join: str = "de") -> str | None:
     if not (1 <= m <= 12 and 1 <= d <= 31):
         return None
     out = f"{_day(d)} de {MONTHS[m - 1]}"
     if y:
         year = int(y) if len(y) == 4 else 2000 + int(y)
         out += f" {join} {cardinal(year)}"
-    return (WEEKDAYS[weekday.lower()] + " " + out) if weekday else out
+    return out
 
 
 def _month(name: str) -> int:
@@ -73,16 +74,15 @@ def _month(name: str) -> int:
 
 def numeric(m: re.Match) -> str:
     if m.group("y2"):
-        spoken = say_date(int(m.group("d2")), int(m.group("m2")), m.group("y2"), weekday=m.group("wd"))
+        spoken = say_date(int(m.group("d2")), int(m.group("m2")), m.group("y2"))
     else:
-        spoken = say_date(int(m.group("d")), int(m.group("m")), m.group("y"), weekday=m.group("wd"))
+        spoken = say_date(int(m.group("d")), int(m.group("m")), m.group("y"))
     return spoken or m.group()
 
 
 def named(m: re.Match) -> str:
     return say_date(int(m.group("d")), _month(m.group("mon")), m.group("y"),
-                    (m.group("join") or "de").lower() if "join" in m.groupdict() else "de",
-                    m.group("wd")) or m.group()
+                    (m.groupdict().get("join") or "de").lower()) or m.group()
 
 
 def century(m: re.Match) -> str:

@@ -20,24 +20,33 @@ from ..romance_rules import decimals
 _SCALES = re.compile(r"\b(?:millón|millones|billón|billones|trillón|trillones)\b")
 
 
+_UNO_BEFORE_SCALE = re.compile(r"\b(veinti)?uno (?=mil\b|mill|bill|trill)")
+
+
 @lru_cache(maxsize=2048)
 def _plain(n: int) -> str:
     words = num2words(n, lang="es")
     # "tres mil uno millones" → "tres mil un millones"; "veintiuno mil" → "veintiún mil"
-    words = re.sub(r"\bveintiuno (?=mil\b|mill|bill|trill)", "veintiún ", words)
-    return re.sub(r"\buno (?=mil\b|mill|bill|trill)", "un ", words)
+    return _UNO_BEFORE_SCALE.sub(lambda m: "veintiún " if m.group(1) else "un ", words)
 
 
+_ONE = re.compile(r"\b(veinti)?(?:uno|ún|un)\b")
+_HUNDREDS_M = re.compile(r"ientos\b")
+
+
+@lru_cache(maxsize=4096)
 def cardinal(n: int, form: str = "") -> str:
     """``form``: "" standalone, "m" before a masculine noun (un, veintiún), "f" feminine (una, doscientas)."""
     words = _plain(n) if n >= 0 else "menos " + _plain(-n)
     if form == "m":
-        return re.sub(r"veintiuno$", "veintiún", re.sub(r"\buno$", "un", words))
+        if words.endswith("uno"):
+            return words[:-3] + ("ún" if words.endswith("veintiuno") else "un")
+        return words
     if form == "f":
         scales = list(_SCALES.finditer(words))
         head, tail = (words[:scales[-1].end()], words[scales[-1].end():]) if scales else ("", words)
-        tail = re.sub(r"\b(veinti)?(?:uno|ún|un)\b", lambda m: (m.group(1) or "") + "una", tail)
-        return head + re.sub(r"ientos\b", "ientas", tail)
+        tail = _ONE.sub(lambda m: (m.group(1) or "") + "una", tail)
+        return head + _HUNDREDS_M.sub("ientas", tail)
     return words
 
 

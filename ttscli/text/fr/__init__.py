@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..intl import NumberNormalizer, _words
-from ..romance_rules import SUPERSCRIPT, integer, lookup, roman, table_pattern
+from ..romance_rules import SUPERSCRIPT, cased, digit_sentences, has_any, integer, lookup, roman, table_pattern
 from . import rules
 
 ABBREVIATIONS = {
@@ -19,18 +19,21 @@ ABBREVIATIONS = {
     "c.-à-d.": "c'est-à-dire", "p. ex.": "par exemple", "tél.": "téléphone", "vol.": "volume", "chap.": "chapitre",
     "Cie": "compagnie", "av. J.-C.": "avant Jésus-Christ", "apr. J.-C.": "après Jésus-Christ", "éd.": "édition",
 }
-_ABBR = table_pattern(ABBREVIATIONS, 0)
+_ABBR = table_pattern(ABBREVIATIONS, any_case=False)
+_ABBR_KEYS = tuple(ABBREVIATIONS)
+_SUPERSCRIPTS = re.compile("[ᵃ-ᶻʳˡˢ]")
+_UPPER_ROMAN = re.compile("[IVXLC]")
 _PAGE = re.compile(r"(?<![\w.])(?P<p>pp?)\.\s?(?=\d)")
 _MONSIEUR = re.compile(r"(?<![\w.])M\.\s(?=[A-ZÉ])")
-ORDINAL = re.compile(r"(?<![\w.,])(?P<n>\d{1,3}(?:[\u00a0\u202f ]\d{3})+|\d+)"
+ORDINAL = re.compile(r"(?=\d)(?<![\w.,])(?P<n>\d{1,3}(?:[\u00a0\u202f ]\d{3})+|\d+)"
                      r"(?P<suf>er|re|ère|ere|nde?|e|ème|eme|è|°)(?![\w\d])")
 ROMAN_ORDINAL = re.compile(r"\b(?P<r>[IVXLCDM]+)(?P<suf>er|re|ère|e|ème)\b")
 REGNAL = re.compile(r"\b(?P<name>Louis|Henri|Charles|François|Philippe|Napoléon|Jean|Léon|Pie|Benoît|Jean-Paul|"
                     r"Guillaume|Édouard|Richard|Élisabeth|Catherine|Marie|Pierre|Clovis|Robert|Hugues|Frédéric|"
                     r"Alexandre|Nicolas|Paul|Innocent|Grégoire|Clément|Urbain|Boniface|Victor-Emmanuel|Albert|"
                     r"Rainier|Baudouin|Léopold|Isabelle|Ferdinand|Alphonse)\s+(?P<r>[IVXLC]+)\b(?!')")
-_NAMED_ROMAN = re.compile(r"\b(?P<word>tome|chapitre|acte|livre|partie|volume|scène|article|titre)\s+(?P<r>[IVXLC]+)\b",
-                          re.IGNORECASE)
+_NAMED_ROMAN = re.compile(rf"\b(?P<word>{cased('tome chapitre acte livre partie volume scène article titre'.split())})"
+                          r"\s+(?P<r>[IVXLC]+)\b")
 
 
 def _ordinal(m: re.Match) -> str:
@@ -58,32 +61,43 @@ def _named_roman(m: re.Match) -> str:
     return f"{m.group('word')} {_words(str(n), 'fr')}" if n else m.group()
 
 
+def _with_digits(text: str, low: str) -> str:
+    """The rules for written numbers, in order, on one sentence."""
+    if has_any(text, "/.-"):
+        text = rules.NUMERIC.sub(rules.numeric_date, text)
+    if has_any(low, rules.MONTHS):
+        text = rules.DAY_LIST.sub(rules.day_list, text)
+        text = rules.NAMED.sub(rules.named_date, text)
+    if ":" in text or "h" in text:
+        text = rules.CLOCK.sub(rules.clock, text)
+    if has_any(text, rules.CURRENCIES):
+        text = rules.MONEY.sub(rules.money, text)
+    text = rules.UNIT.sub(rules.units, text)
+    text = ORDINAL.sub(_ordinal, text)
+    if "/" in text:
+        text = rules.FRACTION.sub(rules.fraction, text)
+    if "," in text:
+        text = rules.COMMA_GROUPS.sub(lambda m: _words(m.group().replace(",", ""), "fr"), text)
+        text = rules.DECIMAL.sub(rules.decimal, text)
+    if "p." in low or "pp." in low:
+        text = _PAGE.sub(lambda m: "pages " if m.group("p") == "pp" else "page ", text)
+    return text
+
+
 class FrenchNormalizer(NumberNormalizer):
     def __init__(self, lang: str = "fr"):
         super().__init__(lang)
 
     def normalize(self, text: str, heading: bool = False) -> str:
-        if re.search("[ᵃ-ᶻʳˡˢ]", text):
+        if _SUPERSCRIPTS.search(text):
             text = text.translate(SUPERSCRIPT)
-        if re.search(r"\d", text):
-            text = rules.NUMERIC.sub(rules.numeric_date, text)
-            text = rules.DAY_LIST.sub(rules.day_list, text)
-            text = rules.NAMED.sub(rules.named_date, text)
-            if ":" in text or "h" in text:
-                text = rules.CLOCK.sub(rules.clock, text)
-            text = rules.MONEY.sub(rules.money, text)
-            text = rules.UNIT.sub(rules.units, text)
-            text = ORDINAL.sub(_ordinal, text)
-            if "/" in text:
-                text = rules.FRACTION.sub(rules.fraction, text)
-            text = rules.COMMA_GROUPS.sub(lambda m: _words(m.group().replace(",", ""), "fr"), text)
-            if "," in text:
-                text = rules.DECIMAL.sub(rules.decimal, text)
-            text = _PAGE.sub(lambda m: "pages " if m.group("p") == "pp" else "page ", text)
-        if re.search("[IVXLC]", text):
+        text = digit_sentences(text, _with_digits)
+        if _UPPER_ROMAN.search(text):
             text = ROMAN_ORDINAL.sub(_roman_ordinal, text)
             text = REGNAL.sub(_regnal, text)
             text = _NAMED_ROMAN.sub(_named_roman, text)
-        text = _MONSIEUR.sub("monsieur ", text)
-        text = _ABBR.sub(lambda m: lookup(ABBREVIATIONS, m.group()) or m.group(), text)
+        if "M." in text:
+            text = _MONSIEUR.sub("monsieur ", text)
+        if has_any(text, _ABBR_KEYS):
+            text = _ABBR.sub(lambda m: lookup(ABBREVIATIONS, m.group()) or m.group(), text)
         return super().normalize(text, heading)

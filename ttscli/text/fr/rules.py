@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..intl import _words, integer_words
-from ..romance_rules import MINUS, decimals, integer
+from ..romance_rules import MINUS, cased, decimals, integer
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -33,18 +33,18 @@ UNITS = {"km": ("kilomètre", "kilomètres"), "m": ("mètre", "mètres"), "cm": 
          "t": ("tonne", "tonnes"), "mph": ("mile par heure", "miles par heure")}
 FRACTIONS = {2: ("demi", "demis"), 3: ("tiers", "tiers"), 4: ("quart", "quarts")}
 NUM = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-_MONTH = "|".join(MONTHS)
-NUMERIC = re.compile(r"(?<![\d.,/:-])(?P<d>[0-3]?\d)(?P<s>[/.-])(?P<m>[01]?\d)(?:(?P=s)(?P<y>\d{4}))?(?![\d/.,-]?\d)")
-NAMED = re.compile(rf"(?<![\d.,])(?P<d>[0-3]?\d)(?P<er>er|ᵉʳ|º|°)?\s+(?P<month>(?i:{_MONTH}))(?:\s+(?P<y>\d{{4}}))?(?!\w)")
-DAY_LIST = re.compile(rf"(?<![\d.,/])(?P<days>[0-3]?\d(?:[/-][0-3]?\d)+)\s+(?=(?i:{_MONTH})\b)")
-CLOCK = re.compile(r"(?<![\d.,:])(?P<h>[0-2]?\d)(?:[:h](?P<m>[0-5]\d)|h(?![\w]))(?![\d:])")
+_MONTH = cased(MONTHS)
+NUMERIC = re.compile(r"(?=\d)(?<![\d.,/:-])(?P<d>[0-3]?\d)(?P<s>[/.-])(?P<m>[01]?\d)(?:(?P=s)(?P<y>\d{4}))?(?![\d/.,-]?\d)")
+NAMED = re.compile(rf"(?=\d)(?<![\d.,])(?P<d>[0-3]?\d)(?P<er>er|ᵉʳ|º|°)?\s+(?P<month>{_MONTH})(?:\s+(?P<y>\d{{4}}))?(?!\w)")
+DAY_LIST = re.compile(rf"(?=\d)(?<![\d.,/])(?P<days>[0-3]?\d(?:[/-][0-3]?\d)+)\s+(?=(?:{_MONTH})\b)")
+CLOCK = re.compile(r"(?=\d)(?<![\d.,:])(?P<h>[0-2]?\d)(?:[:h](?P<m>[0-5]\d)|h(?![\w]))(?![\d:])")
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-UNIT = re.compile(rf"(?P<neg>{MINUS})?(?<![\w.,])(?P<num>{NUM})\s?(?P<unit>{_UNIT})(?![\w²/])")
+UNIT = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,])(?P<num>{NUM})\s?(?P<unit>{_UNIT})(?![\w²/])")
 _CUR = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
 MONEY = re.compile(rf"(?<![\w.,])(?P<num>{NUM})\s?(?P<cur>{_CUR})(?!\w)|(?P<cur2>{_CUR})\s?(?P<num2>{NUM})")
-FRACTION = re.compile(rf"(?P<neg>{MINUS})?(?<![\w.,/])(?:(?P<whole>\d+)\s)?(?P<num>\d{{1,3}})/(?P<den>\d{{1,3}})(?![\w/])")
-DECIMAL = re.compile(rf"(?P<neg>{MINUS})?(?<![\w.,])(?P<int>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+|\d+),(?P<frac>\d+)(?![\d,])")
-COMMA_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3}){2,}(?![\w,]|\.\d)")  # "6,492,000": thousands
+FRACTION = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,/])(?:(?P<whole>\d+)\s)?(?P<num>\d{{1,3}})/(?P<den>\d{{1,3}})(?![\w/])")
+DECIMAL = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,])(?P<int>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+|\d+),(?P<frac>\d+)(?![\d,])")
+COMMA_GROUPS = re.compile(r"(?=\d)(?<![\w.,])\d{1,3}(?:,\d{3}){2,}(?![\w,]|\.\d)")  # "6,492,000": thousands
 
 
 def number(text: str) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from ..intl import NumberNormalizer
-from ..romance_rules import MINUS, NUMBER, Spelled, expand_addresses, integer, lookup, table_pattern
+from ..romance_rules import (MINUS, NUMBER, Spelled, cased, digit_sentences, expand_addresses, finish, has_any, integer, lookup,
+                             table_keys, table_pattern)
 from .numbers import cardinal, decimal, fraction, ordinal
 
 ABBREVIATIONS = {
@@ -25,6 +26,8 @@ ABBREVIATIONS = {
     "fig.": "figura", "art.": "articolo", "S.p.A.": "società per azioni", "n°": "numero",
 }
 _ABBR = table_pattern(ABBREVIATIONS)
+_ABBR_KEYS = table_keys(ABBREVIATIONS)
+_DIGIT = re.compile(r"\d")
 _NUMERO = re.compile(r"(?<![\w.])[nN]\.\s?(?=\d)")
 WEB = Spelled({".": " punto ", "/": " slash ", "-": " trattino ", "_": " trattino basso ", "@": " chiocciola ",
                "+": " più ", ":": " due punti ", "?": " punto interrogativo ", "=": " uguale ", "&": " e commerciale ",
@@ -42,10 +45,11 @@ CURRENCIES = {
     "chf": ("franco svizzero", "franchi svizzeri", "m", "centesimo", "centesimi"),
     "₹": ("rupia", "rupie", "f", "paisa", "paise"),
 }
-_CUR = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
+_CUR = cased(CURRENCIES, upper=True)
 _SCALE = r"(?:milioni|milione|miliardi|miliardo)"
+MONEY_KEYS = tuple(c.lower() for c in CURRENCIES)
 MONEY = re.compile(rf"(?<![\w.,])(?:(?P<c1>{_CUR})\s?(?P<n1>{NUMBER})|(?P<n2>{NUMBER})\s?(?P<c2>{_CUR}))"
-                   rf"(?:\s(?P<scale>{_SCALE}))?(?![\w$])", re.IGNORECASE)
+                   rf"(?:\s(?P<scale>{_SCALE}))?(?![\w$])")
 UNITS = {
     "km": ("chilometro", "chilometri"), "m": ("metro", "metri"), "cm": ("centimetro", "centimetri"),
     "mm": ("millimetro", "millimetri"), "kg": ("chilogrammo", "chilogrammi"), "g": ("grammo", "grammi"),
@@ -64,20 +68,21 @@ UNITS = {
 }
 _FEMININE_UNITS = frozenset({"t", "kcal", "h"})
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-MEASURE = re.compile(rf"(?P<neg>{MINUS})?(?<![\w.,/])(?P<n>{NUMBER})\s?(?P<unit>{_UNIT})(?:/(?P<per>{_UNIT}))?"
+MEASURE = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,/])(?P<n>{NUMBER})\s?(?P<unit>{_UNIT})(?:/(?P<per>{_UNIT}))?"
                      r"(?![\w²³])")
 MONTHS = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre",
           "novembre", "dicembre")
-NAMED = re.compile(rf"(?<![\w.,])(?P<d>[0-3]?\d)(?:º|°)?\s+(?P<mon>(?i:{'|'.join(MONTHS)}))(?:\s+(?P<y>\d{{4}}))?(?!\w)")
-NUMERIC = re.compile(r"(?<![\d.,/:-])(?P<d>[0-3]?\d)(?P<s>[/.-])(?P<m>[01]?\d)(?P=s)(?P<y>\d{4})(?![\d/.-]\d)")
-CLOCK = re.compile(r"(?<![\w.,:])(?P<h>[01]?\d|2[0-4])[:.](?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\d,]|\.\d)")
-ORDINAL = re.compile(r"(?<![\w.,])(?P<n>\d+)(?P<suf>[ºª°])(?![\w\d])")
-FRACTION = re.compile(rf"(?P<neg>{MINUS})?(?<![\w.,/])(?:(?P<whole>\d+)\s)?(?P<num>\d+)/(?P<den>\d+)(?![\w/])")
-DECIMAL = re.compile(rf"(?P<neg>{MINUS})?(?<![\w.,])(?P<int>\d{{1,3}}(?:[.\s]\d{{3}})+|\d+),(?P<frac>\d+)(?![\d,])")
-GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?:([. \u00a0\u202f])\d{3})(?:\1\d{3})*(?![\w,]|[.]\d)")
+NAMED = re.compile(rf"(?=\d)(?<![\w.,])(?P<d>[0-3]?\d)(?:º|°)?\s+(?P<mon>{cased(MONTHS)})(?:\s+(?P<y>\d{{4}}))?(?!\w)")
+NUMERIC = re.compile(r"(?=\d)(?<![\d.,/:-])(?P<d>[0-3]?\d)(?P<s>[/.-])(?P<m>[01]?\d)(?P=s)(?P<y>\d{4})(?![\d/.-]\d)")
+CLOCK = re.compile(r"(?=\d)(?<![\w.,:])(?P<h>[01]?\d|2[0-4])[:.](?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\d,]|\.\d)")
+ORDINAL = re.compile(r"(?=\d)(?<![\w.,])(?P<n>\d+)(?P<suf>[ºª°])(?![\w\d])")
+FRACTION = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,/])(?:(?P<whole>\d+)\s)?(?P<num>\d+)/(?P<den>\d+)(?![\w/])")
+DECIMAL = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,])(?P<int>\d{{1,3}}(?:[.\s]\d{{3}})+|\d+),(?P<frac>\d+)(?![\d,])")
+GROUPED = re.compile(r"(?=\d)(?<![\w.,])\d{1,3}(?:([. \u00a0\u202f])\d{3})(?:\1\d{3})*(?![\w,]|[.]\d)")
 # "+39 06 1234 5678", "06 12345678", "333 123 4567": a leading 0 or 3, at least nine digits, and a
 # separator when it starts with 3 (a plain 3453243534 is a number)
-PHONE = re.compile(r"(?<![\w+])(?:\+(?P<cc>\d{2})\s?)?(?P<num>[03]\d{1,3}(?:[\s./-]?\d{3,4}){1,3})(?![\w-])")
+PHONE_HINT = re.compile(r"\+\d|\b[03]\d{8}|\b[03]\d{1,3}[\s./-]\d{3}")
+PHONE = re.compile(r"(?=[+\d])(?<![\w+])(?:\+(?P<cc>\d{2})\s?)?(?P<num>[03]\d{1,3}(?:[\s./-]?\d{3,4}){1,3})(?![\w-])")
 
 
 def _number(text: str, form: str = "") -> str:
@@ -150,31 +155,48 @@ def phone(m: re.Match) -> str:
     return head + " ".join(cardinal(int(d)) for d in m.group("num") if d.isdigit())
 
 
+def _with_digits(text: str, low: str) -> str:
+    """The rules for written numbers, in order; ``low`` is the text in lower case for the quick looks."""
+    if has_any(text, "/.-"):
+        text = NUMERIC.sub(lambda m: date(int(m.group("d")), int(m.group("m")), m.group("y"))
+                           if 1 <= int(m.group("m")) <= 12 and 1 <= int(m.group("d")) <= 31 else m.group(), text)
+    if has_any(low, MONTHS):
+        text = NAMED.sub(lambda m: date(int(m.group("d")), MONTHS.index(m.group("mon").lower()) + 1, m.group("y")), text)
+    if PHONE_HINT.search(text):
+        text = PHONE.sub(phone, text)
+    if ":" in text or "." in text:
+        text = CLOCK.sub(clock, text)
+    if has_any(low, MONEY_KEYS):
+        text = MONEY.sub(money, text)
+    text = MEASURE.sub(measure, text)
+    if "/" in text:
+        text = FRACTION.sub(fraction_match, text)
+    if has_any(text, "ºª°"):
+        text = ORDINAL.sub(lambda m: ordinal(int(m.group("n")), "f" if m.group("suf") == "ª" else "m"), text)
+    if "," in text:
+        text = DECIMAL.sub(lambda m: ("meno " if m.group("neg") else "") + _number(m.group().lstrip("-−")), text)
+    text = GROUPED.sub(lambda m: cardinal(integer(m.group())), text)
+    if "n." in low:
+        text = _NUMERO.sub("numero ", text)
+    return text
+
+
 class ItalianNormalizer(NumberNormalizer):
     def __init__(self, lang: str = "it"):
         super().__init__(lang)
 
     def normalize(self, text: str, heading: bool = False) -> str:
-        text = expand_addresses(text, WEB)
-        if re.search(r"\d", text):
-            text = NUMERIC.sub(lambda m: date(int(m.group("d")), int(m.group("m")), m.group("y"))
-                               if 1 <= int(m.group("m")) <= 12 and 1 <= int(m.group("d")) <= 31 else m.group(), text)
-            text = NAMED.sub(lambda m: date(int(m.group("d")), MONTHS.index(m.group("mon").lower()) + 1,
-                                            m.group("y")), text)
-            text = PHONE.sub(phone, text)
-            text = CLOCK.sub(clock, text)
-            text = MONEY.sub(money, text)
-            text = MEASURE.sub(measure, text)
-            text = FRACTION.sub(fraction_match, text)
-            text = ORDINAL.sub(lambda m: ordinal(int(m.group("n")), "f" if m.group("suf") == "ª" else "m"), text)
-            text = DECIMAL.sub(lambda m: ("meno " if m.group("neg") else "") + _number(m.group().lstrip("-−")), text)
-            text = GROUPED.sub(lambda m: cardinal(integer(m.group())), text)
-            text = _NUMERO.sub("numero ", text)
-        if "." in text or "°" in text:
+        # Each rule runs only after a quick look finds what it needs (see romance_rules.has_any).
+        if "@" in text or "www." in text or "://" in text or "." in text:
+            text = expand_addresses(text, WEB)
+        low = text.lower()
+        if _DIGIT.search(text):
+            text = digit_sentences(text, _with_digits)
+        if has_any(low, _ABBR_KEYS):
             text = _ABBR.sub(lambda m: lookup(ABBREVIATIONS, m.group()) or m.group(), text)
-        return super().normalize(text, heading)
+        return finish(text, self._number, "meno")
 
     def _number(self, text: str) -> str:
-        if re.fullmatch(r"\d+", text):
+        if text.isdigit():
             return cardinal(int(text))
         return super()._number(text)

@@ -54,6 +54,7 @@ def _cardinal(n: int) -> str:
     return " ".join(parts)
 
 
+@lru_cache(maxsize=4096)
 def cardinal(n: int, form: str = "") -> str:
     """``form`` "m": before a masculine noun ("un", "ventun"); "f": feminine ("una")."""
     if n < 0:
