@@ -14,6 +14,7 @@ FRENCH = {
         ("le XIXe siècle", "le dix-neuvième siècle"), ("le XXIe siècle", "le vingt et unième siècle"),
         ("Louis XIV", "Louis quatorze"), ("François Ier", "François premier"), ("Henri IV", "Henri quatre"),
         ("le 80e", "le quatre-vingtième"), ("le 4ᵉ", "le quatrième"), ("tome III", "tome trois"),
+        ("Le 5e élément", "Le cinquième élément"), ("le Ve siècle", "le cinquième siècle"),
     ],
     "decimal": [
         ("3,5", "trois virgule cinq"), ("0,25", "zéro virgule vingt-cinq"), ("2,05", "deux virgule zéro cinq"),
@@ -60,6 +61,10 @@ SPANISH = {
         ("Tengo 1.234 libros.", "Tengo mil doscientos treinta y cuatro libros."), ("21", "veintiuno"),
         ("100", "cien"), ("101", "ciento uno"), ("1 500 000", "un millón quinientos mil"),
         ("2.000.000", "dos millones"), ("-12", "menos doce"), ("3.001 millones", "tres mil un millones"),
+        ("Hay 21 casas y 1 casa.", "Hay veintiuna casas y una casa."),
+        ("Compré 1 libro y 31 libros.", "Compré un libro y treinta y un libros."),
+        ("Son 1.200 personas y 301 sillas.", "Son mil doscientas personas y trescientas una sillas."),
+        ("Pasó 1 día.", "Pasó un día."), ("Tengo 1 para ti.", "Tengo uno para ti."),
     ],
     "ordinal": [
         ("el 1º de mayo", "el primero de mayo"), ("el 2.º piso", "el segundo piso"), ("la 3.ª planta", "la tercera planta"),
@@ -122,6 +127,8 @@ SPANISH = {
         ("+52 (55) 1234-5678", "más cincuenta y dos cinco cinco uno dos tres cuatro cinco seis siete ocho"),
         ("(91) 555 1234 ext. 7", "nueve uno cinco cinco cinco uno dos tres cuatro extensión siete"),
         ("10.0.0.1", "uno cero punto cero punto cero punto uno"),
+        ("Llame al 600 123 456.", "Llame al seis cero cero uno dos tres cuatro cinco seis."),
+        ("Teléfono: 91 555 12 34", "Teléfono: nueve uno cinco cinco cinco uno dos tres cuatro"),
     ],
     "electronic": [
         ("juan@gmail.com", "j u a n arroba gmail punto com"),
@@ -142,6 +149,7 @@ ITALIAN = {
         ("21", "ventuno"), ("28", "ventotto"), ("33", "trentatré"), ("100", "cento"), ("155", "cento cinquantacinque"),
         ("1000", "mille"), ("2000", "duemila"), ("1.500", "mille cinquecento"), ("12.500", "dodicimila cinquecento"),
         ("2.000.000", "due milioni"), ("-4", "meno quattro"), ("Ho 21 anni.", "Ho ventuno anni."),
+        ("Ho 1 casa, 1 libro e 1 studente.", "Ho una casa, un libro e uno studente."),
     ],
     "ordinal": [
         ("il 1º posto", "il primo posto"), ("la 2ª volta", "la seconda volta"), ("il 10° anniversario", "il decimo anniversario"),

@@ -45,9 +45,28 @@ PHONE = re.compile(
     r"|(?P<paren>\(\d{1,4}\)\s?\d{2,4}(?:[\s.-]\d{2,4}){1,3})"
     r"|(?P<dash>\d{3,4}(?:-\d{3,4}){1,3}))"
     r"(?:-(?P<ext1>\d{1,3})\b|\s?(?:[eE]xt\.?|EXT\.?|[eE]xtensión)\s?(?P<ext2>\d+))?(?![\w-])")
+# "teléfono 600 123 456", "llame al 91 555 12 34": after such a word, digit groups are a number to dial
+PHONE_CUE = re.compile(r"(?P<cue>\b(?:[tT]el\.|[tT]eléfono|[tT]fno\.|[mM]óvil|[cC]elular|[fF]ax|[wW]hats[aA]pp|"
+                       r"[lL]l[aá]m\w*)(?:\s+\w+)?:?\s+)(?P<num>\d{2,3}(?:[\s.]\d{2,3}){2,4})(?![\w.,]?\d)")
+# "21 casas" → "veintiuna casas", "1 libro" → "un libro": a number before a noun agrees with it
+_NOUN_AFTER = re.compile(r"(?=\d)(?<![\w.,])(?P<n>\d{1,3}(?:\.\d{3})*)\s(?P<noun>[a-záéíóúñ]{3,})\b")
+_MASCULINE_A = frozenset("día días mapa mapas problema problemas programa programas sistema sistemas tema temas idioma "
+                         "idiomas clima planeta planetas poeta poetas cometa cometas drama dramas".split())
+_NOT_NOUNS = frozenset("para sobre entre hasta desde contra según durante mediante tras menos más".split())
 IP = re.compile(r"(?=\d)(?<![\w.])(?!\d{1,3}(?:\.\d{3}){3}(?!\d))\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)")
 MATH = re.compile(r"(?<=\d)\s(?P<op>[+=×x-])\s(?=-?\d)")
 _OPS = {"+": "más", "-": "menos", "=": "es igual a", "×": "por", "x": "por"}
+
+
+def _agree(m: re.Match) -> str:
+    noun = m.group("noun")
+    n = integer(m.group("n"))
+    if noun in _NOT_NOUNS or not (n % 10 == 1 and n % 100 != 11 or 200 <= n % 1000 < 1000):
+        return m.group()
+    feminine = noun.endswith(("a", "as")) and noun not in _MASCULINE_A
+    if not feminine and not noun.endswith(("o", "os")) and noun not in _MASCULINE_A:
+        return m.group()  # neither -a nor -o: the gender is not known
+    return f"{cardinal(n, 'f' if feminine else 'm')} {noun}"
 
 
 def _digits(text: str) -> str:
@@ -85,6 +104,8 @@ def _with_digits(text: str, low: str) -> str:
     text = calendar.NUMERIC.sub(calendar.numeric, text)
     if "-" in text or "+" in text or "(" in text:
         text = PHONE.sub(phone, text)
+    if has_any(low, ("tel", "fno", "móvil", "celular", "fax", "whats", "llam", "lláma")):
+        text = PHONE_CUE.sub(lambda m: m.group("cue") + _digits(m.group("num")), text)
     if months:
         text = calendar.NAMED.sub(calendar.named, text)
         text = calendar.MONTH_FIRST.sub(calendar.named, text)
@@ -104,6 +125,7 @@ def _with_digits(text: str, low: str) -> str:
         text = amounts.DECIMAL.sub(amounts.decimal_match, text)
     if "llon" in low or "llón" in low:
         text = amounts.SCALED.sub(amounts.scaled, text)
+    text = _NOUN_AFTER.sub(_agree, text)
     text = amounts.GROUPED.sub(lambda m: cardinal(integer(m.group())), text)
     if has_any(text, (" + ", " = ", " - ", " × ", " x ")):
         text = MATH.sub(lambda m: f" {_OPS[m.group('op')]} ", text)

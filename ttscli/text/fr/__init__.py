@@ -27,7 +27,8 @@ _PAGE = re.compile(r"(?<![\w.])(?P<p>pp?)\.\s?(?=\d)")
 _MONSIEUR = re.compile(r"(?<![\w.])M\.\s(?=[A-ZÉ])")
 ORDINAL = re.compile(r"(?=\d)(?<![\w.,])(?P<n>\d{1,3}(?:[\u00a0\u202f ]\d{3})+|\d+)"
                      r"(?P<suf>er|re|ère|ere|nde?|e|ème|eme|è|°)(?![\w\d])")
-ROMAN_ORDINAL = re.compile(r"\b(?P<r>[IVXLCDM]+)(?P<suf>er|re|ère|e|ème)\b")
+# "XIXe", "Ve", "Ier"; a lone L, C, D or M before "e" is a word ("Le", "Ce", "De", "Me")
+ROMAN_ORDINAL = re.compile(r"\b(?P<r>[IVXLCDM]{2,}|[IVX])(?P<suf>er|re|ère|e|ème)\b")
 REGNAL = re.compile(r"\b(?P<name>Louis|Henri|Charles|François|Philippe|Napoléon|Jean|Léon|Pie|Benoît|Jean-Paul|"
                     r"Guillaume|Édouard|Richard|Élisabeth|Catherine|Marie|Pierre|Clovis|Robert|Hugues|Frédéric|"
                     r"Alexandre|Nicolas|Paul|Innocent|Grégoire|Clément|Urbain|Boniface|Victor-Emmanuel|Albert|"

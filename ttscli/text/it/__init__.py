@@ -147,6 +147,18 @@ def fraction_match(m: re.Match) -> str:
     return ("meno " if m.group("neg") else "") + spoken
 
 
+# "1 casa" → "una casa", "1 libro" → "un libro", "1 studente" → "uno studente"
+_ONE_BEFORE = re.compile(r"(?=1)(?<![\w.,])1\s(?P<noun>[a-zàèéìòù]{2,})\b")
+_UNO = re.compile(r"s[^aeiou]|z|gn|ps|x|y")
+
+
+def _one(m: re.Match) -> str:
+    noun = m.group("noun")
+    if noun.endswith(("a", "à")) and noun not in ("problema", "sistema", "tema", "programma", "giorno"):
+        return "una " + noun
+    return ("uno " if _UNO.match(noun) else "un ") + noun
+
+
 def phone(m: re.Match) -> str:
     if not m.group("cc") and (sum(c.isdigit() for c in m.group("num")) < 9 or m.group("num").isdigit()
                               and not m.group("num").startswith("0")):
@@ -176,6 +188,8 @@ def _with_digits(text: str, low: str) -> str:
     if "," in text:
         text = DECIMAL.sub(lambda m: ("meno " if m.group("neg") else "") + _number(m.group().lstrip("-−")), text)
     text = GROUPED.sub(lambda m: cardinal(integer(m.group())), text)
+    if "1 " in text:
+        text = _ONE_BEFORE.sub(_one, text)
     if "n." in low:
         text = _NUMERO.sub("numero ", text)
     return text
