@@ -57,3 +57,11 @@ def test_register_a_language_plugin():
 def test_lang_option_changes_normalization():
     segs = list(segments("Es kostet 5 €.", Budget(), FrontEndOptions(lang="de")))
     assert segs[0].text == "Es kostet fünf Euro."
+
+
+@pytest.mark.parametrize("lang,number,spoken", [("es", "13", "decimotercero"), ("es", "22", "vigesimosegundo"),
+                                                ("fr", "1", "premier"), ("fr", "80", "quatre-vingtième"),
+                                                ("it", "21", "ventunesimo")])
+def test_say_as_ordinal_uses_the_language_rules(lang, number, spoken):
+    text = f'<speak><say-as interpret-as="ordinal">{number}</say-as></speak>'
+    assert [s.text for s in segments(text, Budget(), FrontEndOptions(lang=lang))] == [spoken]

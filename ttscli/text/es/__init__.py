@@ -12,7 +12,7 @@ import re
 from ..intl import NumberNormalizer
 from ..romance_rules import Spelled, digit_sentences, expand_addresses, finish, has_any, integer, lookup, table_keys, table_pattern
 from . import amounts, calendar
-from .numbers import cardinal
+from .numbers import cardinal, ordinal
 
 ABBREVIATIONS = {
     "Sr.": "señor", "Sra.": "señora", "Srta.": "señorita", "Sres.": "señores", "Sras.": "señoras",
@@ -152,6 +152,11 @@ class SpanishNormalizer(NumberNormalizer):
         if has_any(low, _ABBR_KEYS):
             text = _ABBR.sub(abbreviation, text)
         return finish(text, self._number, "menos")
+
+    def say_as(self, kind: str, text: str, fmt: str | None = None) -> str | None:
+        if kind == "ordinal" and text.strip().isdigit():
+            return ordinal(int(text.strip()), "f" if fmt in ("f", "feminine") else "m")
+        return super().say_as(kind, text, fmt)
 
     def _number(self, text: str) -> str:
         if _INTEGER.fullmatch(text):

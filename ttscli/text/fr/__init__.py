@@ -89,6 +89,11 @@ class FrenchNormalizer(NumberNormalizer):
     def __init__(self, lang: str = "fr"):
         super().__init__(lang)
 
+    def say_as(self, kind: str, text: str, fmt: str | None = None) -> str | None:
+        if kind == "ordinal" and text.strip().isdigit():
+            return rules.ordinal(int(text.strip()), fmt in ("f", "feminine"))
+        return super().say_as(kind, text, fmt)
+
     def normalize(self, text: str, heading: bool = False) -> str:
         if _SUPERSCRIPTS.search(text):
             text = text.translate(SUPERSCRIPT)

@@ -210,6 +210,11 @@ class ItalianNormalizer(NumberNormalizer):
             text = _ABBR.sub(lambda m: lookup(ABBREVIATIONS, m.group()) or m.group(), text)
         return finish(text, self._number, "meno")
 
+    def say_as(self, kind: str, text: str, fmt: str | None = None) -> str | None:
+        if kind == "ordinal" and text.strip().isdigit():
+            return ordinal(int(text.strip()), "f" if fmt in ("f", "feminine") else "m")
+        return super().say_as(kind, text, fmt)
+
     def _number(self, text: str) -> str:
         if text.isdigit():
             return cardinal(int(text))
