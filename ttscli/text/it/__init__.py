@@ -81,7 +81,6 @@ DECIMAL = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,])(?P<int>\d{{1,3}
 GROUPED = re.compile(r"(?=\d)(?<![\w.,])\d{1,3}(?:([. \u00a0\u202f])\d{3})(?:\1\d{3})*(?![\w,]|[.]\d)")
 # "+39 06 1234 5678", "06 12345678", "333 123 4567": a leading 0 or 3, at least nine digits, and a
 # separator when it starts with 3 (a plain 3453243534 is a number)
-PHONE_HINT = re.compile(r"\+\d|\b[03]\d{8}|\b[03]\d{1,3}[\s./-]\d{3}")
 PHONE = re.compile(r"(?=[+\d])(?<![\w+])(?:\+(?P<cc>\d{2})\s?)?(?P<num>[03]\d{1,3}(?:[\s./-]?\d{3,4}){1,3})(?![\w-])")
 
 
@@ -174,8 +173,7 @@ def _with_digits(text: str, low: str) -> str:
                            if 1 <= int(m.group("m")) <= 12 and 1 <= int(m.group("d")) <= 31 else m.group(), text)
     if has_any(low, MONTHS):
         text = NAMED.sub(lambda m: date(int(m.group("d")), MONTHS.index(m.group("mon").lower()) + 1, m.group("y")), text)
-    if PHONE_HINT.search(text):
-        text = PHONE.sub(phone, text)
+    text = PHONE.sub(phone, text)
     if ":" in text or "." in text:
         text = CLOCK.sub(clock, text)
     if has_any(low, MONEY_KEYS):
