@@ -55,6 +55,14 @@ def digit_sentences(text: str, rules: Callable[[str, str], str], digit: re.Patte
     return "".join(parts)
 
 
+_BETWEEN_DIGITS = re.compile(r"(?=\d)\d([/.:,\s-])(?=\d)")
+
+
+def separators(text: str) -> set[str]:
+    """The marks that stand between two digits somewhere in ``text`` ("3/4", "1.000", "14:30" → {"/", ".", ":"})."""
+    return {c if not c.isspace() else " " for c in _BETWEEN_DIGITS.findall(text)}
+
+
 def has_any(text: str, words) -> bool:
     """A quick look (plain substring search) before a rule's regex runs over the whole text."""
     return any(map(text.__contains__, words))

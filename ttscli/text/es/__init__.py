@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from ..intl import NumberNormalizer
-from ..romance_rules import Spelled, digit_sentences, expand_addresses, finish, has_any, integer, lookup, table_keys, table_pattern
+from ..romance_rules import (Spelled, digit_sentences, expand_addresses, finish, has_any, integer, lookup, separators,
+                             table_keys, table_pattern)
 from . import amounts, calendar
 from .numbers import cardinal, ordinal
 
@@ -96,12 +97,18 @@ def _with_digits(text: str, low: str) -> str:
     """The rules for written numbers, in order; ``low`` is the text in lower case for the quick looks."""
     if has_any(text, amounts.UNICODE_FRACTIONS):
         text = _VULGAR.sub(lambda m: amounts.UNICODE_FRACTIONS[m.group()], text)
-    if "." in text:
+    seps = separators(text)
+    return _amounts(_calendar_and_phones(text, low, seps), low, seps)
+
+
+def _calendar_and_phones(text: str, low: str, seps: set[str]) -> str:
+    if "." in seps:
         text = IP.sub(lambda m: " punto ".join(_digits(g) for g in m.group().split(".")), text)
     months = has_any(low, calendar.MONTH_STEMS)
     if months and "." in text:
         text = calendar.WEEKDAY_ABBR.sub(lambda m: calendar.WEEKDAYS[m.group("wd").lower()], text)
-    text = calendar.NUMERIC.sub(calendar.numeric, text)
+    if seps & {"/", ".", "-"}:
+        text = calendar.NUMERIC.sub(calendar.numeric, text)
     if "-" in text or "+" in text or "(" in text:
         text = PHONE.sub(phone, text)
     if has_any(low, ("tel", "fno", "móvil", "celular", "fax", "whats", "llam", "lláma")):
@@ -113,6 +120,10 @@ def _with_digits(text: str, low: str) -> str:
         text = calendar.ERA.sub(calendar.era, text)
     if calendar.CLOCK_HINT.search(text):
         text = calendar.CLOCK.sub(calendar.clock, text)
+    return text
+
+
+def _amounts(text: str, low: str, seps: set[str]) -> str:
     if has_any(low, amounts.MONEY_KEYS) or amounts.SHORT_CODE.search(low):
         text = amounts.MONEY.sub(amounts.money, text)
     if "/" in text:
@@ -121,12 +132,13 @@ def _with_digits(text: str, low: str) -> str:
     if "/" in text:
         text = amounts.FRACTION.sub(amounts.fraction_match, text)
     text = amounts.ORDINAL.sub(amounts.ordinal_match, text)
-    if "," in text:
+    if "," in seps:
         text = amounts.DECIMAL.sub(amounts.decimal_match, text)
     if "llon" in low or "llón" in low:
         text = amounts.SCALED.sub(amounts.scaled, text)
     text = _NOUN_AFTER.sub(_agree, text)
-    text = amounts.GROUPED.sub(lambda m: cardinal(integer(m.group())), text)
+    if "." in seps or " " in seps:
+        text = amounts.GROUPED.sub(lambda m: cardinal(integer(m.group())), text)
     if has_any(text, (" + ", " = ", " - ", " × ", " x ")):
         text = MATH.sub(lambda m: f" {_OPS[m.group('op')]} ", text)
     return text

@@ -12,6 +12,7 @@ import re
 
 from ..intl import NumberNormalizer
 from ..romance_rules import (MINUS, NUMBER, Spelled, cased, digit_sentences, expand_addresses, finish, has_any, integer, lookup,
+                             separators,
                              table_keys, table_pattern)
 from .numbers import cardinal, decimal, fraction, ordinal
 
@@ -168,13 +169,14 @@ def phone(m: re.Match) -> str:
 
 def _with_digits(text: str, low: str) -> str:
     """The rules for written numbers, in order; ``low`` is the text in lower case for the quick looks."""
-    if has_any(text, "/.-"):
+    seps = separators(text)
+    if seps & {"/", ".", "-"}:
         text = NUMERIC.sub(lambda m: date(int(m.group("d")), int(m.group("m")), m.group("y"))
                            if 1 <= int(m.group("m")) <= 12 and 1 <= int(m.group("d")) <= 31 else m.group(), text)
     if has_any(low, MONTHS):
         text = NAMED.sub(lambda m: date(int(m.group("d")), MONTHS.index(m.group("mon").lower()) + 1, m.group("y")), text)
     text = PHONE.sub(phone, text)
-    if ":" in text or "." in text:
+    if ":" in seps or "." in seps:
         text = CLOCK.sub(clock, text)
     if has_any(low, MONEY_KEYS):
         text = MONEY.sub(money, text)
@@ -183,9 +185,10 @@ def _with_digits(text: str, low: str) -> str:
         text = FRACTION.sub(fraction_match, text)
     if has_any(text, "ºª°"):
         text = ORDINAL.sub(lambda m: ordinal(int(m.group("n")), "f" if m.group("suf") == "ª" else "m"), text)
-    if "," in text:
+    if "," in seps:
         text = DECIMAL.sub(lambda m: ("meno " if m.group("neg") else "") + _number(m.group().lstrip("-−")), text)
-    text = GROUPED.sub(lambda m: cardinal(integer(m.group())), text)
+    if "." in seps or " " in seps:
+        text = GROUPED.sub(lambda m: cardinal(integer(m.group())), text)
     if "1 " in text:
         text = _ONE_BEFORE.sub(_one, text)
     if "n." in low:
