@@ -65,6 +65,8 @@ SPANISH = {
         ("Compré 1 libro y 31 libros.", "Compré un libro y treinta y un libros."),
         ("Son 1.200 personas y 301 sillas.", "Son mil doscientas personas y trescientas una sillas."),
         ("Pasó 1 día.", "Pasó un día."), ("Tengo 1 para ti.", "Tengo uno para ti."),
+        ("1 vez al mes", "una vez al mes"), ("21 canciones", "veintiuna canciones"), ("1 ciudad", "una ciudad"),
+        ("Tengo 1 que hacer.", "Tengo uno que hacer."),
     ],
     "ordinal": [
         ("el 1º de mayo", "el primero de mayo"), ("el 2.º piso", "el segundo piso"), ("la 3.ª planta", "la tercera planta"),

@@ -53,7 +53,14 @@ PHONE_CUE = re.compile(r"(?P<cue>\b(?:[tT]el\.|[tT]eléfono|[tT]fno\.|[mM]óvil|
 _NOUN_AFTER = re.compile(r"(?=\d)(?<![\w.,])(?P<n>\d{1,3}(?:\.\d{3})*)\s(?P<noun>[a-záéíóúñ]{3,})\b")
 _MASCULINE_A = frozenset("día días mapa mapas problema problemas programa programas sistema sistemas tema temas idioma "
                          "idiomas clima planeta planetas poeta poetas cometa cometas drama dramas".split())
-_NOT_NOUNS = frozenset("para sobre entre hasta desde contra según durante mediante tras menos más".split())
+_FEMININE = frozenset("vez veces noche noches tarde tardes calle calles clase clases parte partes mujer mujeres flor "
+                      "flores ley leyes luz luces voz voces red redes gente fuente fuentes frase frases llave llaves "
+                      "muerte suerte leche carne nube nubes base bases torre torres imagen imágenes orden".split())
+_FEMININE_END = ("a", "as", "ción", "ciones", "sión", "siones", "dad", "dades", "tad", "tades", "tud", "tudes", "umbre")
+# Words that follow a number without being its noun: the number keeps its own form ("1 que", "21 para").
+_NOT_NOUNS = frozenset("para sobre entre hasta desde contra según durante mediante tras menos más que como cuando "
+                       "donde pero porque sino aunque mientras muy también solo sólo nada todo todos todas otra otro "
+                       "otras otros esta este estos estas esa ese cada".split())
 IP = re.compile(r"(?=\d)(?<![\w.])(?!\d{1,3}(?:\.\d{3}){3}(?!\d))\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)")
 MATH = re.compile(r"(?<=\d)\s(?P<op>[+=×x-])\s(?=-?\d)")
 _OPS = {"+": "más", "-": "menos", "=": "es igual a", "×": "por", "x": "por"}
@@ -64,9 +71,7 @@ def _agree(m: re.Match) -> str:
     n = integer(m.group("n"))
     if noun in _NOT_NOUNS or not (n % 10 == 1 and n % 100 != 11 or 200 <= n % 1000 < 1000):
         return m.group()
-    feminine = noun.endswith(("a", "as")) and noun not in _MASCULINE_A
-    if not feminine and not noun.endswith(("o", "os")) and noun not in _MASCULINE_A:
-        return m.group()  # neither -a nor -o: the gender is not known
+    feminine = noun in _FEMININE or noun.endswith(_FEMININE_END) and noun not in _MASCULINE_A
     return f"{cardinal(n, 'f' if feminine else 'm')} {noun}"
 
 
