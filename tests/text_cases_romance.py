@@ -49,10 +49,11 @@ FRENCH = {
         ("30 m²", "trente mètres carrés"),
     ],
     "whitelist": [
-        ("M. Dupont", "monsieur Dupont"), ("Mme Martin", "madame Martin"), ("Mlle Durand", "mademoiselle Durand"),
-        ("Dr Petit", "docteur Petit"), ("le Pr Roux", "le professeur Roux"), ("Mᵐᵉ Blanc", "madame Blanc"),
+        ("M. Dupont", "Monsieur Dupont"), ("Voici M. Dupont.", "Voici monsieur Dupont."),
+        ("Mme Martin", "Madame Martin"), ("avec Mlle Durand", "avec mademoiselle Durand"),
+        ("Dr Petit", "Docteur Petit"), ("le Pr Roux", "le professeur Roux"), ("chez Mᵐᵉ Blanc", "chez madame Blanc"),
         ("des fruits, etc.", "des fruits, et cetera"), ("p. 12", "page douze"), ("n° 5", "numéro cinq"),
-        ("MM. Leroy et Roy", "messieurs Leroy et Roy"),
+        ("MM. Leroy et Roy", "Messieurs Leroy et Roy"),
     ],
 }
 
@@ -184,7 +185,7 @@ ITALIAN = {
     "time": [
         ("10:30", "dieci e mezza"), ("8:15", "otto e un quarto"), ("14:20", "quattordici e venti minuti"),
         ("09:00", "nove"), ("alle 21.10", "alle ventuno e dieci minuti"), ("1:00", "una"),
-        ("18:05:30", "diciotto e cinque minuti e trenta secondi"),
+        ("18:05:30", "diciotto e cinque minuti e trenta secondi"), ("alle 9:45, poi", "alle nove e quarantacinque minuti, poi"),
     ],
     "telephone": [
         ("+39 06 1234 5678", "più trentanove zero sei uno due tre quattro cinque sei sette otto"),

@@ -37,6 +37,16 @@ _NAMED_ROMAN = re.compile(rf"\b(?P<word>{cased('tome chapitre acte livre partie 
                           r"\s+(?P<r>[IVXLC]+)\b")
 
 
+def _sentence_start(m: re.Match) -> bool:
+    before = m.string[:m.start()].rstrip()
+    return not before or before[-1] in ".!?…"
+
+
+def _abbreviation(m: re.Match) -> str:
+    spoken = lookup(ABBREVIATIONS, m.group()) or m.group()
+    return spoken[0].upper() + spoken[1:] if _sentence_start(m) and m.group()[0].isupper() else spoken
+
+
 def _ordinal(m: re.Match) -> str:
     suf = m.group("suf")
     n = integer(m.group("n"))
@@ -103,7 +113,7 @@ class FrenchNormalizer(NumberNormalizer):
             text = REGNAL.sub(_regnal, text)
             text = _NAMED_ROMAN.sub(_named_roman, text)
         if "M." in text:
-            text = _MONSIEUR.sub("monsieur ", text)
+            text = _MONSIEUR.sub(lambda m: "Monsieur " if _sentence_start(m) else "monsieur ", text)
         if has_any(text, _ABBR_KEYS):
-            text = _ABBR.sub(lambda m: lookup(ABBREVIATIONS, m.group()) or m.group(), text)
+            text = _ABBR.sub(_abbreviation, text)
         return super().normalize(text, heading)

@@ -75,7 +75,7 @@ MONTHS = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio"
           "novembre", "dicembre")
 NAMED = re.compile(rf"(?=\d)(?<![\w.,])(?P<d>[0-3]?\d)(?:º|°)?\s+(?P<mon>{cased(MONTHS)})(?:\s+(?P<y>\d{{4}}))?(?!\w)")
 NUMERIC = re.compile(r"(?=\d)(?<![\d.,/:-])(?P<d>[0-3]?\d)(?P<s>[/.-])(?P<m>[01]?\d)(?P=s)(?P<y>\d{4})(?![\d/.-]\d)")
-CLOCK = re.compile(r"(?=\d)(?<![\w.,:])(?P<h>[01]?\d|2[0-4])[:.](?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\d,]|\.\d)")
+CLOCK = re.compile(r"(?=\d)(?<![\w.,:])(?P<h>[01]?\d|2[0-4])[:.](?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?!\d|[.,]\d)")
 ORDINAL = re.compile(r"(?=\d)(?<![\w.,])(?P<n>\d+)(?P<suf>[ºª°])(?![\w\d])")
 FRACTION = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,/])(?:(?P<whole>\d+)\s)?(?P<num>\d+)/(?P<den>\d+)(?![\w/])")
 DECIMAL = re.compile(rf"(?=[-−\d])(?P<neg>{MINUS})?(?<![\w.,])(?P<int>\d{{1,3}}(?:[.\s]\d{{3}})+|\d+),(?P<frac>\d+)(?![\d,])")
