@@ -27,7 +27,7 @@ WEB = web.Reading(
     lambda digits: " ".join(_words(d, "de") for d in digits))
 _DIGIT = re.compile(r"[\d½⅓⅔¼¾⅛]")
 # "1990" is a year ("neunzehnhundertneunzig"); "1 Stunde" is "eine Stunde".
-YEAR = re.compile(r"(?<![\d.,])(1[1-9]\d\d)(?![\d.,]\d|\s?(?:%|€|\$|£))")
+YEAR = re.compile(r"(?<![\d.,])(1[1-9]\d\d)(?!\d|[.,]\d|\s?(?:%|€|\$|£))")
 ONE = re.compile(r"(?<![\d.,])1\s(?=[A-ZÄÖÜ]\w*)(?P<noun>[A-ZÄÖÜ]\w*)?")
 _FEMININE = re.compile(r"(?:e|ung|heit|keit|schaft|ion|tät|nacht|stadt|frau)$")
 # Numbers with a leading zero and phone numbers are read digit by digit.
