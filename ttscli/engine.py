@@ -16,7 +16,8 @@ from .backends import registry
 from .backends.base import Backend, SynthesisOptions
 from .errors import BadInput
 from .models import resolve as model_resolve
-from .runtime.plan import RuntimePlan, apply_env, plan_for
+from .runtime.plan import RuntimePlan, apply_env
+from .runtime.planners import plan_for
 from .text.segments import Segment
 
 if TYPE_CHECKING:

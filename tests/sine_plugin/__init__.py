@@ -7,7 +7,7 @@ shipped with the package, how to clone a voice (the reference's pitch) and a doc
 """
 
 from ttscli.backends.registry import FamilySpec, RuntimeOption
-from ttscli.clone.encoders import EncoderSpec
+from ttscli.backends.encoders import EncoderSpec
 
 FAMILY = FamilySpec(
     name="sine",

@@ -19,31 +19,23 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import NotFound, RuntimeFailure, raise_interrupt_cause
 from ..optional import importable, install_command
+from ..runtime.names import DISTRIBUTIONS, RUNTIME_MODULES
 
 if TYPE_CHECKING:
-    from ..clone.encoders import EncoderSpec
+    from .encoders import EncoderSpec
     from ..models.ref import ModelRef
     from .base import Backend
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "ttscli.backends"
-RUNTIMES = ("onnxruntime", "sherpa-onnx", "llama.cpp", "torch")
-# runtime name → (import name, distribution name); a family may probe more (RuntimeOption.probe)
-RUNTIME_MODULES = {
-    "onnxruntime": ("onnxruntime", "onnxruntime"),
-    "llama.cpp": ("llama_cpp", "llama-cpp-python"),
-    "torch": ("torch", "torch"),
-    "sherpa-onnx": ("sherpa_onnx", "sherpa-onnx"),
-}
-_DISTRIBUTIONS = dict(RUNTIME_MODULES.values())  # import name → distribution name
 
 
 @dataclass(frozen=True)
 class RuntimeOption:
     """One runtime a family runs on: how to load it there and what must be installed."""
 
-    runtime: str  # one of RUNTIMES
+    runtime: str  # one of ttscli.runtime.names.RUNTIMES (or a plugin's own)
     loader: str  # "module:function" -> function(ModelRef, **kw) -> Backend
     extra: str | None = None  # the pip extra of this checkout that installs it (None: always installed)
     probe: tuple[str, ...] = ()  # imports that must be findable (default: the runtime's own)
@@ -54,7 +46,7 @@ class RuntimeOption:
 
     def missing(self) -> list[str]:
         """The packages (distribution names where known) whose import is not found."""
-        return [_DISTRIBUTIONS.get(m, m) for m in self.imports() if not importable(m)]
+        return [DISTRIBUTIONS.get(m, m) for m in self.imports() if not importable(m)]
 
     def install(self) -> str:
         if self.install_hint:

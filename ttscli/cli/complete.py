@@ -32,7 +32,7 @@ def _safe(fn):
 def models(incomplete: str) -> list[str]:
     """Installed ids and aliases, then every id `pull` knows."""
     from ..catalog import entries
-    from .model_rows import installed_refs
+    from ..models.rows import installed_refs
 
     ids: set[str] = set()
     for ref in installed_refs():
@@ -49,7 +49,7 @@ def voices(incomplete: str) -> list[str]:
     from .. import paths
     from ..voices import presets
     from ..voices.cache import SUFFIX
-    from .model_rows import installed_refs, ref_row
+    from ..models.rows import installed_refs, ref_row
 
     names: set[str] = {p.name for p in presets.presets()}
     directory = paths.voices_dir()

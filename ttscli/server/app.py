@@ -114,7 +114,7 @@ async def status(request: Request, state: State) -> Response:
 
 
 async def models(request: Request, state: State) -> Response:
-    from ..cli.model_rows import installed_refs, ref_row
+    from ..models.rows import installed_refs, ref_row
 
     rows = [ref_row(ref) for ref in await asyncio.to_thread(installed_refs)]
     data = [{"id": r["id"], "object": "model", "created": 0, "owned_by": "ttscli", "family": r["family"],
@@ -125,7 +125,7 @@ async def models(request: Request, state: State) -> Response:
 
 
 async def voices(request: Request, state: State) -> Response:
-    from ..cli.model_rows import cloned_voices, installed_refs, ref_row
+    from ..models.rows import cloned_voices, installed_refs, ref_row
 
     refs = await asyncio.to_thread(installed_refs)
     stock = [{"id": v, "model": ref.id, "kind": "stock"} for ref in refs for v in ref_row(ref)["voices"]]

@@ -52,7 +52,7 @@ Factory = Callable[[str, "str | None"], Normalizer]
 
 
 def _english(lang: str, date_order: str | None) -> Normalizer:
-    from .en import EnglishNormalizer
+    from .en.normalizer import EnglishNormalizer
 
     return EnglishNormalizer(lang, date_order)
 
@@ -64,7 +64,7 @@ def _numbers(lang: str, date_order: str | None) -> Normalizer:
 
 
 def _german(lang: str, date_order: str | None) -> Normalizer:
-    from .de import GermanNormalizer
+    from .de.normalizer import GermanNormalizer
 
     return GermanNormalizer(lang)
 

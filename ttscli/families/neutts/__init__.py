@@ -1,7 +1,7 @@
 """NeuTTS Air/Nano: GGUF speech LM on llama.cpp + NeuCodec ONNX decoder, reference voices."""
 
 from ...backends.registry import FamilySpec, RuntimeOption
-from ...clone.encoders import EncoderSpec
+from ...backends.encoders import EncoderSpec
 
 FAMILY = FamilySpec(
     name="neutts",

@@ -1,7 +1,7 @@
 """Kyutai Pocket TTS (FlowLM + Mimi) on PyTorch through the pocket-tts package."""
 
 from ...backends.registry import FamilySpec, RuntimeOption
-from ...clone.encoders import EncoderSpec
+from ...backends.encoders import EncoderSpec
 
 FAMILY = FamilySpec(
     name="pocket-tts",

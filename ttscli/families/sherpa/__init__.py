@@ -1,7 +1,7 @@
 """sherpa-onnx model packages (VITS, Matcha, Kokoro, Kitten, ZipVoice, Pocket) on sherpa-onnx."""
 
 from ...backends.registry import FamilySpec, RuntimeOption
-from ...clone.encoders import EncoderSpec
+from ...backends.encoders import EncoderSpec
 
 FAMILY = FamilySpec(
     name="sherpa",

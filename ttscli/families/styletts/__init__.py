@@ -6,7 +6,7 @@ int8 model assembled from PyPI packages (offline.py).
 """
 
 from ...backends.registry import FamilySpec, RuntimeOption
-from ...clone.encoders import EncoderSpec
+from ...backends.encoders import EncoderSpec
 
 KOKORO = FamilySpec(
     name="kokoro",
