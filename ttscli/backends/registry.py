@@ -176,57 +176,17 @@ def _builtin() -> list[FamilySpec]:
     return found
 
 
-def _may_declare_plugins() -> bool:
-    """False only when no installed distribution can name ENTRY_POINT_GROUP: the places
-    importlib.metadata reads (``*.dist-info`` and ``*.egg-info`` on sys.path, an ``.egg``'s
-    EGG-INFO) hold no entry_points.txt mentioning it. Reading those few files is cheaper than
-    importing importlib.metadata and parsing every distribution (10-20 ms per `say`)."""
-    import os
-    import sys
-    from importlib.machinery import PathFinder
-
-    if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):
-        return True  # another finder may list distributions of its own
-    for entry in sys.path:
-        root = entry or "."
-        try:
-            names = os.listdir(root)
-        except NotADirectoryError:  # a zip file (an egg): let importlib.metadata look
-            return True
-        except OSError:
-            continue
-        egg = root.lower().endswith(".egg")
-        for name in names:
-            low = name.lower()
-            if low.endswith((".dist-info", ".egg-info")) or (egg and low == "egg-info"):
-                try:
-                    with open(os.path.join(root, name, "entry_points.txt"), "rb") as fh:
-                        if ENTRY_POINT_GROUP.encode() in fh.read():
-                            return True
-                except OSError:
-                    continue
-    return False
-
-
 def _load_entry_points() -> list[FamilySpec]:
-    if not _may_declare_plugins():
-        return []
-    from importlib.metadata import entry_points
+    from ..plugins import declared
 
     found: list[FamilySpec] = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            obj = ep.load()
-        except Exception as exc:  # noqa: BLE001 - a broken plugin must not break ttscli
-            raise_interrupt_cause(exc)
-            log.warning("plugin %s failed to load: %s", ep.name, exc)
-            continue
+    for name, obj in declared(ENTRY_POINT_GROUP):
         specs = obj() if callable(obj) and not isinstance(obj, FamilySpec) else obj
         for spec in specs if isinstance(specs, (list, tuple)) else [specs]:
             if isinstance(spec, FamilySpec):
                 found.append(spec)
             else:
-                log.warning("plugin %s did not provide a FamilySpec", ep.name)
+                log.warning("plugin %s did not provide a FamilySpec", name)
     return found
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..audio.formats import CHAPTER, names
 from . import subtitles
 from .chunks import Chunk, Voice
 from .model import Chapter
@@ -33,7 +34,7 @@ from .plan import Plan, Result
 from .tags import Tags
 
 log = logging.getLogger(__name__)
-CHAPTER_FORMATS = ("flac", "ogg", "opus", "mp3", "wav")
+CHAPTER_FORMATS = names(CHAPTER, builtin=True)
 
 
 @dataclass

@@ -7,8 +7,6 @@ about the time `ttscli --help` takes. Any failure completes nothing.
 
 from __future__ import annotations
 
-SAY_FORMATS = ("wav", "flac", "ogg", "opus", "mp3")
-FORMATS = SAY_FORMATS + ("m4a", "m4b")
 DEVICES = ("auto", "cpu", "cuda", "cuda:0", "mps")
 SHELLS = ("bash", "zsh", "fish")
 
@@ -66,7 +64,21 @@ def _choices(values: tuple[str, ...]):
     return complete
 
 
-say_formats = _choices(SAY_FORMATS)
-formats = _choices(FORMATS)
+@_safe
+def say_formats(incomplete: str) -> list[str]:
+    """What `say -o`/`--format` writes (the format table, plugins included)."""
+    from ..audio.formats import SAY, names
+
+    return _matching(names(SAY), incomplete)
+
+
+@_safe
+def formats(incomplete: str) -> list[str]:
+    """What `convert --format` writes."""
+    from ..audio.formats import CONVERT, names
+
+    return _matching(names(CONVERT, builtin=True), incomplete)
+
+
 devices = _choices(DEVICES)
 shells = _choices(SHELLS)
