@@ -36,6 +36,10 @@ def test_plugin_family_is_registered_and_detected(sine):
     spec = registry.get("sine")
     assert spec.runtimes() == ("onnxruntime",) and "sine" in registry.cloneable()
     assert registry.detect_family(["sine.model"]).name == "sine"
+    from ttscli import catalog  # its file roles come from its own declaration, as a built-in's do
+
+    assert catalog.families()["sine"].required_roles() == ("model",)
+    assert catalog.detect_roles("sine", ["a/sine.model", "README.md"]) == {"model": ["a/sine.model"]}
     assert "piper" in registry.families()  # the built-ins are still there
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import NotFound, RuntimeFailure, raise_interrupt_cause
 from ..optional import importable, install_command
@@ -62,6 +62,13 @@ class FamilySpec:
     description: str = ""
     code_license: str = ""
     files: str = ""  # what its files look like, for "cannot tell which family" hints
+    # The files of a pulled or imported model, by role: the roles its backend reads; how each role
+    # is recognised in a repository or directory (fnmatch on the path or the file name); a file
+    # that must sit beside a role's file (role -> suffix); more roles per catalog `kind`.
+    roles: tuple[str, ...] = ()
+    detect_files: Mapping[str, str] = field(default_factory=dict, hash=False)
+    companions: Mapping[str, str] = field(default_factory=dict, hash=False)
+    kind_roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     # "module:function" -> function(ModelRef, voice) -> TextProfile, read without a runtime (dry runs)
     profile: str | None = None
     clone: "EncoderSpec | None" = None  # how to clone a voice into this family (None: it cannot)

@@ -8,6 +8,8 @@ FAMILY = FamilySpec(
     runs_on=(RuntimeOption("llama.cpp", "ttscli.families.neutts.backend:load", extra="gguf"),),
     detect="ttscli.families.neutts.backend:detect",
     files="neutts-*.gguf with a NeuCodec decoder .onnx",
+    roles=("backbone", "codec_decoder"),
+    detect_files={"backbone": "neutts-*.gguf", "codec_decoder": "*.onnx"},
     profile="ttscli.families.neutts.backend:text_profile",
     clone=EncoderSpec(family="neutts", version="neucodec-1", sample_rate=16000, max_seconds=15.0,
                       needs_transcript=True, encode="ttscli.families.neutts.encoder:encode",
