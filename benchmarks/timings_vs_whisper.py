@@ -64,7 +64,7 @@ def whisper_words(wav: Path) -> list[tuple[str, float, float]]:
     import soundfile as sf
     import soxr
 
-    from ttscli.clone.transcript import whisper
+    from ttscli.audio.transcript import whisper
 
     audio, rate = sf.read(str(wav), dtype="float32")
     audio16 = soxr.resample(audio, rate, 16000)

@@ -128,7 +128,7 @@ def _chunks_by_voice(tmp, src):
 def test_cast_voices_are_who_they_should_be(cast_run):
     pytest.importorskip("resemblyzer")
     from ttscli.book.voicing import speech_level
-    from ttscli.clone.speaker import SpeakerEncoder, cosine
+    from ttscli.audio.speaker import SpeakerEncoder, cosine
 
     tmp, src, out = cast_run
     by_voice = _chunks_by_voice(tmp, src)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from .audio.chunk import AudioChunk, silence
 from .backends.base import Backend, SynthesisOptions
 from .errors import BadInput
-from .runtime.plan import RuntimePlan, apply_env, plan_for
+from .runtime.plan import RuntimePlan, apply_env
+from .runtime.planners import plan_for
 from .selection import Selection, select
 from .text.segments import Segment
 

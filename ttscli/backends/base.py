@@ -97,7 +97,7 @@ class Backend:
         segments are computed ahead in threads (see :mod:`.lookahead`)."""
         workers = self.workers()
         if workers > 1:
-            from ..families._shared.lookahead import in_order
+            from .lookahead import in_order
 
             yield from in_order(segments, lambda seg: list(self.stream(seg, voice, options)), workers, self.queued())
             return

@@ -7,10 +7,11 @@ from typing import List, Optional
 
 import typer
 
+from ..audio.formats import CHAPTER, names
 from . import options as opt
 from .app import app
 
-FORMATS = ("m4b", "flac", "ogg", "opus", "mp3", "wav", "epub")
+FORMATS = ("m4b", *names(CHAPTER, builtin=True), "epub")  # chapter files: the format table's
 
 
 def _list_chapters(books, speed: float) -> None:
@@ -52,7 +53,7 @@ def batch(
                                           help="Output directory (created if missing), or the audiobook file "
                                           "itself for one book (e.g. -o book.m4b)."),
     formats: Optional[List[str]] = typer.Option(
-        None, "--format", metavar="m4b|flac|ogg|opus|mp3|wav|epub",
+        None, "--format", metavar="|".join(FORMATS),
         help="m4b: one audiobook with chapter markers; epub: a read-along EPUB 3 (text highlighted as it "
         "is spoken); others: a file per chapter. Repeat for several (default: m4b)."),
     chapters: Optional[str] = typer.Option(None, "--chapters", metavar="RANGE",

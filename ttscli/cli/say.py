@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
+from ..audio.formats import SAY, names
 from . import complete
 from . import options as opt
 from .app import app
@@ -145,7 +146,8 @@ def say(
     file: Optional[str] = typer.Option(None, "--file", "-f", help="Read the text from FILE ('-' = stdin)."),
     output: Optional[str] = typer.Option(
         None, "--output", "-o",
-        help="Write audio to FILE (.wav .flac .ogg .opus .mp3) or '-' for a WAV stream on stdout. "
+        help=f"Write audio to FILE ({' '.join('.' + n for n in names(SAY, builtin=True))}) or '-' for a WAV "
+        "stream on stdout. "
         "Default: play it (stdout is a terminal) or stream WAV (stdout is a pipe).",
     ),
     fmt: Optional[str] = typer.Option(None, "--format", help="Output format when the extension does not say.",

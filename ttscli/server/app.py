@@ -26,7 +26,7 @@ from . import RATE_HEADER, STORE_HEADER, store_id
 from .errors import ApiError, bad_request, busy, from_tts, too_large, unauthorized
 from .models import Pool
 from .openai_api import Limits, Mapping, parse
-from .stream import MEDIA_TYPES, PCM_RATE, Cancelled, Job, encoder_for
+from .stream import PCM_RATE, Cancelled, Job, encoder_for, served
 
 log = logging.getLogger("ttscli.server")
 access = logging.getLogger("ttscli.server.access")
@@ -114,7 +114,7 @@ async def status(request: Request, state: State) -> Response:
 
 
 async def models(request: Request, state: State) -> Response:
-    from ..cli.model_rows import installed_refs, ref_row
+    from ..models.rows import installed_refs, ref_row
 
     rows = [ref_row(ref) for ref in await asyncio.to_thread(installed_refs)]
     data = [{"id": r["id"], "object": "model", "created": 0, "owned_by": "ttscli", "family": r["family"],
@@ -125,7 +125,7 @@ async def models(request: Request, state: State) -> Response:
 
 
 async def voices(request: Request, state: State) -> Response:
-    from ..cli.model_rows import cloned_voices, installed_refs, ref_row
+    from ..models.rows import cloned_voices, installed_refs, ref_row
 
     refs = await asyncio.to_thread(installed_refs)
     stock = [{"id": v, "model": ref.id, "kind": "stock"} for ref in refs for v in ref_row(ref)["voices"]]
@@ -237,8 +237,9 @@ def _stream(request, state: State, req, slot, instance, loaded, segments, option
             _log(_record(request, 200, started, outcome=outcome, bytes=job.bytes, segments=job.segments,
                          ready=round(ready, 4), ttfb=round(first - started, 4) if first else None, **info))
 
-    out_rate = PCM_RATE if req.response_format == "pcm" else rate
-    media = "text/event-stream" if req.stream_format == "sse" else MEDIA_TYPES[req.response_format]
+    fmt = served(req.response_format)
+    out_rate = PCM_RATE if req.response_format == "pcm" else fmt.rate_for(rate) if fmt.encoder else rate
+    media = "text/event-stream" if req.stream_format == "sse" else fmt.media_type
     headers = {RATE_HEADER: str(out_rate), "X-Model": slot.model_id, "X-Voice": loaded.voice_name or "default"}
     return StreamingResponse(body(), media_type=media, headers=headers)
 

@@ -27,12 +27,11 @@ from . import cleanup, languages, scripts
 from .chunking import chunk_sentences, speakable
 from .document import MAX_PAUSE, Paragraph, Pause, Phonemes, SayAs, SentenceBreak, Span
 from .options import TextOptions
-from .segments import PHONEME_BLOCK, Budget, Segment, split_sentences
+from .segments import PHONEME_BLOCK, Budget, Segment, has_markup, runs, split_sentences, wrap_phonemes
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PARAGRAPH_SILENCE = 0.5
-_EMPTY_BLOCK = re.compile(r"\[\[\s*\]\]")
 
 
 @dataclass(frozen=True)
@@ -95,28 +94,28 @@ class _Normalizer:
         return text
 
     def text(self, text: str, heading: bool) -> str:
-        text = cleanup.clean(_EMPTY_BLOCK.sub(" ", text))  # [[ ]] says nothing
-        if self.latin_only and "[[" not in text:
+        text = cleanup.clean(PHONEME_BLOCK.sub(_keep_spoken, text))  # [[ ]] says nothing
+        if self.latin_only and not has_markup(text):
             text = self._unreadable(text)
         if self.lexicon:
             text = self.lexicon.apply(text)
         if not self.enabled:
             return cleanup.tidy(text)
-        if "[[" not in text:
+        if not has_markup(text):
             return self.language.normalize(text, heading)
         # Blocks stand in the text as capitalised placeholder words while it is normalized,
         # so the rules see them as names ("Mr. [[ŋwˈɪn]]" is a title, not a sentence end).
-        blocks = [m.group(1).strip() for m in PHONEME_BLOCK.finditer(text)]
+        pieces = runs(text)
+        blocks = [run.text for run in pieces if run.is_phonemes]
         keys = [_placeholder(i) for i in range(len(blocks))]
         it = iter(keys)
         spoken = self.language.normalize(PHONEME_BLOCK.sub(lambda m: next(it), text), heading)
         if all(spoken.count(k) == 1 for k in keys):
             for key, block in zip(keys, blocks):
-                spoken = spoken.replace(key, f"[[{block}]]")
+                spoken = spoken.replace(key, wrap_phonemes(block))
             return spoken
-        parts = PHONEME_BLOCK.split(text)  # even: text, odd: phonemes
-        return " ".join(f"[[{p.strip()}]]" if i % 2 else self.language.normalize(p, heading)
-                        for i, p in enumerate(parts) if i % 2 or p.strip())
+        return " ".join(wrap_phonemes(run.text) if run.is_phonemes else self.language.normalize(run.text, heading)
+                        for run in pieces)
 
     def say_as(self, item: SayAs, heading: bool) -> str:
         spoken = self.language.say_as(item.kind, item.text, item.format) if self.enabled else None
@@ -128,6 +127,10 @@ class _Normalizer:
                     item.kind, shown, self.language.code)
             return self.text(item.text, heading)
         return spoken
+
+
+def _keep_spoken(block: re.Match) -> str:
+    return block.group(0) if block.group(1).strip() else " "
 
 
 def _placeholder(index: int) -> str:
@@ -149,7 +152,7 @@ def _runs(paragraph: Paragraph, norm: _Normalizer) -> Iterator[tuple[str, float 
             parts.append(norm.say_as(item, paragraph.heading))
         elif isinstance(item, Phonemes):
             if item.ipa.strip():
-                parts.append(f"[[{item.ipa.strip()}]]")
+                parts.append(wrap_phonemes(item.ipa.strip()))
         elif isinstance(item, Pause):
             yield _join(parts), item.seconds, False
             parts = []

@@ -52,7 +52,7 @@ Factory = Callable[[str, "str | None"], Normalizer]
 
 
 def _english(lang: str, date_order: str | None) -> Normalizer:
-    from .en import EnglishNormalizer
+    from .en.normalizer import EnglishNormalizer
 
     return EnglishNormalizer(lang, date_order)
 
@@ -64,25 +64,25 @@ def _numbers(lang: str, date_order: str | None) -> Normalizer:
 
 
 def _german(lang: str, date_order: str | None) -> Normalizer:
-    from .de import GermanNormalizer
+    from .de.normalizer import GermanNormalizer
 
     return GermanNormalizer(lang)
 
 
 def _spanish(lang: str, date_order: str | None) -> Normalizer:
-    from .es import SpanishNormalizer
+    from .es.normalizer import SpanishNormalizer
 
     return SpanishNormalizer(lang)
 
 
 def _italian(lang: str, date_order: str | None) -> Normalizer:
-    from .it import ItalianNormalizer
+    from .it.normalizer import ItalianNormalizer
 
     return ItalianNormalizer(lang)
 
 
 def _french(lang: str, date_order: str | None) -> Normalizer:
-    from .fr import FrenchNormalizer
+    from .fr.normalizer import FrenchNormalizer
 
     return FrenchNormalizer(lang)
 

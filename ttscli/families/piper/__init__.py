@@ -15,6 +15,9 @@ FAMILY = FamilySpec(
     ),
     detect="ttscli.families.piper.backend:detect",
     files="NAME.onnx with NAME.onnx.json",
+    roles=("model", "config"),
+    detect_files={"model": "*.onnx", "config": "*.onnx.json"},
+    companions={"model": ".json"},  # the .onnx that has its .onnx.json
     profile="ttscli.families.piper.backend:text_profile",
     models="ttscli.families.piper.embedded:models",
     catalog="ttscli.families.piper.index:entries",

@@ -26,7 +26,7 @@ from ...runtime.plan import RuntimePlan, cpu_plan
 from ...runtime.seeded import text_seed
 from ...text.segments import BOUNDED_SENTENCE_CHARS, Budget, Segment, TextProfile, runs
 from ...timing.groups import timed_words
-from .._shared import lookahead
+from ...backends import lookahead
 from .options import PiperOptions
 
 log = logging.getLogger(__name__)
