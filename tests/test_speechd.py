@@ -165,6 +165,15 @@ def test_with_real_speech_dispatcher(tmp_path, cli, whisper):
     assert done.returncode == 0, done.stderr
     text = (conf / "speechd.conf").read_text()
     assert f'AddModule "ttscli" "{conf}/modules/sd_ttscli" "ttscli.conf"' in text and "DefaultModule ttscli" in text
+    with open(conf / "speechd.conf", "a") as fh:  # no sound card here: speech-dispatcher plays to ALSA's null device
+        fh.write('AudioOutputMethod "alsa"\nAudioALSADevice "null"\n')
+    sd = Dispatcher(tmp_path, conf)
+    try:  # server audio: the module sends 705 blocks, speech-dispatcher plays them and reports the end
+        started = time.monotonic()
+        sd.say("-w", TEXT)
+        assert 2.0 < time.monotonic() - started < 30 and not wav.exists()
+    finally:
+        sd.stop()
     sd = Dispatcher(tmp_path, conf, env={"TTSCLI_SPEECHD_WAV": str(wav)})
     try:
         listed = sd.say("-o", "ttscli", "-L")
@@ -176,17 +185,19 @@ def test_with_real_speech_dispatcher(tmp_path, cli, whisper):
         normal = len(audio) / rate
         sd.say("-w", "-r", "60", TEXT)
         assert 1.6 < normal / sf.info(wav).duration < 2.3
-        talking = sd.say(LONG, wait=False)
+        wav.unlink()
+        sd.say(LONG)  # returns once queued
         deadline = time.monotonic() + 60
-        while not wav.exists() or sf.info(wav).duration < 1.0:
+        while not wav.exists() or wav.stat().st_size <= 44 or sf.info(wav).duration < 1.0:
             assert time.monotonic() < deadline
-            time.sleep(0.02)
-        talking.wait(10)
-        sd.say("-C")  # cancel everything
-        time.sleep(0.5)
+            time.sleep(0.01)
+        heard = sf.info(wav).duration
+        sd.say("-C")  # cancel: a new spd-say process, speech-dispatcher, then the module's STOP
+        time.sleep(0.3)
         size = wav.stat().st_size
-        time.sleep(0.5)
-        assert wav.stat().st_size == size and sf.info(wav).duration < 5
+        time.sleep(0.3)
+        cut = sf.info(wav).duration
+        assert wav.stat().st_size == size and cut - heard < 0.5, (heard, cut)
     finally:
         sd.stop()
     removed = cli("speechd", "uninstall", "--config-dir", str(conf))

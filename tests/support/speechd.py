@@ -146,6 +146,8 @@ class Dispatcher:
         self.sock = tmp / "sd.sock"
         self.env = {**os.environ, **(env or {}), "SPEECHD_ADDRESS": f"unix_socket:{self.sock}"}
         (tmp / "sdlog").mkdir(exist_ok=True)
+        for stale in (self.sock, tmp / "sd.pid"):  # left by an earlier instance
+            stale.unlink(missing_ok=True)
         self.proc = subprocess.Popen(["speech-dispatcher", "-s", "-C", str(conf), "-c", "unix_socket", "-S",
                                       str(self.sock), "-t", "120", "-L", str(tmp / "sdlog"), "-P",
                                       str(tmp / "sd.pid")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
