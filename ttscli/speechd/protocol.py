@@ -120,7 +120,9 @@ class Module:
             with self.warm.lock:
                 self.warm.get(self.default)
         except Exception as exc:  # noqa: BLE001 - the first message reports it again
-            log.error("ttscli: %s", getattr(exc, "one_line", lambda: str(exc))())
+            from .speaker import describe
+
+            log.error("%s", describe(exc))
 
     def _voice_list(self):
         if self._voices is None:

@@ -36,6 +36,13 @@ def synthesize(loaded, text: str, speed: float, volume: float, lang: str | None)
         yield chunk.samples
 
 
+def describe(exc: BaseException) -> str:
+    """One line for speech-dispatcher's log: a ttscli error's message, else the exception."""
+    from ..errors import TtsError
+
+    return exc.one_line() if isinstance(exc, TtsError) else f"{type(exc).__name__}: {exc}"
+
+
 class Pitch:
     """Raise or lower the pitch by ``factor``: the audio is resampled to 1/factor of its length
     (played at the same rate, its pitch moves by factor), so it is synthesized at speed/factor."""
@@ -81,7 +88,7 @@ class Speaker:
                     return
                 self._speak()
         except Exception as exc:  # noqa: BLE001 - reported to speech-dispatcher's log, message ended
-            log.error("ttscli: %s", getattr(exc, "one_line", lambda: str(exc))())
+            log.error("%s", describe(exc))
         self.channel.end(self.utt, "702 END")
 
     def _speak(self) -> None:
