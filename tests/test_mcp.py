@@ -150,9 +150,12 @@ def test_http_transport_is_loopback_and_checks_the_host(tmp_path):
                            "params": {"protocolVersion": "2025-06-18", "capabilities": {},
                                       "clientInfo": {"name": "t", "version": "1"}}}).encode()
 
-        def post(host: str) -> int:
-            req = urllib.request.Request(f"http://127.0.0.1:{port}/mcp", data=body, headers={
-                "Host": host, "Content-Type": "application/json", "Accept": "application/json, text/event-stream"})
+        def post(host: str, origin: str | None = None) -> int:
+            headers = {"Host": host, "Content-Type": "application/json",
+                       "Accept": "application/json, text/event-stream"}
+            if origin:
+                headers["Origin"] = origin
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/mcp", data=body, headers=headers)
             try:
                 with urllib.request.urlopen(req, timeout=10) as resp:
                     return resp.status
@@ -168,7 +171,9 @@ def test_http_transport_is_loopback_and_checks_the_host(tmp_path):
                 assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
                 time.sleep(0.2)
         assert status == 200
-        assert post("evil.example:80") in (403, 421)
+        assert post(f"localhost:{port}", f"http://localhost:{port}") == 200
+        assert post("evil.example:80") in (403, 421)  # a DNS-rebound name
+        assert post(f"127.0.0.1:{port}", "http://evil.example") == 403  # a page elsewhere
     finally:
         proc.terminate()
         proc.wait(10)

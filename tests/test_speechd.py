@@ -204,3 +204,36 @@ def test_with_real_speech_dispatcher(tmp_path, cli, whisper):
     assert removed.returncode == 0
     assert "ttscli" not in (conf / "speechd.conf").read_text()
     assert not (conf / "modules" / "ttscli.conf").exists() and not (conf / "modules" / "sd_ttscli").exists()
+
+
+def test_ssml_is_cut_at_marks_into_documents_that_parse():
+    from ttscli.speechd.messages import pieces
+    from ttscli.text import ssml
+
+    message = '<speak>A <prosody rate="fast">b <mark name="x"/> c</prosody> <mark name=\'y\'/>d.</speak>'
+    got = pieces(message)
+    assert [mark for _, mark in got] == ["x", "y", None]
+    assert got[1][0] == '<speak><prosody rate="fast"> c</prosody> </speak>'
+    for piece, _ in got:
+        ssml.parse(piece)  # each one a well-formed document
+    assert pieces("plain text, no markup") == [("plain text, no markup", None)]
+
+
+def test_install_keeps_the_users_configuration(tmp_path, cli_inproc):
+    conf = tmp_path / "sd"
+    conf.mkdir()
+    mine = 'DefaultRate 20\nAddModule "espeak-ng" "sd_espeak-ng" "espeak-ng.conf"\n'
+    (conf / "speechd.conf").write_text(mine)
+    for _ in range(2):  # installing again replaces the block
+        assert cli_inproc("speechd", "install", "--config-dir", str(conf), "--voice", "en_US-joe-medium").returncode == 0
+    text = (conf / "speechd.conf").read_text()
+    assert text.startswith(mine) and text.count('AddModule "ttscli"') == 1
+    assert text.count('"espeak-ng"') == 1  # already named by the user: not added again
+    assert 'TtscliVoice "en_US-joe-medium"' in (conf / "modules" / "ttscli.conf").read_text()
+    launcher = conf / "modules" / "sd_ttscli"
+    assert launcher.stat().st_mode & 0o111 and "-m ttscli speechd module" in launcher.read_text()
+    assert cli_inproc("speechd", "uninstall", "--config-dir", str(conf)).returncode == 0
+    assert (conf / "speechd.conf").read_text() == mine
+    bad = cli_inproc("speechd", "install", "--config-dir", str(conf), "--model", "piper:no-such-voice")
+    assert bad.returncode == 4 and b"Traceback" not in bad.stderr
+    assert not (conf / "modules" / "ttscli.conf").exists()

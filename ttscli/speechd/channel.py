@@ -89,8 +89,9 @@ class Channel:
         with self._cond:
             if utt.done.is_set():
                 return False
-            if event != "702 END":
-                self._items = collections.deque(item for item in self._items if item[0] is not utt)
+            if event != "702 END":  # its queued audio and marks go; a BEGIN not yet written stays
+                self._items = collections.deque(item for item in self._items
+                                                if item[0] is not utt or item[1] == b"701 BEGIN\n")
             if not utt.begun:
                 utt.begun = True
                 self._items.append((utt, b"701 BEGIN\n"))
