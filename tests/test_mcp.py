@@ -115,23 +115,35 @@ def test_paths_outside_the_output_directory_and_oversized_text_are_refused(tmp_p
     assert inside["path"] == "ok.wav" and (out / "ok.wav").stat().st_size > 1000
 
 
-def test_subtitles_and_speak_without_a_player(tmp_path):
+def test_subtitles_and_speak(tmp_path, whisper):
+    from support.speechd import fake_player
+
     out = tmp_path / "out"
+    env, played = fake_player(tmp_path)
 
     async def scenario(s):
         made = _result(await s.call_tool("make_subtitles", {"text": TEXT, "audio_path": "fox.wav",
                                                             "subtitles_path": "fox.srt"}))
-        aloud = _error(await s.call_tool("speak", {"text": "Hello."}))
-        return made, aloud
+        spoken = _result(await s.call_tool("speak", {"text": TEXT}))
+        return made, spoken
 
-    made, aloud = _session(out, scenario, env={"TTSCLI_PLAYER": "none"})
+    made, spoken = _session(out, scenario, env=env)
     srt = (out / "fox.srt").read_text()
     assert made["words"] == 14 and "-->" in srt and "quick brown fox" in srt
     audio, rate = sf.read(out / "fox.wav", dtype="float32")
     last_end = srt.strip().splitlines()[-2].split(" --> ")[1]
     h, m, s = last_end.replace(",", ".").split(":")
     assert abs(float(h) * 3600 + float(m) * 60 + float(s) - len(audio) / rate) < 1.0
-    assert "no audio player or sound device" in aloud
+    # speak: the player (an ffplay that keeps what it is given) got the speech
+    audio = np.frombuffer(played.read_bytes(), dtype="<i2").astype(np.float32) / 32768
+    assert abs(len(audio) / 22050 - spoken["seconds"]) < 0.01
+    errors, words = word_errors(TEXT, transcribe(whisper, audio, 22050))
+    assert errors <= 2, (errors, words)
+
+    async def no_player(s):
+        return _error(await s.call_tool("speak", {"text": "Hello."}))
+
+    assert "no audio player or sound device" in _session(out, no_player, env={"TTSCLI_PLAYER": "none"})
 
 
 def test_http_transport_is_loopback_and_checks_the_host(tmp_path):

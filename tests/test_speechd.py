@@ -158,6 +158,30 @@ def test_paced_wav_output_and_stop(tmp_path, whisper):
         assert mod.close() == 0
 
 
+def test_played_by_the_module_when_the_server_does_not_take_audio(tmp_path, whisper):
+    from support.speechd import fake_player
+
+    env, played = fake_player(tmp_path)
+    mod = Module(tmp_path, env=env)
+    try:
+        mod.init(audio="pulse")  # not "server": the module plays with ttscli's player
+        mod.speak(TEXT)
+        events = mod.events()
+        assert [e[1] for e in events] == ["begin", "end"]
+        audio = np.frombuffer(played.read_bytes(), dtype="<i2").astype(np.float32) / 32768
+        errors, words = word_errors(TEXT, transcribe(whisper, audio, 22050))
+        assert errors <= 2, (errors, words)
+        played.unlink()
+        mod.speak(LONG)
+        while not played.exists() or played.stat().st_size < 4410:
+            time.sleep(0.01)
+        sent = mod.send("STOP")
+        assert mod.events(timeout=10)[-1][1] == "stop"
+        assert time.monotonic() - sent < 0.1
+    finally:
+        assert mod.close() == 0
+
+
 @pytest.mark.skipif(not have_speech_dispatcher(), reason="speech-dispatcher and spd-say are not installed")
 def test_with_real_speech_dispatcher(tmp_path, cli, whisper):
     conf, wav = tmp_path / "conf", tmp_path / "spoken.wav"

@@ -170,3 +170,14 @@ class Dispatcher:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(10)
+
+
+def fake_player(tmp: Path) -> tuple[dict, Path]:
+    """An `ffplay` on PATH that writes what it is given (s16le mono) to a file instead of a sound
+    card: the environment that makes ttscli's player sink use it, and that file."""
+    bin_dir, out = tmp / "player-bin", tmp / "played.raw"
+    bin_dir.mkdir(exist_ok=True)
+    script = bin_dir / "ffplay"
+    script.write_text(f'#!/bin/sh\nexec cat > "{out}"\n')
+    script.chmod(0o755)
+    return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "TTSCLI_PLAYER": "ffplay"}, out
