@@ -189,3 +189,12 @@ def test_http_transport_is_loopback_and_checks_the_host(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_default_output_directory_is_in_ttscli_data(monkeypatch, _isolated_home):
+    from ttscli.mcp_server.places import default_dir
+
+    monkeypatch.delenv("TTSCLI_MCP_DIR", raising=False)
+    assert default_dir() == _isolated_home / "data" / "mcp"
+    monkeypatch.setenv("TTSCLI_MCP_DIR", "/srv/speech")
+    assert str(default_dir()) == "/srv/speech"

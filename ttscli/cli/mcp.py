@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from . import options as opt
 from .app import app
 
 
@@ -21,6 +22,7 @@ def mcp(
                                    "-1: for the whole session; 0: unload after each call)."),
     http: Optional[int] = typer.Option(None, "--http", metavar="PORT", min=0, max=65535,
                                        help="Serve streamable HTTP on 127.0.0.1:PORT/mcp instead of stdio."),
+    debug: bool = opt.Debug,
 ) -> None:
     """Serve ttscli's tools over MCP (stdio by default): speak, write_speech, make_subtitles, list_models,
     list_voices. See docs/integrations.md for client configuration."""

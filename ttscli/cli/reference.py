@@ -64,6 +64,7 @@ FILES: dict[str, str] = {
                                                    "onnxruntime-optimized copies of ONNX graphs",
     "~/.cache/ttscli/sherpa-piper/, sherpa/": "sherpa-onnx copies of Piper voices, sherpa load checks",
     "~/.config/ttscli/lexicon.toml": "your pronunciation lexicon",
+    "~/.local/share/ttscli/mcp/": "files the MCP tools write (ttscli mcp --output-dir)",
     "$HF_HOME/hub (~/.cache/huggingface/hub)": "model files (the normal huggingface_hub cache)",
 }
 

@@ -1,7 +1,7 @@
 """Where MCP tools may write: one output directory, chosen by the user.
 
-Default: ``$XDG_DATA_HOME/ttscli/mcp`` (``~/.local/share/ttscli/mcp``); ``ttscli mcp
---output-dir DIR`` or ``TTSCLI_MCP_DIR`` choose another. A tool's ``path`` is relative to it
+Default: ``mcp/`` in ttscli's data directory (``~/.local/share/ttscli/mcp``,
+``$TTSCLI_HOME/data/mcp``); ``ttscli mcp --output-dir DIR`` or ``TTSCLI_MCP_DIR`` choose another. A tool's ``path`` is relative to it
 (an absolute path must lie inside it); ``..``, symbolic links and absolute paths that lead
 outside are refused, as are directories and special files.
 """
@@ -17,10 +17,11 @@ DIR_ENV = "TTSCLI_MCP_DIR"
 
 
 def default_dir() -> Path:
+    from ..paths import data_dir
+
     if os.environ.get(DIR_ENV):
         return Path(os.environ[DIR_ENV]).expanduser()
-    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return data / "ttscli" / "mcp"
+    return data_dir() / "mcp"
 
 
 def inside(root: Path, given: str, suffixes: tuple[str, ...]) -> Path:
