@@ -83,11 +83,15 @@ def first_audio(env: dict, module: str, out: Path, header: int) -> float:
 
 
 def stop_latency(env: dict, out: Path) -> float:
-    """Seconds from launching `spd-say -C` to the last audio written after it."""
+    """Seconds from launching `spd-say -C` (just after the module wrote audio) to the last audio
+    written after it; the module writes every 20 ms while it speaks."""
     out.unlink(missing_ok=True)
     subprocess.run(["spd-say", "-o", "ttscli", LONG], env=env, check=True)
     _first_sample(out, 44, time.perf_counter())
     time.sleep(1.0)
+    size = out.stat().st_size
+    while out.stat().st_size == size:  # cancel right after a write: the audio is flowing
+        time.sleep(0.001)
     cancelled = time.perf_counter()
     subprocess.Popen(["spd-say", "-C"], env=env)
     last_size, last_change = out.stat().st_size, cancelled
