@@ -261,3 +261,15 @@ def test_install_keeps_the_users_configuration(tmp_path, cli_inproc):
     bad = cli_inproc("speechd", "install", "--config-dir", str(conf), "--model", "piper:no-such-voice")
     assert bad.returncode == 4 and b"Traceback" not in bad.stderr
     assert not (conf / "modules" / "ttscli.conf").exists()
+
+
+def test_stray_output_never_reaches_the_protocol(tmp_path):
+    """Something printing on stdout inside the module (a library, C code) lands on stderr."""
+    import subprocess
+    import sys
+
+    code = ("import os, sys\nfrom ttscli.cli.speechd import _claim_stdout\nfd = _claim_stdout()\n"
+            "print('stray python'); sys.stdout.flush(); os.write(1, b'stray C\\n'); os.write(fd, b'299 OK\\n')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.stdout == b"299 OK\n"
+    assert b"stray python" in done.stderr and b"stray C" in done.stderr

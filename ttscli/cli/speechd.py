@@ -75,6 +75,20 @@ def module(
     """Speak speech-dispatcher's module protocol on stdin/stdout (speech-dispatcher runs this)."""
     from ..speechd.protocol import main
 
-    code = main(config)
+    code = main(config, _claim_stdout())
     if code:
         raise typer.Exit(code)
+
+
+def _claim_stdout() -> int:
+    """speech-dispatcher reads nothing but the protocol on stdout, so a line a library prints
+    (Python or C) would corrupt it: the protocol gets a private descriptor on the real stdout,
+    and descriptor 1 (and ``sys.stdout``) now go to stderr, which speech-dispatcher logs."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    private = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return private

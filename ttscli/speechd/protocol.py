@@ -211,5 +211,5 @@ class Module:
         return ToPlayer()
 
 
-def main(config: str | None) -> int:
-    return Module(config).run()
+def main(config: str | None, fd_out: int = 1) -> int:
+    return Module(config, fd_out=fd_out).run()
