@@ -9,6 +9,7 @@ audio is dropped, and whatever the synthesis still produces is thrown away.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -23,16 +24,15 @@ from .voices import Choice, Settings, Warm
 log = logging.getLogger("ttscli.speechd")
 
 
-def synthesize(loaded, text: str, speed: float, volume: float, lang: str | None) -> Iterator[np.ndarray]:
+def synthesize(loaded, text: str, speed: float, volume: float) -> Iterator[np.ndarray]:
     """Float32 chunks of ``text`` (plain text or SSML) from a loaded model: the one call into
     the engine."""
     from .. import engine
     from ..backends.base import SynthesisOptions
     from ..text.options import TextOptions
 
-    options = TextOptions.from_user(lang=lang)
-    segments = engine.segments_for(text, loaded.backend, options, voice=loaded.voice_name)
-    for chunk in engine.chunks(loaded, segments, SynthesisOptions(speed=speed, volume=volume, lang=lang)):
+    segments = engine.segments_for(text, loaded.backend, TextOptions.from_user(), voice=loaded.voice_name)
+    for chunk in engine.chunks(loaded, segments, SynthesisOptions(speed=speed, volume=volume)):
         yield chunk.samples
 
 
@@ -98,17 +98,18 @@ class Speaker:
         opened = False
         for piece, mark in pieces(self.message):
             if has_words(piece):
-                for samples in synthesize(loaded, piece, self.speed / self.factor, self.gain, None):
-                    if self.utt.done.is_set():
-                        return
-                    samples = pitch.process(samples)
-                    if not len(samples):
-                        continue
-                    if not opened:
-                        self.output.open(rate)
-                        opened = True
-                    if not self.channel.begin(self.utt) or not self.output.write(samples):
-                        return
+                with contextlib.closing(synthesize(loaded, piece, self.speed / self.factor, self.gain)) as chunks:
+                    for samples in chunks:  # closed at a cut: the backend's look-ahead stops too
+                        if self.utt.done.is_set():
+                            return
+                        samples = pitch.process(samples)
+                        if not len(samples):
+                            continue
+                        if not opened:
+                            self.output.open(rate)
+                            opened = True
+                        if not self.channel.begin(self.utt) or not self.output.write(samples):
+                            return
             if mark is not None and not self.channel.mark(self.utt, mark):
                 return
         tail = pitch.flush()
