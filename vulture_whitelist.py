@@ -11,6 +11,9 @@ batch, doctor, list_models, rm, say, man, serve, ps, mcp
 write_speech, make_subtitles
 mdy, dmy, ymd
 
+# the Python API: module-level __getattr__/__dir__ (PEP 562) of ttscli/__init__.py
+__getattr__, __dir__
+
 # family declarations and hooks named by "module:function" strings (ttscli/families/__init__.py,
 # each family's FamilySpec); plugin API
 load_kokoro, load_kitten, KOKORO, KITTEN, import_facts
