@@ -37,9 +37,9 @@ def install(
 
     where = setup.places(system, config_dir)
     if model or voice:
-        from .. import engine
+        from ..selection import select
 
-        engine.text_profile(model, voice)  # an unknown model or voice fails here, not in speech-dispatcher
+        select(model, voice)  # an unknown model or voice fails here, not in speech-dispatcher
     try:
         written = setup.install(where, model, voice, default)
     except OSError as exc:

@@ -53,8 +53,9 @@ def _fail(exc: BaseException):
     return exc
 
 
-async def _synthesize(state: State, ctx, text: str, model: str | None, voice: str | None, job) -> dict[str, Any]:
-    """Check the text, borrow a warm model, run ``job(loaded, segments, progress)`` in a thread
+async def _synthesize(state: State, ctx, text: str, model: str | None, voice: str | None, speed: float,
+                      job) -> dict[str, Any]:
+    """Check the text, borrow a warm model, run ``job(loaded, prepared, progress)`` in a thread
     while reporting progress; the model goes back to the pool in any case."""
     from ..errors import BadInput
 
@@ -68,9 +69,9 @@ async def _synthesize(state: State, ctx, text: str, model: str | None, voice: st
     progress = work.Progress()
     try:
         loaded = replace(instance.loaded, voice=resolved, voice_name=name)
-        segments = await asyncio.to_thread(work.prepare, loaded, text)
-        progress.total = len(segments)
-        task = asyncio.ensure_future(asyncio.to_thread(job, loaded, segments, progress))
+        prepared = await asyncio.to_thread(work.prepare, loaded, text, speed)
+        progress.total = len(prepared[0])
+        task = asyncio.ensure_future(asyncio.to_thread(job, loaded, prepared, progress))
         reported = -1
         while not task.done():
             await asyncio.wait({task}, timeout=0.2)
@@ -104,9 +105,9 @@ def build(config: McpConfig):
 
     server = MCPServer("ttscli", version=__version__, instructions=INSTRUCTIONS, lifespan=lifespan, log_level="WARNING")
 
-    async def run(ctx, text, model, voice, job):
+    async def run(ctx, text, model, voice, speed, job):
         try:
-            return await _synthesize(state, ctx, text, model, voice, job)
+            return await _synthesize(state, ctx, text, model, voice, speed, job)
         except Exception as exc:
             raise _fail(exc) from exc
 
@@ -121,7 +122,7 @@ def build(config: McpConfig):
                     speed: float = 1.0) -> dict[str, Any]:
         """Speak text aloud on this computer's speakers. Plain text, Markdown or SSML (<speak>…)."""
         _check_speed(speed)
-        return await run(ctx, text, model, voice, lambda lo, seg, pr: work.aloud(lo, seg, speed, pr))
+        return await run(ctx, text, model, voice, speed, work.aloud)
 
     @server.tool()
     async def write_speech(text: str, path: str, ctx: Context, model: str | None = None,
@@ -130,7 +131,7 @@ def build(config: McpConfig):
         `path` is relative to it. Returns the file, its duration and sample rate."""
         _check_speed(speed)
         out = target(path, AUDIO_SUFFIXES)
-        result = await run(ctx, text, model, voice, lambda lo, seg, pr: work.to_file(lo, seg, speed, pr, out))
+        result = await run(ctx, text, model, voice, speed, lambda lo, pre, pr: work.to_file(lo, pre, pr, out))
         return {"path": places.shown(config.output_dir, out), **result}
 
     @server.tool()
@@ -142,15 +143,15 @@ def build(config: McpConfig):
         _check_speed(speed)
         audio = target(audio_path, AUDIO_SUFFIXES)
         subs = target(subtitles_path, SUBTITLE_SUFFIXES)
-        result = await run(ctx, text, model, voice,
-                           lambda lo, seg, pr: work.with_subtitles(lo, seg, speed, pr, text, audio, subs))
+        result = await run(ctx, text, model, voice, speed,
+                           lambda lo, pre, pr: work.with_subtitles(lo, pre, pr, text, audio, subs))
         return {"audio_path": places.shown(config.output_dir, audio),
                 "subtitles_path": places.shown(config.output_dir, subs), **result}
 
     @server.tool()
     async def list_models() -> dict[str, Any]:
         """The installed models: id, family, languages, voices, licence."""
-        from ..cli.model_rows import installed_refs, ref_row
+        from ..models.rows import installed_refs, ref_row
 
         rows = [ref_row(ref) for ref in await asyncio.to_thread(installed_refs)]
         keep = ("id", "family", "languages", "voices", "license", "sample_rate", "description")
@@ -159,7 +160,7 @@ def build(config: McpConfig):
     @server.tool()
     async def list_voices(model: str | None = None) -> dict[str, Any]:
         """Voices to pass as `voice`: each model's own voices and the stored clones and blends."""
-        from ..cli.model_rows import cloned_voices, installed_refs, ref_row
+        from ..models.rows import cloned_voices, installed_refs, ref_row
 
         refs = await asyncio.to_thread(installed_refs)
         stock = [{"voice": v, "model": r["id"], "kind": "stock", "languages": r["languages"]}

@@ -1,6 +1,6 @@
 """What the MCP tools do, in a worker thread, on a model the pool lent them.
 
-Each function takes the loaded model, the prepared segments and a :class:`Progress`, which
+Each function takes the loaded model, the prepared segments and options and a :class:`Progress`, which
 counts the segments taken (the server reports it as MCP progress) and ends the work between
 segments when the call is cancelled.
 """
@@ -31,38 +31,41 @@ class Progress:
             self.done += 1
 
 
-def prepare(loaded, text: str) -> list:
-    """The text's segments (BadInput when there is nothing to say): the total for progress."""
+def prepare(loaded, text: str, speed: float) -> tuple[list, Any]:
+    """(the text's segments, the synthesis options): BadInput when there is nothing to say.
+    The segments are listed, so progress has a total."""
     from .. import engine
+    from ..api import Voice
 
-    return list(engine.segments_for(text, loaded.backend, voice=loaded.voice_name))
+    request = Voice(loaded).request(text, speed=speed)
+    return list(engine.segments(request, loaded)), request.synthesis_options
 
 
-def _speak(loaded, segments, speed: float, sink, progress: Progress, timings=None) -> float:
+def _speak(loaded, prepared, sink, progress: Progress, timings=None) -> float:
     """The one call into the engine: every chunk into ``sink``; seconds of audio."""
     from .. import engine
-    from ..backends.base import SynthesisOptions
 
+    segments, options = prepared
     with sink:
-        return engine.speak(loaded, progress.counted(segments), SynthesisOptions(speed=speed), sink, timings)
+        return engine.speak(loaded, progress.counted(segments), options, sink, timings)
 
 
-def aloud(loaded, segments, speed: float, progress: Progress) -> dict[str, Any]:
+def aloud(loaded, prepared, progress: Progress) -> dict[str, Any]:
     from ..audio.player import PlayerSink, find_player
 
-    seconds = _speak(loaded, segments, speed, PlayerSink(find_player()), progress)
+    seconds = _speak(loaded, prepared, PlayerSink(find_player()), progress)
     return {"seconds": round(seconds, 3)}
 
 
-def to_file(loaded, segments, speed: float, progress: Progress, path: Path) -> dict[str, Any]:
+def to_file(loaded, prepared, progress: Progress, path: Path) -> dict[str, Any]:
     from ..audio.formats import format_for
     from ..audio.sinks import FileSink
 
-    seconds = _speak(loaded, segments, speed, FileSink(path, format_for(path, None)), progress)
+    seconds = _speak(loaded, prepared, FileSink(path, format_for(path, None)), progress)
     return {"seconds": round(seconds, 3), "sample_rate": loaded.backend.sample_rate}
 
 
-def with_subtitles(loaded, segments, speed: float, progress: Progress, text: str, audio: Path,
+def with_subtitles(loaded, prepared, progress: Progress, text: str, audio: Path,
                    subtitles: Path) -> dict[str, Any]:
     from ..audio.formats import format_for
     from ..audio.sinks import FileSink
@@ -72,7 +75,7 @@ def with_subtitles(loaded, segments, speed: float, progress: Progress, text: str
     collector = subs.attach(loaded.backend)
     done = False
     try:
-        seconds = _speak(loaded, segments, speed, FileSink(audio, format_for(audio, None)), progress, collector)
+        seconds = _speak(loaded, prepared, FileSink(audio, format_for(audio, None)), progress, collector)
         done = True
     finally:
         subs.close(complete=done)

@@ -102,16 +102,17 @@ class Module:
             self.warm.close()
 
     def _init(self) -> bool:
-        from .. import __version__, engine
+        from .. import __version__
         from ..errors import TtsError
+        from ..selection import select
 
         try:
-            ref, _ = engine.text_profile(self.default.model, self.default.voice)
+            model_id = select(self.default.model, self.default.voice).model_id
         except TtsError as exc:
             self.channel.reply(f"399-{exc.one_line()}", "399 ERR CANT INIT MODULE")
             return False
         threading.Thread(target=self._preload, daemon=True).start()
-        self.channel.reply(f"299-ttscli {__version__}: {ref.id}", "299 OK LOADED SUCCESSFULLY")
+        self.channel.reply(f"299-ttscli {__version__}: {model_id}", "299 OK LOADED SUCCESSFULLY")
         return True
 
     def _preload(self) -> None:

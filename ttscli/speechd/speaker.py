@@ -26,13 +26,10 @@ log = logging.getLogger("ttscli.speechd")
 
 def synthesize(loaded, text: str, speed: float, volume: float) -> Iterator[np.ndarray]:
     """Float32 chunks of ``text`` (plain text or SSML) from a loaded model: the one call into
-    the engine."""
-    from .. import engine
-    from ..backends.base import SynthesisOptions
-    from ..text.options import TextOptions
+    the engine, through the public API's :meth:`ttscli.api.Voice.stream`."""
+    from ..api import Voice
 
-    segments = engine.segments_for(text, loaded.backend, TextOptions.from_user(), voice=loaded.voice_name)
-    for chunk in engine.chunks(loaded, segments, SynthesisOptions(speed=speed, volume=volume)):
+    for chunk in Voice(loaded).stream(text, speed=speed, volume=volume):
         yield chunk.samples
 
 

@@ -77,7 +77,7 @@ def _language(languages: list[str]) -> str:
 
 def list_voices() -> list[SpdVoice]:
     """Installed models' voices, then stored voices; names unique (a clash gets model/voice)."""
-    from ..cli.model_rows import cloned_voices, installed_refs, ref_row
+    from ..models.rows import cloned_voices, installed_refs, ref_row
 
     out: list[SpdVoice] = []
     seen: set[str] = set()
