@@ -111,6 +111,10 @@ class SpeechLMBackend(Backend):
     def parser(self) -> FrameParser:
         raise NotImplementedError
 
+    def decode_frames(self, frames: np.ndarray, seed: int, voice: Any) -> np.ndarray:
+        """Audio of ``frames``; families whose decoder also reads the voice (a speaker code) override it."""
+        return self.codec.decode(frames, seed)
+
     def context_frames(self, voice: Any) -> Sequence:
         """Frames decoded as left context before the first generated frame (never emitted)."""
         return ()
@@ -170,7 +174,7 @@ class SpeechLMBackend(Backend):
         low, high = bounds
         rate = self.sample_rate
         parser = self.parser()
-        decoder = WindowedDecoder(lambda frames: self.codec.decode(frames, seed), self.window,
+        decoder = WindowedDecoder(lambda frames: self.decode_frames(frames, seed, voice), self.window,
                                   self.context_frames(voice))
         held: list[np.ndarray] = []
         held_samples = 0

@@ -1,0 +1,17 @@
+"""Spark-TTS (SparkAudio): Qwen2.5-0.5B GGUF on llama.cpp writes BiCodec tokens, BiCodec on PyTorch decodes."""
+
+from ...backends.registry import FamilySpec, RuntimeOption
+
+FAMILY = FamilySpec(
+    name="spark",
+    runs_on=(RuntimeOption("llama.cpp", "ttscli.families.spark.backend:load", extra="spark",
+                           probe=("llama_cpp", "torch", "yaml")),),
+    detect="ttscli.families.spark.files:detect",
+    files="a BiCodec/ folder (config.yaml, model.safetensors) with the language model as a .gguf (LLM/*.gguf)",
+    profile="ttscli.families.spark.backend:text_profile",
+    doctor="ttscli.families.spark.files:doctor",
+    voices="ttscli.families.spark.voices:VOICES",
+    description="Spark-TTS (SparkAudio): Qwen2.5-0.5B GGUF speech LM + BiCodec 16 kHz decoder, voice design by "
+                "gender/pitch/speed",
+    code_license="MIT (ttscli implementation; upstream Spark-TTS code: Apache-2.0)",
+)
