@@ -1,0 +1,214 @@
+"""Spark-TTS end to end on real llama.cpp + PyTorch with a tiny model built to the real
+interfaces (tests/support/spark_tiny.py): prompts as the upstream inference code builds
+them, voice design, stored voices, streaming, guards, refused files, missing extras."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+pytest.importorskip("llama_cpp")
+pytest.importorskip("torch")
+
+from support.cli import assert_clean_error, run_cli  # noqa: E402
+from support.spark_tiny import REF_SEMANTIC, TOKEN_NUM, one_shot, spark_dir  # noqa: E402
+
+from ttscli.backends.base import SynthesisOptions  # noqa: E402
+from ttscli.errors import BadInput, RuntimeFailure  # noqa: E402
+from ttscli.families.spark import backend as spark  # noqa: E402
+from ttscli.families.spark import prompt as fmt  # noqa: E402
+from ttscli.models.ref import ModelRef  # noqa: E402
+from ttscli.text.segments import Segment  # noqa: E402
+
+CHAIN = list(range(20, 220))  # 200 semantic codes = 4.0 s at 16 kHz
+ONE_THREAD = {"TTSCLI_THREADS": "1"}
+TEXT = "Hello there, this is a test of the designed voice."
+MEDIUM = "Hello there, this is a short test of streaming."  # 31 phonemes: 0.52 to 9.75 s
+
+# --- the upstream prompt builders (SparkAudio/Spark-TTS cli/SparkTTS.py), re-derived as plain strings
+UP_LEVELS = {"very_low": 0, "low": 1, "moderate": 2, "high": 3, "very_high": 4}
+UP_GENDERS = {"female": 0, "male": 1}
+
+
+def upstream_control(gender: str, pitch: str, speed: str, text: str) -> str:
+    labels = f"<|gender_{UP_GENDERS[gender]}|><|pitch_label_{UP_LEVELS[pitch]}|><|speed_label_{UP_LEVELS[speed]}|>"
+    return f"<|task_controllable_tts|><|start_content|>{text}<|end_content|><|start_style_label|>{labels}" \
+           "<|end_style_label|>"
+
+
+def upstream_clone(text: str, global_ids, prompt_text: str | None = None, semantic_ids=()) -> str:
+    glob = "".join(f"<|bicodec_global_{i}|>" for i in global_ids)
+    if prompt_text is not None:
+        sem = "".join(f"<|bicodec_semantic_{i}|>" for i in semantic_ids)
+        return f"<|task_tts|><|start_content|>{prompt_text}{text}<|end_content|><|start_global_token|>{glob}" \
+               f"<|end_global_token|><|start_semantic_token|>{sem}"
+    return f"<|task_tts|><|start_content|>{text}<|end_content|><|start_global_token|>{glob}<|end_global_token|>"
+
+
+def _load(path):
+    return spark.load(ModelRef(f"local:{path}", "spark", path, "local"))
+
+
+def _audio(chunks) -> np.ndarray:
+    return np.concatenate([c.samples for c in chunks]) if chunks else np.zeros(0, np.float32)
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    return spark_dir(tmp_path_factory.mktemp("spark") / "spark-tiny", CHAIN)
+
+
+@pytest.fixture(scope="module")
+def sp(model_dir):
+    backend = _load(model_dir)
+    yield backend
+    backend.close()
+
+
+def _upstream_ids(backend, text: str) -> list[int]:
+    """What the upstream tokenizer call gives: added tokens matched, text pieces tokenized between them."""
+    return backend.llm.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+
+
+# --- voice design syntax
+@pytest.mark.parametrize("spec, expected", [
+    ("female", ("female", "moderate", "moderate")),
+    ("male,high", ("male", "high", "moderate")),
+    ("Female, very high, very-low", ("female", "very_high", "very_low")),
+    ("speed=high,gender=male", ("male", "moderate", "high")),
+    ("gender=female,pitch=low,speed=very_high", ("female", "low", "very_high")),
+])
+def test_design_syntax(spec, expected):
+    design = fmt.parse_design(spec)
+    assert (design.gender, design.pitch, design.speed) == expected
+    assert fmt.parse_design(design.spec) == design  # the canonical spelling reads back
+
+
+@pytest.mark.parametrize("spec, needle", [
+    ("female,loud", "pitch 'loud'"), ("high,female", "needs a gender"), ("gender=female,high", "mixes"),
+    ("female,low,low,low", "not GENDER"), ("gender=male,gender=female", "given twice"),
+])
+def test_design_syntax_errors_name_the_fix(spec, needle):
+    with pytest.raises(BadInput) as exc:
+        fmt.parse_design(spec)
+    assert needle in exc.value.message and "gender=female,pitch=high,speed=moderate" in exc.value.hint
+
+
+# --- prompts against the upstream layout
+def test_voice_creation_prompt_matches_upstream(sp):
+    design = fmt.parse_design("male,very_high,low")
+    ours = sp._ids(fmt.design_prompt(fmt.DESIGN_TEXT, design))
+    up = upstream_control("male", "very_high", "low", fmt.DESIGN_TEXT)
+    assert "".join(p if isinstance(p, str) else "" for p in fmt.design_prompt(fmt.DESIGN_TEXT, design)) == up
+    assert ours == _upstream_ids(sp, up)
+
+
+def test_designed_voice_prompt_is_the_creation_prompt_plus_the_written_prefix(sp):
+    voice = sp.create(sp.resolve_voice("female,high"), seed=7)
+    piece = sp.pieces(Segment("Hello there."), voice, SynthesisOptions(seed=7))[0]
+    expected = upstream_control("female", "high", "moderate", piece.text) + "".join(voice.prefix)
+    assert sp.prompt(piece, voice) == _upstream_ids(sp, expected)
+    # the prefix is what the model wrote: its attribute values, then 32 global tokens
+    assert voice.prefix[:4] == ("<|start_acoustic_token|>", "<|pitch_value_300|>", "<|speed_value_5|>",
+                                "<|start_global_token|>")
+    assert voice.prefix[-1] == "<|end_global_token|>" and len(voice.globals_) == TOKEN_NUM
+    assert [int(g) // 2 for g in voice.globals_] == list(range(TOKEN_NUM))  # one coin per position
+
+
+def test_clone_prompts_match_upstream(sp):
+    globals_ = np.arange(0, 64, 2, dtype=np.int32)
+    plain = spark.SparkVoice("ref", globals_)
+    piece = sp.pieces(Segment("Hello there."), plain, SynthesisOptions())[0]
+    assert sp.prompt(piece, plain) == _upstream_ids(sp, upstream_clone(piece.text, globals_))
+    with_text = spark.SparkVoice("ref", globals_, transcript="Hello voice.", semantic=np.array(REF_SEMANTIC))
+    up = upstream_clone(piece.text, globals_, "Hello voice.", REF_SEMANTIC)
+    assert sp.prompt(piece, with_text) == _upstream_ids(sp, up)
+    assert sp.context_frames(with_text) == REF_SEMANTIC  # the reference's codes are the first window's left context
+
+
+# --- audio
+def test_designed_voice_streams_16khz_audio_of_the_generated_codes(sp, model_dir):
+    voice = sp.resolve_voice("female,high,moderate")
+    chunks = list(sp.stream(Segment(MEDIUM), voice, SynthesisOptions(seed=3)))
+    audio = _audio(chunks)
+    assert {c.sample_rate for c in chunks} == {16000}
+    assert len(audio) == len(CHAIN) * 320 and np.sqrt(np.mean(audio ** 2)) > 1e-3
+    assert len(chunks) > 2 and sp.last.tokens_at_first_audio < sp.last.tokens  # audio before the sentence ends
+    reference = one_shot(model_dir, CHAIN, voice.globals_)  # windowed decode ≈ whole-utterance decode
+    assert np.abs(audio - reference).max() < 0.05 * np.abs(reference).max()
+
+
+def test_designed_voice_is_deterministic_and_the_seed_picks_it(sp):
+    a = sp.create(sp.resolve_voice("male,low"), seed=1)
+    b = sp.create(sp.resolve_voice("gender=male,pitch=low,speed=moderate"), seed=1)
+    c = sp.create(sp.resolve_voice("male,low"), seed=2)
+    assert a.prefix == b.prefix and np.array_equal(a.globals_, b.globals_)
+    assert not np.array_equal(a.globals_, c.globals_)
+    one = _audio(sp.stream(Segment(MEDIUM), a, SynthesisOptions(seed=1)))
+    other = _audio(sp.stream(Segment(MEDIUM), c, SynthesisOptions(seed=1)))
+    assert len(one) == len(other) and not np.allclose(one, other)  # the global tokens change the speaker
+
+
+def test_unknown_voice_names_the_design_syntax(sp):
+    with pytest.raises(Exception) as exc:
+        sp.resolve_voice("tara")
+    assert "female,high,moderate" in exc.value.hint and "ttscli clone" in exc.value.hint
+
+
+def test_runaway_generation_is_stopped(tmp_path):
+    backend = _load(spark_dir(tmp_path / "never", CHAIN[:50], never=True))
+    try:
+        with pytest.raises(RuntimeFailure) as exc:
+            list(backend.stream(Segment("Hi."), backend.resolve_voice("female"), SynthesisOptions(seed=1)))
+        assert "no end of speech" in exc.value.message
+    finally:
+        backend.close()
+
+
+# --- the CLI
+def _say(*args):
+    proc = run_cli("say", *args, env=ONE_THREAD)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stderr == b"", proc.stderr.decode()
+    return proc
+
+
+def test_say_design_to_stdout_then_saved_voice_speaks_identically(model_dir, tmp_path):
+    design = _say(TEXT, "-m", str(model_dir), "-v", "female,very high", "-o", "-").stdout
+    audio, rate = sf.read(io.BytesIO(design), dtype="float32")
+    assert rate == 16000 and len(audio) == len(CHAIN) * 320
+    again = _say(TEXT, "-m", str(model_dir), "-v", "gender=female,pitch=very_high", "-o", "-").stdout
+    assert again == design
+    proc = run_cli("voice", "save", "narrator", "--voice", "female,very high", "-m", str(model_dir), env=ONE_THREAD)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "gender=female,pitch=very_high,speed=moderate" in proc.stdout.decode() + proc.stderr.decode()
+    saved = _say(TEXT, "-v", "narrator", "-o", "-").stdout  # the stored voice brings its model
+    assert saved == design
+    listed = run_cli("voice", "list", "-m", str(model_dir)).stdout.decode()
+    assert "narrator" in listed and "design" in listed
+
+
+def test_malformed_repository_is_refused_before_loading(model_dir, tmp_path):
+    import shutil
+
+    broken = tmp_path / "no-prenet"
+    shutil.copytree(model_dir, broken)
+    cfg = broken / "BiCodec" / "config.yaml"
+    cfg.write_text(cfg.read_text().replace("vocos_num_layers: 2", "layers: 2"))
+    proc = run_cli("say", "Hi.", "-m", str(broken), "-o", str(tmp_path / "x.wav"))
+    assert_clean_error(proc, 7, "audio_tokenizer.prenet lacks vocos_num_layers")
+    truncated = tmp_path / "truncated"
+    shutil.copytree(model_dir, truncated)
+    weights = truncated / "BiCodec" / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-1000])
+    proc = run_cli("say", "Hi.", "-m", str(truncated), "-o", str(tmp_path / "x.wav"))
+    assert_clean_error(proc, 7, "model.safetensors is not BiCodec's weights", "truncated")
+    no_gguf = tmp_path / "published-layout"
+    shutil.copytree(model_dir, no_gguf)
+    (no_gguf / "LLM" / "model.gguf").unlink()
+    proc = run_cli("say", "Hi.", "-m", str(no_gguf), "-o", str(tmp_path / "x.wav"))
+    assert_clean_error(proc, 4, "no GGUF language model", "convert_hf_to_gguf.py")
+    assert not (tmp_path / "x.wav").exists()
