@@ -212,3 +212,62 @@ def test_malformed_repository_is_refused_before_loading(model_dir, tmp_path):
     proc = run_cli("say", "Hi.", "-m", str(no_gguf), "-o", str(tmp_path / "x.wav"))
     assert_clean_error(proc, 4, "no GGUF language model", "convert_hf_to_gguf.py")
     assert not (tmp_path / "x.wav").exists()
+
+
+# --- the catalog entry, pulled from a loopback hub
+def _hub_repos(factory):
+    from support.hub import Repo, files_of
+
+    full = spark_dir(factory.mktemp("hub-spark") / "repo", CHAIN)
+    (full / "LLM" / "config.json").write_text('{"architectures": ["Qwen2ForCausalLM"]}')
+    published = {k: v for k, v in files_of(full).items() if not k.endswith(".gguf")}
+    return {"SparkAudio/Spark-TTS-0.5B": Repo(files_of(full)), "mirror/Spark-TTS-0.5B": Repo(published)}
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    from support.hub import serving
+
+    with serving(_hub_repos(tmp_path_factory)) as server:
+        yield server
+
+
+def test_pull_from_the_hub_then_say_and_show(hub, tmp_path):
+    env = {**hub.session_env(tmp_path), **ONE_THREAD}
+    proc = run_cli("pull", "spark-tts", env=env)
+    assert proc.returncode == 0, proc.stderr.decode()
+    shown = run_cli("show", "spark-tts", env=env).stdout.decode()
+    assert "CC BY-NC-SA 4.0" in shown and "Apache-2.0" in shown and "not installed" not in shown
+    proc = run_cli("say", MEDIUM, "-m", "spark-tts", "-v", "male,low,high", "-o", "-", env=env)
+    assert proc.returncode == 0, proc.stderr.decode()
+    audio, rate = sf.read(io.BytesIO(proc.stdout), dtype="float32")
+    assert rate == 16000 and len(audio) == len(CHAIN) * 320
+
+
+def test_published_layout_without_gguf_says_how_to_convert(hub, tmp_path):
+    env = {**hub.session_env(tmp_path), **ONE_THREAD}
+    proc = run_cli("pull", "hf:mirror/Spark-TTS-0.5B", env=env)  # recognised as Spark-TTS by its BiCodec folder
+    assert proc.returncode == 0, proc.stderr.decode()
+    proc = run_cli("say", "Hi.", "-m", "hf:mirror/Spark-TTS-0.5B", "-o", str(tmp_path / "x.wav"), env=env)
+    assert_clean_error(proc, 4, "no GGUF language model", "convert_hf_to_gguf.py")
+    doctor = run_cli("doctor", env=env).stdout.decode()
+    assert "hf:mirror/Spark-TTS-0.5B" in doctor.split("Fixes", 1)[1] and "convert_hf_to_gguf.py" in doctor
+
+
+@pytest.mark.parametrize("module, named", [("llama_cpp", "llama-cpp-python"), ("torch", "torch"), ("yaml", "yaml")])
+def test_missing_extras_name_the_install(module, named, model_dir, capsys, tmp_path):
+    from blocked_imports import block_imports
+    from inprocess import cli
+
+    hint = 'pip install -e ".[spark]"'
+    with block_imports(module):
+        r = cli(capsys, "say", "hi", "-m", str(model_dir), "-o", str(tmp_path / "x.wav"))
+        assert r.code == 5 and len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err, r.err
+        assert hint in r.err and named in r.err and "spark" in r.err
+        r = cli(capsys, "pull", str(model_dir), "--name", "tiny")  # imported, and told what else is needed
+        assert r.code == 0 and "spark:tiny" in r.out and hint in r.out + r.err
+        r = cli(capsys, "show", "spark:tiny")
+        assert r.code == 0 and hint in r.out
+        r = cli(capsys, "doctor")
+        assert r.code == 0 and f"spark:tiny: spark models need {named}" in r.out.split("Fixes", 1)[1]
+    assert not (tmp_path / "x.wav").exists()
