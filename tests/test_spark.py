@@ -24,7 +24,8 @@ from ttscli.models.ref import ModelRef  # noqa: E402
 from ttscli.text.segments import Segment  # noqa: E402
 
 CHAIN = list(range(20, 220))  # 200 semantic codes = 4.0 s at 16 kHz
-ONE_THREAD = {"TTSCLI_THREADS": "1"}
+# one llama.cpp thread; synthesis in process even when some server listens on the default port
+ONE_THREAD = {"TTSCLI_THREADS": "1", "TTSCLI_HOST": "127.0.0.1:9"}
 TEXT = "Hello there, this is a test of the designed voice."
 MEDIUM = "Hello there, this is a short test of streaming."  # 31 phonemes: 0.52 to 9.75 s
 
@@ -187,7 +188,7 @@ def test_say_design_to_stdout_then_saved_voice_speaks_identically(model_dir, tmp
     assert "gender=female,pitch=very_high,speed=moderate" in proc.stdout.decode() + proc.stderr.decode()
     saved = _say(TEXT, "-v", "narrator", "-o", "-").stdout  # the stored voice brings its model
     assert saved == design
-    listed = run_cli("voice", "list", "-m", str(model_dir)).stdout.decode()
+    listed = run_cli("voice", "list", "-m", str(model_dir), env=ONE_THREAD).stdout.decode()
     assert "narrator" in listed and "design" in listed
 
 
@@ -198,18 +199,18 @@ def test_malformed_repository_is_refused_before_loading(model_dir, tmp_path):
     shutil.copytree(model_dir, broken)
     cfg = broken / "BiCodec" / "config.yaml"
     cfg.write_text(cfg.read_text().replace("vocos_num_layers: 2", "layers: 2"))
-    proc = run_cli("say", "Hi.", "-m", str(broken), "-o", str(tmp_path / "x.wav"))
+    proc = run_cli("say", "Hi.", "-m", str(broken), "-o", str(tmp_path / "x.wav"), env=ONE_THREAD)
     assert_clean_error(proc, 7, "audio_tokenizer.prenet lacks vocos_num_layers")
     truncated = tmp_path / "truncated"
     shutil.copytree(model_dir, truncated)
     weights = truncated / "BiCodec" / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:-1000])
-    proc = run_cli("say", "Hi.", "-m", str(truncated), "-o", str(tmp_path / "x.wav"))
+    proc = run_cli("say", "Hi.", "-m", str(truncated), "-o", str(tmp_path / "x.wav"), env=ONE_THREAD)
     assert_clean_error(proc, 7, "model.safetensors is not BiCodec's weights", "truncated")
     no_gguf = tmp_path / "published-layout"
     shutil.copytree(model_dir, no_gguf)
     (no_gguf / "LLM" / "model.gguf").unlink()
-    proc = run_cli("say", "Hi.", "-m", str(no_gguf), "-o", str(tmp_path / "x.wav"))
+    proc = run_cli("say", "Hi.", "-m", str(no_gguf), "-o", str(tmp_path / "x.wav"), env=ONE_THREAD)
     assert_clean_error(proc, 4, "no GGUF language model", "convert_hf_to_gguf.py")
     assert not (tmp_path / "x.wav").exists()
 
@@ -271,3 +272,61 @@ def test_missing_extras_name_the_install(module, named, model_dir, capsys, tmp_p
         r = cli(capsys, "doctor")
         assert r.code == 0 and f"spark:tiny: spark models need {named}" in r.out.split("Fixes", 1)[1]
     assert not (tmp_path / "x.wav").exists()
+
+
+# --- cloning: the reference's global tokens
+def test_clone_then_say_speaks_with_the_reference_tokens(sp, model_dir, tmp_path):
+    from support.cli import SHARED
+
+    from ttscli.voices import cache
+
+    ref = SHARED / "speech" / "jfk.flac"
+    if not ref.is_file():
+        pytest.skip("no reference speech")
+    proc = run_cli("clone", "kennedy", str(ref), "--model", str(model_dir), env=ONE_THREAD)
+    assert proc.returncode == 0, proc.stderr.decode()
+    stored = cache.load("kennedy")
+    assert stored.family == "spark" and "pickle" not in stored.meta.get("method", "")
+    codes = stored.tensors["global_tokens"]
+    assert codes.dtype == np.int32 and codes.shape == (TOKEN_NUM,) and 0 <= codes.min() and codes.max() < 64
+    again = run_cli("clone", "kennedy2", str(ref), "--model", str(model_dir), env=ONE_THREAD)
+    assert again.returncode == 0 and np.array_equal(cache.load("kennedy2").tensors["global_tokens"], codes)
+    voice = sp.use_stored_voice(stored)
+    piece = sp.pieces(Segment(MEDIUM), voice, SynthesisOptions())[0]
+    assert sp.prompt(piece, voice) == _upstream_ids(sp, upstream_clone(piece.text, codes))
+    out = tmp_path / "clone.wav"
+    _say(MEDIUM, "-v", "kennedy", "-o", str(out))
+    audio, rate = sf.read(out, dtype="float32")
+    assert rate == 16000 and len(audio) == len(CHAIN) * 320
+    reference = one_shot(model_dir, CHAIN, codes)
+    assert np.abs(audio - reference).max() < 0.05 * np.abs(reference).max() + 1e-3  # 16-bit WAV
+
+
+def test_fsq_codes_read_back_as_the_quantized_values():
+    """The encoder's FSQ (tokenizing) and the decoder's (detokenizing) agree code for code."""
+    import torch
+
+    from ttscli.families.spark.bicodec import GlobalQuantizer
+    from ttscli.families.spark.encoder import FSQ
+
+    levels = [4, 4, 4, 4, 4, 4]
+    enc, dec = FSQ(levels, 6), GlobalQuantizer(levels, 6)
+    enc.project_in = torch.nn.Identity()
+    z = torch.randn(2, 32, 6, generator=torch.Generator().manual_seed(0)) * 3
+    codes = enc(z)
+    assert codes.min() >= 0 and codes.max() < 4096 and len(set(codes.flatten().tolist())) > 20
+    half_l = 3 * (1 + 1e-3) / 2
+    expected = torch.round(torch.tanh(z + np.arctanh(0.5 / half_l)) * half_l - 0.5) / 2
+    assert torch.allclose(dec(codes), expected)
+
+
+def test_mel_spectrogram_matches_librosa_slaney():
+    librosa = pytest.importorskip("librosa")
+    from ttscli.families.spark.encoder import mel_spectrogram
+
+    audio = np.random.default_rng(0).standard_normal(16000).astype(np.float32) * 0.1
+    ours = mel_spectrogram(audio, {"n_fft": 1024, "win_length": 640, "hop_length": 320, "num_mels": 128,
+                                   "mel_fmin": 10, "mel_fmax": None})[0].numpy()
+    spec = np.abs(librosa.stft(audio, n_fft=1024, hop_length=320, win_length=640, center=True, pad_mode="reflect"))
+    bank = librosa.filters.mel(sr=16000, n_fft=1024, n_mels=128, fmin=10, fmax=8000, htk=False, norm="slaney")
+    np.testing.assert_allclose(ours, bank @ spec, atol=1e-5)

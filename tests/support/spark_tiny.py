@@ -15,9 +15,11 @@
 
 * ``BiCodec/config.yaml`` + ``BiCodec/model.safetensors``: BiCodec's config layout
   (``audio_tokenizer`` with the upstream section and key names, small sizes but the
-  real rates 8·5·4·2 and codebooks 8192 / 4^6) and random weights stored as the
-  published checkpoint stores them: weight-normalised layers as ``weight_g`` /
-  ``weight_v``, plus encoder/postnet tensors the decoder does not read.
+  real rates 8·5·4·2, semantic codebook 8192, FSQ levels of 4 (three of them, so the
+  64 global tokens of the vocabulary cover every code), the speaker encoder's fixed
+  512/1536 channels) and random weights stored as the published checkpoint stores them:
+  weight-normalised layers as ``weight_g`` / ``weight_v``, plus encoder/postnet
+  tensors neither decoding nor cloning reads.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ CODEC = {
     "quantizer": {"input_dim": 32, "codebook_size": 8192, "codebook_dim": 8, "commitment": 0.25,
                   "codebook_loss_weight": 2.0, "use_l2_normlize": True, "threshold_ema_dead_code": 0.2},
     "speaker_encoder": {"input_dim": 128, "out_dim": 32, "latent_dim": 16, "token_num": TOKEN_NUM,
-                        "fsq_levels": [4, 4, 4, 4, 4, 4], "fsq_num_quantizers": 1},
+                        "fsq_levels": [4, 4, 4], "fsq_num_quantizers": 1},
     "prenet": {"input_channels": 32, "vocos_dim": 16, "vocos_intermediate_dim": 32, "vocos_num_layers": 2,
                "out_channels": 32, "condition_dim": 32, "sample_ratios": [1, 1], "use_tanh_at_final": False},
     "postnet": {"input_channels": 32, "vocos_dim": 16, "vocos_intermediate_dim": 32, "vocos_num_layers": 1,
@@ -95,11 +97,16 @@ def bicodec_files(root: Path, seed: int = 0) -> Path:
     from safetensors.torch import save_file
 
     from ttscli.families.spark.bicodec import BiCodecDecoder
+    from ttscli.families.spark.encoder import SpeakerTokenizer
 
     torch.manual_seed(seed)
     model = BiCodecDecoder(CODEC)
+    speaker = SpeakerTokenizer(**CODEC["speaker_encoder"])  # the speaker encoder's tokenizing half (cloning)
+    with torch.no_grad():  # spread the 6 projected dims over all four FSQ levels
+        speaker.quantizer.project_in.weight.mul_(30.0)
+    tensors = {**model.state_dict(), **{f"speaker_encoder.{k}": v for k, v in speaker.state_dict().items()}}
     state: dict[str, torch.Tensor] = {}
-    for name, value in model.state_dict().items():
+    for name, value in tensors.items():
         if _weight_normed(name) and value.dim() == 3:
             v = value.clone() * 3.0
             g = value.flatten(1).norm(dim=1).reshape(-1, 1, 1)
@@ -110,7 +117,6 @@ def bicodec_files(root: Path, seed: int = 0) -> Path:
     gen = torch.Generator().manual_seed(seed + 1)
     state["encoder.linear_pre.weight"] = torch.randn(16, 32, generator=gen)  # read by nobody when decoding
     state["postnet.linear.weight"] = torch.randn(32, 16, generator=gen)
-    state["speaker_encoder.perceiver_sampler.latents"] = torch.randn(TOKEN_NUM, 16, generator=gen)
     state["quantizer.in_project.weight_g"] = torch.ones(8, 1, 1)
     state["quantizer.in_project.weight_v"] = torch.randn(8, 32, 1, generator=gen)
     d = root / "BiCodec"

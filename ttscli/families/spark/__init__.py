@@ -1,6 +1,7 @@
 """Spark-TTS (SparkAudio): Qwen2.5-0.5B GGUF on llama.cpp writes BiCodec tokens, BiCodec on PyTorch decodes."""
 
 from ...backends.registry import FamilySpec, RuntimeOption
+from ...clone.encoders import EncoderSpec
 
 FAMILY = FamilySpec(
     name="spark",
@@ -11,6 +12,10 @@ FAMILY = FamilySpec(
     profile="ttscli.families.spark.backend:text_profile",
     doctor="ttscli.families.spark.files:doctor",
     voices="ttscli.families.spark.voices:VOICES",
+    # the global tokens of the reference's first 6 s (BiCodec's speaker encoder, weights in the model)
+    clone=EncoderSpec(family="spark", version="bicodec-global-1", sample_rate=16000, max_seconds=6.0,
+                      needs_transcript=False, encode="ttscli.families.spark.encoder:encode",
+                      requires=("torch", "yaml"), extras=("spark",)),
     description="Spark-TTS (SparkAudio): Qwen2.5-0.5B GGUF speech LM + BiCodec 16 kHz decoder, voice design by "
                 "gender/pitch/speed",
     code_license="MIT (ttscli implementation; upstream Spark-TTS code: Apache-2.0)",

@@ -119,13 +119,9 @@ def check_safetensors(path: Path) -> None:
                              hint="remove it and pull the model again") from exc
 
 
-def resolve(model: ModelRef) -> SparkFiles:
-    """The backbone and codec files of ``model``, every one checked (exit 7 when malformed)."""
-    from ...runtime.llama import check_gguf
-
-    base = model.path if model.path.is_dir() else model.path.parent
-    if base.name.lower() == "llm" and not (base / "BiCodec").is_dir():
-        base = base.parent  # --model DIR/LLM/model.gguf
+def codec_files(model: ModelRef) -> tuple[Path, Path, dict]:
+    """BiCodec's config and weights of ``model``, checked, and the config's audio_tokenizer section."""
+    base = _base(model)
     config = _role(model, "bicodec_config") or (base / BICODEC_CONFIG)
     weights = _role(model, "bicodec_weights") or (base / BICODEC_WEIGHTS)
     for path, what in ((config, BICODEC_CONFIG), (weights, BICODEC_WEIGHTS)):
@@ -134,7 +130,22 @@ def resolve(model: ModelRef) -> SparkFiles:
                            hint="a Spark-TTS model directory holds the BiCodec folder of SparkAudio/Spark-TTS-0.5B")
     codec = read_codec_config(config)
     check_safetensors(weights)
-    backbone = _backbone(model, base)
+    return config, weights, codec
+
+
+def _base(model: ModelRef) -> Path:
+    base = model.path if model.path.is_dir() else model.path.parent
+    if base.name.lower() == "llm" and not (base / "BiCodec").is_dir():
+        base = base.parent  # --model DIR/LLM/model.gguf
+    return base
+
+
+def resolve(model: ModelRef) -> SparkFiles:
+    """The backbone and codec files of ``model``, every one checked (exit 7 when malformed)."""
+    from ...runtime.llama import check_gguf
+
+    config, weights, codec = codec_files(model)
+    backbone = _backbone(model, _base(model))
     check_gguf(backbone)
     return SparkFiles(backbone, config, weights, codec)
 
@@ -146,9 +157,8 @@ def doctor() -> list[str]:
 
     fixes = []
     for ref in {r.id: r for r in model_resolve.installed().values() if r.family == "spark"}.values():
-        base = ref.path if ref.path.is_dir() else ref.path.parent
         try:
-            _backbone(ref, base)
+            _backbone(ref, _base(ref))
         except TtsError as exc:
             fixes.append(f"{ref.id}: {exc.one_line()}")
     return fixes
