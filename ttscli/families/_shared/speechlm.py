@@ -31,7 +31,7 @@ import numpy as np
 from ...audio.chunk import AudioChunk
 from ...backends.base import Backend, SynthesisOptions
 from ...errors import BadInput, RuntimeFailure
-from ...runtime.llama import LlamaModel, Sampling
+from ...runtime.llama import LlamaModel, NumberedTokens, Sampling
 from ...text.segments import Budget, Segment
 from .codec import CodecDecoder
 from .speechlm_guard import Piece, Plausibility, attempt_seed, snippet, tokens_for
@@ -46,6 +46,21 @@ class FrameParser(Protocol):
     ignored: int  # tokens that carried no code
 
     def feed(self, token: int) -> list: ...
+
+
+class OneCodePerToken:
+    """The parser of codecs with one codebook: each code token is one frame; any other token is ignored."""
+
+    def __init__(self, codes: NumberedTokens):
+        self.codes = codes
+        self.ignored = 0
+
+    def feed(self, token: int) -> list[int]:
+        code = self.codes.number(token)
+        if code is None:
+            self.ignored += 1
+            return []
+        return [code]
 
 
 @dataclass

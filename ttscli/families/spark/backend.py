@@ -23,7 +23,7 @@ from ...runtime import llama as llama_runtime
 from ...runtime.plan import RuntimePlan, cpu_plan
 from ...runtime.seeded import text_seed
 from ...text.segments import Budget, Segment, TextProfile
-from .._shared.speechlm import SpeechLMBackend
+from .._shared.speechlm import OneCodePerToken, SpeechLMBackend
 from .._shared.speechlm_guard import Piece, split_text, without_phoneme_blocks
 from .._shared.windowed import WindowPlan
 from . import prompt as fmt
@@ -54,21 +54,6 @@ class SparkVoice:
     @property
     def ready(self) -> bool:
         return len(self.globals_) > 0 and (self.design is None or bool(self.prefix))
-
-
-class _Parser:
-    """Semantic tokens → frames (one code each); anything else is ignored."""
-
-    def __init__(self, semantic: llama_runtime.NumberedTokens):
-        self.semantic = semantic
-        self.ignored = 0
-
-    def feed(self, token: int) -> list[int]:
-        code = self.semantic.number(token)
-        if code is None:
-            self.ignored += 1
-            return []
-        return [code]
 
 
 class SparkBackend(SpeechLMBackend):
@@ -183,8 +168,8 @@ class SparkBackend(SpeechLMBackend):
                 raise IntegrityError(f"voice {voice.name} uses {kind} codes this model has no tokens for",
                                      hint="clone the voice again with this model")
 
-    def parser(self) -> _Parser:
-        return _Parser(self.semantic)
+    def parser(self) -> OneCodePerToken:
+        return OneCodePerToken(self.semantic)
 
     def decode_frames(self, frames: np.ndarray, seed: int, voice: SparkVoice) -> np.ndarray:
         return self.codec.decode(frames, voice.globals_)

@@ -204,7 +204,6 @@ class SpeakerDecoder(nn.Module):
         if fsq_num_quantizers != 1:
             raise ValueError("one FSQ quantizer per global token is supported")
         self.token_num = token_num
-        self.codebook_size = int(np.prod(fsq_levels))
         self.quantizer = GlobalQuantizer(list(fsq_levels), latent_dim)
         self.project = nn.Linear(latent_dim * token_num, out_dim)
 
@@ -279,7 +278,6 @@ class BiCodec:
         self.device = device
         self.hop = self.model.hop
         self.token_num = self.model.speaker_encoder.token_num
-        self.global_codes = self.model.speaker_encoder.codebook_size
         self.semantic_codes = self.model.semantic_codes
 
     def decode(self, semantic: np.ndarray, globals_: np.ndarray) -> np.ndarray:

@@ -35,7 +35,6 @@ NEEDED = {
 @dataclass(frozen=True)
 class SparkFiles:
     backbone: Path
-    bicodec_config: Path
     bicodec_weights: Path
     codec: dict  # the audio_tokenizer section, checked
 
@@ -144,10 +143,10 @@ def resolve(model: ModelRef) -> SparkFiles:
     """The backbone and codec files of ``model``, every one checked (exit 7 when malformed)."""
     from ...runtime.llama import check_gguf
 
-    config, weights, codec = codec_files(model)
+    _config, weights, codec = codec_files(model)
     backbone = _backbone(model, _base(model))
     check_gguf(backbone)
-    return SparkFiles(backbone, config, weights, codec)
+    return SparkFiles(backbone, weights, codec)
 
 
 def doctor() -> list[str]:
