@@ -330,3 +330,37 @@ def test_mel_spectrogram_matches_librosa_slaney():
     spec = np.abs(librosa.stft(audio, n_fft=1024, hop_length=320, win_length=640, center=True, pad_mode="reflect"))
     bank = librosa.filters.mel(sr=16000, n_fft=1024, n_mels=128, fmin=10, fmax=8000, htk=False, norm="slaney")
     np.testing.assert_allclose(ours, bank @ spec, atol=1e-5)
+
+
+def test_the_server_lists_and_speaks_it(model_dir, tmp_path):
+    pytest.importorskip("starlette")
+    from support.server import ServerProcess
+
+    home = tmp_path / "home"
+    proc = run_cli("pull", str(model_dir), "--name", "tiny", env={"TTSCLI_HOME": str(home)})
+    assert proc.returncode == 0, proc.stderr.decode()
+    listed = run_cli("list", "--json", env={"TTSCLI_HOME": str(home)}).stdout.decode()
+    assert '"spark:tiny"' in listed and '"female"' in listed
+    srv = ServerProcess(home, env={"TTSCLI_THREADS": "1"})
+    try:
+        models = {m["id"]: m for m in srv.get("/v1/models")["data"]}
+        assert models["spark:tiny"]["family"] == "spark" and models["spark:tiny"]["voices"] == ["female", "male"]
+        status, headers, body = srv.speech(model="spark:tiny", input=MEDIUM, voice="male,low", response_format="wav")
+        assert status == 200, body[:300]
+        audio, rate = sf.read(io.BytesIO(body), dtype="float32")
+        assert rate == 16000 and len(audio) == len(CHAIN) * 320
+        status, _, body = srv.speech(model="spark:tiny", input=MEDIUM, voice="robot", response_format="wav")
+        assert status == 404 and b"female,high,moderate" in body
+    finally:
+        srv.stop()
+
+
+def test_catalog_lists_the_published_layout_with_its_licences():
+    import json
+
+    rows = json.loads(run_cli("list", "--available", "--family", "spark", "--json").stdout)
+    (row,) = [r for r in rows if r["id"] == "spark-tts:0.5b"]
+    assert row["runtime"] == "llama.cpp" and row["can_clone"] and row["voices"] == ["female", "male"]
+    assert row["license"]["code"].startswith("Apache-2.0") and "CC BY-NC-SA 4.0" in row["license"]["weights"]
+    shown = json.loads(run_cli("show", "spark-tts", "--json").stdout)
+    assert {f["role"] for f in shown["files"]} >= {"backbone", "bicodec_config", "bicodec_weights"}

@@ -11,6 +11,7 @@ FAMILY = FamilySpec(
     files="a BiCodec/ folder (config.yaml, model.safetensors) with the language model as a .gguf (LLM/*.gguf)",
     profile="ttscli.families.spark.backend:text_profile",
     doctor="ttscli.families.spark.files:doctor",
+    facts="ttscli.families.spark.files:facts",
     voices="ttscli.families.spark.voices:VOICES",
     # the global tokens of the reference's first 6 s (BiCodec's speaker encoder, weights in the model)
     clone=EncoderSpec(family="spark", version="bicodec-global-1", sample_rate=16000, max_seconds=6.0,

@@ -161,3 +161,8 @@ def doctor() -> list[str]:
         except TtsError as exc:
             fixes.append(f"{ref.id}: {exc.one_line()}")
     return fixes
+
+
+def facts(root: Path, roles: dict[str, str]) -> dict:
+    """What an imported Spark-TTS directory says about its model, for `list`, `show` and the server."""
+    return {"sample_rate": 16000, "languages": ["en-US", "zh-CN"], "voices": ["female", "male"]}
