@@ -27,7 +27,6 @@ from .._shared.speechlm import OneCodePerToken, SpeechLMBackend
 from .._shared.speechlm_guard import Piece, split_text, without_phoneme_blocks
 from .._shared.windowed import WindowPlan
 from . import prompt as fmt
-from .files import detect  # noqa: F401 - the family's detect hook
 
 log = logging.getLogger(__name__)
 
