@@ -364,3 +364,18 @@ def test_catalog_lists_the_published_layout_with_its_licences():
     assert row["license"]["code"].startswith("Apache-2.0") and "CC BY-NC-SA 4.0" in row["license"]["weights"]
     shown = json.loads(run_cli("show", "spark-tts", "--json").stdout)
     assert {f["role"] for f in shown["files"]} >= {"backbone", "bicodec_config", "bicodec_weights"}
+
+
+def test_a_cast_of_designed_voices_narrates_a_book(model_dir, tmp_path):
+    cast = tmp_path / "cast.toml"
+    cast.write_text(f'narrator = "host"\ndialogue = "guest"\n\n[voices.host]\nmodel = "{model_dir}"\n'
+                    f'voice = "female,high,moderate"\n\n[voices.guest]\nmodel = "{model_dir}"\n'
+                    'voice = "gender=male,pitch=low,speed=moderate"\n')
+    book = tmp_path / "book.txt"
+    book.write_text(f"{MEDIUM} \u201c{MEDIUM}\u201d {MEDIUM}\n")
+    proc = run_cli("batch", str(book), "-o", str(tmp_path / "out"), "--cast", str(cast), "--format", "flac",
+                   env=ONE_THREAD)
+    assert proc.returncode == 0, proc.stderr.decode()
+    (out,) = list((tmp_path / "out").rglob("*.flac"))
+    audio, rate = sf.read(out, dtype="float32")
+    assert rate == 16000 and len(audio) >= 3 * len(CHAIN) * 320  # narration, dialogue, narration
