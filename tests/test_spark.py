@@ -379,3 +379,12 @@ def test_a_cast_of_designed_voices_narrates_a_book(model_dir, tmp_path):
     (out,) = list((tmp_path / "out").rglob("*.flac"))
     audio, rate = sf.read(out, dtype="float32")
     assert rate == 16000 and len(audio) >= 3 * len(CHAIN) * 320  # narration, dialogue, narration
+
+
+def test_a_design_alone_picks_the_installed_spark_model(model_dir, tmp_path):
+    proc = run_cli("say", "Hi.", "-v", "female,high", "-o", str(tmp_path / "x.wav"), env=ONE_THREAD)
+    assert_clean_error(proc, 4, "'female,high' is a spark voice description", "--family spark")
+    assert run_cli("pull", str(model_dir), "--name", "tiny", env=ONE_THREAD).returncode == 0
+    out = tmp_path / "design.wav"
+    _say(MEDIUM, "-v", "female,high", "-o", str(out))
+    assert sf.info(out).samplerate == 16000

@@ -13,18 +13,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ...errors import BadInput, IntegrityError
 from . import prompt as fmt
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ...models.ref import ModelRef
     from ...voices.cache import Voice
     from .backend import SparkVoice
 
 
-def _codes(voice: "Voice", key: str, limit: int, length: int | None = None) -> np.ndarray:
+def _codes(voice: "Voice", key: str, limit: int, length: int | None = None) -> "np.ndarray":
+    import numpy as np
+
     codes = np.asarray(voice.tensors.get(key, np.zeros(0, np.int32))).reshape(-1)
     bad = codes.size == 0 or not np.issubdtype(codes.dtype, np.integer) or codes.min() < 0 or codes.max() >= limit
     if bad or (length is not None and codes.size != length):
@@ -35,6 +37,8 @@ def _codes(voice: "Voice", key: str, limit: int, length: int | None = None) -> n
 
 
 def stored_voice(voice: "Voice", token_num: int) -> "SparkVoice":
+    import numpy as np
+
     from .backend import SparkVoice
 
     globals_ = _codes(voice, "global_tokens", fmt.GLOBAL_CODES, token_num)
@@ -63,6 +67,10 @@ class DesignVoices:
 
     def language(self, voice: str) -> str | None:
         return None
+
+    def claims(self, voice: str) -> bool:
+        """A design (``female,high``) names no stored voice: `--voice` alone picks a Spark model."""
+        return fmt.is_design(voice)
 
     def blend(self, ref: "ModelRef", name: str, voice: str) -> "Voice":
         """Create the designed voice ``voice`` with the model and keep what it wrote."""
