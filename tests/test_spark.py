@@ -169,6 +169,16 @@ def test_runaway_generation_is_stopped(tmp_path):
         backend.close()
 
 
+def test_a_design_the_model_never_finishes_is_a_clear_error(tmp_path):
+    backend = _load(spark_dir(tmp_path / "endless", CHAIN[:50], endless_globals=True))
+    try:
+        with pytest.raises(RuntimeFailure) as exc:
+            backend.create(backend.resolve_voice("male"), seed=1)
+        assert "cannot create the voice gender=male" in exc.value.message and "--seed" in exc.value.hint
+    finally:
+        backend.close()
+
+
 # --- the CLI
 def _say(*args):
     proc = run_cli("say", *args, env=ONE_THREAD)

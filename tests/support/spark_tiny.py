@@ -63,14 +63,15 @@ def spark_vocab() -> tuple[Vocab, dict[str, int], list[int], list[int]]:
     return vocab, marks, globals_, semantic
 
 
-def spark_gguf(path: Path, chain: list[int], *, never: bool = False) -> Path:
+def spark_gguf(path: Path, chain: list[int], *, never: bool = False, endless_globals: bool = False) -> Path:
     vocab, m, glo, sem = spark_vocab()
     seq = ["<|end_style_label|>", "<|start_acoustic_token|>", "<|pitch_value_300|>", "<|speed_value_5|>",
            "<|start_global_token|>"]
     table: dict[int, list[int]] = {m[a]: [m[b]] for a, b in zip(seq, seq[1:])}
     table[m["<|start_global_token|>"]] = [glo[0], glo[1]]
     for k in range(TOKEN_NUM):
-        nxt = [glo[2 * k + 2], glo[2 * k + 3]] if k + 1 < TOKEN_NUM else [m["<|end_global_token|>"]]
+        last = [glo[0]] if endless_globals else [m["<|end_global_token|>"]]
+        nxt = [glo[2 * k + 2], glo[2 * k + 3]] if k + 1 < TOKEN_NUM else last
         table[glo[2 * k]] = table[glo[2 * k + 1]] = nxt
     ids = [sem[c] for c in chain]
     table[m["<|end_global_token|>"]] = [m["<|start_semantic_token|>"]]
@@ -126,10 +127,11 @@ def bicodec_files(root: Path, seed: int = 0) -> Path:
     return d
 
 
-def spark_dir(root: Path, chain: list[int], *, never: bool = False, gguf_at: str = "LLM/model.gguf") -> Path:
+def spark_dir(root: Path, chain: list[int], *, never: bool = False, endless_globals: bool = False,
+              gguf_at: str = "LLM/model.gguf") -> Path:
     """A Spark-TTS model directory (the published layout plus LLM/model.gguf)."""
     root.mkdir(parents=True, exist_ok=True)
-    spark_gguf(root / gguf_at, chain, never=never)
+    spark_gguf(root / gguf_at, chain, never=never, endless_globals=endless_globals)
     bicodec_files(root)
     (root / "config.yaml").write_text("sample_rate: 16000\nref_segment_duration: 6\nlatent_hop_length: 320\n"
                                       "volume_normalize: true\n", encoding="utf-8")

@@ -24,6 +24,7 @@ not loaded.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,15 @@ from torch.nn import functional as F
 from ...errors import IntegrityError
 
 SAMPLE_RATE = 16000
+log = logging.getLogger(__name__)
+
+
+def _usable(device: str) -> bool:
+    if device.startswith("cuda"):
+        return torch.cuda.is_available()
+    if device.startswith("mps"):
+        return bool(getattr(torch.backends, "mps", None)) and torch.backends.mps.is_available()
+    return False
 
 
 class Snake1d(nn.Module):
@@ -274,6 +284,9 @@ class BiCodec:
     def __init__(self, config: dict, weights: Path, *, device: str = "cpu", threads: int | None = None):
         if threads:
             torch.set_num_threads(threads)
+        if device != "cpu" and not _usable(device):
+            log.warning("BiCodec cannot run on %s with this torch build; decoding on the CPU", device)
+            device = "cpu"
         self.model = load_decoder(config, weights).to(device)
         self.device = device
         self.hop = self.model.hop
