@@ -5,6 +5,7 @@ them, voice design, stored voices, streaming, guards, refused files, missing ext
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -151,6 +152,29 @@ def test_designed_voice_is_deterministic_and_the_seed_picks_it(sp):
     one = _audio(sp.stream(Segment(MEDIUM), a, SynthesisOptions(seed=1)))
     other = _audio(sp.stream(Segment(MEDIUM), c, SynthesisOptions(seed=1)))
     assert len(one) == len(other) and not np.allclose(one, other)  # the global tokens change the speaker
+
+
+def test_cpu_decoder_is_an_onnx_export_made_once_and_reused(model_dir, monkeypatch):
+    from ttscli.families.spark import bicodec_onnx
+    from ttscli.families.spark.bicodec import BiCodec
+
+    first = _load(model_dir)
+    try:
+        assert isinstance(first.codec, bicodec_onnx.OnnxBiCodec)
+        cached = first.codec.path
+        stamp = cached.stat().st_mtime_ns
+        globals_ = np.arange(1, 64, 2)
+        audio = first.codec.decode(np.array(CHAIN), globals_)
+        np.testing.assert_allclose(audio, one_shot(model_dir, CHAIN, globals_), atol=1e-4)  # the same decoder
+    finally:
+        first.close()
+    second = _load(model_dir)
+    second.close()
+    assert second.codec.path == cached and cached.stat().st_mtime_ns == stamp  # reused, not exported again
+    monkeypatch.setattr(bicodec_onnx.paths, "cache_dir", lambda: Path("/proc/no-cache-here"))
+    fallback = _load(model_dir)  # no cache to write: PyTorch decodes
+    fallback.close()
+    assert isinstance(fallback.codec, BiCodec)
 
 
 def test_unknown_voice_names_the_design_syntax(sp):

@@ -65,7 +65,6 @@ class SparkBackend(SpeechLMBackend):
 
     def __init__(self, model: ModelRef, plan: RuntimePlan):
         super().__init__()
-        from .bicodec import BiCodec
         from .files import resolve
 
         self.model = model
@@ -83,8 +82,7 @@ class SparkBackend(SpeechLMBackend):
         self.end_global = self.llm.require(fmt.END_GLOBAL)
         self.sampling = SAMPLING
         self.language = str(model.info.get("espeak") or "en-us")
-        device = plan.device if plan.device.startswith(("cuda", "mps")) else "cpu"
-        self.codec = BiCodec(self.files.codec, self.files.bicodec_weights, device=device, threads=plan.threads)
+        self.codec = _codec(self.files, plan)
         self.window = WindowPlan(hop=self.codec.hop, first_chunk=10, chunk=25, lookback=25, lookahead=8,
                                  crossfade=min(960, 8 * self.codec.hop), max_chunk=100)
         self._designed: dict[tuple[str, int | None], tuple[np.ndarray, tuple[str, ...]]] = {}
@@ -180,6 +178,21 @@ class SparkBackend(SpeechLMBackend):
 
     def close(self) -> None:
         self.llm.close()
+
+
+def _codec(files, plan: RuntimePlan):
+    """BiCodec's decoder: exported to onnxruntime on a CPU (faster there), else PyTorch on the plan's device."""
+    from .bicodec import BiCodec
+
+    device = plan.device if plan.device.startswith(("cuda", "mps")) else "cpu"
+    if device == "cpu":
+        from .bicodec_onnx import OnnxBiCodec, export
+
+        path = export(files.codec, files.bicodec_weights)
+        if path is not None:
+            hop = int(np.prod(files.codec["decoder"]["rates"]))
+            return OnnxBiCodec(path, plan, hop, int(files.codec["speaker_encoder"]["token_num"]))
+    return BiCodec(files.codec, files.bicodec_weights, device=device, threads=plan.threads)
 
 
 def text_profile(model: ModelRef, voice: str | None = None) -> TextProfile:
