@@ -290,20 +290,20 @@ def test_published_layout_without_gguf_says_how_to_convert(hub, tmp_path):
 
 
 @pytest.mark.parametrize("module, named", [("llama_cpp", "llama-cpp-python"), ("torch", "torch"), ("yaml", "yaml")])
-def test_missing_extras_name_the_install(module, named, model_dir, capsys, tmp_path):
+def test_missing_extras_name_the_install(module, named, model_dir, tmp_path):
     from blocked_imports import block_imports
-    from inprocess import cli
+    from support.cli import invoke
 
     hint = 'pip install -e ".[spark]"'
     with block_imports(module):
-        r = cli(capsys, "say", "hi", "-m", str(model_dir), "-o", str(tmp_path / "x.wav"))
+        r = invoke("say", "hi", "-m", str(model_dir), "-o", str(tmp_path / "x.wav"))
         assert r.code == 5 and len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err, r.err
         assert hint in r.err and named in r.err and "spark" in r.err
-        r = cli(capsys, "pull", str(model_dir), "--name", "tiny")  # imported, and told what else is needed
+        r = invoke("pull", str(model_dir), "--name", "tiny")  # imported, and told what else is needed
         assert r.code == 0 and "spark:tiny" in r.out and hint in r.out + r.err
-        r = cli(capsys, "show", "spark:tiny")
+        r = invoke("show", "spark:tiny")
         assert r.code == 0 and hint in r.out
-        r = cli(capsys, "doctor")
+        r = invoke("doctor")
         assert r.code == 0 and f"spark:tiny: spark models need {named}" in r.out.split("Fixes", 1)[1]
     assert not (tmp_path / "x.wav").exists()
 

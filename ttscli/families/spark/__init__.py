@@ -1,14 +1,18 @@
 """Spark-TTS (SparkAudio): Qwen2.5-0.5B GGUF on llama.cpp writes BiCodec tokens, BiCodec on PyTorch decodes."""
 
 from ...backends.registry import FamilySpec, RuntimeOption
-from ...clone.encoders import EncoderSpec
+from ...backends.encoders import EncoderSpec
 
 FAMILY = FamilySpec(
     name="spark",
+    options="ttscli.families._shared.speechlm:SpeechLMOptions",
     runs_on=(RuntimeOption("llama.cpp", "ttscli.families.spark.backend:load", extra="spark",
                            probe=("llama_cpp", "torch", "yaml")),),
     detect="ttscli.families.spark.files:detect",
     files="a BiCodec/ folder (config.yaml, model.safetensors) with the language model as a .gguf (LLM/*.gguf)",
+    roles=("backbone", "bicodec_config", "bicodec_weights"),
+    detect_files={"backbone": "*.gguf", "bicodec_config": "BiCodec/config.yaml",
+                  "bicodec_weights": "BiCodec/model.safetensors"},
     profile="ttscli.families.spark.backend:text_profile",
     doctor="ttscli.families.spark.files:doctor",
     facts="ttscli.families.spark.files:facts",

@@ -31,7 +31,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ...clone.encoders import Encoded, EncodeJob
+from ...backends.encoders import Encoded, EncodeJob
 from ...errors import BadInput, IntegrityError
 
 log = logging.getLogger(__name__)

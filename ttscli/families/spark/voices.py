@@ -75,7 +75,8 @@ class DesignVoices:
     def blend(self, ref: "ModelRef", name: str, voice: str) -> "Voice":
         """Create the designed voice ``voice`` with the model and keep what it wrote."""
         from ...backends import registry
-        from ...runtime.plan import apply_env, plan_for
+        from ...runtime.plan import apply_env
+        from ...runtime.planners import plan_for
         from ...voices import cache
 
         if not fmt.is_design(voice):
