@@ -11,7 +11,6 @@ window with the voice's global tokens.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -27,6 +26,7 @@ from .._shared.speechlm import OneCodePerToken, SpeechLMBackend
 from .._shared.speechlm_guard import Piece, split_text, without_phoneme_blocks
 from .._shared.windowed import WindowPlan
 from . import prompt as fmt
+from .voice import STOCK, SparkVoice, stored_voice
 
 log = logging.getLogger(__name__)
 
@@ -34,25 +34,6 @@ N_CTX = 2048
 SAMPLING = llama_runtime.Sampling(temperature=0.8, top_k=50, top_p=0.95, min_p=0.0, repeat_penalty=1.0)
 DESIGN_ATTEMPTS = 3
 DEFAULT_VOICE = "female"
-STOCK = {"female": "a designed voice: female, moderate pitch and speed", "male": "a designed voice: male, moderate "
-         "pitch and speed"}
-
-
-@dataclass
-class SparkVoice:
-    """What the prompt needs: global tokens, and either a design (with its acoustic
-    prefix once created) or a clone's optional transcript and semantic tokens."""
-
-    name: str
-    globals_: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    design: fmt.Design | None = None
-    prefix: tuple[str, ...] = ()  # a designed voice's acoustic prefix, as token texts
-    transcript: str | None = None
-    semantic: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-
-    @property
-    def ready(self) -> bool:
-        return len(self.globals_) > 0 and (self.design is None or bool(self.prefix))
 
 
 class SparkBackend(SpeechLMBackend):
@@ -101,8 +82,6 @@ class SparkBackend(SpeechLMBackend):
         return SparkVoice(design.spec, design=design)
 
     def use_stored_voice(self, voice) -> SparkVoice:
-        from .voices import stored_voice
-
         return stored_voice(voice, self.codec.token_num)
 
     def create(self, voice: SparkVoice, seed: int | None = None) -> SparkVoice:

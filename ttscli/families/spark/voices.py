@@ -1,57 +1,22 @@
-"""Spark-TTS voices in the voice cache, and the family's ``voices`` hook (`ttscli voice`).
+"""The family's ``voices`` hook (`ttscli voice`): the base designs, designs saved as voices.
 
-A stored Spark voice (safetensors, no pickle) holds ``global_tokens`` (int32, 32 codes
-of 0-4095: who speaks). A designed voice (``ttscli voice save NAME --voice
-"female,high,moderate" -m spark-tts``, kind "design") adds, in its metadata, the
-design (``gender=…,pitch=…,speed=…``) and the acoustic prefix the model wrote when
-the voice was created, so it speaks every later sentence the same way. A cloned
-voice (``ttscli clone``) may add ``semantic_tokens`` (int32, 0-8191) with the
-reference's transcript.
+``ttscli voice save NAME --voice "female,high,moderate" -m spark-tts`` lets the model
+create the design once and stores its global tokens (32 codes of 0-4095) and, in the
+metadata (kind "design"), the design (``gender=…,pitch=…,speed=…``) and the acoustic
+prefix the model wrote, so the voice speaks every later sentence the same way (read back
+by :func:`.voice.stored_voice`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...errors import BadInput, IntegrityError
+from ...errors import BadInput
 from . import prompt as fmt
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from ...models.ref import ModelRef
     from ...voices.cache import Voice
-    from .backend import SparkVoice
-
-
-def _codes(voice: "Voice", key: str, limit: int, length: int | None = None) -> "np.ndarray":
-    import numpy as np
-
-    codes = np.asarray(voice.tensors.get(key, np.zeros(0, np.int32))).reshape(-1)
-    bad = codes.size == 0 or not np.issubdtype(codes.dtype, np.integer) or codes.min() < 0 or codes.max() >= limit
-    if bad or (length is not None and codes.size != length):
-        size = f"{length} " if length else ""
-        raise IntegrityError(f"voice {voice.name!r} holds no valid BiCodec {key} ({size}integers 0-{limit - 1})",
-                             hint="create the voice again")
-    return codes.astype(np.int32)
-
-
-def stored_voice(voice: "Voice", token_num: int) -> "SparkVoice":
-    import numpy as np
-
-    from .backend import SparkVoice
-
-    globals_ = _codes(voice, "global_tokens", fmt.GLOBAL_CODES, token_num)
-    if voice.kind == "design":
-        prefix = voice.meta.get("prefix")
-        if not isinstance(prefix, list) or not prefix or not all(fmt.special(p) for p in prefix):
-            raise IntegrityError(f"voice {voice.name!r} has no acoustic prefix", hint="save the designed voice again")
-        design = fmt.parse_design(str(voice.meta.get("design") or ""))
-        return SparkVoice(voice.name, globals_, design=design, prefix=tuple(prefix))
-    transcript = str(voice.meta.get("transcript") or "") or None
-    semantic = _codes(voice, "semantic_tokens", fmt.SEMANTIC_CODES) if "semantic_tokens" in voice.tensors else None
-    return SparkVoice(voice.name, globals_, transcript=transcript if semantic is not None else None,
-                      semantic=semantic if semantic is not None else np.zeros(0, np.int32))
 
 
 class DesignVoices:
@@ -60,7 +25,7 @@ class DesignVoices:
     family = "spark"
 
     def stock_rows(self, ref: "ModelRef") -> list[dict]:
-        from .backend import STOCK
+        from .voice import STOCK
 
         return [{"name": name, "kind": "stock", "family": ref.family, "model": ref.id, "language": None,
                  "gender": name, "details": text} for name, text in STOCK.items()]
