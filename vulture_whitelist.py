@@ -18,6 +18,8 @@ __getattr__, __dir__
 # each family's FamilySpec); plugin API
 load_kokoro, load_kitten, KOKORO, KITTEN, import_facts
 INDEX, KOKORO_VOICES, KITTEN_VOICES, kokoro_show_lines, show_lines
+# torch modules: nn.Module.__call__ runs forward
+_.forward
 register  # register: families (backends) and languages (text)
 # run in a subprocess by its module path (sherpa_engine's probe)
 probe_main

@@ -76,6 +76,7 @@ EXTRAS: dict[str, str] = {
                       "no download",
     "ja": "Japanese text for Kokoro's j* voices (espeak-ng cannot read kanji)",
     "gguf": "GGUF speech LMs: NeuTTS, Orpheus (llama-cpp-python builds from source)",
+    "spark": "Spark-TTS: its language model on llama.cpp, its codec (decoder and speaker encoder) on PyTorch",
     "sherpa": "--runtime sherpa-onnx and the sherpa:* model packages",
     "torch": "the speaker encoder for Kokoro voice matching (clone --model kokoro); base of the NeuTTS and "
              "Pocket TTS encoders",
