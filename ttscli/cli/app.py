@@ -223,9 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     debug = _prepare(argv)
     command = typer.main.get_command(app)
     if not os.environ.get(COMPLETE_ENV):
-        from .argv import hoist_global_options
+        from .argv import fill_bare_values, hoist_global_options
 
-        argv = hoist_global_options(command, argv)
+        argv = fill_bare_values(command, hoist_global_options(command, argv))
     try:
         result = command.main(args=argv, prog_name="ttscli", standalone_mode=False)
     except BaseException as exc:  # noqa: BLE001 - the error boundary; re-raises what it does not handle
