@@ -360,3 +360,13 @@ def test_unix_socket_and_wyoming_alone(tmp_path):
             if proc.poll() is None:
                 proc.kill()
     assert "Wyoming only, no HTTP" in (tmp_path / "alone.log").read_text()
+
+
+def test_help_imports_no_wyoming():
+    import subprocess
+    import sys
+
+    code = "import sys; from ttscli.cli.app import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n" \
+           "print('wyoming' in sys.modules, 'zeroconf' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout
+    assert out.strip().splitlines()[-1] == "False False"

@@ -28,7 +28,6 @@ from .wyoming_speech import Request, RequestError, speak
 from .wyoming_voices import Voices
 
 log = logging.getLogger("ttscli.server")
-DEFAULT_URI = "tcp://127.0.0.1:10200"
 
 
 @dataclass
@@ -120,7 +119,6 @@ class Server:
     limits: Limits = field(default_factory=Limits)
     voices: Voices = field(default_factory=Voices)
     connections: set = field(default_factory=set)
-    served: int = 0
     _listener: asyncio.AbstractServer | None = None
 
     async def start(self, sock) -> None:
@@ -353,7 +351,6 @@ class Connection:
             from wyoming.tts import SynthesizeStopped
 
             await self._write(SynthesizeStopped().event())
-        self.server.served += 1
         seconds = time.perf_counter() - request.started
         first = outcome.first_audio if outcome else None
         audio = outcome.samples / outcome.rate if outcome and outcome.rate else 0.0
