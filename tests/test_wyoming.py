@@ -370,3 +370,56 @@ def test_help_imports_no_wyoming():
            "print('wyoming' in sys.modules, 'zeroconf' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout
     assert out.strip().splitlines()[-1] == "False False"
+
+
+def test_a_client_that_reads_nothing_holds_no_model():
+    """Synthesis queues the audio for its client: while a client reads nothing, the model's only
+    instance is released for the others (a bounded queue would hold it until the write timeout)."""
+    from ttscli.server.models import Pool
+    from ttscli.server.wyoming_speech import Request, speak
+    from ttscli.server.wyoming_voices import Choice
+
+    async def main():
+        pool = Pool()
+        request = Request(Choice(None), streaming=False, lang="en-us")
+        request.add(" ".join(f"Sentence {i} is short." for i in range(14)))
+        request.finish()
+        stuck = asyncio.Event()
+
+        async def send(data, rate):
+            stuck.set()
+            await asyncio.sleep(3600)  # a client that never reads
+
+        task = asyncio.create_task(speak(pool, request, send))
+        await stuck.wait()
+        slot = pool.slots[JOE]
+        for _ in range(1200):
+            if not slot.active:
+                break
+            await asyncio.sleep(0.1)
+        released = not slot.active
+        task.cancel()
+        pool.close()
+        return released
+
+    assert _run(main())
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["serve", "--wyoming"], ["serve", "--wyoming", "tcp://127.0.0.1:10200"]),
+    (["serve", "--wyoming", "--no-http"], ["serve", "--wyoming", "tcp://127.0.0.1:10200", "--no-http"]),
+    (["serve", "--wyoming", "unix:///tmp/x"], ["serve", "--wyoming", "unix:///tmp/x"]),
+    (["say", "--wyoming"], ["say", "--wyoming"]),
+])
+def test_a_bare_wyoming_flag_means_the_default_address(argv, expected):
+    import typer
+
+    from ttscli.cli.app import app
+    from ttscli.cli.argv import fill_bare_values
+
+    assert fill_bare_values(typer.main.get_command(app), argv) == expected
+
+
+def test_a_path_is_not_a_voice(server):
+    result = _run(_say(server.wyoming, "Hello.", SynthesizeVoice(name="../../etc/passwd")))
+    assert "looks like a file path" in result["error"]["text"]

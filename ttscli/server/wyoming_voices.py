@@ -159,6 +159,9 @@ class Voices:
     def _by_name(self, name: str, speaker: str | None) -> Choice:
         entry = self._find(name)
         if entry is None:
+            from .openai_api import safe_name
+
+            safe_name(name, "voice")  # a name, never a path (ApiError otherwise)
             model = _model_for(name)  # a blend ("af_sarah:60,am_adam:40") or another name `say` knows
             if model is None:
                 from ..suggest import did_you_mean
