@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 from .. import __version__
-from ..errors import TtsError
+from ..errors import RuntimeFailure, TtsError
 from .errors import ApiError
 from .models import Pool
 from .wyoming_speech import Request, RequestError, speak
@@ -237,6 +237,8 @@ class Connection:
                 await self._error(f"{exc}; closing the connection", "protocol")
         except (ConnectionError, asyncio.TimeoutError, OSError) as exc:
             log.info("wyoming client %s: connection ended (%s)", self.client, exc or type(exc).__name__)
+        except Exception as exc:  # noqa: BLE001 - one connection's failure is logged, the server goes on
+            log.error("wyoming client %s: %s: %s; connection closed", self.client, type(exc).__name__, exc)
         finally:
             for task in (reading, self.worker):
                 if task is not None and not task.done():
@@ -336,7 +338,12 @@ class Connection:
             outcome = None
             try:
                 outcome = await speak(self.server.pool, request, send)
-            except (TtsError, ApiError) as exc:
+            except (ConnectionError, asyncio.TimeoutError):
+                raise  # the client is gone or stopped reading: the connection ends
+            except Exception as exc:  # noqa: BLE001 - a failed synthesis ends this request only
+                if not isinstance(exc, (TtsError, ApiError)):
+                    log.error("wyoming client %s: synthesis failed: %s", self.client, exc)
+                    exc = RuntimeFailure(f"synthesis failed: {exc}")
                 await self._refuse(request, exc)
                 while await request.pieces.get() is not None:  # the rest of its text is not spoken
                     pass
