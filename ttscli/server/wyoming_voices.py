@@ -120,6 +120,12 @@ def _model_for(name: str) -> str | None:
         return None
 
 
+def _tag(code: str) -> str:
+    """A language code as Home Assistant groups voices by it: ``en-us`` → ``en-US``."""
+    parts = code.strip().replace("_", "-").split("-")
+    return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
+
+
 class Voices:
     """The table, read again when it is older than :data:`FRESH_SECONDS` or a name is missing."""
 
@@ -140,7 +146,7 @@ class Voices:
         from wyoming.info import Attribution, Info, TtsProgram, TtsVoice, TtsVoiceSpeaker
 
         voices = [TtsVoice(name=e.name, description=e.description, attribution=Attribution(*e.attribution),
-                           installed=True, version=None, languages=e.languages,
+                           installed=True, version=None, languages=list(dict.fromkeys(map(_tag, e.languages))),
                            speakers=[TtsVoiceSpeaker(s) for s in e.speakers] or None)
                   for e in self.entries(fresh=True)]
         program = TtsProgram(name="ttscli", description="ttscli: local text to speech (every installed model "
