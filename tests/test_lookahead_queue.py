@@ -1,4 +1,4 @@
-"""The look-ahead queue (families/_shared/lookahead.py): with more segments queued than
+"""The look-ahead queue (backends/lookahead.py): with more segments queued than
 workers, a worker that finished a short segment starts the next one instead of idling
 behind a long one that is still being computed; order and content never change."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 
-from ttscli.families._shared.lookahead import in_order
+from ttscli.backends.lookahead import in_order
 from ttscli.text.segments import Segment
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..models.resolve import DEFAULT_MODEL
 from .errors import bad_request, too_large
-from .stream import FORMATS
+from .stream import served
 
 OPENAI_MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts")
 OPENAI_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer",
@@ -149,8 +149,10 @@ def parse(body: Any, limits: Limits, mapping: Mapping, header_keep_alive: str | 
     if len(text) > limits.max_input:
         raise too_large(f"input has {len(text)} characters; this server takes at most {limits.max_input}", "input")
     fmt = body.get("response_format") or "mp3"
-    if fmt not in FORMATS:
-        raise bad_request(f"response_format must be one of {', '.join(FORMATS)}", "response_format")
+    if not isinstance(fmt, str) or served(fmt) is None:
+        from ..audio.formats import SERVE, names
+
+        raise bad_request(f"response_format must be one of {', '.join(names(SERVE))}", "response_format")
     stream_format = body.get("stream_format") or "audio"
     if stream_format not in ("audio", "sse"):
         raise bad_request("stream_format must be audio or sse", "stream_format")

@@ -378,7 +378,6 @@ class Connection:
 
 
 def _language(choice) -> str | None:
-    from .. import engine
+    from ..selection import select
 
-    _, profile = engine.text_profile(choice.model, choice.voice)
-    return profile.language
+    return select(choice.model, choice.voice).language

@@ -88,11 +88,10 @@ Send = Callable[[bytes, int], Awaitable[None]]  # (s16le bytes, rate)
 
 def _segments(loaded, text: str, first: bool, lang: str | None):
     from ..errors import BadInput
-    from ..text.options import TextOptions
+    from ..request import Request as Speech
 
-    options = TextOptions.from_user()  # the config's lexicon.toml applies
     try:
-        segments = engine.segments_for(text, loaded.backend, options, voice=loaded.voice_name)
+        segments = engine.segments(Speech.from_user(text), loaded)  # the config's lexicon.toml applies
     except BadInput:
         return None  # nothing to say in this piece
     return _phrase_first(segments, lang) if first else segments

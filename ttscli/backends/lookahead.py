@@ -20,9 +20,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
-    from ...audio.chunk import AudioChunk
-    from ...runtime.plan import RuntimePlan
-    from ...text.segments import Segment
+    from ..audio.chunk import AudioChunk
+    from ..runtime.plan import RuntimePlan
+    from ..text.segments import Segment
 
 WORKERS_ENV = "TTSCLI_WORKERS"
 
