@@ -112,6 +112,7 @@ def test_synthesize_joe_is_speech(server, whisper):
     _speechlike(audio, 22050, (2.5, 8.0))
     errors, words = word_errors(TEXT, transcribe(whisper, audio, 22050))
     assert errors <= 2, (errors, words)
+    assert '"wyoming synthesize" ok' in server.log.read_text() and f"chars={len(TEXT)}" in server.log.read_text()
 
 
 def test_streamed_text_is_spoken_while_it_is_written(server, whisper):

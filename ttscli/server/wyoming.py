@@ -28,6 +28,7 @@ from .wyoming_speech import Request, RequestError, speak
 from .wyoming_voices import Voices
 
 log = logging.getLogger("ttscli.server")
+access = logging.getLogger("ttscli.server.access")
 
 
 @dataclass
@@ -358,13 +359,14 @@ class Connection:
             from wyoming.tts import SynthesizeStopped
 
             await self._write(SynthesizeStopped().event())
-        seconds = time.perf_counter() - request.started
         first = outcome.first_audio if outcome else None
-        audio = outcome.samples / outcome.rate if outcome and outcome.rate else 0.0
-        log.info("wyoming %s client=%s voice=%s chars=%d audio=%.2fs first_audio=%s seconds=%.3f outcome=%s",
-                 "stream" if request.streaming else "synthesize", self.client, request.choice.name
-                 if request.choice else "-", request.chars, audio, f"{first:.3f}s" if first is not None else "-",
-                 seconds, "error" if request.failed else "ok")
+        record = {"time": round(time.time(), 3), "client": self.client, "method": "wyoming",
+                  "path": "stream" if request.streaming else "synthesize", "status": "error" if request.failed else "ok",
+                  "seconds": round(time.perf_counter() - request.started, 4),
+                  "voice": request.choice.name if request.choice else None, "chars": request.chars,
+                  "audio": round(outcome.samples / outcome.rate, 3) if outcome and outcome.rate else 0.0,
+                  "first_audio": round(first, 4) if first is not None else None}
+        access.info("%s", json.dumps(record, separators=(",", ":")), extra={"record": record})
 
     async def _error(self, text: str, code: str) -> None:
         from wyoming.error import Error
