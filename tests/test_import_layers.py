@@ -43,7 +43,7 @@ TABLE = """## Layers
 | layer | name | modules |
 |---|---|---|
 | 1 | low | `util`, `text.*` |
-| 2 | high | `app.*` |
+| 2 | high | `app.*`, `front*` |
 """
 
 
@@ -58,6 +58,8 @@ def test_the_checker_catches_upward_imports_cycles_and_unplaced_modules(tmp_path
         "pkg/app/main.py": "from ..text import rules\nfrom typing import TYPE_CHECKING\n"
                            "if TYPE_CHECKING:\n    from . import later\n",
         "pkg/app/later.py": "from .main import rules\n",  # a type-only import back is not a cycle
+        "pkg/front_http/__init__.py": "from ..app import main\n",  # placed by `front*`
+        "pkg/frontend.py": "from . import util\n",
     })
     assert import_graph.check(import_graph.build(clean), layers, "pkg") == ([], [], [])
 

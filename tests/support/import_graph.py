@@ -151,7 +151,7 @@ class Layer:
 def layers_from_markdown(text: str, heading: str = "## Layers") -> list[Layer]:
     """The rows of the first table after ``heading``: ``| n | name | `mod`, `pkg.*`, ... |``,
     lowest layer first. `mod` is that module (or package ``__init__``) alone, `pkg.*` the
-    package and everything under it."""
+    package and everything under it, `name*` every module or package whose name starts so."""
     section = text.split(heading, 1)[1]
     out = []
     for line in section.splitlines():
@@ -172,9 +172,11 @@ def layer_of(module: str, layers: list[Layer], top: str) -> Layer | None:
     for layer in layers:
         for entry in layer.prefixes:
             tree = entry.endswith(".*")
-            name = entry.removesuffix(".*")
-            covers = relative == name or (tree and relative.startswith(name + "."))
-            weight = len(name) * 2 + (0 if tree else 1)
+            glob = entry.endswith("*") and not tree
+            name = entry.removesuffix(".*").removesuffix("*")
+            covers = relative == name or (tree and relative.startswith(name + ".")) or \
+                (glob and relative.startswith(name))
+            weight = len(name) * 2 + (0 if tree or glob else 1)
             if covers and weight > length:
                 best, length = layer, weight
     return best

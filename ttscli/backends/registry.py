@@ -69,6 +69,8 @@ class FamilySpec:
     detect_files: Mapping[str, str] = field(default_factory=dict, hash=False)
     companions: Mapping[str, str] = field(default_factory=dict, hash=False)
     kind_roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    default_model: str | None = None  # the id ttscli speaks with when none is chosen (first family naming one)
+    model_extras: tuple[str, ...] = ()  # extras of this checkout that install a model of it (no download)
     # "module:function" -> function(ModelRef, voice) -> TextProfile, read without a runtime (dry runs)
     profile: str | None = None
     clone: "EncoderSpec | None" = None  # how to clone a voice into this family (None: it cannot)

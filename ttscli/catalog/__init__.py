@@ -71,7 +71,7 @@ class Family:
     tag_is_voice: bool = False  # a model's tag names its one voice (FamilySpec.tag_is_voice)
 
     def required_roles(self, kind: str = "") -> tuple[str, ...]:
-        """The file roles a backend of this family reads (per sherpa config class for `kind`)."""
+        """The file roles a backend of this family reads (more for some ``kind``: FamilySpec.kind_roles)."""
         return self.roles + tuple(self.kind_roles.get(kind, ()))
 
 
@@ -99,7 +99,7 @@ class Entry:
     can_clone: bool = False
     gated: bool = False
     is_default: bool = False
-    kind: str = ""  # sherpa config class ("vits", "kokoro", "kitten", "pocket")
+    kind: str = ""  # a sub-kind of its family's models: picks more roles (FamilySpec.kind_roles)
     checksums: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> {md5, size}
     source: str = "catalog"  # "catalog", "<family>-index" (FamilySpec.index), "hf"
 

