@@ -425,3 +425,9 @@ def test_a_bare_wyoming_flag_means_the_default_address(argv, expected):
 def test_a_path_is_not_a_voice(server):
     result = _run(_say(server.wyoming, "Hello.", SynthesizeVoice(name="../../etc/passwd")))
     assert "looks like a file path" in result["error"]["text"]
+
+
+def test_a_language_alone_picks_the_default_model_that_speaks_it(server):
+    result = _run(_say(server.wyoming, "Hello.", SynthesizeVoice(language="en-US")))
+    assert result["error"] is None and result["rate"] == 22050
+    assert 'voice=piper:en_US-joe-medium chars=6' in server.log.read_text()

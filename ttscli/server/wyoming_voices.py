@@ -191,14 +191,18 @@ class Voices:
         return None
 
     def _by_language(self, language: str) -> Choice:
-        from ..models.resolve import DEFAULT_MODEL
+        from ..models import resolve as model_resolve
 
         wanted = language.strip().replace("_", "-").lower()
         matches = [e for e in self.entries() if any(_speaks(code, wanted) for code in e.languages)]
         if not matches:
             raise NotFound(f"no installed voice speaks {language!r}",
                            hint="pull a model for it (`ttscli list --available`)")
-        best = next((e for e in matches if e.model == DEFAULT_MODEL), matches[0])
+        try:
+            default = model_resolve.resolve(model_resolve.default_model_id()).id
+        except TtsError:
+            default = None
+        best = next((e for e in matches if e.model == default), matches[0])
         return Choice(best.model, best.voice, best.name)
 
 
