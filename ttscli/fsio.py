@@ -3,8 +3,10 @@
 Every file ttscli produces (audio, manifests, caches, model files, voices) is written to a
 temporary file in the same directory, flushed and fsynced, then renamed over the target, so
 a reader never sees half a file and a failed or killed write leaves the old file (or none)
-and no temporary behind. Temporary names are ``.<name>.<random>.part``; `ttscli batch`
-sweeps any a killed run left (see ``book/job.py``).
+and no temporary behind. Temporary names are ``.<name>.<random>.part``; the writing process
+holds an exclusive ``flock`` on each until it is renamed or removed, so :func:`sweep_parts`
+(`ttscli batch` on its folders) removes only what a dead writer left, never another
+process's write in flight.
 
 - :class:`AtomicFile` — the primitive: ``tmp`` to write into, ``commit()`` / ``discard()``;
   for writers that stream over a long time (audio sinks, ffmpeg).
@@ -25,7 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -36,6 +40,8 @@ from typing import IO
 from .errors import OutputError
 
 PART_SUFFIX = ".part"
+_PART_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.part$")
+SWEEP_AGE = 1.0  # seconds: a younger temporary may be between its creation and its lock
 
 
 def write_error(exc: OSError, path: Path) -> OutputError:
@@ -70,6 +76,18 @@ def write_failure(exc: BaseException, path: Path) -> BaseException:
     if isinstance(exc, Exception) and ("No space left" in str(exc) or is_full(path)):
         return write_error(OSError(errno.ENOSPC, "No space left on device"), path)
     return exc
+
+
+NAME_BYTES = 255  # the longest file name most file systems take, in bytes
+
+
+def name_within(name: str, max_bytes: int) -> str:
+    """``name`` cut to at most ``max_bytes`` bytes of UTF-8 (never inside a character): file
+    names are limited in bytes, not characters (70 four-byte characters are 280 bytes)."""
+    data = name.encode("utf-8", "surrogateescape")
+    if len(data) <= max_bytes:
+        return name
+    return data[:max_bytes].decode("utf-8", "ignore").rstrip()
 
 
 def _kind(mode: int) -> str:
@@ -177,10 +195,11 @@ class AtomicFile:
         self.user_output = user_output
         parent = self.path.parent if str(self.path.parent) else Path(".")
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=PART_SUFFIX, dir=parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{name_within(self.path.name, NAME_BYTES - 16)}.",
+                                       suffix=PART_SUFFIX, dir=parent)
         except OSError as exc:
             raise self._error(exc)
-        os.close(fd)
+        self._lock = _locked(fd)  # held until the rename or removal: the write is in flight
         self.tmp = Path(tmp)
 
     def _error(self, exc: OSError) -> BaseException:
@@ -191,6 +210,7 @@ class AtomicFile:
             _fsync(self.tmp)
             os.chmod(self.tmp, 0o666 & ~_umask())
             os.replace(self.tmp, self.path)
+            self._release()
         except OSError as exc:
             self.discard()
             if self.user_output:
@@ -205,6 +225,12 @@ class AtomicFile:
             self.tmp.unlink()
         except FileNotFoundError:
             pass
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def __enter__(self) -> AtomicFile:
         return self
@@ -262,7 +288,9 @@ def atomic_dir(path: Path | str, *, replace: bool = True) -> Iterator[Path]:
     existing directory there is removed first when ``replace``), on error it is removed."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=PART_SUFFIX, dir=path.parent))
+    work = Path(tempfile.mkdtemp(prefix=f".{name_within(path.name, NAME_BYTES - 16)}.", suffix=PART_SUFFIX,
+                                 dir=path.parent))
+    lock = _locked(os.open(work, os.O_RDONLY))
     try:
         yield work
         os.chmod(work, 0o777 & ~_umask())
@@ -272,3 +300,43 @@ def atomic_dir(path: Path | str, *, replace: bool = True) -> Iterator[Path]:
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+        os.close(lock)
+
+
+def _locked(fd: int) -> int:
+    """``fd`` with an exclusive flock on it (released when it is closed or the process dies)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        pass  # a file system without flock: the temporary is then only swept when old
+    return fd
+
+
+def sweep_parts(folder: Path) -> list[Path]:
+    """Remove the temporaries (``.NAME.XXXXXXXX.part``) in ``folder`` whose writer is gone: no
+    process holds their lock and they are older than a few seconds. Another process's write in
+    flight is left alone. Returns what was removed."""
+    import time
+
+    removed = []
+    try:
+        names = [p for p in folder.iterdir() if _PART_NAME.match(p.name)]
+    except OSError:
+        return removed
+    for path in names:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            if time.time() - os.fstat(fd).st_mtime < SWEEP_AGE:
+                continue
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # locked: its writer is alive
+            continue
+        finally:
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+            removed.append(path)
+    return removed

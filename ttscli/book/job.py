@@ -49,6 +49,11 @@ class Settings:
     verify: object | None = None  # verify.VerifySettings for --verify
     subtitles: tuple[str, ...] = ()  # srt, vtt, json (see book.subtitles)
 
+    @property
+    def timings(self) -> str | None:
+        """Which word timings the chunks need: subtitles.WORDS, subtitles.EPUB or None."""
+        return subtitles.WORDS if self.subtitles else subtitles.EPUB if "epub" in self.formats else None
+
 
 @dataclass
 class Plan:
@@ -74,10 +79,16 @@ class Result:
     unverified: list[tuple[int, str, str, dict]] = field(default_factory=list)  # (chapter, title, text, record)
 
 
+TITLE_BYTES = 120  # of a chapter's file name: room for "NNN - ", an extension, ".timing.json" and a temp suffix
+
+
 def file_title(number: int, title: str) -> str:
-    """"03 - The Storm": a safe file name (no slashes, no leading dot, at most 80 characters)."""
+    """"03 - The Storm": a safe file name (no slashes, no leading dot, at most 70 characters and
+    TITLE_BYTES bytes of title)."""
+    from ..fsio import name_within
+
     clean = re.sub(r"[^\w\s.,'()&-]+", " ", title, flags=re.UNICODE)
-    clean = " ".join(clean.split()).strip(" .")[:70] or "Chapter"
+    clean = name_within(" ".join(clean.split())[:70], TITLE_BYTES).strip(" .") or "Chapter"
     return f"{number:02d} - {clean}"
 
 
@@ -133,7 +144,8 @@ class Job(BookOutputs):
         })
         manifest.save(force=True)
         have = {k.key for _, _, chunks in plan.chapters for k in chunks if self._have(self._chunk_path(work, k.key))
-                and (not self.settings.subtitles or subtitles.have_chunk(self._chunk_path(work, k.key)))}
+                and (not self.settings.timings
+                     or subtitles.have_chunk(self._chunk_path(work, k.key), self.settings.timings))}
         have -= getattr(self.synth, "ahead", set())  # written this run ahead of their book (cluster)
         hearing = None
         if self.settings.verify:  # records of chunks heard before are kept; the others are heard now
@@ -275,10 +287,14 @@ class Job(BookOutputs):
 
 
 def _remove_parts(folder: Path) -> None:
-    """Temporary files a killed run left behind (``.name.XXXX.part``)."""
-    for pattern in (".*.part", "*/.*.part"):
-        for path in folder.glob(pattern):
-            try:
-                path.unlink()
-            except OSError:
-                pass
+    """Temporary files a killed run left behind (``.name.XXXX.part``) in ``folder`` and its
+    sub-folders; another process's write in flight is kept (fsio.sweep_parts)."""
+    from ..fsio import sweep_parts
+
+    sweep_parts(folder)
+    try:
+        subs = [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.endswith(".part")]
+    except OSError:
+        return
+    for sub in subs:
+        sweep_parts(sub)

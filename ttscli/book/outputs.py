@@ -27,19 +27,19 @@ class BookOutputs:
     def _readalong(self, work: Path, plan: Plan, chapter_wavs: list[tuple[str, Path, int]], manifest,
                    result: Result) -> None:
         """--format epub: the read-along EPUB 3 (see readalong.py)."""
-        import soundfile as sf
-
-        from . import readalong
+        from . import readalong, subtitles
 
         path = self.out / f"{plan.name}.epub"
         tags = self._tags(plan, plan.book.title)
         key = _hash([p.name for _, p, _ in chapter_wavs], [t for t, _, _ in chapter_wavs], self.settings.bitrate,
-                    tags.__dict__ | {"cover": _hash(tags.cover)}, "epub-1")
+                    tags.__dict__ | {"cover": _hash(tags.cover)}, [c.text for _, c, _ in plan.chapters],
+                    plan.book.language, "epub-2")
         if manifest.output_key(path.name) != key or not path.exists():
             spoken = []
-            for (title, wav, _), (_, _, chunks) in zip(chapter_wavs, plan.chapters):
-                timed = [(c.segments, sf.read(str(self._chunk_path(work, c.key)), dtype="float32")[0]) for c in chunks]
-                spoken.append(readalong.Spoken(title, wav, self.rate, readalong.sentence_times(timed, self.rate)))
+            for (title, wav, frames), (_, chapter, chunks) in zip(chapter_wavs, plan.chapters):
+                records = [subtitles.read_chunk(self._chunk_path(work, c.key)) for c in chunks]
+                spoken.append(readalong.Spoken(title, wav, self.rate, chapter.text,
+                                               readalong.timed_units(chapter.text, records), frames / self.rate))
             self.emit("mux", path=str(path))
             readalong.write(path, plan.book, spoken, work / "tmp", bitrate=self.settings.bitrate,
                             cover=tags.cover, cover_type=tags.cover_type)

@@ -45,8 +45,13 @@ def read_books(request: Request):
     return books
 
 
+NAME_BYTES = 150  # of a book's output stem: NAME.epub, NAME/, .NAME.epub.XXXXXXXX.part all fit in 255
+
+
 def output_name(path: Path) -> str:
-    stem = path.stem.strip() or "book"
+    from ..fsio import name_within
+
+    stem = name_within(path.stem.strip(), NAME_BYTES).strip() or "book"
     return stem if not stem.startswith(".") else "_" + stem[1:]
 
 
@@ -117,18 +122,18 @@ def resume_command() -> str:
 
 
 def make_synthesizer(voice: Voice, jobs: int, cluster: str | None, emit: Callable[..., None],
-                     subtitles: bool = False):
+                     timings: str | None = None):
     """Worker processes on this machine, or Ray actors (``cluster``: see ttscli.book.cluster).
 
-    ``subtitles``: also time each chunk's words (book.subtitles; not on a cluster yet).
+    ``timings``: also time each chunk's words (book.subtitles WORDS or EPUB).
     """
     if cluster:
         from .cluster import RaySynthesizer
 
-        return RaySynthesizer(voice, cluster, emit)
+        return RaySynthesizer(voice, cluster, emit, timings=timings)
     from .workers import Synthesizer
 
-    return Synthesizer(voice, jobs, subtitles=subtitles)
+    return Synthesizer(voice, jobs, timings=timings)
 
 
 def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: int,
@@ -140,7 +145,7 @@ def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: in
     from ..locking import hold
 
     prepare_output(out)
-    synth = make_synthesizer(voice, jobs, cluster, emit, subtitles=bool(settings.subtitles))
+    synth = make_synthesizer(voice, jobs, cluster, emit, timings=settings.timings)
     results = []
     lock = out / WORK / "lock"
     with hold(lock, wait=False, what=f"the output directory {out}"):

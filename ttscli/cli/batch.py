@@ -140,11 +140,6 @@ def batch(
     from ..book.cluster import check_address
 
     cluster = check_address(cluster)
-    if cluster and verify:
-        raise UsageError("--verify does not work with --cluster yet", hint="drop one of them")
-    if cluster and subtitle_formats:
-        raise UsageError("--subtitles does not work with --cluster yet (Ray workers do not time the words)",
-                         hint="drop --cluster (use --jobs N) or --subtitles")
     request = book_run.Request(inputs, encoding, split_on, chapters, keep_all)
     books = book_run.read_books(request)
     if list_chapters:
