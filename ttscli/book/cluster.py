@@ -53,12 +53,26 @@ def _import_ray():
     return ray
 
 
-def connect(address: str, env: dict):
-    """ray.init for ``address``; a local Ray binds loopback, has no dashboard and its own auth token."""
-    if address == LOCAL and "RAY_AUTH_MODE" not in os.environ:  # read by Ray at import
+LOOPBACK = "127.0.0.1"
+
+
+def local_only() -> None:
+    """Settings Ray reads at import for a local instance: its own auth token, and a node address on
+    loopback. Ray turns a node address of 127.0.0.1 into the machine's network address (so that other
+    nodes could reach it) unless it is told the node stays alone
+    (``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0``, the default on macOS and Windows); then GCS, raylet,
+    object manager and workers are started with ``--node-ip-address=127.0.0.1`` and listen there only."""
+    if "RAY_AUTH_MODE" not in os.environ:
         import secrets
 
         os.environ.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=secrets.token_hex(32))
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+
+
+def connect(address: str, env: dict):
+    """ray.init for ``address``; a local Ray binds loopback, has no dashboard and its own auth token."""
+    if address == LOCAL:
+        local_only()
     ray = _import_ray()
     runtime_env = {"env_vars": env}
     common = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
@@ -68,7 +82,7 @@ def connect(address: str, env: dict):
             from ..runtime.hardware import this_machine
 
 
-            ray.init(num_cpus=this_machine(()).usable_cores, _node_ip_address="127.0.0.1", **common)
+            ray.init(num_cpus=this_machine(()).usable_cores, _node_ip_address=LOOPBACK, **common)
         else:
             ray.init(address=address, **common)
     except (ConnectionError, RuntimeError, ValueError) as exc:
