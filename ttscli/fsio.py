@@ -110,8 +110,6 @@ def output_target(path: Path | str, *, inputs: tuple = ()) -> tuple[Path, bool]:
     - a directory, a path ending in ``/``, a block device or a socket is refused (exit 8);
     - a path that is one of ``inputs`` (the same file, through any link) is refused (exit 2).
     """
-    from .errors import UsageError
-
     shown = Path(path)
     if str(path).endswith(os.sep) or str(path).endswith("/"):
         raise OutputError(f"output {shown} names a directory (it ends in '/')",
@@ -123,16 +121,8 @@ def output_target(path: Path | str, *, inputs: tuple = ()) -> tuple[Path, bool]:
         st = None
     except OSError as exc:
         raise write_error(exc, shown) from exc
-    for source in inputs:
-        if source in (None, "-") or st is None:
-            continue
-        try:
-            same = os.path.samefile(source, target)
-        except OSError:
-            same = False
-        if same:
-            raise UsageError(f"output {shown} is the input itself ({source}); writing it would destroy the input",
-                             hint="write to another name")
+    if st is not None:
+        not_an_input(shown, inputs)
     if st is not None:
         if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
             if not os.access(target, os.W_OK):
@@ -150,6 +140,38 @@ def output_target(path: Path | str, *, inputs: tuple = ()) -> tuple[Path, bool]:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write in {parent}: permission denied", hint="choose a writable location")
     return target, False
+
+
+def not_an_input(path: Path | str, inputs: tuple = ()) -> None:
+    """UsageError (exit 2) when ``path`` is one of ``inputs``: the same file, also through a symlink
+    or a hard link. Every file a command writes is checked, not only ``-o``."""
+    from .errors import UsageError
+
+    for source in inputs:
+        if source in (None, "-"):
+            continue
+        try:
+            same = os.path.samefile(source, path)
+        except OSError:
+            continue
+        if same:
+            raise UsageError(f"output {path} is the input itself ({source}); writing it would destroy the input",
+                             hint="write to another name")
+
+
+def distinct_outputs(paths: list) -> None:
+    """UsageError when two outputs of one command are the same file (one would overwrite the other)."""
+    from .errors import UsageError
+
+    seen: dict[str, Path] = {}
+    for path in paths:
+        if path in (None, "-"):
+            continue
+        real = os.path.realpath(path)
+        if real in seen:
+            raise UsageError(f"{seen[real]} and {path} are the same file; each output needs its own name",
+                             hint="give different file names")
+        seen[real] = Path(path)
 
 
 def _replaceable(path: Path) -> Path:

@@ -12,13 +12,48 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .job import Plan, Result
+    from .job import Plan, Result, Settings
 
 WORK = ".ttscli"
 
 
 def _hash(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def planned(out: Path, plan: Plan, settings: Settings) -> list[Path]:
+    """Every file the user gets from ``plan``: the book's files, the chapters' and the subtitles."""
+    from .job import CHAPTER_FORMATS, file_title
+
+    paths = [out / f"{plan.name}.{fmt}" for fmt in settings.formats
+             if fmt in ("m4b", "epub") or settings.one_file]
+    paths += [out / f"{plan.name}.{fmt}" for fmt in settings.subtitles]
+    chapter_formats = [f for f in settings.formats if f in CHAPTER_FORMATS and not settings.one_file]
+    for number, chapter, _ in plan.chapters:
+        stem = file_title(number, chapter.title)
+        paths += [out / plan.name / f"{stem}.{fmt}" for fmt in (*chapter_formats, *settings.subtitles)]
+    return paths
+
+
+def check_outputs(out: Path, plans: list[Plan], settings: Settings, inputs: tuple) -> None:
+    """Before any work: no output is an input (also through a symlink) or another output's file,
+    and none is a directory or a special file (the ``-o`` policy, for every file written)."""
+    import os
+    import stat
+
+    from ..errors import OutputError
+    from ..fsio import distinct_outputs, not_an_input
+
+    paths = [p for plan in plans for p in planned(out, plan, settings)]
+    distinct_outputs(paths)
+    for path in paths:
+        not_an_input(path, inputs)
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            continue
+        if not stat.S_ISREG(mode):
+            raise OutputError(f"output {path} exists and is not a regular file", hint="move it away, or use another -o")
 
 
 class BookOutputs:

@@ -137,13 +137,16 @@ def make_synthesizer(voice: Voice, jobs: int, cluster: str | None, emit: Callabl
 
 
 def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: int,
-        emit: Callable[..., None], cluster: str | None = None) -> list[Result]:
+        emit: Callable[..., None], cluster: str | None = None, inputs: tuple = ()) -> list[Result]:
     """Synthesize and write every plan; Ctrl-C raises Interrupted with the resume command.
 
     With a cluster, the chunks of all books are one queue (scheduled before the first book is assembled).
+    ``inputs``: the files read (books, cover, cast); no output may be one of them.
     """
     from ..locking import hold
+    from .outputs import check_outputs
 
+    check_outputs(out, plans, settings, inputs)
     prepare_output(out)
     synth = make_synthesizer(voice, jobs, cluster, emit, timings=settings.timings)
     results = []

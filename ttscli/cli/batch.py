@@ -167,7 +167,8 @@ def batch(
                         subtitles=subtitle_formats)
     progress = make(json_progress)
     try:
-        results = book_run.run(plans, voice_key, output, settings, jobs, progress, cluster)
+        results = book_run.run(plans, voice_key, output, settings, jobs, progress, cluster,
+                               inputs=(*inputs, cover, cast_file))
     finally:
         progress.close()
     for result in results:

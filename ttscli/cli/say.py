@@ -189,23 +189,24 @@ def say(
     if not dry_run and (subtitles or timings_jsonl):  # timings: never via a server
         from ..timing.session import Subtitles
 
-        subs = Subtitles.open(content, subtitles, timings_jsonl)
+        subs = Subtitles.open(content, subtitles, timings_jsonl, inputs=(file, lexicon),
+                              others=(output,) if output and output != "-" else ())
     if not dry_run and not no_server and not lexicon and subs is None:  # a --lexicon file is read here
-        sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
+        sink = _make_sink(output, fmt, raw, inputs=(file, lexicon))
         fields = {"input": content, "model": model, "voice": voice, "speed": speed, "volume": volume, "seed": seed,
                   "lang": lang, "sentence_silence": sentence_silence, "paragraph_silence": paragraph_silence,
                   "date_order": order}
         if _via_server(fields, sink, raw):
             return
         if sink.sample_rate:  # a file the server began is discarded; start afresh
-            sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
+            sink = _make_sink(output, fmt, raw, inputs=(file, lexicon))
     text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
                                          lang=lang, date_order=order, lexicon=lexicon)
     if dry_run:
         _dry_run(content, model, voice, text_options)
         return
     if no_server or lexicon or subs is not None:
-        sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
+        sink = _make_sink(output, fmt, raw, inputs=(file, lexicon))
     from .. import engine
     from ..backends.base import SynthesisOptions
 
