@@ -30,6 +30,7 @@ _MD_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}|>)(?=\s)|^\s*(?:[-*+•‣◦▪]|\d{1,3}[.)])(?=\s)|[*_`~]+|!?\[|\]"
                        r"|^\s*\|?[-:| ]{3,}$|\|")
 _ENTITY = re.compile(r"&(?:[a-z]+|#\d+);", re.IGNORECASE)
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|[^>\s@]+@[^>\s]+)>")
 _TOKEN = re.compile(r"\S+")
 _WINDOW = 64  # extra input words looked at beyond twice the pending spoken words
 _MAX_PENDING = 4000
@@ -62,6 +63,7 @@ def mask_markup(text: str) -> str:
     if looks_like_ssml(text):
         return _ENTITY.sub(blank, _SSML_TAG.sub(blank, text))
     text = _PHONEMES.sub(blank, _PAUSE.sub(blank, text))
+    text = _AUTOLINK.sub(lambda m: f" {m.group(1)} ", text)  # <https://…> is read out: only <> go
     return _MD_MARKS.sub(blank, _MD_LINK_TARGET.sub(blank, _SSML_TAG.sub(blank, text)))
 
 
