@@ -77,6 +77,9 @@ class Result:
     reused: int = 0
     compute_seconds: float = 0.0
     unverified: list[tuple[int, str, str, dict]] = field(default_factory=list)  # (chapter, title, text, record)
+    # --verify: chunks checked (heard now, or their record kept from before), heard this run, re-taken this
+    # run, extra takes synthesized, and the word error rate over the whole book's words
+    verified: dict[str, float] = field(default_factory=dict)
 
 
 TITLE_BYTES = 120  # of a chapter's file name: room for "NNN - ", an extension, ".timing.json" and a temp suffix
@@ -230,11 +233,20 @@ class Job(BookOutputs):
             chunk = by_key[key]
             next(self.synth.run([(chunk, str(path), take_seed((chunk.voice or self.settings.voice).seed, take))]))
 
-        if todo:
-            records.update(retake_bad(todo, first, hearing.listener, self.settings.verify, retake))
+        fresh = retake_bad(todo, first, hearing.listener, self.settings.verify, retake) if todo else {}
+        if fresh:
+            records.update(fresh)
             manifest.save(force=True)
+        stats = result.verified
+        for name, value in (("heard", len(fresh)), ("retaken", sum(len(r["takes"]) > 1 for r in fresh.values())),
+                            ("extra_takes", sum(len(r["takes"]) - 1 for r in fresh.values()))):
+            stats[name] = stats.get(name, 0) + value
         for chunk in chunks:
             record = records[chunk.key]
+            count = len(" ".join(s[0] for s in chunk.segments).split())
+            stats["chunks"] = stats.get("chunks", 0) + 1
+            stats["words"] = stats.get("words", 0) + count
+            stats["errors"] = stats.get("errors", 0) + record["wer"] * count
             if record["wer"] > self.settings.verify.max_wer:
                 result.unverified.append((number, chapter.title, " ".join(s[0] for s in chunk.segments), record))
 

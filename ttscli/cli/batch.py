@@ -197,6 +197,12 @@ def _summary(result) -> None:
                f"synthesized, {result.reused} reused{rtf}")
     for path in result.outputs:
         typer.echo(f"  {path}")
+    if result.verified:
+        v = result.verified
+        typer.echo(f"  verified {int(v['chunks'])} chunks by Whisper ({int(v['heard'])} heard now, the rest before): "
+                   f"{int(v['retaken'])} re-taken ({int(v['extra_takes'])} extra takes), "
+                   f"{len(result.unverified)} left above the WER limit; book WER "
+                   f"{v['errors'] / max(1, v['words']):.3f}")
     for number, title, text, record in result.unverified:
         typer.echo(f"  still above the WER limit after {len(record['takes'])} takes: chapter {number} ({title[:40]}), "
                    f"WER {record['wer']:.2f}: {text[:70]!r} heard as {record['heard'][:70]!r}")
