@@ -165,6 +165,9 @@ def test_txt_and_epub_inputs_validate_and_metadata_cannot_inject_markup(tmp_path
         assert opf.find(".//dc:creator", dc).text == HOSTILE
     text = " ".join(" ".join(p.itertext()) for p in pages)
     assert ("3 < 4 & 5 > 2" in text) if kind == "txt" else ("dark" in text)
+    if kind == "epub":  # the input's inline formatting is kept
+        emphasis = [e for p in pages for e in p.iter("{http://www.w3.org/1999/xhtml}em")]
+        assert ["".join(e.itertext()) for e in emphasis] == ["dark"]
 
 
 def _set_language(path, value: str) -> None:
