@@ -11,8 +11,8 @@ hears) is transcribed by Whisper (faster-whisper, the offline tiny.en, beam 5, w
 
 - WER: the whole book's words against the whole transcript, both through Whisper's English normalizer;
 - missing: a sentence of the book fewer than half of whose words are heard (in order);
-- repeated: four or more heard words in a row that the alignment could not place, but that are words of the
-  sentence they sit in (the voice said part of it twice);
+- repeated: heard words the alignment could not place (three or more in a row) that are, in order, the
+  words of the sentence they sit in or the one before (four of them, or the whole of a shorter sentence);
 - highlights: each word's clipBegin in the SMIL against the start Whisper gives the same word (|difference|,
   median and 95th percentile over the words matched by a sequence match, as timings_vs_whisper.py does for
   subtitles);
@@ -87,7 +87,7 @@ def hear(mp3: bytes, scratch: Path) -> list[tuple[str, float]]:
 
 def sentences_of(chapter_text: str) -> list[str]:
     lines = [p for p in chapter_text.split("\n\n") if p.strip()]
-    return [s for p in lines for s in re.split(r"(?<=[.!?][\"”]?)\s+", p.strip()) if s.strip()]
+    return [s for p in lines for s in re.split(r"(?<=[.!?][\"”])\s+|(?<=[.!?])\s+", p.strip()) if s.strip()]
 
 
 def check_sentences(sentences: list[str], heard: list[str]) -> tuple[list[str], list[str]]:
@@ -104,12 +104,13 @@ def check_sentences(sentences: list[str], heard: list[str]) -> tuple[list[str], 
         if tag == "equal":
             for i in range(i1, i2):
                 matched[owner[i]] += 1
-        elif tag == "insert" and j2 - j1 >= 4:
+        elif tag == "insert" and j2 - j1 >= 3:
             near = owner[min(i1, len(owner) - 1)]
+            extra = heard[j1:j2]
             for k in (near - 1, near):
                 words = normalized(sentences[k]) if 0 <= k < len(sentences) else []
-                extra = heard[j1:j2]
-                if any(words[a:a + 4] == extra[:4] for a in range(len(words))):
+                n = min(4, len(words))
+                if n >= 3 and len(extra) >= n and any(words[a:a + n] == extra[:n] for a in range(len(words))):
                     repeated.add(k)
     totals = [len(normalized(s)) for s in sentences]
     missing = [sentences[k] for k in range(len(sentences)) if totals[k] and matched[k] < totals[k] / 2]
@@ -132,6 +133,7 @@ def overlay_starts(epub: zipfile.ZipFile, n: int) -> list[tuple[str, float]]:
 
 
 def highlight_deltas(shown: list[tuple[str, float]], heard: list[tuple[str, float]]) -> list[float]:
+    """clipBegin minus Whisper's start, for each word matched by a sequence match on letters and digits."""
     from ttscli.text.alignment import key
 
     a = [key(w) for w, _ in shown]
@@ -139,7 +141,7 @@ def highlight_deltas(shown: list[tuple[str, float]], heard: list[tuple[str, floa
     deltas = []
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for k in range(block.size):
-            deltas.append(abs(shown[block.a + k][1] - heard[block.b + k][1]))
+            deltas.append(shown[block.a + k][1] - heard[block.b + k][1])
     return deltas
 
 
@@ -183,9 +185,11 @@ def main() -> None:
         row["book_wer"] = round(errors / max(1, total), 4)
         row["sentences_missing"] = missing
         row["sentences_repeated"] = repeated
+        absolute = [abs(d) for d in deltas]
         row["highlight_vs_whisper_ms"] = {"matched": len(deltas),
-                                          "median": round(1000 * statistics.median(deltas), 1),
-                                          "p95": round(1000 * percentile(deltas, 0.95), 1)}
+                                          "median": round(1000 * statistics.median(absolute), 1),
+                                          "p95": round(1000 * percentile(absolute, 0.95), 1),
+                                          "signed_median": round(1000 * statistics.median(deltas), 1)}
         row["check_s"] = round(time.perf_counter() - started - verified["wall_s"], 1)
         if args.cost:
             row["verify_over_plain"] = round(verified["wall_s"] / row["plain"]["wall_s"], 2)
