@@ -222,3 +222,17 @@ def test_inline_markup_never_crosses_a_word_span(source, shown):
     assert " ".join(spans.values()).split() == " ".join(shown).split()
     assert all(a.get("href", "").startswith("https") for a in page.iter("{http://www.w3.org/1999/xhtml}a"))
     assert "<i>" not in source or "code <i>" in "".join(page.itertext())  # shown as text, not markup
+
+
+@pytest.mark.parametrize("variant", ["plain", "cover", "no toc page", "empty"])
+def test_input_epubs_the_tests_make_validate(tmp_path, variant):
+    """The EPUBs the batch tests read are valid EPUBs too (a failure there would be the fixture's, not ours)."""
+    from support.book_helpers import make_empty_epub, png
+
+    path = tmp_path / "in.epub"
+    if variant == "empty":
+        make_empty_epub(path)
+    else:
+        make_epub(path, cover=png(16, 16, (10, 120, 200)) if variant == "cover" else None,
+                  toc_page=variant != "no toc page")
+    epubcheck(path)
