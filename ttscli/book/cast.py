@@ -82,7 +82,10 @@ def _part(name: str, value, source: str) -> Part:
     speed = value.get("speed")
     if speed is not None and not (isinstance(speed, (int, float)) and 0.1 <= speed <= 5):
         raise BadInput(f"{source}: voice {name!r} has speed {speed!r}", hint="use a number from 0.1 to 5")
-    return Part(value.get("model"), value.get("voice"), value.get("lang"), float(speed) if speed else None)
+    from .. import langtag
+
+    lang = langtag.check_content(value.get("lang"), f"{source}: voice {name!r} has lang")
+    return Part(value.get("model"), value.get("voice"), lang, float(speed) if speed else None)
 
 
 def load(path: Path | None, dialogue_voice: str | None = None) -> Cast:

@@ -177,10 +177,12 @@ def say(
     Numbers, dates, money, abbreviations and the like are read out; Markdown
     syntax is dropped; \[pause:1.5] adds a pause; text that starts with <speak> is SSML.
     """
+    from .. import langtag
     from ..errors import BadInput
     from ..text.options import TextOptions
     from .render import note_line
 
+    langtag.check(lang)  # before any text is read or any server is asked
     content = _gather_text(text or [], file, encoding)
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")

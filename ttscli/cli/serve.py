@@ -9,17 +9,6 @@ import typer
 from .app import app
 
 
-def _loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name may resolve to anything
-
-
 def _size(text: str) -> int:
     from ..errors import UsageError
 
@@ -44,15 +33,19 @@ def _duration(text: str) -> float:
 
 
 def _logging(as_json: bool) -> None:
+    """Every logger the server stack writes to goes through one handler: one line per event
+    (JSON lines with --json), tracebacks never (the loop, threads: see server/limits.py)."""
     import logging
 
     from ..server.logs import handler
 
-    for name in ("ttscli.server", "uvicorn.error"):
+    out = handler(as_json)
+    for name in ("ttscli.server", "uvicorn", "uvicorn.error", "asyncio", "starlette"):
         logger = logging.getLogger(name)
-        logger.handlers[:] = [handler(as_json)]
-        logger.setLevel(logging.INFO)
+        logger.handlers[:] = [out]
+        logger.setLevel(logging.INFO if name.startswith(("ttscli", "uvicorn")) else logging.WARNING)
         logger.propagate = False
+    logging.lastResort = out  # records of any other logger (warnings, libraries) keep the format
 
 
 @app.command()
@@ -61,7 +54,15 @@ def serve(
                              "needs an API key."),
     port: int = typer.Option(8870, "--port", "-p", min=0, max=65535, help="TCP port (default 8870)."),
     api_key: str | None = typer.Option(None, "--api-key", envvar="TTSCLI_API_KEY", show_envvar=True,
-                                          help="Require 'Authorization: Bearer KEY' on every API call."),
+                                          help="Require 'Authorization: Bearer KEY' on every API call "
+                                          "(letters, digits and - . _ ~ + / =)."),
+    allow_origin: list[str] | None = typer.Option(None, "--allow-origin", metavar="ORIGIN", envvar="TTSCLI_ORIGINS",
+                                                    show_envvar=True,
+                                                    help="Also answer browser pages from ORIGIN (e.g. "
+                                                    "https://app.example.com; '*' matches any run of characters). "
+                                                    "Default: loopback origins only (repeatable)."),
+    max_connections: int = typer.Option(256, "--max-connections", min=4, max=65536,
+                                        help="Open connections at most (kept below the file limit)."),
     keep_alive: str = typer.Option("5m", "--keep-alive", help="Keep an idle model loaded this long (30s, 5m, 1h; "
                                    "0: unload after each request; -1: forever). Requests may override it."),
     parallel: int = typer.Option(1, "--parallel", min=1, max=16, help="Instances of a model synthesizing at once."),
@@ -80,8 +81,14 @@ def serve(
 ) -> None:
     """Serve the OpenAI speech API locally and keep models warm; `say` uses it automatically."""
     from ..errors import RuntimeFailure, UsageError
+    from ..server import key_problem
+    from ..server.guard import Origins, is_loopback
 
-    if not api_key and not _loopback(host):
+    if api_key and (why := key_problem(api_key)):
+        raise UsageError(f"--api-key (or TTSCLI_API_KEY) cannot be sent by a client: {why}",
+                         hint="choose a key of letters and digits, e.g. from `python -c \"import secrets; "
+                         "print(secrets.token_urlsafe())\"`")
+    if not api_key and not is_loopback(host):
         raise UsageError(f"--host {host} is reachable from other machines: set --api-key or TTSCLI_API_KEY",
                          hint="or bind 127.0.0.1")
     from ..server.openai_api import Limits, Mapping
@@ -99,7 +106,9 @@ def serve(
 
     import uvicorn
 
+    from ..server import identity
     from ..server.app import ServerConfig, create_app
+    from ..server.limits import HEADER_TIMEOUT, Connections, OneLine, connection_cap, guarded_http, quiet_threads
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -111,12 +120,26 @@ def serve(
         raise RuntimeFailure(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                              hint="is another server running? (`ttscli ps`) or choose --port") from None
     limits = Limits(max_input=max_input, max_body=max(64 * 1024, 4 * max_input + 16 * 1024))
+    try:
+        key = identity.ensure_key()
+    except OSError as exc:
+        sock.close()
+        raise RuntimeFailure(f"cannot keep the server key {identity.key_path()}: {exc.strerror or exc}",
+                             hint="set TTSCLI_HOME to a writable directory") from None
+    origins = Origins([o for item in allow_origin or [] for o in item.split(",")], env="")
     config = ServerConfig(api_key=api_key, limits=limits, mapping=names, parallel=parallel,
                           queue=queue, max_requests=max_requests, keep_alive=_duration(keep_alive),
-                          memory_budget=budget)
-    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="info", access_log=False,
-                                           log_config=None, timeout_graceful_shutdown=grace, lifespan="on"))
+                          memory_budget=budget, loopback=is_loopback(host), origins=origins, key=key)
     import logging
+
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    note = OneLine(logging.getLogger("ttscli.server"))
+    quiet_threads(note)
+    http = guarded_http(AutoHTTPProtocol, Connections(connection_cap(max_connections), note), HEADER_TIMEOUT, note)
+    server = uvicorn.Server(uvicorn.Config(create_app(config, note), log_level="info", access_log=False,
+                                           log_config=None, timeout_graceful_shutdown=grace, lifespan="on",
+                                           http=http, timeout_keep_alive=5))
 
     bound = sock.getsockname()[1]
     logging.getLogger("ttscli.server").info("serving on http://%s:%d (keep-alive %s, parallel %d)",

@@ -27,7 +27,9 @@ class TextOptions:
                   lexicon: str | None = None) -> TextOptions:
         """Options as a user gives them: ``lexicon`` is a file path (the config directory's
         lexicon.toml applies in any case), ``date_order`` a string or an enum member."""
+        from .. import langtag
         from . import lexicon as lexicon_files
 
+        langtag.check(lang)  # before anything reads it: a language code becomes a file name in espeak-ng
         return cls(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, lang=lang,
                    date_order=getattr(date_order, "value", date_order), lexicon=lexicon_files.load(lexicon))

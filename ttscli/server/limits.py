@@ -1,0 +1,209 @@
+"""Limits on connections, for any asyncio server of ttscli (standard library only).
+
+* :class:`Connections` — a cap on open connections, kept below the process's file limit so
+  the server never runs out of descriptors; a connection over the cap is closed at once.
+* :class:`Timer` — a deadline per connection: a connection that has not finished sending a
+  request (headers and body) within ``header_timeout`` of connecting, or of the end of its
+  previous response, is closed. Idle, trickling and half-sent connections cannot be held.
+* :class:`OneLine` — one log line per event, at most one per second per kind of event, with a
+  count of the lines left out: a flood (descriptor exhaustion, a scan) cannot fill the disk.
+* :func:`quiet_loop` — the event loop's own error reports as such single lines (no
+  tracebacks), and :func:`quiet_threads` the same for exceptions that end a thread.
+* :func:`guarded_http` — uvicorn's HTTP protocol class with the cap and the deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import threading
+import time
+
+HEADER_TIMEOUT = 10.0  # seconds to send a whole request after connecting (or after the last response)
+BODY_TIMEOUT = 30.0  # seconds to read a request body (the app's own bound)
+SEND_TIMEOUT = 60.0  # seconds a client may leave a response unread before the connection goes
+MAX_CONNECTIONS = 256
+FD_RESERVE = 64  # descriptors kept free for models, ffmpeg pipes, logs
+
+
+def connection_cap(wanted: int = MAX_CONNECTIONS) -> int:
+    """``wanted``, lowered so that open connections stay below the soft descriptor limit."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return wanted
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(4, min(wanted, soft - FD_RESERVE if soft > 2 * FD_RESERVE else soft // 2))
+
+
+class OneLine:
+    """Log ``message`` for an event of kind ``key`` at most once per ``every`` seconds; the
+    next line says how many were left out."""
+
+    def __init__(self, logger: logging.Logger, every: float = 1.0):
+        self.logger = logger
+        self.every = every
+        self._last: dict[str, float] = {}
+        self._skipped: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, key: str, message: str, level: int = logging.WARNING) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last.get(key, -1e9) < self.every:
+                self._skipped[key] = self._skipped.get(key, 0) + 1
+                return
+            self._last[key] = now
+            skipped = self._skipped.pop(key, 0)
+        if skipped:
+            message += f" ({skipped} more like this in the last {self.every:g}s)"
+        try:
+            self.logger.log(level, "%s", " ".join(str(message).split()))
+        except Exception:  # noqa: BLE001 - a log line must never become a new failure
+            pass
+
+
+def describe(exc: BaseException | None) -> str:
+    if exc is None:
+        return ""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def quiet_loop(loop: asyncio.AbstractEventLoop, note: OneLine) -> None:
+    """Report the loop's errors (``socket.accept() out of system resource``, a failed callback)
+    as one line each, rate-limited, instead of a traceback each."""
+
+    def handler(_loop, context: dict) -> None:
+        exc = context.get("exception")
+        message = context.get("message") or "event loop error"
+        note(f"loop:{message}:{type(exc).__name__}", f"{message}: {describe(exc)}" if exc else message)
+
+    loop.set_exception_handler(handler)
+
+
+def quiet_threads(note: OneLine) -> None:
+    """An exception that ends a thread (or is raised where nobody can catch it) is one line."""
+
+    def on_thread(args) -> None:
+        if args.exc_type is SystemExit:
+            return
+        note(f"thread:{args.exc_type.__name__}", f"thread {getattr(args.thread, 'name', '?')} ended: "
+             f"{describe(args.exc_value)}")
+
+    def on_unraisable(args) -> None:
+        note(f"unraisable:{type(args.exc_value).__name__}", f"ignored: {describe(args.exc_value)}")
+
+    threading.excepthook = on_thread
+    sys.unraisablehook = on_unraisable
+
+
+class Connections:
+    """Open connections, at most ``cap`` of them."""
+
+    def __init__(self, cap: int, note: OneLine):
+        self.cap = cap
+        self.open = 0
+        self.refused = 0
+        self.note = note
+
+    def admit(self) -> bool:
+        if self.open >= self.cap:
+            self.refused += 1
+            self.note("cap", f"connection refused: {self.open} connections open (limit {self.cap})")
+            return False
+        self.open += 1
+        return True
+
+    def leave(self) -> None:
+        self.open = max(0, self.open - 1)
+
+
+class Timer:
+    """One deadline at a time on the loop; ``expired()`` runs when it passes."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float, expired):
+        self.loop = loop
+        self.seconds = seconds
+        self.expired = expired
+        self._handle: asyncio.TimerHandle | None = None
+
+    def start(self) -> None:
+        self.stop()
+        self._handle = self.loop.call_later(self.seconds, self.expired)
+
+    def stop(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+
+def guarded_http(base: type, connections: Connections, header_timeout: float, note: OneLine) -> type:
+    """A subclass of uvicorn's HTTP protocol ``base`` that applies ``connections`` and closes a
+    connection that has no request in progress ``header_timeout`` seconds after it connected
+    or finished its last response."""
+
+    class Guarded(base):
+        _admitted = False
+        _timer: Timer | None = None
+
+        def connection_made(self, transport) -> None:
+            if not connections.admit():
+                transport.abort()
+                return
+            self._admitted = True
+            super().connection_made(transport)
+            self._timer = Timer(self.loop, header_timeout, self._deadline)
+            self._timer.start()
+
+        def _deadline(self) -> None:
+            cycle = getattr(self, "cycle", None)
+            if cycle is not None and not cycle.response_complete:
+                return  # a request is being answered: its own bounds apply
+            client = self.client[0] if getattr(self, "client", None) else "-"
+            note("timeout", f"{client}: closed a connection that sent no complete request in {header_timeout:g}s")
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def data_received(self, data: bytes) -> None:
+            if self._admitted:
+                super().data_received(data)
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if self._timer is not None and not self.transport.is_closing():
+                self._timer.start()
+
+        def connection_lost(self, exc) -> None:
+            if not self._admitted:
+                return
+            self._admitted = False
+            if self._timer is not None:
+                self._timer.stop()
+            connections.leave()
+            super().connection_lost(exc)
+
+    Guarded.__name__ = f"Guarded{base.__name__}"
+    return Guarded
+
+
+class SendTimeout:
+    """ASGI middleware: a response part the client does not take within ``seconds`` (a reader
+    that stopped reading) ends the request, so a held response cannot keep a model busy."""
+
+    def __init__(self, app, seconds: float = SEND_TIMEOUT):
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def bounded(message):
+            await asyncio.wait_for(send(message), self.seconds)
+
+        return await self.app(scope, receive, bounded)
