@@ -62,7 +62,11 @@ def serve(
                                                     "https://app.example.com; '*' matches any run of characters). "
                                                     "Default: loopback origins only (repeatable)."),
     max_connections: int = typer.Option(256, "--max-connections", min=4, max=65536,
-                                        help="Open connections at most (kept below the file limit)."),
+                                        help="Open connections at most (kept below the file limit); when "
+                                        "full, the longest-idle connection is closed for a new one."),
+    request_timeout: float = typer.Option(10.0, "--request-timeout", min=0.1, max=3600.0,
+                                          help="Seconds a connection has to send a request's headers; "
+                                          "the body gets 30 s more at most."),
     keep_alive: str = typer.Option("5m", "--keep-alive", help="Keep an idle model loaded this long (30s, 5m, 1h; "
                                    "0: unload after each request; -1: forever). Requests may override it."),
     parallel: int = typer.Option(1, "--parallel", min=1, max=16, help="Instances of a model synthesizing at once."),
@@ -108,7 +112,7 @@ def serve(
 
     from ..server import identity
     from ..server.app import ServerConfig, create_app
-    from ..server.limits import HEADER_TIMEOUT, Connections, OneLine, connection_cap, guarded_http, quiet_threads
+    from ..server.limits import Connections, OneLine, connection_cap, guarded_http, quiet_threads
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -136,10 +140,11 @@ def serve(
 
     note = OneLine(logging.getLogger("ttscli.server"))
     quiet_threads(note)
-    http = guarded_http(AutoHTTPProtocol, Connections(connection_cap(max_connections), note), HEADER_TIMEOUT, note)
+    cap, backlog = connection_cap(max_connections)
+    http = guarded_http(AutoHTTPProtocol, Connections(cap, note), request_timeout, note)
     server = uvicorn.Server(uvicorn.Config(create_app(config, note), log_level="info", access_log=False,
                                            log_config=None, timeout_graceful_shutdown=grace, lifespan="on",
-                                           http=http, timeout_keep_alive=5))
+                                           http=http, timeout_keep_alive=5, backlog=backlog))
 
     bound = sock.getsockname()[1]
     logging.getLogger("ttscli.server").info("serving on http://%s:%d (keep-alive %s, parallel %d)",
@@ -152,6 +157,22 @@ def serve(
         os.environ[THREADS_ENV] = str(threads_per_worker(parallel)[1])
     _quiet_signals()
     server.run(sockets=[sock])  # uvicorn handles SIGINT/SIGTERM: graceful shutdown, then exit 0
+    _exit_quietly()
+
+
+def _exit_quietly() -> None:
+    """Everything has shut down (requests, models, logs): end without the interpreter's teardown,
+    where native extensions may print leak reports that are not log lines (they break --json)."""
+    import logging
+    import sys
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(0)
 
 
 def _quiet_signals() -> None:

@@ -300,8 +300,12 @@ def create_app(config: ServerConfig, note: OneLine | None = None) -> Starlette:
             yield
         finally:
             state.stopping = True
-            for job in list(state.jobs):
+            jobs = list(state.jobs)
+            for job in jobs:
                 job.cancel()
+            for job in jobs:  # cancelled between chunks: let each thread end before models unload
+                if job.thread is not None:
+                    await asyncio.to_thread(job.thread.join, 5.0)
             reaper.cancel()
             state.pool.close()
             log.info("stopped")

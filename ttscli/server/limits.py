@@ -27,17 +27,26 @@ MAX_CONNECTIONS = 256
 FD_RESERVE = 64  # descriptors kept free for models, ffmpeg pipes, logs
 
 
-def connection_cap(wanted: int = MAX_CONNECTIONS) -> int:
-    """``wanted``, lowered so that open connections stay below the soft descriptor limit."""
+def connection_cap(wanted: int = MAX_CONNECTIONS) -> tuple[int, int]:
+    """(cap, accept backlog): ``wanted`` lowered so that open connections, plus one backlog of
+    connections accepted at once, stay below the soft descriptor limit."""
+    import os
+
     try:
         import resource
 
         soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     except (ImportError, OSError, ValueError):
-        return wanted
+        return wanted, 128
     if soft == resource.RLIM_INFINITY:
-        return wanted
-    return max(4, min(wanted, soft - FD_RESERVE if soft > 2 * FD_RESERVE else soft // 2))
+        return wanted, 128
+    try:
+        used = len(os.listdir("/proc/self/fd"))
+    except OSError:
+        used = 32
+    free = max(8, soft - used - FD_RESERVE if soft - used > 2 * FD_RESERVE else (soft - used) // 2)
+    backlog = max(2, min(128, free // 4))
+    return max(2, min(wanted, free - backlog)), backlog
 
 
 class OneLine:
@@ -103,24 +112,37 @@ def quiet_threads(note: OneLine) -> None:
 
 
 class Connections:
-    """Open connections, at most ``cap`` of them."""
+    """Open connections, at most ``cap`` of them. When full, the connection idle the longest
+    (one with no request in progress: a held or trickling one) is closed for the new one;
+    when none is idle, the new connection is closed."""
 
     def __init__(self, cap: int, note: OneLine):
         self.cap = cap
-        self.open = 0
+        self.members: dict = {}  # connection -> (opened at, is_idle())
         self.refused = 0
+        self.evicted = 0
         self.note = note
 
-    def admit(self) -> bool:
-        if self.open >= self.cap:
-            self.refused += 1
-            self.note("cap", f"connection refused: {self.open} connections open (limit {self.cap})")
-            return False
-        self.open += 1
+    @property
+    def open(self) -> int:
+        return len(self.members)
+
+    def admit(self, member, is_idle, close) -> bool:
+        if len(self.members) >= self.cap:
+            idle = [(opened, m) for m, (opened, idle_now, _) in self.members.items() if idle_now()]
+            if not idle:
+                self.refused += 1
+                self.note("cap", f"connection refused: {self.open} connections open, all busy (limit {self.cap})")
+                return False
+            _, oldest = min(idle, key=lambda pair: pair[0])
+            self.evicted += 1
+            self.note("evict", f"closed an idle connection for a new one ({self.open} open, limit {self.cap})")
+            self.members.pop(oldest)[2]()
+        self.members[member] = (time.monotonic(), is_idle, close)
         return True
 
-    def leave(self) -> None:
-        self.open = max(0, self.open - 1)
+    def leave(self, member) -> None:
+        self.members.pop(member, None)
 
 
 class Timer:
@@ -152,7 +174,7 @@ def guarded_http(base: type, connections: Connections, header_timeout: float, no
         _timer: Timer | None = None
 
         def connection_made(self, transport) -> None:
-            if not connections.admit():
+            if not connections.admit(self, self._idle, transport.abort):
                 transport.abort()
                 return
             self._admitted = True
@@ -160,9 +182,12 @@ def guarded_http(base: type, connections: Connections, header_timeout: float, no
             self._timer = Timer(self.loop, header_timeout, self._deadline)
             self._timer.start()
 
-        def _deadline(self) -> None:
+        def _idle(self) -> bool:
             cycle = getattr(self, "cycle", None)
-            if cycle is not None and not cycle.response_complete:
+            return cycle is None or cycle.response_complete
+
+        def _deadline(self) -> None:
+            if not self._idle():
                 return  # a request is being answered: its own bounds apply
             client = self.client[0] if getattr(self, "client", None) else "-"
             note("timeout", f"{client}: closed a connection that sent no complete request in {header_timeout:g}s")
@@ -184,7 +209,7 @@ def guarded_http(base: type, connections: Connections, header_timeout: float, no
             self._admitted = False
             if self._timer is not None:
                 self._timer.stop()
-            connections.leave()
+            connections.leave(self)
             super().connection_lost(exc)
 
     Guarded.__name__ = f"Guarded{base.__name__}"

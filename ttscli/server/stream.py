@@ -187,6 +187,7 @@ class Job:
         self._cancel = threading.Event()
         self.segments = 0  # segments taken by the synthesizer so far
         self.bytes = 0
+        self.thread: threading.Thread | None = None
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -200,7 +201,10 @@ class Job:
             return
         if self._cancel.is_set():
             raise Cancelled()
-        fut = asyncio.run_coroutine_threadsafe(self.queue.put(data), self.loop)
+        try:
+            fut = asyncio.run_coroutine_threadsafe(self.queue.put(data), self.loop)
+        except RuntimeError:  # the loop has closed
+            raise Cancelled() from None
         while True:
             try:
                 fut.result(timeout=0.2)
@@ -226,9 +230,13 @@ class Job:
                 work(self)
             except BaseException as exc:  # noqa: BLE001 - handed to the loop
                 outcome = exc
-            self.loop.call_soon_threadsafe(self._finish, outcome, on_exit)
+            try:
+                self.loop.call_soon_threadsafe(self._finish, outcome, on_exit)
+            except RuntimeError:  # the loop has closed (the server stopped): nobody waits any more
+                pass
 
-        threading.Thread(target=main, name="ttscli-synth", daemon=True).start()
+        self.thread = threading.Thread(target=main, name="ttscli-synth", daemon=True)
+        self.thread.start()
 
     def _finish(self, outcome, on_exit) -> None:
         on_exit(outcome)
