@@ -207,14 +207,23 @@ def render_file(fields: dict, fmt: str, limit: int = 1 << 31) -> bytes | None:
                 raise ServerGone("the server sent more than a file of this text can hold")
             if length:
                 parts.append(_read(resp, length))
-        if not parts:
-            raise ServerGone("the server sent no file")
+        data = b"".join(parts)
+        if not looks_like(data, fmt):
+            raise ServerGone(f"the server's answer is not a {fmt} file")
     except ServerGone as exc:
         log.debug("%s; synthesizing in-process", exc)
         return None
     finally:
         conn.close()
-    return b"".join(parts)
+    return data
+
+
+_MAGIC = {"wav": (b"RIFF", b"RF64"), "flac": (b"fLaC",), "ogg": (b"OggS",), "opus": (b"OggS",), "mp3": (b"ID3", b"\xff")}
+
+
+def looks_like(data: bytes, fmt: str) -> bool:
+    """A first check that ``data`` is a file of format ``fmt`` (its magic bytes)."""
+    return len(data) > 16 and data.startswith(_MAGIC.get(fmt, (b"",)))
 
 
 def speak(fields: dict, sink, on_start=None) -> bool:

@@ -69,7 +69,7 @@ class OneLine:
             self._last[key] = now
             skipped = self._skipped.pop(key, 0)
         if skipped:
-            message += f" ({skipped} more like this in the last {self.every:g}s)"
+            message += f" ({skipped} more like this since the last such line)"
         try:
             self.logger.log(level, "%s", " ".join(str(message).split()))
         except Exception:  # noqa: BLE001 - a log line must never become a new failure
