@@ -130,6 +130,10 @@ def _via_server(fields: dict, sink, raw: bool) -> bool:
     from ..server import client
     from .render import note_line
 
+    if client.skip:  # the fast client of this process already asked the server
+        client.skip = False
+        return False
+
     def started(rate: int) -> None:
         if raw:
             note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")

@@ -166,6 +166,7 @@ def _serve(output: str, fmt: str, fields: dict, source: str | None) -> bool:
             return False
         data = client.render_file(fields, fmt)
         if data is None:
+            client.skip = True  # tried: the full CLI synthesizes in-process at once
             return False
         atomic = AtomicFile(path, user_output=True)
     except TtsError:

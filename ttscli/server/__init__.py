@@ -75,11 +75,6 @@ def _split(rest: str) -> tuple[str | None, int | None]:
     return host, int(port)
 
 
-def base_url(value: str | None = None) -> str:
-    """``http://host:port`` from TTSCLI_HOST (or ``value``), else the default address."""
-    return address(value).url
-
-
 def key_problem(key: str) -> str | None:
     """Why an API key cannot be sent in an HTTP header (None when it can)."""
     if len(key) > KEY_MAX:

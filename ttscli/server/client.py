@@ -29,7 +29,7 @@ REMOTE_CONNECT_TIMEOUT = 0.5
 HANDSHAKE_TIMEOUT = 2.0  # the first byte of the answer to the challenge; the server answers from its event loop
 READ_TIMEOUT = 120.0  # each read after the proof (a model load, a long chunk)
 RATE_RANGE = (4000, 384000)
-skip = False  # set when this process already found no usable server (the fast path tried first)
+skip = False  # set by `say`'s fast client when it tried the server and this process should not ask again
 
 
 class ServerGone(Exception):
@@ -137,14 +137,10 @@ def sample_rate(value: str | None) -> int | None:
 
 def _request(fields: dict, fmt: str) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse] | None:
     """POST the speech request to the user's server; (connection, 200 response) or None."""
-    global skip
-    if skip:
-        return None
     try:
         conn, addr = open_server()
     except ServerGone as exc:
         log.debug("%s", exc)
-        skip = True
         return None
     sent = headers()
     if not addr.explicit:  # the default address may serve another TTSCLI_HOME
@@ -162,8 +158,7 @@ def _request(fields: dict, fmt: str) -> tuple[http.client.HTTPConnection, http.c
             log.debug("server answered %s: %s", resp.status, resp.read(300)[:300])
         except _http_errors():
             pass
-        conn.close()
-        skip = True  # the same request in-process says what is wrong, in the CLI's words
+        conn.close()  # the same request in-process says what is wrong, in the CLI's words
         return None
     return conn, resp
 

@@ -20,7 +20,6 @@ import sys
 import threading
 import time
 
-HEADER_TIMEOUT = 10.0  # seconds to send a whole request after connecting (or after the last response)
 BODY_TIMEOUT = 30.0  # seconds to read a request body (the app's own bound)
 SEND_TIMEOUT = 60.0  # seconds a client may leave a response unread before the connection goes
 MAX_CONNECTIONS = 256
@@ -120,7 +119,6 @@ class Connections:
         self.cap = cap
         self.members: dict = {}  # connection -> (opened at, is_idle())
         self.refused = 0
-        self.evicted = 0
         self.note = note
 
     @property
@@ -135,7 +133,6 @@ class Connections:
                 self.note("cap", f"connection refused: {self.open} connections open, all busy (limit {self.cap})")
                 return False
             _, oldest = min(idle, key=lambda pair: pair[0])
-            self.evicted += 1
             self.note("evict", f"closed an idle connection for a new one ({self.open} open, limit {self.cap})")
             self.members.pop(oldest)[2]()
         self.members[member] = (time.monotonic(), is_idle, close)
