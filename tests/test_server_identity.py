@@ -166,6 +166,30 @@ def test_a_listener_that_never_answers_costs_a_bounded_wait(user_key, tmp_path):
     _wav_ok(out)
 
 
+def test_a_suspended_server_costs_a_bounded_wait(tmp_path):
+    """A real server stopped with SIGSTOP accepts connections (the kernel does) but never answers."""
+    import signal
+
+    (tmp_path / "srv").mkdir()
+    srv = ServerProcess(tmp_path / "srv")
+    env = {"TTSCLI_HOST": srv.url}
+    try:
+        srv.proc.send_signal(signal.SIGSTOP)
+        started = time.monotonic()
+        ps = run_cli("ps", env=env, timeout=60)
+        ps_seconds = time.monotonic() - started
+        started = time.monotonic()
+        say = run_cli("say", SECRET, "-o", str(tmp_path / "x.wav"), env=env, timeout=180)
+        say_seconds = time.monotonic() - started
+    finally:
+        srv.proc.send_signal(signal.SIGCONT)
+        srv.stop()
+    assert_clean_error(ps, 5, "did not answer")
+    assert ps_seconds < 15 and say_seconds < 120, (ps_seconds, say_seconds)  # was 600 s per read
+    assert say.returncode == 0, say.stderr
+    _wav_ok(tmp_path / "x.wav")
+
+
 def test_the_users_own_server_on_the_default_port_is_used(_isolated_home, tmp_path):
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", DEFAULT_PORT)) == 0:

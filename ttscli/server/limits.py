@@ -21,7 +21,7 @@ import threading
 import time
 
 BODY_TIMEOUT = 30.0  # seconds to read a request body (the app's own bound)
-SEND_TIMEOUT = 60.0  # seconds a client may leave a response unread before the connection goes
+SEND_TIMEOUT = 300.0  # seconds one part of a response may wait for its reader (a real-time player reads slowly)
 MAX_CONNECTIONS = 256
 FD_RESERVE = 64  # descriptors kept free for models, ffmpeg pipes, logs
 
