@@ -68,7 +68,7 @@ def main() -> int:
 
     from support.asr import transcribe, word_errors
     from ttscli import engine
-    from ttscli.clone.speaker import SpeakerEncoder, cosine
+    from ttscli.audio.speaker import SpeakerEncoder, cosine
     from ttscli.models import resolve
     from ttscli.voices import cache
 

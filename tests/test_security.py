@@ -258,12 +258,12 @@ def test_language_codes_that_are_not_tags_are_refused_everywhere(tag, tmp_path):
     from ttscli import langtag
     from ttscli.errors import BadInput, UsageError
     from ttscli.phonemize import espeak
-    from ttscli.text.options import TextOptions
+    from ttscli.request import Request
 
     if tag:
         assert langtag.problem(tag)
         with pytest.raises(UsageError):
-            TextOptions.from_user(lang=tag)
+            Request.from_user("Hello.", lang=tag)
         with pytest.raises(BadInput):
             espeak.check_language(tag)  # the last line: never opened as a voice file
     cast = tmp_path / "cast.toml"

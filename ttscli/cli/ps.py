@@ -53,7 +53,7 @@ def ps(as_json: bool = typer.Option(False, "--json", help="Print the server's st
 
 
 def _print(url: str, status: dict) -> None:
-    from .model_rows import human_size, table
+    from ..models.rows import human_size, table
 
     now = time.time()
     rows = [[m["model"], m["state"], f"{m['instances']} ({m['busy']} busy, {m['queued']} queued)",

@@ -30,7 +30,7 @@ from .guard import BrowserGuard, Origins
 from .limits import BODY_TIMEOUT, OneLine, SendTimeout, describe, quiet_loop
 from .models import Pool
 from .openai_api import Limits, Mapping, parse
-from .stream import MEDIA_TYPES, PCM_RATE, Cancelled, Job, encoder_for
+from .stream import PCM_RATE, Cancelled, Job, encoder_for, served
 
 log = logging.getLogger("ttscli.server")
 access = logging.getLogger("ttscli.server.access")
@@ -136,7 +136,7 @@ async def status(request: Request, state: State) -> Response:
 
 
 async def models(request: Request, state: State) -> Response:
-    from ..cli.model_rows import installed_refs, ref_row
+    from ..models.rows import installed_refs, ref_row
 
     rows = [ref_row(ref) for ref in await asyncio.to_thread(installed_refs)]
     data = [{"id": r["id"], "object": "model", "created": 0, "owned_by": "ttscli", "family": r["family"],
@@ -147,7 +147,7 @@ async def models(request: Request, state: State) -> Response:
 
 
 async def voices(request: Request, state: State) -> Response:
-    from ..cli.model_rows import cloned_voices, installed_refs, ref_row
+    from ..models.rows import cloned_voices, installed_refs, ref_row
 
     refs = await asyncio.to_thread(installed_refs)
     stock = [{"id": v, "model": ref.id, "kind": "stock"} for ref in refs for v in ref_row(ref)["voices"]]
@@ -199,29 +199,28 @@ async def speech(request: Request, state: State) -> Response:
         raise
     try:
         loaded = replace(instance.loaded, voice=voice, voice_name=name)
-        segments = await asyncio.to_thread(_segments, loaded, req)
+        asked = await asyncio.to_thread(_request, req)
+        segments = await asyncio.to_thread(engine.segments, asked, loaded)
     except BaseException:
         state.inflight -= 1
         state.pool.release(slot, instance, req.keep_alive)
         raise
-    return await _stream(request, state, req, slot, instance, loaded, segments)
+    return await _stream(request, state, req, slot, instance, loaded, segments, asked.synthesis_options)
 
 
-def _segments(loaded, req):
-    from ..text.options import TextOptions
+def _request(req):
+    """The engine's Request for a parsed API request (+ the config directory's lexicon.toml)."""
+    from ..request import Request
 
-    options = TextOptions.from_user(sentence_silence=req.sentence_silence, paragraph_silence=req.paragraph_silence,
-                                    lang=req.lang, date_order=req.date_order)  # + the config's lexicon.toml
-    return engine.segments_for(req.input, loaded.backend, options, voice=loaded.voice_name)
+    return Request.from_user(req.input, speed=req.speed, volume=req.volume, seed=req.seed, lang=req.lang,
+                             sentence_silence=req.sentence_silence, paragraph_silence=req.paragraph_silence,
+                             date_order=req.date_order)
 
 
-async def _stream(request, state: State, req, slot, instance, loaded, segments) -> StreamingResponse:
-    from ..backends.base import SynthesisOptions
-
+async def _stream(request, state: State, req, slot, instance, loaded, segments, options) -> StreamingResponse:
     started = request.state.started
     ready = time.perf_counter() - started  # reading, queueing, loading, text preparation
     rate = loaded.backend.sample_rate
-    options = SynthesisOptions(speed=req.speed, volume=req.volume, seed=req.seed, lang=req.lang)
     job = Job()
     state.jobs.add(job)
     info = {"model": slot.model_id, "voice": req.voice, "format": req.response_format, "chars": len(req.input)}
@@ -273,9 +272,10 @@ async def _stream(request, state: State, req, slot, instance, loaded, segments) 
             _log(_record(request, 200, started, outcome=outcome, bytes=job.bytes, segments=job.segments,
                          ready=round(ready, 4), ttfb=round(first - started, 4) if first else None, **info))
 
-    out_rate = PCM_RATE if req.response_format == "pcm" else rate
+    fmt = served(req.response_format)  # None: a finished file for `say` (file.*)
+    out_rate = PCM_RATE if req.response_format == "pcm" else fmt.rate_for(rate) if fmt and fmt.encoder else rate
     media = ("text/event-stream" if req.stream_format == "sse" else
-             MEDIA_TYPES.get(req.response_format, "application/octet-stream"))
+             fmt.media_type if fmt else "application/octet-stream")
     headers = {RATE_HEADER: str(out_rate), "X-Model": slot.model_id, "X-Voice": loaded.voice_name or "default"}
     return StreamingResponse(body(), media_type=media, headers=headers)
 

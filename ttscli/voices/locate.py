@@ -1,14 +1,17 @@
 """Which installed model a voice belongs to, so ``--voice`` alone can pick the model.
 
 ``ttscli say --voice jf_alpha "…"`` should not need ``--model``: a stored voice
-records its model (engine.load handles a stored voice on its own), a preset its
+records its model, a preset its
 family, and installed models list their stock voices in
 ``ModelRef.info["voices"]``. Nothing here loads a model.
 """
 
 from __future__ import annotations
 
-from ..errors import TtsError
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import NotFound, TtsError
 from ..models import resolve as model_resolve
 from ..models.ref import ModelRef
 from . import blend, cache, presets
@@ -34,8 +37,23 @@ def _stock(ref: ModelRef) -> set[str]:
     return {str(v) for v in ref.info.get("voices") or []}
 
 
+def _claimed(spec: str) -> str | None:
+    """The family whose ``voices`` hook claims ``spec`` as its own syntax (``claims(spec)``:
+    a voice described rather than named, such as a design by attributes), or None."""
+    from ..backends import registry
+
+    for name, spec_ in registry.families().items():
+        hook = spec_.hook("voices") if spec_.voices else None
+        if hook is not None and getattr(hook, "claims", None) and hook.claims(spec):
+            return name
+    return None
+
+
 def model_for_voice(spec: str) -> str | None:
     """The id of an installed model that has every voice of ``spec``, or None."""
+    family = _claimed(spec)
+    if family is not None:
+        return next((ref.id for ref in model_resolve.installed().values() if ref.family == family), None)
     names = _names(spec)
     if not names:
         return None
@@ -67,6 +85,10 @@ def model_for_voice(spec: str) -> str | None:
 
 def missing_model_hint(spec: str) -> tuple[str, str] | None:
     """(problem, fix) when ``spec`` is a preset or blend that no installed model can speak."""
+    family = _claimed(spec)
+    if family is not None:
+        return (f"voice {spec!r} is a {family} voice description, and no {family} model is installed",
+                f"pull one (ttscli list --available --family {family}), or pass --model")
     names = _names(spec)
     if not names or (len(names) == 1 and cache.exists(names[0])):
         return None
@@ -79,3 +101,30 @@ def missing_model_hint(spec: str) -> tuple[str, str] | None:
         return (f"no installed model has every voice of the blend {spec!r} ({', '.join(names)})",
                 "pull the model these voices belong to (see `ttscli voice list`), or pass --model")
     return None
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a voice name says about its model: ``stored`` (a stored voice's metadata) or
+    ``model_id`` (an installed model that has the voice, blend or preset)."""
+
+    stored: dict[str, Any] | None = None
+    model_id: str | None = None
+
+
+def find(voice: str | None, pick_model: bool = True) -> Found:
+    """Look ``voice`` up once: a stored voice brings its metadata; otherwise, with ``pick_model``,
+    the installed model that has it (NotFound with a fix for a preset or blend none has)."""
+    if not voice:
+        return Found()
+    stored = cache.stored_meta(voice)
+    if stored is not None:
+        return Found(stored=stored)
+    if not pick_model:
+        return Found()
+    model_id = model_for_voice(voice)
+    if model_id is None:
+        missing = missing_model_hint(voice)
+        if missing is not None:
+            raise NotFound(missing[0], hint=missing[1])
+    return Found(model_id=model_id)

@@ -16,7 +16,7 @@ until it is as long as the shortest plausible rendering, at most 1 s (an early
 stop is caught before anyone hears it), then streams. A regeneration after
 audio went out would repeat words, so a piece that fails after that point
 (no end-of-speech before the token cap) ends with a clear RuntimeFailure.
-``SynthesisOptions.extra["holdback"]`` (seconds, ``inf`` = whole piece)
+``SpeechLMOptions.holdback`` (seconds, ``inf`` = whole piece)
 trades latency for the ability to regenerate late failures.
 """
 
@@ -29,9 +29,9 @@ from typing import Any, Iterator, Protocol, Sequence
 import numpy as np
 
 from ...audio.chunk import AudioChunk
-from ...backends.base import Backend, SynthesisOptions
+from ...backends.base import Backend, SynthesisOptions, family_options
 from ...errors import BadInput, RuntimeFailure
-from ...runtime.llama import LlamaModel, Sampling
+from ...runtime.llama import LlamaModel, NumberedTokens, Sampling
 from ...text.segments import Budget, Segment
 from .codec import CodecDecoder
 from .speechlm_guard import Piece, Plausibility, attempt_seed, snippet, tokens_for
@@ -40,12 +40,40 @@ from .windowed import WindowedDecoder, WindowPlan
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class SpeechLMOptions:
+    """A speech LM's own options (``Request.family``); None keeps the family's default."""
+
+    temperature: float | None = None
+    top_k: int | None = None
+    top_p: float | None = None
+    min_p: float | None = None
+    repeat_penalty: float | None = None
+    repeat_last_n: int | None = None
+    holdback: float | None = None  # seconds of audio held back for a regeneration (inf: the whole piece)
+
+
 class FrameParser(Protocol):
     """Turns generated token ids into complete codec frames."""
 
     ignored: int  # tokens that carried no code
 
     def feed(self, token: int) -> list: ...
+
+
+class OneCodePerToken:
+    """The parser of codecs with one codebook: each code token is one frame; any other token is ignored."""
+
+    def __init__(self, codes: NumberedTokens):
+        self.codes = codes
+        self.ignored = 0
+
+    def feed(self, token: int) -> list[int]:
+        code = self.codes.number(token)
+        if code is None:
+            self.ignored += 1
+            return []
+        return [code]
 
 
 @dataclass
@@ -111,6 +139,10 @@ class SpeechLMBackend(Backend):
     def parser(self) -> FrameParser:
         raise NotImplementedError
 
+    def decode_frames(self, frames: np.ndarray, seed: int, voice: Any) -> np.ndarray:
+        """Audio of ``frames``; families whose decoder also reads the voice (a speaker code) override it."""
+        return self.codec.decode(frames, seed)
+
     def context_frames(self, voice: Any) -> Sequence:
         """Frames decoded as left context before the first generated frame (never emitted)."""
         return ()
@@ -139,11 +171,12 @@ class SpeechLMBackend(Backend):
                            f"({len(prompt)} prompt tokens of {self.llm.n_ctx})",
                            hint="split the text into shorter sentences or use a shorter reference voice")
         max_tokens = min(cap, room)
-        sampling = self.sampling.with_overrides(options.extra)
+        tuning = family_options(options, SpeechLMOptions)
+        sampling = self.sampling.with_overrides(tuning)
         try:
-            holdback = float(options.extra.get("holdback", min(low, MAX_HOLDBACK_S)))
+            holdback = float(min(low, MAX_HOLDBACK_S) if tuning.holdback is None else tuning.holdback)
         except (TypeError, ValueError):
-            raise BadInput(f"holdback must be a number of seconds, not {options.extra['holdback']!r}") from None
+            raise BadInput(f"holdback must be a number of seconds, not {tuning.holdback!r}") from None
         stats = self.last = PieceStats()
         reasons: list[str] = []
         for attempt in range(max(1, self.plausibility.attempts)):
@@ -170,7 +203,7 @@ class SpeechLMBackend(Backend):
         low, high = bounds
         rate = self.sample_rate
         parser = self.parser()
-        decoder = WindowedDecoder(lambda frames: self.codec.decode(frames, seed), self.window,
+        decoder = WindowedDecoder(lambda frames: self.decode_frames(frames, seed, voice), self.window,
                                   self.context_frames(voice))
         held: list[np.ndarray] = []
         held_samples = 0

@@ -17,8 +17,8 @@ import logging
 
 import numpy as np
 
-from ...clone.encoders import Encoded, EncodeJob
-from ...clone.speaker import SpeakerEncoder, cosine
+from ...backends.encoders import Encoded, EncodeJob
+from ...audio.speaker import SpeakerEncoder, cosine
 from ...errors import NotFound
 from ...models.ref import ModelRef
 
@@ -78,7 +78,8 @@ class Renderer:
 
 def encode(job: EncodeJob) -> Encoded:
     from ...backends import registry
-    from ...runtime.plan import apply_env, plan_for
+    from ...runtime.plan import apply_env
+    from ...runtime.planners import plan_for
     from .clone_search import search
 
     plan = plan_for("onnxruntime")
