@@ -85,6 +85,7 @@ EXTRAS: dict[str, str] = {
     "pocket": "Kyutai Pocket TTS on PyTorch (say -m pocket-tts, clone --model pocket-tts)",
     "asr": "clone without --text: the reference is transcribed offline (Whisper tiny.en)",
     "server": "ttscli serve: the OpenAI-compatible speech server (Starlette, uvicorn)",
+    "wyoming": "ttscli serve --wyoming: the Wyoming protocol for Home Assistant (--zeroconf also needs zeroconf)",
     "mcp": "ttscli mcp: the Model Context Protocol server for agents and assistants (the mcp SDK)",
     "ray": "batch --cluster: chunks synthesized by Ray actors, on this machine or a cluster",
     "bench": "the peer tools of the benchmark scripts",

@@ -290,16 +290,26 @@ def _sse_done(chars: int) -> bytes:
     return b"data: " + json.dumps(event).encode() + b"\n\n"
 
 
-def create_app(config: ServerConfig, note: OneLine | None = None) -> Starlette:
+def create_app(config: ServerConfig, companions: tuple = (), note: OneLine | None = None) -> Starlette:
+    """The app; ``companions`` (other front ends, e.g. the Wyoming server) start and stop with
+    it and share its model pool: ``await c.start(pool)``, ``await c.stop()``. ``note``: the
+    one-line logger for the loop's own errors (server/limits.py)."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
         quiet_loop(asyncio.get_running_loop(), note or OneLine(log))
         state = app.state.tts = State(config)
         reaper = asyncio.create_task(state.pool.reaper())
+        started = []
         try:
+            for companion in companions:
+                await companion.start(state.pool)
+                started.append(companion)
             yield
         finally:
             state.stopping = True
+            for companion in started:
+                await companion.stop()
             jobs = list(state.jobs)
             for job in jobs:
                 job.cancel()
