@@ -34,6 +34,7 @@ _.DOWNLOAD_CHUNK_SIZE
 _.StartDoctypeDeclHandler, _.EntityDeclHandler, _.ExternalEntityRefHandler
 _.StartElementHandler, _.EndElementHandler, _.CharacterDataHandler
 _.mime
+_.lastResort, _.unraisablehook, _.exc_text, _.stack_info  # logging and sys hooks the server sets
 
 # record fields read by tests, benchmarks, `doctor` (dataclasses.asdict) or --debug users
 generation_s, tokens_at_first_audio, prompt_tokens, first_token_s

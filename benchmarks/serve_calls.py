@@ -3,8 +3,11 @@
     pip install -e ".[server,bench]"
     python benchmarks/serve_calls.py [--calls 50]
 
-1. ``--calls`` short `say` calls in a shell loop, one line each, each written to a file:
-   ttscli with a warm server vs the piper CLI (piper-tts) vs ttscli in-process (--no-server).
+1. ``--calls`` short `say` calls, one line each, each written to a file: ttscli with a warm
+   server vs the piper CLI (piper-tts) vs ttscli in-process (--no-server), alternating call by
+   call (server, piper, in-process for line 1, then line 2...), so load changes hit all three.
+   The server listens on the default port when it is free, so `say` takes the user's path
+   (proof of identity, the fast client); otherwise TTSCLI_HOST names it.
 2. Time to the first audio byte for a two-sentence text: `say --raw` through the server,
    `say --raw --no-server`, and a plain HTTP client (curl-like, stdlib) against the server.
 3. Throughput, in seconds of audio per wall second: 4 concurrent HTTP clients (server with
@@ -49,8 +52,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(*args: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_server(*args: str, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    port = port or free_port()
     proc = subprocess.Popen([*TTSCLI, "serve", "--port", str(port), "--keep-alive", "-1", *args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"127.0.0.1:{port}"
@@ -81,16 +84,23 @@ def speech(url: str, text: str, fmt: str = "wav", first_only: bool = False) -> t
     return first, body
 
 
-def shell_loop(tmp: Path, make_cmd, env: dict) -> float:
-    """Wall seconds of a bash loop over LINES, one process per line, each writing a file."""
-    script = tmp / "loop.sh"
-    lines = tmp / "lines.txt"
-    lines.write_text("\n".join(LINES[:CALLS]) + "\n")
-    script.write_text(f'i=0\nwhile IFS= read -r line; do i=$((i+1)); {make_cmd} || exit 1; done < "{lines}"\n')
-    started = time.perf_counter()
-    subprocess.run(["bash", str(script)], check=True, env={**os.environ, **env},
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return time.perf_counter() - started
+def alternating(tmp: Path, commands: dict[str, tuple[list[str], dict, bool]]) -> dict[str, float]:
+    """Wall seconds per command kind, summed over CALLS lines, the kinds alternating line by line.
+    ``commands``: name -> (argv with {line} and {out} placeholders, extra env, text on stdin)."""
+    totals = dict.fromkeys(commands, 0.0)
+    for i, line in enumerate(LINES[:CALLS], 1):
+        for name, (argv, env, stdin) in commands.items():
+            cmd = [a.replace("{line}", line).replace("{out}", str(tmp / f"{name}{i}.wav")) for a in argv]
+            started = time.perf_counter()
+            subprocess.run(cmd, input=line.encode() if stdin else None, check=True, env={**os.environ, **env},
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            totals[name] += time.perf_counter() - started
+    return totals
+
+
+def default_port_free() -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", 8870)) != 0
 
 
 def main() -> None:
@@ -106,17 +116,21 @@ def main() -> None:
     if not piper:
         raise SystemExit("piper CLI not found: pip install piper-tts==1.8.0")
     tmp = Path(tempfile.mkdtemp())
-    py = " ".join(TTSCLI)
     print(f"load before: {os.getloadavg()}", file=sys.stderr)
-    proc, url = start_server()
+    own = default_port_free()
+    proc, url = start_server(port=8870 if own else None)
     rows = []
     try:
-        env_server = {"TTSCLI_HOST": url}
-        t_server = shell_loop(tmp, f'{py} say "$line" -o "{tmp}/s$i.wav"', env_server)
-        t_piper = shell_loop(tmp, f'echo "$line" | {piper} -m {joe.model_path()} -f "{tmp}/p$i.wav" 2>/dev/null', {})
-        t_local = shell_loop(tmp, f'{py} say "$line" --no-server -o "{tmp}/l$i.wav"', {})
+        env_server = {} if own else {"TTSCLI_HOST": url}
+        t = alternating(tmp, {
+            "s": ([*TTSCLI, "say", "{line}", "-o", "{out}"], env_server, False),
+            "p": ([piper, "-m", str(joe.model_path()), "-f", "{out}"], {}, True),
+            "l": ([*TTSCLI, "say", "{line}", "--no-server", "-o", "{out}"], {}, False),
+        })
+        t_server, t_piper, t_local = t["s"], t["p"], t["l"]
         same = all((tmp / f"s{i}.wav").read_bytes() == (tmp / f"l{i}.wav").read_bytes() for i in range(1, CALLS + 1))
-        rows += [(f"{CALLS} say calls, warm server", t_server, f"{t_server / t_piper:.2f}x piper"),
+        where = "default port, proof of identity" if own else "TTSCLI_HOST"
+        rows += [(f"{CALLS} say calls, warm server ({where})", t_server, f"{t_server / t_piper:.2f}x piper"),
                  (f"{CALLS} piper CLI calls", t_piper, "1.00x piper"),
                  (f"{CALLS} say calls, in-process", t_local, f"{t_local / t_piper:.2f}x piper"),
                  ("server files == in-process files", None, "yes" if same else "NO")]

@@ -68,7 +68,9 @@ def test_probe_hands_its_socket_to_http(tmp_path):
 
         t = threading.Thread(target=answer)
         t.start()
-        conn = client._connection(f"http://127.0.0.1:{srv.getsockname()[1]}")
+        from ttscli.server import address
+
+        conn = client._connect(address(f"http://127.0.0.1:{srv.getsockname()[1]}"), None)
         try:
             conn.request("GET", "/v1/models")
             resp = conn.getresponse()

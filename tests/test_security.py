@@ -237,3 +237,50 @@ def test_damaged_cache_file_is_verified_again_before_reuse(hub, tmp_path):
     assert proc.returncode in (6, 7), proc.stderr.decode()
     assert b"Traceback" not in proc.stderr
     assert "hf:someone/joe-voice" not in {m["id"] for m in json.loads(run_cli("list", "--json", env=fresh).stdout)}
+
+
+# ---- language codes reach espeak-ng as file names: checked where they enter (issue 34, class 3) ----
+
+GOOD_TAGS = ["en-us", "en-GB", "pt_br", "cmn", "de", "en-gb-x-rp", "es-419", "zh-Hant-TW", "en-us-nyc", "yue"]
+BAD_TAGS = ["../../../../dev/zero", "/dev/zero", "en/../../x", "en us", "en\x00", "e\u0301n", "ünï", "en-",
+            "-en", "en--us", "a" * 40, "1en", "en-us.voice", ""]
+
+
+@pytest.mark.parametrize("tag", GOOD_TAGS)
+def test_language_tags_of_bcp47_shape_pass(tag):
+    from ttscli import langtag
+
+    assert langtag.problem(tag) is None and langtag.check(tag) == tag
+
+
+@pytest.mark.parametrize("tag", BAD_TAGS)
+def test_language_codes_that_are_not_tags_are_refused_everywhere(tag, tmp_path):
+    from ttscli import langtag
+    from ttscli.errors import BadInput, UsageError
+    from ttscli.phonemize import espeak
+    from ttscli.request import Request
+
+    if tag:
+        assert langtag.problem(tag)
+        with pytest.raises(UsageError):
+            Request.from_user("Hello.", lang=tag)
+        with pytest.raises(BadInput):
+            espeak.check_language(tag)  # the last line: never opened as a voice file
+    cast = tmp_path / "cast.toml"
+    cast.write_text(f"[voices.alice]\nvoice = \"en_US-joe-medium\"\nlang = {json.dumps(tag)}\n")
+    from ttscli.book import cast as casting
+
+    if tag:
+        with pytest.raises(BadInput, match="lang"):
+            casting.load(cast)
+
+
+def test_lang_path_is_one_line_from_every_entry(tmp_path):
+    """The issue's example: `--lang ../../../../dev/zero` made espeak-ng read /dev/zero forever."""
+    out = tmp_path / "x.wav"
+    for extra in ([], ["--no-server"], ["--dry-run"]):
+        proc = run_cli("say", "Hello.", "--lang", "../../../../dev/zero", "-o", str(out), *extra, timeout=60)
+        assert_clean_error(proc, 2, "--lang", "language tag")
+    ssml = '<speak xml:lang="../../../../dev/zero">Hello.</speak>'
+    assert_clean_error(run_cli("say", ssml, "--dry-run", timeout=60), 3, "xml:lang", "line 1")
+    assert not out.exists()

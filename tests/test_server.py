@@ -229,7 +229,8 @@ def test_api_key_kill9_fallback_and_sigterm(tmp_path):
         out = tmp_path / "out.wav"
         say = subprocess.Popen([*_cli(), "--debug", "say", long_text, "-o", str(out)], env=_env(env), stderr=subprocess.PIPE)
         srv.wait_for(lambda: srv.get("/v1/status")["inflight"] > 0, timeout=60, every=0.01)
-        time.sleep(0.3)  # audio is flowing
+        # audio is flowing: say's sink has started its temporary file (the server answers with the first audio)
+        srv.wait_for(lambda: any(p.name.endswith(".part") for p in tmp_path.iterdir()), timeout=60, every=0.01)
         srv.proc.kill()  # -9: no goodbye
         _, err = say.communicate(timeout=120)
         assert say.returncode == 0, err

@@ -2,18 +2,44 @@
 
 Ctrl-C while Python is still loading ttscli (before the CLI installs its signal
 handlers) ends with the same one line and exit code as later, not a traceback
-of the imports.
+of the imports. `ttscli say ... -o FILE` first tries the user's warm server with the
+standard library only (ttscli.cli.say_fast); anything it does not handle goes to the
+full CLI unchanged.
 """
 
 import sys
 
 
+def _interrupted() -> int:
+    sys.stderr.write("ttscli: error: interrupted (Ctrl-C)\n")
+    return 130
+
+
+def _fast(args: list) -> "int | None":
+    import signal
+
+    def terminated(signum, frame):
+        sys.stderr.write("ttscli: error: terminated (SIGTERM)\n")
+        raise SystemExit(143)  # unwinds like Ctrl-C: a temporary file is removed
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        from .cli.say_fast import run as fast
+
+        return fast(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run() -> int:
     try:
+        if sys.argv[1:2] == ["say"]:
+            code = _fast(sys.argv[2:])
+            if code is not None:
+                return code
         from .cli.app import main
     except KeyboardInterrupt:
-        sys.stderr.write("ttscli: error: interrupted (Ctrl-C)\n")
-        return 130
+        return _interrupted()
     return main()
 
 

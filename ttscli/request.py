@@ -37,8 +37,10 @@ class Request:
                   **values: Any) -> Request:
         """A request as a user gives it: ``lexicon`` a file path (the config directory's
         lexicon.toml applies in any case), ``date_order`` a string or an enum member."""
+        from . import langtag
         from .text import lexicon as lexicon_files
 
+        langtag.check(values.get("lang"))  # before anything reads it: a language code becomes a file name in espeak-ng
         return cls(text=text, lexicon=lexicon_files.load(lexicon), date_order=getattr(date_order, "value", date_order),
                    **values)
 

@@ -20,14 +20,15 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, home: Path, *args: str, env: dict | None = None):
-        self.port = free_port()
+    def __init__(self, home: Path, *args: str, env: dict | None = None, port: int | None = None,
+                 preexec_fn=None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = home / f"server-{self.port}.log"
         full = dict(os.environ, TTSCLI_HOME=str(home), HF_HUB_OFFLINE="1", **(env or {}))
         self._log = open(self.log, "wb")  # noqa: SIM115 - closed by stop()
         self.proc = subprocess.Popen([sys.executable, "-m", "ttscli", "serve", "--port", str(self.port), *args],
-                                     stdout=self._log, stderr=subprocess.STDOUT, env=full)
+                                     stdout=self._log, stderr=subprocess.STDOUT, env=full, preexec_fn=preexec_fn)
         self.key = (env or {}).get("TTSCLI_API_KEY")
         self.wait_up()
 

@@ -33,18 +33,28 @@ def _until(row: dict, now: float) -> str:
 def ps(as_json: bool = typer.Option(False, "--json", help="Print the server's status as JSON.")) -> None:
     """Show the models a running `ttscli serve` holds: state, memory, last use, keep-alive."""
     from ..errors import RuntimeFailure
-    from ..server import base_url
+    from ..server import address
     from ..server.client import ServerGone, get_json
-    from ..models.rows import human_size, table
 
-    url = base_url()
+    addr = address()  # a malformed TTSCLI_HOST or TTSCLI_API_KEY: one line, exit 2
+    url = addr.url
     try:
-        status = get_json("/v1/status", url, timeout=2.0)
+        status = get_json("/v1/status", addr, timeout=2.0)  # every wait bounded: a silent listener is no server
     except ServerGone as exc:
         raise RuntimeFailure(str(exc), hint="start one with `ttscli serve` (or set TTSCLI_HOST)") from None
     if as_json:
         typer.echo(json.dumps(status, indent=1))
         return
+    try:
+        _print(url, status)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise RuntimeFailure(f"the server at {url} sent a status this ttscli cannot read",
+                             hint="is it a ttscli server of the same version? try `ttscli ps --json`") from None
+
+
+def _print(url: str, status: dict) -> None:
+    from ..models.rows import human_size, table
+
     now = time.time()
     rows = [[m["model"], m["state"], f"{m['instances']} ({m['busy']} busy, {m['queued']} queued)",
              human_size(m["memory_bytes"]) if m["memory_bytes"] else "-", _ago(m["last_used"], now), _until(m, now)]

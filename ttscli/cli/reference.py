@@ -31,6 +31,8 @@ ENVIRONMENT: dict[str, str] = {
     "TTSCLI_HOST": "Address of a running ttscli serve that say and ps use (host, host:port or http://host:port; "
                    "default 127.0.0.1:8870).",
     "TTSCLI_API_KEY": "Same as serve --api-key; say and ps send it as 'Authorization: Bearer KEY'.",
+    "TTSCLI_ORIGINS": "Same as serve --allow-origin, comma-separated: browser origins the server answers "
+                      "besides the loopback ones.",
     "TTSCLI_NO_SERVER": "1 (or true, yes): same as say --no-server (synthesize in-process).",
     "TTSCLI_MCP_DIR": "Same as mcp --output-dir: the only directory MCP tools write files to (default "
                       "~/.local/share/ttscli/mcp).",

@@ -187,6 +187,10 @@ def _via_server(request: Request, model: str | None, voice: str | None, sink, ra
     from ..server import client
     from .render import note_line
 
+    if client.skip:  # the fast client of this process already asked the server
+        client.skip = False
+        return False
+
     def started(rate: int) -> None:
         if raw:
             note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")
@@ -244,10 +248,12 @@ def say(
     """
     from dataclasses import replace
 
+    from .. import langtag
     from ..errors import BadInput
     from ..request import Request
     from .render import note_line
 
+    langtag.check(lang)  # before any text is read or any server is asked
     if not dry_run and _live_stdin(text or [], file, encoding):
         return _say_live(output, fmt, raw, model, voice, encoding, idle, subtitles, timings_jsonl, lexicon,
                          Request(speed=speed, volume=volume, seed=seed, lang=lang, sentence_silence=sentence_silence,

@@ -12,17 +12,6 @@ from .argv import BARE_VALUES
 WYOMING_URI = "tcp://127.0.0.1:10200"  # the port wyoming-piper and Home Assistant's docs use
 BARE_VALUES["serve"] = {"--wyoming": WYOMING_URI}  # `serve --wyoming` alone: the default address
 
-def _loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name may resolve to anything
-
-
 def _size(text: str) -> int:
     from ..errors import UsageError
 
@@ -47,15 +36,19 @@ def _duration(text: str) -> float:
 
 
 def _logging(as_json: bool) -> None:
+    """Every logger the server stack writes to goes through one handler: one line per event
+    (JSON lines with --json), tracebacks never (the loop, threads: see server/limits.py)."""
     import logging
 
     from ..server.logs import handler
 
-    for name in ("ttscli.server", "uvicorn.error"):
+    out = handler(as_json)
+    for name in ("ttscli.server", "uvicorn", "uvicorn.error", "asyncio", "starlette"):
         logger = logging.getLogger(name)
-        logger.handlers[:] = [handler(as_json)]
-        logger.setLevel(logging.INFO)
+        logger.handlers[:] = [out]
+        logger.setLevel(logging.INFO if name.startswith(("ttscli", "uvicorn")) else logging.WARNING)
         logger.propagate = False
+    logging.lastResort = out  # records of any other logger (warnings, libraries) keep the format
 
 
 @app.command()
@@ -64,7 +57,19 @@ def serve(
                              "needs an API key."),
     port: int = typer.Option(8870, "--port", "-p", min=0, max=65535, help="TCP port (default 8870)."),
     api_key: str | None = typer.Option(None, "--api-key", envvar="TTSCLI_API_KEY", show_envvar=True,
-                                          help="Require 'Authorization: Bearer KEY' on every API call."),
+                                          help="Require 'Authorization: Bearer KEY' on every API call "
+                                          "(letters, digits and - . _ ~ + / =)."),
+    allow_origin: list[str] | None = typer.Option(None, "--allow-origin", metavar="ORIGIN", envvar="TTSCLI_ORIGINS",
+                                                    show_envvar=True,
+                                                    help="Also answer browser pages from ORIGIN (e.g. "
+                                                    "https://app.example.com; '*' matches any run of characters). "
+                                                    "Default: loopback origins only (repeatable)."),
+    max_connections: int = typer.Option(256, "--max-connections", min=4, max=65536,
+                                        help="Open connections at most (kept below the file limit); when "
+                                        "full, the longest-idle connection is closed for a new one."),
+    request_timeout: float = typer.Option(10.0, "--request-timeout", min=0.1, max=3600.0,
+                                          help="Seconds a connection has to send a request's headers; "
+                                          "the body gets 30 s more at most."),
     keep_alive: str = typer.Option("5m", "--keep-alive", help="Keep an idle model loaded this long (30s, 5m, 1h; "
                                    "0: unload after each request; -1: forever). Requests may override it."),
     parallel: int = typer.Option(1, "--parallel", min=1, max=16, help="Instances of a model synthesizing at once."),
@@ -95,13 +100,19 @@ def serve(
     """Serve the OpenAI speech API locally and keep models warm; `say` uses it automatically.
     With --wyoming, also Home Assistant's Wyoming protocol, on the same warm models."""
     from ..errors import RuntimeFailure, UsageError
+    from ..server import key_problem
+    from ..server.guard import Origins, is_loopback
 
+    if api_key and (why := key_problem(api_key)):
+        raise UsageError(f"--api-key (or TTSCLI_API_KEY) cannot be sent by a client: {why}",
+                         hint="choose a key of letters and digits, e.g. from `python -c \"import secrets; "
+                         "print(secrets.token_urlsafe())\"`")
     companion = _wyoming(wyoming, no_http, wyoming_remote, wyoming_connections, zeroconf, max_input, grace)
     if no_http:
         _logging(json_logs)
         _serve_alone(companion, parallel, queue, _duration(keep_alive), max_memory)
         return
-    if not api_key and not _loopback(host):
+    if not api_key and not is_loopback(host):
         raise UsageError(f"--host {host} is reachable from other machines: set --api-key or TTSCLI_API_KEY",
                          hint="or bind 127.0.0.1")
     from ..server.openai_api import Limits, Mapping
@@ -119,7 +130,9 @@ def serve(
 
     import uvicorn
 
+    from ..server import identity
     from ..server.app import ServerConfig, create_app
+    from ..server.limits import Connections, OneLine, connection_cap, guarded_http, quiet_threads
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -131,13 +144,28 @@ def serve(
         raise RuntimeFailure(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                              hint="is another server running? (`ttscli ps`) or choose --port") from None
     limits = Limits(max_input=max_input, max_body=max(64 * 1024, 4 * max_input + 16 * 1024))
+    try:
+        key = identity.ensure_key()
+    except OSError as exc:
+        sock.close()
+        raise RuntimeFailure(f"cannot keep the server key {identity.key_path()}: {exc.strerror or exc}",
+                             hint="set TTSCLI_HOME to a writable directory") from None
+    origins = Origins([o for item in allow_origin or [] for o in item.split(",")], env="")
     config = ServerConfig(api_key=api_key, limits=limits, mapping=names, parallel=parallel,
                           queue=queue, max_requests=max_requests, keep_alive=_duration(keep_alive),
-                          memory_budget=budget)
+                          memory_budget=budget, loopback=is_loopback(host), origins=origins, key=key)
     companions = (companion,) if companion is not None else ()
-    server = uvicorn.Server(uvicorn.Config(create_app(config, companions), log_level="info", access_log=False,
-                                           log_config=None, timeout_graceful_shutdown=grace, lifespan="on"))
     import logging
+
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    note = OneLine(logging.getLogger("ttscli.server"))
+    quiet_threads(note)
+    cap, backlog = connection_cap(max_connections)
+    http = guarded_http(AutoHTTPProtocol, Connections(cap, note), request_timeout, note)
+    server = uvicorn.Server(uvicorn.Config(create_app(config, companions, note), log_level="info", access_log=False,
+                                           log_config=None, timeout_graceful_shutdown=grace, lifespan="on",
+                                           http=http, timeout_keep_alive=5, backlog=backlog))
 
     bound = sock.getsockname()[1]
     logging.getLogger("ttscli.server").info("serving on http://%s:%d (keep-alive %s, parallel %d)",
@@ -145,6 +173,22 @@ def serve(
     _process_env(parallel)
     _quiet_signals()
     server.run(sockets=[sock])  # uvicorn handles SIGINT/SIGTERM: graceful shutdown, then exit 0
+    _exit_quietly()
+
+
+def _exit_quietly() -> None:
+    """Everything has shut down (requests, models, logs): end without the interpreter's teardown,
+    where native extensions may print leak reports that are not log lines (they break --json)."""
+    import logging
+    import sys
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(0)
 
 
 def _quiet_signals() -> None:
@@ -195,7 +239,9 @@ def _wyoming(uri: str | None, no_http: bool, remote: bool, connections: int, zer
         scheme, where, _ = parse_uri(uri)
     except ValueError as exc:
         raise UsageError(f"--wyoming {exc}", hint=f"e.g. --wyoming {WYOMING_URI} or --wyoming unix:///run/ttscli.sock") from None
-    if scheme == "tcp" and not _loopback(where) and not remote:
+    from ..server.guard import is_loopback
+
+    if scheme == "tcp" and not is_loopback(where) and not remote:
         raise UsageError(f"--wyoming {uri} is reachable from other machines, and Wyoming has no authentication",
                          hint="add --wyoming-allow-remote if that is what you want (see docs/home-assistant.md)")
     if zeroconf:
@@ -212,8 +258,9 @@ def _wyoming(uri: str | None, no_http: bool, remote: bool, connections: int, zer
 def _check_zeroconf(scheme: str, where: str) -> None:
     from ..errors import UsageError
     from ..optional import install_command, require
+    from ..server.guard import is_loopback
 
-    if scheme != "tcp" or _loopback(where):
+    if scheme != "tcp" or is_loopback(where):
         raise UsageError(f"--zeroconf tells the local network where to connect, but the Wyoming server listens on "
                          f"{where} only", hint="listen on the network: --wyoming tcp://0.0.0.0:10200 "
                          "--wyoming-allow-remote")

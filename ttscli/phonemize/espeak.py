@@ -13,7 +13,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from ..errors import NotFound, RuntimeFailure
+from ..errors import BadInput, NotFound, RuntimeFailure
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 0x02
 _INITIALIZE_DONT_EXIT = 0x8000
@@ -95,6 +95,9 @@ class Espeak:
         for the codes Kokoro's voices use.
         """
         if voice != self._voice:
+            from .. import langtag
+
+            langtag.check(voice, "language", BadInput)  # never a path: espeak-ng opens voices by file name
             if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 spec = _VoiceSpec(languages=voice.encode())
                 if self.lib.espeak_SetVoiceByProperties(ctypes.byref(spec)) != 0:

@@ -16,14 +16,18 @@ import time
 from dataclasses import dataclass, field, replace
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .. import __version__, engine
 from ..errors import TtsError
-from . import RATE_HEADER, STORE_HEADER, store_id
+from . import RATE_HEADER, STORE_HEADER, identity, store_id
 from .errors import ApiError, bad_request, busy, from_tts, too_large, unauthorized
+from .guard import BrowserGuard, Origins
+from .limits import BODY_TIMEOUT, OneLine, SendTimeout, describe, quiet_loop
 from .models import Pool
 from .openai_api import Limits, Mapping, parse
 from .stream import PCM_RATE, Cancelled, Job, encoder_for, served
@@ -42,6 +46,10 @@ class ServerConfig:
     max_requests: int = 32  # requests synthesizing or waiting, server-wide
     keep_alive: float = 300.0
     memory_budget: int | None = None
+    loopback: bool = True  # bound to a loopback address: the Host rule applies (guard.py)
+    origins: Origins = field(default_factory=Origins)
+    key: bytes | None = None  # the user's server key (identity.py): proof for `say` and `ps`
+    body_timeout: float = BODY_TIMEOUT
 
 
 class State:
@@ -59,6 +67,13 @@ class State:
 
 def _error(exc: ApiError) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers())
+
+
+def _prove(state: State, request: Request, response: Response) -> None:
+    nonce = request.headers.get(identity.CHALLENGE_HEADER.lower())
+    if state.config.key and identity.valid_challenge(nonce):
+        port = (request.scope.get("server") or ("", 0))[1] or 0
+        response.headers[identity.PROOF_HEADER] = identity.proof(state.config.key, nonce, port)
 
 
 def _log(record: dict) -> None:
@@ -95,6 +110,13 @@ def endpoint(handler):
             response = _error(exc)
         except TtsError as exc:
             response = _error(from_tts(exc))
+        except Cancelled:
+            response = _error(ApiError(503, "the server is shutting down", kind="server_error", code="cancelled"))
+        except Exception as exc:  # noqa: BLE001 - every answer is JSON; one log line, no traceback
+            log.error("%s %s failed: %s", request.method, request.url.path, describe(exc))
+            response = _error(ApiError(500, f"internal error: {type(exc).__name__}", kind="server_error",
+                                       code="internal_error"))
+        _prove(state, request, response)
         if not isinstance(response, StreamingResponse):
             _log(_record(request, response.status_code, started))
         return response
@@ -134,23 +156,31 @@ async def voices(request: Request, state: State) -> Response:
     return JSONResponse({"voices": stock + stored, "openai": dict(state.config.mapping.voices)})
 
 
-async def _read_body(request: Request, limit: int) -> dict:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number")
+
+
+async def _read_body(request: Request, limit: int, timeout: float) -> dict:
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and (len(declared) > 15 or int(declared) > limit):
         raise too_large(f"request body is over {limit} bytes")
     data = bytearray()
-    async for part in request.stream():
-        data += part
-        if len(data) > limit:
-            raise too_large(f"request body is over {limit} bytes")
     try:
-        return json.loads(data or b"null")
-    except (ValueError, UnicodeDecodeError):
+        async with asyncio.timeout(timeout):
+            async for part in request.stream():
+                data += part
+                if len(data) > limit:
+                    raise too_large(f"request body is over {limit} bytes")
+    except TimeoutError:
+        raise ApiError(408, f"the request body did not arrive within {timeout:g}s", code="timeout") from None
+    try:  # NaN and Infinity are not JSON; nesting deeper than the parser's stack is not a request
+        return json.loads(data or b"null", parse_constant=_no_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise bad_request("the request body is not valid JSON") from None
 
 
 async def speech(request: Request, state: State) -> Response:
-    body = await _read_body(request, state.config.limits.max_body)
+    body = await _read_body(request, state.config.limits.max_body, state.config.body_timeout)
     req = parse(body, state.config.limits, state.config.mapping, request.headers.get("x-keep-alive"))
     wanted = request.headers.get(STORE_HEADER.lower())
     if wanted and wanted != state.store:
@@ -175,7 +205,7 @@ async def speech(request: Request, state: State) -> Response:
         state.inflight -= 1
         state.pool.release(slot, instance, req.keep_alive)
         raise
-    return _stream(request, state, req, slot, instance, loaded, segments, asked.synthesis_options)
+    return await _stream(request, state, req, slot, instance, loaded, segments, asked.synthesis_options)
 
 
 def _request(req):
@@ -187,7 +217,7 @@ def _request(req):
                              date_order=req.date_order)
 
 
-def _stream(request, state: State, req, slot, instance, loaded, segments, options) -> StreamingResponse:
+async def _stream(request, state: State, req, slot, instance, loaded, segments, options) -> StreamingResponse:
     started = request.state.started
     ready = time.perf_counter() - started  # reading, queueing, loading, text preparation
     rate = loaded.backend.sample_rate
@@ -219,11 +249,16 @@ def _stream(request, state: State, req, slot, instance, loaded, segments, option
             log.error("synthesis failed for %s: %s", slot.model_id, error)
 
     job.start(work, finished)
+    try:  # nothing is answered before the first audio: a failure until then is a JSON error
+        head = await job.next()
+    except BaseException:
+        job.cancel()
+        raise
 
     async def body():
         outcome, first = "error", None
         try:
-            async for data in job.chunks():
+            async for data in job.chunks(head):
                 first = first or time.perf_counter()
                 yield _sse(data) if req.stream_format == "sse" else data
             if req.stream_format == "sse":
@@ -237,9 +272,10 @@ def _stream(request, state: State, req, slot, instance, loaded, segments, option
             _log(_record(request, 200, started, outcome=outcome, bytes=job.bytes, segments=job.segments,
                          ready=round(ready, 4), ttfb=round(first - started, 4) if first else None, **info))
 
-    fmt = served(req.response_format)
-    out_rate = PCM_RATE if req.response_format == "pcm" else fmt.rate_for(rate) if fmt.encoder else rate
-    media = "text/event-stream" if req.stream_format == "sse" else fmt.media_type
+    fmt = served(req.response_format)  # None: a finished file for `say` (file.*)
+    out_rate = PCM_RATE if req.response_format == "pcm" else fmt.rate_for(rate) if fmt and fmt.encoder else rate
+    media = ("text/event-stream" if req.stream_format == "sse" else
+             fmt.media_type if fmt else "application/octet-stream")
     headers = {RATE_HEADER: str(out_rate), "X-Model": slot.model_id, "X-Voice": loaded.voice_name or "default"}
     return StreamingResponse(body(), media_type=media, headers=headers)
 
@@ -254,12 +290,14 @@ def _sse_done(chars: int) -> bytes:
     return b"data: " + json.dumps(event).encode() + b"\n\n"
 
 
-def create_app(config: ServerConfig, companions: tuple = ()) -> Starlette:
+def create_app(config: ServerConfig, companions: tuple = (), note: OneLine | None = None) -> Starlette:
     """The app; ``companions`` (other front ends, e.g. the Wyoming server) start and stop with
-    it and share its model pool: ``await c.start(pool)``, ``await c.stop()``."""
+    it and share its model pool: ``await c.start(pool)``, ``await c.stop()``. ``note``: the
+    one-line logger for the loop's own errors (server/limits.py)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        quiet_loop(asyncio.get_running_loop(), note or OneLine(log))
         state = app.state.tts = State(config)
         reaper = asyncio.create_task(state.pool.reaper())
         started = []
@@ -272,12 +310,29 @@ def create_app(config: ServerConfig, companions: tuple = ()) -> Starlette:
             state.stopping = True
             for companion in started:
                 await companion.stop()
-            for job in list(state.jobs):
+            jobs = list(state.jobs)
+            for job in jobs:
                 job.cancel()
+            for job in jobs:  # cancelled between chunks: let each thread end before models unload
+                if job.thread is not None:
+                    await asyncio.to_thread(job.thread.join, 5.0)
             reaper.cancel()
             state.pool.close()
             log.info("stopped")
 
+    async def not_found(request: Request, exc: HTTPException) -> Response:
+        response = _error(ApiError(exc.status_code, f"{request.method} {request.url.path}: {exc.detail}",
+                                   code="not_found" if exc.status_code == 404 else "method_not_allowed"))
+        _log(_record(request, exc.status_code, time.perf_counter()))
+        return response
+
+    def refused(scope: dict, status: int, code: str) -> None:
+        client = (scope.get("client") or ("-",))[0]
+        _log({"time": round(time.time(), 3), "client": client, "method": scope.get("method"),
+              "path": scope.get("path"), "status": status, "seconds": 0.0, "refused": code})
+
+    middleware = [Middleware(BrowserGuard, loopback=config.loopback, origins=config.origins, refused=refused),
+                  Middleware(SendTimeout)]
     routes = [
         Route("/health", endpoint(health), methods=["GET"]),
         Route("/v1/status", endpoint(status), methods=["GET"]),
@@ -285,4 +340,5 @@ def create_app(config: ServerConfig, companions: tuple = ()) -> Starlette:
         Route("/v1/audio/voices", endpoint(voices), methods=["GET"]),
         Route("/v1/audio/speech", endpoint(speech), methods=["POST"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware,
+                     exception_handlers={HTTPException: not_found})

@@ -1,23 +1,24 @@
-"""The client side, used by `say` and `ps`: standard library only (no httpx, no Starlette).
+"""The client side, used by `say` and `ps`: standard library only (no httpx, no Starlette, no numpy
+until audio arrives for a sink).
 
-`say` tries a running server with a connect attempt of at most 50 ms; a server that is
-absent, reads another model store, refuses the request or fails before any audio
-leaves the sink means in-process synthesis, with no partial output. Audio arrives as
-framed float32 chunks (see :class:`ttscli.server.stream._F32`) and goes through the
-same sink as in-process audio, so the bytes written are the same.
+Every exchange starts with ``GET /health`` and a challenge (see :mod:`.identity`), answered
+within :data:`HANDSHAKE_TIMEOUT`: a listener that never answers, a suspended server, or one
+that cannot prove it is the user's own (at the default address) is no server, and `say`
+synthesizes in-process; no text has been sent. After the proof, each read of the answer waits
+at most :data:`READ_TIMEOUT` (the first request may load a model; the server sends a frame for
+every chunk it synthesizes). Audio arrives as framed float32 chunks for `say`'s sinks
+(:func:`speak`), or as the finished file for `say -o FILE` (:func:`render_file`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
 import struct
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from . import API_KEY_ENV, F32, HOST_ENV, RATE_HEADER, STORE_HEADER, base_url, store_id
+from . import F32, FILE_PREFIX, RATE_HEADER, STORE_HEADER, Address, address, api_key, store_id
+from . import identity
 
 if TYPE_CHECKING:
     import http.client
@@ -25,29 +26,38 @@ if TYPE_CHECKING:
 log = logging.getLogger("ttscli.server.client")
 CONNECT_TIMEOUT = 0.05  # seconds: loopback answers in well under a millisecond
 REMOTE_CONNECT_TIMEOUT = 0.5
-READ_TIMEOUT = 600.0  # the first request may load a large model
+HANDSHAKE_TIMEOUT = 2.0  # the first byte of the answer to the challenge; the server answers from its event loop
+READ_TIMEOUT = 120.0  # each read after the proof (a model load, a long chunk)
+RATE_RANGE = (4000, 384000)
+skip = False  # set by `say`'s fast client when it tried the server and this process should not ask again
 
 
 class ServerGone(Exception):
-    """No answer, or the answer broke off."""
+    """No answer, no proof, or the answer broke off."""
 
 
-def _connection(url: str, timeout: float | None = None) -> http.client.HTTPConnection:
-    """A connected HTTP(S) connection to ``url``. Plain HTTP connects a socket first, so
-    with no server listening (the usual case for `say`) http.client is never imported."""
-    parts = urlsplit(url)
-    host = parts.hostname or "127.0.0.1"
-    loopback = host in ("localhost", "::1") or host.startswith("127.")
+def _http_errors() -> tuple[type[BaseException], ...]:
+    import http.client
+
+    return (OSError, http.client.HTTPException, ValueError)
+
+
+def _connect(addr: Address, timeout: float | None) -> http.client.HTTPConnection:
+    """A connected connection. Plain HTTP connects a socket first, so with no server
+    listening (the usual case for `say`) http.client is never imported."""
+    import socket
+
+    loopback = addr.host in ("localhost", "::1") or addr.host.startswith("127.")
     wait = timeout or (CONNECT_TIMEOUT if loopback else REMOTE_CONNECT_TIMEOUT)
     sock = None
     try:
-        if parts.scheme != "https":
-            sock = socket.create_connection((host, parts.port), wait)
+        if addr.scheme != "https":
+            sock = socket.create_connection((addr.host, addr.port), wait)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as http.client's connect()
         import http.client
 
-        cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        conn = cls(host, parts.port, timeout=wait)
+        cls = http.client.HTTPSConnection if addr.scheme == "https" else http.client.HTTPConnection
+        conn = cls(addr.host, addr.port, timeout=wait)
         if sock is None:
             conn.connect()
         else:
@@ -55,48 +65,105 @@ def _connection(url: str, timeout: float | None = None) -> http.client.HTTPConne
     except OSError as exc:
         if sock is not None:
             sock.close()
-        raise ServerGone(f"no server at {url} ({exc})") from None
-    conn.sock.settimeout(READ_TIMEOUT)
+        raise ServerGone(f"no server at {addr.url} ({exc})") from None
     return conn
 
 
-def _http_errors() -> tuple[type[BaseException], ...]:
-    import http.client
-
-    return (OSError, http.client.HTTPException)
-
-
-def _headers() -> dict[str, str]:
-    headers = {"Content-Type": "application/json", "User-Agent": "ttscli"}
-    key = os.environ.get(API_KEY_ENV)
+def headers() -> dict[str, str]:
+    out = {"Content-Type": "application/json", "User-Agent": "ttscli"}
+    key = api_key()  # a key no header can carry is a UsageError, before anything is sent
     if key:
-        headers["Authorization"] = f"Bearer {key}"
-    return headers
+        out["Authorization"] = f"Bearer {key}"
+    return out
 
 
-def get_json(path: str, url: str | None = None, timeout: float | None = None) -> dict:
-    """GET ``path`` from the server as JSON (raises ServerGone)."""
-    url = url or base_url()
-    conn = _connection(url, timeout)
+def open_server(addr: Address | None = None, timeout: float = HANDSHAKE_TIMEOUT,
+                read_timeout: float = READ_TIMEOUT) -> tuple[http.client.HTTPConnection, Address]:
+    """A connection to a live server that proved it is the user's own (at the default address).
+    Raises ServerGone; nothing but the challenge has been sent."""
+    addr = addr or address()
+    sent = headers()
+    key = identity.read_key() if not addr.explicit else None
+    if not addr.explicit and key is None:
+        raise ServerGone("no server key of this user: no server of this user runs at the default address")
+    conn = _connect(addr, None)
+    nonce = identity.challenge()
     try:
-        conn.request("GET", path, headers=_headers())
+        conn.sock.settimeout(timeout)
+        conn.request("GET", "/health", headers={**sent, identity.CHALLENGE_HEADER: nonce})
         resp = conn.getresponse()
-        body = resp.read()
+        resp.read(4096)
+        answer = resp.getheader(identity.PROOF_HEADER)
     except _http_errors() as exc:
-        raise ServerGone(f"the server at {url} did not answer ({exc})") from None
+        conn.close()
+        raise ServerGone(f"the server at {addr.url} did not answer in {timeout:g}s ({type(exc).__name__})") from None
+    if resp.status != 200 or (key is not None and not identity.proven(key, nonce, addr.port, answer)):
+        conn.close()
+        if addr.explicit:
+            raise ServerGone(f"{addr.url} is not a ttscli server (status {resp.status})")
+        raise ServerGone(f"the listener at {addr.url} could not prove it is this user's ttscli server")
+    conn.sock.settimeout(read_timeout)
+    return conn, addr
+
+
+def get_json(path: str, addr: Address | None = None, timeout: float = 2.0) -> dict:
+    """GET ``path`` from the user's server as JSON, every wait bounded by ``timeout`` (raises ServerGone)."""
+    conn, addr = open_server(addr, timeout, timeout)
+    try:
+        conn.request("GET", path, headers=headers())
+        resp = conn.getresponse()
+        body = resp.read(16 << 20)
+    except _http_errors() as exc:
+        raise ServerGone(f"the server at {addr.url} did not answer ({type(exc).__name__})") from None
     finally:
         conn.close()
     try:
         data = json.loads(body)
-    except ValueError:
-        raise ServerGone(f"{url} is not a ttscli server") from None
-    if resp.status != 200:
+    except (ValueError, RecursionError):
+        raise ServerGone(f"{addr.url} is not a ttscli server") from None
+    if resp.status != 200 or not isinstance(data, dict):
         message = (data.get("error") or {}).get("message") if isinstance(data, dict) else None
-        raise ServerGone(f"{url} answered {resp.status}: {message or body[:100]!r}")
+        raise ServerGone(f"{addr.url} answered {resp.status}: {message or body[:100]!r}")
     return data
 
 
-def _read_exact(resp, n: int) -> bytes:
+def sample_rate(value: str | None) -> int | None:
+    """The X-Sample-Rate header as a rate, or None: ASCII digits only, within RATE_RANGE."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 6:
+        return None
+    rate = int(value)
+    return rate if RATE_RANGE[0] <= rate <= RATE_RANGE[1] else None
+
+
+def _request(fields: dict, fmt: str) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse] | None:
+    """POST the speech request to the user's server; (connection, 200 response) or None."""
+    try:
+        conn, addr = open_server()
+    except ServerGone as exc:
+        log.debug("%s", exc)
+        return None
+    sent = headers()
+    if not addr.explicit:  # the default address may serve another TTSCLI_HOME
+        sent[STORE_HEADER] = store_id()
+    body = json.dumps({**fields, "response_format": fmt, "openai_names": False}).encode()
+    try:
+        conn.request("POST", "/v1/audio/speech", body=body, headers=sent)
+        resp = conn.getresponse()
+    except _http_errors() as exc:
+        log.debug("server request failed: %s", exc)
+        conn.close()
+        return None
+    if resp.status != 200:
+        try:
+            log.debug("server answered %s: %s", resp.status, resp.read(300)[:300])
+        except _http_errors():
+            pass
+        conn.close()  # the same request in-process says what is wrong, in the CLI's words
+        return None
+    return conn, resp
+
+
+def _read(resp, n: int) -> bytes:
     try:
         data = resp.read(n)
     except _http_errors() as exc:
@@ -107,8 +174,7 @@ def _read_exact(resp, n: int) -> bytes:
 
 
 def _frames(resp):
-    import numpy as np
-
+    """The body's frames: a u32 LE length (of samples for f32, of bytes for files), then the data."""
     while True:
         try:
             head = resp.read(4)
@@ -118,8 +184,41 @@ def _frames(resp):
             return
         if len(head) != 4:
             raise ServerGone("the server stopped in the middle of the audio")
-        (count,) = struct.unpack("<I", head)
-        yield np.frombuffer(_read_exact(resp, count * 4), dtype="<f4")
+        yield struct.unpack("<I", head)[0]
+
+
+def render_file(fields: dict, fmt: str, limit: int = 1 << 31) -> bytes | None:
+    """The finished file `say -o FILE.fmt` writes, rendered by the user's server; None: do it here."""
+    got = _request(fields, FILE_PREFIX + fmt)
+    if got is None:
+        return None
+    conn, resp = got
+    parts: list[bytes] = []
+    size = 0
+    try:
+        for length in _frames(resp):  # a zero length is a heartbeat: a chunk was synthesized
+            size += length
+            if size > limit:
+                raise ServerGone("the server sent more than a file of this text can hold")
+            if length:
+                parts.append(_read(resp, length))
+        data = b"".join(parts)
+        if not looks_like(data, fmt):
+            raise ServerGone(f"the server's answer is not a {fmt} file")
+    except ServerGone as exc:
+        log.debug("%s; synthesizing in-process", exc)
+        return None
+    finally:
+        conn.close()
+    return data
+
+
+_MAGIC = {"wav": (b"RIFF", b"RF64"), "flac": (b"fLaC",), "ogg": (b"OggS",), "opus": (b"OggS",), "mp3": (b"ID3", b"\xff")}
+
+
+def looks_like(data: bytes, fmt: str) -> bool:
+    """A first check that ``data`` is a file of format ``fmt`` (its magic bytes)."""
+    return len(data) > 16 and data.startswith(_MAGIC.get(fmt, (b"",)))
 
 
 def speak(fields: dict, sink, on_start=None) -> bool:
@@ -130,35 +229,24 @@ def speak(fields: dict, sink, on_start=None) -> bool:
     """
     from ..errors import RuntimeFailure
 
-    explicit = bool(os.environ.get(HOST_ENV, "").strip())
-    url = base_url()
-    try:
-        conn = _connection(url)
-    except ServerGone as exc:
-        log.debug("%s", exc)
+    got = _request(fields, F32)
+    if got is None:
         return False
-    headers = _headers()
-    if not explicit:  # the default address may be another user's or another TTSCLI_HOME's server
-        headers[STORE_HEADER] = store_id()
-    body = json.dumps({**fields, "response_format": F32, "openai_names": False}).encode()
+    conn, resp = got
     try:
-        try:
-            conn.request("POST", "/v1/audio/speech", body=body, headers=headers)
-            resp = conn.getresponse()
-        except _http_errors() as exc:
-            log.debug("server request failed: %s", exc)
+        rate = sample_rate(resp.getheader(RATE_HEADER))
+        if rate is None:
+            log.debug("the server's %s %r is not a sample rate", RATE_HEADER, resp.getheader(RATE_HEADER))
             return False
-        rate = resp.getheader(RATE_HEADER)
-        if resp.status != 200 or not (rate or "").isdigit():
-            log.debug("server answered %s: %s", resp.status, resp.read(300)[:300])
-            return False
-        log.debug("speaking through the server at %s", url)
+        import numpy as np
+
         try:
-            for samples in _frames(resp):
+            for count in _frames(resp):
+                samples = np.frombuffer(_read(resp, count * 4), dtype="<f4")
                 if not sink.sample_rate:
-                    sink.start(int(rate))
+                    sink.start(rate)
                     if on_start:
-                        on_start(int(rate))
+                        on_start(rate)
                 sink.write(samples)
         except ServerGone as exc:
             from ..audio.sinks import FileSink
@@ -172,7 +260,7 @@ def speak(fields: dict, sink, on_start=None) -> bool:
             sink.abort()
             raise
         if not sink.sample_rate:  # no audio at all (only pauses would still be frames)
-            sink.start(int(rate))
+            sink.start(rate)
         sink.close()
         return True
     finally:

@@ -7,6 +7,7 @@ time to first byte and the outcome (ok, cancelled, error).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -34,7 +35,26 @@ class _Format(logging.Formatter):
         return f"{stamp} {record.levelname.lower()} {message}"
 
 
+class _OneLine(logging.Filter):
+    """A record with a traceback becomes one line naming the exception; a task cancelled while
+    the server stops is expected (its request is logged as cancelled) and is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            exc = record.exc_info[1]
+            if isinstance(exc, asyncio.CancelledError):
+                return False
+            text = " ".join(str(exc).split())
+            record.msg = f"{record.getMessage().strip()}: {type(exc).__name__}{': ' + text if text else ''}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        record.stack_info = None
+        return True
+
+
 def handler(as_json: bool) -> logging.Handler:
     out = logging.StreamHandler(sys.stderr)
     out.setFormatter(_Format(as_json))
+    out.addFilter(_OneLine())
     return out

@@ -13,9 +13,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import langtag
 from ..models.resolve import declared_default
 from .errors import bad_request, too_large
-from .stream import served
+from .stream import FILE_FORMATS, served
 
 OPENAI_MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts")
 OPENAI_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer",
@@ -112,32 +113,53 @@ def safe_name(value: Any, param: str) -> str | None:
     return value
 
 
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float, or None (a bool, a string, NaN, infinity, or an integer
+    too large for a float, such as one of 400 digits, is not a number here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, int) and abs(value) > 2**63:
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
 def _number(body: dict, key: str, default, low: float, high: float, kind=float):
     value = body.get(key, default)
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+    number = _finite(value)
+    if number is None and (isinstance(value, bool) or not isinstance(value, (int, float))):
         raise bad_request(f"{key} must be a number", key)
-    if not (math.isfinite(value) and low <= value <= high):
+    if kind is int and not isinstance(value, int):
+        raise bad_request(f"{key} must be a whole number", key)
+    if number is None or not low <= number <= high:
         raise bad_request(f"{key} must be between {low:g} and {high:g}", key)
     return kind(value)
 
 
+KEEP_ALIVE_MAX = 366 * 24 * 3600.0  # a year; any negative value means forever
+
+
 def parse_keep_alive(value: Any) -> float | None:
-    """Seconds: a number, or "30s", "5m", "1h"; negative = forever, 0 = unload after the request."""
+    """Seconds: a number, or "30s", "5m", "1h"; negative = forever, 0 = unload after the request.
+    NaN, infinity and values over a year are refused (they would break `/v1/status` and `ps`)."""
     if value is None or value == "":
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    if isinstance(value, str):
+    seconds = _finite(value)
+    if seconds is None and isinstance(value, str) and len(value) <= 32:
         text = value.strip().lower()
         units = {"s": 1, "m": 60, "h": 3600}
         scale = units.get(text[-1:], None)
-        try:
-            return float(text[:-1] if scale else text) * (scale or 1)
-        except ValueError:
-            pass
-    raise bad_request("keep_alive must be seconds or a duration such as 30s, 5m, 1h (-1: forever)", "keep_alive")
+        number = text[:-1] if scale else text
+        if number and all(c in "0123456789.-+e" for c in number):  # ASCII only: no "nan", "inf", "١"
+            try:
+                seconds = _finite(float(number) * (scale or 1))
+            except ValueError:
+                seconds = None
+    if seconds is not None and seconds <= KEEP_ALIVE_MAX:
+        return -1.0 if seconds < 0 else seconds
+    raise bad_request("keep_alive must be seconds (at most a year) or a duration such as 30s, 5m, 1h (-1: forever)",
+                      "keep_alive")
 
 
 def parse(body: Any, limits: Limits, mapping: Mapping, header_keep_alive: str | None = None) -> SpeechRequest:
@@ -149,19 +171,19 @@ def parse(body: Any, limits: Limits, mapping: Mapping, header_keep_alive: str | 
     if len(text) > limits.max_input:
         raise too_large(f"input has {len(text)} characters; this server takes at most {limits.max_input}", "input")
     fmt = body.get("response_format") or "mp3"
-    if not isinstance(fmt, str) or served(fmt) is None:
+    if not isinstance(fmt, str) or (served(fmt) is None and fmt not in FILE_FORMATS):
         from ..audio.formats import SERVE, names
 
         raise bad_request(f"response_format must be one of {', '.join(names(SERVE))}", "response_format")
     stream_format = body.get("stream_format") or "audio"
-    if stream_format not in ("audio", "sse"):
+    if stream_format not in ("audio", "sse") or (stream_format == "sse" and fmt in FILE_FORMATS):
         raise bad_request("stream_format must be audio or sse", "stream_format")
     date_order = body.get("date_order")
     if date_order is not None and date_order not in DATE_ORDERS:
         raise bad_request(f"date_order must be one of {', '.join(DATE_ORDERS)}", "date_order")
-    lang = body.get("lang")
-    if lang is not None and (not isinstance(lang, str) or len(lang) > 32):
-        raise bad_request("lang must be a language code such as en-us", "lang")
+    lang = body.get("lang") or None
+    if lang is not None and (why := langtag.problem(lang)):
+        raise bad_request(f"lang {why}", "lang")
     names = body.get("openai_names", True) is not False
     model = safe_name(body.get("model"), "model")
     voice = safe_name(body.get("voice"), "voice")
@@ -174,7 +196,7 @@ def parse(body: Any, limits: Limits, mapping: Mapping, header_keep_alive: str | 
         input=text, model=model, voice=voice, response_format=fmt, stream_format=stream_format,
         speed=_number(body, "speed", 1.0, 0.25, 4.0),
         seed=_number(body, "seed", None, 0, 2**32 - 1, int),
-        lang=lang or None,
+        lang=lang,
         volume=_number(body, "volume", 1.0, 0.0, 4.0),
         sentence_silence=_number(body, "sentence_silence", 0.0, 0.0, 10.0),
         paragraph_silence=_number(body, "paragraph_silence", None, 0.0, 10.0),

@@ -22,7 +22,9 @@ import numpy as np
 
 from ..audio import formats, wavstream
 from ..audio.chunk import to_pcm16
+from . import FILE_PREFIX
 
+FILE_FORMATS = tuple(FILE_PREFIX + ext for ext in ("wav", "flac", "ogg", "opus", "mp3"))  # `say -o`'s files
 PCM_RATE = formats.FORMATS["pcm"].rates[0]  # OpenAI's `pcm` is 24 kHz 16-bit mono little-endian
 
 
@@ -58,9 +60,22 @@ class _F32(_Encoder):
 
 
 class _Wav(_Encoder):
-    def __init__(self, rate, emit):
-        super().__init__(rate, emit)
-        emit(wavstream.header(rate))  # sizes unknown: "read to end of stream"
+    """The header goes out with the first audio (sizes unknown: "read to end of stream"), so a
+    request that fails before any audio is still answered with a JSON error."""
+
+    _header_sent = False
+
+    def _header(self) -> None:
+        if not self._header_sent:
+            self._header_sent = True
+            self.emit(wavstream.header(self.rate))
+
+    def write(self, samples):
+        self._header()
+        super().write(samples)
+
+    def close(self):
+        self._header()
 
 
 class _Pcm(_Encoder):
@@ -118,9 +133,49 @@ class _Ffmpeg(_Encoder):
         self._reader.join(timeout=5)
 
 
+class _File(_Encoder):
+    """The finished file `say -o NAME.EXT` writes (the same FileSink, so the same bytes), for
+    `say`'s fast client. Framed: u32 LE byte count, then the bytes; a zero count (sent for
+    each chunk synthesized) says the work goes on."""
+
+    BLOCK = 1 << 20
+
+    def __init__(self, fmt: str, rate: int, emit):
+        import tempfile
+
+        from pathlib import Path
+
+        from ..audio.sinks import FileSink
+
+        super().__init__(rate, emit)
+        self._dir = tempfile.TemporaryDirectory(prefix="ttscli-serve-")
+        self._path = os.path.join(self._dir.name, f"audio.{fmt}")
+        self._sink = FileSink(self._path, formats.format_for(Path(self._path), None))  # as `say -o audio.EXT`
+        self._sink.start(rate)
+
+    def write(self, samples):
+        self._sink.write(samples)
+        self.emit(b"\0\0\0\0")
+
+    def close(self):
+        try:
+            self._sink.close()
+            with open(self._path, "rb") as fh:
+                while block := fh.read(self.BLOCK):
+                    self.emit(len(block).to_bytes(4, "little") + block)
+        finally:
+            self._dir.cleanup()
+
+    def kill(self):
+        self._sink.abort()
+        self._dir.cleanup()
+
+
 def encoder_for(name: str, rate: int, emit: Callable[[bytes], None]) -> Any:
     """An encoder with write(float32 samples), close() and kill() for the served format ``name``."""
     simple = {"f32": _F32, "wav": _Wav, "pcm": _Pcm}
+    if name.startswith(FILE_PREFIX):
+        return _File(name[len(FILE_PREFIX):], rate, emit)
     if name in simple:
         return simple[name](rate, emit)
     fmt = formats.FORMATS[name]
@@ -140,6 +195,7 @@ class Job:
         self._cancel = threading.Event()
         self.segments = 0  # segments taken by the synthesizer so far
         self.bytes = 0
+        self.thread: threading.Thread | None = None
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -153,7 +209,10 @@ class Job:
             return
         if self._cancel.is_set():
             raise Cancelled()
-        fut = asyncio.run_coroutine_threadsafe(self.queue.put(data), self.loop)
+        try:
+            fut = asyncio.run_coroutine_threadsafe(self.queue.put(data), self.loop)
+        except RuntimeError:  # the loop has closed
+            raise Cancelled() from None
         while True:
             try:
                 fut.result(timeout=0.2)
@@ -179,31 +238,46 @@ class Job:
                 work(self)
             except BaseException as exc:  # noqa: BLE001 - handed to the loop
                 outcome = exc
-            self.loop.call_soon_threadsafe(self._finish, outcome, on_exit)
+            try:
+                self.loop.call_soon_threadsafe(self._finish, outcome, on_exit)
+            except RuntimeError:  # the loop has closed (the server stopped): nobody waits any more
+                pass
 
-        threading.Thread(target=main, name="ttscli-synth", daemon=True).start()
+        self.thread = threading.Thread(target=main, name="ttscli-synth", daemon=True)
+        self.thread.start()
 
     def _finish(self, outcome, on_exit) -> None:
         on_exit(outcome)
         if not self.done.done():
             self.done.set_result(outcome)
 
-    async def chunks(self) -> AsyncIterator[bytes]:
-        """The bytes in order; raises what the synthesis raised (after the bytes before it)."""
+    async def next(self) -> bytes | None:
+        """The next bytes in order; None at the end; raises what the synthesis raised
+        (after the bytes before it)."""
         while True:
-            getter = asyncio.ensure_future(self.queue.get())
-            await asyncio.wait({getter, self.done}, return_when=asyncio.FIRST_COMPLETED)
-            if getter.done():
-                data = getter.result()
-                self.bytes += len(data)
-                yield data
-                continue
-            getter.cancel()
-            while not self.queue.empty():
+            if not self.queue.empty():
                 data = self.queue.get_nowait()
                 self.bytes += len(data)
-                yield data
-            outcome = self.done.result()
-            if outcome is not None:
-                raise outcome
-            return
+                return data
+            if self.done.done():
+                outcome = self.done.result()
+                if outcome is not None:
+                    raise outcome
+                return None
+            getter = asyncio.ensure_future(self.queue.get())
+            try:
+                await asyncio.wait({getter, self.done}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                if not getter.done():
+                    getter.cancel()
+            if getter.done() and not getter.cancelled():
+                data = getter.result()
+                self.bytes += len(data)
+                return data
+
+    async def chunks(self, first: bytes | None = None) -> AsyncIterator[bytes]:
+        """The bytes in order (``first``: already taken with :meth:`next`)."""
+        if first is not None:
+            yield first
+        while (data := await self.next()) is not None:
+            yield data

@@ -89,6 +89,11 @@ class _Reader:
         self.stack.append(name)
         if len(self.stack) > MAX_DEPTH:
             raise BadInput(f"SSML is nested more than {MAX_DEPTH} levels deep ({self.where()})")
+        for key in ("xml:lang", "lang"):  # not used for synthesis, but never passed on unchecked
+            if key in attrs:
+                from .. import langtag
+
+                langtag.check_content(attrs[key], f"SSML {key} ({self.where()})")
         if self.mute is not None or self.capture_depth is not None:
             return  # content replaced, or tags inside <say-as> that contribute their text only
         if len(self.stack) == 1 and name != "speak":
