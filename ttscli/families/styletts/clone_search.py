@@ -34,6 +34,7 @@ TIMBRE = slice(0, 128)  # read by the decoder
 PROSODY = slice(128, 256)  # read by the duration/pitch predictor
 RADIUS = 1.5  # allowed rms z-distance from the stock centre, as a multiple of the farthest stock voice
 PENALTY = 0.25  # fitness lost per squared z unit beyond that radius
+RESTART = 12  # failures in a row after which the step size goes back to its start
 SPREAD_FLOOR = 0.1  # of the median spread: dimensions where the stock voices agree still move a little
 
 
@@ -180,7 +181,7 @@ def search(stock: dict[str, np.ndarray], score: Scorer, budget: Budget, *, seed:
     current = Step(zero, start, start.fit, space.names[base], 0)
     path = [current]
     chosen = current
-    sigma, since = budget.sigma, 0
+    sigma, since, failures = budget.sigma, 0, 0
     stopped = False
     for step in range(max(0, budget.steps)):
         if since >= budget.patience:
@@ -192,11 +193,14 @@ def search(stock: dict[str, np.ndarray], score: Scorer, budget: Budget, *, seed:
         if fitness > current.fitness:
             current = Step(coeffs, result, fitness, f"walk {step + 1}", step + 1)
             path.append(current)
-            sigma = min(sigma * 1.5, 3.0)
+            sigma, failures = min(sigma * 1.5, 3.0), 0
             if result.held > chosen.score.held:
                 chosen, since = current, 0
         else:
-            sigma = max(sigma * 0.85, 0.02)
+            failures += 1
+            # narrow after a failure; after RESTART failures in a row the walk is stuck in a
+            # narrow ridge or at a local top: take wide steps again instead of ever smaller ones
+            sigma = budget.sigma if failures % RESTART == 0 else max(sigma * 0.85, 0.02)
     return SearchResult(space.style(base, chosen.coeffs), chosen, path, stock_scores, space.names[base],
                         done, stopped, space, history)
 
