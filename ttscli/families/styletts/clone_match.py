@@ -92,25 +92,25 @@ def _budget(job: EncodeJob):
 
 
 def _guard(result, backend, progress, done: int, total: int):
-    """(chosen step, clone WER, stock WER): the best held-back voice Whisper understands."""
+    """(chosen step, clone WER, stock WER): the best held-back voice Whisper understands.
+    The stock voice the walk started from needs no check (WERs None when it wins outright)."""
     from ...clone import intelligibility
 
     start = result.path[0]
+    ranked = result.ranked()
+    if ranked[0] is start:
+        return start, None, None
     if not intelligibility.available():
         log.warning("the clone's intelligibility was not checked: install the asr extra (Whisper tiny.en)")
-        return result.chosen, None, None
+        return ranked[0], None, None
     listener = intelligibility.Listener()
     speak = Renderer(backend, intelligibility.TEXTS)
     text = " ".join(intelligibility.TEXTS)
     rate = backend.sample_rate
     stock_wer = listener.wer(speak(result.style_of(start)), rate, text)
-    tried = 0
-    for step in result.ranked():
+    for tried, step in enumerate(ranked[:GUARD_TRIES], 1):
         if step is start:
             return start, stock_wer, stock_wer
-        if tried == GUARD_TRIES:
-            break
-        tried += 1
         heard = listener.wer(speak(result.style_of(step)), rate, text)
         if progress:
             progress(min(done + tried, total), total, step.score.held, step.score.held, "intelligibility")
