@@ -9,6 +9,9 @@ vulture reports is dead code to delete. The file is never imported.
 batch, doctor, list_models, rm, say, man, serve, ps
 mdy, dmy, ymd
 
+# the Python API: module-level __getattr__/__dir__ (PEP 562) of ttscli/__init__.py
+__getattr__, __dir__
+
 # family declarations and hooks named by "module:function" strings (ttscli/families/__init__.py,
 # each family's FamilySpec); plugin API
 load_kokoro, load_kitten, KOKORO, KITTEN, import_facts

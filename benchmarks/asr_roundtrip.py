@@ -7,7 +7,7 @@ Each line of benchmarks/data/asr_roundtrip.tsv (category, written text, a
 hand-written spoken form) is synthesized with the bundled Piper joe voice:
 
 * ttscli, written text: the front end normalizes it (the code `ttscli say` runs:
-  engine.load → engine.segments_for → engine.chunks);
+  engine.load → engine.segments → engine.chunks);
 * ttscli, spoken form: the floor, what the same voice achieves on text that
   needs no normalization;
 * the `piper` CLI (piper-tts 1.8.0) on the raw written lines and on the
@@ -83,13 +83,14 @@ def ttscli_audio(texts: list[str]):
     import numpy as np
 
     from ttscli import engine
+    from ttscli.request import Request
     from ttscli.backends.base import SynthesisOptions
 
     loaded = engine.load(None, None)
     options = SynthesisOptions()
     clips = []
     for text in texts:
-        segs = engine.segments_for(text, loaded.backend)
+        segs = engine.segments(Request(text), loaded)
         chunks = [c.samples for c in engine.chunks(loaded, segs, options)]
         clips.append((np.concatenate(chunks), loaded.backend.sample_rate))
     return clips

@@ -96,8 +96,8 @@ def main() -> int:
 
     from support.asr import transcribe, word_errors
     from ttscli import engine
-    from ttscli.clone.speaker import SpeakerEncoder, cosine
-    from ttscli.clone.transcript import whisper_model_path
+    from ttscli.audio.speaker import SpeakerEncoder, cosine
+    from ttscli.audio.transcript import whisper_model_path
     from ttscli.voices import cache
 
     import faster_whisper

@@ -195,9 +195,10 @@ def _raw_rate(backend, voice, text: str, seed: int, n_tokens: int) -> tuple[floa
 
 def first_audio_in_process(backend, voice, seed: int, **extra) -> float:
     from ttscli import engine
+    from ttscli.request import Request
     from ttscli.backends.base import SynthesisOptions
 
-    first = next(iter(engine.segments_for(TWO_SENTENCES, backend)))  # both sentences, packed
+    first = next(iter(engine.segments(Request(TWO_SENTENCES), backend)))  # both sentences, packed
     started = time.perf_counter()
     stream = backend.stream(first, voice, SynthesisOptions(seed=seed, extra=extra))
     next(stream)

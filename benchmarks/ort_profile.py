@@ -34,6 +34,7 @@ def main() -> None:
     import onnxruntime as ort
 
     from ttscli import engine
+    from ttscli.request import Request
     from ttscli.backends.base import SynthesisOptions
 
     loaded = engine.load(args.model, None)
@@ -51,7 +52,7 @@ def main() -> None:
 
     model.session = Recorder()
     text = Path(args.text).read_text(encoding="utf-8")
-    for _ in engine.chunks(loaded, engine.segments_for(text, loaded.backend), SynthesisOptions()):
+    for _ in engine.chunks(loaded, engine.segments(Request(text), loaded), SynthesisOptions()):
         pass
 
     graph = model._seeded(model.duration_output is not None, model.blocked_convs > 0)

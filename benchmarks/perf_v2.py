@@ -51,11 +51,12 @@ FIRST_CPU = """
 import sys, time
 c0 = time.process_time()
 from ttscli import engine
+from ttscli.request import Request
 from ttscli.backends.base import SynthesisOptions
 loaded = engine.load(None, None)
 c1 = time.process_time()
 text = open(sys.argv[1], encoding="utf-8").read()
-next(engine.chunks(loaded, engine.segments_for(text, loaded.backend), SynthesisOptions()))
+next(engine.chunks(loaded, engine.segments(Request(text), loaded), SynthesisOptions()))
 print(f"{c1 - c0:.2f} {time.process_time() - c1:.2f}")
 """
 

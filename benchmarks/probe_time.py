@@ -70,7 +70,7 @@ def main() -> None:
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(REPO)})
     rows.append(("torch facts by importing torch (no +cpu shortcut)", float(out.stdout.strip())))
-    code = ("import time, onnxruntime; from ttscli.runtime.plan import plan_for; t=time.perf_counter(); "
+    code = ("import time, onnxruntime; from ttscli.runtime.planners import plan_for; t=time.perf_counter(); "
             "plan_for('onnxruntime'); print(time.perf_counter()-t)")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(REPO)})

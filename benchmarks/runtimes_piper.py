@@ -43,6 +43,7 @@ def _in_process(runs: int, text: str) -> dict[str, dict[str, float]]:
     alternating runtimes so both see the same machine load. Medians of: load s,
     synthesis wall s, synthesis CPU s (all threads), audio s."""
     from ttscli import engine
+    from ttscli.request import Request
     from ttscli.backends.base import SynthesisOptions
 
     loaded, stats = {}, {}
@@ -53,7 +54,7 @@ def _in_process(runs: int, text: str) -> dict[str, dict[str, float]]:
         stats[runtime] = {"load": [time.perf_counter() - started], "wall": [], "cpu": [], "audio": []}
     for _ in range(runs):
         for runtime, item in loaded.items():
-            segments = engine.segments_for(text, item.backend)
+            segments = engine.segments(Request(text), item)
             wall, cpu = time.perf_counter(), time.process_time()
             samples = sum(len(c.samples) for c in engine.chunks(item, segments, SynthesisOptions()))
             stats[runtime]["wall"].append(time.perf_counter() - wall)

@@ -64,7 +64,7 @@ def whisper_words(wav: Path) -> list[tuple[str, float, float]]:
     import soundfile as sf
     import soxr
 
-    from ttscli.clone.transcript import whisper
+    from ttscli.audio.transcript import whisper
 
     audio, rate = sf.read(str(wav), dtype="float32")
     audio16 = soxr.resample(audio, rate, 16000)
@@ -96,6 +96,7 @@ def inprocess(name: str, text: str, runs: int) -> dict:
     """CPU and wall seconds of synthesis alone vs synthesis + timings + SRT, one model load,
     alternating runs (less sensitive to other processes than whole-command wall time)."""
     from ttscli import engine
+    from ttscli.request import Request
     from ttscli.backends.base import SynthesisOptions
     from ttscli.timing import cues, writers
     from ttscli.timing.collector import Collector
@@ -125,7 +126,7 @@ def inprocess(name: str, text: str, runs: int) -> dict:
         cpu, wall = time.process_time(), time.perf_counter()
         Timed.spent = 0.0
         collector = Timed(loaded.backend.sample_rate) if timed else None
-        segments = engine.segments_for(text, loaded.backend, lang=opts.get("--lang"))
+        segments = engine.segments(Request(text, lang=opts.get("--lang")), loaded)
         for _ in engine.chunks(loaded, segments, options, collector):
             pass
         work = 0.0

@@ -123,3 +123,9 @@ def examples(path: Path, root: Path) -> list[Example]:
         for line, cmd, exp in found:
             out.append(Example(page, line, cmd.strip(), exp, skip or _needs(cmd)))
     return out
+
+
+def python_blocks(page: Path):
+    """(first line number, source) of each ```python block of ``page`` not marked to skip."""
+    return [(line, "\n".join(body)) for lang, line, body, skip in _blocks(page.read_text())
+            if lang == "python" and skip is None]

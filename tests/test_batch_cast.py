@@ -113,11 +113,9 @@ def _chunks_by_voice(tmp, src):
     from ttscli.book import run as book_run
 
     books = book_run.read_books(book_run.Request([src]))
-    from ttscli.text.options import TextOptions
+    from ttscli.request import Request
 
-    front = TextOptions()
-    opts = dict(model=None, voice=None, speed=1.0, volume=1.0, seed=None)
-    _, plans = book_run.plan_books(books, opts, front, casting.load(tmp / "cast.toml"))
+    _, plans = book_run.plan_books(books, None, None, Request(), casting.load(tmp / "cast.toml"))
     work = tmp / "out" / ".ttscli" / "lighthouse" / "chunks"
     found: dict[str, list] = {}
     for _, _, chunks in plans[0].chapters:
@@ -130,7 +128,7 @@ def _chunks_by_voice(tmp, src):
 def test_cast_voices_are_who_they_should_be(cast_run):
     pytest.importorskip("resemblyzer")
     from ttscli.book.voicing import speech_level
-    from ttscli.clone.speaker import SpeakerEncoder, cosine
+    from ttscli.audio.speaker import SpeakerEncoder, cosine
 
     tmp, src, out = cast_run
     by_voice = _chunks_by_voice(tmp, src)

@@ -11,7 +11,7 @@ import pytest
 from support.clone_helpers import SPEECH
 from support.asr import transcribe, word_errors
 from support.cli import assert_clean_error, run_cli
-from ttscli.clone import holdout
+from ttscli.audio import holdout
 from ttscli.families.styletts.clone_search import Budget, Score, StyleSpace, search
 
 # --- the search alone (fast, no model)

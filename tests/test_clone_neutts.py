@@ -122,7 +122,7 @@ def test_no_neucodec_package(setup, tmp_path):
 
 
 def test_transcript_is_required_without_asr(monkeypatch, setup):
-    from ttscli.clone import transcript
+    from ttscli.audio import transcript
     from ttscli.errors import BadInput
 
     monkeypatch.setattr(transcript, "asr_available", lambda: False)

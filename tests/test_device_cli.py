@@ -106,7 +106,7 @@ def test_doctor_survives_missing_runtimes():
 
 def test_doctor_report_on_simulated_spark(monkeypatch):
     from ttscli.cli.doctor import render
-    from ttscli.runtime import report as report_mod
+    from ttscli import doctor as report_mod
 
     monkeypatch.delenv("TTSCLI_DEVICE", raising=False)
     report = report_mod.build(src=hwsim.dgx_spark_stock_pypi())

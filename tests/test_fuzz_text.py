@@ -23,7 +23,7 @@ from support.fuzzing import fuzz
 from ttscli.errors import BadInput
 from ttscli.text import scripts, ssml
 from ttscli.text.chunking import chunk_sentences
-from ttscli.text.en import EnglishNormalizer
+from ttscli.text.en.normalizer import EnglishNormalizer
 from ttscli.text.frontend import FrontEndOptions, segments
 from ttscli.text.segments import Budget, split_sentences
 

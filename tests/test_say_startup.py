@@ -81,7 +81,11 @@ def test_probe_hands_its_socket_to_http(tmp_path):
 
 def test_plugin_precheck_sees_every_place_importlib_metadata_reads(tmp_path, monkeypatch):
     """The registry skips importlib.metadata only when no entry_points.txt names its group."""
-    from ttscli.backends.registry import ENTRY_POINT_GROUP, _may_declare_plugins
+    from ttscli.backends.registry import ENTRY_POINT_GROUP
+    from ttscli.plugins import _may_declare
+
+    def _may_declare_plugins():
+        return _may_declare(ENTRY_POINT_GROUP)
 
     baseline = _may_declare_plugins()  # whatever this environment has installed
     other = tmp_path / "other"

@@ -19,6 +19,7 @@ from support.speech_models import (  # noqa: E402
 
 from ttscli.backends.base import SynthesisOptions  # noqa: E402
 from ttscli.errors import IntegrityError, NotFound, RuntimeFailure  # noqa: E402
+from ttscli.families._shared.speechlm import SpeechLMOptions  # noqa: E402
 from ttscli.families._shared.speechlm_guard import (  # noqa: E402
     Plausibility,
     attempt_seed,
@@ -187,7 +188,7 @@ def test_cap_scales_with_text_and_stops_a_model_that_never_ends(root):
     assert caps["long"] > 4 * caps["short"]
     # With the whole piece held back, a runaway is regenerated before it fails.
     with pytest.raises(RuntimeFailure, match="after 3 attempts"):
-        list(backend.stream(Segment(SHORT), voice, SynthesisOptions(seed=1, extra={"holdback": "inf"})))
+        list(backend.stream(Segment(SHORT), voice, SynthesisOptions(seed=1, family=SpeechLMOptions(holdback=float("inf")))))
     assert backend.last.attempts == 3
     backend.close()
 

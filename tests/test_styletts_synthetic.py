@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.styletts_synth import BLOCK, build_graph, decode, kitten_dir, style_table
 from ttscli import engine
+from ttscli.request import Request
 from ttscli.backends.base import SynthesisOptions
 from ttscli.phonemize.split import split_phonemes
 from ttscli.text.segments import Segment
@@ -148,7 +149,7 @@ def test_five_thousand_words_lose_nothing(loaded):
     words = len(text.split())
     assert words >= 5000
     b = loaded.backend
-    segments = list(engine.segments_for(text, b))
+    segments = list(engine.segments(Request(text), b))
     assert " ".join(s.text for s in segments).split() == text.split()  # the front end kept every word
     expected = [t for s in segments for t in b.tokenize(b.phonemize(s.text)) if t != SPACE]
     got: list[int] = []
@@ -169,7 +170,7 @@ def test_five_thousand_words_lose_nothing(loaded):
 
 def test_lookahead_output_equals_sequential(loaded, monkeypatch):
     text = "One. Two words. Three more words here. And a fourth one!"
-    segments = list(engine.segments_for(text, loaded.backend, sentence_silence=0.1))  # one sentence each
+    segments = list(engine.segments(Request(text, sentence_silence=0.1), loaded))  # one sentence each
     monkeypatch.setenv("TTSCLI_WORKERS", "1")
     serial = np.concatenate([c.samples for c in engine.chunks(loaded, segments, SynthesisOptions())])
     monkeypatch.setenv("TTSCLI_WORKERS", "3")

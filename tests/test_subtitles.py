@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from support.cli import assert_clean_error, run_cli
+from ttscli.request import Request
 from ttscli.timing import cues as cue_rules
 from ttscli.timing import writers
 from ttscli.timing.session import Subtitles
@@ -62,7 +63,7 @@ def speak(loaded, text: str, tmp: Path, fmt: str = "json", aligner=None, sentenc
 
         subs.collector = Collector(loaded.backend.sample_rate, aligner, on_words=subs._said)
     sink = Memory()
-    segments = engine.segments_for(text, loaded.backend, lang=options.get("lang"), sentence_silence=sentence_silence)
+    segments = engine.segments(Request(text, lang=options.get("lang"), sentence_silence=sentence_silence), loaded)
     engine.speak(loaded, segments, SynthesisOptions(**options), sink, subs.collector)
     subs.close()
     audio = np.concatenate(sink.parts)
@@ -129,7 +130,7 @@ def test_speed_and_pauses_move_the_timings(piper, tmp_path):
     from ttscli.timing.collector import Collector
 
     collector = Collector(piper.backend.sample_rate)
-    segs = engine.segments_for(text, piper.backend, sentence_silence=1.0)
+    segs = engine.segments(Request(text, sentence_silence=1.0), piper)
     list(engine.chunks(piper, segs, SynthesisOptions(), collector))
     paused = collector.finish()
     assert paused[3].start - paused[2].end > 1.0  # the sentence silence lies between the sentences

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from text_cases_en import CLASSES
-from ttscli.text.en import EnglishNormalizer
+from ttscli.text.en.normalizer import EnglishNormalizer
 
 US = EnglishNormalizer("en-us")
 CASES = [(cls, w, s) for cls, rows in CLASSES.items() for w, s in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ttscli.text.en import EnglishNormalizer
+from ttscli.text.en.normalizer import EnglishNormalizer
 from ttscli.text.frontend import FrontEndOptions, segments
 from ttscli.text.segments import Budget
 

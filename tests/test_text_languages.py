@@ -15,7 +15,7 @@ CASES = [
     ("fr", "Il a 1 234,5 points, 2e place, 12 %.", "Il a mille deux cent trente-quatre virgule cinq points, "
                                                   "deuxième place, douze pour cent."),
     ("de", "Es kostet 3,50 € und 1.000 Leute.", "Es kostet drei Euro fünfzig und eintausend Leute."),
-    ("it", "Sono 21 anni e 3,5 %.", "Sono ventuno anni e tre virgola cinque per cento."),
+    ("it", "Sono 21 anni e 3,5 %.", "Sono ventuno anni e tre virgola cinque percento."),
     ("pt", "São 1.000.000 de pessoas no 1º dia.", "São um milhão de pessoas no primeiro dia."),
 ]
 
@@ -57,3 +57,11 @@ def test_register_a_language_plugin():
 def test_lang_option_changes_normalization():
     segs = list(segments("Es kostet 5 €.", Budget(), FrontEndOptions(lang="de")))
     assert segs[0].text == "Es kostet fünf Euro."
+
+
+@pytest.mark.parametrize("lang,number,spoken", [("es", "13", "decimotercero"), ("es", "22", "vigesimosegundo"),
+                                                ("fr", "1", "premier"), ("fr", "80", "quatre-vingtième"),
+                                                ("it", "21", "ventunesimo")])
+def test_say_as_ordinal_uses_the_language_rules(lang, number, spoken):
+    text = f'<speak><say-as interpret-as="ordinal">{number}</say-as></speak>'
+    assert [s.text for s in segments(text, Budget(), FrontEndOptions(lang=lang))] == [spoken]

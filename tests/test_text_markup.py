@@ -192,24 +192,23 @@ def test_inline_phonemes_pass_through_untouched():
         "Ask Mister [[ŋwˈɪn]] today.", "Doctor [[hˈuː]] and [[ɐ]] [[b]]."]
 
 
-def test_text_options_object_and_keywords_agree():
-    """say and batch build one TextOptions; engine.segments_for takes it, or its fields as keywords."""
+def test_one_request_carries_the_text_options():
+    """say, batch and the servers build one frozen Request; engine.segments reads its text options."""
     import dataclasses
 
     from ttscli import engine
-    from ttscli.text.options import TextOptions
-    from ttscli.text.segments import TextProfile
+    from ttscli.request import Request
+    from ttscli.selection import select
 
-    profile = TextProfile("en-us", Budget())
-    options = TextOptions(sentence_silence=0.25, paragraph_silence=1.0, date_order="dmy")
+    selection = select(None, None)
     text = "On 12/05/2024. Then.\n\nNext."
 
-    def run(*args, **kw):
-        return [(s.text, s.pause_after) for s in engine.segments_for(text, None, *args, profile=profile,
-                                                                    model_languages=[], **kw)]
+    def run(request):
+        return [(s.text, s.pause_after) for s in engine.segments(request, selection)]
 
+    request = Request(text, sentence_silence=0.25, paragraph_silence=1.0, date_order="dmy")
     expected = [("On the twelfth of May, twenty twenty-four.", 0.25), ("Then.", 1.0), ("Next.", 0.0)]
-    assert run(options) == run(sentence_silence=0.25, paragraph_silence=1.0, date_order="dmy") == expected
-    assert run(options, date_order="mdy")[0][0] == "On December fifth, twenty twenty-four."  # a keyword wins
+    assert run(request) == expected
+    assert run(dataclasses.replace(request, date_order="mdy"))[0][0] == "On December fifth, twenty twenty-four."
     with pytest.raises(dataclasses.FrozenInstanceError):
-        options.lang = "de"
+        request.lang = "de"

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ttscli.errors import BadInput
-from ttscli.text.en import EnglishNormalizer
+from ttscli.text.en.normalizer import EnglishNormalizer
 from ttscli.text.frontend import FrontEndOptions, segments
 from ttscli.text.segments import Budget
 

@@ -128,6 +128,9 @@ CARDINALS = [
     ("1 Mann", "ein Mann"),
     ("1 Frau", "eine Frau"),
     ("Seite 1", "Seite eins"),
+    ("12345", "zwölftausenddreihundertfünfundvierzig"),
+    ("18880 Leute", "achtzehntausendachthundertachtzig Leute"),
+    ("15000", "fünfzehntausend"),
 ]
 
 ABBREVIATIONS = [

@@ -6,6 +6,10 @@ spelling): hyphens inside 21-99 ("forty-two"), American cardinals without "and",
 """
 
 DATES = [
+    ("Mon, Jan 3", "Monday, January third"),
+    ("Fri. 5/6/2024", "Friday May sixth, twenty twenty-four"),
+    ("Tue 3rd of May", "Tuesday the third of May"),
+    ("Sun 5 people", "Sun five people"),
     ("july 4 1976", "July fourth, nineteen seventy-six"),
     ("July 4, 1976", "July fourth, nineteen seventy-six"),
     ("sept. 3", "September third"),

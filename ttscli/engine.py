@@ -1,26 +1,28 @@
-"""The synthesis pipeline: text → segments → backend stream → sink.
+"""The synthesis pipeline: selection → load; request → segments → backend stream → sink.
 
-Commands call :func:`load` once, then :func:`speak` or :func:`chunks`; nothing
-here prints or parses options.
+Front ends resolve a :class:`~ttscli.selection.Selection` (``selection.select``), :func:`load` it
+once, then turn each :class:`~ttscli.request.Request` into :func:`segments` and :func:`speak` or
+:func:`chunks` them; the public Python API (``ttscli.api``) wraps exactly this. Nothing here
+prints or parses options.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .audio.chunk import AudioChunk, silence
-from .backends import registry
 from .backends.base import Backend, SynthesisOptions
 from .errors import BadInput
-from .models import resolve as model_resolve
-from .runtime.plan import RuntimePlan, apply_env, plan_for
+from .runtime.plan import RuntimePlan, apply_env
+from .runtime.planners import plan_for
+from .selection import Selection, select
 from .text.segments import Segment
 
 if TYPE_CHECKING:
-    from .text.options import TextOptions
+    from .request import Request
 
 log = logging.getLogger(__name__)
 
@@ -28,63 +30,55 @@ log = logging.getLogger(__name__)
 @dataclass
 class Loaded:
     backend: Backend
-    voice: Any  # what backend.resolve_voice returned
+    voice: Any  # what backend.resolve_voice / use_stored_voice returned
     voice_name: str | None
     load_seconds: float
+    selection: Selection | None = None
 
 
-def _model_for_voice(model_id: str | None, voice: str | None) -> str | None:
-    """Without --model (and TTSCLI_MODEL), a voice, blend or preset picks the installed model that has it."""
-    if model_id or not voice or model_resolve.default_model_id_from_env():
-        return model_id
-    from .errors import NotFound
-    from .voices.locate import missing_model_hint, model_for_voice
+def load(selection: Selection | str | None = None, voice: str | None = None, plan: RuntimePlan | None = None,
+         runtime: str | None = None, *, device: str | None = None, threads: int | None = None) -> Loaded:
+    """Load the model of ``selection`` (or of ``select(model_id, voice)`` when given ids) and its voice.
 
-    found = model_for_voice(voice)
-    if found is None:
-        missing = missing_model_hint(voice)
-        if missing is not None:
-            raise NotFound(missing[0], hint=missing[1])
-    return found
-
-
-def load(model_id: str | None, voice: str | None, plan: RuntimePlan | None = None,
-         runtime: str | None = None) -> Loaded:
-    """Load the model (and a stored voice, when ``voice`` names one).
-
-    A stored voice (clone or blend, see ttscli.voices.cache) brings its own model
-    id, used when no --model is given; with another family it is refused.
-    ``runtime`` overrides the global --runtime choice (see ttscli.runtime.select).
+    ``runtime`` overrides the global --runtime choice (see ttscli.runtime.select); ``device`` and
+    ``threads`` the global --device/--threads (TTSCLI_DEVICE/TTSCLI_THREADS) when no ``plan`` is given.
     """
     from .runtime import select as runtime_select
-    from .voices import cache as voice_cache
 
     started = time.perf_counter()
-    stored = voice_cache.load(voice) if voice and voice_cache.exists(voice) else None
-    if stored is not None and not model_id:
-        model_id = stored.model_id
-    else:
-        model_id = _model_for_voice(model_id, voice)
-    ref = model_resolve.resolve(model_id)
-    spec = registry.get(ref.family)
-    if stored is not None and stored.family != spec.name:
-        raise BadInput(
-            f"voice {stored.name!r} was made for {stored.family} models, not {ref.id} ({spec.name})",
-            hint=f"use --model {stored.model_id} or omit --model",
-        )
+    if not isinstance(selection, Selection):
+        selection = select(selection, voice)
+    ref, spec = selection.ref, selection.spec
     chosen = runtime_select.choose(spec, runtime)  # --runtime arrives through TTSCLI_RUNTIME
     if plan is None:  # --device/--threads arrive through TTSCLI_DEVICE/TTSCLI_THREADS
-        plan = plan_for(chosen)
+        plan = plan_for(chosen, device=device, threads=threads)
         for warning in plan.warnings:
             log.warning("%s", warning)
     apply_env(plan)  # before the family's module imports its runtime
     log.debug("plan for %s: %s, %d threads (%s)", ref.id, plan.device, plan.threads, plan.reason)
     backend = spec.load(ref, runtime=chosen, plan=plan)
     _check_sample_rate(backend, ref.id)
-    resolved = backend.use_stored_voice(stored) if stored is not None else backend.resolve_voice(voice)
+    resolved = voice_for(backend, selection.voice, stored=selection.stored is not None)
     elapsed = time.perf_counter() - started
     log.debug("loaded %s (%s) in %.2fs", ref.id, chosen, elapsed)
-    return Loaded(backend, resolved, voice, elapsed)
+    return Loaded(backend, resolved, selection.voice, elapsed, selection)
+
+
+def voice_for(backend: Backend, name: str | None, stored: bool | None = None) -> Any:
+    """What ``backend.stream`` takes for the voice ``name``: a stored voice (clone or blend, of the
+    backend's family only) or one of the model's own. ``stored``: whether ``name`` is a stored
+    voice, when the caller knows (None: look)."""
+    from .voices import cache as voice_cache
+
+    if stored is None:
+        stored = bool(name) and voice_cache.exists(name)
+    if not stored or not name:
+        return backend.resolve_voice(name)
+    voice = voice_cache.load(name)
+    if voice.family != backend.family:
+        raise BadInput(f"voice {name!r} was made for {voice.family} models, not {backend.model.id}",
+                       hint=f"use --model {voice.model_id} or omit --model")
+    return backend.use_stored_voice(voice)
 
 
 MIN_RATE, MAX_RATE = 1000, 384000
@@ -107,52 +101,25 @@ def _check_sample_rate(backend: Backend, model_id: str) -> None:
                              hint=f"fix its config (a rate from {MIN_RATE} to {MAX_RATE} Hz) or pull it again")
 
 
-def text_profile(model_id: str | None, voice: str | None = None):
-    """(ModelRef, TextProfile) of a model without loading its runtime (for --dry-run).
-
-    Families give their language and budget through ``FamilySpec.profile``; for
-    one that does not, the catalog's first language and a per-sentence budget
-    are assumed.
-    """
-    from .text.segments import Budget, TextProfile
-    from .voices import cache as voice_cache
-
-    if voice and not model_id and voice_cache.exists(voice):  # a stored voice names its model
-        model_id = str(voice_cache.read_meta(voice_cache.path_for(voice)).get("model_id") or "") or None
-    model_id = _model_for_voice(model_id, voice)
-    ref = model_resolve.resolve(model_id)
-    spec = registry.get(ref.family)
-    if spec.profile:
-        return ref, spec.text_profile(ref, voice)
-    languages = ref.info.get("languages") or [None]
-    return ref, TextProfile(languages[0].lower() if languages[0] else None, Budget())
-
-
-def segments_for(text: str, backend: Backend | None, options: TextOptions | None = None, *,
-                 voice: str | None = None, profile=None, model_languages: list[str] | None = None,
-                 **fields) -> Iterator[Segment]:
-    """Normalized segments for ``backend`` (lazy; BadInput at once if there is nothing to say).
-
-    ``options`` is what the caller asked of the front end (:class:`~ttscli.text.options.TextOptions`);
-    its fields may also be given one by one as keywords (``sentence_silence=0.1``).
-    The language is ``options.lang`` if given, else the voice's, else the backend's.
-    ``profile`` (a TextProfile) stands in for the backend in a dry run, and
-    ``model_languages`` for the languages its model lists.
-    """
+def segments(request: Request, target: Loaded | Selection | Backend) -> Iterator[Segment]:
+    """Normalized segments of ``request.text`` for a loaded model (or a bare backend, with its
+    default voice), or for a selection alone (a dry run: nothing heavier than the model's config
+    is read). Lazy; BadInput at once if there is nothing to say. The language is the request's,
+    else the voice's, else the model's."""
     from .text import scripts
     from .text.frontend import FrontEndOptions, prepare
-    from .text.options import TextOptions
 
-    asked = replace(options or TextOptions(), **fields)
-    profile = profile or backend.text_profile(voice)
-    if model_languages is None:
+    if isinstance(target, Selection):
+        profile, languages = target.profile, target.model_languages
+    else:
+        backend, voice = (target, None) if isinstance(target, Backend) else (target.backend, target.voice_name)
+        profile = backend.text_profile(voice)
         info = getattr(getattr(backend, "model", None), "info", None) or {}
-        model_languages = list(info.get("languages") or [])
-    front = FrontEndOptions(lang=asked.lang or profile.language, sentence_silence=asked.sentence_silence,
-                            paragraph_silence=asked.paragraph_silence, date_order=asked.date_order,
-                            lexicon=asked.lexicon, keep_tags=profile.keep_tags,
-                            drop_other_scripts=all(scripts.applies(code) for code in model_languages))
-    return prepare(text, profile.budget, front)
+        languages = [str(code) for code in info.get("languages") or []]
+    front = FrontEndOptions.of(request.text_options, lang=request.lang or profile.language,
+                               keep_tags=profile.keep_tags,
+                               drop_other_scripts=all(scripts.applies(code) for code in languages))
+    return prepare(request.text, profile.budget, front)
 
 
 def chunks(loaded: Loaded, segments: Iterable[Segment], options: SynthesisOptions,

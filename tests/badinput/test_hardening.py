@@ -171,11 +171,12 @@ def test_file_and_stream_share_one_pcm_conversion(tmp_path, capfd):
     assert run_main(["say", "Hello there, friend.", "--seed", "7", "-o", str(tmp_path / "f.wav")], capfd).code == 0
     with open(tmp_path / "s.wav", "wb") as sink:  # `-o - > s.wav`, through the stream sink
         from ttscli import engine
+        from ttscli.request import Request
         from ttscli.audio.sinks import StreamSink
         from ttscli.backends.base import SynthesisOptions
 
         loaded = engine.load(None, None)
-        segments = engine.segments_for("Hello there, friend.", loaded.backend)
+        segments = engine.segments(Request("Hello there, friend."), loaded)
         with StreamSink(sink) as stream:
             engine.speak(loaded, segments, SynthesisOptions(seed=7), stream)
     a, _ = sf.read(tmp_path / "f.wav", dtype="int16")

@@ -9,7 +9,7 @@ import numpy as np
 
 from ttscli.audio.chunk import AudioChunk
 from ttscli.backends.base import Backend, VoiceInfo
-from ttscli.clone.encoders import Encoded
+from ttscli.backends.encoders import Encoded
 from ttscli.errors import NotFound
 from ttscli.models.ref import ModelRef
 from ttscli.text.segments import Budget

@@ -1,7 +1,10 @@
 """Test helpers, one module per concern (tests import them as ``support.<module>``).
 
-cli                 run_cli (subprocess), invoke (in-process, the ``cli_inproc`` fixture),
-                    assert_clean_error, REPO, SHARED (real speech: $TTSCLI_TEST_SHARED or ../shared)
+cli                 run_cli (subprocess), invoke (in-process, the ``cli_inproc`` fixture; its result
+                    also has .code, .out, .err as text), assert_clean_error, REPO, SHARED (real
+                    speech: $TTSCLI_TEST_SHARED or ../shared)
+registry            fresh_registry(): the family registry and catalog rebuilt around a change
+import_graph        the import graph of a package (ast) and the layer check of docs/layout.md
 asr                 transcribe with Whisper tiny.en, word_errors
 hub                 the loopback hub as a pytest fixture: hub_fixture(build), serving(repos), files_of
 hfserver            the loopback Hugging Face hub itself (real sockets, faults per file)

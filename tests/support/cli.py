@@ -43,6 +43,18 @@ class Result:
     stdout: bytes
     stderr: bytes
 
+    @property
+    def code(self) -> int:
+        return self.returncode
+
+    @property
+    def out(self) -> str:
+        return self.stdout.decode("utf-8", "replace")
+
+    @property
+    def err(self) -> str:
+        return self.stderr.decode("utf-8", "replace")
+
 
 class _Stream(io.TextIOWrapper):
     """A text stream over bytes with ``.buffer`` (audio on stdout) and no file descriptor."""

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BadInput, OutputError, RuntimeFailure, UsageError
-from .encode import CODECS, encode_blocks
+from .encode import encode_blocks
+from .formats import CONVERT, names
 
-FORMATS = tuple(CODECS)
+FORMATS = names(CONVERT, builtin=True)
 MIN_SECONDS = 0.02  # shorter inputs that the encoder rejects are bad input, not an encoder failure
 
 

@@ -18,22 +18,9 @@ import numpy as np
 
 from ..errors import OutputError, RuntimeFailure, UsageError
 from .ffmpeg import exe
+from .formats import FORMATS, names
 
 BITEXACT = ["-fflags", "+bitexact", "-flags:a", "+bitexact"]  # no version strings, no random ogg serials
-
-# container/codec arguments per output format; the rate list is what the encoder accepts
-CODECS: dict[str, tuple[list[str], tuple[int, ...]]] = {
-    "wav": (["-c:a", "pcm_s16le", "-f", "wav"], ()),
-    "flac": (["-c:a", "flac", "-f", "flac"], ()),
-    "ogg": (["-c:a", "libvorbis", "-f", "ogg"], ()),
-    "opus": (["-c:a", "libopus", "-f", "ogg"], (8000, 12000, 16000, 24000, 48000)),
-    "mp3": (["-c:a", "libmp3lame", "-f", "mp3", "-write_id3v1", "0", "-id3v2_version", "0"],
-            (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)),
-    "m4a": (["-c:a", "aac", "-f", "ipod"], ()),
-    "m4b": (["-c:a", "aac", "-f", "ipod"], ()),
-}
-LOSSY = ("ogg", "opus", "mp3", "m4a", "m4b")
-
 
 _BITRATE = re.compile(r"(\d{1,6}(?:\.\d{1,3})?)([kK]?)")
 
@@ -47,15 +34,6 @@ def check_bitrate(value: str | None) -> str | None:
     if not 8000 <= bps <= 512000:
         raise UsageError(f"--bitrate {value!r} is not a bitrate between 8k and 512k", hint="use e.g. --bitrate 64k")
     return value.strip().lower()
-
-
-def encoder_rate(fmt: str, rate: int) -> int:
-    """The rate ``fmt`` is written at: ``rate`` when the encoder takes it, else the next higher one."""
-    allowed = CODECS[fmt][1]
-    if not allowed or rate in allowed:
-        return rate
-    higher = [r for r in allowed if r >= rate]
-    return min(higher) if higher else max(allowed)
 
 
 class PcmPipe:
@@ -120,7 +98,8 @@ class Encoder(PcmPipe):
                  extra_inputs: list[list[str]] = (), extra_args: list[str] = ()):
         self.path = path
         self.channels = channels
-        out_rate = encoder_rate(fmt, out_rate or rate)
+        spec = FORMATS[fmt]
+        out_rate = spec.rate_for(out_rate or rate)
         cmd = [exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
                "-f", "f32le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0"]
         for inp in extra_inputs:
@@ -129,9 +108,9 @@ class Encoder(PcmPipe):
         if audio_filter:
             cmd += ["-af", audio_filter]
         cmd += ["-ar", str(out_rate), "-ac", str(out_channels or channels)]
-        if bitrate and fmt in LOSSY:
+        if bitrate and spec.lossy:
             cmd += ["-b:a", bitrate]
-        cmd += CODECS[fmt][0] + BITEXACT + [str(path)]
+        cmd += [*spec.ffmpeg, *BITEXACT, str(path)]
         super().__init__(cmd)
 
     def close(self) -> None:
@@ -144,14 +123,13 @@ class Encoder(PcmPipe):
             raise RuntimeFailure(f"ffmpeg could not write {self.path.name}: {reason or f'exit {code}'}")
 
 
-SEEKING = ("m4a", "m4b")  # muxers that seek back: they cannot write into a pipe or device
-
-
 def _stream_blocks(blocks, rate: int, channels: int, target: Path, fmt: str, **options) -> None:
     """Encode straight into a character device or FIFO (it is written, never replaced)."""
-    if fmt in SEEKING:
+    if not FORMATS[fmt].streamable:  # its muxer seeks back: it cannot write into a pipe or device
+        streamable = [f for f in names("convert") if FORMATS[f].streamable]
         raise OutputError(f"{target} is not a regular file, and {fmt} cannot be streamed",
-                          hint="write to a file, or use wav, flac, ogg, opus or mp3 for a device or pipe")
+                          hint=f"write to a file, or use {', '.join(streamable[:-1])} or {streamable[-1]} "
+                               "for a device or pipe")
     encoder = Encoder(target, fmt, rate, channels, **options)
     try:
         for block in blocks:

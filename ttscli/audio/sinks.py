@@ -16,9 +16,7 @@ from ..errors import OutputError, PipeClosed
 from ..fsio import AtomicFile, output_target, write_error, write_failure
 from . import wavstream
 from .chunk import to_pcm16
-from .formats import FileFormat
-
-FFMPEG_FORMATS = ("ogg", "opus")  # encoded by ffmpeg (bit-exact), not libsndfile (random Ogg serials)
+from .formats import Format
 
 
 class Sink:
@@ -60,9 +58,10 @@ class Sink:
 
 
 class FileSink(Sink):
-    """Encode with soundfile into a temp file; rename into place on close."""
+    """Encode into a temp file, renamed into place on close: with libsndfile when the format
+    names it (``Format.soundfile``), else with its own encoder, else with ffmpeg."""
 
-    def __init__(self, path: Path | str, fmt: FileFormat, *, inputs: tuple = ()):
+    def __init__(self, path: Path | str, fmt: Format, *, inputs: tuple = ()):
         self.path, self._special = output_target(path, inputs=inputs)  # a symlink's target is written
         self.fmt = fmt
         if self._special and fmt.name != "wav":
@@ -70,7 +69,8 @@ class FileSink(Sink):
         self._atomic: AtomicFile | None = None
         self._sf = None
         self._stream: StreamSink | None = None
-        self._encoder = None  # ffmpeg, for FFMPEG_FORMATS
+        self._encoder = None  # ffmpeg, or the format's own encoder
+        self._fh = None  # the temp file the format's own encoder writes into
         self._resampler = None
 
     def _start(self) -> None:
@@ -82,7 +82,7 @@ class FileSink(Sink):
             self._stream = StreamSink(fh, raw=False, label=str(self.path))
             self._stream.start(self.sample_rate)
             return
-        if self.fmt.name in FFMPEG_FORMATS:
+        if self.fmt.soundfile is None:
             self._start_encoder()
             return
         import soundfile as sf
@@ -96,7 +96,7 @@ class FileSink(Sink):
             self._atomic = AtomicFile(self.path, user_output=True)
             self._sf = sf.SoundFile(
                 str(self._atomic.tmp), "w", samplerate=rate, channels=1,
-                format=self.fmt.sf_format, subtype=self.fmt.sf_subtype,
+                format=self.fmt.soundfile[0], subtype=self.fmt.soundfile[1],
             )
         except OSError as exc:
             self._discard()
@@ -106,13 +106,17 @@ class FileSink(Sink):
             raise OutputError(f"cannot encode {self.fmt.name} at {rate} Hz: {exc}") from exc
 
     def _start_encoder(self) -> None:
-        """Ogg Vorbis and Opus through ffmpeg in bit-exact mode: libsndfile gives every Ogg
-        stream a random serial number, so two identical runs would differ."""
+        """The format's own encoder, or ffmpeg in bit-exact mode (Ogg Vorbis and Opus:
+        libsndfile gives every Ogg stream a random serial number, so two runs would differ)."""
         from .encode import Encoder
 
         try:
             self._atomic = AtomicFile(self.path, user_output=True)
-            self._encoder = Encoder(self._atomic.tmp, self.fmt.name, self.sample_rate, 1)
+            if self.fmt.encoder is not None:
+                self._fh = open(self._atomic.tmp, "wb")
+                self._encoder = self.fmt.open_encoder(self.sample_rate, self._fh.write)
+            else:  # ffmpeg resamples to a rate its encoder takes
+                self._encoder = Encoder(self._atomic.tmp, self.fmt.name, self.sample_rate, 1)
         except OSError as exc:
             self._discard()
             raise write_error(exc, self.path) from exc
@@ -135,7 +139,7 @@ class FileSink(Sink):
         import soundfile as sf
 
         try:  # 16-bit PCM: the same float→int16 conversion as the stdout stream (to_pcm16)
-            self._sf.write(to_pcm16(samples) if self.fmt.sf_subtype == "PCM_16"
+            self._sf.write(to_pcm16(samples) if self.fmt.soundfile[1] == "PCM_16"
                            else np.clip(np.nan_to_num(samples), -1.0, 1.0))
         except (OSError, RuntimeError, sf.LibsndfileError) as exc:
             failure = write_failure(exc, self.path)
@@ -148,9 +152,14 @@ class FileSink(Sink):
         if self._encoder is not None:
             try:
                 self._encoder.close()
-            except BaseException:
+                if self._fh is not None:
+                    self._fh.close()
+            except BaseException as exc:
+                own = self._fh is not None
                 self._encoder = None
                 self._discard()
+                if own and isinstance(exc, OSError):
+                    raise write_failure(exc, self.path) from exc
                 raise
             self._encoder = None
             self._atomic.commit()
@@ -173,6 +182,9 @@ class FileSink(Sink):
         if self._encoder is not None:
             self._encoder.kill()
             self._encoder = None
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
         if self._sf is not None:
             try:
                 self._sf.close()

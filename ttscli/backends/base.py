@@ -8,8 +8,8 @@ rest is still being synthesized.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypeVar
 
 if TYPE_CHECKING:
     from ..audio.chunk import AudioChunk
@@ -23,7 +23,24 @@ class SynthesisOptions:
     volume: float = 1.0  # linear gain applied by the engine
     seed: int | None = None
     lang: str | None = None  # override the voice's language for the phonemizer
-    extra: dict[str, Any] = field(default_factory=dict)  # family-specific knobs
+    family: Any = None  # the family's own typed options (FamilySpec.options); None: its defaults
+
+
+T = TypeVar("T")
+
+
+def family_options(options: SynthesisOptions, kind: type[T]) -> T:
+    """``options.family`` when it is a ``kind`` (a family's options dataclass), ``kind()`` when
+    none was given; another family's options are refused (exit 3)."""
+    given = options.family
+    if given is None:
+        return kind()
+    if not isinstance(given, kind):
+        from ..errors import BadInput
+
+        raise BadInput(f"{type(given).__name__} options do not apply to this model (it takes {kind.__name__})",
+                       hint=f"pass {kind.__name__}(...) or no family options")
+    return given
 
 
 @dataclass(frozen=True)
@@ -80,7 +97,7 @@ class Backend:
         segments are computed ahead in threads (see :mod:`.lookahead`)."""
         workers = self.workers()
         if workers > 1:
-            from ..families._shared.lookahead import in_order
+            from .lookahead import in_order
 
             yield from in_order(segments, lambda seg: list(self.stream(seg, voice, options)), workers, self.queued())
             return

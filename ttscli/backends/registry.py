@@ -14,36 +14,28 @@ from __future__ import annotations
 
 import importlib
 import logging
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import NotFound, RuntimeFailure, raise_interrupt_cause
 from ..optional import importable, install_command
+from ..runtime.names import DISTRIBUTIONS, RUNTIME_MODULES
 
 if TYPE_CHECKING:
-    from ..clone.encoders import EncoderSpec
+    from .encoders import EncoderSpec
     from ..models.ref import ModelRef
     from .base import Backend
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "ttscli.backends"
-RUNTIMES = ("onnxruntime", "sherpa-onnx", "llama.cpp", "torch")
-# runtime name → (import name, distribution name); a family may probe more (RuntimeOption.probe)
-RUNTIME_MODULES = {
-    "onnxruntime": ("onnxruntime", "onnxruntime"),
-    "llama.cpp": ("llama_cpp", "llama-cpp-python"),
-    "torch": ("torch", "torch"),
-    "sherpa-onnx": ("sherpa_onnx", "sherpa-onnx"),
-}
-_DISTRIBUTIONS = dict(RUNTIME_MODULES.values())  # import name → distribution name
 
 
 @dataclass(frozen=True)
 class RuntimeOption:
     """One runtime a family runs on: how to load it there and what must be installed."""
 
-    runtime: str  # one of RUNTIMES
+    runtime: str  # one of ttscli.runtime.names.RUNTIMES (or a plugin's own)
     loader: str  # "module:function" -> function(ModelRef, **kw) -> Backend
     extra: str | None = None  # the pip extra of this checkout that installs it (None: always installed)
     probe: tuple[str, ...] = ()  # imports that must be findable (default: the runtime's own)
@@ -54,7 +46,7 @@ class RuntimeOption:
 
     def missing(self) -> list[str]:
         """The packages (distribution names where known) whose import is not found."""
-        return [_DISTRIBUTIONS.get(m, m) for m in self.imports() if not importable(m)]
+        return [DISTRIBUTIONS.get(m, m) for m in self.imports() if not importable(m)]
 
     def install(self) -> str:
         if self.install_hint:
@@ -70,6 +62,15 @@ class FamilySpec:
     description: str = ""
     code_license: str = ""
     files: str = ""  # what its files look like, for "cannot tell which family" hints
+    # The files of a pulled or imported model, by role: the roles its backend reads; how each role
+    # is recognised in a repository or directory (fnmatch on the path or the file name); a file
+    # that must sit beside a role's file (role -> suffix); more roles per catalog `kind`.
+    roles: tuple[str, ...] = ()
+    detect_files: Mapping[str, str] = field(default_factory=dict, hash=False)
+    companions: Mapping[str, str] = field(default_factory=dict, hash=False)
+    kind_roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    default_model: str | None = None  # the id ttscli speaks with when none is chosen (first family naming one)
+    model_extras: tuple[str, ...] = ()  # extras of this checkout that install a model of it (no download)
     # "module:function" -> function(ModelRef, voice) -> TextProfile, read without a runtime (dry runs)
     profile: str | None = None
     clone: "EncoderSpec | None" = None  # how to clone a voice into this family (None: it cannot)
@@ -97,6 +98,8 @@ class FamilySpec:
     # Word timings on its preferred runtime: "model" (the graph's own durations) or "aligned"
     # (Whisper on the audio, the [asr] extra); see ttscli.timing.
     timings: str = "aligned"
+    # "module:Class" -> the frozen dataclass of the family's own synthesis options (Request.family)
+    options: str | None = None
 
     @property
     def runtime(self) -> str:
@@ -139,6 +142,10 @@ class FamilySpec:
     def load(self, model: "ModelRef", runtime: str | None = None, **kwargs) -> "Backend":
         self.check_installed(runtime)
         return resolve_target(self.option(runtime).loader)(model, **kwargs)
+
+    def options_type(self) -> type | None:
+        """The family's options dataclass (None: it takes none); imports only its module."""
+        return resolve_target(self.options) if self.options else None
 
     def text_profile(self, model: "ModelRef", voice: str | None = None):
         return resolve_target(self.profile)(model, voice)
@@ -184,57 +191,17 @@ def _builtin() -> list[FamilySpec]:
     return found
 
 
-def _may_declare_plugins() -> bool:
-    """False only when no installed distribution can name ENTRY_POINT_GROUP: the places
-    importlib.metadata reads (``*.dist-info`` and ``*.egg-info`` on sys.path, an ``.egg``'s
-    EGG-INFO) hold no entry_points.txt mentioning it. Reading those few files is cheaper than
-    importing importlib.metadata and parsing every distribution (10-20 ms per `say`)."""
-    import os
-    import sys
-    from importlib.machinery import PathFinder
-
-    if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):
-        return True  # another finder may list distributions of its own
-    for entry in sys.path:
-        root = entry or "."
-        try:
-            names = os.listdir(root)
-        except NotADirectoryError:  # a zip file (an egg): let importlib.metadata look
-            return True
-        except OSError:
-            continue
-        egg = root.lower().endswith(".egg")
-        for name in names:
-            low = name.lower()
-            if low.endswith((".dist-info", ".egg-info")) or (egg and low == "egg-info"):
-                try:
-                    with open(os.path.join(root, name, "entry_points.txt"), "rb") as fh:
-                        if ENTRY_POINT_GROUP.encode() in fh.read():
-                            return True
-                except OSError:
-                    continue
-    return False
-
-
 def _load_entry_points() -> list[FamilySpec]:
-    if not _may_declare_plugins():
-        return []
-    from importlib.metadata import entry_points
+    from ..plugins import declared
 
     found: list[FamilySpec] = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            obj = ep.load()
-        except Exception as exc:  # noqa: BLE001 - a broken plugin must not break ttscli
-            raise_interrupt_cause(exc)
-            log.warning("plugin %s failed to load: %s", ep.name, exc)
-            continue
+    for name, obj in declared(ENTRY_POINT_GROUP):
         specs = obj() if callable(obj) and not isinstance(obj, FamilySpec) else obj
         for spec in specs if isinstance(specs, (list, tuple)) else [specs]:
             if isinstance(spec, FamilySpec):
                 found.append(spec)
             else:
-                log.warning("plugin %s did not provide a FamilySpec", ep.name)
+                log.warning("plugin %s did not provide a FamilySpec", name)
     return found
 
 

@@ -131,7 +131,7 @@ class RaySynthesizer:
                                  hint="add nodes, or lower --threads")
 
     def _gpu_fraction(self) -> float:
-        from ..runtime.plan import plan_for
+        from ..runtime.planners import plan_for
         from ..runtime.select import choose
         from ..backends import registry
         from ..models import resolve

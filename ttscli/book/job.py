@@ -21,18 +21,20 @@ import math
 import re
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..audio.formats import CHAPTER, names
 from . import subtitles
 from .chunks import Chunk, Voice
-from .model import Book, Chapter
+from .model import Chapter
 from .outputs import WORK, BookOutputs, _hash
+from .plan import Plan, Result
 from .tags import Tags
 
 log = logging.getLogger(__name__)
-CHAPTER_FORMATS = ("flac", "ogg", "opus", "mp3", "wav")
+CHAPTER_FORMATS = names(CHAPTER, builtin=True)
 
 
 @dataclass
@@ -48,30 +50,6 @@ class Settings:
     one_file: bool = False  # -o book.mp3: the whole book in that one file (no per-chapter files)
     verify: object | None = None  # verify.VerifySettings for --verify
     subtitles: tuple[str, ...] = ()  # srt, vtt, json (see book.subtitles)
-
-
-@dataclass
-class Plan:
-    """A book with its selected chapters cut into chunks."""
-
-    book: Book
-    name: str  # output stem
-    chapters: list[tuple[int, Chapter, list[Chunk]]]
-
-    @property
-    def chunk_count(self) -> int:
-        return sum(len(c) for _, _, c in self.chapters)
-
-
-@dataclass
-class Result:
-    name: str
-    outputs: list[Path] = field(default_factory=list)
-    audio_seconds: float = 0.0
-    synthesized: int = 0
-    reused: int = 0
-    compute_seconds: float = 0.0
-    unverified: list[tuple[int, str, str, dict]] = field(default_factory=list)  # (chapter, title, text, record)
 
 
 def file_title(number: int, title: str) -> str:

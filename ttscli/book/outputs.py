@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .job import Plan, Result
+    from .plan import Plan, Result
 
 WORK = ".ttscli"
 

@@ -9,12 +9,14 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import BadInput, Interrupted, OutputError, UsageError
-from ..text.options import TextOptions
 from .chunks import Voice
 from .job import WORK, Job, Plan, Result, Settings
+
+if TYPE_CHECKING:
+    from ..request import Request as SpeechRequest
 
 log = logging.getLogger(__name__)
 WORDS_PER_MINUTE = 190  # the bundled voice at --speed 1 (264 words in 75 s ≈ 211; headings and pauses add)
@@ -70,18 +72,20 @@ def estimate_seconds(words: int, speed: float) -> float:
     return words / (WORDS_PER_MINUTE * speed) * 60.0
 
 
-def plan_books(books, voice_opts: dict, text: TextOptions, cast=None) -> tuple[Voice, list[Plan]]:
+def plan_books(books, model: str | None, voice_name: str | None, speech: SpeechRequest,
+               cast=None) -> tuple[Voice, list[Plan]]:
     """Resolve the models (no runtime is loaded) and cut every selected chapter into chunks,
-    each spoken by the voice the cast gives it (see voicing.py)."""
-    from .. import engine
+    each spoken by the voice the cast gives it (see voicing.py). ``speech`` holds the
+    options every chunk is spoken with (its text is unused)."""
+    from ..selection import select
     from .cast import Cast
     from .voicing import Voicing
 
-    ref, profile = engine.text_profile(voice_opts["model"], voice_opts["voice"])
-    voice = Voice(model=voice_opts["model"], model_id=ref.id, revision=ref.revision, voice=voice_opts["voice"],
-                  speed=voice_opts["speed"], volume=voice_opts["volume"], seed=voice_opts["seed"],
-                  lang=text.lang)
-    voicing = Voicing(voice, profile, cast or Cast(), text)
+    selection = select(model, voice_name, speech.lang)
+    ref = selection.ref
+    voice = Voice(model=model, model_id=ref.id, revision=ref.revision, voice=voice_name, speed=speech.speed,
+                  volume=speech.volume, seed=speech.seed, lang=speech.lang)
+    voicing = Voicing(voice, selection, cast or Cast(), speech)
     plans = []
     for book, selected in books:
         voiced = voicing.plan([(number, chapter.text) for number, chapter in selected])

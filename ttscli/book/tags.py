@@ -1,4 +1,5 @@
-"""Tags for per-chapter files with mutagen: ID3 for mp3, Vorbis comments for flac/ogg/opus.
+"""Tags for per-chapter files with mutagen, as the format table says (``Format.tags``): ID3
+(mp3) or Vorbis comments (flac, ogg, opus).
 
 Written into the temporary file before it is renamed into place, so a tagged
 file appears whole or not at all.
@@ -75,17 +76,15 @@ def _vorbis(audio, tags: Tags, flac: bool) -> None:
 
 def write(path: Path, fmt: str, tags: Tags) -> None:
     """Tag ``path`` (a finished ``fmt`` file); wav and m4a/m4b get their tags elsewhere."""
-    if fmt == "mp3":
+    from ..audio.formats import FORMATS
+
+    spec = FORMATS.get(fmt)
+    kind = spec.tags if spec is not None else None
+    if kind == "id3":
         _id3(path, tags)
-    elif fmt == "flac":
+    elif kind == "vorbis":
+        import mutagen
         from mutagen.flac import FLAC
 
-        _vorbis(FLAC(str(path)), tags, flac=True)
-    elif fmt == "ogg":
-        from mutagen.oggvorbis import OggVorbis
-
-        _vorbis(OggVorbis(str(path)), tags, flac=False)
-    elif fmt == "opus":
-        from mutagen.oggopus import OggOpus
-
-        _vorbis(OggOpus(str(path)), tags, flac=False)
+        audio = mutagen.File(str(path))  # FLAC, OggVorbis or OggOpus, from the file's own header
+        _vorbis(audio, tags, flac=isinstance(audio, FLAC))

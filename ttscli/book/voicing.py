@@ -14,11 +14,16 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from typing import TYPE_CHECKING
+
 from ..errors import BadInput
-from ..text.options import TextOptions
 from ..text.segments import Segment
 from . import cast as casting
 from .chunks import Chunk, Voice, group
+
+if TYPE_CHECKING:
+    from ..request import Request
+    from ..selection import Selection
 
 LEVEL_DBFS = -20.0  # speech level every voice of a multi-voice book is brought to
 SWITCH_PAUSE = 0.15  # s between two voices inside a paragraph
@@ -27,17 +32,17 @@ SWITCH_PAUSE = 0.15  # s between two voices inside a paragraph
 class Voicing:
     """Resolves cast names to voices and cuts chapters into voiced chunks."""
 
-    def __init__(self, base: Voice, base_profile, cast: casting.Cast, text: TextOptions):
+    def __init__(self, base: Voice, base_selection: Selection, cast: casting.Cast, speech: Request):
         self.base = base
         self.cast = cast
-        self.text = text
-        self._resolved: dict[casting.Part, tuple[Voice, object]] = {}
+        self.speech = speech  # how every passage is read (its text is unused)
+        self._resolved: dict[casting.Part, tuple[Voice, Selection]] = {}
         self.rate: int | None = None  # set by prepare() for multi-voice books
-        self._base_profile = base_profile
+        self._base_selection = base_selection
 
     # --- voices
-    def _resolve(self, part: casting.Part) -> tuple[Voice, object]:
-        from .. import engine
+    def _resolve(self, part: casting.Part) -> tuple[Voice, Selection]:
+        from ..selection import select
 
         if part not in self._resolved:
             if part.voice and not part.model:
@@ -47,18 +52,20 @@ class Voicing:
                 if not voice_cache.exists(part.voice) and model_for_voice(part.voice) is None:
                     raise BadInput(f"voice {part.voice!r} is neither in the cast nor in an installed model",
                                    hint="add it under [voices] in the --cast file, or see `ttscli voice list`")
-            ref, profile = engine.text_profile(part.model, part.voice)
+            lang = part.lang or self.base.lang
+            selection = select(part.model, part.voice, lang)
+            ref = selection.ref
             voice = dataclasses.replace(self.base, model=part.model or ref.id, model_id=ref.id,
                                         revision=ref.revision, voice=part.voice,
-                                        speed=part.speed or self.base.speed, lang=part.lang or self.base.lang)
-            self._resolved[part] = (voice, profile)
+                                        speed=part.speed or self.base.speed, lang=lang)
+            self._resolved[part] = (voice, selection)
         return self._resolved[part]
 
-    def _named(self, name: str, number: int) -> tuple[Voice, object]:
+    def _named(self, name: str, number: int) -> tuple[Voice, Selection]:
         if name == casting.NARRATOR:
             name = self.cast.chapters.get(number) or self.cast.narrator or ""
             if not name:
-                return self.base, self._base_profile
+                return self.base, self._base_selection
         elif name == casting.DIALOGUE:
             name = self.cast.dialogue or ""
         return self._resolve(self.cast.part(name))
@@ -90,17 +97,17 @@ class Voicing:
         from .. import engine
 
         out: list[Chunk] = []
-        for k, (voice, profile, text) in enumerate(passages):
+        for k, (voice, selection, text) in enumerate(passages):
             ends_paragraph = (k + 1 == len(passages) or bool(re.search(r"\n[ \t]*\n\s*$", text))
                               or bool(re.match(r"\s*\n[ \t]*\n", passages[k + 1][2])))
             try:
-                segments = list(engine.segments_for(text, None, self.text, voice=voice.voice, profile=profile,
-                                                    lang=voice.lang))
+                segments = list(engine.segments(dataclasses.replace(self.speech, text=text, lang=voice.lang),
+                                                selection))
             except BadInput:
                 continue  # a passage of punctuation only
             if not ends_paragraph and segments:
                 last = segments[-1]
-                pause = max(self.text.sentence_silence, SWITCH_PAUSE)
+                pause = max(self.speech.sentence_silence, SWITCH_PAUSE)
                 segments[-1] = Segment(last.text, pause, False, last.phonemes)
             multi = voice != self.base
             out.extend(dataclasses.replace(c, voice=voice) if multi else c for c in group(segments, voice))

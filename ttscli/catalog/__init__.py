@@ -1,4 +1,4 @@
-"""The model catalog: families and models that `ttscli pull` knows by name.
+"""The model catalog: the models that `ttscli pull` knows by name.
 
 The facts live in ``models.toml`` next to this module (data, not code). This
 module turns it into :class:`Entry` objects, one per pullable id:
@@ -71,7 +71,7 @@ class Family:
     tag_is_voice: bool = False  # a model's tag names its one voice (FamilySpec.tag_is_voice)
 
     def required_roles(self, kind: str = "") -> tuple[str, ...]:
-        """The file roles a backend of this family reads (per sherpa config class for `kind`)."""
+        """The file roles a backend of this family reads (more for some ``kind``: FamilySpec.kind_roles)."""
         return self.roles + tuple(self.kind_roles.get(kind, ()))
 
 
@@ -99,7 +99,7 @@ class Entry:
     can_clone: bool = False
     gated: bool = False
     is_default: bool = False
-    kind: str = ""  # sherpa config class ("vits", "kokoro", "kitten", "pocket")
+    kind: str = ""  # a sub-kind of its family's models: picks more roles (FamilySpec.kind_roles)
     checksums: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> {md5, size}
     source: str = "catalog"  # "catalog", "<family>-index" (FamilySpec.index), "hf"
 
@@ -148,20 +148,15 @@ def _raw() -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def families() -> dict[str, Family]:
-    """The registered families with their file roles: name, runtime, description and code
-    licence come from each family's declaration (FamilySpec), roles from models.toml."""
+    """The registered families with their file roles, as each declares them (FamilySpec)."""
     from ..backends import registry
 
-    layout = _raw()["families"]
-    out = {}
-    for name, spec in registry.families().items():
-        data = layout.get(name, {})
-        out[name] = Family(name=name, runtime=spec.runtime, description=spec.description,
-                           code_license=spec.code_license, roles=tuple(data.get("roles", ())),
-                           detect_files=dict(data.get("detect_files", {})),
-                           kind_roles={k: tuple(v) for k, v in data.get("kind_roles", {}).items()},
-                           companions=dict(data.get("companions", {})), tag_is_voice=spec.tag_is_voice)
-    return out
+    return {name: Family(name=name, runtime=spec.runtime, description=spec.description,
+                         code_license=spec.code_license, roles=tuple(spec.roles),
+                         detect_files=dict(spec.detect_files),
+                         kind_roles={k: tuple(v) for k, v in spec.kind_roles.items()},
+                         companions=dict(spec.companions), tag_is_voice=spec.tag_is_voice)
+            for name, spec in registry.families().items()}
 
 
 def _file_specs(files: dict[str, Any], repo: str, revision: str) -> dict[str, FileSpec]:

@@ -221,12 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code; every error becomes one line on stderr."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = _prepare(argv)
-    command = typer.main.get_command(app)
-    if not os.environ.get(COMPLETE_ENV):
-        from .argv import hoist_global_options
+    try:  # from here on a stop signal may land anywhere, building the command included
+        command = typer.main.get_command(app)
+        if not os.environ.get(COMPLETE_ENV):
+            from .argv import hoist_global_options
 
-        argv = hoist_global_options(command, argv)
-    try:
+            argv = hoist_global_options(command, argv)
         result = command.main(args=argv, prog_name="ttscli", standalone_mode=False)
     except BaseException as exc:  # noqa: BLE001 - the error boundary; re-raises what it does not handle
         return _exit_code(exc, debug, argv)

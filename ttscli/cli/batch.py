@@ -7,10 +7,11 @@ from typing import List, Optional
 
 import typer
 
+from ..audio.formats import CHAPTER, names
 from . import options as opt
 from .app import app
 
-FORMATS = ("m4b", "flac", "ogg", "opus", "mp3", "wav", "epub")
+FORMATS = ("m4b", *names(CHAPTER, builtin=True), "epub")  # chapter files: the format table's
 
 
 def _list_chapters(books, speed: float) -> None:
@@ -52,7 +53,7 @@ def batch(
                                           help="Output directory (created if missing), or the audiobook file "
                                           "itself for one book (e.g. -o book.m4b)."),
     formats: Optional[List[str]] = typer.Option(
-        None, "--format", metavar="m4b|flac|ogg|opus|mp3|wav|epub",
+        None, "--format", metavar="|".join(FORMATS),
         help="m4b: one audiobook with chapter markers; epub: a read-along EPUB 3 (text highlighted as it "
         "is spoken); others: a file per chapter. Repeat for several (default: m4b)."),
     chapters: Optional[str] = typer.Option(None, "--chapters", metavar="RANGE",
@@ -120,7 +121,7 @@ def batch(
     from ..book import run as book_run
     from ..book.job import Settings
     from ..errors import UsageError
-    from ..text.options import TextOptions
+    from ..request import Request as SpeechRequest
     from .batch_progress import make
 
     asked = tuple(dict.fromkeys(f.lower().lstrip(".") for f in formats)) if formats else None
@@ -156,10 +157,9 @@ def batch(
 
         check_available()
         checks = VerifySettings(verify_max_wer, verify_takes)
-    text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
-                                         lang=lang, date_order=date_order, lexicon=lexicon)
-    voice_opts = dict(model=model, voice=voice, speed=speed, volume=volume, seed=seed)
-    voice_key, plans = book_run.plan_books(books, voice_opts, text_options, book_cast.load(cast_file, dialogue_voice))
+    speech = SpeechRequest.from_user(speed=speed, volume=volume, seed=seed, lang=lang, sentence_silence=sentence_silence,
+                                     paragraph_silence=paragraph_silence, date_order=date_order, lexicon=lexicon)
+    voice_key, plans = book_run.plan_books(books, model, voice, speech, book_cast.load(cast_file, dialogue_voice))
     if name is not None:
         plans[0].name = name
     if subtitle_formats:

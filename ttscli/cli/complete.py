@@ -7,8 +7,6 @@ about the time `ttscli --help` takes. Any failure completes nothing.
 
 from __future__ import annotations
 
-SAY_FORMATS = ("wav", "flac", "ogg", "opus", "mp3")
-FORMATS = SAY_FORMATS + ("m4a", "m4b")
 DEVICES = ("auto", "cpu", "cuda", "cuda:0", "mps")
 SHELLS = ("bash", "zsh", "fish")
 
@@ -32,7 +30,7 @@ def _safe(fn):
 def models(incomplete: str) -> list[str]:
     """Installed ids and aliases, then every id `pull` knows."""
     from ..catalog import entries
-    from .model_rows import installed_refs
+    from ..models.rows import installed_refs
 
     ids: set[str] = set()
     for ref in installed_refs():
@@ -49,7 +47,7 @@ def voices(incomplete: str) -> list[str]:
     from .. import paths
     from ..voices import presets
     from ..voices.cache import SUFFIX
-    from .model_rows import installed_refs, ref_row
+    from ..models.rows import installed_refs, ref_row
 
     names: set[str] = {p.name for p in presets.presets()}
     directory = paths.voices_dir()
@@ -66,7 +64,21 @@ def _choices(values: tuple[str, ...]):
     return complete
 
 
-say_formats = _choices(SAY_FORMATS)
-formats = _choices(FORMATS)
+@_safe
+def say_formats(incomplete: str) -> list[str]:
+    """What `say -o`/`--format` writes (the format table, plugins included)."""
+    from ..audio.formats import SAY, names
+
+    return _matching(names(SAY), incomplete)
+
+
+@_safe
+def formats(incomplete: str) -> list[str]:
+    """What `convert --format` writes."""
+    from ..audio.formats import CONVERT, names
+
+    return _matching(names(CONVERT, builtin=True), incomplete)
+
+
 devices = _choices(DEVICES)
 shells = _choices(SHELLS)

@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from ..audio.formats import CONVERT, names
+from . import complete
 from . import options as opt
 from .app import app
 
@@ -15,8 +17,9 @@ from .app import app
 def convert(
     paths: List[str] = typer.Argument(..., metavar="IN... OUT",
                                        help="Input audio files, then the output file (or directory for several)."),
-    fmt: Optional[str] = typer.Option(None, "--format", metavar="wav|flac|ogg|opus|mp3|m4a|m4b",
-                                      help="Output format (default: from OUT's extension)."),
+    fmt: Optional[str] = typer.Option(None, "--format", metavar="|".join(names(CONVERT, builtin=True)),
+                                      help="Output format (default: from OUT's extension).",
+                                      autocompletion=complete.formats),
     rate: Optional[int] = typer.Option(None, "--rate", min=8000, max=192000, help="Output sample rate in Hz."),
     channels: Optional[int] = typer.Option(None, "--channels", min=1, max=8, help="Output channels (1 = mono)."),
     loudness: Optional[float] = typer.Option(None, "--loudness", metavar="LUFS", min=-40.0, max=-5.0,

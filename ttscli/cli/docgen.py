@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .. import __version__, errors
 from ..fsio import atomic_write
+from .docgen_md import commands, param_line, reference_page, update_readme
 from .reference import ENVIRONMENT, EXAMPLES, FILES
 
 SHELLS = ("bash", "zsh", "fish")
@@ -33,14 +34,6 @@ def _roff(text: str) -> str:
     return ("\\&" + text) if text.startswith((".", "'")) else text
 
 
-def param_line(param) -> tuple[str, str]:
-    if param.param_type_name != "option":
-        return (param.name or "").upper(), getattr(param, "help", "") or ""
-    names = ", ".join(list(param.opts) + list(getattr(param, "secondary_opts", [])))
-    label = names if getattr(param, "is_flag", False) else f"{names} {(param.name or '').upper()}"
-    return label, getattr(param, "help", "") or ""
-
-
 def _option_lines(params) -> list[str]:
     """roff ``.TP`` entries for a command's options (--help left out)."""
     out = []
@@ -48,19 +41,6 @@ def _option_lines(params) -> list[str]:
         if param.name != "help":
             label, help_text = param_line(param)
             out += [".TP", "\\fB" + _roff(label) + "\\fR", _roff(help_text) or "\\&"]
-    return out
-
-
-def commands(group) -> list[tuple[str, object]]:
-    """(name, click command) for every command, `voice list` style for groups, sorted."""
-    out = []
-    for name in sorted(group.commands):
-        cmd = group.commands[name]
-        subs = getattr(cmd, "commands", None)  # a command group such as `ttscli voice`
-        if subs:
-            out += [(f"{name} {sub}", subs[sub]) for sub in sorted(subs)]
-        else:
-            out.append((name, cmd))
     return out
 
 
@@ -106,8 +86,6 @@ def man_page() -> str:
 
 
 def generate(root: Path) -> list[Path]:
-    from .docgen_md import reference_page, update_readme
-
     written = []
     (root / "completions").mkdir(parents=True, exist_ok=True)
     (root / "man").mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
-"""The Markdown side of the docs generator: docs/reference.md and the README's extras
-table, rendered from the app, ttscli/errors.py, ttscli/cli/reference.py and
-pyproject.toml. Never edit the generated parts by hand: run
+"""The Markdown side of the docs generator (and the walk over commands and options that the man
+page shares): docs/reference.md and the README's extras table, rendered from the app, ttscli/errors.py,
+ttscli/cli/reference.py and pyproject.toml. Never edit the generated parts by hand: run
 ``python -m ttscli.cli.docgen .``.
 """
 
@@ -59,6 +59,27 @@ def extras_table(pyproject: Path) -> list[str]:
     return _table(("extra", "installs", "enables"), rows)
 
 
+def param_line(param) -> tuple[str, str]:
+    if param.param_type_name != "option":
+        return (param.name or "").upper(), getattr(param, "help", "") or ""
+    names = ", ".join(list(param.opts) + list(getattr(param, "secondary_opts", [])))
+    label = names if getattr(param, "is_flag", False) else f"{names} {(param.name or '').upper()}"
+    return label, getattr(param, "help", "") or ""
+
+
+def commands(group) -> list[tuple[str, object]]:
+    """(name, click command) for every command, `voice list` style for groups, sorted."""
+    out = []
+    for name in sorted(group.commands):
+        cmd = group.commands[name]
+        subs = getattr(cmd, "commands", None)  # a command group such as `ttscli voice`
+        if subs:
+            out += [(f"{name} {sub}", subs[sub]) for sub in sorted(subs)]
+        else:
+            out.append((name, cmd))
+    return out
+
+
 def _default(param) -> str:
     value = getattr(param, "default", None)
     if value is None or value is False or value == () or param.param_type_name != "option":
@@ -67,7 +88,6 @@ def _default(param) -> str:
 
 
 def _options_section(title: str, command) -> list[str]:
-    from .docgen import param_line
 
     rows = []
     for param in command.params:
@@ -86,7 +106,6 @@ def reference_page(pyproject: Path) -> str:
     import typer
 
     from .app import app
-    from .docgen import commands
 
     group = typer.main.get_command(app)
     out = [GENERATED, "", "# Reference", "",

@@ -118,7 +118,7 @@ def doctor(
     import json
 
     from ..errors import RuntimeFailure
-    from ..runtime import report as report_mod
+    from .. import doctor as report_mod
 
     report = report_mod.build()
     if cluster:

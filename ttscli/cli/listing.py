@@ -13,7 +13,7 @@ from .app import app
 def _check_filters(family: str | None, runtime: str | None) -> str | None:
     from ..catalog import families
     from ..errors import NotFound
-    from .model_rows import RUNTIME_ALIASES
+    from ..models.rows import RUNTIME_ALIASES
 
     if family and family not in families():
         from ..suggest import did_you_mean
@@ -29,7 +29,7 @@ def _check_filters(family: str | None, runtime: str | None) -> str | None:
 
 
 def _keep(row: dict, lang: str | None, family: str | None, runtime: str | None) -> bool:
-    from .model_rows import speaks
+    from ..models.rows import speaks
 
     return ((not lang or speaks(row.get("languages") or [], lang))
             and (not family or row.get("family") == family)
@@ -48,7 +48,7 @@ def list_models(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects instead of a table."),
 ) -> None:
     """List installed models (with voices) and cloned voices; --available shows the catalog."""
-    from . import model_rows as mr
+    from ..models import rows as mr
 
     runtime = _check_filters(family, runtime)
     refs = mr.installed_refs()

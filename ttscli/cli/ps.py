@@ -35,7 +35,7 @@ def ps(as_json: bool = typer.Option(False, "--json", help="Print the server's st
     from ..errors import RuntimeFailure
     from ..server import base_url
     from ..server.client import ServerGone, get_json
-    from .model_rows import human_size, table
+    from ..models.rows import human_size, table
 
     url = base_url()
     try:

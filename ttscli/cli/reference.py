@@ -9,11 +9,13 @@ generated tables in docs/reference.md and the README's extras table come from it
 
 from __future__ import annotations
 
+from ..models.resolve import declared_default
+
 # name -> what it does. Order: ttscli's own, then the libraries' it honours.
 ENVIRONMENT: dict[str, str] = {
     "TTSCLI_HOME": "Keep data, cache and config under this one directory (data/, cache/, config/) "
                    "instead of the XDG locations.",
-    "TTSCLI_MODEL": "Default model id for commands that take --model (default piper:en_US-joe-medium).",
+    "TTSCLI_MODEL": f"Default model id for commands that take --model (default {declared_default()}).",
     "TTSCLI_DEVICE": "Same as --device: auto, cpu, cuda, cuda:N or mps.",
     "TTSCLI_THREADS": "Same as --threads: CPU threads per runtime (default: the physical cores this process "
                       "may use).",

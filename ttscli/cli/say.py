@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
+from ..audio.formats import SAY, names
 from . import complete
 from . import options as opt
 from .app import app
 
 if TYPE_CHECKING:
-    from ..text.options import TextOptions
+    from ..request import Request
+    from ..selection import Selection
 
 
 def _gather_text(words: list[str], file: str | None, encoding: str | None) -> str:
@@ -32,6 +34,63 @@ def _gather_text(words: list[str], file: str | None, encoding: str | None) -> st
     if not words:
         raise UsageError("no text given", hint='try: ttscli say "Hello" -o hello.wav')
     return " ".join(words)
+
+
+def _live_stdin(words: list[str], file: str | None, encoding: str | None) -> bool:
+    """Whether the text comes from stdin and stdin is live (a pipe, FIFO, socket or terminal):
+    then it is spoken as it arrives (see live_input.py); a regular file is read whole."""
+    from .live_input import is_live
+
+    from_stdin = file == "-" or (not file and (words == ["-"] or (not words and not sys.stdin.isatty())))
+    if not from_stdin or words not in ([], ["-"]) or sys.stdin is None:
+        return False
+    if encoding:
+        from ..text.decode import check_encoding
+
+        check_encoding(encoding)
+    try:
+        return is_live(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError):  # an in-process stdin without a descriptor
+        return False
+
+
+def _say_live(output, fmt, raw, model, voice, encoding, idle, subtitles, timings_jsonl, lexicon,
+              request: Request) -> None:
+    """Speak stdin as it arrives, in this process (the model loads while the first words come)."""
+    from dataclasses import replace
+
+    from .. import engine
+    from ..selection import select
+    from ..text import lexicon as lexicon_files
+    from .live_input import LiveText
+    from .render import note_line
+    from .say_live import speak_live
+
+    subs = None
+    if subtitles or timings_jsonl:
+        from ..timing.session import Subtitles
+
+        subs = Subtitles.open("", subtitles, timings_jsonl)
+    sink = _make_sink(output, fmt, raw)
+    request = replace(request, lexicon=lexicon_files.load(lexicon))
+    loaded = engine.load(select(model, voice, request.lang))
+    if subs is not None:
+        subs.attach(loaded.backend, request.lang)
+    pieces = LiveText(sys.stdin.fileno(), encoding=encoding, lang=request.lang or loaded.selection.language,
+                      idle=idle)
+
+    def started(rate: int) -> None:
+        if raw:
+            note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")
+
+    done = False
+    try:
+        with sink:
+            speak_live(pieces, loaded, request, sink, subs, on_start=started)
+        done = True
+    finally:
+        if subs:
+            subs.close(complete=done)
 
 
 def _make_sink(output: str | None, fmt: str | None, raw: bool, inputs: tuple = ()):
@@ -65,51 +124,48 @@ def _make_sink(output: str | None, fmt: str | None, raw: bool, inputs: tuple = (
     return FileSink(path, format_for(Path(path), fmt), inputs=inputs)
 
 
-def _config_segments(content: str, model: str | None, voice: str | None, text: TextOptions):
-    """(ModelRef, TextProfile, segments) from the model's config alone: no runtime is loaded.
-    BadInput here when there is nothing to say."""
-    from .. import engine
-
-    ref, profile = engine.text_profile(model, voice)
-    languages = list(ref.info.get("languages") or [])
-    return ref, profile, engine.segments_for(content, None, text, profile=profile, model_languages=languages)
-
-
-def _check_something_to_say(content: str, model: str | None, voice: str | None, text: TextOptions) -> None:
-    """Refuse text with nothing to speak (emoji, [[ ]], markup only) before the model loads.
-    Its warnings are printed once, by the real run."""
+def _check_something_to_say(request: Request, model: str | None, voice: str | None) -> Selection | None:
+    """The selection of ``model`` and ``voice``; BadInput for text with nothing to speak (emoji,
+    [[ ]], markup only) before the model loads. Its warnings are printed once, by the real run.
+    None when the selection fails: the load reports it, in its own words."""
     import logging
+
+    from .. import engine
+    from ..errors import BadInput, TtsError
+    from ..selection import select
 
     logger = logging.getLogger("ttscli")
     level = logger.level
     logger.setLevel(logging.ERROR)
-    from ..errors import BadInput, TtsError
-
     try:
-        _config_segments(content, model, voice, text)
+        selection = select(model, voice, request.lang)
+        engine.segments(request, selection)
+        return selection
     except BadInput:
         raise
     except TtsError:  # an unknown model or a damaged voice: the load reports it, in its own words
-        pass
+        return None
     finally:
         logger.setLevel(level)
 
 
-def _dry_run(content: str, model: str | None, voice: str | None, text: TextOptions) -> None:
+def _dry_run(request: Request, model: str | None, voice: str | None) -> None:
     """Segments on stdout, one per line, in the markup ttscli reads back: a pause as
     [pause:N], a blank line after each paragraph. Nothing heavier than the model's
     config is read."""
+    from .. import engine
+    from ..selection import select
     from .render import note_line
 
-    if text.lang:  # the same refusal as a real run (exit 4), before anything is printed
+    if request.lang:  # the same refusal as a real run (exit 4), before anything is printed
         from ..phonemize.espeak import check_language
 
-        check_language(text.lang)
-    ref, profile, segments = _config_segments(content, model, voice, text)  # errors here
-    lang = text.lang or profile.language
-    budget = profile.budget
+        check_language(request.lang)
+    selection = select(model, voice, request.lang)
+    segments = engine.segments(request, selection)  # errors here
+    budget = selection.profile.budget
     unit = "phoneme tokens" if budget.kind == "phonemes" else "characters"
-    note_line(f"dry run: {ref.id}, language {lang or 'unknown'}, budget {budget.kind} "
+    note_line(f"dry run: {selection.model_id}, language {selection.language or 'unknown'}, budget {budget.kind} "
               f"(at most {budget.max_units} {unit} per segment)")
     out = sys.stdout
     count = 0
@@ -125,7 +181,7 @@ def _dry_run(content: str, model: str | None, voice: str | None, text: TextOptio
     note_line(f"dry run: {count} segment{'s' if count != 1 else ''}, {pauses:g} s of pauses")
 
 
-def _via_server(fields: dict, sink, raw: bool) -> bool:
+def _via_server(request: Request, model: str | None, voice: str | None, sink, raw: bool) -> bool:
     """Speak through a running `ttscli serve` (see ttscli.server.client); False: do it here."""
     from ..server import client
     from .render import note_line
@@ -134,6 +190,10 @@ def _via_server(fields: dict, sink, raw: bool) -> bool:
         if raw:
             note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")
 
+    fields = {"input": request.text, "model": model, "voice": voice, "speed": request.speed,
+              "volume": request.volume, "seed": request.seed, "lang": request.lang,
+              "sentence_silence": request.sentence_silence, "paragraph_silence": request.paragraph_silence,
+              "date_order": request.date_order}  # the server's JSON body (docs/server.md)
     return client.speak(fields, sink, on_start=started)
 
 
@@ -143,7 +203,8 @@ def say(
     file: Optional[str] = typer.Option(None, "--file", "-f", help="Read the text from FILE ('-' = stdin)."),
     output: Optional[str] = typer.Option(
         None, "--output", "-o",
-        help="Write audio to FILE (.wav .flac .ogg .opus .mp3) or '-' for a WAV stream on stdout. "
+        help=f"Write audio to FILE ({' '.join('.' + n for n in names(SAY, builtin=True))}) or '-' for a WAV "
+        "stream on stdout. "
         "Default: play it (stdout is a terminal) or stream WAV (stdout is a pipe).",
     ),
     fmt: Optional[str] = typer.Option(None, "--format", help="Output format when the extension does not say.",
@@ -166,6 +227,9 @@ def say(
     timings_jsonl: Optional[str] = typer.Option(
         None, "--timings-jsonl", metavar="FILE",
         help="Write each word's timing as a JSON line as soon as it is spoken (for -o - / --raw streams)."),
+    idle: float = typer.Option(0.3, "--idle", min=0.01, max=60.0, metavar="SECONDS",
+                               help="Live input (stdin a pipe or terminal): speak an unfinished sentence after "
+                               "the input has been quiet this long."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Print the normalized segments and their pauses; load no model, write no audio."),
     no_server: bool = typer.Option(False, "--no-server", envvar="TTSCLI_NO_SERVER", show_envvar=True,
@@ -177,14 +241,22 @@ def say(
     Numbers, dates, money, abbreviations and the like are read out; Markdown
     syntax is dropped; \[pause:1.5] adds a pause; text that starts with <speak> is SSML.
     """
+    from dataclasses import replace
+
     from ..errors import BadInput
-    from ..text.options import TextOptions
+    from ..request import Request
     from .render import note_line
 
+    if not dry_run and _live_stdin(text or [], file, encoding):
+        return _say_live(output, fmt, raw, model, voice, encoding, idle, subtitles, timings_jsonl, lexicon,
+                         Request(speed=speed, volume=volume, seed=seed, lang=lang, sentence_silence=sentence_silence,
+                                 paragraph_silence=paragraph_silence,
+                                 date_order=getattr(date_order, "value", date_order)))
     content = _gather_text(text or [], file, encoding)
     if not content.strip():
         raise BadInput("no text to speak: the input is empty", hint="pass some words, e.g. ttscli say \"Hello\"")
-    order = getattr(date_order, "value", date_order)
+    request = Request(content, speed=speed, volume=volume, seed=seed, lang=lang, sentence_silence=sentence_silence,
+                      paragraph_silence=paragraph_silence, date_order=getattr(date_order, "value", date_order))
     subs = None
     if not dry_run and (subtitles or timings_jsonl):  # timings: never via a server
         from ..timing.session import Subtitles
@@ -192,34 +264,30 @@ def say(
         subs = Subtitles.open(content, subtitles, timings_jsonl)
     if not dry_run and not no_server and not lexicon and subs is None:  # a --lexicon file is read here
         sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
-        fields = {"input": content, "model": model, "voice": voice, "speed": speed, "volume": volume, "seed": seed,
-                  "lang": lang, "sentence_silence": sentence_silence, "paragraph_silence": paragraph_silence,
-                  "date_order": order}
-        if _via_server(fields, sink, raw):
+        if _via_server(request, model, voice, sink, raw):
             return
         if sink.sample_rate:  # a file the server began is discarded; start afresh
             sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
-    text_options = TextOptions.from_user(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence,
-                                         lang=lang, date_order=order, lexicon=lexicon)
+    from ..text import lexicon as lexicon_files
+
+    request = replace(request, lexicon=lexicon_files.load(lexicon))  # + the config directory's lexicon.toml
     if dry_run:
-        _dry_run(content, model, voice, text_options)
+        _dry_run(request, model, voice)
         return
     if no_server or lexicon or subs is not None:
         sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
     from .. import engine
-    from ..backends.base import SynthesisOptions
 
-    _check_something_to_say(content, model, voice, text_options)
-    loaded = engine.load(model, voice)
+    selection = _check_something_to_say(request, model, voice)
+    loaded = engine.load(selection or model, voice)
     timings = subs.attach(loaded.backend, lang) if subs else None
-    segments = engine.segments_for(content, loaded.backend, text_options, voice=voice)
+    segments = engine.segments(request, loaded)
     if raw:
         note_line(f"raw PCM: s16le, {loaded.backend.sample_rate} Hz, 1 channel")
-    options = SynthesisOptions(speed=speed, volume=volume, seed=seed, lang=lang)
     done = False
     try:
         with sink:
-            _speak(loaded, segments, options, sink, timings)
+            _speak(loaded, segments, request.synthesis_options, sink, timings)
         done = True
     finally:
         if subs:  # the subtitle file only after all the audio was written; streamed lines in any case

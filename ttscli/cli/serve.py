@@ -142,7 +142,7 @@ def _quiet_signals() -> None:
 
 
 def _default_budget() -> int | None:
-    from ..runtime.plan import plan_for
+    from ..runtime.planners import plan_for
 
     try:
         return plan_for("onnxruntime", device="cpu").memory_budget_bytes

@@ -12,7 +12,7 @@ from .app import app
 
 def runtime_plan(runtime: str) -> dict[str, Any]:
     """The plan this machine would use for ``runtime`` (hardware probe + --device/--threads)."""
-    from ..runtime.plan import plan_for
+    from ..runtime.planners import plan_for
 
     return plan_for(runtime).as_dict()
 
@@ -33,7 +33,7 @@ def _installed(model_id: str):
 def _describe(model_id: str) -> dict[str, Any]:
     from .. import catalog
     from ..errors import NotFound
-    from .model_rows import _dir_size, ref_row
+    from ..models.rows import _dir_size, ref_row
 
     ref, record = _installed(model_id)
     if ref is not None:
@@ -55,7 +55,7 @@ def _describe(model_id: str) -> dict[str, Any]:
         try:
             entry = catalog.lookup(model_id)
         except NotFound as exc:
-            from . import model_rows
+            from ..models import rows as model_rows
 
             from ..suggest import close_matches, hint
 
@@ -84,7 +84,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Show a model: files and sizes, licences, languages, voices, and how it would run here."""
-    from .model_rows import human_size, table
+    from ..models.rows import human_size, table
 
     info = _describe(model.strip())
     if as_json:

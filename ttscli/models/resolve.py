@@ -13,8 +13,6 @@ from typing import Callable
 from ..errors import NotFound
 from .ref import ModelRef
 
-DEFAULT_MODEL = "piper:en_US-joe-medium"  # shipped in a PyPI package (the piper family's `models`)
-
 
 def _store_models() -> dict[str, ModelRef]:
     """Models pulled or imported with `ttscli pull` (complete and verified only)."""
@@ -42,8 +40,18 @@ def default_model_id_from_env() -> str | None:
     return os.environ.get("TTSCLI_MODEL") or None
 
 
+def declared_default() -> str:
+    """The default model its family declares (``FamilySpec.default_model``; the first one)."""
+    from ..backends import registry
+
+    for spec in registry.families().values():
+        if spec.default_model:
+            return spec.default_model
+    raise NotFound("no model family names a default model", hint="pass --model or set TTSCLI_MODEL")
+
+
 def default_model_id() -> str:
-    return default_model_id_from_env() or DEFAULT_MODEL
+    return default_model_id_from_env() or declared_default()
 
 
 def installed() -> dict[str, ModelRef]:

@@ -84,16 +84,17 @@ class Sampling:
     repeat_penalty: float = 1.0
     repeat_last_n: int = 64
 
-    def with_overrides(self, extra: dict) -> "Sampling":
-        """Family defaults overridden by SynthesisOptions.extra keys of the same names."""
+    def with_overrides(self, given) -> "Sampling":
+        """Family defaults overridden by the fields of ``given`` (an options object) that are not None."""
         values = {}
         for name, kind in (("temperature", float), ("top_k", int), ("top_p", float), ("min_p", float),
                            ("repeat_penalty", float), ("repeat_last_n", int)):
-            if name in extra:
+            value = getattr(given, name, None)
+            if value is not None:
                 try:
-                    values[name] = kind(extra[name])
+                    values[name] = kind(value)
                 except (TypeError, ValueError) as exc:
-                    raise BadInput(f"sampling option {name}={extra[name]!r} is not a number") from exc
+                    raise BadInput(f"sampling option {name}={value!r} is not a number") from exc
         return Sampling(**{**self.__dict__, **values})
 
 

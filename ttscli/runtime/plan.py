@@ -1,7 +1,8 @@
 """The plan for running one model family on this machine.
 
 This is the contract between hardware detection and backends: a backend never decides on
-its own which device or how many threads to use. Everything calls :func:`plan_for`::
+its own which device or how many threads to use. Everything calls
+:func:`ttscli.runtime.planners.plan_for`, which applies this module's rules::
 
     plan = plan_for("llama.cpp")              # --device / TTSCLI_DEVICE, --threads / TTSCLI_THREADS
     apply_env(plan)                           # before the runtime is imported
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, MutableMapping
 
 from ..errors import RuntimeFailure, UsageError
@@ -207,47 +208,6 @@ def memory_budget(profile: "HardwareProfile", target: Target) -> int | None:
     if profile.ram_available_bytes is None:
         return None
     return int(profile.ram_available_bytes * BUDGET_SHARE)
-
-
-def _gib(n: int) -> str:
-    return f"{n / 2**30:.1f} GiB"
-
-
-def plan_for(runtime: str, *, device: str | None = None, threads: int | None = None,
-             profile: "HardwareProfile | None" = None, env: Mapping[str, str] | None = None,
-             model_bytes: int | None = None) -> RuntimePlan:
-    """The plan for ``runtime`` ("onnxruntime", "llama.cpp", "torch", "sherpa-onnx", or a
-    plugin's runtime). ``device``/``threads`` default to TTSCLI_DEVICE/TTSCLI_THREADS from
-    ``env`` (os.environ); ``profile`` defaults to this machine, probed once per process."""
-    from . import planners
-    from .hardware import this_machine
-    from .runtimes import probe_runtime
-    from .sources import real
-
-    env = os.environ if env is None else env
-    request = parse_device(device if device is not None else env.get(DEVICE_ENV) or "auto")
-    profile = profile or this_machine((runtime,))
-    status = profile.runtimes.get(runtime) or probe_runtime(runtime, real())
-    n_threads, too_many = capped_threads(resolve_threads(threads, env, profile), profile)
-    target = choose_target(request, profile)
-    base = RuntimePlan(runtime=runtime, threads=n_threads, requested=str(request))
-    try:
-        plan = planners.plan(base, target, profile, status, env)
-        if too_many:
-            plan = replace(plan, warnings=(too_many, *plan.warnings))
-    except Unusable as exc:
-        if target.explicit:
-            raise RuntimeFailure(f"--device {request}: {exc.reason}", hint=exc.fix) from None
-        plan = planners.plan(base, Target("cpu", request), profile, status, env)
-        plan = replace(plan, warnings=(f"{exc.reason}, so {runtime} runs on the CPU; {exc.fix}", *plan.warnings),
-                       reason=f"fallback: {exc.reason}")
-    budget = memory_budget(profile, Target(plan.device.split(":")[0], request, target.gpu))
-    plan = replace(plan, memory_budget_bytes=budget)
-    if model_bytes and budget and model_bytes > budget:
-        plan = replace(plan, warnings=(*plan.warnings, f"the model needs about {_gib(model_bytes)} but only "
-                                       f"{_gib(budget)} is free for {plan.device}; close other programs "
-                                       "or pick a smaller model"))
-    return plan
 
 
 def apply_env(plan: RuntimePlan, environ: MutableMapping[str, str] | None = None) -> None:

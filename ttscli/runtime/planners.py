@@ -3,18 +3,21 @@
 Each planner gets a base plan (runtime, threads, what was requested), the target chosen by
 :func:`.plan.choose_target`, the hardware profile and the runtime's status. It returns the
 finished plan or raises :class:`.plan.Unusable` with the reason and the fix;
-:func:`.plan.plan_for` turns that into a CPU plan with one warning (``--device auto``) or
+:func:`plan_for` (the entry point, at the end) turns that into a CPU plan with one warning (``--device auto``) or
 exit 5 (an explicit device). Planners never see a CPU target fail.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import Callable, Mapping
 
+from ..errors import RuntimeFailure
 from . import fixes
 from .hardware import HardwareProfile
-from .plan import GGML_UNIFIED, UNIFIED_ENV, RuntimePlan, Target, Unusable, memory_budget
+from .plan import (DEVICE_ENV, GGML_UNIFIED, UNIFIED_ENV, RuntimePlan, Target, Unusable, capped_threads,
+                   choose_target, memory_budget, parse_device, resolve_threads)
 from .runtimes import RuntimeStatus, arch_coverage
 
 CPU_PROVIDERS = ("CPUExecutionProvider",)
@@ -202,3 +205,43 @@ def plan(base: RuntimePlan, target: Target, profile: HardwareProfile, status: Ru
                            "(see `ttscli doctor`)")
         return _cpu(base, f"{status.name} is not installed")
     return PLANNERS.get(base.runtime, generic)(base, target, profile, status, env)
+
+
+def _gib(n: int) -> str:
+    return f"{n / 2**30:.1f} GiB"
+
+
+def plan_for(runtime: str, *, device: str | None = None, threads: int | None = None,
+             profile: "HardwareProfile | None" = None, env: Mapping[str, str] | None = None,
+             model_bytes: int | None = None) -> RuntimePlan:
+    """The plan for ``runtime`` ("onnxruntime", "llama.cpp", "torch", "sherpa-onnx", or a
+    plugin's runtime). ``device``/``threads`` default to TTSCLI_DEVICE/TTSCLI_THREADS from
+    ``env`` (os.environ); ``profile`` defaults to this machine, probed once per process."""
+    from .hardware import this_machine
+    from .runtimes import probe_runtime
+    from .sources import real
+
+    env = os.environ if env is None else env
+    request = parse_device(device if device is not None else env.get(DEVICE_ENV) or "auto")
+    profile = profile or this_machine((runtime,))
+    status = profile.runtimes.get(runtime) or probe_runtime(runtime, real())
+    n_threads, too_many = capped_threads(resolve_threads(threads, env, profile), profile)
+    target = choose_target(request, profile)
+    base = RuntimePlan(runtime=runtime, threads=n_threads, requested=str(request))
+    try:
+        chosen = plan(base, target, profile, status, env)
+        if too_many:
+            chosen = replace(chosen, warnings=(too_many, *chosen.warnings))
+    except Unusable as exc:
+        if target.explicit:
+            raise RuntimeFailure(f"--device {request}: {exc.reason}", hint=exc.fix) from None
+        chosen = plan(base, Target("cpu", request), profile, status, env)
+        chosen = replace(chosen, warnings=(f"{exc.reason}, so {runtime} runs on the CPU; {exc.fix}",
+                                           *chosen.warnings), reason=f"fallback: {exc.reason}")
+    budget = memory_budget(profile, Target(chosen.device.split(":")[0], request, target.gpu))
+    chosen = replace(chosen, memory_budget_bytes=budget)
+    if model_bytes and budget and model_bytes > budget:
+        chosen = replace(chosen, warnings=(*chosen.warnings, f"the model needs about {_gib(model_bytes)} but only "
+                                         f"{_gib(budget)} is free for {chosen.device}; close other programs "
+                                         "or pick a smaller model"))
+    return chosen

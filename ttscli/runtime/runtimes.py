@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
-from ..backends.registry import RUNTIME_MODULES
+from .names import RUNTIME_MODULES
 from .sources import Sources
 
 # Distributions that all install the `onnxruntime` import package (they overwrite each other).

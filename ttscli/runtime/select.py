@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from enum import Enum
 
-from ..backends.registry import RUNTIMES
+from .names import RUNTIMES
 from ..errors import UsageError
 
 CHOICES = ("auto", *RUNTIMES)

@@ -9,12 +9,18 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import Any, Iterator, Protocol
 
 from ..errors import RuntimeFailure, TtsError
 
-if TYPE_CHECKING:
-    from .llama import LlamaModel, Sampling
+
+class TokenSource(Protocol):
+    """What the stream reads tokens from (:class:`ttscli.runtime.llama.LlamaModel`)."""
+
+    def generate_ids(self, prompt: list[int], sampling: Any, seed: int) -> Iterator[int]: ...
+
+    def is_eog(self, token: int) -> bool: ...
+
 
 @dataclass
 class GenerationStats:
@@ -43,9 +49,9 @@ class TokenStream:
     stops the producer and waits for it, so the model is free again.
     """
 
-    model: "LlamaModel"
+    model: TokenSource
     prompt: list[int]
-    sampling: Sampling
+    sampling: Any  # the model's sampler settings (llama.Sampling), passed through
     seed: int
     stop_ids: frozenset[int]
     max_tokens: int

@@ -26,7 +26,7 @@ from . import RATE_HEADER, STORE_HEADER, store_id
 from .errors import ApiError, bad_request, busy, from_tts, too_large, unauthorized
 from .models import Pool
 from .openai_api import Limits, Mapping, parse
-from .stream import MEDIA_TYPES, PCM_RATE, Cancelled, Job, encoder_for
+from .stream import PCM_RATE, Cancelled, Job, encoder_for, served
 
 log = logging.getLogger("ttscli.server")
 access = logging.getLogger("ttscli.server.access")
@@ -114,7 +114,7 @@ async def status(request: Request, state: State) -> Response:
 
 
 async def models(request: Request, state: State) -> Response:
-    from ..cli.model_rows import installed_refs, ref_row
+    from ..models.rows import installed_refs, ref_row
 
     rows = [ref_row(ref) for ref in await asyncio.to_thread(installed_refs)]
     data = [{"id": r["id"], "object": "model", "created": 0, "owned_by": "ttscli", "family": r["family"],
@@ -125,7 +125,7 @@ async def models(request: Request, state: State) -> Response:
 
 
 async def voices(request: Request, state: State) -> Response:
-    from ..cli.model_rows import cloned_voices, installed_refs, ref_row
+    from ..models.rows import cloned_voices, installed_refs, ref_row
 
     refs = await asyncio.to_thread(installed_refs)
     stock = [{"id": v, "model": ref.id, "kind": "stock"} for ref in refs for v in ref_row(ref)["voices"]]
@@ -169,29 +169,28 @@ async def speech(request: Request, state: State) -> Response:
         raise
     try:
         loaded = replace(instance.loaded, voice=voice, voice_name=name)
-        segments = await asyncio.to_thread(_segments, loaded, req)
+        asked = await asyncio.to_thread(_request, req)
+        segments = await asyncio.to_thread(engine.segments, asked, loaded)
     except BaseException:
         state.inflight -= 1
         state.pool.release(slot, instance, req.keep_alive)
         raise
-    return _stream(request, state, req, slot, instance, loaded, segments)
+    return _stream(request, state, req, slot, instance, loaded, segments, asked.synthesis_options)
 
 
-def _segments(loaded, req):
-    from ..text.options import TextOptions
+def _request(req):
+    """The engine's Request for a parsed API request (+ the config directory's lexicon.toml)."""
+    from ..request import Request
 
-    options = TextOptions.from_user(sentence_silence=req.sentence_silence, paragraph_silence=req.paragraph_silence,
-                                    lang=req.lang, date_order=req.date_order)  # + the config's lexicon.toml
-    return engine.segments_for(req.input, loaded.backend, options, voice=loaded.voice_name)
+    return Request.from_user(req.input, speed=req.speed, volume=req.volume, seed=req.seed, lang=req.lang,
+                             sentence_silence=req.sentence_silence, paragraph_silence=req.paragraph_silence,
+                             date_order=req.date_order)
 
 
-def _stream(request, state: State, req, slot, instance, loaded, segments) -> StreamingResponse:
-    from ..backends.base import SynthesisOptions
-
+def _stream(request, state: State, req, slot, instance, loaded, segments, options) -> StreamingResponse:
     started = request.state.started
     ready = time.perf_counter() - started  # reading, queueing, loading, text preparation
     rate = loaded.backend.sample_rate
-    options = SynthesisOptions(speed=req.speed, volume=req.volume, seed=req.seed, lang=req.lang)
     job = Job()
     state.jobs.add(job)
     info = {"model": slot.model_id, "voice": req.voice, "format": req.response_format, "chars": len(req.input)}
@@ -238,8 +237,9 @@ def _stream(request, state: State, req, slot, instance, loaded, segments) -> Str
             _log(_record(request, 200, started, outcome=outcome, bytes=job.bytes, segments=job.segments,
                          ready=round(ready, 4), ttfb=round(first - started, 4) if first else None, **info))
 
-    out_rate = PCM_RATE if req.response_format == "pcm" else rate
-    media = "text/event-stream" if req.stream_format == "sse" else MEDIA_TYPES[req.response_format]
+    fmt = served(req.response_format)
+    out_rate = PCM_RATE if req.response_format == "pcm" else fmt.rate_for(rate) if fmt.encoder else rate
+    media = "text/event-stream" if req.stream_format == "sse" else fmt.media_type
     headers = {RATE_HEADER: str(out_rate), "X-Model": slot.model_id, "X-Voice": loaded.voice_name or "default"}
     return StreamingResponse(body(), media_type=media, headers=headers)
 

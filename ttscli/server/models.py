@@ -97,9 +97,9 @@ class Pool:
     @staticmethod
     def model_id(model: str | None, voice: str | None) -> tuple[str, int]:
         """(canonical model id, size on disk) of the model a request names, or the default one."""
-        from .. import engine
+        from ..selection import select
 
-        ref, _ = engine.text_profile(model, voice)
+        ref = select(model, voice).ref
         size = ref.info.get("size_bytes") or 0
         if not size and ref.path is not None and os.path.isdir(ref.path):
             size = sum(e.stat().st_size for e in os.scandir(ref.path) if e.is_file())
@@ -235,12 +235,6 @@ class Pool:
 
 def _resolve_voice(backend, name: str | None) -> Any:
     """What ``backend.stream`` takes for ``name``: a stored voice (clone, blend) or the model's own."""
-    from ..errors import BadInput
-    from ..voices import cache
+    from .. import engine
 
-    if name and cache.exists(name):
-        stored = cache.load(name)
-        if stored.family != backend.family:
-            raise BadInput(f"voice {name!r} was made for {stored.family} models, not {backend.model.id}")
-        return backend.use_stored_voice(stored)
-    return backend.resolve_voice(name)
+    return engine.voice_for(backend, name)

@@ -1,9 +1,11 @@
 """Audio bytes for a response: one encoder per ``response_format``, and :class:`Job`, which runs
 synthesis in its own thread and hands the bytes to the event loop through a bounded queue.
 
-wav, pcm and f32 are written here (the same float→int16 conversion as every other ttscli
-sink, :func:`ttscli.audio.chunk.to_pcm16`); mp3, opus, aac and flac stream through the
-bundled ffmpeg with its bit-exact flags.
+Which formats the server speaks, their media types and codecs come from the format table
+(:mod:`ttscli.audio.formats`, those with ``serve`` in ``uses``). wav, pcm and f32 are written
+here (the same float→int16 conversion as every other ttscli sink,
+:func:`ttscli.audio.chunk.to_pcm16`); a format with an encoder of its own uses it; the others
+stream through the bundled ffmpeg with its bit-exact flags.
 """
 
 from __future__ import annotations
@@ -14,17 +16,20 @@ import os
 import subprocess
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
-from ..audio import wavstream
+from ..audio import formats, wavstream
 from ..audio.chunk import to_pcm16
 
-PCM_RATE = 24000  # OpenAI's `pcm` is 24 kHz 16-bit mono little-endian
-MEDIA_TYPES = {"mp3": "audio/mpeg", "opus": "audio/ogg", "aac": "audio/aac", "flac": "audio/flac",
-               "wav": "audio/wav", "pcm": "audio/pcm", "f32": "application/octet-stream"}
-FORMATS = tuple(MEDIA_TYPES)
+PCM_RATE = formats.FORMATS["pcm"].rates[0]  # OpenAI's `pcm` is 24 kHz 16-bit mono little-endian
+
+
+def served(name: str) -> formats.Format | None:
+    """The format ``response_format`` names, when the server speaks it."""
+    fmt = formats.get(name)
+    return fmt if fmt is not None and formats.SERVE in fmt.uses else None
 
 
 class Cancelled(Exception):
@@ -74,17 +79,13 @@ class _Pcm(_Encoder):
 
 
 class _Ffmpeg(_Encoder):
-    CODECS: ClassVar[dict[str, list[str]]] = {"aac": ["-c:a", "aac", "-f", "adts"]}
-
-    def __init__(self, fmt: str, rate: int, emit):
-        from ..audio.encode import BITEXACT, CODECS, PcmPipe, encoder_rate
+    def __init__(self, fmt: formats.Format, rate: int, emit):
+        from ..audio.encode import BITEXACT, PcmPipe
         from ..audio.ffmpeg import exe
 
         super().__init__(rate, emit)
-        codec = self.CODECS.get(fmt) or CODECS[fmt][0]
-        out_rate = encoder_rate(fmt, rate) if fmt in CODECS else rate
         cmd = [exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "f32le", "-ar", str(rate),
-               "-ac", "1", "-i", "pipe:0", "-ar", str(out_rate), *codec, *BITEXACT, "pipe:1"]
+               "-ac", "1", "-i", "pipe:0", "-ar", str(fmt.rate_for(rate)), *fmt.ffmpeg, *BITEXACT, "pipe:1"]
         self._pipe = PcmPipe(cmd, stdout=subprocess.PIPE)
         self._error: BaseException | None = None
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -117,9 +118,15 @@ class _Ffmpeg(_Encoder):
         self._reader.join(timeout=5)
 
 
-def encoder_for(fmt: str, rate: int, emit: Callable[[bytes], None]) -> _Encoder:
+def encoder_for(name: str, rate: int, emit: Callable[[bytes], None]) -> Any:
+    """An encoder with write(float32 samples), close() and kill() for the served format ``name``."""
     simple = {"f32": _F32, "wav": _Wav, "pcm": _Pcm}
-    return simple[fmt](rate, emit) if fmt in simple else _Ffmpeg(fmt, rate, emit)
+    if name in simple:
+        return simple[name](rate, emit)
+    fmt = formats.FORMATS[name]
+    if fmt.encoder is not None:
+        return fmt.open_encoder(rate, emit)
+    return _Ffmpeg(fmt, rate, emit)
 
 
 class Job:

@@ -20,8 +20,9 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from .segments import PHONEME_BLOCK, is_phonemes
+
 _KEY = re.compile(r"[\W_]+", re.UNICODE)
-_PHONEMES = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 _SSML_TAG = re.compile(r"<[^>]*>")
 _PAUSE = re.compile(r"\[pause:[^\]]*\]", re.IGNORECASE)
 _MD_LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -41,7 +42,7 @@ def spoken_words(text: str) -> list[str]:
     """The words of a normalized segment that carry sound ([[phonemes]] count as one)."""
     words: list[str] = []
     pos = 0
-    for block in list(_PHONEMES.finditer(text)) + [None]:
+    for block in list(PHONEME_BLOCK.finditer(text)) + [None]:
         part = text[pos : block.start() if block else len(text)]
         words += [w for w in part.split() if key(w)]
         if block is None:
@@ -58,7 +59,7 @@ def mask_markup(text: str) -> str:
 
     if looks_like_ssml(text):
         return _ENTITY.sub(blank, _SSML_TAG.sub(blank, text))
-    text = _PHONEMES.sub(blank, _PAUSE.sub(blank, text))
+    text = PHONEME_BLOCK.sub(blank, _PAUSE.sub(blank, text))
     return _MD_MARKS.sub(blank, _MD_LINK_TARGET.sub(blank, _SSML_TAG.sub(blank, text)))
 
 
@@ -97,7 +98,7 @@ class OriginalMap:
             return self._rest_of_input() if final else []
         end = len(self.tokens) if final else min(len(self.tokens), self.cursor + 2 * len(self.pending) + _WINDOW)
         theirs = self.keys[self.cursor : end]
-        ours = [key(w) if not w.startswith("[[") else "" for w in self.pending]
+        ours = [key(w) if not is_phonemes(w) else "" for w in self.pending]
         ops = SequenceMatcher(None, theirs, ours, autojunk=False).get_opcodes()
         if not final:  # keep everything after the last agreement for the next round
             last_equal = max((k for k, op in enumerate(ops) if op[0] == "equal"), default=-1)

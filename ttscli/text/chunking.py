@@ -11,22 +11,21 @@ from __future__ import annotations
 
 import re
 
-from .segments import PHONEME_BLOCK, Budget
+from .segments import OPEN, PHONEME_BLOCK, Budget, has_markup, is_phonemes, markup_tokens, wrap_phonemes
 
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
-_TOKEN = re.compile(r"\[\[.*?\]\]|\S+", re.S)
-_SPEAKABLE = re.compile(r"\w|\[\[")
+_SPEAKABLE = re.compile(r"\w|" + re.escape(OPEN))
 TINY_CHARS = 12  # fragments shorter than this ("Yes.", "Oh!") join a neighbour when packing
 
 
 def _clauses(text: str) -> list[str]:
-    if "[[" not in text:
+    if not has_markup(text):
         return _CLAUSE_END.split(text)
     # Do not cut inside [[phonemes]]: split between tokens only.
     out, current = [], []
-    for token in _TOKEN.findall(text):
+    for token in markup_tokens(text):
         current.append(token)
-        if not token.startswith("[[") and token[-1] in ",;:":
+        if not is_phonemes(token) and token[-1] in ",;:":
             out.append(" ".join(current))
             current = []
     if current:
@@ -41,8 +40,8 @@ def _hard_split(token: str, budget: Budget) -> list[str]:
     if block:
         inner = block.group(1).split()
         if len(inner) > 1:
-            return _pack_pieces([f"[[{p}]]" for p in inner], budget, level=2)
-        wrap = lambda s: f"[[{s}]]"  # noqa: E731
+            return _pack_pieces([wrap_phonemes(p) for p in inner], budget, level=2)
+        wrap = wrap_phonemes
         body = block.group(1)
     else:
         wrap = lambda s: s  # noqa: E731
@@ -64,7 +63,7 @@ def fit(text: str, budget: Budget, level: int = 0) -> list[str]:
         return [text]
     if level >= 2:
         return _hard_split(text, budget)
-    pieces = _clauses(text) if level == 0 else _TOKEN.findall(text)
+    pieces = _clauses(text) if level == 0 else markup_tokens(text)
     if len(pieces) <= 1:
         return fit(text, budget, level + 1)
     return _pack_pieces(pieces, budget, level + 1)

@@ -18,35 +18,39 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
-from typing import Iterable, Iterator
+from dataclasses import dataclass, fields, replace
+from typing import Any, Iterable, Iterator
 
 from ..errors import BadInput
 from ..held_warnings import held
 from . import cleanup, languages, scripts
 from .chunking import chunk_sentences, speakable
 from .document import MAX_PAUSE, Paragraph, Pause, Phonemes, SayAs, SentenceBreak, Span
-from .lexicon import Lexicon
-from .segments import PHONEME_BLOCK, Budget, Segment, split_sentences
+from .options import TextOptions
+from .segments import PHONEME_BLOCK, Budget, Segment, has_markup, runs, split_sentences, wrap_phonemes
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PARAGRAPH_SILENCE = 0.5
-_EMPTY_BLOCK = re.compile(r"\[\[\s*\]\]")
 
 
 @dataclass(frozen=True)
-class FrontEndOptions:
+class FrontEndOptions(TextOptions):
+    """What the caller asked (:class:`~ttscli.text.options.TextOptions`) plus what the model
+    adds: the language to read in (resolved), tags it reads itself, and whether letters of other
+    writing systems are dropped."""
+
     lang: str | None = "en-us"
-    sentence_silence: float = 0.0
-    paragraph_silence: float | None = None  # None: max(sentence_silence, 0.5)
-    date_order: str | None = None  # mdy | dmy | ymd; None: from the language
-    lexicon: Lexicon | None = None
     normalize: bool = True
     keep_tags: frozenset[str] = frozenset()  # inline tags the model reads itself (Orpheus' <laugh>)
     # Skip letters of other writing systems when ``lang`` is written in Latin (see text.scripts);
     # False for a model that also speaks a language in another script.
     drop_other_scripts: bool = True
+
+    @classmethod
+    def of(cls, asked: TextOptions, **model: Any) -> FrontEndOptions:
+        """``asked`` with the model's part (``lang``, ``keep_tags``, ``drop_other_scripts``)."""
+        return cls(**{**{f.name: getattr(asked, f.name) for f in fields(TextOptions)}, **model})
 
     @property
     def paragraph_pause(self) -> float:
@@ -90,28 +94,28 @@ class _Normalizer:
         return text
 
     def text(self, text: str, heading: bool) -> str:
-        text = cleanup.clean(_EMPTY_BLOCK.sub(" ", text))  # [[ ]] says nothing
-        if self.latin_only and "[[" not in text:
+        text = cleanup.clean(PHONEME_BLOCK.sub(_keep_spoken, text))  # [[ ]] says nothing
+        if self.latin_only and not has_markup(text):
             text = self._unreadable(text)
         if self.lexicon:
             text = self.lexicon.apply(text)
         if not self.enabled:
             return cleanup.tidy(text)
-        if "[[" not in text:
+        if not has_markup(text):
             return self.language.normalize(text, heading)
         # Blocks stand in the text as capitalised placeholder words while it is normalized,
         # so the rules see them as names ("Mr. [[ŋwˈɪn]]" is a title, not a sentence end).
-        blocks = [m.group(1).strip() for m in PHONEME_BLOCK.finditer(text)]
+        pieces = runs(text)
+        blocks = [run.text for run in pieces if run.is_phonemes]
         keys = [_placeholder(i) for i in range(len(blocks))]
         it = iter(keys)
         spoken = self.language.normalize(PHONEME_BLOCK.sub(lambda m: next(it), text), heading)
         if all(spoken.count(k) == 1 for k in keys):
             for key, block in zip(keys, blocks):
-                spoken = spoken.replace(key, f"[[{block}]]")
+                spoken = spoken.replace(key, wrap_phonemes(block))
             return spoken
-        parts = PHONEME_BLOCK.split(text)  # even: text, odd: phonemes
-        return " ".join(f"[[{p.strip()}]]" if i % 2 else self.language.normalize(p, heading)
-                        for i, p in enumerate(parts) if i % 2 or p.strip())
+        return " ".join(wrap_phonemes(run.text) if run.is_phonemes else self.language.normalize(run.text, heading)
+                        for run in pieces)
 
     def say_as(self, item: SayAs, heading: bool) -> str:
         spoken = self.language.say_as(item.kind, item.text, item.format) if self.enabled else None
@@ -123,6 +127,10 @@ class _Normalizer:
                     item.kind, shown, self.language.code)
             return self.text(item.text, heading)
         return spoken
+
+
+def _keep_spoken(block: re.Match) -> str:
+    return block.group(0) if block.group(1).strip() else " "
 
 
 def _placeholder(index: int) -> str:
@@ -144,7 +152,7 @@ def _runs(paragraph: Paragraph, norm: _Normalizer) -> Iterator[tuple[str, float 
             parts.append(norm.say_as(item, paragraph.heading))
         elif isinstance(item, Phonemes):
             if item.ipa.strip():
-                parts.append(f"[[{item.ipa.strip()}]]")
+                parts.append(wrap_phonemes(item.ipa.strip()))
         elif isinstance(item, Pause):
             yield _join(parts), item.seconds, False
             parts = []

@@ -29,7 +29,8 @@ _ORDINAL = {
     "pt": re.compile(r"(\d+)\s?([ºª°]|\.º|\.ª)"), "fr": re.compile(r"(\d+)(er|re|ère|e|ème|eme)(?![\w])"),
     "de": None,
 }
-_CURRENCY = re.compile(r"(?P<pre>[€$£])\s?(?P<num>[\d.,\s]*\d)|(?P<num2>\d[\d.,\u00a0\u202f ]*?)\s?(?P<post>[€$£])")
+# Amounts are at most 40 characters long: an unbounded run ("1 1 1 1 …") would be scanned from every digit.
+_CURRENCY = re.compile(r"(?P<pre>[€$£])\s?(?P<num>[\d.,\s]{0,40}\d)|(?P<num2>\d[\d.,\u00a0\u202f ]{0,40}?)\s?(?P<post>[€$£])")
 _CODES = {"€": "EUR", "$": "USD", "£": "GBP"}
 _ZERO_CENTS = re.compile(r",?\s+(?:con|et|und|e|y)\s+(?:cero|zéro|null|zero)\s+\S+$")
 

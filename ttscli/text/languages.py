@@ -1,11 +1,11 @@
 """The language hook: one normalizer per language, looked up by code.
 
 A normalizer turns written text into spoken form for one language and reads
-SSML <say-as>. English has the full rule set; German has dates, ordinals, times,
-money, units and fractions (text.de), French and Spanish dates, times, money,
-units and fractions (text.romance); Italian and Portuguese get numbers through
-num2words; every other language passes through unchanged (espeak-ng reads its own numbers). Plugins add or replace a
-language with :func:`register`::
+SSML <say-as>. English (text.en), Spanish (text.es) and Italian (text.it) have the
+full class set; German (text.de) and French (text.fr) nearly all of it; Portuguese
+gets numbers through num2words (text.intl); every other language passes through
+unchanged (espeak-ng reads its own numbers). Plugins add or replace a language
+with :func:`register`::
 
     from ttscli.text import languages
     languages.register("nl", lambda lang, date_order: MyDutchNormalizer())
@@ -52,7 +52,7 @@ Factory = Callable[[str, "str | None"], Normalizer]
 
 
 def _english(lang: str, date_order: str | None) -> Normalizer:
-    from .en import EnglishNormalizer
+    from .en.normalizer import EnglishNormalizer
 
     return EnglishNormalizer(lang, date_order)
 
@@ -64,19 +64,31 @@ def _numbers(lang: str, date_order: str | None) -> Normalizer:
 
 
 def _german(lang: str, date_order: str | None) -> Normalizer:
-    from .de import GermanNormalizer
+    from .de.normalizer import GermanNormalizer
 
     return GermanNormalizer(lang)
 
 
-def _romance(lang: str, date_order: str | None) -> Normalizer:
-    from .romance import RomanceNormalizer
+def _spanish(lang: str, date_order: str | None) -> Normalizer:
+    from .es.normalizer import SpanishNormalizer
 
-    return RomanceNormalizer(lang)
+    return SpanishNormalizer(lang)
 
 
-_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german, "fr": _romance, "es": _romance,
-                                 **{code: _numbers for code in ("it", "pt")}}
+def _italian(lang: str, date_order: str | None) -> Normalizer:
+    from .it.normalizer import ItalianNormalizer
+
+    return ItalianNormalizer(lang)
+
+
+def _french(lang: str, date_order: str | None) -> Normalizer:
+    from .fr.normalizer import FrenchNormalizer
+
+    return FrenchNormalizer(lang)
+
+
+_REGISTRY: dict[str, Factory] = {"en": _english, "de": _german, "fr": _french, "es": _spanish, "it": _italian,
+                                 "pt": _numbers}
 
 
 def register(code: str, factory: Factory) -> None:

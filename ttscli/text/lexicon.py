@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BadInput
+from .segments import PHONEME_BLOCK, is_phonemes
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,7 +27,6 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 FILE_NAME = "lexicon.toml"
-_BLOCK = r"\[\[.*?\]\]"
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Lexicon:
             return
         keys = "|".join(re.escape(k) for k in sorted(self.entries, key=len, reverse=True))
         # A [[phoneme block]] is matched first so that nothing inside it is replaced.
-        self._pattern = re.compile(rf"{_BLOCK}|(?<!\w)(?:{keys})(?!\w)", re.I | re.S)
+        self._pattern = re.compile(rf"{PHONEME_BLOCK.pattern}|(?<!\w)(?:{keys})(?!\w)", re.I | re.S)
 
     def merged(self, other: "Lexicon") -> "Lexicon":
         """Entries of both; ``other`` wins on the same key."""
@@ -56,7 +56,7 @@ class Lexicon:
 
     def _replace(self, m: re.Match) -> str:
         found = m.group()
-        if found.startswith("[["):
+        if is_phonemes(found):
             return found
         if found in self.entries:
             return self.entries[found]

@@ -1,9 +1,7 @@
-"""What a caller asks of the text front end, built once per request and passed on.
+"""What a caller asks of the text front end: the text half of a :class:`ttscli.request.Request`.
 
-`say`, `batch` (and any server) turn their command-line or request options into one
-:class:`TextOptions`; :func:`ttscli.engine.segments_for` turns it, together with the model's
-:class:`~ttscli.text.segments.TextProfile`, into the front end's own
-:class:`~ttscli.text.frontend.FrontEndOptions`.
+:func:`ttscli.engine.segments` adds the model's part (its language, tags it reads itself) to
+make the front end's own :class:`~ttscli.text.frontend.FrontEndOptions`, which extends this.
 """
 
 from __future__ import annotations
@@ -20,14 +18,3 @@ class TextOptions:
     lang: str | None = None  # None: the voice's, else the model's language
     date_order: str | None = None  # mdy | dmy | ymd; None: from the language
     lexicon: Lexicon | None = None
-
-    @classmethod
-    def from_user(cls, *, sentence_silence: float = 0.0, paragraph_silence: float | None = None,
-                  lang: str | None = None, date_order: str | None = None,
-                  lexicon: str | None = None) -> TextOptions:
-        """Options as a user gives them: ``lexicon`` is a file path (the config directory's
-        lexicon.toml applies in any case), ``date_order`` a string or an enum member."""
-        from . import lexicon as lexicon_files
-
-        return cls(sentence_silence=sentence_silence, paragraph_silence=paragraph_silence, lang=lang,
-                   date_order=getattr(date_order, "value", date_order), lexicon=lexicon_files.load(lexicon))

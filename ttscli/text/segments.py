@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
-PHONEME_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.S)
+# The [[phonemes]] markup, defined here only: PHONEME_BLOCK (group 1: the IPA) and the helpers
+# below are what every other module uses to find, split, keep whole or write it.
+OPEN, CLOSE = "[[", "]]"
+_BLOCK = re.escape(OPEN) + r"(.*?)" + re.escape(CLOSE)
+PHONEME_BLOCK = re.compile(_BLOCK, re.S)
+_TOKEN = re.compile(_BLOCK + r"|\S+", re.S)
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,7 @@ class Run:
 def runs(text: str) -> tuple[Run, ...]:
     """``text`` as runs of words and of ``[[phonemes]]``: the one parser of the markup. Word
     runs keep their spacing; phoneme runs are stripped; empty runs are dropped."""
-    if "[[" not in text:
+    if OPEN not in text:
         return (Run(text),) if text.strip() else ()
     out: list[Run] = []
     for i, part in enumerate(PHONEME_BLOCK.split(text)):  # even: words, odd: phonemes
@@ -39,6 +44,36 @@ def runs(text: str) -> tuple[Run, ...]:
         elif part.strip():
             out.append(Run(part))
     return tuple(out)
+
+
+def has_markup(text: str) -> bool:
+    """Cheap test before parsing: could ``text`` hold a [[phonemes]] block?"""
+    return OPEN in text
+
+
+def is_phonemes(token: str) -> bool:
+    """Whether a token of :func:`markup_tokens` (or a word of a segment) is a phoneme block."""
+    return token.startswith(OPEN)
+
+
+def wrap_phonemes(ipa: str) -> str:
+    """``ipa`` written as markup."""
+    return f"{OPEN}{ipa}{CLOSE}"
+
+
+def without_brackets(text: str) -> str:
+    """``text`` with the markup's brackets removed (an SSML ``ph`` written as ``[[...]]``)."""
+    return text.replace(OPEN, "").replace(CLOSE, "")
+
+
+def markup_tokens(text: str) -> list[str]:
+    """Whitespace-separated words of ``text``, each phoneme block one token, spaces and all."""
+    return [m.group(0) for m in _TOKEN.finditer(text)]
+
+
+def phoneme_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every phoneme block in ``text``."""
+    return [m.span() for m in PHONEME_BLOCK.finditer(text)] if OPEN in text else []
 
 
 def has_phonemes(text: str) -> bool:
@@ -138,10 +173,6 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|[。！？]+[」』）]*")
 _INITIAL = re.compile(r"(?:^|[\s(\"'.])[A-Z]\.$")
 
 
-def _protected(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in PHONEME_BLOCK.finditer(text)] if "[[" in text else []
-
-
 def split_sentences(paragraph: str) -> list[str]:
     """Sentences of already-normalized text. Never loses a character (other than
     collapsed whitespace); never splits inside [[phonemes]], after an initial
@@ -149,7 +180,7 @@ def split_sentences(paragraph: str) -> list[str]:
     text = " ".join(paragraph.split())
     if not text:
         return []
-    blocks = _protected(text)
+    blocks = phoneme_spans(text)
     out: list[str] = []
     start = 0
     for m in _BOUNDARY.finditer(text):

@@ -21,6 +21,7 @@ from xml.parsers import expat
 
 from ..errors import BadInput
 from ..held_warnings import held
+from .segments import without_brackets
 from .document import MAX_PAUSE, Paragraph, Pause, Phonemes, SayAs, SentenceBreak, Span, cap, duration, with_pauses
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ class _Reader:
             what = f"alphabet {alphabet!r}" if alphabet != "ipa" else "no ph attribute"
             self.warn_once(f"phoneme:{alphabet}", f"<phoneme> with {what} {self.where()}: its text is spoken")
             return
-        self.add(Phonemes(ph.replace("[[", "").replace("]]", "")))
+        self.add(Phonemes(without_brackets(ph)))
         self.mute = len(self.stack)
 
     def parse(self, text: str) -> list[Paragraph]:

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def check_available(family: str) -> None:
     """UsageError up front when a family needs the aligner and the ``[asr]`` extra is missing."""
-    from ..clone.transcript import asr_available
+    from ..audio.transcript import asr_available
     from ..optional import install_command
 
     if not asr_available():
@@ -45,7 +45,7 @@ def check_model(model_id: str | None) -> None:
 
 @lru_cache(maxsize=1)
 def _model():
-    from ..clone.transcript import whisper
+    from ..audio.transcript import whisper
 
     return whisper()
 

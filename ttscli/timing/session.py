@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
@@ -35,6 +36,7 @@ class Subtitles:
         self.words: list[TimedWord] = []
         self.collector: Collector | None = None
         self._jsonl: IO[str] | None = None
+        self._offset = 0  # of the current piece in ``original`` (live input)
 
     @classmethod
     def open(cls, original: str, subtitles: str | None, jsonl: str | None) -> Subtitles | None:
@@ -65,7 +67,20 @@ class Subtitles:
     def _said(self, spoken: list[Spoken]) -> None:
         self._emit(self.mapper.feed(spoken))
 
+    def piece(self, text: str) -> None:
+        """Live input (``say`` reading a pipe): the words from now on are of ``text``, the next
+        piece of the input. Character offsets count the pieces joined by newlines."""
+        if self.collector is not None:
+            self.collector.finish()  # the last segment's words go to the piece they belong to
+        self._emit(self.mapper.finish())
+        self._offset = len(self.original) + (1 if self.original else 0)
+        self.original += ("\n" if self.original else "") + text
+        self.mapper = Mapper(text)
+
     def _emit(self, words: list[TimedWord]) -> None:
+        if self._offset:
+            words = [replace(w, char_start=w.char_start + self._offset, char_end=w.char_end + self._offset)
+                     for w in words]
         self.words += words
         if self._jsonl is not None:
             writers.jsonl(self._jsonl, words)

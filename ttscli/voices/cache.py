@@ -78,6 +78,16 @@ def exists(name: str) -> bool:
     return path_for(name).is_file()
 
 
+def stored_meta(name: str) -> dict[str, Any] | None:
+    """The metadata of the stored voice ``name`` (header only), or None when there is none (or
+    ``name`` is no voice name at all)."""
+    try:
+        path = path_for(name)
+    except BadInput:
+        return None
+    return read_meta(path) if path.is_file() else None
+
+
 def save(voice: Voice, *, force: bool = False) -> Path:
     """Write atomically; refuse to replace an existing voice unless ``force``."""
     target = path_for(voice.name)

@@ -1,14 +1,17 @@
 """Which installed model a voice belongs to, so ``--voice`` alone can pick the model.
 
 ``ttscli say --voice jf_alpha "…"`` should not need ``--model``: a stored voice
-records its model (engine.load handles a stored voice on its own), a preset its
+records its model, a preset its
 family, and installed models list their stock voices in
 ``ModelRef.info["voices"]``. Nothing here loads a model.
 """
 
 from __future__ import annotations
 
-from ..errors import TtsError
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import NotFound, TtsError
 from ..models import resolve as model_resolve
 from ..models.ref import ModelRef
 from . import blend, cache, presets
@@ -79,3 +82,30 @@ def missing_model_hint(spec: str) -> tuple[str, str] | None:
         return (f"no installed model has every voice of the blend {spec!r} ({', '.join(names)})",
                 "pull the model these voices belong to (see `ttscli voice list`), or pass --model")
     return None
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a voice name says about its model: ``stored`` (a stored voice's metadata) or
+    ``model_id`` (an installed model that has the voice, blend or preset)."""
+
+    stored: dict[str, Any] | None = None
+    model_id: str | None = None
+
+
+def find(voice: str | None, pick_model: bool = True) -> Found:
+    """Look ``voice`` up once: a stored voice brings its metadata; otherwise, with ``pick_model``,
+    the installed model that has it (NotFound with a fix for a preset or blend none has)."""
+    if not voice:
+        return Found()
+    stored = cache.stored_meta(voice)
+    if stored is not None:
+        return Found(stored=stored)
+    if not pick_model:
+        return Found()
+    model_id = model_for_voice(voice)
+    if model_id is None:
+        missing = missing_model_hint(voice)
+        if missing is not None:
+            raise NotFound(missing[0], hint=missing[1])
+    return Found(model_id=model_id)

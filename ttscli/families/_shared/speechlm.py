@@ -16,7 +16,7 @@ until it is as long as the shortest plausible rendering, at most 1 s (an early
 stop is caught before anyone hears it), then streams. A regeneration after
 audio went out would repeat words, so a piece that fails after that point
 (no end-of-speech before the token cap) ends with a clear RuntimeFailure.
-``SynthesisOptions.extra["holdback"]`` (seconds, ``inf`` = whole piece)
+``SpeechLMOptions.holdback`` (seconds, ``inf`` = whole piece)
 trades latency for the ability to regenerate late failures.
 """
 
@@ -29,7 +29,7 @@ from typing import Any, Iterator, Protocol, Sequence
 import numpy as np
 
 from ...audio.chunk import AudioChunk
-from ...backends.base import Backend, SynthesisOptions
+from ...backends.base import Backend, SynthesisOptions, family_options
 from ...errors import BadInput, RuntimeFailure
 from ...runtime.llama import LlamaModel, Sampling
 from ...text.segments import Budget, Segment
@@ -38,6 +38,19 @@ from .speechlm_guard import Piece, Plausibility, attempt_seed, snippet, tokens_f
 from .windowed import WindowedDecoder, WindowPlan
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SpeechLMOptions:
+    """A speech LM's own options (``Request.family``); None keeps the family's default."""
+
+    temperature: float | None = None
+    top_k: int | None = None
+    top_p: float | None = None
+    min_p: float | None = None
+    repeat_penalty: float | None = None
+    repeat_last_n: int | None = None
+    holdback: float | None = None  # seconds of audio held back for a regeneration (inf: the whole piece)
 
 
 class FrameParser(Protocol):
@@ -139,11 +152,12 @@ class SpeechLMBackend(Backend):
                            f"({len(prompt)} prompt tokens of {self.llm.n_ctx})",
                            hint="split the text into shorter sentences or use a shorter reference voice")
         max_tokens = min(cap, room)
-        sampling = self.sampling.with_overrides(options.extra)
+        tuning = family_options(options, SpeechLMOptions)
+        sampling = self.sampling.with_overrides(tuning)
         try:
-            holdback = float(options.extra.get("holdback", min(low, MAX_HOLDBACK_S)))
+            holdback = float(min(low, MAX_HOLDBACK_S) if tuning.holdback is None else tuning.holdback)
         except (TypeError, ValueError):
-            raise BadInput(f"holdback must be a number of seconds, not {options.extra['holdback']!r}") from None
+            raise BadInput(f"holdback must be a number of seconds, not {tuning.holdback!r}") from None
         stats = self.last = PieceStats()
         reasons: list[str] = []
         for attempt in range(max(1, self.plausibility.attempts)):

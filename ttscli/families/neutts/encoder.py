@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from ...clone.encoders import Encoded, EncodeJob
+from ...backends.encoders import Encoded, EncodeJob
 from ...errors import BadInput, IntegrityError, NotFound, RuntimeFailure
 from ...optional import install_command
 

@@ -8,14 +8,19 @@ from ...backends.registry import FamilySpec, RuntimeOption
 # evens out the whole 264-word job. Only onnxruntime gives byte-identical audio per --seed.
 FAMILY = FamilySpec(
     name="piper",
+    options="ttscli.families.piper.options:PiperOptions",
     runs_on=(
         RuntimeOption("onnxruntime", "ttscli.families.piper.backend:load"),
         RuntimeOption("sherpa-onnx", "ttscli.families.piper.on_sherpa:load", extra="sherpa"),
     ),
     detect="ttscli.families.piper.backend:detect",
     files="NAME.onnx with NAME.onnx.json",
+    roles=("model", "config"),
+    detect_files={"model": "*.onnx", "config": "*.onnx.json"},
+    companions={"model": ".json"},  # the .onnx that has its .onnx.json
     profile="ttscli.families.piper.backend:text_profile",
     models="ttscli.families.piper.embedded:models",
+    default_model="piper:en_US-joe-medium",  # shipped in a PyPI package (see embedded.py)
     catalog="ttscli.families.piper.index:entries",
     facts="ttscli.families.piper.facts:facts",
     tag_is_voice=True,

@@ -17,7 +17,7 @@ from typing import Iterator
 import numpy as np
 
 from ...audio.chunk import AudioChunk
-from ...backends.base import Backend, SynthesisOptions, VoiceInfo
+from ...backends.base import Backend, SynthesisOptions, VoiceInfo, family_options
 from ...errors import BadInput, IntegrityError, NotFound, RuntimeFailure
 from ...models.ref import ModelRef
 from ...phonemize import espeak
@@ -26,7 +26,8 @@ from ...runtime.plan import RuntimePlan, cpu_plan
 from ...runtime.seeded import text_seed
 from ...text.segments import BOUNDED_SENTENCE_CHARS, Budget, Segment, TextProfile, runs
 from ...timing.groups import timed_words
-from .._shared import lookahead
+from ...backends import lookahead
+from .options import PiperOptions
 
 log = logging.getLogger(__name__)
 
@@ -206,12 +207,12 @@ class PiperBackend(lookahead.LookAhead, Backend):
         """Audio and the model's frames per id (None when the graph does not expose them)."""
         if options.speed <= 0:
             raise BadInput("speed must be positive")
-        extra = options.extra
+        tuning = family_options(options, PiperOptions)
         scales = np.array(
             [
-                float(extra.get("noise_scale", self.config.noise_scale)),
+                self.config.noise_scale if tuning.noise_scale is None else tuning.noise_scale,
                 self.config.length_scale / options.speed,
-                float(extra.get("noise_w", self.config.noise_w)),
+                self.config.noise_w if tuning.noise_w is None else tuning.noise_w,
             ],
             dtype=np.float32,
         )

@@ -1,7 +1,7 @@
 """Kyutai Pocket TTS (FlowLM + Mimi) on PyTorch through the pocket-tts package."""
 
 from ...backends.registry import FamilySpec, RuntimeOption
-from ...clone.encoders import EncoderSpec
+from ...backends.encoders import EncoderSpec
 
 FAMILY = FamilySpec(
     name="pocket-tts",
@@ -9,6 +9,8 @@ FAMILY = FamilySpec(
                            probe=("torch", "pocket_tts")),),
     detect="ttscli.families.pocket.files:detect",
     files="model.safetensors with its tokenizer",
+    roles=("model", "tokenizer"),
+    detect_files={"model": "*model.safetensors", "tokenizer": "*tokenizer.*"},
     named_voices=True,
     profile="ttscli.families.pocket.backend:text_profile",
     facts="ttscli.families.pocket.files:import_facts",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...clone.encoders import Encoded, EncodeJob
+from ...backends.encoders import Encoded, EncodeJob
 from ...errors import BadInput, IntegrityError, RuntimeFailure
 from ...models.ref import ModelRef
 from . import files as pocket_files

@@ -1,13 +1,21 @@
 """sherpa-onnx model packages (VITS, Matcha, Kokoro, Kitten, ZipVoice, Pocket) on sherpa-onnx."""
 
 from ...backends.registry import FamilySpec, RuntimeOption
-from ...clone.encoders import EncoderSpec
+from ...backends.encoders import EncoderSpec
 
 FAMILY = FamilySpec(
     name="sherpa",
+    options="ttscli.families.sherpa.frontend:SherpaOptions",
     runs_on=(RuntimeOption("sherpa-onnx", "ttscli.families.sherpa.backend:load", extra="sherpa"),),
     detect="ttscli.families.sherpa.layout:detect",
     files="tokens.txt beside its .onnx files",
+    detect_files={"tokens": "tokens.txt", "model": "model*.onnx"},
+    # the roles each sherpa config class reads (a catalog entry's `kind` picks one)
+    kind_roles={"vits": ("model", "tokens"), "matcha": ("acoustic_model", "vocoder", "tokens"),
+                "kokoro": ("model", "voices", "tokens"), "kitten": ("model", "voices", "tokens"),
+                "zipvoice": ("encoder", "decoder", "vocoder", "tokens"),
+                "pocket": ("lm_flow", "lm_main", "encoder", "decoder", "text_conditioner", "vocab_json",
+                           "token_scores_json")},
     profile="ttscli.families.sherpa.backend:text_profile",
     # Zero-shot packages read the processed reference audio itself (Pocket TTS encodes it in the
     # engine; ZipVoice also needs its transcript): rate, length and transcript need come from

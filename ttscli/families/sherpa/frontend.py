@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ...backends.base import SynthesisOptions, VoiceInfo
+from ...backends.base import SynthesisOptions, VoiceInfo, family_options
 from ...errors import BadInput, NotFound
 from ...models.ref import ModelRef
 from ...text.segments import Segment
@@ -31,6 +31,13 @@ from .layout import Layout
 REFERENCE_TENSOR = "reference_audio"  # stored voices: the processed reference waveform (mono float32)
 _AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 _TRIAL_TEXT = "Hello."
+
+
+@dataclass(frozen=True)
+class SherpaOptions:
+    """sherpa-onnx's own options (``Request.family``)."""
+
+    max_frames: int | None = None  # a cap on generated frames (Pocket TTS packages); None: sherpa's
 
 
 @dataclass(frozen=True)
@@ -173,7 +180,8 @@ class SherpaFrontEnd:
         # silence_scale 1 = the model's own pauses (sherpa's default 0.2 shortens every pause,
         # commas included); sentence and paragraph pauses are added by ttscli's engine.
         fields: dict[str, Any] = {"sid": voice.sid, "speed": float(options.speed), "silence_scale": 1.0}
-        extra = {str(k): str(v) for k, v in options.extra.items()}
+        tuning = family_options(options, SherpaOptions)
+        extra = {"max_frames": str(tuning.max_frames)} if tuning.max_frames is not None else {}
         if options.seed is not None and self.facts.kind == "pocket":
             extra.setdefault("seed", str(options.seed))
         ref = voice.reference
@@ -211,7 +219,7 @@ class SherpaFrontEnd:
             rate = 16000  # one second of quiet noise stands in for a voice
             noise = (np.random.default_rng(0).standard_normal(rate) * 0.05).astype(np.float32)
             voice = SherpaVoice(reference=Reference("trial", noise, rate, _TRIAL_TEXT))
-            options = SynthesisOptions(extra={"max_frames": 25} if self.facts.kind == "pocket" else {})
+            options = SynthesisOptions(family=SherpaOptions(max_frames=25) if self.facts.kind == "pocket" else None)
         fields = self.generation_fields(Segment(_TRIAL_TEXT), voice, options) or {}
         if "reference_audio" in fields:
             fields["reference_audio"] = [round(float(x), 5) for x in fields["reference_audio"]]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...clone.encoders import Encoded, EncodeJob, EncoderSpec
+from ...backends.encoders import Encoded, EncodeJob, EncoderSpec
 from ...errors import NotFound
 
 if TYPE_CHECKING:

@@ -6,16 +6,19 @@ int8 model assembled from PyPI packages (offline.py).
 """
 
 from ...backends.registry import FamilySpec, RuntimeOption
-from ...clone.encoders import EncoderSpec
+from ...backends.encoders import EncoderSpec
 
 KOKORO = FamilySpec(
     name="kokoro",
     runs_on=(RuntimeOption("onnxruntime", "ttscli.families.styletts.backend:load_kokoro"),),
     detect="ttscli.families.styletts.files:detect_kokoro",
     files="a Kokoro .onnx with its voices file",
+    roles=("model", "voices"),
+    detect_files={"model": "*.onnx", "voices": "voices*", "config": "config.json"},
     named_voices=True,
     profile="ttscli.families.styletts.backend:text_profile",
     models="ttscli.families.styletts.offline:models",
+    model_extras=("kokoro-offline",),
     voices="ttscli.families.styletts.library:KOKORO_VOICES",
     show_lines="ttscli.families.styletts.library:kokoro_show_lines",
     clone=EncoderSpec(family="kokoro", version="kokoro-match-2", sample_rate=16000, max_seconds=30.0,
@@ -32,6 +35,8 @@ KITTEN = FamilySpec(
     runs_on=(RuntimeOption("onnxruntime", "ttscli.families.styletts.backend:load_kitten"),),
     detect="ttscli.families.styletts.files:detect_kitten",
     files="kitten_tts_*.onnx with voices.npz",
+    roles=("model", "voices"),
+    detect_files={"model": "kitten_tts_*.onnx", "voices": "voices.npz", "config": "config.json"},
     named_voices=True,
     voices="ttscli.families.styletts.library:KITTEN_VOICES",
     profile="ttscli.families.styletts.backend:text_profile",

@@ -29,7 +29,7 @@ from ...runtime.plan import RuntimePlan, cpu_plan
 from ...runtime.seeded import text_seed
 from ...text.segments import Budget, Segment, TextProfile, runs
 from ...timing.groups import timed_words
-from .._shared import lookahead
+from ...backends import lookahead
 from . import files as styletts_files
 from .packs import VoiceBank
 from .rules import RULES, FamilyRules

@@ -5,7 +5,7 @@ Kokoro-82M has no reference encoder: a voice is a 510×256 style table (one
 real Kokoro model speaks two short fixed phrases with each candidate and a
 speaker encoder (Resemblyzer) scores the speech against the reference.
 
-The reference is split first (``clone.holdout``): the walk optimises the
+The reference is split first (``audio.holdout``): the walk optimises the
 similarity to one part; the voice kept is the one on the walk's path that is
 closest to the other, held-back part, which also stops the walk early.
 Then an intelligibility guard: Whisper tiny.en must understand the clone on
@@ -21,8 +21,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ...clone.encoders import Encoded, EncodeJob
-from ...clone.speaker import SpeakerEncoder, cosine
+from ...backends.encoders import Encoded, EncodeJob
+from ...audio.speaker import SpeakerEncoder, cosine
 from ...errors import NotFound
 from ...models.ref import ModelRef
 
@@ -34,6 +34,14 @@ log = logging.getLogger(__name__)
 PHRASES = ("Every morning she walked to the river.",)
 LANGUAGE = "en-us"
 GUARD_TRIES = 3  # voices of the path checked by Whisper before falling back to the stock voice
+WER_MARGIN = 0.02  # a clone may be this much harder to understand than its stock voice, no more
+# The intelligibility check's text: ordinary sentences with a spread of vowels, stops and
+# fricatives; none is the search phrase.
+GUARD_TEXTS = (
+    "The old man carried a basket of apples up the narrow hill.",
+    "Please remember to close the window before you leave tonight.",
+    "She bought six fresh loaves of bread at the market on Thursday.",
+)
 
 
 def _stock_voices(backend, model: ModelRef) -> dict[str, np.ndarray]:
@@ -91,41 +99,38 @@ def _budget(job: EncodeJob):
     return budget
 
 
-def _guard(result, backend, progress, done: int, total: int):
+def _guard(result, backend, listen, progress, done: int, total: int):
     """(chosen step, clone WER, stock WER): the best held-back voice Whisper understands.
     The stock voice the walk started from needs no check (WERs None when it wins outright)."""
-    from ...clone import intelligibility
-
     start = result.path[0]
     ranked = result.ranked()
     if ranked[0] is start:
         return start, None, None
-    if not intelligibility.available():
+    if listen is None:
         log.warning("the clone's intelligibility was not checked: install the asr extra (Whisper tiny.en)")
         return ranked[0], None, None
-    listener = intelligibility.Listener()
-    speak = Renderer(backend, intelligibility.TEXTS)
-    text = " ".join(intelligibility.TEXTS)
+    speak = Renderer(backend, GUARD_TEXTS)
+    text = " ".join(GUARD_TEXTS)
     rate = backend.sample_rate
-    stock_wer = listener.wer(speak(result.style_of(start)), rate, text)
+    stock_wer = listen(speak(result.style_of(start)), rate, text)
     for tried, step in enumerate(ranked[:GUARD_TRIES], 1):
         if step is start:
             return start, stock_wer, stock_wer
-        heard = listener.wer(speak(result.style_of(step)), rate, text)
+        heard = listen(speak(result.style_of(step)), rate, text)
         if progress:
             progress(min(done + tried, total), total, step.score.held, step.score.held, "intelligibility")
-        if heard <= stock_wer + intelligibility.MARGIN:
+        if heard <= stock_wer + WER_MARGIN:
             return step, heard, stock_wer
-        log.info("%s: WER %.3f > stock %.3f + %.2f; trying the next voice", step.label, heard, stock_wer,
-                 intelligibility.MARGIN)
+        log.info("%s: WER %.3f > stock %.3f + %.2f; trying the next voice", step.label, heard, stock_wer, WER_MARGIN)
     log.warning("no searched voice was as intelligible as %s; keeping that stock voice", result.base)
     return start, stock_wer, stock_wer
 
 
 def encode(job: EncodeJob) -> Encoded:
     from ...backends import registry
-    from ...clone import holdout
-    from ...runtime.plan import apply_env, plan_for
+    from ...audio import holdout
+    from ...runtime.plan import apply_env
+    from ...runtime.planners import plan_for
     from .clone_search import Score, search
 
     plan = plan_for("onnxruntime")
@@ -152,7 +157,7 @@ def encode(job: EncodeJob) -> Encoded:
     budget = _budget(job)
     result = search(stock, score, budget, seed=job.seed, progress=job.progress, extra_steps=GUARD_TRIES)
     total = result.evaluations + GUARD_TRIES
-    chosen, clone_wer, stock_wer = _guard(result, backend, job.progress, result.evaluations, total)
+    chosen, clone_wer, stock_wer = _guard(result, backend, job.listen, job.progress, result.evaluations, total)
     if job.progress:
         job.progress(total, total, chosen.score.held, chosen.score.held, "done")
     base = result.stock[result.base]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..segments import OPEN
 from .context import ends_sentence_at, stop
 
 TITLES = {
@@ -20,7 +21,8 @@ TITLES = {
 }
 # Titles that are also ordinary words (or street names) need their full stop.
 _NEED_DOT = {"Col", "Gen", "Rep", "Sen", "Gov", "Pres", "Hon", "Rev", "Fr", "Mt", "Ft", "Capt", "Mme", "Adm"}
-TITLE = re.compile(r"(?=[A-Z])\b(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")(\.?)(\s+)(?=[A-Z]|\[\[)")
+TITLE = re.compile(r"(?=[A-Z])\b(" + "|".join(sorted(TITLES, key=len, reverse=True))
+                   + r")(\.?)(\s+)(?=[A-Z]|" + re.escape(OPEN) + ")")
 # Expanded anywhere; the stop may also end the sentence.
 GENERAL = {
     "etc.": "et cetera", "incl.": "including", "vs.": "versus", "vs": "versus", "e.g.": "for example",

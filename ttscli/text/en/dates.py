@@ -37,6 +37,7 @@ MONTH_DAY_SHORT = re.compile(rf"(?P<cue>\b{_DATE_CUE}(?:,?\s|\s\())(1[0-2]|0?[1-
 _MON = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 _MONTH_HINT = re.compile(rf"\b{_MON}[a-z]*\.?[\s,-]+\d|\d(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}")
 _SEPARATED = re.compile(r"\d[/.-]\d")
+_WEEKDAY_HINT = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b")
 _DAYS_IN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -100,7 +101,16 @@ def _month_day_short(m: re.Match, opts: EnglishOptions) -> str:
     return m.group("cue") + say_date(month, day, None, opts) if valid(month, day) else m.group()
 
 
+_WEEKDAYS = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
+             "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}
+# "Mon, Jan 3", "Fri. 5/6/2024", "Sat 12 March": an abbreviated weekday before a date is said in full
+WEEKDAY = re.compile(r"(?=[MTWFS])\b(?P<wd>Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?"
+                     r"(?=,?\s+(?:[JFMASOND][a-z]{2}|\d{1,2}(?:[/.-]\d|(?:st|nd|rd|th)?\s+(?:of\s+)?[JFMASOND][a-z]{2})))")
+
+
 def expand(text: str, opts: EnglishOptions) -> str:
+    if _WEEKDAY_HINT.search(text):
+        text = WEEKDAY.sub(lambda m: _WEEKDAYS[m.group("wd").lower()], text)
     if _SEPARATED.search(text):
         if "-" in text:
             text = ISO.sub(lambda m: _iso(m, opts), text)

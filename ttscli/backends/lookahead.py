@@ -20,9 +20,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
-    from ...audio.chunk import AudioChunk
-    from ...runtime.plan import RuntimePlan
-    from ...text.segments import Segment
+    from ..audio.chunk import AudioChunk
+    from ..runtime.plan import RuntimePlan
+    from ..text.segments import Segment
 
 WORKERS_ENV = "TTSCLI_WORKERS"
 
@@ -65,15 +65,19 @@ def in_order(segments: Iterable["Segment"], work: Callable[["Segment"], list["Au
     starts the next one instead of waiting for a long one ahead of it to be delivered:
     Kokoro runs whole sentences of uneven length (measured: 18.2 vs 20.5 s for the
     264-word text), while Piper's clause-sized pieces gained nothing and peaked higher.
-    Stopping the iteration (a closed pipe, Ctrl-C) cancels what has not started."""
+    The first spoken segment runs alone, so nothing competes with the first audio (the
+    front end's work on the next sentences and a second worker both wait for it); look-ahead
+    then starts at full width. Stopping the iteration (a closed pipe, Ctrl-C) cancels what
+    has not started."""
     queued = max(workers, queued or workers)
+    alone = True  # until the first spoken segment is delivered
     pending: deque[tuple[Segment, Future | None]] = deque()
     source = iter(segments)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ttscli-segment")
     try:
         exhausted = False
         while True:
-            while not exhausted and len(pending) < queued:
+            while not exhausted and len(pending) < (1 if alone else queued):
                 seg = next(source, None)
                 if seg is None:
                     exhausted = True
@@ -82,7 +86,9 @@ def in_order(segments: Iterable["Segment"], work: Callable[["Segment"], list["Au
             if not pending:
                 return
             seg, job = pending.popleft()
-            yield seg, iter(job.result() if job is not None else ())
+            audio = job.result() if job is not None else ()
+            alone = alone and job is None
+            yield seg, iter(audio)
     finally:
         for _, job in pending:
             if job is not None:

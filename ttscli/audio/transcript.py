@@ -55,7 +55,7 @@ def whisper():
 
 def transcribe(samples: np.ndarray, rate: int, language: str | None = "en") -> str:
     """Whisper's transcript of ``samples`` (offline; RuntimeFailure when it cannot run)."""
-    from ..audio.resample import resample
+    from .resample import resample
 
     model = whisper()
     audio16 = resample(samples, rate, 16000)

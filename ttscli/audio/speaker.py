@@ -14,9 +14,9 @@ import warnings
 
 import numpy as np
 
-from ..audio.resample import resample
 from ..errors import RuntimeFailure
 from ..optional import install_command
+from .resample import resample
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .conditioning import _frame_rms
 
 MIN_PART_SECONDS = 2.0
 SHARE = 0.4  # of the clip held back
@@ -37,7 +36,9 @@ def split(samples: np.ndarray, rate: int, share: float = SHARE) -> Split:
     need = int(MIN_PART_SECONDS * rate)
     if len(samples) < 2 * need:
         return Split(samples, None, rate)
-    rms, hop = _frame_rms(samples, rate)
+    hop = max(1, rate // 50)  # 20 ms frames
+    frames = samples[: len(samples) // hop * hop].astype(np.float64).reshape(-1, hop)
+    rms = np.sqrt(np.mean(np.square(frames), axis=1))
     target = int(len(rms) * (1.0 - share))
     low = max(need // hop, target - int(len(rms) * SLACK))
     high = min(len(rms) - need // hop, target + int(len(rms) * SLACK))

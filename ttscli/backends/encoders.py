@@ -12,21 +12,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..backends.registry import resolve_target
 from ..errors import NotFound, RuntimeFailure
 from ..optional import importable, install_command
+from .registry import resolve_target
 
 if TYPE_CHECKING:
     import numpy as np
 
     from ..models.ref import ModelRef
     from ..runtime.plan import RuntimePlan
-    from .conditioning import Clip
+
+
+@dataclass
+class Clip:
+    """The conditioned reference an encoder receives (made by ``ttscli.clone.conditioning``)."""
+
+    samples: "np.ndarray"  # mono float32 at sample_rate
+    sample_rate: int
+    notes: list[str] = field(default_factory=list)  # what was done, for the user
+    window: tuple[float, float] | None = None  # (start, end) seconds of the joined audio, when cut
+    clipped: float = 0.0  # largest fraction of clipped samples in any file
+
+    @property
+    def seconds(self) -> float:
+        return len(self.samples) / float(self.sample_rate)
 
 
 @dataclass
 class EncodeJob:
-    clip: "Clip"
+    clip: Clip
     transcript: str | None
     model: "ModelRef"
     plan: "RuntimePlan"
@@ -34,6 +48,7 @@ class EncodeJob:
     progress: Callable[..., None] | None = None
     seed: int = 0
     quality: str = "fast"  # families that search: "fast" or "best"
+    listen: Callable[["np.ndarray", int, str], float] | None = None  # WER of speech vs its text (Whisper)
 
 
 @dataclass
@@ -81,7 +96,7 @@ class EncoderSpec:
 
 
 def for_family(family: str) -> EncoderSpec:
-    from ..backends import registry
+    from . import registry
 
     encoders = registry.cloneable()
     if family not in encoders:

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..models.ref import ModelRef
+from .ref import ModelRef
 
 RUNTIME_ALIASES = {"onnx": "onnxruntime", "ort": "onnxruntime", "gguf": "llama.cpp", "llama": "llama.cpp",
                    "llama-cpp": "llama.cpp", "sherpa": "sherpa-onnx", "pytorch": "torch"}
@@ -68,7 +68,7 @@ def ref_row(ref: ModelRef) -> dict[str, Any]:
 
 def installed_refs() -> list[ModelRef]:
     """Embedded models first, then complete store models (aliases folded)."""
-    from ..models.resolve import packaged
+    from .resolve import packaged
     from ..store import installed_refs as store_refs
 
     refs: dict[str, ModelRef] = dict(packaged())

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..backends.registry import RUNTIME_MODULES
-from ..errors import TtsError
-from .hardware import HardwareProfile, probe
-from .plan import plan_for
-from .sources import Sources
+from .errors import TtsError
+from .runtime.hardware import HardwareProfile, probe
+from .runtime.names import RUNTIME_MODULES
+from .runtime.planners import plan_for
+from .runtime.sources import Sources
 
 _MAX_FILES = 10_000  # stop sizing a model directory after this many files
 
@@ -47,8 +47,8 @@ def _plan_entry(runtime: str, profile: HardwareProfile, device: str | None, size
 
 def _models() -> tuple[list[tuple[Any, str | None, str | None]], str | None]:
     """[(ModelRef, runtime or None, error)], and an error listing the models."""
-    from ..backends import registry
-    from ..models import resolve
+    from .backends import registry
+    from .models import resolve
 
     try:
         refs = resolve.installed()
@@ -68,7 +68,7 @@ def _models() -> tuple[list[tuple[Any, str | None, str | None]], str | None]:
 
 def _family_fixes() -> list[str]:
     """What each family's own doctor check asks for (FamilySpec.doctor)."""
-    from ..backends import registry
+    from .backends import registry
 
     fixes = []
     for spec in registry.families().values():
@@ -81,7 +81,7 @@ def _family_fixes() -> list[str]:
 
 def build(*, device: str | None = None, src: Sources | None = None) -> dict[str, Any]:
     """The whole report. ``device`` defaults to --device/TTSCLI_DEVICE."""
-    from ..backends import registry
+    from .backends import registry
 
     device = device if device is not None else os.environ.get("TTSCLI_DEVICE") or None
     started = time.perf_counter()
