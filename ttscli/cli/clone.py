@@ -43,6 +43,19 @@ class _Progress:
             self._bar.stop()
 
 
+def _similarity(meta: dict) -> str:
+    """'; speaker similarity …' of a searched clone: on held-back audio when there was some."""
+    if "similarity" not in meta:
+        return ""
+    on = " on held-back audio" if meta.get("similarity_on") == "held-back" else ""
+    detail = f"; speaker similarity{on} {meta['similarity']:.3f}"
+    stock = meta.get("best_stock") or {}
+    if stock:
+        gain = meta["similarity"] - stock.get("similarity", 0)
+        detail += f" (nearest stock voice {stock.get('voice')}: {stock.get('similarity', 0):.3f}, {gain:+.3f})"
+    return detail
+
+
 @app.command()
 def clone(
     name: str = typer.Argument(..., metavar="NAME", help="Name of the new voice (letters, digits, . _ -)."),
@@ -56,16 +69,25 @@ def clone(
                                        help="What is said in the references; NeuTTS and ZipVoice need it "
                                        "(default: Whisper transcribes it when the asr extra is installed)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing voice of that name."),
+    quality: str = typer.Option("fast", "--quality",
+                                help="Kokoro: search effort, fast (a few minutes on 2 cores) or best "
+                                "(about four times longer)."),
     steps: Optional[int] = typer.Option(None, "--steps", min=0, max=10000,
-                                        help="Kokoro: candidate voices to try after the stock ones (default 40)."),
+                                        help="Kokoro: candidate voices to try after the stock ones "
+                                        "(default: 72 for --quality fast, 300 for best)."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Kokoro: seed of the search (the same seed and "
+                             "references give the same voice)."),
 ) -> None:
     """Clone a voice from reference audio into a named voice for `say --voice NAME`."""
     from ..clone.run import clone as run_clone
     from .render import note_line
 
+    if quality == "best":
+        note_line("--quality best tries 300 voices instead of 72: about four times as long as --quality fast")
     progress = _Progress()
     try:
-        result = run_clone(name, list(refs), model=model, text=text, force=force, steps=steps, progress=progress)
+        result = run_clone(name, list(refs), model=model, text=text, force=force, steps=steps, quality=quality,
+                           seed=seed, progress=progress)
     finally:
         progress.close()
     for line in result.notes:
@@ -74,11 +96,10 @@ def clone(
     if result.cached:
         typer.echo(f"voice {name} is up to date for {result.model_id} (cache hit): {result.path}")
         return
-    detail = ""
-    if "similarity" in meta:
-        stock = meta.get("best_stock") or {}
-        detail = f"; speaker similarity {meta['similarity']:.3f}"
-        if stock:
-            detail += f" (best stock voice {stock.get('voice')}: {stock.get('similarity', 0):.3f})"
-    typer.echo(f"cloned voice {name} for {result.model_id} in {result.seconds:.1f} s{detail}: {result.path}")
+    typer.echo(f"cloned voice {name} for {result.model_id} in {result.seconds:.1f} s{_similarity(meta)}: "
+               f"{result.path}")
+    wer = meta.get("wer")
+    if wer:
+        typer.echo(f"intelligibility (Whisper, fixed text): WER {wer['clone']:.1%}, "
+                   f"the stock voice {wer['stock']:.1%}")
     typer.echo(f'use it with: ttscli say --voice {name} "Hello."')

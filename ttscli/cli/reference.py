@@ -83,7 +83,8 @@ EXTRAS: dict[str, str] = {
     "torch": "the speaker encoder for Kokoro voice matching (clone --model kokoro); base of the NeuTTS and "
              "Pocket TTS encoders",
     "pocket": "Kyutai Pocket TTS on PyTorch (say -m pocket-tts, clone --model pocket-tts)",
-    "asr": "clone without --text: the reference is transcribed offline (Whisper tiny.en)",
+    "asr": "clone without --text: the reference is transcribed offline (Whisper tiny.en); Kokoro clones are "
+           "checked for intelligibility with it",
     "server": "ttscli serve: the OpenAI-compatible speech server (Starlette, uvicorn)",
     "wyoming": "ttscli serve --wyoming: the Wyoming protocol for Home Assistant (--zeroconf also needs zeroconf)",
     "mcp": "ttscli mcp: the Model Context Protocol server for agents and assistants (the mcp SDK)",

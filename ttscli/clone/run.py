@@ -27,6 +27,8 @@ from ..backends.encoders import EncodeJob, EncoderSpec, for_family
 
 log = logging.getLogger(__name__)
 
+QUALITIES = ("fast", "best")  # search effort of families that search (--quality)
+
 
 @dataclass
 class CloneResult:
@@ -100,17 +102,19 @@ def _matches(meta: dict[str, Any], key: dict[str, Any]) -> bool:
 
 
 def clone(name: str, refs: list[str], *, model: str | None = None, text: str | None = None,
-          force: bool = False, steps: int | None = None,
+          force: bool = False, steps: int | None = None, quality: str = "fast", seed: int = 0,
           progress: Callable[..., None] | None = None) -> CloneResult:
     started = time.perf_counter()
     path = cache.path_for(name)  # validates the name before any work
     if not refs:
         raise BadInput("no reference audio given", hint="ttscli clone NAME voice.wav")
     model_ref, spec = pick_model(model)
-    if steps is not None and spec.default_steps is None:
-        log.warning("--steps is ignored: %s cloning does not search", spec.family)
-    steps = steps if steps is not None else spec.default_steps
-    settings = {k: v for k, v in {"steps": steps, "text": text}.items()
+    searches = "steps" in spec.settings
+    if not searches and (steps is not None or quality != "fast" or seed):
+        log.warning("--steps, --quality and --seed are ignored: %s cloning does not search", spec.family)
+    if quality not in QUALITIES:
+        raise BadInput(f"unknown --quality {quality!r}", hint=f"use one of: {', '.join(QUALITIES)}")
+    settings = {k: v for k, v in {"steps": steps, "quality": quality, "seed": seed, "text": text}.items()
                 if k in spec.settings or (k == "text" and v is not None)}
     raws = [reference.read(r) for r in refs]
     key = cache_key(reference.sources_sha256(raws), model_ref, spec, settings)
@@ -137,7 +141,10 @@ def clone(name: str, refs: list[str], *, model: str | None = None, text: str | N
 
         plan = plan_for(spec.runtime)
         apply_env(plan)
-        encoded = spec.run(EncodeJob(clip, words, model_ref, plan, steps=steps, progress=progress))
+        from .intelligibility import listener
+
+        encoded = spec.run(EncodeJob(clip, words, model_ref, plan, steps=steps, progress=progress, seed=seed,
+                                     quality=quality, listen=listener() if searches else None))
         meta = {
             **encoded.meta,
             **key,

@@ -1,19 +1,23 @@
-"""Kokoro "cloning" by voice matching: no encoder exists, so search for one.
+"""Kokoro cloning: search the style space for the reference's voice, select on held-back audio.
 
-Kokoro-82M has no reference encoder: a voice is a 510×256 style table
-(one 256-vector per input length). Its stock voicepacks span a space of
-timbres, though, so we search that space (blends of every installed Kokoro
-voicepack plus bounded perturbations, see ``search``) for the table whose
-speech a speaker encoder (Resemblyzer) finds closest to the reference. Each
-candidate is rendered by the real Kokoro model on a fixed phrase and scored by
-cosine similarity to the reference's speaker vector; ``--steps`` bounds the
-number of candidates after the stock voices. The result is an ordinary style
-table, stored in the voice cache and read back by the Kokoro backend.
+Kokoro-82M has no reference encoder: a voice is a 510×256 style table (one
+256-vector per input length). So we search for one (``clone_search``): the
+real Kokoro model speaks two short fixed phrases with each candidate and a
+speaker encoder (Resemblyzer) scores the speech against the reference.
+
+The reference is split first (``audio.holdout``): the walk optimises the
+similarity to one part; the voice kept is the one on the walk's path that is
+closest to the other, held-back part, which also stops the walk early.
+Then an intelligibility guard: Whisper tiny.en must understand the clone on
+a fixed text set as well as the stock voice the walk started from (WER at
+most 0.02 higher), else the next voice on the path is tried, and at worst the
+stock voice is kept. The result is an ordinary style table in the voice cache.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 
@@ -24,10 +28,23 @@ from ...models.ref import ModelRef
 
 log = logging.getLogger(__name__)
 
-# Rendered for every candidate: ordinary words with varied vowels and consonants,
-# about three seconds of speech (enough for Resemblyzer's 1.6 s partial windows).
-PHRASES = ("Every morning she walked to the river and watched the boats go by.",)
+# Rendered for every candidate: one short sentence with varied vowels and consonants, about 2 s
+# of speech (Resemblyzer's windows are 1.6 s). Two sentences cost twice the time per candidate and
+# gave no better choice on held-back audio in the same wall time (docs/voices.md).
+PHRASES = ("Every morning she walked to the river.",)
 LANGUAGE = "en-us"
+GUARD_TRIES = 3  # voices of the path checked by Whisper before falling back to the stock voice
+WER_MARGIN = 0.02  # a clone may be this much harder to understand than its stock voice, no more
+# The intelligibility check's text: ordinary sentences with a spread of vowels, stops and
+# fricatives, none the search phrase; 56 words, so the 0.02 margin allows one misheard word
+# (with 33 words it allowed none, and one word that Whisper heard wrongly rejected a voice).
+GUARD_TEXTS = (
+    "The old man carried a basket of apples up the narrow hill.",
+    "Please remember to close the window before you leave tonight.",
+    "She bought six fresh loaves of bread at the market on Thursday.",
+    "We watched the yellow kite climb above the quiet village green.",
+    "Thank you for the lovely letter you sent me last spring.",
+)
 
 
 def _stock_voices(backend, model: ModelRef) -> dict[str, np.ndarray]:
@@ -57,7 +74,7 @@ def _stock_voices(backend, model: ModelRef) -> dict[str, np.ndarray]:
 
 
 class Renderer:
-    """Speech for a style table: the real Kokoro model on the fixed phrases."""
+    """Speech for a style table: the real Kokoro model on fixed texts (the one place we synthesize)."""
 
     def __init__(self, backend, phrases: tuple[str, ...] = PHRASES, language: str = LANGUAGE):
         from ...voices.blend import Part
@@ -76,42 +93,98 @@ class Renderer:
         return np.concatenate(audio) if audio else np.zeros(0, dtype=np.float32)
 
 
+def _budget(job: EncodeJob):
+    from .clone_search import QUALITY
+
+    budget = QUALITY[job.quality]
+    if job.steps is not None:
+        budget = replace(budget, steps=job.steps, patience=max(job.steps // 2, min(budget.patience, job.steps)))
+    return budget
+
+
+def _guard(result, backend, listen, progress, done: int, total: int):
+    """(chosen step, clone WER, stock WER): the best held-back voice Whisper understands.
+    The stock voice the walk started from needs no check (WERs None when it wins outright)."""
+    start = result.path[0]
+    ranked = result.ranked()
+    if ranked[0] is start:
+        return start, None, None
+    if listen is None:
+        log.warning("the clone's intelligibility was not checked: install the asr extra (Whisper tiny.en)")
+        return ranked[0], None, None
+    speak = Renderer(backend, GUARD_TEXTS)
+    text = " ".join(GUARD_TEXTS)
+    rate = backend.sample_rate
+    stock_wer = listen(speak(result.style_of(start)), rate, text)
+    for tried, step in enumerate(ranked[:GUARD_TRIES], 1):
+        if step is start:
+            return start, stock_wer, stock_wer
+        heard = listen(speak(result.style_of(step)), rate, text)
+        if progress:
+            progress(min(done + tried, total), total, step.score.held, step.score.held, "intelligibility")
+        if heard <= stock_wer + WER_MARGIN:
+            return step, heard, stock_wer
+        log.info("%s: WER %.3f > stock %.3f + %.2f; trying the next voice", step.label, heard, stock_wer, WER_MARGIN)
+    log.warning("no searched voice was as intelligible as %s; keeping that stock voice", result.base)
+    return start, stock_wer, stock_wer
+
+
 def encode(job: EncodeJob) -> Encoded:
     from ...backends import registry
+    from ...audio import holdout
     from ...runtime.plan import apply_env
     from ...runtime.planners import plan_for
-    from .clone_search import search
+    from .clone_search import Score, search
 
     plan = plan_for("onnxruntime")
     apply_env(plan)
     backend = registry.get("kokoro").load(job.model, plan=plan)
     stock = _stock_voices(backend, job.model)
-    speaker = SpeakerEncoder(threads=job.plan.threads or None)
-    target = speaker.embed(job.clip.samples, job.clip.sample_rate)
+    speaker = SpeakerEncoder(threads=1)  # a 2 s clip: a second thread only spins on a busy machine
+    parts = holdout.split(job.clip.samples, job.clip.sample_rate)
+    fit_target = speaker.embed(parts.fit, parts.rate)
+    if parts.held is None:
+        log.warning("the reference is too short to hold part of it back (under %.0f s): the similarity "
+                    "reported is on the audio the search fitted", 2 * holdout.MIN_PART_SECONDS)
+    held_target = fit_target if parts.held is None else speaker.embed(parts.held, parts.rate)
     render = Renderer(backend)
     rate = backend.sample_rate
 
-    def score(style: np.ndarray) -> float:
+    def score(style: np.ndarray) -> Score:
         audio = render(style)
-        return cosine(target, speaker.embed(audio, rate)) if audio.size else -1.0
+        if not audio.size:
+            return Score(-1.0, -1.0)
+        vector = speaker.embed(audio, rate)
+        return Score(cosine(fit_target, vector), cosine(held_target, vector))
 
-    steps = 0 if job.steps is None else job.steps
-    result = search(stock, score, steps, seed=job.seed, progress=job.progress)
-    best_name, best_score = result.best_stock
-    log.info("voice match: similarity %.3f after %d candidates (best stock voice %s: %.3f)",
-             result.score, result.evaluations, best_name, best_score)
-    weights = {k: round(v, 4) for k, v in sorted(result.weights.items(), key=lambda kv: -kv[1]) if v >= 1e-4}
+    budget = _budget(job)
+    result = search(stock, score, budget, seed=job.seed, progress=job.progress, extra_steps=GUARD_TRIES)
+    total = result.evaluations + GUARD_TRIES
+    chosen, clone_wer, stock_wer = _guard(result, backend, job.listen, job.progress, result.evaluations, total)
+    if job.progress:
+        job.progress(total, total, chosen.score.held, chosen.score.held, "done")
+    base = result.stock[result.base]
+    log.info("voice match: held-back similarity %.3f (stock %s: %.3f) after %d candidates",
+             chosen.score.held, result.base, base.held, result.evaluations)
     return Encoded(
-        tensors={"style": result.style.reshape(-1, 256).astype(np.float32)},
+        tensors={"style": result.style_of(chosen).reshape(-1, 256).astype(np.float32)},
         meta={
-            "method": "kokoro-voice-match",
+            "method": "kokoro-style-walk",
             "language": LANGUAGE,
-            "similarity": round(result.score, 4),
-            "best_stock": {"voice": best_name, "similarity": round(best_score, 4)},
+            "similarity": round(chosen.score.held, 4),
+            "similarity_on": "held-back" if parts.held is not None else "fitted",
+            "fit_similarity": round(chosen.score.fit, 4),
+            "best_stock": {"voice": result.base, "similarity": round(base.held, 4),
+                           "fit_similarity": round(base.fit, 4)},
+            "held_back_seconds": round(parts.seconds[1], 2),
             "stock_voices": len(stock),
             "candidates": result.evaluations,
-            "weights": weights,
-            "offsets": [round(c, 4) for c in result.offsets],
+            "stopped_early": result.stopped_early,
+            "chosen": chosen.label,
+            "style_distance": round(result.distance(chosen), 3),
+            "wer": None if clone_wer is None else {"clone": round(clone_wer, 4), "stock": round(stock_wer, 4)},
+            "quality": job.quality,
+            "seed": job.seed,
             "speaker_encoder": "resemblyzer",
         },
     )

@@ -1,23 +1,26 @@
-"""Search over blends and perturbations of style voicepacks for the best score.
+"""Search the whole Kokoro style space for a voice; select it on held-back audio.
 
-A candidate voice is
+A candidate voice is a stock voicepack plus one 256-dim offset added to every
+row of the table (Kokoro picks the row by phoneme count, so a shared offset
+keeps the rows consistent with each other):
 
-    style = Σ_k softmax(a)_k · S_k  +  Σ_j c_j · d_j
+    style = S_base + c · B
 
-where S_k are the stock voicepacks (rows × 256 tables), ``a`` are blend
-logits and ``d_j`` are fixed 256-dim directions added to every row: the
-principal axes of how the stock voices differ (each scaled to the spread of
-the voices along it), then seeded random directions with the voices'
-per-dimension spread. Offsets are bounded (``|c_j| ≤ OFFSET_BOUND``) so a
-candidate stays near the voices the model was trained with and keeps its
-intelligibility.
+``B`` holds ``D`` directions over both halves of the style vector (the
+decoder's timbre half ``[:128]`` and the predictor's prosody half ``[128:]``):
+first the principal axes of how the stock voices differ, then seeded random
+directions restricted to one half each, shaped by the stock voices' per-
+dimension spread. The score of a candidate comes from the caller as two
+numbers: ``fit`` (similarity to the audio being optimised on) and ``held``
+(similarity to audio the search never optimises on).
 
-The optimiser is a (1+1) evolution strategy with the one-fifth success rule:
-start from the best stock voice (and the best pairwise blend), mutate the
-parameters with Gaussian steps, keep a candidate only when it scores higher,
-widen the step after a success and narrow it after failures. It needs only
-scores, not gradients, so any renderer + speaker encoder can drive it, and
-it is seeded, so the same reference gives the same voice.
+The optimiser is a (1+1) evolution strategy with the one-fifth success rule
+on ``fit`` minus a plausibility penalty (how far the candidate's average style
+lies outside the stock voices' cloud, in units of their spread). Every voice
+it accepts joins a path; the result is the voice on that path with the best
+``held`` score (early stopping), and the walk stops once ``held`` has not
+improved for ``patience`` evaluations. Seeded: the same scores give the same
+voice.
 """
 
 from __future__ import annotations
@@ -27,137 +30,177 @@ from typing import Callable
 
 import numpy as np
 
-OFFSET_BOUND = 1.5
-DIRECTIONS = 8
-LOGIT_SCALE = 4.0  # scale of logit mutations
-STOCK_LOGIT = 9.0  # a stock voice's logit (others 0): 99.95% of the blend with 5 voices
+TIMBRE = slice(0, 128)  # read by the decoder
+PROSODY = slice(128, 256)  # read by the duration/pitch predictor
+RADIUS = 1.5  # allowed rms z-distance from the stock centre, as a multiple of the farthest stock voice
+PENALTY = 0.25  # fitness lost per squared z unit beyond that radius
+RESTART = 12  # failures in a row after which the step size goes back to its start
+SPREAD_FLOOR = 0.1  # of the median spread: dimensions where the stock voices agree still move a little
 
 
-@dataclass
-class Candidate:
-    logits: np.ndarray
-    offsets: np.ndarray
-    score: float = float("-inf")
-    label: str = ""
+@dataclass(frozen=True)
+class Budget:
+    directions: int
+    steps: int
+    patience: int
+    sigma: float = 0.5
+
+
+QUALITY = {
+    "fast": Budget(directions=16, steps=72, patience=36),
+    "best": Budget(directions=40, steps=300, patience=120),
+}
+
+
+@dataclass(frozen=True)
+class Score:
+    fit: float  # similarity to the audio optimised on
+    held: float  # similarity to the held-back audio (never optimised on)
+
+
+@dataclass(eq=False)
+class Step:
+    coeffs: np.ndarray
+    score: Score
+    fitness: float
+    label: str
+    evaluation: int
 
 
 @dataclass
 class SearchResult:
-    style: np.ndarray  # rows × 256 float32
-    score: float
-    weights: dict[str, float]  # stock voice → blend weight
-    offsets: list[float]
-    stock_scores: dict[str, float]
+    style: np.ndarray  # rows × 256 float32: the selected voice
+    chosen: Step
+    path: list[Step]  # accepted voices in order (the stock start first)
+    stock: dict[str, Score]
+    base: str  # the stock voice the walk started from (best on `fit`)
     evaluations: int
-    history: list[float] = field(default_factory=list)  # best score after each evaluation
+    stopped_early: bool
+    space: "StyleSpace"
+    history: list[float] = field(default_factory=list)  # best held-back score after each evaluation
 
-    @property
-    def best_stock(self) -> tuple[str, float]:
-        name = max(self.stock_scores, key=self.stock_scores.get)
-        return name, self.stock_scores[name]
+    def style_of(self, step: Step) -> np.ndarray:
+        """The table of any voice on the path."""
+        return self.space.style(self.space.names.index(self.base), step.coeffs)
+
+    def distance(self, step: Step) -> float:
+        """How far the voice's average style lies from the stock centre, in stock spreads."""
+        return self.space.z_distance(self.style_of(step).astype(np.float64).mean(axis=0))
+
+    def ranked(self) -> list[Step]:
+        """The path's voices, best held-back score first (fallbacks for the intelligibility guard)."""
+        return sorted(self.path, key=lambda s: (-s.score.held, s.evaluation))
 
 
 class StyleSpace:
-    """Maps search parameters to style tables for one set of stock voices."""
+    """Maps offset coefficients to style tables around the stock voices."""
 
-    def __init__(self, stock: dict[str, np.ndarray], seed: int = 0, directions: int = DIRECTIONS):
+    def __init__(self, stock: dict[str, np.ndarray], seed: int = 0, directions: int = 16):
         if not stock:
             raise ValueError("no stock voices to search over")
-        shapes = {v.shape for v in stock.values()}
+        shapes = {np.asarray(v).shape for v in stock.values()}
         if len(shapes) != 1:
             raise ValueError(f"stock voices have different shapes {sorted(shapes)}")
         self.names = list(stock)
-        self.tables = np.stack([np.asarray(stock[n], dtype=np.float64) for n in self.names])  # K×R×256
+        self.tables = np.stack([np.asarray(stock[n], dtype=np.float64).reshape(-1, 256) for n in self.names])
         means = self.tables.mean(axis=1)  # K×256: each voice's average style
-        centred = means - means.mean(axis=0)
-        spread = centred.std(axis=0) + 1e-6  # per-dimension spread across voices
+        self.center = means.mean(axis=0)
+        spread = means.std(axis=0) if len(self.names) > 1 else np.abs(means[0]) * 0.1
+        floor = SPREAD_FLOOR * float(np.median(spread)) + 1e-6
+        self.spread = np.maximum(spread, floor)
+        stock_z = [self.z_distance(m) for m in means]
+        self.radius = RADIUS * max(max(stock_z), 1.0)
+        self.directions = self._basis(means, seed, directions)
+
+    def _basis(self, means: np.ndarray, seed: int, count: int) -> np.ndarray:
         axes: list[np.ndarray] = []
+        centred = means - self.center
         if len(self.names) > 1:
             _, sing, vt = np.linalg.svd(centred, full_matrices=False)
             for s, v in zip(sing, vt):
-                if s > 1e-6 and len(axes) < directions:
+                if s > 1e-6 and len(axes) < count:
                     axes.append(v * s / np.sqrt(len(self.names)))
         rng = np.random.default_rng(seed)
-        while len(axes) < directions:
-            axes.append(rng.standard_normal(means.shape[1]) * spread)
-        self.directions = np.stack(axes) if axes else np.zeros((0, means.shape[1]))
+        typical = float(np.sqrt(np.mean(np.square(centred / self.spread), axis=1)).mean()) if len(axes) else 1.0
+        half = 0
+        while len(axes) < count:
+            mask = np.zeros(256)
+            mask[(TIMBRE, PROSODY)[half % 2]] = 1.0
+            half += 1
+            v = rng.standard_normal(256) * self.spread * mask
+            # as far from the centre (in z units) as a typical stock voice, over the half it moves
+            v *= typical * np.sqrt(256 / 128) / np.sqrt(np.mean(np.square(v / self.spread)) * 2)
+            axes.append(v)
+        return np.stack(axes)
 
-    def style(self, cand: Candidate) -> np.ndarray:
-        w = np.exp(cand.logits - cand.logits.max())
-        w /= w.sum()
-        out = np.tensordot(w, self.tables, axes=1)
-        if len(cand.offsets):
-            out = out + cand.offsets @ self.directions
-        return out.astype(np.float32)
+    def z_distance(self, mean_style: np.ndarray) -> float:
+        """rms distance of an average style row from the stock centre, in stock spreads."""
+        return float(np.sqrt(np.mean(np.square((mean_style - self.center) / self.spread))))
 
-    def style_for(self, weights: dict[str, float], offsets) -> np.ndarray:
-        """The table for a recipe as stored in a voice's metadata (weights by name, offsets)."""
-        w = np.array([float(weights.get(n, 0.0)) for n in self.names])
-        out = np.tensordot(w, self.tables, axes=1) + np.asarray(offsets, dtype=np.float64) @ self.directions
-        return out.astype(np.float32)
+    def offset(self, coeffs: np.ndarray) -> np.ndarray:
+        return np.asarray(coeffs, dtype=np.float64) @ self.directions
 
-    def weights(self, cand: Candidate) -> dict[str, float]:
-        w = np.exp(cand.logits - cand.logits.max())
-        w /= w.sum()
-        return {n: float(x) for n, x in zip(self.names, w)}
+    def style(self, base: int, coeffs: np.ndarray) -> np.ndarray:
+        return (self.tables[base] + self.offset(coeffs)).astype(np.float32)
 
-    def stock(self, index: int) -> Candidate:
-        """A stock voice (99.9% of the blend, so mutations can still move the weights)."""
-        logits = np.zeros(len(self.names))
-        logits[index] = STOCK_LOGIT
-        return Candidate(logits, np.zeros(len(self.directions)), label=self.names[index])
+    def penalty(self, base: int, coeffs: np.ndarray) -> float:
+        z = self.z_distance(self.tables[base].mean(axis=0) + self.offset(coeffs))
+        return PENALTY * max(0.0, z - self.radius) ** 2
 
 
-Progress = Callable[[int, int, float, float, str], None]  # step, total, best, current, label
+Progress = Callable[[int, int, float, float, str], None]  # step, total, best held, current held, label
+Scorer = Callable[[np.ndarray], Score]
 
 
-def search(stock: dict[str, np.ndarray], score: Callable[[np.ndarray], float], steps: int, *,
-           seed: int = 0, progress: Progress | None = None, initial_sigma: float = 0.6) -> SearchResult:
-    """Score every stock voice, then spend ``steps`` evaluations improving on the best."""
-    space = StyleSpace(stock, seed=seed)
+def search(stock: dict[str, np.ndarray], score: Scorer, budget: Budget, *, seed: int = 0,
+           progress: Progress | None = None, extra_steps: int = 0) -> SearchResult:
+    """Score every stock voice, walk from the best (on ``fit``), select on ``held``.
+
+    ``extra_steps`` only widens the progress total (work the caller does afterwards)."""
+    space = StyleSpace(stock, seed=seed, directions=budget.directions)
     rng = np.random.default_rng(seed + 1)
-    total = len(space.names) + max(0, steps)
+    total = len(space.names) + max(0, budget.steps) + extra_steps
     done = 0
+    best_held = float("-inf")
     history: list[float] = []
-    best: Candidate | None = None
 
-    def evaluate(cand: Candidate) -> Candidate:
-        nonlocal done, best
-        cand.score = float(score(space.style(cand)))
+    def evaluate(base: int, coeffs: np.ndarray, label: str) -> tuple[Score, float]:
+        nonlocal done, best_held
+        result = score(space.style(base, coeffs))
         done += 1
-        if best is None or cand.score > best.score:
-            best = cand
-        history.append(best.score)
+        best_held = max(best_held, result.held)
+        history.append(best_held)
         if progress:
-            progress(done, total, best.score, cand.score, cand.label)
-        return cand
+            progress(done, total, best_held, result.held, label)
+        return result, result.fit - space.penalty(base, coeffs)
 
-    stock_scores = {}
-    for i, name in enumerate(space.names):
-        stock_scores[name] = evaluate(space.stock(i)).score
-    ranked = sorted(range(len(space.names)), key=lambda i: -stock_scores[space.names[i]])
-    current = space.stock(ranked[0])
-    current.score = stock_scores[space.names[ranked[0]]]
-    sigma = initial_sigma
-    budget = max(0, steps)
-    if budget and len(ranked) > 1:  # a structured first move: the two best voices, even blend
-        logits = np.zeros(len(space.names))
-        logits[ranked[0]] = logits[ranked[1]] = STOCK_LOGIT
-        pair = evaluate(Candidate(logits, np.zeros(len(space.directions)),
-                                  label=f"{space.names[ranked[0]]}+{space.names[ranked[1]]}"))
-        budget -= 1
-        if pair.score > current.score:
-            current = pair
-    for step in range(budget):
-        logits = current.logits + rng.standard_normal(current.logits.shape) * sigma * LOGIT_SCALE / 2
-        offsets = np.clip(current.offsets + rng.standard_normal(current.offsets.shape) * sigma,
-                          -OFFSET_BOUND, OFFSET_BOUND)
-        cand = evaluate(Candidate(logits, offsets, label=f"search {step + 1}"))
-        if cand.score > current.score:
-            current = cand
-            sigma = min(sigma * 1.5, 2.0)
+    zero = np.zeros(len(space.directions))
+    stock_scores = {name: evaluate(i, zero, name)[0] for i, name in enumerate(space.names)}
+    base = max(range(len(space.names)), key=lambda i: (stock_scores[space.names[i]].fit, -i))
+    start = stock_scores[space.names[base]]
+    current = Step(zero, start, start.fit, space.names[base], 0)
+    path = [current]
+    chosen = current
+    sigma, since, failures = budget.sigma, 0, 0
+    stopped = False
+    for step in range(max(0, budget.steps)):
+        if since >= budget.patience:
+            stopped = True
+            break
+        coeffs = current.coeffs + rng.standard_normal(len(zero)) * sigma
+        result, fitness = evaluate(base, coeffs, f"walk {step + 1}")
+        since += 1
+        if fitness > current.fitness:
+            current = Step(coeffs, result, fitness, f"walk {step + 1}", step + 1)
+            path.append(current)
+            sigma, failures = min(sigma * 1.5, 3.0), 0
+            if result.held > chosen.score.held:
+                chosen, since = current, 0
         else:
-            sigma = max(sigma * 0.85, 0.05)
-    assert best is not None
-    return SearchResult(space.style(best), best.score, space.weights(best), [float(c) for c in best.offsets],
-                        stock_scores, done, history)
+            failures += 1
+            # narrow after a failure; after RESTART failures in a row the walk is stuck in a
+            # narrow ridge or at a local top: take wide steps again instead of ever smaller ones
+            sigma = budget.sigma if failures % RESTART == 0 else max(sigma * 0.85, 0.02)
+    return SearchResult(space.style(base, chosen.coeffs), chosen, path, stock_scores, space.names[base],
+                        done, stopped, space, history)
+
