@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import pty
+import shutil
 import subprocess
 import sys
 
+import pytest
 import soundfile as sf
 from support.cli import REPO, assert_clean_error, run_cli
 def test_say_without_output_on_a_headless_terminal_writes_a_file(tmp_path):
@@ -169,3 +171,88 @@ def test_completion_install_and_man(tmp_path):
     installed = subprocess.run([sys.executable, "-m", "ttscli", "man", "--install"], env=env, capture_output=True,
                                timeout=60, check=False)
     assert installed.returncode == 0 and (home / ".local/share/man/man1/ttscli.1").read_text() == page
+
+
+def _fresh(home, *command: str) -> subprocess.CompletedProcess:
+    """A command in the environment a fresh login gives: nothing but HOME and the system PATH."""
+    env = {"HOME": str(home), "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C"}
+    return subprocess.run(list(command), env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def _ttscli(home, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "MANPATH", "ZDOTDIR"))}
+    env.update(HOME=str(home), SHELL="/bin/bash")
+    return subprocess.run([sys.executable, "-m", "ttscli", *args], env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def test_completion_loads_in_a_fresh_bash_without_bash_completion(tmp_path):
+    """A plain system: no bash-completion package sources ~/.local/share/bash-completion, so the
+    install adds one marked line to ~/.bashrc; a second install adds nothing; uninstall restores
+    the user's file byte for byte."""
+    home = tmp_path / "home"
+    home.mkdir()
+    rc = home / ".bashrc"
+    rc.write_text("# the user's own\nalias ll='ls -l'\n")
+    probe = ("bash", "-i", "-c", "complete -p ttscli")
+    if _fresh(home, *probe).returncode == 0:
+        pytest.skip("this system's bash loads ttscli completion without the rc line (bash-completion finds it)")
+    first = _ttscli(home, "completion", "install")
+    assert first.returncode == 0, first.stderr
+    after_first = rc.read_text()
+    assert after_first.startswith("# the user's own\nalias ll='ls -l'\n")
+    assert f"added to {rc}:" in first.stderr and "wrote " in first.stderr
+    loaded = _fresh(home, *probe)
+    assert loaded.returncode == 0 and "_ttscli_completion ttscli" in loaded.stdout, loaded.stderr
+    again = _ttscli(home, "completion", "install", "bash")
+    assert again.returncode == 0 and rc.read_text() == after_first and "loads it already" in again.stderr
+    gone = _ttscli(home, "completion", "uninstall", "bash")
+    assert gone.returncode == 0 and f"removed from {rc}:" in gone.stderr, gone.stderr
+    assert rc.read_text() == "# the user's own\nalias ll='ls -l'\n"
+    assert not (home / ".local/share/bash-completion/completions/ttscli").exists()
+    assert _fresh(home, *probe).returncode != 0
+    assert "nothing to remove" in _ttscli(home, "completion", "uninstall", "bash").stderr
+
+
+def test_completion_rc_line_follows_a_symlinked_rc(tmp_path):
+    home = tmp_path / "home"
+    (home / "dotfiles").mkdir(parents=True)
+    (home / "dotfiles" / "zshrc").write_text("setopt autocd\n")
+    (home / ".zshrc").symlink_to(home / "dotfiles" / "zshrc")
+    assert _ttscli(home, "completion", "install", "zsh").returncode == 0
+    assert (home / ".zshrc").is_symlink() and ". " in (home / "dotfiles" / "zshrc").read_text()
+    if shutil.which("zsh"):
+        loaded = _fresh(home, "zsh", "-i", "-c", "print -r -- ${_comps[ttscli]}")
+        assert loaded.stdout.strip() == "_ttscli_completion", loaded.stderr
+    assert _ttscli(home, "completion", "uninstall", "zsh").returncode == 0
+    assert (home / "dotfiles" / "zshrc").read_text() == "setopt autocd\n" and (home / ".zshrc").is_symlink()
+
+
+@pytest.mark.skipif(shutil.which("man") is None, reason="man is not installed (Debian: apt-get install man-db)")
+def test_man_install_is_found_by_man_in_a_fresh_login(tmp_path):
+    """~/.local/share/man is searched only when ~/.local/bin is on PATH; --install names the
+    directory in man-db's per-user ~/.manpath, so a login without it finds the page too."""
+    home = tmp_path / "home"
+    home.mkdir()
+    installed = _ttscli(home, "man", "--install")
+    assert installed.returncode == 0, installed.stderr
+    page = home / ".local/share/man/man1/ttscli.1"
+    assert f"wrote {page}" in installed.stderr and f"added to {home / '.manpath'}:" in installed.stderr
+    found = _fresh(home, "bash", "-l", "-c", "man -w ttscli")
+    assert found.stdout.strip() == str(page), (found.stdout, found.stderr)
+    assert _fresh(home, "man", "-w", "ls").returncode == 0  # the system pages are still found
+    before = (home / ".manpath").read_text()
+    assert "has it already" in _ttscli(home, "man", "--install").stderr and (home / ".manpath").read_text() == before
+    removed = _ttscli(home, "man", "--uninstall")
+    assert removed.returncode == 0 and not page.exists() and not (home / ".manpath").exists(), removed.stderr
+    assert _fresh(home, "man", "-w", "ttscli").returncode != 0
+
+
+def test_man_page_renders_without_warnings_under_a_c_locale(tmp_path):
+    """The page is ASCII, so man under LANG=C prints no 'can't find special character' warning."""
+    page = (REPO / "man" / "ttscli.1").read_bytes()
+    assert page.isascii(), sorted({ch for ch in page.decode() if not ch.isascii()})
+    if shutil.which("man") is None:
+        pytest.skip("man is not installed")
+    shown = _fresh(tmp_path, "man", "-l", str(REPO / "man" / "ttscli.1"))
+    assert shown.returncode == 0 and "warning" not in shown.stderr, shown.stderr
