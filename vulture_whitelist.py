@@ -6,7 +6,7 @@ vulture reports is dead code to delete. The file is never imported.
 # ruff: noqa
 
 # Typer commands and Enum members (called through the CLI)
-batch, doctor, list_models, rm, say, man, serve, ps
+batch, doctor, list_models, rm, say, man, serve, ps, uninstall
 mdy, dmy, ymd
 
 # the Python API: module-level __getattr__/__dir__ (PEP 562) of ttscli/__init__.py
