@@ -6,7 +6,9 @@ vulture reports is dead code to delete. The file is never imported.
 # ruff: noqa
 
 # Typer commands and Enum members (called through the CLI)
-batch, doctor, list_models, rm, say, man, serve, ps, uninstall
+batch, doctor, list_models, rm, say, man, serve, ps, mcp, uninstall
+# MCP tools (called by MCP clients through ttscli.mcp_server.server)
+write_speech, make_subtitles
 mdy, dmy, ymd
 
 # the Python API: module-level __getattr__/__dir__ (PEP 562) of ttscli/__init__.py
@@ -16,6 +18,8 @@ __getattr__, __dir__
 # each family's FamilySpec); plugin API
 load_kokoro, load_kitten, KOKORO, KITTEN, import_facts
 INDEX, KOKORO_VOICES, KITTEN_VOICES, kokoro_show_lines, show_lines
+# torch modules: nn.Module.__call__ runs forward
+_.forward
 register  # register: families (backends) and languages (text)
 # run in a subprocess by its module path (sherpa_engine's probe)
 probe_main

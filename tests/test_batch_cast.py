@@ -71,11 +71,29 @@ def test_inline_markup():
 
 @pytest.mark.parametrize("content, needle", [
     ("voices = 3", "must be a table"),
-    ("[voices.a]\ncolour = 'red'", "must be a string or a table"),
-    ("narrator = [1]", "must be a voice name"),
+    ("[voices.a]\ncolour = 'red'", "unknown key 'colour'"),
+    ("narrator = [1]", "narrator must be a non-empty string"),
     ("[chapters]\nx = 'a'", "NUMBER"),
     ("villain = 'x'", "unknown key"),
     ("[voices", "not valid TOML"),
+    # wrong types, each where it can be: never a crash (exit 1), always exit 3 before anything exists
+    ("[voices.a]\nmodel = 5", "model must be a non-empty string"),
+    ("[voices.a]\nvoice = ['x']", "voice must be a non-empty string"),
+    ("[voices.a]\nvoice = 'x'\nlang = 7", "lang must be a non-empty string"),
+    ("[voices.a]\nvoice = 'x'\nspeed = true", "speed True"),
+    ("[voices.a]\nvoice = 'x'\nspeed = '1.0'", "speed '1.0'"),
+    ("dialogue = {a = 1}", "dialogue must be a non-empty string"),
+    ("voices = {a = 3}", "must be a string or a table"),
+    ("chapters = 'a'", "chapters must be a table"),
+    ("[chapters]\n3 = 4", "NUMBER"),
+    ("[chapters]\n'\u0663' = 'a'", "digits 0-9"),  # Arabic-Indic three
+    ("[chapters]\n'\u00b2' = 'a'", "digits 0-9"),  # superscript two
+    # mistyped keys are named (with the likely one), not ignored
+    ("narator = 'a'", "did you mean narrator"),
+    ("[voices.a]\nvoice = 'x'\nlnag = 'en'", "did you mean lang"),
+    # languages: the shape of a tag, and one the phonemizer knows, before the work folder exists
+    ("[voices.a]\nvoice = 'x'\nlang = '../../../../dev/zero'", "not a language code"),
+    ("[voices.a]\nvoice = 'x'\nlang = 'qq-zz'", "not a language espeak-ng knows"),
 ])
 def test_bad_cast_files(tmp_path, content, needle):
     path = tmp_path / "cast.toml"

@@ -73,6 +73,90 @@ def test_local_ray_gives_the_same_bytes_as_two_worker_processes(tmp_path, book_r
     assert _outputs(tmp_path / "ray") == ref
 
 
+def _descendants(root: int) -> set[int]:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, grew = {root}, True
+    while grew:
+        new = {pid for pid, parent in parents.items() if parent in found and pid not in found}
+        found |= new
+        grew = bool(new)
+    return found
+
+
+def _listening(pids: set[int]) -> list[tuple[str, str, str]]:
+    """(process name, protocol, local address) of every listening TCP socket and bound UDP socket of ``pids``
+    (from /proc: each process's socket inodes, matched in /proc/net/{tcp,tcp6,udp,udp6})."""
+    owner = {}
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if link.startswith("socket:["):
+                    owner[link[8:-1]] = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            continue
+    found = []
+    for proto in ("tcp", "tcp6", "udp", "udp6"):
+        for line in Path(f"/proc/net/{proto}").read_text().splitlines()[1:]:
+            fields = line.split()
+            listening = fields[3] == "0A" if proto.startswith("tcp") else fields[3] == "07"
+            if listening and fields[9] in owner:
+                found.append((owner[fields[9]], proto, fields[1]))
+    return found
+
+
+def _loopback(hex_address: str) -> bool:
+    """/proc/net address (little-endian hex) on 127.0.0.0/8, ::1 or ::ffff:127.x."""
+    host = hex_address.split(":")[0]
+    if len(host) == 8:
+        return host[6:8] == "7F"
+    return host == "00000000000000000000000001000000" or (host[:24] == "0000000000000000FFFF0000"
+                                                           and host[30:32] == "7F")
+
+
+def test_local_ray_listens_on_loopback_only(tmp_path):
+    """Every socket the processes of `batch --cluster ray` listen on (GCS, raylet, object manager, workers,
+    agents) is bound to loopback."""
+    book = _book(tmp_path / "book.txt")
+    args = [sys.executable, "-m", "ttscli", *_batch(str(book), "-o", str(tmp_path / "out"), "--cluster", "ray")]
+    proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    sockets = []
+    for raw in proc.stderr:
+        if raw.startswith(b"{") and json.loads(raw)["event"] in ("cluster", "synthesized") and len(sockets) < 40:
+            sockets = _listening(_descendants(proc.pid))  # while the actors work
+    assert proc.wait(timeout=300) == 0
+    names = {name for name, _, _ in sockets}
+    assert {"gcs_server", "raylet"} <= names, sockets
+    assert [s for s in sockets if not _loopback(s[2])] == [], sockets
+
+
+def test_cluster_with_subtitles_and_verify_gives_the_files_of_two_workers(tmp_path):
+    """Ray actors time the words and take re-take seeds: subtitles, timings, chapters and --verify records
+    are the same bytes as with --jobs 2 (a corrupted first take forces a re-take through the actors)."""
+    pytest.importorskip("faster_whisper")
+    book = _book(tmp_path / "book.txt")
+    env = {"TTSCLI_TEST_CORRUPT_CHUNK": "wind fell"}
+    runs = {}
+    for name, extra in (("jobs", ["--jobs", "2"]), ("ray", ["--cluster", "ray"])):
+        out = tmp_path / name
+        proc = run_cli(*_batch(str(book), "-o", str(out), *extra, "--subtitles", "srt,json", "--verify"), env=env)
+        assert proc.returncode == 0, proc.stderr.decode()
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+                 if p.is_file() and p.suffix in (".wav", ".srt", ".json") and p.name != "manifest.json"}
+        manifest = json.loads((out / ".ttscli" / "book" / "manifest.json").read_text())
+        runs[name] = files, manifest["verify"]
+    files, records = runs["ray"]
+    assert any(name.endswith(".timing.json") for name in files) and "book.srt" in files
+    assert any(r["take"] >= 2 and r["takes"][0] > 0.5 for r in records.values()), records
+    assert runs["ray"] == runs["jobs"]
+
+
 def test_cluster_option_is_checked_before_any_work(tmp_path):
     from support.cli import assert_clean_error
     book = _book(tmp_path / "book.txt")

@@ -8,6 +8,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from support.book_helpers import epubcheck, make_epub
 from support.cli import run_cli
 
 pytestmark = pytest.mark.slow
@@ -16,9 +17,10 @@ BOOK = """# The Lamp
 
 ## Evening
 
-The keeper climbed the stairs. She lit the lamp before dark.
+The keeper climbed the **stairs**. She lit the lamp before [dark](https://example.org/a?b=1&c=2).
 
-The beam swept across the water.
+- The beam swept *across the water* for $42.50
+- and came back
 
 ## Night
 
@@ -34,6 +36,10 @@ def readalong(tmp_path_factory):
     proc = run_cli("batch", str(src), "-o", str(tmp / "lamp.epub"))
     assert proc.returncode == 0, proc.stderr.decode()
     return tmp / "lamp.epub"
+
+
+def test_readalong_passes_epubcheck(readalong):
+    epubcheck(readalong)
 
 
 def _clips(book):
@@ -55,7 +61,7 @@ def _clips(book):
     return clips
 
 
-def test_every_clip_points_at_existing_text_and_audio(readalong):
+def test_every_clip_points_at_one_word_of_the_books_own_text(readalong):
     import lxml.html
     from ebooklib import epub
 
@@ -65,7 +71,6 @@ def test_every_clip_points_at_existing_text_and_audio(readalong):
     book = epub.read_epub(str(readalong))
     assert book.title == "The Lamp"
     clips = _clips(book)
-    assert len(clips) == 7  # two headings and five sentences
     from ttscli.audio.ffmpeg import decode
 
     durations = {}
@@ -82,13 +87,33 @@ def test_every_clip_points_at_existing_text_and_audio(readalong):
             path.write_bytes(media.get_content())
             durations[audio] = len(decode(path, 16000)) / 16000
         assert 0 <= begin < end <= durations[audio] + 0.05, (anchor, begin, end, durations[audio])
-    assert spoken[1:3] == ["The keeper climbed the stairs.", "She lit the lamp before dark."]
-    smil_items = [i for i in book.get_items() if i.media_type == "application/smil+xml"]
-    assert len(smil_items) == 2
+    # one highlight per word of the book as written (the money is one: "forty-two dollars and fifty cents")
+    assert spoken[:8] == ["Evening", "The", "keeper", "climbed", "the", "stairs.", "She", "lit"], spoken
+    assert "$42.50" in spoken and not any("forty" in s for s in spoken)
+    starts = [c[3] for c in clips if c[0] == clips[0][0]]
+    assert starts == sorted(starts)
+    assert len({c[0] for c in clips}) == 2
 
 
-def test_clips_say_their_own_sentence(readalong, whisper):
-    """Two neighbouring clips: each holds its sentence's last word and not the other's."""
+def test_markup_of_the_input_is_kept(readalong):
+    import lxml.etree as et
+
+    with zipfile.ZipFile(readalong) as zf:
+        page = et.fromstring(zf.read("OEBPS/c001.xhtml"))
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    assert page.find(".//h:h2", ns) is not None
+    assert "".join(page.find(".//h:strong", ns).itertext()) == "stairs"
+    link = page.find(".//h:a", ns)
+    assert link.get("href") == "https://example.org/a?b=1&c=2" and link.text == "dark"
+    emphasis = ["".join(e.itertext()) for e in page.iterfind(".//h:em", ns)]
+    assert [t for t in emphasis if t.strip()] == ["across", "the", "water"]
+    assert len(page.findall(".//h:ul/h:li", ns)) == 2
+    ids = [e.get("id") for e in page.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+
+
+def test_word_clips_hold_their_own_sentence(readalong, whisper):
+    """From a sentence's first word to its last: the sentence is heard, not its neighbour's last word."""
     from support.asr import transcribe
     from ebooklib import epub
 
@@ -99,8 +124,115 @@ def test_clips_say_their_own_sentence(readalong, whisper):
     path = readalong.parent / "c1.mp3"
     path.write_bytes(book.get_item_with_href(clips[1][2]).get_content())
     samples = decode(path, 16000)
-    heard = [transcribe(whisper, samples[int(begin * 16000):int(end * 16000)], 16000).lower()
-             for _, _, _, begin, end in clips[1:3]]
+    first = clips[1:6]  # The keeper climbed the stairs.
+    second = clips[6:12]  # She lit the lamp before dark.
+    heard = [transcribe(whisper, samples[int(part[0][3] * 16000):int(part[-1][4] * 16000)], 16000).lower()
+             for part in (first, second)]
     assert "stairs" in heard[0] and "dark" not in heard[0], heard
     assert "dark" in heard[1] and "stairs" not in heard[1], heard
     assert np.isfinite(samples).all() and all(re.search(r"\w", h) for h in heard)
+
+
+HOSTILE = 'Tom & "Jerry" <b>bold</b> ]]>'
+
+
+@pytest.mark.parametrize("kind", ["txt", "epub"])
+def test_txt_and_epub_inputs_validate_and_metadata_cannot_inject_markup(tmp_path, kind):
+    """Values from the input (title, author, language, chapter titles, text) are escaped or validated:
+    a language that is not a BCP 47 tag becomes "en", markup in a title is text."""
+    import lxml.etree as et
+
+    if kind == "txt":
+        src = tmp_path / "tale.txt"
+        src.write_text("Chapter 1\n\nIt was 3 < 4 & 5 > 2, said the <script>x</script> clerk.\x0b "
+                       "The arrow --> pointed home.\n", encoding="utf-8")
+    else:
+        src = make_epub(tmp_path / "tale.epub", [(HOSTILE, ["It was a <em>dark</em> night &amp; a cold one."])],
+                        title=HOSTILE, author=HOSTILE, toc_page=False, copyright_page=False)
+        _set_language(src, 'en"><x y="')
+    out = tmp_path / "out"
+    proc = run_cli("batch", str(src), "-o", str(out), "--format", "epub")
+    assert proc.returncode == 0, proc.stderr.decode()
+    book = out / f"tale.epub"
+    epubcheck(book)
+    with zipfile.ZipFile(book) as zf:
+        opf = et.fromstring(zf.read("OEBPS/content.opf"))
+        pages = [et.fromstring(zf.read(n)) for n in zf.namelist() if n.endswith(".xhtml")]
+    dc = {"dc": "http://purl.org/dc/elements/1.1/"}
+    assert opf.find(".//dc:language", dc).text == "en"
+    if kind == "epub":
+        assert opf.find(".//dc:title", dc).text == HOSTILE
+        assert opf.find(".//dc:creator", dc).text == HOSTILE
+    text = " ".join(" ".join(p.itertext()) for p in pages)
+    assert ("3 < 4 & 5 > 2" in text) if kind == "txt" else ("dark" in text)
+    if kind == "epub":  # the input's inline formatting is kept
+        emphasis = [e for p in pages for e in p.iter("{http://www.w3.org/1999/xhtml}em")]
+        assert ["".join(e.itertext()) for e in emphasis] == ["dark"]
+
+
+def _set_language(path, value: str) -> None:
+    """Rewrite the dc:language of an EPUB made by ebooklib (which would escape it)."""
+    import shutil
+
+    with zipfile.ZipFile(path) as zf:
+        members = [(info, zf.read(info)) for info in zf.infolist()]
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w") as zf:
+        for info, data in members:
+            if info.filename.endswith(".opf"):
+                data = re.sub(rb"<dc:language>[^<]*</dc:language>",
+                              b"<dc:language>" + value.replace('"', "&quot;").replace("<", "&lt;")
+                              .replace(">", "&gt;").encode() + b"</dc:language>", data)
+            zf.writestr(info, data)
+    shutil.move(tmp, path)
+
+
+def test_sentence_units_where_the_voice_gives_no_word_timings():
+    """A chunk timed per sentence (a family without word timings) gives one unit per sentence, exact at
+    the chunk boundary; a chunk with model timings gives one unit per word."""
+    from ttscli.book.readalong import timed_units
+
+    text = "One two. Three four.\n\nFive six."
+    sentence = {"rate": 100, "samples": 400, "source": "sentence",
+                "words": [["One", 0.0, 1.0, 0], ["two.", 1.0, 2.0, 1], ["Three", 2.0, 3.0, 0], ["four.", 3.0, 3.9, 2]]}
+    model = {"rate": 100, "samples": 200, "source": "model", "words": [["Five", 0.1, 0.9, 0], ["six.", 1.0, 1.8, 2]]}
+    units = timed_units(text, [sentence, model])
+    assert [text[a:b] for _, _, a, b in units] == ["One two.", "Three four.", "Five", "six."]
+    assert [(s, e) for s, e, _, _ in units] == [(0.0, 2.0), (2.0, 3.9), (4.1, 4.9), (5.0, 5.8)]
+
+
+@pytest.mark.parametrize("source, shown", [
+    ("**two words** end", ["two", "words", "end"]),
+    ("a \\*star\\* &amp; [x](javascript:alert) <script>b</script>", ["a", "*star*", "&", "x", "b"]),
+    ("`code <i>` and ~~gone~~", ["code", "and", "gone"]),
+])
+def test_inline_markup_never_crosses_a_word_span(source, shown):
+    import lxml.etree as et
+
+    from ttscli.book.readalong_text import body
+    from ttscli.text.alignment import OriginalMap
+
+    mapper = OriginalMap(source)
+    units = [(f"w{k}", u.start, u.end) for k, u in enumerate(mapper.feed([w for w in " ".join(shown).split()])
+                                                             + mapper.finish())]
+    content, placed = body(source, units)
+    page = et.fromstring(f'<div xmlns="http://www.w3.org/1999/xhtml">{content}</div>')
+    spans = {e.get("id"): "".join(e.itertext()) for e in page.iter("{http://www.w3.org/1999/xhtml}span")}
+    assert set(spans) == placed
+    assert " ".join(spans.values()).split() == " ".join(shown).split()
+    assert all(a.get("href", "").startswith("https") for a in page.iter("{http://www.w3.org/1999/xhtml}a"))
+    assert "<i>" not in source or "code <i>" in "".join(page.itertext())  # shown as text, not markup
+
+
+@pytest.mark.parametrize("variant", ["plain", "cover", "no toc page", "empty"])
+def test_input_epubs_the_tests_make_validate(tmp_path, variant):
+    """The EPUBs the batch tests read are valid EPUBs too (a failure there would be the fixture's, not ours)."""
+    from support.book_helpers import make_empty_epub, png
+
+    path = tmp_path / "in.epub"
+    if variant == "empty":
+        make_empty_epub(path)
+    else:
+        make_epub(path, cover=png(16, 16, (10, 120, 200)) if variant == "cover" else None,
+                  toc_page=variant != "no toc page")
+    epubcheck(path)

@@ -55,9 +55,24 @@ def test_corrupted_chunk_is_retaken_and_runs_repeat(tmp_path):
         assert record["take"] == 1 + record["takes"].index(min(record["takes"]))
         assert len(record["takes"]) == 3 or record["takes"][-1] <= verify.DEFAULT_MAX_WER
     assert ("still above" in stdout) == any(r["wer"] > verify.DEFAULT_MAX_WER for r in records.values())
+    # the summary says what was checked and re-taken
+    retaken = sum(len(r["takes"]) > 1 for r in records.values())
+    extra = sum(len(r["takes"]) - 1 for r in records.values())
+    assert f"verified {len(records)} chunks by Whisper ({len(records)} heard now" in stdout, stdout
+    assert f"{retaken} re-taken ({extra} extra takes)" in stdout and "book WER 0." in stdout, stdout
     # deterministic: the same command elsewhere gives the same takes and the same chunk audio
     _, again = _verify_run(src, tmp_path / "b")
     assert again == records
     for key in records:
         a = (tmp_path / "a" / ".ttscli" / "book" / "chunks" / f"{key}.wav").read_bytes()
         assert a == (tmp_path / "b" / ".ttscli" / "book" / "chunks" / f"{key}.wav").read_bytes()
+
+
+def test_missing_asr_extra_hint_is_the_checkout_form():
+    from ttscli.optional import install_command
+
+    assert verify.EXTRA_HINT.startswith(install_command("asr"))
+    assert '"ttscli[asr]"' not in verify.EXTRA_HINT
+    from support.cli import REPO
+
+    assert '"ttscli[asr]"' not in (REPO / "docs" / "audiobooks.md").read_text()

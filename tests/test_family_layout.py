@@ -23,10 +23,11 @@ import ttscli
 ROOT = Path(ttscli.__file__).parent
 JOE = "piper:en_US-joe-medium"
 # File names, tensors and tokens that belong to one family: only its package may name them.
-FAMILY_PACKAGES = ("piper", "neutts", "pocket", "sherpa", "orpheus", "styletts")
-FAMILY_NAMES = ("piper", "kokoro", "kitten", "neutts", "pocket", "sherpa", "orpheus")
+FAMILY_PACKAGES = ("piper", "neutts", "pocket", "sherpa", "orpheus", "styletts", "spark")
+FAMILY_NAMES = ("piper", "kokoro", "kitten", "neutts", "pocket", "sherpa", "orpheus", "spark")
 FAMILY_WORDS = ("voices.bin", "voices-v1", "voices.npz", ".onnx.json", "phoneme_id_map", "speaker_id_map",
-                "<custom_token_", "snac", "neucodec", "tokens.txt", "kitten_tts", "lm_flow")
+                "<custom_token_", "snac", "neucodec", "tokens.txt", "kitten_tts", "lm_flow", "bicodec",
+                "<|task_")
 
 
 def test_every_family_is_one_package_declared_once():
@@ -101,7 +102,8 @@ def test_no_generic_module_reaches_into_a_family():
 
 
 # package → the families it declares; each removal keeps Piper (the embedded default model)
-REMOVABLE = {"neutts": ("neutts",), "styletts": ("kokoro", "kitten"), "sherpa": ("sherpa",), "pocket": ("pocket",)}
+REMOVABLE = {"neutts": ("neutts",), "styletts": ("kokoro", "kitten"), "sherpa": ("sherpa",), "pocket": ("pocket",),
+             "spark": ("spark",)}
 
 
 @pytest.mark.parametrize("package", sorted(REMOVABLE))

@@ -258,3 +258,66 @@ def test_batch_subtitles_survive_resume_and_jobs(tmp_path):
     proc = run_cli(*args, "--jobs", "2")
     assert proc.returncode == 0, proc.stderr.decode()
     assert {p.name: p.read_bytes() for p in files} == first
+
+
+# --- hardening round 3: cue text, escapes and the words' times (each test is about a class of input)
+def _timed(text: str, spoken: str, step: float = 0.3):
+    """``text`` mapped to ``spoken``'s words, said one every ``step`` s (the last of each sentence
+    a segment end, a word marked with ¶ a paragraph end): what the collector hands the mapper."""
+    from ttscli.timing.model import PARAGRAPH_END, SEGMENT_END, Spoken, map_words
+
+    words = spoken.split()
+    said = [Spoken(w.rstrip("¶"), k * step, k * step + step * 0.8,
+                   PARAGRAPH_END if w.endswith("¶") else SEGMENT_END if w[-1] in ".!?:" else 0)
+            for k, w in enumerate(words)]
+    return map_words(text, said)
+
+
+@pytest.mark.parametrize("text, spoken, expected", [
+    ("See [the docs](http://x.y). Then **stop**. Next one.", "See the docs. Then stop. Next one.",
+     ["See the docs.", "Then stop.", "Next one."]),
+    ("It was *dark*. It was `late`! Was it __cold__? Yes.", "It was dark. It was late! Was it cold? Yes.",
+     ["It was dark.", "It was late!", "Was it cold?", "Yes."]),
+    ("Go to <https://a.b/c>. Now ~~leave~~.", "Go to https://a.b/c. Now leave.", ["Go to https://a.b/c.", "Now leave."]),
+])
+def test_markup_before_a_full_stop_keeps_one_cue_per_sentence(text, spoken, expected):
+    """docs/subtitles.md: a new cue at each sentence end, also when a link, bold, code… ends the sentence."""
+    cues = cue_rules.build(_timed(text, spoken))
+    assert [c.text for c in cues] == expected
+
+
+@pytest.mark.parametrize("marker", ["-", "*", "+", "•", "1.", "2)", "   -", "      *"])
+def test_list_markers_are_never_shown_and_items_end_their_cue(marker):
+    text = f"Buy these:\n\n{marker} apples\n{marker} pears, plums\n\nDone now."
+    spoken = "Buy these:¶ apples.¶ pears, plums.¶ Done now.¶"
+    cues = [c.text for c in cue_rules.build(_timed(text, spoken))]
+    assert cues == ["Buy these:", "apples", "pears, plums", "Done now."], cues
+
+
+@pytest.mark.parametrize("arrow", ["-->", "--->", "---->", "-- >", "<!-- x -->", "a-->b"])
+def test_no_input_arrow_becomes_a_timing_line(arrow, tmp_path):
+    """However many dashes: only the timing lines of SRT and WebVTT hold "-->", and parsers see every cue."""
+    from ttscli.timing.model import TimedWord
+
+    words = [TimedWord(w, k * 1.0, k * 1.0 + 0.8, 0, 0, w, k == 2) for k, w in enumerate(["Look", arrow, "here."])]
+    cues = cue_rules.build(words, 4.0)
+    for fmt in ("srt", "vtt"):
+        text = writers.render(fmt, words, cues, 4.0, "model")
+        timing_lines = [line for line in text.splitlines() if "-->" in line]
+        assert len(timing_lines) == len(cues) and all(line[:2].isdigit() for line in timing_lines), text
+    srt = pytest.importorskip("srt")
+    assert len(list(srt.parse(writers.srt(cues)))) == len(cues)
+
+
+@pytest.mark.parametrize("word", ["1234567890" * 15, "https://example.com/" + "abcdefghij" * 15,
+                                  "-".join(["alpha"] * 30)])
+def test_a_word_longer_than_a_segment_keeps_its_first_parts_timing(piper, tmp_path, word):
+    """A word the front end has to cut (longer than the voice's segment budget) starts when its first
+    part is said: right after the word before it, not when a later part starts."""
+    words, cues, seconds, _, _ = speak(piper, f"Before this. Then {word} end.", tmp_path)
+    texts = [w.text for w in words]
+    assert texts == ["Before", "this.", "Then", word, "end."], texts
+    then, long_word, end = words[2], words[3], words[4]
+    assert 0 <= long_word.start - then.end < 0.5, (then, long_word)
+    assert long_word.end > long_word.start + 3.0 and 0 <= end.start - long_word.end < 0.5
+    assert cues[2].start == round(long_word.start, 3)

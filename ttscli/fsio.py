@@ -3,8 +3,10 @@
 Every file ttscli produces (audio, manifests, caches, model files, voices) is written to a
 temporary file in the same directory, flushed and fsynced, then renamed over the target, so
 a reader never sees half a file and a failed or killed write leaves the old file (or none)
-and no temporary behind. Temporary names are ``.<name>.<random>.part``; `ttscli batch`
-sweeps any a killed run left (see ``book/job.py``).
+and no temporary behind. Temporary names are ``.<name>.<random>.part``; the writing process
+holds an exclusive ``flock`` on each until it is renamed or removed, so :func:`sweep_parts`
+(`ttscli batch` on its folders) removes only what a dead writer left, never another
+process's write in flight.
 
 - :class:`AtomicFile` — the primitive: ``tmp`` to write into, ``commit()`` / ``discard()``;
   for writers that stream over a long time (audio sinks, ffmpeg).
@@ -25,7 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -36,6 +40,8 @@ from typing import IO
 from .errors import OutputError
 
 PART_SUFFIX = ".part"
+_PART_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.part$")
+SWEEP_AGE = 1.0  # seconds: a younger temporary may be between its creation and its lock
 
 
 def write_error(exc: OSError, path: Path) -> OutputError:
@@ -72,6 +78,18 @@ def write_failure(exc: BaseException, path: Path) -> BaseException:
     return exc
 
 
+NAME_BYTES = 255  # the longest file name most file systems take, in bytes
+
+
+def name_within(name: str, max_bytes: int) -> str:
+    """``name`` cut to at most ``max_bytes`` bytes of UTF-8 (never inside a character): file
+    names are limited in bytes, not characters (70 four-byte characters are 280 bytes)."""
+    data = name.encode("utf-8", "surrogateescape")
+    if len(data) <= max_bytes:
+        return name
+    return data[:max_bytes].decode("utf-8", "ignore").rstrip()
+
+
 def _kind(mode: int) -> str:
     for test, name in ((stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory")):
         if test(mode):
@@ -92,8 +110,6 @@ def output_target(path: Path | str, *, inputs: tuple = ()) -> tuple[Path, bool]:
     - a directory, a path ending in ``/``, a block device or a socket is refused (exit 8);
     - a path that is one of ``inputs`` (the same file, through any link) is refused (exit 2).
     """
-    from .errors import UsageError
-
     shown = Path(path)
     if str(path).endswith(os.sep) or str(path).endswith("/"):
         raise OutputError(f"output {shown} names a directory (it ends in '/')",
@@ -105,16 +121,8 @@ def output_target(path: Path | str, *, inputs: tuple = ()) -> tuple[Path, bool]:
         st = None
     except OSError as exc:
         raise write_error(exc, shown) from exc
-    for source in inputs:
-        if source in (None, "-") or st is None:
-            continue
-        try:
-            same = os.path.samefile(source, target)
-        except OSError:
-            same = False
-        if same:
-            raise UsageError(f"output {shown} is the input itself ({source}); writing it would destroy the input",
-                             hint="write to another name")
+    if st is not None:
+        not_an_input(shown, inputs)
     if st is not None:
         if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
             if not os.access(target, os.W_OK):
@@ -132,6 +140,38 @@ def output_target(path: Path | str, *, inputs: tuple = ()) -> tuple[Path, bool]:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write in {parent}: permission denied", hint="choose a writable location")
     return target, False
+
+
+def not_an_input(path: Path | str, inputs: tuple = ()) -> None:
+    """UsageError (exit 2) when ``path`` is one of ``inputs``: the same file, also through a symlink
+    or a hard link. Every file a command writes is checked, not only ``-o``."""
+    from .errors import UsageError
+
+    for source in inputs:
+        if source in (None, "-"):
+            continue
+        try:
+            same = os.path.samefile(source, path)
+        except OSError:
+            continue
+        if same:
+            raise UsageError(f"output {path} is the input itself ({source}); writing it would destroy the input",
+                             hint="write to another name")
+
+
+def distinct_outputs(paths: list) -> None:
+    """UsageError when two outputs of one command are the same file (one would overwrite the other)."""
+    from .errors import UsageError
+
+    seen: dict[str, Path] = {}
+    for path in paths:
+        if path in (None, "-"):
+            continue
+        real = os.path.realpath(path)
+        if real in seen:
+            raise UsageError(f"{seen[real]} and {path} are the same file; each output needs its own name",
+                             hint="give different file names")
+        seen[real] = Path(path)
 
 
 def _replaceable(path: Path) -> Path:
@@ -177,10 +217,11 @@ class AtomicFile:
         self.user_output = user_output
         parent = self.path.parent if str(self.path.parent) else Path(".")
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=PART_SUFFIX, dir=parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{name_within(self.path.name, NAME_BYTES - 16)}.",
+                                       suffix=PART_SUFFIX, dir=parent)
         except OSError as exc:
             raise self._error(exc)
-        os.close(fd)
+        self._lock = _locked(fd)  # held until the rename or removal: the write is in flight
         self.tmp = Path(tmp)
 
     def _error(self, exc: OSError) -> BaseException:
@@ -191,6 +232,7 @@ class AtomicFile:
             _fsync(self.tmp)
             os.chmod(self.tmp, 0o666 & ~_umask())
             os.replace(self.tmp, self.path)
+            self._release()
         except OSError as exc:
             self.discard()
             if self.user_output:
@@ -205,6 +247,12 @@ class AtomicFile:
             self.tmp.unlink()
         except FileNotFoundError:
             pass
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def __enter__(self) -> AtomicFile:
         return self
@@ -262,7 +310,9 @@ def atomic_dir(path: Path | str, *, replace: bool = True) -> Iterator[Path]:
     existing directory there is removed first when ``replace``), on error it is removed."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=PART_SUFFIX, dir=path.parent))
+    work = Path(tempfile.mkdtemp(prefix=f".{name_within(path.name, NAME_BYTES - 16)}.", suffix=PART_SUFFIX,
+                                 dir=path.parent))
+    lock = _locked(os.open(work, os.O_RDONLY))
     try:
         yield work
         os.chmod(work, 0o777 & ~_umask())
@@ -272,3 +322,43 @@ def atomic_dir(path: Path | str, *, replace: bool = True) -> Iterator[Path]:
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+        os.close(lock)
+
+
+def _locked(fd: int) -> int:
+    """``fd`` with an exclusive flock on it (released when it is closed or the process dies)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        pass  # a file system without flock: the temporary is then only swept when old
+    return fd
+
+
+def sweep_parts(folder: Path) -> list[Path]:
+    """Remove the temporaries (``.NAME.XXXXXXXX.part``) in ``folder`` whose writer is gone: no
+    process holds their lock and they are older than a few seconds. Another process's write in
+    flight is left alone. Returns what was removed."""
+    import time
+
+    removed = []
+    try:
+        names = [p for p in folder.iterdir() if _PART_NAME.match(p.name)]
+    except OSError:
+        return removed
+    for path in names:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            if time.time() - os.fstat(fd).st_mtime < SWEEP_AGE:
+                continue
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # locked: its writer is alive
+            continue
+        finally:
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+            removed.append(path)
+    return removed

@@ -94,3 +94,22 @@ The tomatoes ripen in August. Pick them when they are red.
 
 Leaves fall and the beds go to sleep.
 """
+
+
+EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")  # the Debian `epubcheck` package
+
+
+def epubcheck(path: Path) -> None:
+    """Validate ``path`` with the real EPUBCheck: no fatal, error or warning message (skips, with the
+    reason, where EPUBCheck or java is not installed; CI installs both)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if not EPUBCHECK_JAR.exists() or shutil.which("java") is None:
+        pytest.skip("EPUBCheck is not installed (Debian package epubcheck, with java)")
+    proc = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(path)], capture_output=True, text=True,
+                          timeout=300)
+    report = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "Messages: 0 fatals / 0 errors / 0 warnings" in report, report[-3000:]

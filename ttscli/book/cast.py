@@ -71,52 +71,111 @@ class Cast:
         return self.voices.get(name) or Part(voice=name)
 
 
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+_NUMBER = re.compile(r"^[0-9]{1,6}$")
+
+
+def _fail(source: str, what: str, hint: str) -> BadInput:
+    return BadInput(f"cast file {source}: {what}", hint=hint)
+
+
+def _text(value, source: str, where: str, hint: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(source, f"{where} must be a non-empty string, not {value!r}", hint)
+    return value.strip()
+
+
+def check_lang(lang: str, source: str, where: str) -> None:
+    """A language tag of the cast: the shape of a BCP 47 tag, and one the phonemizer knows."""
+    hint = 'use a language code such as "en-us" or "de"'
+    if not _LANG_TAG.match(lang):
+        raise _fail(source, f"{where} {lang!r} is not a language code", hint)
+    try:
+        from ..phonemize.espeak import check_language
+    except ImportError:  # no phonemizer installed: the voice's family checks it when it loads
+        return
+    from ..errors import NotFound
+
+    try:
+        check_language(lang)
+    except NotFound as exc:
+        raise _fail(source, f"{where} {lang!r} is not a language espeak-ng knows", hint) from exc
+
+
 def _part(name: str, value, source: str) -> Part:
+    where = f"voice {name!r}"
     if isinstance(value, str):
-        return Part(voice=value)
-    if not isinstance(value, dict) or set(value) - _ENTRY_KEYS:
-        raise BadInput(f"{source}: voice {name!r} must be a string or a table of {', '.join(sorted(_ENTRY_KEYS))}",
-                       hint='e.g. [voices.alice] model = "kokoro:v1.0-int8-ja" voice = "jf_alpha"')
-    if not (value.get("model") or value.get("voice")):
-        raise BadInput(f"{source}: voice {name!r} names neither a model nor a voice", hint="add model = or voice =")
+        return Part(voice=_text(value, source, where, 'e.g. joe = "en_US-joe-medium"'))
+    if not isinstance(value, dict):
+        raise _fail(source, f"{where} must be a string or a table of {', '.join(sorted(_ENTRY_KEYS))}",
+                    'e.g. [voices.alice] model = "kokoro:v1.0-int8-ja" voice = "jf_alpha"')
+    unknown = sorted(set(value) - _ENTRY_KEYS)
+    if unknown:
+        from ..suggest import did_you_mean
+
+        raise _fail(source, f"{where} has an unknown key {unknown[0]!r}",
+                    did_you_mean(unknown[0], sorted(_ENTRY_KEYS), otherwise=f"use {', '.join(sorted(_ENTRY_KEYS))}"))
+    model = _text(value.get("model"), source, f"{where}: model", 'e.g. model = "piper:en_US-joe-medium"')
+    voice = _text(value.get("voice"), source, f"{where}: voice", 'e.g. voice = "jf_alpha"')
+    lang = _text(value.get("lang"), source, f"{where}: lang", 'e.g. lang = "en-us"')
+    if not (model or voice):
+        raise _fail(source, f"{where} names neither a model nor a voice", "add model = or voice =")
+    if lang:
+        check_lang(lang, source, f"{where}: lang")
     speed = value.get("speed")
-    if speed is not None and not (isinstance(speed, (int, float)) and 0.1 <= speed <= 5):
-        raise BadInput(f"{source}: voice {name!r} has speed {speed!r}", hint="use a number from 0.1 to 5")
-    return Part(value.get("model"), value.get("voice"), value.get("lang"), float(speed) if speed else None)
+    if speed is not None and (isinstance(speed, bool) or not isinstance(speed, (int, float))
+                              or not 0.1 <= speed <= 5):
+        raise _fail(source, f"{where} has speed {speed!r}", "use a number from 0.1 to 5")
+    return Part(model, voice, lang, float(speed) if speed is not None else None)
+
+
+def _chapters(chapters, source: str) -> dict[int, str]:
+    if not isinstance(chapters, dict):
+        raise _fail(source, "chapters must be a table of NUMBER = \"NAME\"", 'e.g. [chapters] 3 = "alice"')
+    out = {}
+    for number, name in chapters.items():
+        if not _NUMBER.match(str(number)) or not isinstance(name, str) or not name.strip():
+            raise _fail(source, f"[chapters] {number} = {name!r} is not NUMBER = \"NAME\" (digits 0-9)",
+                        'e.g. 3 = "alice"')
+        out[int(number)] = name.strip()
+    return out
+
+
+def _read(path: Path) -> dict:
+    import tomllib
+
+    source = str(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInput(f"cannot read the cast file {source}: {exc.strerror or exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cast file {source} is not valid TOML ({exc})", hint="see docs/audiobooks.md") from exc
 
 
 def load(path: Path | None, dialogue_voice: str | None = None) -> Cast:
-    """The cast from ``--cast FILE`` and ``--dialogue-voice`` (either may be missing)."""
+    """The cast from ``--cast FILE`` and ``--dialogue-voice`` (either may be missing), validated whole
+    (types, keys, languages) before anything is created: BadInput (exit 3) otherwise."""
     cast = Cast()
     if path is not None:
-        import tomllib
-
         source = str(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise BadInput(f"cannot read the cast file {source}: {exc.strerror or exc}") from exc
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise BadInput(f"cast file {source} is not valid TOML ({exc})", hint="see docs/audiobooks.md") from exc
-        unknown = set(data) - {"voices", "narrator", "dialogue", "chapters"}
+        data = _read(path)
+        unknown = sorted(set(data) - {"voices", "narrator", "dialogue", "chapters"})
         if unknown:
-            raise BadInput(f"cast file {source} has an unknown key {sorted(unknown)[0]!r}",
-                           hint="use voices, narrator, dialogue and chapters")
+            from ..suggest import did_you_mean
+
+            raise BadInput(f"cast file {source} has an unknown key {unknown[0]!r}",
+                           hint=did_you_mean(unknown[0], ["voices", "narrator", "dialogue", "chapters"],
+                                             otherwise="use voices, narrator, dialogue and chapters"))
         voices = data.get("voices", {})
         if not isinstance(voices, dict):
-            raise BadInput(f"cast file {source}: voices must be a table", hint="write [voices.NAME] tables")
+            raise _fail(source, "voices must be a table", "write [voices.NAME] tables")
         cast.voices = {str(name): _part(str(name), value, source) for name, value in voices.items()}
         for key in ("narrator", "dialogue"):
-            value = data.get(key)
-            if value is not None and not isinstance(value, str):
-                raise BadInput(f"cast file {source}: {key} must be a voice name", hint=f'e.g. {key} = "alice"')
-            setattr(cast, key, value)
-        chapters = data.get("chapters", {})
-        for number, name in chapters.items() if isinstance(chapters, dict) else ():
-            if not str(number).isdigit() or not isinstance(name, str):
-                raise BadInput(f"cast file {source}: [chapters] {number} = {name!r} is not NUMBER = \"NAME\"",
-                               hint='e.g. 3 = "alice"')
-            cast.chapters[int(number)] = name
+            setattr(cast, key, _text(data.get(key), source, key, f'e.g. {key} = "alice"'))
+        cast.chapters = _chapters(data.get("chapters", {}), source)
     if dialogue_voice:
         cast.dialogue = dialogue_voice
     return cast

@@ -53,12 +53,26 @@ def _import_ray():
     return ray
 
 
-def connect(address: str, env: dict):
-    """ray.init for ``address``; a local Ray binds loopback, has no dashboard and its own auth token."""
-    if address == LOCAL and "RAY_AUTH_MODE" not in os.environ:  # read by Ray at import
+LOOPBACK = "127.0.0.1"
+
+
+def local_only() -> None:
+    """Settings Ray reads at import for a local instance: its own auth token, and a node address on
+    loopback. Ray turns a node address of 127.0.0.1 into the machine's network address (so that other
+    nodes could reach it) unless it is told the node stays alone
+    (``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0``, the default on macOS and Windows); then GCS, raylet,
+    object manager and workers are started with ``--node-ip-address=127.0.0.1`` and listen there only."""
+    if "RAY_AUTH_MODE" not in os.environ:
         import secrets
 
         os.environ.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=secrets.token_hex(32))
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+
+
+def connect(address: str, env: dict):
+    """ray.init for ``address``; a local Ray binds loopback, has no dashboard and its own auth token."""
+    if address == LOCAL:
+        local_only()
     ray = _import_ray()
     runtime_env = {"env_vars": env}
     common = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
@@ -68,7 +82,7 @@ def connect(address: str, env: dict):
             from ..runtime.hardware import this_machine
 
 
-            ray.init(num_cpus=this_machine(()).usable_cores, _node_ip_address="127.0.0.1", **common)
+            ray.init(num_cpus=this_machine(()).usable_cores, _node_ip_address=LOOPBACK, **common)
         else:
             ray.init(address=address, **common)
     except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -103,8 +117,10 @@ def _length(task: tuple[Chunk, str]) -> int:
 class RaySynthesizer:
     """The Synthesizer interface of ttscli.book.workers, on Ray actors."""
 
-    def __init__(self, voice: Voice, address: str, emit: Callable[..., None] | None = None) -> None:
+    def __init__(self, voice: Voice, address: str, emit: Callable[..., None] | None = None,
+                 timings: str | None = None) -> None:
         self.voice = voice
+        self.timings = timings  # book.subtitles mode: actors time each chunk's words
         self.address = address
         self.emit = emit or (lambda *a, **k: None)
         asked = os.environ.get("TTSCLI_THREADS", "").strip()
@@ -185,7 +201,8 @@ class RaySynthesizer:
         for actor in list(self._actors):
             while self._queue and busy.get(id(actor), 0) < IN_FLIGHT_PER_ACTOR:
                 task = self._queue.pop(0)
-                self._inflight[actor.synthesize.remote(task[0])] = (actor, task)
+                seed = task[2] if len(task) > 2 else None
+                self._inflight[actor.synthesize.remote(task[0], seed, self.timings)] = (actor, task)
                 busy[id(actor)] = busy.get(id(actor), 0) + 1
 
     def _lose(self, actor, exc: BaseException) -> None:
@@ -212,28 +229,37 @@ class RaySynthesizer:
             raise RuntimeFailure("no Ray worker is available", hint="check the cluster (ray status)")
         ready, _ = self._ray.wait(list(self._inflight), num_returns=1, timeout=30.0)
         for ref in ready:
-            actor, (chunk, path) = self._inflight.pop(ref)
+            actor, task = self._inflight.pop(ref)
             try:
-                key, pcm, rate, seconds = self._ray.get(ref)
+                key, pcm, rate, seconds, record = self._ray.get(ref)
             except (ActorDiedError, ActorUnavailableError, RayActorError, WorkerCrashedError) as exc:
-                self._inflight[ref] = (actor, (chunk, path))  # requeued by _lose
+                self._inflight[ref] = (actor, task)  # requeued by _lose
                 self._lose(actor, exc)
                 continue
+            from .subtitles import save_chunk
             from .workers import write_wav
 
-            write_wav(Path(path), pcm, rate)
+            write_wav(Path(task[1]), pcm, rate)
+            if record is not None:
+                save_chunk(Path(task[1]), record)
             self._queued.discard(key)
             self._done[key] = (key, len(pcm), rate, seconds)
             self.synthesized += 1
             self.emit("synthesized", chunks=self.synthesized, queued=len(self._queue),
                       in_flight=len(self._inflight), actors=len(self._actors))
 
-    def run(self, tasks: Iterable[tuple[Chunk, str]]) -> Iterator[tuple[str, int, int, float]]:
-        """Results in the order of ``tasks`` (which may already have been scheduled)."""
+    def run(self, tasks: Iterable[tuple]) -> Iterator[tuple[str, int, int, float]]:
+        """Results in the order of ``tasks`` (which may already have been scheduled); a task is
+        (chunk, path) or, for a --verify re-take, (chunk, path, seed)."""
         self._start()
-        for chunk, path in tasks:
-            if chunk.key not in self._queued and chunk.key not in self._done:  # not scheduled, or a repeat
-                self.schedule([(chunk, path)])
+        for task in tasks:
+            chunk = task[0]
+            if len(task) > 2:  # a re-take: goes out now, whatever was done before
+                self._done.pop(chunk.key, None)
+                self._queued.add(chunk.key)
+                self._queue.insert(0, task)
+            elif chunk.key not in self._queued and chunk.key not in self._done:  # not scheduled, or a repeat
+                self.schedule([task])
             while chunk.key not in self._done:
                 self._pump()
             yield self._done.pop(chunk.key)

@@ -29,6 +29,31 @@ def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
+# Inline formatting kept as Markdown (the read-along shows it; the front end reads past it): sentinels
+# while walking, turned into * / ** once the block's text is known, where Markdown would read them
+# back as emphasis (not inside a word, not around blank or already-marked text), else dropped.
+INLINE = {"em": ("\ue000", "\ue001", "*"), "i": ("\ue000", "\ue001", "*"), "cite": ("\ue000", "\ue001", "*"),
+          "strong": ("\ue002", "\ue003", "**"), "b": ("\ue002", "\ue003", "**")}
+_SENTINEL = re.compile("\ue000([^\ue000-\ue003]*)\ue001|\ue002([^\ue000-\ue003]*)\ue003")
+_ANY_SENTINEL = re.compile("[\ue000-\ue003]")
+
+
+def _marked(line: str) -> str:
+    """``line`` with its innermost formatting sentinels as Markdown where that reads back right."""
+    out, pos = [], 0
+    for m in _SENTINEL.finditer(line):
+        inner = m.group(1) if m.group(1) is not None else m.group(2)
+        mark = "*" if m.group(1) is not None else "**"
+        before = "".join(out) + line[pos:m.start()]
+        after = line[m.end():m.end() + 1]
+        safe = (inner.strip() == inner and inner and not re.search(r"[*_`]", inner)
+                and not re.search(r"[\w*]$", before) and not re.match(r"[\w*]", after))
+        out.append(line[pos:m.start()] + (f"{mark}{inner}{mark}" if safe else inner))
+        pos = m.end()
+    out.append(line[pos:])
+    return _ANY_SENTINEL.sub("", "".join(out))
+
+
 class _Text:
     def __init__(self):
         self.blocks: list[str] = []
@@ -45,9 +70,9 @@ class _Text:
         if not re.search(r"\w", line):
             return
         if heading:
-            self.headings.append(line)
-            line = "#" * heading + " " + line
-        self.blocks.append(line)
+            self.headings.append(_ANY_SENTINEL.sub("", line))
+            line = "#" * heading + " " + _ANY_SENTINEL.sub("", line)
+        self.blocks.append(" ".join(_marked(line).split()))
 
 
 def _walk(el, out: _Text) -> None:
@@ -61,9 +86,14 @@ def _walk(el, out: _Text) -> None:
         out.end_block()
     if name == "br":
         out.text(" ")
+    mark = INLINE.get(name) if not block else None
+    if mark:
+        out.text(mark[0])
     out.text(el.text)
     for child in el:
         _walk(child, out)
+    if mark:
+        out.text(mark[1])
     if block:
         out.end_block(heading)
     out.text(el.tail)

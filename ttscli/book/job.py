@@ -18,23 +18,20 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..audio.formats import CHAPTER, names
 from . import subtitles
 from .chunks import Chunk, Voice
 from .model import Chapter
 from .outputs import WORK, BookOutputs, _hash
-from .plan import Plan, Result
+from .plan import CHAPTER_FORMATS, Plan, Result, file_title
 from .tags import Tags
 
 log = logging.getLogger(__name__)
-CHAPTER_FORMATS = names(CHAPTER, builtin=True)
 
 
 @dataclass
@@ -51,12 +48,10 @@ class Settings:
     verify: object | None = None  # verify.VerifySettings for --verify
     subtitles: tuple[str, ...] = ()  # srt, vtt, json (see book.subtitles)
 
-
-def file_title(number: int, title: str) -> str:
-    """"03 - The Storm": a safe file name (no slashes, no leading dot, at most 80 characters)."""
-    clean = re.sub(r"[^\w\s.,'()&-]+", " ", title, flags=re.UNICODE)
-    clean = " ".join(clean.split()).strip(" .")[:70] or "Chapter"
-    return f"{number:02d} - {clean}"
+    @property
+    def timings(self) -> str | None:
+        """Which word timings the chunks need: subtitles.WORDS, subtitles.EPUB or None."""
+        return subtitles.WORDS if self.subtitles else subtitles.EPUB if "epub" in self.formats else None
 
 
 class Job(BookOutputs):
@@ -111,7 +106,8 @@ class Job(BookOutputs):
         })
         manifest.save(force=True)
         have = {k.key for _, _, chunks in plan.chapters for k in chunks if self._have(self._chunk_path(work, k.key))
-                and (not self.settings.subtitles or subtitles.have_chunk(self._chunk_path(work, k.key)))}
+                and (not self.settings.timings
+                     or subtitles.have_chunk(self._chunk_path(work, k.key), self.settings.timings))}
         have -= getattr(self.synth, "ahead", set())  # written this run ahead of their book (cluster)
         hearing = None
         if self.settings.verify:  # records of chunks heard before are kept; the others are heard now
@@ -196,11 +192,20 @@ class Job(BookOutputs):
             chunk = by_key[key]
             next(self.synth.run([(chunk, str(path), take_seed((chunk.voice or self.settings.voice).seed, take))]))
 
-        if todo:
-            records.update(retake_bad(todo, first, hearing.listener, self.settings.verify, retake))
+        fresh = retake_bad(todo, first, hearing.listener, self.settings.verify, retake) if todo else {}
+        if fresh:
+            records.update(fresh)
             manifest.save(force=True)
+        stats = result.verified
+        for name, value in (("heard", len(fresh)), ("retaken", sum(len(r["takes"]) > 1 for r in fresh.values())),
+                            ("extra_takes", sum(len(r["takes"]) - 1 for r in fresh.values()))):
+            stats[name] = stats.get(name, 0) + value
         for chunk in chunks:
             record = records[chunk.key]
+            count = len(" ".join(s[0] for s in chunk.segments).split())
+            stats["chunks"] = stats.get("chunks", 0) + 1
+            stats["words"] = stats.get("words", 0) + count
+            stats["errors"] = stats.get("errors", 0) + record["wer"] * count
             if record["wer"] > self.settings.verify.max_wer:
                 result.unverified.append((number, chapter.title, " ".join(s[0] for s in chunk.segments), record))
 
@@ -253,10 +258,14 @@ class Job(BookOutputs):
 
 
 def _remove_parts(folder: Path) -> None:
-    """Temporary files a killed run left behind (``.name.XXXX.part``)."""
-    for pattern in (".*.part", "*/.*.part"):
-        for path in folder.glob(pattern):
-            try:
-                path.unlink()
-            except OSError:
-                pass
+    """Temporary files a killed run left behind (``.name.XXXX.part``) in ``folder`` and its
+    sub-folders; another process's write in flight is kept (fsio.sweep_parts)."""
+    from ..fsio import sweep_parts
+
+    sweep_parts(folder)
+    try:
+        subs = [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.endswith(".part")]
+    except OSError:
+        return
+    for sub in subs:
+        sweep_parts(sub)

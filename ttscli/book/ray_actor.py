@@ -27,15 +27,16 @@ class ChunkWorker:
 
         return ray.get_runtime_context().get_node_id()
 
-    def synthesize(self, chunk) -> tuple[str, object, int, float]:
-        """(key, int16 samples, sample rate, compute seconds) for one chunk (in its cast voice, if any)."""
-        from .workers import _loaded_for, synthesize
+    def synthesize(self, chunk, seed=None, timings=None) -> tuple[str, object, int, float, dict | None]:
+        """(key, int16 samples, sample rate, compute seconds, timing record or None) for one chunk (in its
+        cast voice, if any); ``seed`` for a re-take, ``timings`` a book.subtitles mode, as a local worker."""
+        from .workers import _loaded_for, chunk_audio
 
         voice = chunk.voice or self.voice
         loaded = _loaded_for(voice)  # each model of a cast is loaded once per actor
         started = time.perf_counter()
-        pcm, rate = synthesize(loaded, voice, chunk)
-        return chunk.key, pcm, rate, time.perf_counter() - started
+        pcm, rate, record = chunk_audio(loaded, voice, chunk, seed, timings)
+        return chunk.key, pcm, rate, time.perf_counter() - started, record
 
 
 def remote_class(ray, threads: int, gpu_fraction: float):

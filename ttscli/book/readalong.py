@@ -1,111 +1,125 @@
-"""``batch --format epub``: an EPUB 3 read-along book (media overlays) from any input.
+"""``batch --format epub``: an EPUB 3 read-along book (media overlays) in the book's own words.
 
-Each spoken chapter becomes an XHTML page whose sentences are ``<span id>``s,
-an MP3 of the chapter (the normalized chapter audio) and a SMIL file that pairs
-every sentence with its clip, so a reading system highlights the sentence
-being spoken. Clip times are exact at chunk boundaries (a chunk's sample count
-in the chapter); inside a chunk (the engine does not report where a sentence
-ends) a guess by characters is moved to the quietest moment near it. The text shown
-is what the voice reads: the front end's text (numbers and abbreviations
-spelled out). The EPUB is a zip written here: ``mimetype`` first and stored.
+Each spoken chapter becomes an XHTML page of the chapter's own text (Markdown and the input
+EPUB's blocks kept: headings, paragraphs, lists, quotes, emphasis, links; see readalong_text),
+an MP3 of the chapter (the normalized chapter audio) and a SMIL file pairing each timed stretch
+of text with its clip, so a reading system highlights it while it is spoken.
+
+Granularity: a word where the voice gives word timings (the model's own durations: Piper,
+Kokoro, Kitten), a sentence elsewhere (the engine reports where each sentence's audio starts and
+ends). Times are exact at chunk boundaries (a chunk's sample count in the chapter); each clip
+runs until the next one starts. The spoken (normalized) words are mapped back to the text
+("$42.50" is one highlight for "forty-two dollars and fifty cents"). Every value written into
+the XML is escaped or validated. The EPUB is a zip written here: ``mimetype`` first and stored.
 """
 
 from __future__ import annotations
 
-import html
+import re
 import uuid
 import zipfile
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..timing.model import Spoken as SpokenWord
+from ..timing.model import map_words
 from .assemble import encode
 from .model import Book
+from .readalong_text import body, xml_text
 
 ACTIVE_CLASS = "-epub-media-overlay-active"
+WORD_SOURCES = ("model", "aligned")  # timing sources that time each word (else each sentence)
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass
 class Spoken:
-    """One chapter of the read-along: title, chapter WAV, rate and its sentences
-    as (paragraph number, text, start s, end s)."""
+    """One chapter of the read-along: title, chapter WAV, rate, its text and the timed units
+    as (start s, end s, char start, char end) in the text."""
 
     title: str
     wav: Path
     rate: int
-    sentences: list[tuple[int, str, float, float]]
-
-    @property
-    def seconds(self) -> float:
-        return self.sentences[-1][3] if self.sentences else 0.0
+    text: str
+    units: list[tuple[float, float, int, int]]
+    seconds: float
 
 
-def _quietest(audio, lo: int, hi: int, frame: int) -> int:
-    """The middle of the quietest ``frame``-long stretch of ``audio[lo:hi]`` (a pause between sentences)."""
-    import numpy as np
+def timed_units(text: str, timings: list[dict]) -> list[tuple[float, float, int, int]]:
+    """(start, end, char start, char end) of each word (chunks with word timings) or sentence
+    (the others) of ``text``, from the chunks' timing records (book.subtitles) in order."""
+    spoken: list[SpokenWord] = []
+    starts, word_level = [], []
+    offset = 0
+    for data in timings:
+        rate = float(data["rate"])
+        starts.append(offset / rate)
+        word_level.append(data.get("source") in WORD_SOURCES)
+        spoken += [SpokenWord(w, s, e, int(last)).shifted(offset / rate) for w, s, e, last in data["words"]]
+        offset += int(data["samples"])
+    units: list[tuple[float, float, int, int]] = []
+    sentence: list = []
+    words = map_words(text, spoken)
+    for k, word in enumerate(words):
+        chunk = max(0, bisect_right(starts, word.start) - 1)
+        if word_level[chunk]:
+            units.append((word.start, word.end, word.char_start, word.char_end))
+            continue
+        sentence.append(word)
+        following = words[k + 1] if k + 1 < len(words) else None
+        if word.sentence_end or following is None or bisect_right(starts, following.start) - 1 != chunk:
+            units.append((sentence[0].start, max(w.end for w in sentence), sentence[0].char_start,
+                          sentence[-1].char_end))
+            sentence = []
+    return units
 
-    if hi - lo < 2 * frame:
-        return (lo + hi) // 2
-    x = np.asarray(audio[lo:hi], dtype=np.float32) ** 2
-    energy = np.convolve(x, np.ones(frame, np.float32), mode="valid")
-    return lo + int(np.argmin(energy)) + frame // 2
 
-
-def sentence_times(chunks: list[tuple[tuple, object]], rate: int) -> list[tuple[int, str, float, float]]:
-    """(paragraph, text, start, end) of every segment, from (segments, samples) of each chunk in order.
-
-    Within a chunk, a first guess shares the speech out by characters; each boundary then moves to
-    the quietest 30 ms within half a second of the guess (the pause between two sentences)."""
-    out: list[tuple[int, str, float, float]] = []
-    start = 0
-    paragraph = 0
-    frame = int(0.03 * rate)
-    for segments, audio in chunks:
-        frames = len(audio)
-        texts = [s for s in segments if s[0].strip()]
-        weight = sum(len(s[0]) for s in texts) or 1
-        guesses, at = [0], 0.0
-        for seg in texts[:-1]:
-            at += frames * len(seg[0]) / weight
-            guesses.append(int(at))
-        bounds = [0]
-        for k in range(1, len(guesses)):
-            reach = int(0.5 * rate)
-            lo = max(bounds[-1] + frame, guesses[k] - reach)
-            hi = min(frames - frame, guesses[k] + reach)
-            bounds.append(_quietest(audio, lo, hi, frame) if hi > lo else guesses[k])
-        bounds.append(frames)
-        for k, seg in enumerate(texts):
-            out.append((paragraph, seg[0].strip(), (start + bounds[k]) / rate, (start + bounds[k + 1]) / rate))
-            if seg[2]:  # paragraph_end
-                paragraph += 1
-        start += frames
-    return out
+def language(value: str | None) -> str:
+    """The book's language as a BCP 47 tag for the EPUB (``en`` when it is missing or not one)."""
+    tag = (value or "").split(",")[0].strip().replace("_", "-")
+    return tag if _LANG.match(tag) else "en"
 
 
 def _clock(seconds: float) -> str:
     return f"{seconds:.3f}s"
 
 
-def _page(n: int, chapter: Spoken, lang: str) -> str:
-    paragraphs: dict[int, list[str]] = {}
-    for k, (para, text, _, _) in enumerate(chapter.sentences):
-        paragraphs.setdefault(para, []).append(f'<span id="c{n:03d}s{k:04d}">{html.escape(text)}</span>')
-    body = "\n".join(f"<p>{' '.join(spans)}</p>" for spans in paragraphs.values())
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+def _clips(n: int, chapter: Spoken) -> list[tuple[str, int, int]]:
+    """(id, char start, char end) of the units that get a clip: those with a positive duration."""
+    return [(f"c{n:03d}w{k:05d}", a, b) for k, (_, _, a, b) in enumerate(chapter.units)]
+
+
+def _times(chapter: Spoken) -> list[tuple[float, float]]:
+    """Clip times: each unit from its start until the next one starts (the last until its end)."""
+    out = []
+    for k, (start, end, _, _) in enumerate(chapter.units):
+        following = chapter.units[k + 1][0] if k + 1 < len(chapter.units) else None
+        stop = following if following is not None and following > start else max(end, start)
+        out.append((round(start, 3), round(min(stop, chapter.seconds), 3)))
+    return out
+
+
+def _page(n: int, chapter: Spoken, lang: str) -> tuple[str, set[str]]:
+    content, placed = body(chapter.text, _clips(n, chapter))
+    tag = xml_text(lang)
+    page = (f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
             f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
-            f'lang="{lang}" xml:lang="{lang}">\n<head><title>{html.escape(chapter.title)}</title>'
+            f'lang="{tag}" xml:lang="{tag}">\n<head><title>{xml_text(chapter.title)}</title>'
             f'<link rel="stylesheet" type="text/css" href="style.css"/></head>\n'
-            f'<body><h1>{html.escape(chapter.title)}</h1>\n{body}\n</body></html>\n')
+            f'<body><section id="c{n:03d}text" epub:type="chapter">\n{content}\n</section></body></html>\n')
+    return page, placed
 
 
-def _smil(n: int, chapter: Spoken) -> str:
+def _smil(n: int, chapter: Spoken, placed: set[str]) -> str:
     pars = "\n".join(
-        f'<par id="c{n:03d}p{k:04d}"><text src="c{n:03d}.xhtml#c{n:03d}s{k:04d}"/>'
+        f'<par id="c{n:03d}p{k:05d}"><text src="c{n:03d}.xhtml#{ident}"/>'
         f'<audio src="audio/c{n:03d}.mp3" clipBegin="{_clock(start)}" clipEnd="{_clock(end)}"/></par>'
-        for k, (_, _, start, end) in enumerate(chapter.sentences))
+        for k, ((ident, _, _), (start, end)) in enumerate(zip(_clips(n, chapter), _times(chapter)))
+        if ident in placed and end > start)
     return ('<?xml version="1.0" encoding="utf-8"?>\n<smil xmlns="http://www.w3.org/ns/SMIL" '
             'xmlns:epub="http://www.idpf.org/2007/ops" version="3.0">\n'
-            f'<body><seq id="c{n:03d}seq" epub:textref="c{n:03d}.xhtml" epub:type="bodymatter chapter">\n'
+            f'<body><seq id="c{n:03d}seq" epub:textref="c{n:03d}.xhtml#c{n:03d}text" epub:type="chapter">\n'
             f'{pars}\n</seq></body></smil>\n')
 
 
@@ -125,14 +139,14 @@ def _opf(book: Book, chapters: list[Spoken], ident: str, lang: str, cover_type: 
         durations.append(f'<meta property="media:duration" refines="#c{n:03d}smil">{_hms(chapter.seconds)}</meta>')
     if cover_type:
         ext = "png" if cover_type == "image/png" else "jpg"
-        items.append(f'<item id="cover" href="cover.{ext}" media-type="{cover_type}" properties="cover-image"/>')
-    author = f"<dc:creator>{html.escape(book.author)}</dc:creator>" if book.author else ""
+        items.append(f'<item id="cover" href="cover.{ext}" media-type="{xml_text(cover_type)}" properties="cover-image"/>')
+    author = f"<dc:creator>{xml_text(book.author)}</dc:creator>" if book.author else ""
     total = _hms(sum(c.seconds for c in chapters))
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
             '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">\n'
             '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
-            f'<dc:identifier id="id">urn:uuid:{ident}</dc:identifier><dc:title>{html.escape(book.title)}</dc:title>'
-            f'<dc:language>{lang}</dc:language>{author}\n'
+            f'<dc:identifier id="id">urn:uuid:{ident}</dc:identifier><dc:title>{xml_text(book.title) or "Untitled"}</dc:title>'
+            f'<dc:language>{xml_text(lang)}</dc:language>{author}\n'
             '<meta property="dcterms:modified">2000-01-01T00:00:00Z</meta>\n'
             f'<meta property="media:duration">{total}</meta>\n' + "\n".join(durations) + "\n"
             f'<meta property="media:active-class">{ACTIVE_CLASS}</meta>\n</metadata>\n<manifest>\n'
@@ -142,10 +156,10 @@ def _opf(book: Book, chapters: list[Spoken], ident: str, lang: str, cover_type: 
 
 
 def _nav(chapters: list[Spoken], lang: str) -> str:
-    links = "\n".join(f'<li><a href="c{n:03d}.xhtml">{html.escape(c.title)}</a></li>'
+    links = "\n".join(f'<li><a href="c{n:03d}.xhtml">{xml_text(c.title)}</a></li>'
                       for n, c in enumerate(chapters, 1))
     return (f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml" '
-            f'xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}"><head><title>Contents</title></head>\n'
+            f'xmlns:epub="http://www.idpf.org/2007/ops" lang="{xml_text(lang)}" xml:lang="{xml_text(lang)}"><head><title>Contents</title></head>\n'
             f'<body><nav epub:type="toc" id="toc"><h1>Contents</h1><ol>\n{links}\n</ol></nav></body></html>\n')
 
 
@@ -160,7 +174,7 @@ def write(target: Path, book: Book, chapters: list[Spoken], scratch: Path, *, bi
     """Write the read-along EPUB to ``target`` (atomically; chapter MP3s are encoded in ``scratch``)."""
     from ..fsio import AtomicFile
 
-    lang = (book.language or "en").split(",")[0].strip() or "en"
+    lang = language(book.language)
     ident = str(uuid.uuid5(uuid.NAMESPACE_URL, f"ttscli:{book.title}:{book.author}"))
     mp3s = []
     for n, chapter in enumerate(chapters, 1):
@@ -179,6 +193,7 @@ def write(target: Path, book: Book, chapters: list[Spoken], scratch: Path, *, bi
         if cover:
             put(f"OEBPS/cover.{'png' if cover_type == 'image/png' else 'jpg'}", cover, zipfile.ZIP_STORED)
         for n, (chapter, mp3) in enumerate(zip(chapters, mp3s), 1):
-            put(f"OEBPS/c{n:03d}.xhtml", _page(n, chapter, lang))
-            put(f"OEBPS/c{n:03d}.smil", _smil(n, chapter))
+            page, placed = _page(n, chapter, lang)
+            put(f"OEBPS/c{n:03d}.xhtml", page)
+            put(f"OEBPS/c{n:03d}.smil", _smil(n, chapter, placed))
             put(f"OEBPS/audio/c{n:03d}.mp3", mp3.read_bytes(), zipfile.ZIP_STORED)

@@ -47,8 +47,13 @@ def read_books(request: Request):
     return books
 
 
+NAME_BYTES = 150  # of a book's output stem: NAME.epub, NAME/, .NAME.epub.XXXXXXXX.part all fit in 255
+
+
 def output_name(path: Path) -> str:
-    stem = path.stem.strip() or "book"
+    from ..fsio import name_within
+
+    stem = name_within(path.stem.strip(), NAME_BYTES).strip() or "book"
     return stem if not stem.startswith(".") else "_" + stem[1:]
 
 
@@ -121,30 +126,33 @@ def resume_command() -> str:
 
 
 def make_synthesizer(voice: Voice, jobs: int, cluster: str | None, emit: Callable[..., None],
-                     subtitles: bool = False):
+                     timings: str | None = None):
     """Worker processes on this machine, or Ray actors (``cluster``: see ttscli.book.cluster).
 
-    ``subtitles``: also time each chunk's words (book.subtitles; not on a cluster yet).
+    ``timings``: also time each chunk's words (book.subtitles WORDS or EPUB).
     """
     if cluster:
         from .cluster import RaySynthesizer
 
-        return RaySynthesizer(voice, cluster, emit)
+        return RaySynthesizer(voice, cluster, emit, timings=timings)
     from .workers import Synthesizer
 
-    return Synthesizer(voice, jobs, subtitles=subtitles)
+    return Synthesizer(voice, jobs, timings=timings)
 
 
 def run(plans: list[Plan], voice: Voice, out: Path, settings: Settings, jobs: int,
-        emit: Callable[..., None], cluster: str | None = None) -> list[Result]:
+        emit: Callable[..., None], cluster: str | None = None, inputs: tuple = ()) -> list[Result]:
     """Synthesize and write every plan; Ctrl-C raises Interrupted with the resume command.
 
     With a cluster, the chunks of all books are one queue (scheduled before the first book is assembled).
+    ``inputs``: the files read (books, cover, cast); no output may be one of them.
     """
     from ..locking import hold
+    from .outputs import check_outputs
 
+    check_outputs(out, plans, settings, inputs)
     prepare_output(out)
-    synth = make_synthesizer(voice, jobs, cluster, emit, subtitles=bool(settings.subtitles))
+    synth = make_synthesizer(voice, jobs, cluster, emit, timings=settings.timings)
     results = []
     lock = out / WORK / "lock"
     with hold(lock, wait=False, what=f"the output directory {out}"):

@@ -20,24 +20,38 @@ from ..timing import writers
 from ..timing.model import Spoken, TimedWord, map_words
 
 TIMING_VERSION = 1
+WORDS = "words"  # timing mode for subtitles: every word timed (Whisper where the model gives no timings)
+EPUB = "epub"  # for the read-along only: the model's word timings, else each sentence's span
+SENTENCE = "sentence"  # the source of timings spread over a sentence
 
 
 def timing_path(chunk_wav: Path) -> Path:
     return chunk_wav.with_name(chunk_wav.stem + ".timing.json")
 
 
-def save_chunk(chunk_wav: Path, collector) -> None:
+def timing_record(collector) -> dict:
+    """What is stored of a chunk's timed words (``source``: model, aligned, or sentence: each
+    sentence's words spread over its audio, for a family without word timings in an EPUB-only run)."""
+    return {"version": TIMING_VERSION, "rate": collector.rate, "samples": collector.samples,
+            "source": collector.source, "words": [[s.word, s.start, s.end, s.last] for s in collector.spoken]}
+
+
+def save_chunk(chunk_wav: Path, record: dict) -> None:
     """The chunk's timed words (written after its audio, atomically)."""
     from .manifest import write_json
 
-    write_json(timing_path(chunk_wav), {
-        "version": TIMING_VERSION, "rate": collector.rate, "samples": collector.samples, "source": collector.source,
-        "words": [[s.word, s.start, s.end, s.last] for s in collector.spoken]})
+    write_json(timing_path(chunk_wav), record)
 
 
-def have_chunk(chunk_wav: Path) -> bool:
+def read_chunk(chunk_wav: Path) -> dict:
+    return json.loads(timing_path(chunk_wav).read_text(encoding="utf-8"))
+
+
+def have_chunk(chunk_wav: Path, mode: str = WORDS) -> bool:
+    """Whether the chunk's stored timings serve ``mode`` (WORDS for subtitles needs every word timed)."""
     try:
-        return json.loads(timing_path(chunk_wav).read_text(encoding="utf-8")).get("version") == TIMING_VERSION
+        data = read_chunk(chunk_wav)
+        return data.get("version") == TIMING_VERSION and (mode != WORDS or data.get("source") != SENTENCE)
     except (OSError, ValueError, AttributeError):
         return False
 
@@ -48,7 +62,7 @@ def chapter_words(chunk_wavs: list[Path], text: str) -> tuple[list[TimedWord], s
     offset = 0
     sources = set()
     for wav in chunk_wavs:
-        data = json.loads(timing_path(wav).read_text(encoding="utf-8"))
+        data = read_chunk(wav)
         rate = float(data["rate"])
         spoken += [Spoken(w, s, e, int(last)).shifted(offset / rate) for w, s, e, last in data["words"]]
         offset += int(data["samples"])

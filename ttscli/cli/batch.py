@@ -141,11 +141,6 @@ def batch(
     from ..book.cluster import check_address
 
     cluster = check_address(cluster)
-    if cluster and verify:
-        raise UsageError("--verify does not work with --cluster yet", hint="drop one of them")
-    if cluster and subtitle_formats:
-        raise UsageError("--subtitles does not work with --cluster yet (Ray workers do not time the words)",
-                         hint="drop --cluster (use --jobs N) or --subtitles")
     request = book_run.Request(inputs, encoding, split_on, chapters, keep_all)
     books = book_run.read_books(request)
     if list_chapters:
@@ -172,7 +167,8 @@ def batch(
                         subtitles=subtitle_formats)
     progress = make(json_progress)
     try:
-        results = book_run.run(plans, voice_key, output, settings, jobs, progress, cluster)
+        results = book_run.run(plans, voice_key, output, settings, jobs, progress, cluster,
+                               inputs=(*inputs, cover, cast_file))
     finally:
         progress.close()
     for result in results:
@@ -201,6 +197,12 @@ def _summary(result) -> None:
                f"synthesized, {result.reused} reused{rtf}")
     for path in result.outputs:
         typer.echo(f"  {path}")
+    if result.verified:
+        v = result.verified
+        typer.echo(f"  verified {int(v['chunks'])} chunks by Whisper ({int(v['heard'])} heard now, the rest before): "
+                   f"{int(v['retaken'])} re-taken ({int(v['extra_takes'])} extra takes), "
+                   f"{len(result.unverified)} left above the WER limit; book WER "
+                   f"{v['errors'] / max(1, v['words']):.3f}")
     for number, title, text, record in result.unverified:
         typer.echo(f"  still above the WER limit after {len(record['takes'])} takes: chapter {number} ({title[:40]}), "
                    f"WER {record['wer']:.2f}: {text[:70]!r} heard as {record['heard'][:70]!r}")

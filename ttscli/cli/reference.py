@@ -32,6 +32,10 @@ ENVIRONMENT: dict[str, str] = {
                    "default 127.0.0.1:8870).",
     "TTSCLI_API_KEY": "Same as serve --api-key; say and ps send it as 'Authorization: Bearer KEY'.",
     "TTSCLI_NO_SERVER": "1 (or true, yes): same as say --no-server (synthesize in-process).",
+    "TTSCLI_MCP_DIR": "Same as mcp --output-dir: the only directory MCP tools write files to (default "
+                      "~/.local/share/ttscli/mcp).",
+    "TTSCLI_SPEECHD_WAV": "speechd module: write each message's audio to this WAV file, at the pace of playback, "
+                          "instead of sending it to speech-dispatcher (tests and benchmarks without sound).",
     "TTSCLI_ORT_CACHE": "0 turns off the cache of onnxruntime-optimized graphs (CPU sessions).",
     "TTSCLI_ORT_BLOCKED": "0 keeps 1-D convolutions as they are instead of running them in onnxruntime's blocked "
                           "CPU layout (x86-64 CPU sessions; see docs/performance.md).",
@@ -62,6 +66,7 @@ FILES: dict[str, str] = {
                                                    "onnxruntime-optimized copies of ONNX graphs",
     "~/.cache/ttscli/sherpa-piper/, sherpa/": "sherpa-onnx copies of Piper voices, sherpa load checks",
     "~/.config/ttscli/lexicon.toml": "your pronunciation lexicon",
+    "~/.local/share/ttscli/mcp/": "files the MCP tools write (ttscli mcp --output-dir)",
     "$HF_HOME/hub (~/.cache/huggingface/hub)": "model files (the normal huggingface_hub cache)",
 }
 
@@ -71,12 +76,15 @@ EXTRAS: dict[str, str] = {
                       "no download",
     "ja": "Japanese text for Kokoro's j* voices (espeak-ng cannot read kanji)",
     "gguf": "GGUF speech LMs: NeuTTS, Orpheus (llama-cpp-python builds from source)",
+    "spark": "Spark-TTS: its language model on llama.cpp, its codec (decoder and speaker encoder) on PyTorch",
     "sherpa": "--runtime sherpa-onnx and the sherpa:* model packages",
     "torch": "the speaker encoder for Kokoro voice matching (clone --model kokoro); base of the NeuTTS and "
              "Pocket TTS encoders",
     "pocket": "Kyutai Pocket TTS on PyTorch (say -m pocket-tts, clone --model pocket-tts)",
     "asr": "clone without --text: the reference is transcribed offline (Whisper tiny.en)",
     "server": "ttscli serve: the OpenAI-compatible speech server (Starlette, uvicorn)",
+    "wyoming": "ttscli serve --wyoming: the Wyoming protocol for Home Assistant (--zeroconf also needs zeroconf)",
+    "mcp": "ttscli mcp: the Model Context Protocol server for agents and assistants (the mcp SDK)",
     "ray": "batch --cluster: chunks synthesized by Ray actors, on this machine or a cluster",
     "bench": "the peer tools of the benchmark scripts",
     "test": "the test suite",
@@ -95,4 +103,6 @@ EXAMPLES: list[tuple[str, str]] = [
     ("ttscli doctor", "Show hardware, runtimes and the plan each model runs with."),
     ("ttscli completion install bash", "Install tab completion for bash."),
     ("ttscli serve", "Keep models warm behind an OpenAI-compatible API on 127.0.0.1:8870; say uses it."),
+    ("ttscli speechd install", "Let Orca and spd-say speak through ttscli (a speech-dispatcher module)."),
+    ("claude mcp add ttscli -- ttscli mcp", "Give an agent speech tools over MCP."),
 ]

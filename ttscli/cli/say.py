@@ -70,8 +70,9 @@ def _say_live(output, fmt, raw, model, voice, encoding, idle, subtitles, timings
     if subtitles or timings_jsonl:
         from ..timing.session import Subtitles
 
-        subs = Subtitles.open("", subtitles, timings_jsonl)
-    sink = _make_sink(output, fmt, raw)
+        subs = Subtitles.open("", subtitles, timings_jsonl, inputs=(lexicon,),
+                              others=(output,) if output and output != "-" else ())
+    sink = _make_sink(output, fmt, raw, inputs=(lexicon,))
     request = replace(request, lexicon=lexicon_files.load(lexicon))
     loaded = engine.load(select(model, voice, request.lang))
     if subs is not None:
@@ -259,13 +260,14 @@ def say(
     if not dry_run and (subtitles or timings_jsonl):  # timings: never via a server
         from ..timing.session import Subtitles
 
-        subs = Subtitles.open(content, subtitles, timings_jsonl)
+        subs = Subtitles.open(content, subtitles, timings_jsonl, inputs=(file, lexicon),
+                              others=(output,) if output and output != "-" else ())
     if not dry_run and not no_server and not lexicon and subs is None:  # a --lexicon file is read here
-        sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
+        sink = _make_sink(output, fmt, raw, inputs=(file, lexicon))
         if _via_server(request, model, voice, sink, raw):
             return
         if sink.sample_rate:  # a file the server began is discarded; start afresh
-            sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
+            sink = _make_sink(output, fmt, raw, inputs=(file, lexicon))
     from ..text import lexicon as lexicon_files
 
     request = replace(request, lexicon=lexicon_files.load(lexicon))  # + the config directory's lexicon.toml
@@ -273,7 +275,7 @@ def say(
         _dry_run(request, model, voice)
         return
     if no_server or lexicon or subs is not None:
-        sink = _make_sink(output, fmt, raw, inputs=(file,) if file else ())
+        sink = _make_sink(output, fmt, raw, inputs=(file, lexicon))
     from .. import engine
 
     selection = _check_something_to_say(request, model, voice)

@@ -7,7 +7,10 @@ import os
 import typer
 
 from .app import app
+from .argv import BARE_VALUES
 
+WYOMING_URI = "tcp://127.0.0.1:10200"  # the port wyoming-piper and Home Assistant's docs use
+BARE_VALUES["serve"] = {"--wyoming": WYOMING_URI}  # `serve --wyoming` alone: the default address
 
 def _loopback(host: str) -> bool:
     import ipaddress
@@ -77,10 +80,27 @@ def serve(
                                                 "--map alloy=af_bella (repeatable)."),
     json_logs: bool = typer.Option(False, "--json", help="Log JSON lines (access log included) on stderr."),
     grace: float = typer.Option(10.0, "--grace", min=0.0, help="Seconds SIGTERM waits for requests in progress."),
+    wyoming: str | None = typer.Option(None, "--wyoming", metavar="[URI]",
+                                       help="Also serve the Wyoming protocol (Home Assistant) on URI: "
+                                       f"tcp://HOST:PORT or unix://PATH (default {WYOMING_URI})."),
+    no_http: bool = typer.Option(False, "--no-http", help="Serve only Wyoming (with --wyoming), no HTTP API."),
+    wyoming_remote: bool = typer.Option(False, "--wyoming-allow-remote",
+                                        help="Let --wyoming listen on a non-loopback address. Wyoming has no "
+                                        "authentication: anyone who reaches the port can use every voice."),
+    wyoming_connections: int = typer.Option(16, "--wyoming-max-connections", min=1, max=1024,
+                                            help="Wyoming connections at once (an error event beyond)."),
+    zeroconf: bool = typer.Option(False, "--zeroconf", help="Advertise the Wyoming server to Home Assistant "
+                                  "on the local network (mDNS; needs the zeroconf package)."),
 ) -> None:
-    """Serve the OpenAI speech API locally and keep models warm; `say` uses it automatically."""
+    """Serve the OpenAI speech API locally and keep models warm; `say` uses it automatically.
+    With --wyoming, also Home Assistant's Wyoming protocol, on the same warm models."""
     from ..errors import RuntimeFailure, UsageError
 
+    companion = _wyoming(wyoming, no_http, wyoming_remote, wyoming_connections, zeroconf, max_input, grace)
+    if no_http:
+        _logging(json_logs)
+        _serve_alone(companion, parallel, queue, _duration(keep_alive), max_memory)
+        return
     if not api_key and not _loopback(host):
         raise UsageError(f"--host {host} is reachable from other machines: set --api-key or TTSCLI_API_KEY",
                          hint="or bind 127.0.0.1")
@@ -114,19 +134,15 @@ def serve(
     config = ServerConfig(api_key=api_key, limits=limits, mapping=names, parallel=parallel,
                           queue=queue, max_requests=max_requests, keep_alive=_duration(keep_alive),
                           memory_budget=budget)
-    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="info", access_log=False,
+    companions = (companion,) if companion is not None else ()
+    server = uvicorn.Server(uvicorn.Config(create_app(config, companions), log_level="info", access_log=False,
                                            log_config=None, timeout_graceful_shutdown=grace, lifespan="on"))
     import logging
 
     bound = sock.getsockname()[1]
     logging.getLogger("ttscli.server").info("serving on http://%s:%d (keep-alive %s, parallel %d)",
                                             host, bound, keep_alive, parallel)
-    os.environ.setdefault("TTSCLI_NO_SERVER", "1")  # nothing in this process talks to itself
-    if parallel > 1:  # instances × threads within the cores, as `batch --jobs` does
-        from ..book.workers import threads_per_worker
-        from ..runtime.plan import THREADS_ENV
-
-        os.environ[THREADS_ENV] = str(threads_per_worker(parallel)[1])
+    _process_env(parallel)
     _quiet_signals()
     server.run(sockets=[sock])  # uvicorn handles SIGINT/SIGTERM: graceful shutdown, then exit 0
 
@@ -148,3 +164,70 @@ def _default_budget() -> int | None:
         return plan_for("onnxruntime", device="cpu").memory_budget_bytes
     except Exception:  # noqa: BLE001 - no budget known: no eviction by memory
         return None
+
+
+def _process_env(parallel: int) -> None:
+    os.environ.setdefault("TTSCLI_NO_SERVER", "1")  # nothing in this process talks to itself
+    if parallel > 1:  # instances × threads within the cores, as `batch --jobs` does
+        from ..book.workers import threads_per_worker
+        from ..runtime.plan import THREADS_ENV
+
+        os.environ[THREADS_ENV] = str(threads_per_worker(parallel)[1])
+
+
+def _wyoming(uri: str | None, no_http: bool, remote: bool, connections: int, zeroconf: bool, max_input: int,
+             grace: float):
+    """The Wyoming companion server for --wyoming (None without it), its socket bound."""
+    from ..errors import RuntimeFailure, UsageError
+
+    if uri is None:
+        for flag, given in (("--no-http", no_http), ("--zeroconf", zeroconf), ("--wyoming-allow-remote", remote)):
+            if given:
+                raise UsageError(f"{flag} needs --wyoming", hint=f"e.g. ttscli serve --wyoming {flag}")
+        return None
+    from ..optional import install_command, require
+
+    require("wyoming", "`ttscli serve --wyoming` needs the wyoming package", hint=install_command("wyoming"))
+    from ..server.wyoming import Limits, bind, parse_uri
+    from ..server.wyoming_serve import Companion, WyomingConfig
+
+    try:
+        scheme, where, _ = parse_uri(uri)
+    except ValueError as exc:
+        raise UsageError(f"--wyoming {exc}", hint=f"e.g. --wyoming {WYOMING_URI} or --wyoming unix:///run/ttscli.sock") from None
+    if scheme == "tcp" and not _loopback(where) and not remote:
+        raise UsageError(f"--wyoming {uri} is reachable from other machines, and Wyoming has no authentication",
+                         hint="add --wyoming-allow-remote if that is what you want (see docs/home-assistant.md)")
+    if zeroconf:
+        _check_zeroconf(scheme, where)
+    try:
+        sock = bind(uri)
+    except OSError as exc:
+        raise RuntimeFailure(f"cannot listen on {uri}: {exc.strerror or exc}",
+                             hint="is another Wyoming server running there? choose another port") from None
+    limits = Limits(max_chars=max_input, max_connections=connections)
+    return Companion(WyomingConfig(sock, limits, zeroconf=zeroconf, grace=grace))
+
+
+def _check_zeroconf(scheme: str, where: str) -> None:
+    from ..errors import UsageError
+    from ..optional import install_command, require
+
+    if scheme != "tcp" or _loopback(where):
+        raise UsageError(f"--zeroconf tells the local network where to connect, but the Wyoming server listens on "
+                         f"{where} only", hint="listen on the network: --wyoming tcp://0.0.0.0:10200 "
+                         "--wyoming-allow-remote")
+    require("zeroconf", "--zeroconf needs the zeroconf package, which is not installed",
+            hint=install_command(packages=("zeroconf",)))
+
+
+def _serve_alone(companion, parallel: int, queue: int, keep_alive: float, max_memory: str | None) -> None:
+    import logging
+
+    from ..server.wyoming_serve import run_alone
+
+    budget = _size(max_memory) if max_memory else _default_budget()
+    _process_env(parallel)
+    logging.getLogger("ttscli.server").info("Wyoming only, no HTTP (keep-alive %gs, parallel %d)", keep_alive,
+                                            parallel)
+    run_alone(companion, dict(parallel=parallel, queue=queue, keep_alive=keep_alive, budget=budget))

@@ -18,6 +18,7 @@ BUILTIN: tuple[str, ...] = (
     "ttscli.families.pocket:FAMILY",
     "ttscli.families.sherpa:FAMILY",
     "ttscli.families.orpheus:FAMILY",
+    "ttscli.families.spark:FAMILY",
     "ttscli.families.styletts:KOKORO",
     "ttscli.families.styletts:KITTEN",
 )

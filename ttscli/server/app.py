@@ -254,15 +254,24 @@ def _sse_done(chars: int) -> bytes:
     return b"data: " + json.dumps(event).encode() + b"\n\n"
 
 
-def create_app(config: ServerConfig) -> Starlette:
+def create_app(config: ServerConfig, companions: tuple = ()) -> Starlette:
+    """The app; ``companions`` (other front ends, e.g. the Wyoming server) start and stop with
+    it and share its model pool: ``await c.start(pool)``, ``await c.stop()``."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
         state = app.state.tts = State(config)
         reaper = asyncio.create_task(state.pool.reaper())
+        started = []
         try:
+            for companion in companions:
+                await companion.start(state.pool)
+                started.append(companion)
             yield
         finally:
             state.stopping = True
+            for companion in started:
+                await companion.stop()
             for job in list(state.jobs):
                 job.cancel()
             reaper.cancel()

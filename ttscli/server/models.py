@@ -194,7 +194,7 @@ class Pool:
         if map_voice and self._pick_voice is not None:
             name = self._pick_voice(backend, name)
         if name not in instance.voices:
-            instance.voices[name] = _resolve_voice(backend, name)
+            instance.voices[name] = resolve_voice(backend, name)
         return name, instance.voices[name]
 
     # ---- unloading
@@ -233,7 +233,7 @@ class Pool:
                 "queue": self.queue, "keep_alive": self.keep_alive}
 
 
-def _resolve_voice(backend, name: str | None) -> Any:
+def resolve_voice(backend, name: str | None) -> Any:
     """What ``backend.stream`` takes for ``name``: a stored voice (clone, blend) or the model's own."""
     from .. import engine
 

@@ -26,8 +26,12 @@ _KEY = re.compile(r"[\W_]+", re.UNICODE)
 _SSML_TAG = re.compile(r"<[^>]*>")
 _PAUSE = re.compile(r"\[pause:[^\]]*\]", re.IGNORECASE)
 _MD_LINK_TARGET = re.compile(r"\]\([^)]*\)")
-_MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}|>|[-*+]|\d{1,3}[.)])(?=\s)|[*_`~]+|!?\[|\]|^\s*\|?[-:| ]{3,}$|\|")
+# Markdown syntax the front end does not speak (text.markdown): heading and quote marks, list bullets
+# and numbers at any indentation (as its block reader takes them), emphasis, code, links, table rules
+_MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}|>)(?=\s)|^\s*(?:[-*+•‣◦▪]|\d{1,3}[.)])(?=\s)|[*_`~]+|!?\[|\]"
+                       r"|^\s*\|?[-:| ]{3,}$|\|")
 _ENTITY = re.compile(r"&(?:[a-z]+|#\d+);", re.IGNORECASE)
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|[^>\s@]+@[^>\s]+)>")
 _TOKEN = re.compile(r"\S+")
 _WINDOW = 64  # extra input words looked at beyond twice the pending spoken words
 _MAX_PENDING = 4000
@@ -60,6 +64,7 @@ def mask_markup(text: str) -> str:
     if looks_like_ssml(text):
         return _ENTITY.sub(blank, _SSML_TAG.sub(blank, text))
     text = PHONEME_BLOCK.sub(blank, _PAUSE.sub(blank, text))
+    text = _AUTOLINK.sub(lambda m: f" {m.group(1)} ", text)  # <https://…> is read out: only <> go
     return _MD_MARKS.sub(blank, _MD_LINK_TARGET.sub(blank, _SSML_TAG.sub(blank, text)))
 
 
@@ -80,8 +85,17 @@ class OriginalMap:
     def __init__(self, original: str):
         self.original = original
         masked = mask_markup(original)
-        self.tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(masked)]
-        self.keys = [key(masked[s:e]) for s, e in self.tokens]
+        # A word is what whitespace of the input delimits: "[the docs](url)." and "**stop**." end in
+        # their full stop (markup between two pieces does not make them two words).
+        pieces: list[list[tuple[int, int]]] = []
+        for m in _TOKEN.finditer(masked):
+            if pieces and not any(ch.isspace() for ch in original[pieces[-1][-1][1]:m.start()]):
+                pieces[-1].append((m.start(), m.end()))
+            else:
+                pieces.append([(m.start(), m.end())])
+        self.pieces = pieces
+        self.tokens = [(p[0][0], p[-1][1]) for p in pieces]
+        self.keys = [key("".join(masked[s:e] for s, e in p)) for p in pieces]
         self.cursor = 0  # next input token
         self.pending: list[str] = []
         self.done = 0  # spoken words already placed
@@ -138,14 +152,8 @@ class OriginalMap:
         return Unit(self._text(t1, t2), start, end, first, last)
 
     def _text(self, t1: int, t2: int) -> str:
-        """Tokens t1..t2 as written: one space where the input has whitespace, none where only markup."""
-        parts = []
-        for k in range(t1, t2):
-            s, e = self.tokens[k]
-            if k > t1 and any(ch.isspace() for ch in self.original[self.tokens[k - 1][1] : s]):
-                parts.append(" ")
-            parts.append(self.original[s:e])
-        return "".join(parts)
+        """Tokens t1..t2 as written, without their markup, one space between two."""
+        return " ".join("".join(self.original[s:e] for s, e in self.pieces[k]) for k in range(t1, t2))
 
 
 def _merge_unspoken(units: list[Unit]) -> list[Unit]:

@@ -156,3 +156,32 @@ def chunk_sentences(sentences: list[str], budget: Budget, pack: bool, first: boo
                 continue
         out.extend((p, i == len(pieces) - 1) for i, p in enumerate(pieces))
     return out
+
+
+# Words a phrase starts with: a cut before one keeps the intonation of a phrase end, not a sentence end.
+_PHRASE_STARTS = {
+    "en": frozenset("and but or so because while when where which who that with without over under after before "
+                    "into through across during since until unless although though whereas if".split()),
+}
+_WORD = re.compile(r"\S+")
+MIN_HEAD_WORDS = 3
+MIN_TAIL_WORDS = 2
+
+
+def first_phrase(text: str, lang: str | None) -> tuple[str, str] | None:
+    """(head, rest) of a sentence cut after its first phrase, so the head can be spoken while the
+    rest is synthesized: at the first clause mark (``,;:``) after 2 words or more, or, for languages
+    with a word list, before a conjunction or preposition after 3 words or more; 2 words stay after. None when
+    the sentence has no such place (or holds ``[[phonemes]]``)."""
+    if "[[" in text:
+        return None
+    words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
+    if len(words) < MIN_HEAD_WORDS + MIN_TAIL_WORDS:
+        return None
+    starts = _PHRASE_STARTS.get((lang or "").lower()[:2], frozenset())
+    for i in range(2, len(words) - MIN_TAIL_WORDS + 1):
+        previous, word = words[i - 1][1], words[i][1]
+        if previous[-1] in ",;:" or (i >= MIN_HEAD_WORDS and word.lower().strip("\"'(") in starts):
+            start = words[i][0]
+            return text[:start].rstrip(), text[start:]
+    return None

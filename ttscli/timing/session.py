@@ -13,17 +13,11 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import OutputError
+from ..fsio import output_target
 from . import cues as cue_rules
 from . import writers
 from .collector import Collector
 from .model import Mapper, Spoken, TimedWord
-
-
-def _check_writable(path: Path) -> None:
-    parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir() or not parent.is_dir():
-        raise OutputError(f"cannot write {path}: {'it is a directory' if path.is_dir() else 'no such directory'}",
-                          hint="give a file in an existing directory")
 
 
 class Subtitles:
@@ -39,13 +33,19 @@ class Subtitles:
         self._offset = 0  # of the current piece in ``original`` (live input)
 
     @classmethod
-    def open(cls, original: str, subtitles: str | None, jsonl: str | None) -> Subtitles | None:
+    def open(cls, original: str, subtitles: str | None, jsonl: str | None, inputs: tuple = (),
+             others: tuple = ()) -> Subtitles | None:
+        """Checked like ``-o`` (fsio.output_target): never an input, also not through a symlink,
+        and not the same file as another output of the command (``others``)."""
         if not subtitles and not jsonl:
             return None
+        from ..fsio import distinct_outputs
+
         paths = [Path(p).expanduser() if p else None for p in (subtitles, jsonl)]
+        distinct_outputs([*paths, *others])
         for path in paths:
             if path is not None:
-                _check_writable(path)
+                output_target(path, inputs=inputs)
         return cls(original, *paths)
 
     def attach(self, backend, lang: str | None = None) -> Collector:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -42,9 +43,14 @@ def vtt(cues: Sequence[Cue]) -> str:
     return "WEBVTT\n\n" + "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
+_ARROW = re.compile(r"-{2,}>")
+
+
 def _safe(lines: Sequence[str]) -> list[str]:
-    """No blank line inside a cue (it would end the cue) and no arrow that reads as a timing line."""
-    return [" ".join(line.split()).replace("-->", "->") or "-" for line in lines]
+    """No blank line inside a cue (it would end the cue) and no arrow that reads as a timing line: every
+    run of two or more dashes before ">" becomes one arrow character (replacing "-->" by "->" turned the
+    input's "--->" into "-->")."""
+    return [_ARROW.sub("→", " ".join(line.split())) or "-" for line in lines]
 
 
 def _vtt_text(lines: Sequence[str]) -> list[str]:

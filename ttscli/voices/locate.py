@@ -37,8 +37,23 @@ def _stock(ref: ModelRef) -> set[str]:
     return {str(v) for v in ref.info.get("voices") or []}
 
 
+def _claimed(spec: str) -> str | None:
+    """The family whose ``voices`` hook claims ``spec`` as its own syntax (``claims(spec)``:
+    a voice described rather than named, such as a design by attributes), or None."""
+    from ..backends import registry
+
+    for name, spec_ in registry.families().items():
+        hook = spec_.hook("voices") if spec_.voices else None
+        if hook is not None and getattr(hook, "claims", None) and hook.claims(spec):
+            return name
+    return None
+
+
 def model_for_voice(spec: str) -> str | None:
     """The id of an installed model that has every voice of ``spec``, or None."""
+    family = _claimed(spec)
+    if family is not None:
+        return next((ref.id for ref in model_resolve.installed().values() if ref.family == family), None)
     names = _names(spec)
     if not names:
         return None
@@ -70,6 +85,10 @@ def model_for_voice(spec: str) -> str | None:
 
 def missing_model_hint(spec: str) -> tuple[str, str] | None:
     """(problem, fix) when ``spec`` is a preset or blend that no installed model can speak."""
+    family = _claimed(spec)
+    if family is not None:
+        return (f"voice {spec!r} is a {family} voice description, and no {family} model is installed",
+                f"pull one (ttscli list --available --family {family}), or pass --model")
     names = _names(spec)
     if not names or (len(names) == 1 and cache.exists(names[0])):
         return None

@@ -31,7 +31,7 @@ import numpy as np
 from ...audio.chunk import AudioChunk
 from ...backends.base import Backend, SynthesisOptions, family_options
 from ...errors import BadInput, RuntimeFailure
-from ...runtime.llama import LlamaModel, Sampling
+from ...runtime.llama import LlamaModel, NumberedTokens, Sampling
 from ...text.segments import Budget, Segment
 from .codec import CodecDecoder
 from .speechlm_guard import Piece, Plausibility, attempt_seed, snippet, tokens_for
@@ -59,6 +59,21 @@ class FrameParser(Protocol):
     ignored: int  # tokens that carried no code
 
     def feed(self, token: int) -> list: ...
+
+
+class OneCodePerToken:
+    """The parser of codecs with one codebook: each code token is one frame; any other token is ignored."""
+
+    def __init__(self, codes: NumberedTokens):
+        self.codes = codes
+        self.ignored = 0
+
+    def feed(self, token: int) -> list[int]:
+        code = self.codes.number(token)
+        if code is None:
+            self.ignored += 1
+            return []
+        return [code]
 
 
 @dataclass
@@ -124,6 +139,10 @@ class SpeechLMBackend(Backend):
     def parser(self) -> FrameParser:
         raise NotImplementedError
 
+    def decode_frames(self, frames: np.ndarray, seed: int, voice: Any) -> np.ndarray:
+        """Audio of ``frames``; families whose decoder also reads the voice (a speaker code) override it."""
+        return self.codec.decode(frames, seed)
+
     def context_frames(self, voice: Any) -> Sequence:
         """Frames decoded as left context before the first generated frame (never emitted)."""
         return ()
@@ -184,7 +203,7 @@ class SpeechLMBackend(Backend):
         low, high = bounds
         rate = self.sample_rate
         parser = self.parser()
-        decoder = WindowedDecoder(lambda frames: self.codec.decode(frames, seed), self.window,
+        decoder = WindowedDecoder(lambda frames: self.decode_frames(frames, seed, voice), self.window,
                                   self.context_frames(voice))
         held: list[np.ndarray] = []
         held_samples = 0

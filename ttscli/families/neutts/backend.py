@@ -30,7 +30,7 @@ from ...runtime import llama as llama_runtime
 from ...runtime.plan import RuntimePlan, cpu_plan
 from ...runtime.torchzip import read_tensor
 from ...text.segments import Budget, Segment, TextProfile
-from .._shared.speechlm import SpeechLMBackend
+from .._shared.speechlm import OneCodePerToken, SpeechLMBackend
 from .._shared.speechlm_files import detect_gguf
 from .._shared.speechlm_guard import (
     Piece,
@@ -101,19 +101,6 @@ def read_sample(path: Path) -> RefVoice:
     if not text:
         raise BadInput(f"the transcript {transcript.name} is empty")
     return RefVoice(path.stem, codes, text)
-
-
-class _Parser:
-    def __init__(self, speech: llama_runtime.NumberedTokens):
-        self.speech = speech
-        self.ignored = 0
-
-    def feed(self, token: int) -> list[int]:
-        code = self.speech.number(token)
-        if code is None:
-            self.ignored += 1
-            return []
-        return [code]
 
 
 class NeuTTSBackend(SpeechLMBackend):
@@ -222,8 +209,8 @@ class NeuTTSBackend(SpeechLMBackend):
         prefix = [self.llm.bos_id] if self.llm.add_bos else []
         return prefix + self.llm.tokenize(parts) + codes
 
-    def parser(self) -> _Parser:
-        return _Parser(self.speech)
+    def parser(self) -> OneCodePerToken:
+        return OneCodePerToken(self.speech)
 
     def context_frames(self, voice: RefVoice) -> Sequence[int]:
         return voice.codes[-self.window.lookback :].tolist() if self.window.lookback else []
