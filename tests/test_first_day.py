@@ -303,7 +303,8 @@ def test_extra_voices_are_the_offline_models_voices():
     assert sorted(registry.get("kokoro").extra_voices) == sorted(npz_names(offline._data(offline.VOICES_FILE)))
 
 
-@pytest.mark.parametrize("blend", ["jf_alpha:-60,jm_kumo:40", "jf_alpha:0,jm_kumo:40", "jf_alpha:,jm_kumo:40"])
+@pytest.mark.parametrize("blend", ["jf_alpha:-60,jm_kumo:40", "jf_alpha:0,jm_kumo:40", "jf_alpha:,jm_kumo:40",
+                                   "jf_alpha:-1", "jf_alpha:x,jm_kumo:40"])
 def test_a_bad_blend_weight_is_named_with_or_without_a_model(tmp_path, blend):
     from support.cli import invoke
 
@@ -319,3 +320,10 @@ def test_missing_text_file_has_a_fix(tmp_path):
     result = invoke("say", "-f", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "d.wav"))
     err = assert_clean_error(result, 3, "missing.txt does not exist")
     assert "; " in err.splitlines()[0], err  # problem; fix
+
+
+def test_a_model_id_as_the_voice_of_a_single_speaker_model_is_not_a_blend(tmp_path):
+    from support.cli import invoke
+
+    result = invoke("say", "--voice", "piper:en_US-joe-medium", "Hi.", "-o", str(tmp_path / "e.wav"))
+    assert result.returncode == 0 and (tmp_path / "e.wav").stat().st_size > 1000, result.stderr

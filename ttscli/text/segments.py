@@ -163,7 +163,7 @@ class Budget:
                     "(a longer one cut at clause punctuation, then spaces)")
         head = "one sentence per segment"
         if self.clause_units and self.clause_units < limit:
-            return f"{head} (cut at clause punctuation past {self.clause_units} {unit}, at spaces past {limit})"
+            return f"{head} (cut at clause punctuation past {self.clause_units} {unit}, at spaces past {limit} {unit})"
         return f"{head} (cut at clause punctuation, then spaces, past {limit} {unit})"
 
     @property

@@ -8,6 +8,7 @@ family, and installed models list their stock voices in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +123,15 @@ def _stock_voice_hint(name: str) -> tuple[str, str] | None:
     return None
 
 
+_WEIGHT = re.compile(r"\s*[-+−]?[\d.]*\s*")
+
+
+def _meant_as_blend(voice: str) -> bool:
+    """A list of voices, or a voice with a numeric weight ("a:-60"); not a model id used as the
+    name of a single-speaker model's voice ("piper:en_US-joe-medium")."""
+    return "," in voice or (":" in voice and bool(_WEIGHT.fullmatch(voice.rsplit(":", 1)[1])))
+
+
 @dataclass(frozen=True)
 class Found:
     """What a voice name says about its model: ``stored`` (a stored voice's metadata) or
@@ -139,7 +149,7 @@ def find(voice: str | None, pick_model: bool = True) -> Found:
     stored = cache.stored_meta(voice)
     if stored is not None:
         return Found(stored=stored)
-    if blend.is_blend(voice):
+    if _meant_as_blend(voice):
         blend.parse(voice)  # a malformed blend is the problem, whatever model is chosen
     if not pick_model:
         return Found()
