@@ -6,7 +6,7 @@ vulture reports is dead code to delete. The file is never imported.
 # ruff: noqa
 
 # Typer commands and Enum members (called through the CLI)
-batch, doctor, list_models, rm, say, man, serve, ps, mcp
+batch, doctor, list_models, rm, say, man, serve, ps, mcp, uninstall
 # MCP tools (called by MCP clients through ttscli.mcp_server.server)
 write_speech, make_subtitles
 mdy, dmy, ymd

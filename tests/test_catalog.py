@@ -162,3 +162,23 @@ def test_plain_list_is_light():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert proc.returncode == 0, proc.stderr.decode()
     assert b"HEAVY []" in proc.stdout
+
+
+def test_list_filters_apply_to_stored_voices(tmp_path, _isolated_home):
+    """--runtime, --family and --lang filter the stored voices as they filter the models."""
+    import numpy as np
+
+    from ttscli.voices import cache
+
+    cache.save(cache.Voice("grandpa", "kokoro", "kokoro:int8", {"style": np.zeros((510, 256), np.float32)},
+                           {"kind": "clone"}))
+
+    def voices(*args: str) -> list[str]:
+        rows = json.loads(run_cli("list", "--json", *args).stdout)
+        return [r["id"] for r in rows if r["type"] == "voice"]
+
+    assert voices() == ["grandpa"]
+    assert voices("--runtime", "onnxruntime") == ["grandpa"] and voices("--family", "kokoro") == ["grandpa"]
+    assert voices("--runtime", "torch") == [] and voices("--family", "piper") == []
+    assert voices("--lang", "de") == []  # its model is not installed: no language to match
+    assert run_cli("list", "--runtime", "torch").stdout.decode().strip() == "no models match"

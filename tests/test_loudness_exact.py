@@ -53,7 +53,7 @@ def test_convert_reaches_the_target(voice_wav, tmp_path, target):
 def test_convert_real_recording_to_m4a(tmp_path):
     src = SHARED / "speech" / "jfk.flac"
     if not src.exists():
-        pytest.skip("shared speech not found")
+        pytest.skip("shared speech is absent")
     out = tmp_path / "jfk.m4a"
     proc = run_cli("convert", str(src), str(out), "--loudness", "-16")
     assert proc.returncode == 0, proc.stderr.decode()

@@ -147,3 +147,56 @@ def test_first_sentence_gives_its_first_clause_alone():
     segs = [s.text for s in segments(text, budget, FrontEndOptions(lang="en-us")) if not s.is_silence]
     assert segs[:2] == ["The keeper,", "an old woman with careful hands,"]
     assert segs[3] == "She fed the lamp, wiped the salt from the glass,"
+
+
+def _dry_run(text: str, *args: str) -> tuple[str, int]:
+    """(the budget line of `say --dry-run`, the number of segments it reports)."""
+    from support.cli import invoke
+
+    result = invoke("say", "--dry-run", *args, "--", text)
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    first, last = err.splitlines()[0], err.splitlines()[-1]
+    return first, int(re.search(r"dry run: (\d+) segment", last).group(1))
+
+
+def test_piper_budget_is_what_the_dry_run_says_and_what_it_does():
+    """docs/text.md and the dry run state Piper's budget (60 characters per clause group, 150 per
+    piece); the segments of real dry runs follow it."""
+    from ttscli.families.piper.backend import PiperBackend
+
+    budget = PiperBackend.budget
+    assert (budget.kind, budget.clause_units, budget.max_units) == ("sentence", 60, 150)
+    line, count = _dry_run("Short sentence here.")
+    assert line.endswith(budget.describe()) and "past 60 characters" in line and "past 150" in line, line
+    assert count == 1
+    long_word_run = " ".join(random.Random(3).choice(WORDS) for _ in range(70)) + "."  # ~450 chars, no comma
+    pieces = [p for p, _ in chunk_sentences([long_word_run], budget, pack=False, first=True)]
+    assert len(pieces) >= 3 and max(map(len, pieces)) <= 150 and _dry_run(long_word_run)[1] == len(pieces)
+    clauses = "One river, two stones, three bright windows, four quiet gardens, five yellow mornings."
+    pieces = [p for p, _ in chunk_sentences([clauses], budget, pack=False, first=True)]
+    assert len(clauses) > 60 and len(pieces) >= 3 and max(map(len, pieces)) <= 60
+    assert _dry_run(clauses)[1] == len(pieces)
+
+
+def test_docs_state_every_family_budget():
+    """The chunking paragraph of docs/text.md names each family's numbers as the code has them."""
+    from pathlib import Path
+
+    from ttscli.families.neutts.backend import NeuTTSBackend
+    from ttscli.families.orpheus.backend import OrpheusBackend
+    from ttscli.families.piper.backend import PiperBackend
+    from ttscli.families.pocket.backend import BUDGET as POCKET
+    from ttscli.families.sherpa.backend import SherpaBackend
+    from ttscli.families.styletts.backend import CLAUSE_TOKENS
+    from ttscli.families.styletts.rules import CONTEXT
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "text.md").read_text()
+    para = " ".join(text[text.index("**Chunking.**"):].split("\n\n")[0].split())
+    piper = PiperBackend.budget
+    assert (f"Piper: one sentence per segment (one call); a sentence over {piper.clause_units} characters"
+            in para and f"a piece over {piper.max_units} characters at spaces" in para), para
+    assert f"sherpa-onnx: one sentence per segment, cut past {SherpaBackend.budget.max_units} characters" in para
+    assert f"past {CLAUSE_TOKENS} phoneme tokens and at spaces past {CONTEXT - 2}" in para
+    assert (f"up to {NeuTTSBackend.budget.max_units}, {OrpheusBackend.budget.max_units} and "
+            f"{POCKET.max_units} characters") in para

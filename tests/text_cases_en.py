@@ -390,7 +390,31 @@ NO_REGRESSIONS = [
     ('9/11', 'nine eleven'),
 ]
 
+# A bare four-digit number: a count before a plural noun (a cardinal), a year in a year's place.
+COUNTS = [
+    ("1234 people came.", "one thousand two hundred thirty-four people came."),
+    ("1,234 people came.", "one thousand two hundred thirty-four people came."),
+    ("There were 1500 cars and 1066 votes.", "There were one thousand five hundred cars and one thousand sixty-six votes."),
+    ("He won by 1850 votes.", "He won by one thousand eight hundred fifty votes."),
+    ("About 1200 children and 1800 sheep.", "About one thousand two hundred children and one thousand eight hundred sheep."),
+    ("1999 was a good year.", "nineteen ninety-nine was a good year."),
+    ("In 1234 the town fell.", "In twelve thirty-four the town fell."),
+    ("In 1850 troops marched.", "In eighteen fifty troops marched."),
+    ("The 1999 elections were close.", "The nineteen ninety-nine elections were close."),
+    ("1999 marks the end.", "nineteen ninety-nine marks the end."),
+    ("1984 by Orwell", "nineteen eighty-four by Orwell"),
+    ("the year 1234", "the year twelve thirty-four"),
+]
+# The same numbers in British English: "and" in every cardinal, years unchanged.
+COUNTS_GB = [
+    ("1234 people came.", "one thousand two hundred and thirty-four people came."),
+    ("1,234 people came.", "one thousand two hundred and thirty-four people came."),
+    ("He won by 1850 votes.", "He won by one thousand eight hundred and fifty votes."),
+    ("In 1234 the town fell.", "In twelve thirty-four the town fell."),
+    ("1999 was a good year.", "nineteen ninety-nine was a good year."),
+]
+
 CLASSES = {
     "dates": DATES, "fractions": FRACTIONS, "units": UNITS, "money": MONEY, "times": TIMES, "digits": DIGITS,
-    "names": NAMES, "addresses": ADDRESSES, "web": WEB, "no_regressions": NO_REGRESSIONS,
+    "names": NAMES, "addresses": ADDRESSES, "web": WEB, "no_regressions": NO_REGRESSIONS, "counts": COUNTS,
 }

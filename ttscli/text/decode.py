@@ -65,7 +65,21 @@ def read_text_file(path: str, encoding: str | None = None, stdin=None) -> str:
         with open(p, "rb") as fh:
             data = _read_capped(fh, path)
     except FileNotFoundError as exc:
-        raise BadInput(f"text file {path} does not exist") from exc
+        raise BadInput(f"text file {path} does not exist", hint=_missing_hint(p)) from exc
     except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise BadInput(f"cannot read {path}: {exc.strerror or exc}",
+                       hint="check that it is a file you may read") from exc
     return decode_text(data, path, encoding)
+
+
+def _missing_hint(path: Path) -> str:
+    """A close file name in the same directory, else how to give text another way."""
+    from ..suggest import close_matches, hint
+
+    otherwise = "check the path; give the text as an argument, or '-f -' to read stdin"
+    try:
+        names = [entry.name for _, entry in zip(range(2000), path.parent.iterdir())]
+    except OSError:
+        return otherwise
+    close = close_matches(path.name, names, cutoff=0.8)
+    return hint(str(path.with_name(name)) for name in close) or otherwise

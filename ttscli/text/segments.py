@@ -154,6 +154,18 @@ class Budget:
             return math.ceil(len(text) * PHONEMES_PER_CHAR)
         return len(text)
 
+    def describe(self) -> str:
+        """The budget in words: what ``--dry-run`` prints and docs/text.md states."""
+        unit = "phoneme tokens" if self.kind == "phonemes" else "characters"
+        limit = self.max_units
+        if self.packs_sentences:
+            return (f"sentences packed up to {limit} {unit} per segment "
+                    "(a longer one cut at clause punctuation, then spaces)")
+        head = "one sentence per segment"
+        if self.clause_units and self.clause_units < limit:
+            return f"{head} (cut at clause punctuation past {self.clause_units} {unit}, at spaces past {limit} {unit})"
+        return f"{head} (cut at clause punctuation, then spaces, past {limit} {unit})"
+
     @property
     def packs_sentences(self) -> bool:
         """Whether several short sentences may share one call (not for per-sentence backends)."""

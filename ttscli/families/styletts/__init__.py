@@ -19,6 +19,7 @@ KOKORO = FamilySpec(
     profile="ttscli.families.styletts.backend:text_profile",
     models="ttscli.families.styletts.offline:models",
     model_extras=("kokoro-offline",),
+    extra_voices=("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo"),  # offline.VOICES_FILE
     voices="ttscli.families.styletts.library:KOKORO_VOICES",
     show_lines="ttscli.families.styletts.library:kokoro_show_lines",
     clone=EncoderSpec(family="kokoro", version="kokoro-match-2", sample_rate=16000, max_seconds=30.0,

@@ -49,7 +49,10 @@ def installed() -> bool:
 
 def _package_dir(name: str) -> Path | None:
     """The directory of an installed package, found without importing it."""
-    spec = importlib.util.find_spec(name)
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):  # a broken or blocked installation counts as none
+        spec = None
     locations = list(spec.submodule_search_locations or []) if spec is not None else []
     return Path(locations[0]) if locations else None
 

@@ -20,8 +20,19 @@ _YEAR_CUES = (
     "August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
 _CUE_BEFORE = re.compile(rf"\b(?:{_YEAR_CUES})[ ,-]+$", re.IGNORECASE)
+# Cues that also join counts ("500 cars and 1066 votes", "by 1500 votes"): a year only without a
+# plural noun after.
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_WEAK_CUE_BEFORE = re.compile(r"\b(?:and|or|to|of|by|around|between|through)[ ,-]+$", re.IGNORECASE)
 # "2012 was a good year", "2019 saw ...": a verb after the number makes it a year.
 _CUE_AFTER = re.compile(r"\s+(?:was|is|will|were|saw|had|has|brought|began|ended|marked|became|proved)\b")
+# "1234 people", "1850 troops": a count before a plural noun is a cardinal, not a year (without a
+# cue before). A plural: a lower-case word ending in -s (not -ss, -us, -is, nor a verb of the list)
+# or an irregular plural.
+_PLURAL_AFTER = re.compile(
+    r"\s+(?!(?:was|has|does|goes|sees|marks|remains|seems|begins|ends|brings|makes|gets|keeps|comes|"
+    r"becomes|proves|shows|looks)\b)(?:[a-z]+[a-rt-z]s|people|men|women|children|feet|teeth|mice|geese|police|"
+    r"cattle|staff|sheep)\b")
 YEAR4 = re.compile(r"(?=\d)(?<![\w.,$€£¥])(\d{4})(?![\d,.]\d|\w)")
 LETTER_DASH_DIGIT = re.compile(r"-(?<=[^\W\d_]-)(?=\d)")
 # "a 5-star hotel", "a 10-year-old": the number joins the word with its hyphen.
@@ -41,12 +52,20 @@ def _short_year(digits: str, british: bool) -> str:
 
 
 def _year(m: re.Match, british: bool) -> str:
-    """1100-1999 always read as years; 1000-2099 after a cue ("in 2024", "since 2010"), before a
-    verb ("2012 was") or alone."""
+    """A bare four-digit number before a plural noun is a count ("1234 people": a cardinal) unless
+    a year cue other than and/or/to/of/by... comes before ("in 1850 troops") or, for 1100-1999,
+    "the" ("the 1999 elections"). Otherwise it is a year
+    ("twelve thirty-four"): 1100-1999 always, 1000-2099 after a cue ("in 2024", "since 2010"),
+    before a verb ("2012 was") or alone."""
     n = int(m.group(1))
     text = m.string
+    before = max(0, m.start() - 16)
+    if _PLURAL_AFTER.match(text, m.end()):
+        strong = _CUE_BEFORE.search(text, before, m.start()) and not _WEAK_CUE_BEFORE.search(text, before, m.start())
+        attributive = 1100 <= n <= 1999 and _THE_BEFORE.search(text, before, m.start())  # "the 1999 elections"
+        return words.year(n, british) if (strong and 1000 <= n <= 2099) or attributive else m.group()
     if 1100 <= n <= 1999 or (1000 <= n <= 2099 and (
-            _CUE_BEFORE.search(text, max(0, m.start() - 16), m.start()) or _CUE_AFTER.match(text, m.end())
+            _CUE_BEFORE.search(text, before, m.start()) or _CUE_AFTER.match(text, m.end())
             or text.strip(" .,;:!?()") == m.group())):
         return words.year(n, british)
     return m.group()
