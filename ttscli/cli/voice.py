@@ -25,7 +25,9 @@ def _none_installed() -> str:
     styled = [spec for spec in registry.families().values() if spec.voices]
     if not styled:
         return "no installed model family has style voices"
-    line = f"no {' or '.join(spec.name for spec in styled)} model installed; try "
+    names = [spec.name for spec in styled]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    line = f"no {listed} model installed; try "
     offline = next((spec for spec in styled if spec.model_extras), None)
     if offline is None:
         return line + f"ttscli pull {styled[0].name}"

@@ -18,7 +18,7 @@ BUILTIN: tuple[str, ...] = (
     "ttscli.families.pocket:FAMILY",
     "ttscli.families.sherpa:FAMILY",
     "ttscli.families.orpheus:FAMILY",
-    "ttscli.families.spark:FAMILY",
     "ttscli.families.styletts:KOKORO",
     "ttscli.families.styletts:KITTEN",
+    "ttscli.families.spark:FAMILY",  # after Kokoro: `clone` and hints prefer a model that needs no conversion
 )
