@@ -173,3 +173,32 @@ def test_a_stop_signal_mid_stream_leaves_no_file(tmp_path, sig, code):
     finally:
         proc.kill()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_live_input_through_a_warm_server(tmp_path):
+    """With the user's server answering, each piece is a request to it: the say process loads no
+    model, and the lines are still spoken as they arrive."""
+    from support.server import ServerProcess
+
+    (tmp_path / "srv").mkdir()
+    srv = ServerProcess(tmp_path / "srv")
+    try:
+        env = dict(os.environ, TTSCLI_HOST=srv.url,
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+        proc = subprocess.Popen([sys.executable, "-m", "ttscli", "say", "--raw"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        try:
+            _send(proc, "Hello there, this is the first line.\n")
+            first = _read_at_least(proc, BYTES_PER_SECOND)
+            assert proc.poll() is None
+            _send(proc, "And here is a second line.\n")
+            proc.stdin.close()
+            rest = proc.stdout.read()
+            assert proc.wait(120) == 0, proc.stderr.read().decode()
+        finally:
+            proc.kill()
+        served = srv.model_status()
+        assert served is not None and served["requests"] >= 2  # one request per line
+        assert 2.5 < len(first + rest) / BYTES_PER_SECOND < 8.0
+    finally:
+        srv.stop()

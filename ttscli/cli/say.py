@@ -54,17 +54,20 @@ def _live_stdin(words: list[str], file: str | None, encoding: str | None) -> boo
         return False
 
 
-def _say_live(output, fmt, raw, model, voice, encoding, idle, subtitles, timings_jsonl, lexicon,
+def _say_live(output, fmt, raw, model, voice, encoding, idle, subtitles, timings_jsonl, lexicon, no_server,
               request: Request) -> None:
-    """Speak stdin as it arrives, in this process (the model loads while the first words come)."""
+    """Speak stdin as it arrives: through the user's warm server when one answers (and nothing
+    needs this process: no --lexicon, no timings), else here (the model loads while the first
+    words come)."""
     from dataclasses import replace
 
     from .. import engine
     from ..selection import select
+    from ..errors import BadInput
     from ..text import lexicon as lexicon_files
     from .live_input import LiveText
     from .render import note_line
-    from .say_live import speak_live
+    from .say_live import speak_live, speak_served
 
     subs = None
     if subtitles or timings_jsonl:
@@ -73,21 +76,34 @@ def _say_live(output, fmt, raw, model, voice, encoding, idle, subtitles, timings
         subs = Subtitles.open("", subtitles, timings_jsonl, inputs=(lexicon,),
                               others=(output,) if output and output != "-" else ())
     sink = _make_sink(output, fmt, raw, inputs=(lexicon,))
-    request = replace(request, lexicon=lexicon_files.load(lexicon))
-    loaded = engine.load(select(model, voice, request.lang))
-    if subs is not None:
-        subs.attach(loaded.backend, request.lang)
-    pieces = LiveText(sys.stdin.fileno(), encoding=encoding, lang=request.lang or loaded.selection.language,
-                      idle=idle)
 
     def started(rate: int) -> None:
         if raw:
             note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")
 
+    pieces = None
     done = False
     try:
         with sink:
-            speak_live(pieces, loaded, request, sink, subs, on_start=started)
+            pause = 0.0
+            if not no_server and not lexicon and subs is None and _server_answers():
+                pieces = iter(LiveText(sys.stdin.fileno(), encoding=encoding, lang=request.lang, idle=idle))
+                left = speak_served(pieces, _server_body(request, model, voice), request, sink, on_start=started)
+                if left is None:
+                    if not sink.sample_rate:
+                        raise BadInput("no text to speak: the input was empty or held nothing speakable",
+                                       hint='send some words, e.g. echo "Hello" | ttscli say')
+                    done = True
+                    return
+                pieces, pause = left
+            request = replace(request, lexicon=lexicon_files.load(lexicon))
+            loaded = engine.load(select(model, voice, request.lang))
+            if subs is not None:
+                subs.attach(loaded.backend, request.lang)
+            if pieces is None:
+                pieces = iter(LiveText(sys.stdin.fileno(), encoding=encoding,
+                                       lang=request.lang or loaded.selection.language, idle=idle))
+            speak_live(pieces, loaded, request, sink, subs, on_start=started, pause=pause)
         done = True
     finally:
         if subs:
@@ -180,24 +196,36 @@ def _dry_run(request: Request, model: str | None, voice: str | None) -> None:
     note_line(f"dry run: {count} segment{'s' if count != 1 else ''}, {pauses:g} s of pauses")
 
 
+def _server_answers() -> bool:
+    """Whether the user's own server answers now (the proof of identity only; no text is sent)."""
+    from ..server import client
+
+    try:
+        conn, _ = client.open_server()
+    except client.ServerGone:
+        return False
+    conn.close()
+    return True
+
+
+def _server_body(request: Request, model: str | None, voice: str | None) -> dict:
+    """The server's JSON body for ``request`` (docs/server.md)."""
+    return {"input": request.text, "model": model, "voice": voice, "speed": request.speed,
+            "volume": request.volume, "seed": request.seed, "lang": request.lang,
+            "sentence_silence": request.sentence_silence, "paragraph_silence": request.paragraph_silence,
+            "date_order": request.date_order}
+
+
 def _via_server(request: Request, model: str | None, voice: str | None, sink, raw: bool) -> bool:
     """Speak through a running `ttscli serve` (see ttscli.server.client); False: do it here."""
     from ..server import client
     from .render import note_line
 
-    if client.skip:  # the fast client of this process already asked the server
-        client.skip = False
-        return False
-
     def started(rate: int) -> None:
         if raw:
             note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")
 
-    fields = {"input": request.text, "model": model, "voice": voice, "speed": request.speed,
-              "volume": request.volume, "seed": request.seed, "lang": request.lang,
-              "sentence_silence": request.sentence_silence, "paragraph_silence": request.paragraph_silence,
-              "date_order": request.date_order}  # the server's JSON body (docs/server.md)
-    return client.speak(fields, sink, on_start=started)
+    return client.speak(_server_body(request, model, voice), sink, on_start=started)
 
 
 @app.command()
@@ -253,7 +281,7 @@ def say(
 
     langtag.check(lang)  # before any text is read or any server is asked
     if not dry_run and _live_stdin(text or [], file, encoding):
-        return _say_live(output, fmt, raw, model, voice, encoding, idle, subtitles, timings_jsonl, lexicon,
+        return _say_live(output, fmt, raw, model, voice, encoding, idle, subtitles, timings_jsonl, lexicon, no_server,
                          Request(speed=speed, volume=volume, seed=seed, lang=lang, sentence_silence=sentence_silence,
                                  paragraph_silence=paragraph_silence,
                                  date_order=getattr(date_order, "value", date_order)))

@@ -221,11 +221,14 @@ def looks_like(data: bytes, fmt: str) -> bool:
     return len(data) > 16 and data.startswith(_MAGIC.get(fmt, (b"",)))
 
 
-def speak(fields: dict, sink, on_start=None) -> bool:
+def speak(fields: dict, sink, on_start=None, close: bool = True) -> bool:
     """Synthesize through a running server into ``sink``; True when done (sink committed).
 
     False: use in-process synthesis (nothing was written, or a file sink was discarded).
     Audio that already went to stdout or a speaker cannot be taken back: then RuntimeFailure.
+    ``close=False`` (live input: one sink for many requests) leaves the sink open, and a server
+    that goes away before this request wrote anything returns False without discarding what
+    earlier requests wrote.
     """
     from ..errors import RuntimeFailure
 
@@ -233,9 +236,10 @@ def speak(fields: dict, sink, on_start=None) -> bool:
     if got is None:
         return False
     conn, resp = got
+    before = sink.samples_written
     try:
         rate = sample_rate(resp.getheader(RATE_HEADER))
-        if rate is None:
+        if rate is None or (sink.sample_rate and rate != sink.sample_rate):
             log.debug("the server's %s %r is not a sample rate", RATE_HEADER, resp.getheader(RATE_HEADER))
             return False
         import numpy as np
@@ -251,7 +255,10 @@ def speak(fields: dict, sink, on_start=None) -> bool:
         except ServerGone as exc:
             from ..audio.sinks import FileSink
 
-            if isinstance(sink, FileSink) or not sink.samples_written:
+            if not close and sink.samples_written == before:
+                log.debug("%s; synthesizing in-process", exc)
+                return False
+            if close and (isinstance(sink, FileSink) or not sink.samples_written):
                 sink.abort()
                 log.debug("%s; synthesizing in-process", exc)
                 return False
@@ -259,6 +266,8 @@ def speak(fields: dict, sink, on_start=None) -> bool:
         except BaseException:
             sink.abort()
             raise
+        if not close:
+            return True
         if not sink.sample_rate:  # no audio at all (only pauses would still be frames)
             sink.start(rate)
         sink.close()
