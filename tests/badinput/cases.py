@@ -285,8 +285,10 @@ OPTIONS: list[Case] = [
     Case("unknown-device", ("--device", "quantum", "say", "hi", "-o", "{tmp}/out.wav"), 2, ("quantum",)),
     Case("zero-threads", ("--threads", "0", "say", "hi", "-o", "{tmp}/out.wav"), 2, ("--threads",)),
     Case("unknown-language", ("say", "hi", "--lang", "xx-yy", "-o", "{tmp}/out.wav"), 4, ("xx-yy",)),
-    Case("voice-blend-single-speaker", ("say", "hi", "--voice", "joe:50,joe:50", "-o", "{tmp}/out.wav"), 4,
-         ("single speaker",)),
+    Case("voice-blend-single-speaker", ("say", "hi", "-m", "piper:en_US-joe-medium", "--voice", "joe:50,alan:50",
+                                        "-o", "{tmp}/out.wav"), 4, ("single speaker",)),
+    Case("voice-blend-repeated", ("say", "hi", "--voice", "joe:50,joe:50", "-o", "{tmp}/out.wav"), 2,
+         ("appears twice",)),
     Case("missing-lexicon", ("say", "hi", "--lexicon", "{tmp}/none.lex", "-o", "{tmp}/out.wav"), 3,
          ("none.lex",)),
 ]
