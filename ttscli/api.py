@@ -36,33 +36,26 @@ __all__ = ["Audio", "Chunk", "Voice", "load"]
 
 
 @dataclass(frozen=True)
-class Chunk:
+class _Sound:
+    samples: np.ndarray  # mono float32 in [-1, 1]
+    sample_rate: int
+    words: tuple[TimedWord, ...] = ()
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / float(self.sample_rate)
+
+
+class Chunk(_Sound):
     """A piece of the stream: mono float32 ``samples`` in [-1, 1] at ``sample_rate``; with
     ``words=True``, ``words`` holds the input's words whose timing became known with this piece
     (seconds from the start of the stream), else ()."""
 
-    samples: np.ndarray
-    sample_rate: int
-    words: tuple[TimedWord, ...] = ()
 
-    @property
-    def duration(self) -> float:
-        return len(self.samples) / float(self.sample_rate)
-
-
-@dataclass(frozen=True)
-class Audio:
+class Audio(_Sound):
     """A whole utterance: mono float32 ``samples`` at ``sample_rate``, and its ``words``
     (:class:`~ttscli.timing.model.TimedWord`: the input's own words with start and end in
     seconds) when asked for."""
-
-    samples: np.ndarray
-    sample_rate: int
-    words: tuple[TimedWord, ...] = ()
-
-    @property
-    def duration(self) -> float:
-        return len(self.samples) / float(self.sample_rate)
 
 
 class Voice:
