@@ -16,6 +16,7 @@ exist once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,15 +29,24 @@ if TYPE_CHECKING:
 class Selection:
     """A resolved choice: ``ref`` (the model on disk), ``spec`` (its family's declaration),
     ``voice`` (the name asked for; None: the model's default), ``stored`` (the metadata of a
-    stored voice, when ``voice`` names one), ``profile`` (language and segment budget of the
-    front end) and ``language`` (the one to read the text in)."""
+    stored voice, when ``voice`` names one), ``lang`` (asked for), ``profile`` (language and
+    segment budget of the front end) and ``language`` (the one to read the text in)."""
 
     ref: ModelRef
     spec: FamilySpec
     voice: str | None
     stored: dict[str, Any] | None
-    profile: TextProfile
-    language: str | None
+    lang: str | None = None  # the language asked for (None: the voice's or the model's)
+
+    @cached_property
+    def profile(self) -> TextProfile:
+        """Language and segment budget from the family's declaration (read on first use: loading
+        a model does not need it, a dry run does)."""
+        return _profile(self.ref, self.spec, self.voice)
+
+    @property
+    def language(self) -> str | None:
+        return self.lang or self.profile.language
 
     @property
     def model_id(self) -> str:
@@ -88,8 +98,7 @@ def select(model: str | None = None, voice: str | None = None, lang: str | None 
             f"voice {voice!r} was made for {stored.get('family')} models, not {ref.id} ({spec.name})",
             hint=f"use --model {stored.get('model_id')} or omit --model",
         )
-    profile = _profile(ref, spec, voice)
-    return Selection(ref, spec, voice, stored, profile, lang or profile.language)
+    return Selection(ref, spec, voice, stored, lang)
 
 
 def _profile(ref: ModelRef, spec: FamilySpec, voice: str | None) -> TextProfile:

@@ -273,5 +273,5 @@ def load(model: ModelRef, plan: RuntimePlan | None = None) -> PiperBackend:
 
 def text_profile(model: ModelRef, voice: str | None = None) -> TextProfile:
     """The voice's espeak language and the per-sentence budget, from the config alone."""
-    _, config_path = find_files(model.path)
+    _, config_path = _role_files(model) or find_files(model.path)  # the same files load() reads
     return TextProfile(PiperConfig.read(config_path).espeak_voice, PiperBackend.budget)
