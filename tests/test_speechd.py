@@ -195,7 +195,7 @@ def test_with_real_speech_dispatcher(tmp_path, cli, whisper):
     try:  # server audio: the module sends 705 blocks, speech-dispatcher plays them and reports the end
         started = time.monotonic()
         sd.say("-w", TEXT)
-        assert 2.0 < time.monotonic() - started < 30 and not wav.exists()
+        assert 1.0 < time.monotonic() - started < 30 and not wav.exists()  # it waited for the speech
     finally:
         sd.stop()
     sd = Dispatcher(tmp_path, conf, env={"TTSCLI_SPEECHD_WAV": str(wav)})
