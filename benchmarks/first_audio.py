@@ -1,7 +1,7 @@
 """First audio on a pipe (docs/performance.md, "First audio"): seconds and CPU seconds from
 process start to the first byte of `ttscli say -f long.txt --raw` on the 2,049-word text.
 
-    python benchmarks/first_audio.py [--runs 7] [CHECKOUT ...]
+    python benchmarks/first_audio.py [--runs 7] [--vs-piper] [CHECKOUT ...]
 
 With several checkouts (e.g. `.` and a checkout of main made with `git worktree add`), runs
 alternate between them in one sitting, each with PYTHONPATH set to its checkout. CPU seconds
@@ -54,6 +54,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--words", type=int, default=2049)
+    ap.add_argument("--vs-piper", action="store_true",
+                    help="alternate with `piper --output-raw` on the same text and joe voice (the bench extra)")
     ap.add_argument("checkouts", nargs="*", default=["."])
     args = ap.parse_args()
 
@@ -63,18 +65,31 @@ def main() -> None:
     cmd = [sys.executable, "-m", "ttscli", "say", "-f", str(text), "--raw"]
     base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: .pyc cached
     envs = {c: {**base, "PYTHONPATH": str(Path(c).resolve())} for c in args.checkouts}
-    for env in envs.values():
-        first_byte(cmd, env)  # warm: caches filled, files in the page cache
+    cmds = {c: cmd for c in envs}
+    if args.vs_piper:
+        from _measure import piper_joe
+
+        piper, model = piper_joe()
+        # piper reads the text on stdin; a shell gives it the file (the same text, the same voice)
+        cmds["piper --output-raw"] = ["sh", "-c", f'exec "{piper}" -m "{model}" --output-raw < "{text}"']
+        envs["piper --output-raw"] = {**base, "PYTHONPATH": str(Path(args.checkouts[0]).resolve())}
+    for c, env in envs.items():
+        first_byte(cmds[c], env)  # warm: caches filled, files in the page cache
     res: dict[str, list[tuple[float, float | None]]] = {c: [] for c in envs}
     for _ in range(args.runs):
         for c, env in envs.items():
-            res[c].append(first_byte(cmd, env))
+            res[c].append(first_byte(cmds[c], env))
     print(f"{args.words} words, runs: {args.runs}, load average: {os.getloadavg()[0]:.1f}")
     for c, runs in res.items():
         walls = [w for w, _ in runs]
         cpus = [x for _, x in runs if x is not None]
         cpu = f", CPU median {median(cpus):.2f} s (runs: {', '.join(f'{x:.2f}' for x in cpus)})" if cpus else ""
         print(f"{c}: wall median {median(walls):.2f} s (runs: {', '.join(f'{w:.2f}' for w in walls)}){cpu}")
+    if args.vs_piper:
+        first = args.checkouts[0]
+        ratios = [a[0] / b[0] for a, b in zip(res[first], res["piper --output-raw"])]
+        print(f"first audio, {first} / piper: median {median(ratios):.2f} "
+              f"(pairs {min(ratios):.2f}-{max(ratios):.2f})")
 
 
 if __name__ == "__main__":
