@@ -232,7 +232,8 @@ def _wyoming(uri: str | None, no_http: bool, remote: bool, connections: int, zer
     from ..optional import install_command, require
 
     require("wyoming", "`ttscli serve --wyoming` needs the wyoming package", hint=install_command("wyoming"))
-    from ..server.wyoming import Limits, bind, parse_uri
+    from ..server.wyoming_events import Limits
+    from ..server.wyoming_serve import bind, parse_uri
     from ..server.wyoming_serve import Companion, WyomingConfig
 
     try:

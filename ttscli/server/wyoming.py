@@ -2,7 +2,7 @@
 
 Events (``describe`` → ``info``, ``synthesize``, ``synthesize-start`` / ``-chunk`` /
 ``-stop`` → ``audio-start`` / ``audio-chunk`` / ``audio-stop`` and ``synthesize-stopped``,
-``ping`` → ``pong``) are read here with limits (:class:`Limits`): a malformed or oversized
+``ping`` → ``pong``) are read with limits (:mod:`.wyoming_events`): a malformed or oversized
 event closes its connection only, with one log line; a refused request is an ``error``
 event and the connection stays open. Each connection reads in one task and speaks in
 another, so text streamed in is spoken while more arrives, and a slow or vanished client
@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -24,92 +23,12 @@ from .. import __version__
 from ..errors import RuntimeFailure, TtsError
 from .errors import ApiError
 from .models import Pool
+from .wyoming_events import Limits, ProtocolError, event_text, event_voice, read_event
 from .wyoming_speech import Request, RequestError, speak
 from .wyoming_voices import Voices
 
 log = logging.getLogger("ttscli.server")
 access = logging.getLogger("ttscli.server.access")
-
-
-@dataclass
-class Limits:
-    max_chars: int = 4096  # characters of text per request (--max-input)
-    max_connections: int = 16
-    max_events: int = 4096  # events of one streamed request
-    max_line: int = 64 * 1024  # bytes of an event's JSON header line
-    max_data: int = 64 * 1024  # bytes of its extra data (grows with max_chars)
-    max_payload: int = 64 * 1024  # a TTS server is sent no audio
-    idle: float = 120.0  # seconds a connection may stay silent between events
-    read: float = 10.0  # seconds for the rest of an event once its header has arrived
-    write: float = 30.0  # seconds a client may take to accept one event
-
-    def __post_init__(self) -> None:
-        self.max_data = max(self.max_data, 4 * self.max_chars + 16 * 1024)
-
-
-class ProtocolError(Exception):
-    """The client broke the protocol: its connection is closed."""
-
-
-def _length(header: dict, key: str, limit: int) -> int:
-    value = header.get(key) or 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ProtocolError(f"{key} is not a byte count")
-    if value > limit:
-        raise ProtocolError(f"{key} {value} is over the limit of {limit} bytes")
-    return value
-
-
-async def read_event(reader: asyncio.StreamReader, limits: Limits, idle: float):
-    """The next event, None at the end of the stream; ProtocolError for a malformed one."""
-    from wyoming.event import Event
-
-    try:
-        line = await asyncio.wait_for(reader.readline(), idle)
-    except (ValueError, asyncio.LimitOverrunError):
-        raise ProtocolError(f"an event header is over {limits.max_line} bytes") from None
-    if not line or not line.endswith(b"\n"):
-        return None
-    try:
-        header = json.loads(line)
-    except (ValueError, UnicodeDecodeError):
-        raise ProtocolError("an event header is not JSON") from None
-    if not isinstance(header, dict) or not isinstance(header.get("type"), str):
-        raise ProtocolError("an event header has no type")
-    data = header.get("data") or {}
-    if not isinstance(data, dict):
-        raise ProtocolError("event data is not an object")
-    size = _length(header, "data_length", limits.max_data)
-    payload_size = _length(header, "payload_length", limits.max_payload)
-    try:
-        if size:
-            extra = json.loads(await asyncio.wait_for(reader.readexactly(size), limits.read))
-            if not isinstance(extra, dict):
-                raise ProtocolError("event data is not an object")
-            data.update(extra)
-        payload = await asyncio.wait_for(reader.readexactly(payload_size), limits.read) if payload_size else None
-    except asyncio.IncompleteReadError:
-        return None
-    except (ValueError, UnicodeDecodeError):
-        raise ProtocolError("event data is not JSON") from None
-    return Event(type=header["type"], data=data, payload=payload)
-
-
-def _text(event, key: str = "text") -> str:
-    value = event.data.get(key)
-    if not isinstance(value, str):
-        raise ProtocolError(f"{event.type} has no text")
-    return value
-
-
-def _voice(event) -> tuple[str | None, str | None, str | None]:
-    voice = event.data.get("voice") or {}
-    if not isinstance(voice, dict):
-        raise ProtocolError("voice is not an object")
-    fields = tuple(voice.get(k) for k in ("name", "language", "speaker"))
-    if any(v is not None and (not isinstance(v, str) or len(v) > 200) for v in fields):
-        raise ProtocolError("voice fields must be short strings")
-    return fields  # type: ignore[return-value]
 
 
 @dataclass
@@ -150,59 +69,6 @@ class Server:
             await Connection(self, reader, writer).run()
         finally:
             self.connections.discard(task)
-
-
-def parse_uri(uri: str) -> tuple[str, str, int]:
-    """(scheme, host or path, port) of ``tcp://HOST:PORT`` or ``unix://PATH`` (ValueError otherwise)."""
-    scheme, sep, rest = uri.partition("://")
-    if scheme == "unix" and sep and rest:
-        return "unix", rest, 0
-    if scheme == "tcp" and sep:
-        host, colon, port = rest.rpartition(":")
-        if colon and host and port.isdigit() and int(port) < 65536:
-            return "tcp", host.strip("[]"), int(port)
-    raise ValueError(f"{uri!r} is not tcp://HOST:PORT or unix://PATH")
-
-
-def bind(uri: str):
-    """A listening socket for ``uri``; OSError (with the reason) if it cannot be had. A unix
-    socket file left by an earlier server is replaced; any other file there is not."""
-    import socket
-    import stat
-
-    scheme, where, port = parse_uri(uri)
-    if scheme == "unix":
-        if os.path.lexists(where):
-            if not stat.S_ISSOCK(os.lstat(where).st_mode):
-                raise OSError(f"{where} exists and is not a socket")
-            os.unlink(where)
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.bind(where)
-            os.chmod(where, 0o660)  # the owner and its group (Home Assistant's user may join it)
-        except OSError:
-            sock.close()
-            raise
-    else:
-        sock = socket.socket(socket.AF_INET6 if ":" in where else socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((where, port))
-        except OSError:
-            sock.close()
-            raise
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock
-
-
-def address(sock) -> str:
-    """The URI a bound socket serves."""
-    name = sock.getsockname()
-    if isinstance(name, str):
-        return f"unix://{name}"
-    host = f"[{name[0]}]" if ":" in name[0] else name[0]
-    return f"tcp://{host}:{name[1]}"
 
 
 class Connection:
@@ -270,7 +136,7 @@ class Connection:
             if self.streaming is None:  # inside a stream it repeats the whole text for older servers: ignored
                 request = await self._open(event, streaming=False)
                 if request is not None:
-                    await self._add(request, _text(event))
+                    await self._add(request, event_text(event))
                     request.finish()
         elif kind == "synthesize-start":
             if self.streaming is not None:
@@ -288,7 +154,7 @@ class Connection:
         if self.events > self.limits.max_events:
             raise ProtocolError(f"over {self.limits.max_events} events in one stream")
         if event.type == "synthesize-chunk":
-            await self._add(request, _text(event))
+            await self._add(request, event_text(event))
             return
         self.streaming = None
         request.finish()
@@ -296,7 +162,7 @@ class Connection:
     async def _open(self, event, streaming: bool) -> Request | None:
         """A new request with its voice; an unknown voice is an error event (the request is
         still queued when streaming, so its end gets synthesize-stopped)."""
-        name, language, speaker = _voice(event)
+        name, language, speaker = event_voice(event)
         request = Request(None, streaming, max_chars=self.limits.max_chars)  # type: ignore[arg-type]
         try:
             request.choice = await asyncio.to_thread(self.server.voices.choose, name, language, speaker)

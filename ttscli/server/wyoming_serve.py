@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from dataclasses import dataclass
 
 from .models import Pool
-from .wyoming import Limits, Server, address
+from .wyoming import Server
+from .wyoming_events import Limits
 
 log = logging.getLogger("ttscli.server")
 
 
 @dataclass
 class WyomingConfig:
-    sock: object  # a listening socket (wyoming.bind)
+    sock: object  # a listening socket (bind)
     limits: Limits
     zeroconf: bool = False
     grace: float = 10.0
@@ -89,3 +91,56 @@ def _on_signal(stop: asyncio.Event) -> None:
     if stop.is_set():
         raise SystemExit(130)  # a second Ctrl-C: at once
     stop.set()
+
+
+def parse_uri(uri: str) -> tuple[str, str, int]:
+    """(scheme, host or path, port) of ``tcp://HOST:PORT`` or ``unix://PATH`` (ValueError otherwise)."""
+    scheme, sep, rest = uri.partition("://")
+    if scheme == "unix" and sep and rest:
+        return "unix", rest, 0
+    if scheme == "tcp" and sep:
+        host, colon, port = rest.rpartition(":")
+        if colon and host and port.isdigit() and int(port) < 65536:
+            return "tcp", host.strip("[]"), int(port)
+    raise ValueError(f"{uri!r} is not tcp://HOST:PORT or unix://PATH")
+
+
+def bind(uri: str):
+    """A listening socket for ``uri``; OSError (with the reason) if it cannot be had. A unix
+    socket file left by an earlier server is replaced; any other file there is not."""
+    import socket
+    import stat
+
+    scheme, where, port = parse_uri(uri)
+    if scheme == "unix":
+        if os.path.lexists(where):
+            if not stat.S_ISSOCK(os.lstat(where).st_mode):
+                raise OSError(f"{where} exists and is not a socket")
+            os.unlink(where)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.bind(where)
+            os.chmod(where, 0o660)  # the owner and its group (Home Assistant's user may join it)
+        except OSError:
+            sock.close()
+            raise
+    else:
+        sock = socket.socket(socket.AF_INET6 if ":" in where else socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((where, port))
+        except OSError:
+            sock.close()
+            raise
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+def address(sock) -> str:
+    """The URI a bound socket serves."""
+    name = sock.getsockname()
+    if isinstance(name, str):
+        return f"unix://{name}"
+    host = f"[{name[0]}]" if ":" in name[0] else name[0]
+    return f"tcp://{host}:{name[1]}"
