@@ -14,7 +14,7 @@ from typing import Callable
 
 from .cleanup import tidy
 from .en import web
-from .intl import MINUS_SIGN
+from .intl import MINUS_SIGN, NumberNormalizer
 
 # A number: groups of three after a dot or a space, then an optional comma and decimals.
 NUMBER = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
@@ -201,3 +201,39 @@ def expand_addresses(text: str, reading: Spelled) -> str:
 
 HANDLE = re.compile(r"(?<![\w@])@[A-Za-z_][\w.]*\w")
 _TLD_HINT = re.compile(r"\.(?:com|org|net|edu|gov|es|it|fr|eu|io|info|mx|ar|co|uk|de|COM|ORG|NET|IT|ES|FR)(?![\w-])")
+
+
+class RomanceNormalizer(NumberNormalizer):
+    """The order a Romance language's rules run in (Spanish, Italian): addresses spelled first,
+    the number rules on each sentence with a digit, the language's word rules, then the
+    remaining numbers and signs. Each rule runs only after a quick look finds what it needs.
+
+    A language sets ``web`` (how addresses are spelled), ``minus`` (its word for −), ``digit``
+    (what counts as a digit), ``with_digits(sentence, lower)`` and ``ordinal(n, gender)``, and
+    may add ``words(text, lower)``."""
+
+    web: Spelled
+    minus: str
+    digit: re.Pattern = _ANY_DIGIT
+
+    def normalize(self, text: str, heading: bool = False) -> str:
+        if "@" in text or "www." in text or "://" in text or "." in text:
+            text = expand_addresses(text, self.web)
+        low = text.lower()  # the word rules' quick looks read the text as it was before the numbers
+        if self.digit.search(text):
+            text = digit_sentences(text, self.with_digits, self.digit)
+        return finish(self.words(text, low), self._number, self.minus)
+
+    def with_digits(self, text: str, low: str) -> str:
+        raise NotImplementedError
+
+    def words(self, text: str, low: str) -> str:
+        return text
+
+    def ordinal(self, n: int, gender: str) -> str:
+        raise NotImplementedError
+
+    def say_as(self, kind: str, text: str, fmt: str | None = None) -> str | None:
+        if kind == "ordinal" and text.strip().isdigit():
+            return self.ordinal(int(text.strip()), "f" if fmt in ("f", "feminine") else "m")
+        return super().say_as(kind, text, fmt)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..intl import NumberNormalizer
-from ..romance_rules import (Spelled, digit_sentences, expand_addresses, finish, has_any, integer, lookup, separators,
-                             table_keys, table_pattern)
+from ..romance_rules import (RomanceNormalizer, Spelled, has_any, integer, lookup, separators, table_keys,
+                             table_pattern)
 from . import amounts, calendar
 from .numbers import cardinal, ordinal
 
@@ -149,17 +148,17 @@ def _amounts(text: str, low: str, seps: set[str]) -> str:
     return text
 
 
-class SpanishNormalizer(NumberNormalizer):
+class SpanishNormalizer(RomanceNormalizer):
+    web = WEB
+    minus = "menos"
+    digit = _DIGIT
+    with_digits = staticmethod(_with_digits)
+    ordinal = staticmethod(ordinal)
+
     def __init__(self, lang: str = "es"):
         super().__init__(lang)
 
-    def normalize(self, text: str, heading: bool = False) -> str:
-        # Each rule runs only after a quick look finds what it needs (see romance_rules.has_any).
-        if "@" in text or "www." in text or "://" in text or "." in text:
-            text = expand_addresses(text, WEB)
-        low = text.lower()
-        if _DIGIT.search(text):
-            text = digit_sentences(text, _with_digits, _DIGIT)
+    def words(self, text: str, low: str) -> str:
         if has_any(low, calendar.CENTURY_WORDS):
             text = calendar.CENTURY.sub(calendar.century, text)
         if has_any(low, calendar.KING_STEMS):
@@ -168,12 +167,7 @@ class SpanishNormalizer(NumberNormalizer):
             text = calendar.ARTICLE_ROMAN.sub(calendar.article_roman, text)
         if has_any(low, _ABBR_KEYS):
             text = _ABBR.sub(abbreviation, text)
-        return finish(text, self._number, "menos")
-
-    def say_as(self, kind: str, text: str, fmt: str | None = None) -> str | None:
-        if kind == "ordinal" and text.strip().isdigit():
-            return ordinal(int(text.strip()), "f" if fmt in ("f", "feminine") else "m")
-        return super().say_as(kind, text, fmt)
+        return text
 
     def _number(self, text: str) -> str:
         if _INTEGER.fullmatch(text):

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..intl import NumberNormalizer
-from ..romance_rules import (MINUS, NUMBER, Spelled, cased, digit_sentences, expand_addresses, finish, has_any, integer, lookup,
-                             separators,
+from ..romance_rules import (MINUS, NUMBER, RomanceNormalizer, Spelled, cased, has_any, integer, lookup, separators,
                              table_keys, table_pattern)
 from .numbers import cardinal, decimal, fraction, ordinal
 
@@ -196,25 +194,20 @@ def _with_digits(text: str, low: str) -> str:
     return text
 
 
-class ItalianNormalizer(NumberNormalizer):
+class ItalianNormalizer(RomanceNormalizer):
+    web = WEB
+    minus = "meno"
+    digit = _DIGIT
+    with_digits = staticmethod(_with_digits)
+    ordinal = staticmethod(ordinal)
+
     def __init__(self, lang: str = "it"):
         super().__init__(lang)
 
-    def normalize(self, text: str, heading: bool = False) -> str:
-        # Each rule runs only after a quick look finds what it needs (see romance_rules.has_any).
-        if "@" in text or "www." in text or "://" in text or "." in text:
-            text = expand_addresses(text, WEB)
-        low = text.lower()
-        if _DIGIT.search(text):
-            text = digit_sentences(text, _with_digits)
+    def words(self, text: str, low: str) -> str:
         if has_any(low, _ABBR_KEYS):
             text = _ABBR.sub(lambda m: lookup(ABBREVIATIONS, m.group()) or m.group(), text)
-        return finish(text, self._number, "meno")
-
-    def say_as(self, kind: str, text: str, fmt: str | None = None) -> str | None:
-        if kind == "ordinal" and text.strip().isdigit():
-            return ordinal(int(text.strip()), "f" if fmt in ("f", "feminine") else "m")
-        return super().say_as(kind, text, fmt)
+        return text
 
     def _number(self, text: str) -> str:
         if text.isdigit():
