@@ -22,10 +22,29 @@ RATE = 22050
 BYTES_PER_SECOND = RATE * 2
 
 
-def _start(*args: str) -> subprocess.Popen:
+def _start(*args: str, server: str | None = None) -> subprocess.Popen:
+    """`say ARGS` reading a pipe: in-process (--no-server), or through the server at ``server``."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
-    return subprocess.Popen([sys.executable, "-m", "ttscli", "say", "--no-server", *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    if server:
+        env["TTSCLI_HOST"] = server
+    command = [sys.executable, "-m", "ttscli", "say", *(() if server else ("--no-server",)), *args]
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def _two_lines(proc: subprocess.Popen) -> bytes:
+    """Line one, then (only once a second of its audio has come) line two; all the audio."""
+    try:
+        _send(proc, "Hello there, this is the first line.\n")
+        first = _read_at_least(proc, BYTES_PER_SECOND)  # a second of speech, and no EOF yet
+        assert proc.poll() is None
+        _send(proc, "And here is a second line.\n")
+        more = _read_at_least(proc, BYTES_PER_SECOND)
+        proc.stdin.close()
+        rest = proc.stdout.read()
+        assert proc.wait(120) == 0, proc.stderr.read().decode()
+    finally:
+        proc.kill()
+    return first + more + rest
 
 
 def _read_at_least(proc: subprocess.Popen, n: int, timeout: float = 120) -> bytes:
@@ -51,19 +70,7 @@ def _send(proc: subprocess.Popen, text: str) -> None:
 
 
 def test_each_line_is_spoken_before_the_next_arrives():
-    proc = _start("--raw")
-    try:
-        _send(proc, "Hello there, this is the first line.\n")
-        first = _read_at_least(proc, BYTES_PER_SECOND)  # a second of speech, and no EOF yet
-        assert proc.poll() is None
-        _send(proc, "And here is a second line.\n")
-        more = _read_at_least(proc, BYTES_PER_SECOND)
-        proc.stdin.close()
-        rest = proc.stdout.read()
-        assert proc.wait(60) == 0, proc.stderr.read().decode()
-    finally:
-        proc.kill()
-    total = len(first + more + rest) / BYTES_PER_SECOND
+    total = len(_two_lines(_start("--raw"))) / BYTES_PER_SECOND
     assert 2.5 < total < 8.0  # two lines of speech
 
 
@@ -183,22 +190,9 @@ def test_live_input_through_a_warm_server(tmp_path):
     (tmp_path / "srv").mkdir()
     srv = ServerProcess(tmp_path / "srv")
     try:
-        env = dict(os.environ, TTSCLI_HOST=srv.url,
-                   PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
-        proc = subprocess.Popen([sys.executable, "-m", "ttscli", "say", "--raw"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        try:
-            _send(proc, "Hello there, this is the first line.\n")
-            first = _read_at_least(proc, BYTES_PER_SECOND)
-            assert proc.poll() is None
-            _send(proc, "And here is a second line.\n")
-            proc.stdin.close()
-            rest = proc.stdout.read()
-            assert proc.wait(120) == 0, proc.stderr.read().decode()
-        finally:
-            proc.kill()
+        audio = _two_lines(_start("--raw", server=srv.url))
         served = srv.model_status()
         assert served is not None and served["requests"] >= 2  # one request per line
-        assert 2.5 < len(first + rest) / BYTES_PER_SECOND < 8.0
+        assert 2.5 < len(audio) / BYTES_PER_SECOND < 8.0
     finally:
         srv.stop()
