@@ -1,6 +1,8 @@
 """`say` start-up (docs/performance.md, "First audio"): with no server listening and no
-subtitles asked, a run imports neither pydantic, http.client nor the timing modules, and
-the server probe still falls back to in-process synthesis."""
+subtitles asked, a run imports neither pydantic, http.client nor the timing modules; text
+without digits or foreign letters loads no number rules (nor num2words) and compiles no
+script patterns; the default model resolves without every family's model list or the
+store; and the server probe still falls back to in-process synthesis."""
 
 from __future__ import annotations
 
@@ -22,8 +24,11 @@ def test_say_imports_only_what_it_uses(tmp_path):
         import sys
         from ttscli.cli.app import main
         rc = main(["say", "Hello there.", "-o", {str(out)!r}])
-        names = ("pydantic", "http.client", "ttscli.timing.session", "ttscli.timing.collector")
-        print("RC", rc, "LOADED", [m for m in names if m in sys.modules])
+        names = ("pydantic", "http.client", "ttscli.timing.session", "ttscli.timing.collector", "num2words",
+                 "ttscli.text.en.dates", "ttscli.text.en.measures", "ttscli.store", "ttscli.families.styletts.offline")
+        from ttscli.text import scripts
+        compiled = ["scripts"] if scripts._patterns.cache_info().currsize else []
+        print("RC", rc, "LOADED", [m for m in names if m in sys.modules] + compiled)
         """)
     env = {"TTSCLI_HOST": f"127.0.0.1:{_free_port()}", "TTSCLI_HOME": str(tmp_path / "home")}
     import os

@@ -54,6 +54,20 @@ def default_model_id() -> str:
     return default_model_id_from_env() or declared_default()
 
 
+def _shipped_by_its_family(model_id: str) -> ModelRef | None:
+    """``family:name`` shipped in a package, asking only that family's ``models`` hook: the
+    default model resolves without importing every family's hook or reading the store. What
+    it finds is what the whole table would give (packaged models come first in it, and a
+    family's hook lists its own ids)."""
+    from ..backends import registry
+
+    family = model_id.split(":", 1)[0]
+    spec = registry.families().get(family) if ":" in model_id else None
+    if spec is None or not spec.models:
+        return None
+    return registry.resolve_target(spec.models)().get(model_id)
+
+
 def installed() -> dict[str, ModelRef]:
     found: dict[str, ModelRef] = {}
     for source in SOURCES:
@@ -96,6 +110,9 @@ def resolve(model_id: str | None) -> ModelRef:
         return _local(model_id[len("local:"):])
     if _looks_like_path(model_id):
         return _local(model_id)
+    shipped = _shipped_by_its_family(model_id)
+    if shipped is not None:
+        return shipped
     table = installed()
     if model_id in table:
         return table[model_id]

@@ -12,6 +12,7 @@ their own script and Latin, so nothing is dropped for them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .languages import base_code
 
@@ -39,8 +40,13 @@ SCRIPTS: tuple[tuple[str, str], ...] = (
 )
 _ANY = "".join(ranges for _, ranges in SCRIPTS)
 _CHAR = f"(?:(?!\\d)[{_ANY}])"  # letters and marks of those scripts; their digits are numbers, read as such
-_RUN = re.compile(f"{_CHAR}+(?:[\\s\u200c\u200d'’-]*{_CHAR}+)*")
-_EACH = [(name, re.compile(f"(?!\\d)[{ranges}]")) for name, ranges in SCRIPTS]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, list[tuple[str, re.Pattern]]]:
+    """A run of foreign letters, and each script's letters: compiled on the first text that is not ASCII."""
+    run = re.compile(f"{_CHAR}+(?:[\\s\u200c\u200d'’-]*{_CHAR}+)*")
+    return run, [(name, re.compile(f"(?!\\d)[{ranges}]")) for name, ranges in SCRIPTS]
 
 
 def applies(lang: str | None) -> bool:
@@ -49,16 +55,19 @@ def applies(lang: str | None) -> bool:
 
 def found(text: str) -> list[str]:
     """Names of the foreign scripts in ``text``, in table order."""
-    runs = [m.group() for m in _RUN.finditer(text) if _has_letter(m.group())]
-    return [name for name, pattern in _EACH if any(pattern.search(r) for r in runs)]
+    if text.isascii():
+        return []
+    run, each = _patterns()
+    runs = [m.group() for m in run.finditer(text) if _has_letter(m.group())]
+    return [name for name, pattern in each if any(pattern.search(r) for r in runs)]
 
 
 def drop(text: str) -> tuple[str, list[str]]:
     """``text`` without its foreign-script runs, and the scripts that were dropped."""
-    if not _RUN.search(text):
+    if text.isascii() or not _patterns()[0].search(text):
         return text, []
     names = found(text)
-    return (_RUN.sub(lambda m: " " if _has_letter(m.group()) else m.group(), text), names) if names else (text, [])
+    return (_patterns()[0].sub(lambda m: " " if _has_letter(m.group()) else m.group(), text), names) if names else (text, [])
 
 
 def _has_letter(run: str) -> bool:

@@ -12,26 +12,27 @@ from __future__ import annotations
 import re
 
 from ..cleanup import tidy
-from . import (
-    abbrev,
-    address,
-    dates,
-    digits,
-    fractions,
-    measures,
-    numbers,
-    ranges,
-    roman,
-    symbols,
-    times,
-    web,
-    words,
-    years,
-)
+from . import abbrev, address, fractions, roman, symbols, web, words
 from .context import EnglishOptions
 
 _DIGIT = re.compile(r"[\d" + fractions.VULGAR_CHARS + "]")
 _SPELL_DIGITS = {str(i): w for i, w in enumerate(words.DIGIT_WORDS)}
+
+
+def _numbers_first(text: str, opts: EnglishOptions) -> str:
+    """The rules for text with digits, most specific first. Their modules (and their regexes) are
+    imported when the first digit is seen: a one-shot `say "Hello there."` never compiles them."""
+    from . import dates, digits, measures, ranges, times, years
+
+    text = digits.expand(text)
+    text = dates.expand(text, opts)
+    text = times.expand(text, opts)
+    text = years.expand(text, opts.british)
+    text = address.expand(text, opts.british)
+    text = ranges.expand(text, opts.british)
+    text = digits.groups(text)
+    text = fractions.expand(text, opts.british)
+    return measures.expand(text, opts.british)
 
 
 class EnglishNormalizer:
@@ -45,20 +46,14 @@ class EnglishNormalizer:
         text = web.expand(text)
         has_digits = _DIGIT.search(text) is not None
         if has_digits:
-            text = digits.expand(text)
-            text = dates.expand(text, opts)
-            text = times.expand(text, opts)
-            text = years.expand(text, opts.british)
-            text = address.expand(text, opts.british)
-            text = ranges.expand(text, opts.british)
-            text = digits.groups(text)
-            text = fractions.expand(text, opts.british)
-            text = measures.expand(text, opts.british)
+            text = _numbers_first(text, opts)
         else:
             text = address.states(text)
         text = abbrev.expand(text)
         text = roman.expand(text, heading, opts.british)
         if has_digits:
+            from . import numbers
+
             text = numbers.expand(symbols.about(text), opts.british)
         text = symbols.expand(text)
         return tidy(text)
@@ -82,12 +77,16 @@ class EnglishNormalizer:
         if kind == "digits" and digits:
             return words.digits(text)
         if kind == "telephone" and re.search(r"\d", text):
+            from . import ranges
+
             return ranges.phone(text, plus=text.strip().startswith("+"))
         if kind == "date":
             return self._date(text, fmt)
         return None
 
     def _date(self, text: str, fmt: str | None) -> str | None:
+        from . import dates
+
         parts = [int(p) for p in re.findall(r"\d+", text)]
         fmt = (fmt or self.options.date_order).lower()
         if len(parts) != len(fmt) or not set(fmt) <= set("dmy") or len(set(fmt)) != len(fmt):

@@ -11,11 +11,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from num2words import num2words
-
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _AND = re.compile(r"\band\s+")
 MAX_CARDINAL_DIGITS = 15  # longer digit strings are read digit by digit (ids, card numbers)
+
+
+def _num2words(n: int, **how: str) -> str:
+    from num2words import num2words  # imported on the first number: text without one never pays for it
+
+    return num2words(n, lang="en", **how)
 
 
 def _clean(words: str, british: bool) -> str:
@@ -29,14 +33,14 @@ def _clean(words: str, british: bool) -> str:
 def cardinal(n: int, british: bool = False) -> str:
     if len(str(abs(n))) > MAX_CARDINAL_DIGITS:
         return ("minus " if n < 0 else "") + digits(str(abs(n)))
-    return _clean(num2words(n, lang="en"), british)
+    return _clean(_num2words(n), british)
 
 
 @lru_cache(maxsize=4096)
 def ordinal(n: int, british: bool = False) -> str:
     if len(str(abs(n))) > MAX_CARDINAL_DIGITS:
         return digits(str(n))
-    return _clean(num2words(n, lang="en", to="ordinal"), british)
+    return _clean(_num2words(n, to="ordinal"), british)
 
 
 @lru_cache(maxsize=4096)
@@ -44,7 +48,7 @@ def year(n: int, british: bool = False) -> str:
     """1990 → nineteen ninety, 1905 → nineteen oh five, 2024 → twenty twenty-four."""
     if not 0 < n < 10000:
         return cardinal(n, british)
-    return _clean(num2words(n, lang="en", to="year"), british).replace("oh-", "oh ")
+    return _clean(_num2words(n, to="year"), british).replace("oh-", "oh ")
 
 
 def digits(text: str) -> str:
