@@ -28,7 +28,8 @@ SECRET = "The launch code is xyzzy-4711."
 class FakeListener:
     """A listener that is not the user's ttscli server. ``mode``: "impostor" answers like a
     ttscli server but cannot prove it; "silent" accepts and never answers; "rate:VALUE" answers
-    every request as a server would, with ``X-Sample-Rate: VALUE``.
+    every request as a server would, with ``X-Sample-Rate: VALUE``; "cut" answers a request with
+    one frame of audio and then closes the connection, as a server that dies partway would.
 
     Other programs on this machine may knock on the default port while a test holds it (an older
     ttscli, say); they get a 503 or a closed connection, never a hang. ``ours`` holds what
@@ -89,6 +90,9 @@ class FakeListener:
                         break
                     buf = rest[length:]
                     conn.sendall(self._answer(head.split(b" ")[0]))
+                    if self.mode == "cut" and head.startswith(b"POST"):
+                        conn.shutdown(socket.SHUT_RDWR)
+                        return
         except OSError:
             return
 
@@ -107,7 +111,8 @@ class FakeListener:
             raw = head.encode("latin-1")
         except UnicodeEncodeError:
             raw = head.encode("utf-8")
-        return raw + f"Content-Length: {len(frame)}\r\n\r\n".encode() + frame
+        promised = len(frame) * (10 if self.mode == "cut" else 1)
+        return raw + f"Content-Length: {promised}\r\n\r\n".encode() + frame
 
     def close(self) -> None:
         try:
@@ -329,3 +334,59 @@ def test_fast_client_leaves_unusual_cases_to_the_full_cli(server, tmp_path):
     assert_clean_error(run_cli("say", "Hi.", "--voice", "nobody", "-o", str(tmp_path / "x.wav"), env=env), 4)
     assert_clean_error(run_cli("say", "Hi.", "--speed", "9", "-o", str(tmp_path / "x.wav"), env=env), 2)
     assert not list(tmp_path.rglob("*"))
+
+
+@pytest.mark.parametrize("how", ["raw", "wav-pipe", "wav-file"])
+def test_fast_client_stdout_is_byte_identical(server, how, tmp_path):
+    """`say --raw` and WAV on stdout through the server: the same bytes (and the same note on
+    stderr) as in-process; a seekable stdout gets the WAV sizes patched in, as in-process."""
+    text = "Notification number 7: the build has finished, with 12 warnings. Then the next line."
+    args = ["say", text, "--seed", "5", *(["--raw"] if how == "raw" else ["-o", "-"])]
+    served_env = {**os.environ, "TTSCLI_HOST": server.url}
+    got = {}
+    for name, extra, env in (("fast", [], served_env), ("local", ["--no-server"], dict(os.environ))):
+        if how == "wav-file":
+            with open(tmp_path / f"{name}.wav", "wb") as out:
+                proc = subprocess.run([sys.executable, "-m", "ttscli", *args, *extra], stdout=out,
+                                      stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, timeout=180)
+            got[name] = ((tmp_path / f"{name}.wav").read_bytes(), proc.stderr, proc.returncode)
+        else:
+            proc = run_cli(*args, *extra, env=env, timeout=180)
+            got[name] = (proc.stdout, proc.stderr, proc.returncode)
+    assert got["fast"][2] == got["local"][2] == 0, got["fast"][1]
+    assert got["fast"][0] == got["local"][0] and len(got["fast"][0]) > 50_000
+    assert got["fast"][1] == got["local"][1]  # `ttscli: raw PCM: s16le, 22050 Hz, 1 channel` for --raw
+    assert f"format=stream.{'raw' if how == 'raw' else 'wav'} chars={len(text)}" in server.log.read_text()
+    data = got["fast"][0]
+    if how == "wav-file":
+        assert int.from_bytes(data[40:44], "little") == len(data) - 44
+    elif how == "wav-pipe":
+        assert data[40:44] == b"\xff\xff\xff\xff"  # "read to the end of the stream"
+
+
+def test_fast_client_raw_imports_the_standard_library_only(server):
+    code = ("import sys; sys.argv = ['ttscli', 'say', 'Hello there.', '--raw']\n"
+            "from ttscli.__main__ import run\n"
+            "assert run() == 0\n"
+            "heavy = ('numpy', 'soundfile', 'typer', 'click', 'rich', 'pydantic', 'ttscli.engine', 'ttscli.cli.app',"
+            " 'onnxruntime', 'starlette')\n"
+            "sys.stderr.write(repr([m for m in heavy if m in sys.modules]))")
+    env = dict(os.environ, TTSCLI_HOST=server.url)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True, timeout=180)
+    assert proc.stderr.decode().endswith("[]") and len(proc.stdout) > 20_000
+
+
+def test_fast_client_stdout_server_gone_partway_is_one_line(tmp_path):
+    """Audio already on stdout cannot be taken back: one line, exit 5, as the full CLI's served path."""
+    from support.server import free_port
+
+    fake = FakeListener(free_port(), "cut")
+    try:
+        proc = run_cli("say", "Hello there.", "--raw", env={"TTSCLI_HOST": f"127.0.0.1:{fake.port}"}, timeout=180)
+    finally:
+        fake.close()
+    lines = proc.stderr.decode().splitlines()
+    assert proc.returncode == 5 and b"Traceback" not in proc.stderr, proc.stderr
+    assert lines == ["ttscli: raw PCM: s16le, 22050 Hz, 1 channel",
+                     "ttscli: error: the server stopped in the middle of the audio; rerun with --no-server"]
+    assert len(proc.stdout) == 2000  # the first frame (2,000 bytes) went out as it came; the rest was cut off

@@ -2,8 +2,8 @@
 
 Ctrl-C while Python is still loading ttscli (before the CLI installs its signal
 handlers) ends with the same one line and exit code as later, not a traceback
-of the imports. `ttscli say ... -o FILE` first tries the user's warm server with the
-standard library only (ttscli.cli.say_fast); anything it does not handle goes to the
+of the imports. `ttscli say ... -o FILE` (or `--raw`, or WAV on stdout) first tries the user's
+warm server with the standard library only (ttscli.cli.say_fast); anything it does not handle goes to the
 full CLI unchanged.
 """
 

@@ -1,13 +1,21 @@
-"""`say` to a file through a warm server, before Typer, numpy or the engine load (standard library only).
+"""`say` through a warm server, before Typer, numpy or the engine load (standard library only).
 
 ``ttscli say TEXT -o FILE`` with the common options (text as arguments, ``-f FILE`` or a
 regular file on stdin; ``-o`` with .wav .flac .ogg .opus .mp3 or ``--format``; ``-m``,
 ``-v``, ``--speed``, ``--volume``, ``--seed``, ``--lang``, ``--sentence-silence``,
 ``--paragraph-silence``, ``--date-order``) is sent to the user's server, which renders the
 finished file with the same sink as in-process synthesis; the bytes are written atomically
-here. Anything else (another option, a value the full CLI would check or convert, no
-server, a refused request) returns None and the full CLI runs exactly as without this
-path, stdin untouched. Nothing is written unless the whole file arrived.
+here. Nothing is written unless the whole file arrived.
+
+``--raw`` and WAV on stdout (``-o -``, or no ``-o`` with stdout not a terminal) take the same
+options: the server renders what `say`'s stdout sink writes, with that sink, and its bytes are
+copied to stdout as they arrive (first audio first); a seekable stdout gets the WAV sizes
+patched in at the end, as in-process. If the server stops before any audio, the full CLI runs;
+after audio went out, one line says so (exit 5), as the full CLI's served path does.
+
+Anything else (another option, a value the full CLI would check or convert, no server, a
+refused request) returns None and the full CLI runs exactly as without this path, stdin
+untouched.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ _VALUED = {"-o": "output", "--output": "output", "-m": "model", "--model": "mode
            "--voice": "voice", "--speed": "speed", "--volume": "volume", "--seed": "seed", "--lang": "lang",
            "--sentence-silence": "sentence_silence", "--paragraph-silence": "paragraph_silence",
            "--date-order": "date_order", "--format": "format", "-f": "file", "--file": "file"}
+_FLAGS = {"--raw": "raw"}
 _RANGES = {"speed": (0.25, 4.0), "volume": (0.0, 4.0), "sentence_silence": (0.0, 10.0),
            "paragraph_silence": (0.0, 10.0)}
 _DECIMAL = re.compile(r"[0-9]{1,6}(\.[0-9]{0,12})?")
@@ -38,6 +47,10 @@ def parse(args: list[str]) -> dict | None:
             break
         if token.startswith("-") and token != "-":
             name, eq, value = token.partition("=")
+            if name in _FLAGS and not eq:
+                found[_FLAGS[name]] = "1"
+                i += 1
+                continue
             key = _VALUED.get(name)
             if key is None or (eq and not name.startswith("--")):
                 return None
@@ -133,26 +146,110 @@ def run(args: list[str]) -> int | None:
             or "_TTSCLI_COMPLETE" in env):
         return None
     found = parse(args)
-    if found is None or found.get("output") in (None, "", "-"):
+    if found is None:
+        return None
+    stdout = _stdout_kind(found)
+    if stdout is not None:
+        return _to_stdout(found, stdout)
+    if found.get("output") in (None, "", "-"):
         return None
     output = os.path.expanduser(found["output"])
     fmt = _format(output, found.get("format"))
     fields = fields_for(found)
     if fmt is None or fields is None:
         return None
+    got = _text_or_none(found)
+    if got is None:
+        return None
+    text, stdin_at = got
+    done = _serve(output, fmt, {"input": text, **fields}, found.get("file"))
+    if not done:
+        _restore_stdin(stdin_at)
+    return 0 if done else None
+
+
+def _text_or_none(found: dict) -> tuple[str, int | None] | None:
     from ..errors import TtsError
 
     try:
         got = _text(found)
     except TtsError:
         return None  # the full CLI reads it again and says what is wrong
-    if got is None or not got[0].strip():
+    return got if got is not None and got[0].strip() else None
+
+
+def _restore_stdin(where: int | None) -> None:
+    if where is not None:
+        os.lseek(0, where, os.SEEK_SET)
+
+
+def _stdout_kind(found: dict) -> str | None:
+    """"raw" or "wav" when `say` would write to stdout (as the full CLI decides), else None."""
+    import sys
+
+    output, fmt = found.get("output"), found.get("format")
+    if "raw" in found:
+        return "raw" if output in (None, "-") and fmt is None and sys.stdout is not None else None
+    if output == "-" or (output is None and sys.stdout is not None and not sys.stdout.isatty()):
+        return "wav" if fmt in (None, "wav") and sys.stdout is not None else None
+    return None
+
+
+def _to_stdout(found: dict, kind: str) -> int | None:
+    """`say --raw` / WAV on stdout through the server, copied as it comes; None: the full CLI."""
+    import sys
+
+    from .. import errors
+    from ..audio import wavstream
+    from ..server import STREAM_PREFIX, client
+    from .render import error_line, note_line
+
+    fields = fields_for(found)
+    got = _text_or_none(found) if fields is not None else None
+    if got is None:
         return None
     text, stdin_at = got
-    done = _serve(output, fmt, {"input": text, **fields}, found.get("file"))
-    if not done and stdin_at is not None:
-        os.lseek(0, stdin_at, os.SEEK_SET)
-    return 0 if done else None
+    try:
+        served = client.stdout_frames({"input": text, **fields}, STREAM_PREFIX + kind)
+    except errors.TtsError:
+        served = None  # a key or address problem: the full CLI reports it in its words
+    if served is None:
+        client.skip = True  # tried: the full CLI synthesizes in-process at once
+        _restore_stdin(stdin_at)
+        return None
+    rate, frames = served
+    out, written = sys.stdout.buffer, 0
+    try:
+        for data in frames:
+            if not written and kind == "raw":
+                note_line(f"raw PCM: s16le, {rate} Hz, 1 channel")
+            out.write(data)
+            out.flush()
+            written += len(data)
+    except client.ServerGone as exc:
+        if not written:
+            client.skip = True
+            _restore_stdin(stdin_at)
+            return None
+        error_line(errors.RuntimeFailure(str(exc), hint="rerun with --no-server").one_line())
+        return errors.RUNTIME
+    except OSError as exc:  # the reader went away (BrokenPipeError, EPIPE): quietly, as the full CLI
+        import errno
+
+        if not isinstance(exc, BrokenPipeError) and exc.errno != errno.EPIPE:
+            raise
+        _quiet(sys.stdout)
+        return errors.PIPE_CLOSED
+    if kind == "wav" and written >= wavstream.HEADER_SIZE:
+        wavstream.finalize(out, rate, written - wavstream.HEADER_SIZE)
+    return 0
+
+
+def _quiet(stdout) -> None:
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _serve(output: str, fmt: str, fields: dict, source: str | None) -> bool:

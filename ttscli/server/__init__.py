@@ -19,6 +19,7 @@ STORE_HEADER = "X-Ttscli-Store"  # `say` only uses a server that reads the same 
 RATE_HEADER = "X-Sample-Rate"
 F32 = "f32"  # ttscli's own response format: float32 little-endian mono, what `say` receives
 FILE_PREFIX = "file."  # "file.wav", "file.flac"...: the finished file `say -o` writes, framed
+STREAM_PREFIX = "stream."  # "stream.wav", "stream.raw": what `say` writes on stdout, framed as it comes
 KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=")
 KEY_MAX = 4096
 

@@ -213,6 +213,30 @@ def render_file(fields: dict, fmt: str, limit: int = 1 << 31) -> bytes | None:
     return data
 
 
+def stdout_frames(fields: dict, name: str):
+    """What `say` writes on stdout (``name``: "stream.raw" or "stream.wav"), rendered by the user's
+    server: (sample rate, the bytes of each frame as it arrives), or None: do it here (no server,
+    or it refused before any audio). The frames raise ServerGone if the server stops partway."""
+    got = _request(fields, name)
+    if got is None:
+        return None
+    conn, resp = got
+    rate = sample_rate(resp.getheader(RATE_HEADER))
+    if rate is None:
+        log.debug("the server's %s %r is not a sample rate", RATE_HEADER, resp.getheader(RATE_HEADER))
+        conn.close()
+        return None
+
+    def frames():
+        try:
+            for length in _frames(resp):
+                yield _read(resp, length)
+        finally:
+            conn.close()
+
+    return rate, frames()
+
+
 _MAGIC = {"wav": (b"RIFF", b"RF64"), "flac": (b"fLaC",), "ogg": (b"OggS",), "opus": (b"OggS",), "mp3": (b"ID3", b"\xff")}
 
 

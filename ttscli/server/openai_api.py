@@ -16,7 +16,7 @@ from typing import Any
 from .. import langtag
 from ..models.resolve import declared_default
 from .errors import bad_request, too_large
-from .stream import FILE_FORMATS, served
+from .stream import SAY_FORMATS, served
 
 OPENAI_MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts")
 OPENAI_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer",
@@ -171,12 +171,12 @@ def parse(body: Any, limits: Limits, mapping: Mapping, header_keep_alive: str | 
     if len(text) > limits.max_input:
         raise too_large(f"input has {len(text)} characters; this server takes at most {limits.max_input}", "input")
     fmt = body.get("response_format") or "mp3"
-    if not isinstance(fmt, str) or (served(fmt) is None and fmt not in FILE_FORMATS):
+    if not isinstance(fmt, str) or (served(fmt) is None and fmt not in SAY_FORMATS):
         from ..audio.formats import SERVE, names
 
         raise bad_request(f"response_format must be one of {', '.join(names(SERVE))}", "response_format")
     stream_format = body.get("stream_format") or "audio"
-    if stream_format not in ("audio", "sse") or (stream_format == "sse" and fmt in FILE_FORMATS):
+    if stream_format not in ("audio", "sse") or (stream_format == "sse" and fmt in SAY_FORMATS):
         raise bad_request("stream_format must be audio or sse", "stream_format")
     date_order = body.get("date_order")
     if date_order is not None and date_order not in DATE_ORDERS:

@@ -22,9 +22,11 @@ import numpy as np
 
 from ..audio import formats, wavstream
 from ..audio.chunk import to_pcm16
-from . import FILE_PREFIX
+from . import FILE_PREFIX, STREAM_PREFIX
 
 FILE_FORMATS = tuple(FILE_PREFIX + ext for ext in ("wav", "flac", "ogg", "opus", "mp3"))  # `say -o`'s files
+STREAM_FORMATS = (STREAM_PREFIX + "wav", STREAM_PREFIX + "raw")  # `say`'s stdout: WAV or --raw
+SAY_FORMATS = FILE_FORMATS + STREAM_FORMATS  # ttscli's own, for `say`'s fast client
 PCM_RATE = formats.FORMATS["pcm"].rates[0]  # OpenAI's `pcm` is 24 kHz 16-bit mono little-endian
 
 
@@ -171,11 +173,54 @@ class _File(_Encoder):
         self._dir.cleanup()
 
 
+class _Framed:
+    """A binary stream for a sink whose writes leave as frames (u32 LE byte count, then the bytes)."""
+
+    def __init__(self, emit: Callable[[bytes], None]):
+        self.emit = emit
+
+    def write(self, data: bytes) -> int:
+        if data:
+            self.emit(len(data).to_bytes(4, "little") + bytes(data))
+        return len(data)
+
+    def flush(self) -> None: ...
+
+    def seekable(self) -> bool:
+        return False  # the client patches the WAV sizes in if its stdout can seek
+
+
+class _Stdout(_Encoder):
+    """What `say --raw` (or `say` with WAV on stdout) writes, for `say`'s fast client: the same
+    StreamSink, so the same bytes, its writes framed as they happen. The sink starts (the WAV
+    header) with the first audio, so a request that fails before it is a JSON error."""
+
+    def __init__(self, kind: str, rate: int, emit):
+        from ..audio.sinks import StreamSink
+
+        super().__init__(rate, emit)
+        self._sink = StreamSink(_Framed(emit), raw=kind == "raw", label="the response")
+
+    def _started(self) -> None:
+        if not self._sink.sample_rate:
+            self._sink.start(self.rate)
+
+    def write(self, samples):
+        self._started()
+        self._sink.write(samples)
+
+    def close(self):
+        self._started()
+        self._sink.close()
+
+
 def encoder_for(name: str, rate: int, emit: Callable[[bytes], None]) -> Any:
     """An encoder with write(float32 samples), close() and kill() for the served format ``name``."""
     simple = {"f32": _F32, "wav": _Wav, "pcm": _Pcm}
     if name.startswith(FILE_PREFIX):
         return _File(name[len(FILE_PREFIX):], rate, emit)
+    if name.startswith(STREAM_PREFIX):
+        return _Stdout(name[len(STREAM_PREFIX):], rate, emit)
     if name in simple:
         return simple[name](rate, emit)
     fmt = formats.FORMATS[name]
