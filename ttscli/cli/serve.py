@@ -77,6 +77,9 @@ def serve(
     max_requests: int = typer.Option(32, "--max-requests", min=1, max=4096,
                                      help="Requests in progress server-wide (503 beyond)."),
     max_input: int = typer.Option(4096, "--max-input", min=1, max=1_000_000, help="Characters of input per request (413 beyond)."),
+    max_say_input: int = typer.Option(1_000_000, "--max-say-input", min=1, max=10_000_000,
+                                      help="Characters of input per request in ttscli's own formats, what "
+                                      "`ttscli say` sends (413 beyond: `say` then works in-process)."),
     max_memory: str | None = typer.Option(None, "--max-memory", metavar="SIZE",
                                              help="Memory for loaded models (e.g. 2G; default: 90% of the "
                                              "memory available at start). Idle models leave least recently used first."),
@@ -143,7 +146,8 @@ def serve(
         sock.close()
         raise RuntimeFailure(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                              hint="is another server running? (`ttscli ps`) or choose --port") from None
-    limits = Limits(max_input=max_input, max_body=max(64 * 1024, 4 * max_input + 16 * 1024))
+    limits = Limits(max_input=max_input, max_say_input=max_say_input,
+                    max_body=max(64 * 1024, 4 * max(max_input, max_say_input) + 16 * 1024))
     try:
         key = identity.ensure_key()
     except OSError as exc:

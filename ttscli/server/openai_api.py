@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import langtag
 from ..models.resolve import declared_default
+from . import F32
 from .errors import bad_request, too_large
 from .stream import SAY_FORMATS, served
 
@@ -75,6 +76,7 @@ def _stored_for(name: str, family: str) -> bool:
 @dataclass
 class Limits:
     max_input: int = 4096  # characters of `input` (OpenAI's own limit)
+    max_say_input: int = 1_000_000  # in ttscli's own formats (`say`'s requests: a chapter through the warm model)
     max_body: int = 64 * 1024  # bytes of the JSON body
 
 
@@ -168,13 +170,14 @@ def parse(body: Any, limits: Limits, mapping: Mapping, header_keep_alive: str | 
     text = body.get("input")
     if not isinstance(text, str) or not text.strip():
         raise bad_request("input must be a non-empty string", "input")
-    if len(text) > limits.max_input:
-        raise too_large(f"input has {len(text)} characters; this server takes at most {limits.max_input}", "input")
     fmt = body.get("response_format") or "mp3"
     if not isinstance(fmt, str) or (served(fmt) is None and fmt not in SAY_FORMATS):
         from ..audio.formats import SERVE, names
 
         raise bad_request(f"response_format must be one of {', '.join(names(SERVE))}", "response_format")
+    most = limits.max_say_input if fmt in SAY_FORMATS or fmt == F32 else limits.max_input
+    if len(text) > most:
+        raise too_large(f"input has {len(text)} characters; this server takes at most {most}", "input")
     stream_format = body.get("stream_format") or "audio"
     if stream_format not in ("audio", "sse") or (stream_format == "sse" and fmt in SAY_FORMATS):
         raise bad_request("stream_format must be audio or sse", "stream_format")
