@@ -8,7 +8,9 @@ alternate between them in one sitting, each with PYTHONPATH set to its checkout.
 (user + system, all threads, read from /proc at the first byte; Linux only) depend much
 less on the machine's load than wall time. The first run of each checkout fills the
 optimized-graph cache and the bytecode cache (PYTHONDONTWRITEBYTECODE is dropped, as
-for an installed package) and is not counted (warm).
+for an installed package) and is not counted (warm). With a `ttscli serve` running, `say` goes
+through it (the fast client); the process is stopped at its first byte, and the server needs a
+moment to finish the chunk it was on, so every run is followed by a one-second pause.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def main() -> None:
     for _ in range(args.runs):
         for c, env in envs.items():
             res[c].append(first_byte(cmds[c], env))
+            time.sleep(1.0)  # a warm server finishes the chunk it was on when the reader left
     print(f"{args.words} words, runs: {args.runs}, load average: {os.getloadavg()[0]:.1f}")
     for c, runs in res.items():
         walls = [w for w, _ in runs]
