@@ -390,3 +390,41 @@ def test_fast_client_stdout_server_gone_partway_is_one_line(tmp_path):
     assert lines == ["ttscli: raw PCM: s16le, 22050 Hz, 1 channel",
                      "ttscli: error: the server stopped in the middle of the audio; rerun with --no-server"]
     assert len(proc.stdout) == 2000  # the first frame (2,000 bytes) went out as it came; the rest was cut off
+
+
+@pytest.mark.parametrize("how", ["closed-pipe", "ctrl-c"])
+def test_fast_client_stdout_reader_gone_or_interrupted(server, how, tmp_path):
+    """The reader closing the pipe: exit 141, nothing printed (as in-process); Ctrl-C: exit 130
+    and one line. Either way the server hears the client leave and stops that synthesis."""
+    import signal
+
+    text = tmp_path / "long.txt"
+    text.write_text("A sentence that the server reads aloud, one of many. " * 150)
+    env = dict(os.environ, TTSCLI_HOST=server.url)
+    mark = "outcome=cancelled bytes="
+    left = f"format=stream.raw chars={len(text.read_text())}"
+
+    def stopped() -> int:
+        return sum(mark in line and left in line for line in server.log.read_text().splitlines())
+
+    before = stopped()
+    proc = subprocess.Popen([sys.executable, "-m", "ttscli", "say", "-f", str(text), "--raw"], env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert len(proc.stdout.read(4000)) == 4000  # audio is flowing
+        if how == "closed-pipe":
+            proc.stdout.close()
+        else:
+            proc.send_signal(signal.SIGINT)
+        code = proc.wait(60)
+    finally:
+        proc.kill()
+    err = proc.stderr.read().decode()
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert lines[0] == "ttscli: raw PCM: s16le, 22050 Hz, 1 channel"
+    if how == "closed-pipe":
+        assert code == 141 and lines[1:] == []
+    else:
+        assert code == 130 and lines[1:] == ["ttscli: error: interrupted (Ctrl-C)"]
+    server.wait_for(lambda: stopped() > before, timeout=60)
