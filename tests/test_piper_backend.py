@@ -146,3 +146,37 @@ def test_lookahead_workers_give_the_same_audio(tmp_path):
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] == outs[2]
     assert len(outs[0]) > 44 + 2 * 22050 * 2  # over two seconds
+
+
+def test_interrupt_stops_the_run_in_progress_and_only_that_one():
+    """`Backend.interrupt()` from another thread: the run in progress raises RunStopped (it does
+    not finish its audio), and the model then speaks as before, byte for byte."""
+    import threading
+    import time
+
+    import ttscli
+    from ttscli.errors import RunStopped
+
+    voice = ttscli.load()
+    backend = voice._loaded.backend
+    short = voice.synthesize("Still the same voice.", seed=3).samples
+    long_text = "A long sentence with many words that keeps the model busy for a good while. " * 4
+    got: dict = {}
+
+    def speak() -> None:
+        try:
+            got["audio"] = voice.synthesize(long_text)
+        except RunStopped as exc:
+            got["stopped"] = exc
+
+    thread = threading.Thread(target=speak)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while backend.onnx.runs_in_progress == 0 and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert backend.onnx.runs_in_progress >= 1
+    backend.interrupt()
+    thread.join(60)
+    assert "stopped" in got and "audio" not in got
+    assert backend.onnx.runs_in_progress == 0
+    assert np.array_equal(voice.synthesize("Still the same voice.", seed=3).samples, short)

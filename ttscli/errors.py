@@ -100,6 +100,11 @@ class PipeClosed(Exception):
     """Raised by stdout sinks when the reader has gone away."""
 
 
+class RunStopped(Exception):
+    """A model run cut short on purpose (``Backend.interrupt()``: the listener left, a screen
+    reader said STOP). Whoever cut it expects this, so it is never reported as a failure."""
+
+
 def import_uninterrupted(module: str):
     """Import ``module`` with SIGINT/SIGTERM held back until it is done (main thread only).
     A signal that lands while a C extension initializes (onnxruntime's pybind11 module)

@@ -32,7 +32,8 @@ class Module:
     def __init__(self, tmp: Path, config: str = "", env: dict | None = None):
         conf = tmp / "ttscli.conf"
         conf.write_text(config)
-        self.stderr = open(tmp / "module.err", "wb")  # noqa: SIM115 - closed in close()
+        self.err_path = tmp / "module.err"
+        self.stderr = open(self.err_path, "wb")  # noqa: SIM115 - closed in close()
         self.proc = subprocess.Popen([sys.executable, "-m", "ttscli", "speechd", "module", str(conf)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
                                      env={**os.environ, **(env or {})})

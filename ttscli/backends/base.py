@@ -112,6 +112,12 @@ class Backend:
         """Segments handed to the look-ahead workers ahead of the one being delivered."""
         return self.workers()
 
+    def interrupt(self) -> None:
+        """Cut the synthesis in progress short, from another thread: its model runs raise
+        ``errors.RunStopped`` as soon as the runtime can stop them (between graph nodes for
+        onnxruntime). Families whose runtime cannot stop a run mid-way keep this no-op; their
+        callers stop between chunks, as before."""
+
     def close(self) -> None:
         pass
 

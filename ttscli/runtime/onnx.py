@@ -8,13 +8,14 @@ the inputs and the seed.
 from __future__ import annotations
 
 import logging
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import IntegrityError, RuntimeFailure
+from ..errors import IntegrityError, RunStopped, RuntimeFailure
 from . import blocked as layout
 from . import optimized, seeded
 from .plan import RuntimePlan, provider_names
@@ -134,6 +135,8 @@ class OnnxModel:
         self.duration_output: int | None = None  # index of the per-token durations in run()'s outputs
         self._exposed: str | None = None
         self.blocked_convs = 0  # 1-D convolutions run as 2-D ones (see .blocked)
+        self._running: set = set()  # the RunOptions of the runs in progress (see interrupt)
+        self._running_lock = threading.Lock()
         self.session = self._open(plan, seeded_noise or durations, durations)
         exposed = self._exposed
         self.input_names = [i.name for i in self.session.get_inputs() if i.name not in self.noise_inputs]
@@ -172,13 +175,45 @@ class OnnxModel:
             seeded.discard(self.path, durations, blocked)
             return open_session(self._seeded(durations, blocked))
 
+    @property
+    def runs_in_progress(self) -> int:
+        with self._running_lock:
+            return len(self._running)
+
+    def interrupt(self) -> int:
+        """Stop the runs in progress on this model now, from any thread (onnxruntime's terminate
+        flag, checked between graph nodes): each raises RunStopped. Runs started later are not
+        affected. Returns how many were running."""
+        with self._running_lock:
+            for options in self._running:
+                options.terminate = True
+            return len(self._running)
+
+    def _run(self, feeds: dict[str, Any]) -> list[np.ndarray]:
+        import onnxruntime as ort
+
+        options = ort.RunOptions()
+        with self._running_lock:
+            self._running.add(options)
+        try:
+            return self.session.run(None, feeds, options)
+        except Exception:
+            if options.terminate:
+                raise RunStopped(f"{self.path.name}: run stopped") from None
+            raise
+        finally:
+            with self._running_lock:
+                self._running.discard(options)
+
     def run(self, feeds: dict[str, Any], *, seed: int = 0, noise_len: int = 1 << 16) -> list[np.ndarray]:
         if not self.noise_inputs:
-            return self.session.run(None, feeds)
+            return self._run(feeds)
         length = max(1024, int(noise_len))
         for attempt in range(_MAX_NOISE_TRIES):
             try:
-                return self.session.run(None, {**feeds, **seeded.noise(self.noise_inputs, seed, length)})
+                return self._run({**feeds, **seeded.noise(self.noise_inputs, seed, length)})
+            except RunStopped:
+                raise
             except Exception as exc:  # noqa: BLE001 - ORT's RuntimeException for a short buffer
                 if attempt == _MAX_NOISE_TRIES - 1 or "Reshape" not in str(exc) and "ttscli_seeded" not in str(exc):
                     raise RuntimeFailure(f"{self.path.name} failed to run: {str(exc).splitlines()[0][:200]}") from exc

@@ -233,8 +233,9 @@ class Job:
     """One synthesis in a thread of its own. ``emit`` (thread side) blocks while the queue is
     full, which bounds memory per request; :meth:`cancel` ends the work between chunks."""
 
-    def __init__(self, depth: int = 8):
+    def __init__(self, depth: int = 8, interrupt: Callable[[], None] | None = None):
         self.loop = asyncio.get_running_loop()
+        self._interrupt = interrupt  # stops the model runs in progress (Backend.interrupt)
         self.queue: asyncio.Queue = asyncio.Queue(depth)
         self.done = self.loop.create_future()
         self._cancel = threading.Event()
@@ -243,7 +244,13 @@ class Job:
         self.thread: threading.Thread | None = None
 
     def cancel(self) -> None:
+        """End the work: between chunks, and the model runs in progress at once (their
+        RunStopped becomes Cancelled), so the model is free for the next request sooner."""
+        if self._cancel.is_set():
+            return
         self._cancel.set()
+        if self._interrupt is not None and self.thread is not None and self.thread.is_alive():
+            self._interrupt()
 
     @property
     def cancelled(self) -> bool:

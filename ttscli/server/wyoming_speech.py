@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 from .. import engine
+from ..errors import RunStopped
 from .models import Pool
 from .stream import Cancelled, Job
 from .wyoming_voices import Choice
@@ -143,16 +144,19 @@ async def _piece(pool: Pool, request: Request, text: str, send: Send, outcome: O
         if segments is None:
             return
         rate = loaded.backend.sample_rate
-        job = Job(depth=0)  # unbounded: synthesis never waits for the client
+        job = Job(depth=0, interrupt=loaded.backend.interrupt)  # unbounded: synthesis never waits for the client
 
         def work(job: Job) -> None:
             source = iter(job.counted(segments))
-            # The request's first segment runs alone: no look-ahead segment competes for the cores.
-            for part in ([itertools.islice(source, 1), source] if first else [source]):
-                for chunk in engine.chunks(loaded, part, SynthesisOptions()):
-                    if job.cancelled:
-                        raise Cancelled()
-                    job.emit(to_pcm16(chunk.samples).tobytes())
+            try:
+                # The request's first segment runs alone: no look-ahead segment competes for the cores.
+                for part in ([itertools.islice(source, 1), source] if first else [source]):
+                    for chunk in engine.chunks(loaded, part, SynthesisOptions()):
+                        if job.cancelled:
+                            raise Cancelled()
+                        job.emit(to_pcm16(chunk.samples).tobytes())
+            except RunStopped:
+                raise Cancelled() from None  # job.cancel() stopped the runs
 
         def finished(error: BaseException | None) -> None:
             pool.release(slot, instance)
@@ -170,4 +174,4 @@ async def _piece(pool: Pool, request: Request, text: str, send: Send, outcome: O
         if job is None:
             pool.release(slot, instance)
         elif not job.done.done():
-            job.cancel()  # the client went away: the thread stops between chunks and releases the model
+            job.cancel()  # the client went away: the runs stop, the thread ends and releases the model

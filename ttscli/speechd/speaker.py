@@ -4,7 +4,8 @@ The message is cut at its index marks (:func:`.messages.pieces`); each piece is 
 by the warm model and its chunks go to the output as they come, each mark is reported
 (``700``) right after the audio before it, and the message ends with ``702 END``. A STOP
 from the command loop ends it at once (:meth:`Speaker.cut`): the event is sent then, queued
-audio is dropped, and whatever the synthesis still produces is thrown away.
+audio is dropped, and the model runs in progress are stopped (``Backend.interrupt``), so the
+next message does not wait for a chunk nobody will hear.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class Speaker:
         self.message, self.choice = message, choice
         self.speed, self.gain, self.factor = settings.speed, settings.gain, settings.pitch_factor
         self.thread = threading.Thread(target=self._run, name="ttscli-speechd-speak", daemon=True)
+        self._backend = None  # the backend while this message synthesizes (under warm.lock)
+        self._cutting = threading.Lock()  # a cut's interrupt and the end of this message's synthesis
 
     def start(self) -> None:
         self.thread.start()
@@ -73,23 +76,38 @@ class Speaker:
         """STOP or PAUSE: end now (the event goes out before this returns to the loop)."""
         self.output.cut()
         self.channel.end(self.utt, event)
+        with self._cutting:  # only this message's runs: the next one waits for warm.lock
+            if self._backend is not None:
+                self._backend.interrupt()
 
     @property
     def active(self) -> bool:
         return not self.utt.done.is_set()
 
     def _run(self) -> None:
+        from ..errors import RunStopped
+
         try:
-            with self.warm.lock:  # a cut message's synthesis may still be finishing a chunk
+            with self.warm.lock:  # one message synthesizes at a time
                 if self.utt.done.is_set():
                     return
-                self._speak()
+                try:
+                    self._speak()
+                finally:
+                    with self._cutting:
+                        self._backend = None
+        except RunStopped:
+            pass  # cut by a STOP: its event has gone out
         except Exception as exc:  # noqa: BLE001 - reported to speech-dispatcher's log, message ended
             log.error("%s", describe(exc))
         self.channel.end(self.utt, "702 END")
 
     def _speak(self) -> None:
         loaded = self.warm.get(self.choice)
+        with self._cutting:
+            if self.utt.done.is_set():
+                return
+            self._backend = loaded.backend
         rate = loaded.backend.sample_rate
         pitch = Pitch(self.factor, rate)
         opened = False

@@ -160,6 +160,9 @@ class PiperBackend(lookahead.LookAhead, Backend):
         self.timings = "model" if self.onnx.duration_output is not None else "aligned"
 
     # --- voices
+    def interrupt(self) -> None:
+        self.onnx.interrupt()
+
     def voices(self) -> list[VoiceInfo]:
         lang = self.config.language or self.config.espeak_voice
         if self.config.num_speakers <= 1:

@@ -82,6 +82,9 @@ class StyleTTSBackend(lookahead.LookAhead, Backend):
         self.audio_output = next((i for i, n in enumerate(outputs) if n in ("audio", "waveform")), 0)
 
     # --- voices
+    def interrupt(self) -> None:
+        self.onnx.interrupt()
+
     def voices(self) -> list[VoiceInfo]:
         aliases = {v: k for k, v in self.rules.aliases().items()}
         out = []
