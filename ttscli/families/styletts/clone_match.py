@@ -28,10 +28,14 @@ from ...models.ref import ModelRef
 
 log = logging.getLogger(__name__)
 
-# Rendered for every candidate: one short sentence with varied vowels and consonants, about 2 s
-# of speech (Resemblyzer's windows are 1.6 s). Two sentences cost twice the time per candidate and
-# gave no better choice on held-back audio in the same wall time (docs/voices.md).
-PHRASES = ("Every morning she walked to the river.",)
+# Spoken by the candidates: short sentences (about 2 s each; Resemblyzer's windows are 1.6 s) with
+# varied vowels and consonants. Every stock voice speaks all of them; each walk candidate speaks one,
+# in turn, so no one text's pull on the speaker vector is what the search fits (docs/voices.md).
+PHRASES = (
+    "Every morning she walked to the river.",
+    "Is it far from here to the big red barn?",
+    "My brother found a shiny coin on the beach.",
+)
 LANGUAGE = "en-us"
 GUARD_TRIES = 3  # voices of the path checked by Whisper before falling back to the stock voice
 WER_MARGIN = 0.02  # a clone may be this much harder to understand than its stock voice, no more
@@ -134,7 +138,7 @@ def encode(job: EncodeJob) -> Encoded:
     from ...audio import holdout
     from ...runtime.plan import apply_env
     from ...runtime.planners import plan_for
-    from .clone_search import Score, search
+    from .clone_search import search
 
     plan = plan_for("onnxruntime")
     apply_env(plan)
@@ -147,18 +151,16 @@ def encode(job: EncodeJob) -> Encoded:
         log.warning("the reference is too short to hold part of it back (under %.0f s): the similarity "
                     "reported is on the audio the search fitted", 2 * holdout.MIN_PART_SECONDS)
     held_target = fit_target if parts.held is None else speaker.embed(parts.held, parts.rate)
-    render = Renderer(backend)
+    renders = [Renderer(backend, (phrase,)) for phrase in PHRASES]
     rate = backend.sample_rate
 
-    def score(style: np.ndarray) -> Score:
-        audio = render(style)
-        if not audio.size:
-            return Score(-1.0, -1.0)
-        vector = speaker.embed(audio, rate)
-        return Score(cosine(fit_target, vector), cosine(held_target, vector))
+    def embed(style: np.ndarray, phrase: int) -> np.ndarray:
+        audio = renders[phrase](style)
+        return speaker.embed(audio, rate) if audio.size else np.zeros_like(fit_target)
 
     budget = _budget(job)
-    result = search(stock, score, budget, seed=job.seed, progress=job.progress, extra_steps=GUARD_TRIES)
+    result = search(stock, embed, fit_target, held_target, budget, phrases=len(PHRASES), seed=job.seed,
+                    progress=job.progress, extra_steps=GUARD_TRIES)
     total = result.evaluations + GUARD_TRIES
     chosen, clone_wer, stock_wer = _guard(result, backend, job.listen, job.progress, result.evaluations, total)
     if job.progress:
