@@ -2,12 +2,13 @@
 
 Kokoro-82M has no reference encoder: a voice is a 510×256 style table (one
 256-vector per input length). So we search for one (``clone_search``): the
-real Kokoro model speaks two short fixed phrases with each candidate and a
-speaker encoder (Resemblyzer) scores the speech against the reference.
+real Kokoro model speaks short fixed phrases (each candidate one of three, in
+turn) and a speaker encoder (Resemblyzer) turns the speech into a speaker
+vector, compared with the reference's.
 
 The reference is split first (``audio.holdout``): the walk optimises the
 similarity to one part; the voice kept is the one on the walk's path that is
-closest to the other, held-back part, which also stops the walk early.
+estimated closest to the other, held-back part, which also stops the walk early.
 Then an intelligibility guard: Whisper tiny.en must understand the clone on
 a fixed text set as well as the stock voice the walk started from (WER at
 most 0.02 higher), else the next voice on the path is tried, and at worst the
@@ -22,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 
 from ...backends.encoders import Encoded, EncodeJob
-from ...audio.speaker import SpeakerEncoder, cosine
+from ...audio.speaker import SpeakerEncoder
 from ...errors import NotFound
 from ...models.ref import ModelRef
 

@@ -10,17 +10,23 @@ keeps the rows consistent with each other):
 decoder's timbre half ``[:128]`` and the predictor's prosody half ``[128:]``):
 first the principal axes of how the stock voices differ, then seeded random
 directions restricted to one half each, shaped by the stock voices' per-
-dimension spread. The score of a candidate comes from the caller as two
-numbers: ``fit`` (similarity to the audio being optimised on) and ``held``
-(similarity to audio the search never optimises on).
+dimension spread. The caller gives an ``embed(style, phrase)`` function (a
+speaker vector of that voice speaking that phrase) and two target vectors:
+``fit`` (the audio optimised on) and ``held`` (audio never optimised on).
 
-The optimiser is a (1+1) evolution strategy with the one-fifth success rule
-on ``fit`` minus a plausibility penalty (how far the candidate's average style
-lies outside the stock voices' cloud, in units of their spread). Every voice
-it accepts joins a path; the result is the voice on that path with the best
-``held`` score (early stopping), and the walk stops once ``held`` has not
-improved for ``patience`` evaluations. Seeded: the same scores give the same
-voice.
+Every stock voice speaks every phrase; what each text adds to the speaker
+vector (its mean over the stock voices minus the overall mean) is then
+subtracted from every later vector, so candidates speaking different phrases
+compare. The walk: ``explore`` random steps, then steps proposed by a local
+linear model of the speaker vector (a ridge fit to every vector so far, near
+ones weighted most) as the point, within the step radius, closest to ``fit``.
+Candidates are compared by that model's smoothed estimate at each point, not by
+their single render, so one lucky render cannot lock the walk. A candidate is
+kept when its estimated ``fit`` minus a plausibility penalty (how far its
+average style lies outside the stock voices' cloud) beats the current voice's;
+the kept voices form a path, the result is the one with the best estimated
+``held`` score, and the walk stops once that has not improved for
+``patience`` evaluations. Seeded: the same vectors give the same voice.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+
+from ...audio.speaker import cosine
 
 TIMBRE = slice(0, 128)  # read by the decoder
 PROSODY = slice(128, 256)  # read by the duration/pitch predictor
@@ -155,11 +163,6 @@ Progress = Callable[[int, int, float, float, str], None]  # step, total, best he
 Embedder = Callable[[np.ndarray, int], np.ndarray]  # (style table, phrase index) -> speaker vector
 
 
-def _cosine(a: np.ndarray, b: np.ndarray) -> float:
-    na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
-    return float(np.dot(a, b) / (na * nb)) if na and nb else 0.0
-
-
 class _Model:
     """A local linear model of the speaker vector around ``centre``, fitted (ridge) to every voice
     scored so far, near ones weighted most: its intercept is a smoothed estimate of the vector at
@@ -175,7 +178,7 @@ class _Model:
         self.centre, self.intercept, self.jacobian = centre, solved[0], solved[1:]  # E, D×E
 
     def score(self, fit: np.ndarray, held: np.ndarray) -> "Score":
-        return Score(_cosine(fit, self.intercept), _cosine(held, self.intercept))
+        return Score(cosine(fit, self.intercept), cosine(held, self.intercept))
 
     def ascend(self, target: np.ndarray, reach: float) -> np.ndarray:
         """The offset within ``reach`` of the centre whose modelled vector is closest to ``target``
@@ -225,10 +228,10 @@ def search(stock: dict[str, np.ndarray], embed: Embedder, fit_target: np.ndarray
     for i, name in enumerate(space.names):
         for p in range(phrases):
             vectors[i, p] = embed(space.style(i, zero), p)
-            tick(_cosine(held_target, vectors[i, :p + 1].mean(axis=0)), name)
+            tick(cosine(held_target, vectors[i, :p + 1].mean(axis=0)), name)
     pull = vectors.mean(axis=0) - vectors.mean(axis=(0, 1))  # P×E: what each text adds
     means = vectors.mean(axis=1)
-    stock_scores = {name: Score(_cosine(fit_target, means[i]), _cosine(held_target, means[i]))
+    stock_scores = {name: Score(cosine(fit_target, means[i]), cosine(held_target, means[i]))
                     for i, name in enumerate(space.names)}
     base = max(range(len(space.names)), key=lambda i: (stock_scores[space.names[i]].fit, -i))
     start = stock_scores[space.names[base]]
@@ -251,7 +254,7 @@ def search(stock: dict[str, np.ndarray], embed: Embedder, fit_target: np.ndarray
         vector = embed(space.style(base, coeffs), step % phrases) - pull[step % phrases]
         seen_coeffs.append(coeffs)
         seen_vectors.append(vector)
-        tick(_cosine(held_target, vector), label)
+        tick(cosine(held_target, vector), label)
         since += 1
         # compare smoothed estimates, not single renders: a lucky render must not lock the walk
         here = _Model(seen_coeffs, seen_vectors, current.coeffs, reach).score(fit_target, held_target)
