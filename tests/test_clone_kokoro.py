@@ -172,9 +172,10 @@ def test_kokoro_clone_writes_a_style_table_chosen_on_held_back_audio(kokoro_clon
     style = voice.tensors["style"]
     assert style.shape == (510, 256) and style.dtype == np.float32 and np.isfinite(style).all()
     meta = voice.meta
-    assert meta["family"] == "kokoro" and meta["encoder_version"] == "kokoro-match-2"
+    assert meta["family"] == "kokoro" and meta["encoder_version"] == "kokoro-match-3"
     assert meta["settings"] == {"steps": 2, "quality": "fast", "seed": 7}
-    assert meta["candidates"] == meta["stock_voices"] + 2 and meta["stock_voices"] >= 5
+    assert meta["candidates"] == meta["stock_voices"] * meta["phrases"] + 2 and meta["stock_voices"] >= 5
+    assert meta["phrases"] == 3 and meta["method"] == "kokoro-style-model-walk"
     assert meta["similarity_on"] == "held-back" and 2.0 <= meta["held_back_seconds"] <= 4.0
     stock = meta["best_stock"]
     assert stock["voice"] in out and f"{meta['similarity']:.3f}" in out and f"{stock['similarity']:.3f}" in out

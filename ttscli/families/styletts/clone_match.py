@@ -172,7 +172,7 @@ def encode(job: EncodeJob) -> Encoded:
     return Encoded(
         tensors={"style": result.style_of(chosen).reshape(-1, 256).astype(np.float32)},
         meta={
-            "method": "kokoro-style-walk",
+            "method": "kokoro-style-model-walk",
             "language": LANGUAGE,
             "similarity": round(chosen.score.held, 4),
             "similarity_on": "held-back" if parts.held is not None else "fitted",
@@ -181,7 +181,8 @@ def encode(job: EncodeJob) -> Encoded:
                            "fit_similarity": round(base.fit, 4)},
             "held_back_seconds": round(parts.seconds[1], 2),
             "stock_voices": len(stock),
-            "candidates": result.evaluations,
+            "candidates": result.evaluations,  # renders: every stock voice on every phrase, then the walk
+            "phrases": len(PHRASES),
             "stopped_early": result.stopped_early,
             "chosen": chosen.label,
             "style_distance": round(result.distance(chosen), 3),
