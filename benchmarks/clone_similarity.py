@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -65,16 +66,19 @@ def held_out_target(speaker, clips) -> np.ndarray:
     return mean / np.linalg.norm(mean)
 
 
-def clone(name: str, refs, args, env) -> tuple[float, str]:
+def clone(name: str, refs, args, env) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the clone process, its output)."""
     cmd = [sys.executable, "-m", "ttscli", "clone", name, *map(str, refs), "--model", MODEL,
            "--quality", args.quality, "--seed", str(args.seed)]
     if args.steps is not None:
         cmd += ["--steps", str(args.steps)]
-    started = time.perf_counter()
+    started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"clone failed for {name}:\n{proc.stderr}")
-    return time.perf_counter() - started, proc.stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.perf_counter() - started, cpu, proc.stdout
 
 
 def main() -> int:
@@ -121,7 +125,8 @@ def main() -> int:
             continue
         refs, held = utts[:2], utts[2:]
         name = f"spk{spk_dir.name}"
-        seconds, out = clone(name, refs, args, env)
+        load = os.getloadavg()[0]
+        seconds, cpu, out = clone(name, refs, args, env)
         target = held_out_target(speaker, held)
         stored = cache.load(name)
         cloned = synth(backend, backend.use_stored_voice(stored), TEST_SENTENCES)
@@ -131,7 +136,7 @@ def main() -> int:
         meta = stored.meta
         row = {"speaker": spk_dir.name, "before": sims[best], "best_stock": best, "after": after,
                "gain": after - sims[best], "clone_wer": wer(cloned), "stock_wer": wer(stock_audio[best]),
-               "clone_seconds": seconds, "reported_held_back": meta.get("similarity"),
+               "clone_seconds": seconds, "clone_cpu_seconds": cpu, "load_average": load, "reported_held_back": meta.get("similarity"),
                "reported_stock": (meta.get("best_stock") or {}).get("similarity"),
                "candidates": meta.get("candidates"), "stopped_early": meta.get("stopped_early"),
                "chosen": meta.get("chosen"), "style_distance": meta.get("style_distance")}
@@ -140,11 +145,13 @@ def main() -> int:
     print()
     print(f"quality {args.quality}, steps {args.steps or 'default'}, seed {args.seed}, "
           f"load average at the end {os.getloadavg()[0]:.1f}")
-    print("| speaker | before: best stock (sim) | after: clone sim | gain | WER clone / stock | clone time s |")
+    print("| speaker | before: best stock (sim) | after: clone sim | gain | WER clone / stock "
+          "| clone wall s / CPU s (load) |")
     print("|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['speaker']} | {r['best_stock']} ({r['before']:.3f}) | {r['after']:.3f} | {r['gain']:+.3f} "
-              f"| {r['clone_wer']:.1%} / {r['stock_wer']:.1%} | {r['clone_seconds']:.0f} |")
+              f"| {r['clone_wer']:.1%} / {r['stock_wer']:.1%} "
+              f"| {r['clone_seconds']:.0f} / {r['clone_cpu_seconds']:.0f} ({r['load_average']:.1f}) |")
     if rows:
         gains = [r["gain"] for r in rows]
         print(f"mean gain {np.mean(gains):+.3f}, worst {min(gains):+.3f}")

@@ -12,7 +12,7 @@ from support.clone_helpers import SPEECH
 from support.asr import transcribe, word_errors
 from support.cli import assert_clean_error, run_cli
 from ttscli.audio import holdout
-from ttscli.families.styletts.clone_search import Budget, Score, StyleSpace, search
+from ttscli.families.styletts.clone_search import Budget, StyleSpace, search
 
 # --- the search alone (fast, no model)
 
@@ -22,45 +22,85 @@ def _stock(k=5, rows=4, seed=0):
     return {f"v{i}": rng.standard_normal((rows, 256)).astype(np.float32) for i in range(k)}
 
 
-def _toward(target_fit, target_held):
-    """A similarity in (0, 1], like a speaker encoder's cosine: 1 at the target."""
-    def score(style):
-        mean = style.astype(np.float64).mean(axis=0)
-        return Score(float(np.exp(-np.linalg.norm(mean - target_fit) / 16)),
-                     float(np.exp(-np.linalg.norm(mean - target_held) / 16)))
-    return score
+class _Listener:
+    """A stand-in speaker encoder: a fixed smooth nonlinear map of the average style row to a
+    32-dim vector, plus what each phrase adds (``pulls``), like a text's pull on a real embedding."""
+
+    def __init__(self, pulls=((0.0,) * 32,), seed=11):
+        rng = np.random.default_rng(seed)
+        self.weights = rng.standard_normal((32, 256)) / 16.0
+        self.pulls = np.asarray(pulls, dtype=np.float64)
+        self.calls = 0
+
+    def vector(self, mean_style):
+        return np.tanh(self.weights @ mean_style / 4.0)
+
+    def __call__(self, style, phrase):
+        self.calls += 1
+        return self.vector(style.astype(np.float64).mean(axis=0)) + self.pulls[phrase]
 
 
-def test_walk_improves_on_the_stock_voice_selects_on_held_back_audio_and_is_seeded():
+def test_search_climbs_toward_the_speaker_selects_on_held_back_audio_and_is_seeded():
     stock = _stock()
     space = StyleSpace(stock, seed=3, directions=12)
+    listen = _Listener()
     base_mean = stock["v1"].mean(axis=0)
-    target = base_mean + 0.8 * space.directions[0] - 0.6 * space.directions[5] + 0.5 * space.directions[9]
+    target = base_mean + 1.2 * space.directions[0] - 0.9 * space.directions[5] + 0.8 * space.directions[9]
+    fit, held = listen.vector(target), listen.vector(target + 0.05 * space.directions[2])
     seen = []
-    budget = Budget(directions=12, steps=80, patience=80)
-    result = search(stock, _toward(target, target + 0.05), budget, seed=3, progress=lambda *a: seen.append(a))
-    assert result.base == "v1" and result.evaluations == len(stock) + 80 == len(seen)
-    assert [s[0] for s in seen] == list(range(1, 86)) and all(s[1] == 85 for s in seen)
-    assert result.chosen.score.held > result.stock["v1"].held + 0.15
+    budget = Budget(directions=12, steps=60, patience=60)
+    result = search(stock, listen, fit, held, budget, seed=3, progress=lambda *a: seen.append(a))
+    assert result.base == "v1" and result.evaluations == len(stock) + 60 == len(seen) == listen.calls
+    assert [s[0] for s in seen] == list(range(1, 66)) and all(s[1] == 65 for s in seen)
+    assert result.chosen.score.held > result.stock["v1"].held + 0.05
+    assert result.chosen.score.held > 0.99
     assert result.chosen in result.path and result.chosen.score.held == max(s.score.held for s in result.path)
-    assert [s.fitness for s in result.path] == sorted(s.fitness for s in result.path)  # a walk only climbs
+    assert [s.evaluation for s in result.path] == sorted(s.evaluation for s in result.path)
     assert result.history == sorted(result.history)
     offset = result.style.astype(np.float64) - stock["v1"]
     np.testing.assert_allclose(offset, np.broadcast_to(offset[0], offset.shape), atol=1e-5)  # rows move together
     assert np.abs(offset[0, :128]).max() > 0 and np.abs(offset[0, 128:]).max() > 0  # both halves searched
-    again = search(stock, _toward(target, target + 0.05), budget, seed=3)
+    again = search(stock, _Listener(), fit, held, budget, seed=3)
     assert np.array_equal(again.style, result.style) and again.chosen.label == result.chosen.label
-    other = search(stock, _toward(target, target + 0.05), budget, seed=4)
+    other = search(stock, _Listener(), fit, held, budget, seed=4)
     assert not np.array_equal(other.style, result.style)
+
+
+def test_the_model_proposals_beat_random_steps_on_the_same_budget():
+    stock = _stock()
+    space = StyleSpace(stock, seed=5, directions=12)
+    target = stock["v3"].mean(axis=0) + space.directions[1] - space.directions[7] + space.directions[10]
+    listen = _Listener()
+    fit = listen.vector(target)
+    modelled = search(stock, listen, fit, fit, Budget(directions=12, steps=40, patience=40, explore=12), seed=5)
+    walked = search(stock, listen, fit, fit, Budget(directions=12, steps=40, patience=40, explore=40), seed=5)
+    assert modelled.chosen.score.fit > walked.chosen.score.fit + 0.005
+
+
+def test_what_a_phrase_adds_to_the_speaker_vector_cancels_out():
+    stock = _stock()
+    space = StyleSpace(stock, seed=2, directions=8)
+    listen = _Listener()
+    target = listen.vector(stock["v4"].mean(axis=0) + space.directions[3])
+    rng = np.random.default_rng(9)
+    pulls = rng.standard_normal((3, 32)) * 0.3  # the texts move the vector more than the voices differ
+    budget = Budget(directions=8, steps=30, patience=30)
+    texts = search(stock, _Listener(pulls), target, target, budget, phrases=3, seed=2)
+    same = search(stock, _Listener(np.broadcast_to(pulls.mean(axis=0), (3, 32))), target, target, budget,
+                  phrases=3, seed=2)
+    assert texts.evaluations == 5 * 3 + 30
+    assert texts.chosen.label == same.chosen.label and texts.base == same.base
+    np.testing.assert_allclose(texts.style, same.style, atol=1e-4)
 
 
 def test_held_back_audio_stops_a_walk_that_only_fits_the_reference():
     stock = _stock()
     space = StyleSpace(stock, seed=0, directions=8)
+    listen = _Listener()
     mean = stock["v2"].mean(axis=0)
-    fit_target = mean + space.directions[6]
-    held_target = mean - space.directions[6]  # what fits the reference moves away from the speaker
-    result = search(stock, _toward(fit_target, held_target), Budget(directions=8, steps=60, patience=15), seed=0)
+    fit = listen.vector(mean + 2 * space.directions[6])
+    held = listen.vector(mean - 2 * space.directions[6])  # what fits the reference moves away from the speaker
+    result = search(stock, listen, fit, held, Budget(directions=8, steps=60, patience=15), seed=0)
     assert result.base == "v2" and result.stopped_early and result.evaluations < len(stock) + 60
     assert result.chosen is result.path[0] and result.chosen.label == "v2"
     np.testing.assert_array_equal(result.style, stock["v2"])
@@ -70,17 +110,19 @@ def test_held_back_audio_stops_a_walk_that_only_fits_the_reference():
 def test_plausibility_penalty_keeps_the_walk_near_the_stock_voices():
     stock = _stock()
     space = StyleSpace(stock, seed=1, directions=8)
-    far = stock["v0"].mean(axis=0) + 40 * space.directions[5]
-    assert space.z_distance(far) > 3 * space.radius
-    free = search(stock, _toward(far, far), Budget(directions=8, steps=150, patience=150), seed=1)
+    listen = _Listener()
+    far = listen.vector(stock["v0"].mean(axis=0) + 40 * space.directions[5])
+    assert space.z_distance(stock["v0"].mean(axis=0) + 40 * space.directions[5]) > 3 * space.radius
+    free = search(stock, listen, far, far, Budget(directions=8, steps=150, patience=150), seed=1)
     assert free.distance(free.chosen) < space.radius + 1.5
     assert free.distance(free.chosen) > max(space.z_distance(t.mean(axis=0)) for t in space.tables)
 
 
 def test_zero_steps_returns_the_best_stock_voice():
     stock = _stock()
-    target = stock["v2"].mean(axis=0)
-    result = search(stock, _toward(target, target), Budget(directions=8, steps=0, patience=1))
+    listen = _Listener()
+    target = listen.vector(stock["v2"].mean(axis=0))
+    result = search(stock, listen, target, target, Budget(directions=8, steps=0, patience=1))
     assert result.evaluations == 5 and result.base == "v2" and result.chosen.label == "v2"
     np.testing.assert_array_equal(result.style, stock["v2"])
 
@@ -130,9 +172,10 @@ def test_kokoro_clone_writes_a_style_table_chosen_on_held_back_audio(kokoro_clon
     style = voice.tensors["style"]
     assert style.shape == (510, 256) and style.dtype == np.float32 and np.isfinite(style).all()
     meta = voice.meta
-    assert meta["family"] == "kokoro" and meta["encoder_version"] == "kokoro-match-2"
+    assert meta["family"] == "kokoro" and meta["encoder_version"] == "kokoro-match-3"
     assert meta["settings"] == {"steps": 2, "quality": "fast", "seed": 7}
-    assert meta["candidates"] == meta["stock_voices"] + 2 and meta["stock_voices"] >= 5
+    assert meta["candidates"] == meta["stock_voices"] * meta["phrases"] + 2 and meta["stock_voices"] >= 5
+    assert meta["phrases"] == 3 and meta["method"] == "kokoro-style-model-walk"
     assert meta["similarity_on"] == "held-back" and 2.0 <= meta["held_back_seconds"] <= 4.0
     stock = meta["best_stock"]
     assert stock["voice"] in out and f"{meta['similarity']:.3f}" in out and f"{stock['similarity']:.3f}" in out
@@ -184,7 +227,7 @@ def test_ctrl_c_during_the_search_leaves_no_voice(tmp_path):
         deadline, seen = time.monotonic() + 600, b""
         while time.monotonic() < deadline and b"candidate 2/" not in seen and proc.poll() is None:
             seen += proc.stderr.readline()
-        assert b"candidate 2/508" in seen, seen[-2000:]  # 5 stock + 500 + 3 intelligibility checks
+        assert b"candidate 2/518" in seen, seen[-2000:]  # 5 stock × 3 phrases + 500 + 3 intelligibility checks
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=120)
     finally:

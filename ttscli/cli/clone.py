@@ -74,7 +74,7 @@ def clone(
                                 "(about four times longer)."),
     steps: Optional[int] = typer.Option(None, "--steps", min=0, max=10000,
                                         help="Kokoro: candidate voices to try after the stock ones "
-                                        "(default: 72 for --quality fast, 300 for best)."),
+                                        "(default: 60 for --quality fast, 240 for best)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Kokoro: seed of the search (the same seed and "
                              "references give the same voice)."),
 ) -> None:
@@ -83,7 +83,7 @@ def clone(
     from .render import note_line
 
     if quality == "best":
-        note_line("--quality best tries 300 voices instead of 72: about four times as long as --quality fast")
+        note_line("--quality best tries 240 voices instead of 60: about four times as long as --quality fast")
     progress = _Progress()
     try:
         result = run_clone(name, list(refs), model=model, text=text, force=force, steps=steps, quality=quality,

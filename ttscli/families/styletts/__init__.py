@@ -22,7 +22,7 @@ KOKORO = FamilySpec(
     extra_voices=("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo"),  # offline.VOICES_FILE
     voices="ttscli.families.styletts.library:KOKORO_VOICES",
     show_lines="ttscli.families.styletts.library:kokoro_show_lines",
-    clone=EncoderSpec(family="kokoro", version="kokoro-match-2", sample_rate=16000, max_seconds=30.0,
+    clone=EncoderSpec(family="kokoro", version="kokoro-match-3", sample_rate=16000, max_seconds=30.0,
                       needs_transcript=False, encode="ttscli.families.styletts.clone_match:encode",
                       requires=("torch", "resemblyzer"), extras=("torch",),
                       settings=("steps", "quality", "seed")),

@@ -2,12 +2,13 @@
 
 Kokoro-82M has no reference encoder: a voice is a 510×256 style table (one
 256-vector per input length). So we search for one (``clone_search``): the
-real Kokoro model speaks two short fixed phrases with each candidate and a
-speaker encoder (Resemblyzer) scores the speech against the reference.
+real Kokoro model speaks short fixed phrases (each candidate one of three, in
+turn) and a speaker encoder (Resemblyzer) turns the speech into a speaker
+vector, compared with the reference's.
 
 The reference is split first (``audio.holdout``): the walk optimises the
 similarity to one part; the voice kept is the one on the walk's path that is
-closest to the other, held-back part, which also stops the walk early.
+estimated closest to the other, held-back part, which also stops the walk early.
 Then an intelligibility guard: Whisper tiny.en must understand the clone on
 a fixed text set as well as the stock voice the walk started from (WER at
 most 0.02 higher), else the next voice on the path is tried, and at worst the
@@ -22,16 +23,20 @@ from dataclasses import replace
 import numpy as np
 
 from ...backends.encoders import Encoded, EncodeJob
-from ...audio.speaker import SpeakerEncoder, cosine
+from ...audio.speaker import SpeakerEncoder
 from ...errors import NotFound
 from ...models.ref import ModelRef
 
 log = logging.getLogger(__name__)
 
-# Rendered for every candidate: one short sentence with varied vowels and consonants, about 2 s
-# of speech (Resemblyzer's windows are 1.6 s). Two sentences cost twice the time per candidate and
-# gave no better choice on held-back audio in the same wall time (docs/voices.md).
-PHRASES = ("Every morning she walked to the river.",)
+# Spoken by the candidates: short sentences (about 2 s each; Resemblyzer's windows are 1.6 s) with
+# varied vowels and consonants. Every stock voice speaks all of them; each walk candidate speaks one,
+# in turn, so no one text's pull on the speaker vector is what the search fits (docs/voices.md).
+PHRASES = (
+    "Every morning she walked to the river.",
+    "Is it far from here to the big red barn?",
+    "My brother found a shiny coin on the beach.",
+)
 LANGUAGE = "en-us"
 GUARD_TRIES = 3  # voices of the path checked by Whisper before falling back to the stock voice
 WER_MARGIN = 0.02  # a clone may be this much harder to understand than its stock voice, no more
@@ -134,7 +139,7 @@ def encode(job: EncodeJob) -> Encoded:
     from ...audio import holdout
     from ...runtime.plan import apply_env
     from ...runtime.planners import plan_for
-    from .clone_search import Score, search
+    from .clone_search import search
 
     plan = plan_for("onnxruntime")
     apply_env(plan)
@@ -147,18 +152,16 @@ def encode(job: EncodeJob) -> Encoded:
         log.warning("the reference is too short to hold part of it back (under %.0f s): the similarity "
                     "reported is on the audio the search fitted", 2 * holdout.MIN_PART_SECONDS)
     held_target = fit_target if parts.held is None else speaker.embed(parts.held, parts.rate)
-    render = Renderer(backend)
+    renders = [Renderer(backend, (phrase,)) for phrase in PHRASES]
     rate = backend.sample_rate
 
-    def score(style: np.ndarray) -> Score:
-        audio = render(style)
-        if not audio.size:
-            return Score(-1.0, -1.0)
-        vector = speaker.embed(audio, rate)
-        return Score(cosine(fit_target, vector), cosine(held_target, vector))
+    def embed(style: np.ndarray, phrase: int) -> np.ndarray:
+        audio = renders[phrase](style)
+        return speaker.embed(audio, rate) if audio.size else np.zeros_like(fit_target)
 
     budget = _budget(job)
-    result = search(stock, score, budget, seed=job.seed, progress=job.progress, extra_steps=GUARD_TRIES)
+    result = search(stock, embed, fit_target, held_target, budget, phrases=len(PHRASES), seed=job.seed,
+                    progress=job.progress, extra_steps=GUARD_TRIES)
     total = result.evaluations + GUARD_TRIES
     chosen, clone_wer, stock_wer = _guard(result, backend, job.listen, job.progress, result.evaluations, total)
     if job.progress:
@@ -169,7 +172,7 @@ def encode(job: EncodeJob) -> Encoded:
     return Encoded(
         tensors={"style": result.style_of(chosen).reshape(-1, 256).astype(np.float32)},
         meta={
-            "method": "kokoro-style-walk",
+            "method": "kokoro-style-model-walk",
             "language": LANGUAGE,
             "similarity": round(chosen.score.held, 4),
             "similarity_on": "held-back" if parts.held is not None else "fitted",
@@ -178,7 +181,8 @@ def encode(job: EncodeJob) -> Encoded:
                            "fit_similarity": round(base.fit, 4)},
             "held_back_seconds": round(parts.seconds[1], 2),
             "stock_voices": len(stock),
-            "candidates": result.evaluations,
+            "candidates": result.evaluations,  # renders: every stock voice on every phrase, then the walk
+            "phrases": len(PHRASES),
             "stopped_early": result.stopped_early,
             "chosen": chosen.label,
             "style_distance": round(result.distance(chosen), 3),
