@@ -175,11 +175,6 @@ class OnnxModel:
             seeded.discard(self.path, durations, blocked)
             return open_session(self._seeded(durations, blocked))
 
-    @property
-    def runs_in_progress(self) -> int:
-        with self._running_lock:
-            return len(self._running)
-
     def interrupt(self) -> int:
         """Stop the runs in progress on this model now, from any thread (onnxruntime's terminate
         flag, checked between graph nodes): each raises RunStopped. Runs started later are not
