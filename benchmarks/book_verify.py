@@ -17,7 +17,8 @@ hears) is transcribed by Whisper (faster-whisper, the offline tiny.en, beam 5, w
   words of the sentence they sit in or the one before (four of them, or the whole of a shorter sentence);
 - highlights: each word's clipBegin in the SMIL against the start Whisper gives the same word (|difference|,
   median and 95th percentile over the words matched by a sequence match, as timings_vs_whisper.py does for
-  subtitles);
+  subtitles); and both against the acoustic onsets of words after a pause (see _onsets.py), a reference no
+  aligner gives;
 - cost: wall time of the --verify run, the chunks re-taken and their takes (with --cost, also a plain batch
   and the ratio). The load average is printed: the machine may be shared.
 """
@@ -43,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from _measure import run  # noqa: E402
+import _onsets  # noqa: E402
 from timings_vs_whisper import percentile  # noqa: E402
 
 BOOK = HERE / "texts" / "harbour_20k.txt"
@@ -76,16 +78,17 @@ def normalized(text: str) -> list[str]:
     return words(text)
 
 
-def hear(mp3: bytes, scratch: Path) -> list[tuple[str, float]]:
-    """Whisper's words and their starts on one chapter's audio as the EPUB carries it."""
+def hear(mp3: bytes, scratch: Path):
+    """Whisper's words and their starts on one chapter's audio as the EPUB carries it, and that audio
+    (16 kHz, decoded by ffmpeg, which honours the MP3's encoder delay and padding)."""
     from ttscli.audio.ffmpeg import decode
-    from ttscli.clone.transcript import whisper
+    from ttscli.audio.transcript import whisper
 
     path = scratch / "chapter.mp3"
     path.write_bytes(mp3)
     audio = decode(path, 16000)
     segments, _ = whisper().transcribe(audio, language="en", beam_size=5, vad_filter=False, word_timestamps=True)
-    return [(w.word.strip(), w.start) for s in segments for w in s.words]
+    return [(w.word.strip(), w.start) for s in segments for w in s.words], audio
 
 
 def sentences_of(chapter_text: str) -> list[str]:
@@ -135,17 +138,17 @@ def overlay_starts(epub: zipfile.ZipFile, n: int) -> list[tuple[str, float]]:
     return out
 
 
-def highlight_deltas(shown: list[tuple[str, float]], heard: list[tuple[str, float]]) -> list[float]:
-    """clipBegin minus Whisper's start, for each word matched by a sequence match on letters and digits."""
+def highlight_pairs(shown: list[tuple[str, float]], heard: list[tuple[str, float]]) -> list[tuple[float, float]]:
+    """(clipBegin, Whisper's start) of each word matched by a sequence match on letters and digits."""
     from ttscli.text.alignment import key
 
     a = [key(w) for w, _ in shown]
     b = [key(w) for w, _ in heard]
-    deltas = []
+    pairs = []
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for k in range(block.size):
-            deltas.append(shown[block.a + k][1] - heard[block.b + k][1])
-    return deltas
+            pairs.append((shown[block.a + k][1], heard[block.b + k][1]))
+    return pairs
 
 
 def main() -> None:
@@ -180,10 +183,10 @@ def main() -> None:
         from ttscli.book.verify import wer
 
         chapters = [c for c in chapter_rules.split_text(book.read_text(encoding="utf-8")) if c.text.strip()]
-        errors, total, missing, repeated, deltas = 0.0, 0, [], [], []
+        errors, total, missing, repeated, deltas, onset_ours, onset_whisper = 0.0, 0, [], [], [], [], []
         with zipfile.ZipFile(tmp / "verify" / "harbour.epub") as epub:
             for n, chapter in enumerate(chapters, 1):
-                heard = hear(epub.read(f"OEBPS/audio/c{n:03d}.mp3"), tmp)
+                heard, audio = hear(epub.read(f"OEBPS/audio/c{n:03d}.mp3"), tmp)
                 heard_words = normalized(" ".join(w for w, _ in heard))
                 reference = normalized(chapter.text)
                 errors += wer(" ".join(reference), " ".join(heard_words)) * len(reference)  # per chapter: O(n^2)
@@ -191,7 +194,11 @@ def main() -> None:
                 lost, again = check_sentences(sentences_of(chapter.text), heard_words)
                 missing += lost
                 repeated += again
-                deltas += highlight_deltas(overlay_starts(epub, n), heard)
+                pairs = highlight_pairs(overlay_starts(epub, n), heard)
+                deltas += [a - b for a, b in pairs]
+                ours, theirs = _onsets.deltas(audio, 16000, pairs)
+                onset_ours += ours
+                onset_whisper += theirs
                 print(f"chapter {n}/{len(chapters)} heard", file=sys.stderr, flush=True)
         row["book_wer"] = round(errors / max(1, total), 4)
         row["sentences_missing"] = missing
@@ -201,6 +208,7 @@ def main() -> None:
                                           "median": round(1000 * statistics.median(absolute), 1),
                                           "p95": round(1000 * percentile(absolute, 0.95), 1),
                                           "signed_median": round(1000 * statistics.median(deltas), 1)}
+        row["highlight_vs_onsets"] = _onsets.summary(onset_ours, onset_whisper)
         row["check_s"] = round(time.perf_counter() - started - verified["wall_s"], 1)
         if args.resume:
             row["verify"]["note"] = "resumed on finished chunks: not a cost figure"
