@@ -250,7 +250,7 @@ def test_txt_and_epub_inputs_validate_and_metadata_cannot_inject_markup(tmp_path
     out = tmp_path / "out"
     proc = run_cli("batch", str(src), "-o", str(out), "--format", "epub")
     assert proc.returncode == 0, proc.stderr.decode()
-    book = out / f"tale.epub"
+    book = out / "tale.epub"
     epubcheck(book)
     with zipfile.ZipFile(book) as zf:
         opf = et.fromstring(zf.read("OEBPS/content.opf"))
