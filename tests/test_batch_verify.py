@@ -27,6 +27,16 @@ def test_word_error_rate_after_normalization():
     assert verify.wer("", "") == 0.0 and verify.wer("hello", "") == 1.0
 
 
+def test_a_compound_spelt_otherwise_is_not_an_error():
+    """Whisper writes "sea wall" as "seawall" (and "school room" as "schoolroom"): the same sounds."""
+    assert verify.wer("walked along the sea wall", "walked along the seawall") == 0.0
+    assert verify.wer("down to the schoolroom", "down to the school room") == 0.0
+    assert verify.split_wer(["by the sea", "wall of stone"], "by the seawall of stone") == [
+        (0.0, "by the sea"), (0.0, "wall of stone")]
+    assert verify.wer("the cat sat", "the cats at") == 2 / 3  # a different word stays an error
+    assert verify.wer("the sea", "the seawall") == 0.5
+
+
 def test_take_seeds_are_fixed_and_distinct():
     assert verify.take_seed(None, 1) is None and verify.take_seed(5, 1) == 5
     seeds = [verify.take_seed(5, k) for k in range(1, 5)]
