@@ -80,15 +80,24 @@ def normalized(text: str) -> list[str]:
 
 def hear(mp3: bytes, scratch: Path):
     """Whisper's words and their starts on one chapter's audio as the EPUB carries it, and that audio
-    (16 kHz, decoded by ffmpeg, which honours the MP3's encoder delay and padding)."""
+    (16 kHz, decoded by ffmpeg, which honours the MP3's encoder delay and padding). The words are kept
+    in ``scratch`` by the MP3's hash, so measuring the same EPUB again does not hear it again."""
+    import hashlib
+
     from ttscli.audio.ffmpeg import decode
     from ttscli.audio.transcript import whisper
 
     path = scratch / "chapter.mp3"
     path.write_bytes(mp3)
     audio = decode(path, 16000)
+    kept = scratch / "heard" / f"{hashlib.sha256(mp3).hexdigest()[:32]}.json"
+    if kept.exists():
+        return [tuple(w) for w in json.loads(kept.read_text(encoding="utf-8"))], audio
     segments, _ = whisper().transcribe(audio, language="en", beam_size=5, vad_filter=False, word_timestamps=True)
-    return [(w.word.strip(), w.start) for s in segments for w in s.words], audio
+    heard = [(w.word.strip(), w.start) for s in segments for w in s.words]
+    kept.parent.mkdir(exist_ok=True)
+    kept.write_text(json.dumps(heard), encoding="utf-8")
+    return heard, audio
 
 
 def sentences_of(chapter_text: str) -> list[str]:
