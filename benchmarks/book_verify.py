@@ -15,7 +15,9 @@ not conditioned on the text before) and:
 - WER: the whole book's words against the whole transcript, both through Whisper's English normalizer (and
   --verify's rule for compounds: "seawall" for "sea wall" is no error); also without the invented first names;
 - missing: a sentence of the book fewer than half of whose words have something heard in their place (in
-  order): the word itself or another one (a misheard name is an error in the WER, not a missing sentence);
+  order): the word itself or another one (a misheard name is an error in the WER, not a missing sentence),
+  in the chapter's transcript and again when the chunk that holds it is heard alone (long-form decoding
+  of a whole chapter can skip a stretch that is there; such sentences are listed apart);
 - repeated: heard words the alignment could not place (three or more in a row) that are, in order, the
   words of the sentence they sit in or the one before (four of them, or the whole of a shorter sentence);
 - highlights: each word's clipBegin in the SMIL against the start Whisper gives the same word (|difference|,
@@ -147,6 +149,25 @@ def check_sentences(sentences: list[str], heard: list[str]) -> tuple[list[str], 
     return missing, [sentences[k] for k in sorted(repeated)]
 
 
+def heard_in_chunk(sentence: str, chunks: Path) -> bool:
+    """A sentence the chapter-level pass did not hear, checked again: Whisper on the chunk that holds it,
+    alone (long-form decoding of a whole chapter can skip a stretch that is there)."""
+    from ttscli.audio.transcript import whisper
+    from ttscli.book.verify import _audio
+
+    target = " ".join(normalized(sentence))
+    for timing in sorted(chunks.glob("*.timing.json")):
+        spoken = " ".join(normalized(" ".join(w[0] for w in json.loads(timing.read_text())["words"])))
+        if target and target in spoken:
+            wav = timing.with_name(timing.name.replace(".timing.json", ".wav"))
+            segments, _ = whisper().transcribe(_audio(wav), language="en", beam_size=5, vad_filter=False,
+                                               condition_on_previous_text=False)
+            heard = normalized(" ".join(s.text for s in segments))
+            if not check_sentences([sentence], heard)[0]:
+                return True
+    return False
+
+
 def overlay_starts(epub: zipfile.ZipFile, n: int) -> list[tuple[str, float]]:
     """(word as shown, clipBegin) of chapter ``n``'s SMIL, in order."""
     import lxml.etree as et
@@ -231,7 +252,10 @@ def main() -> None:
         # the book's twelve invented first names ("Ines", "Elin"…) are what Whisper tiny.en gets wrong most
         row["book_wer_without_names"] = round((errors - name_errors) / max(1, total - names), 4)
         row["name_words"] = names
-        row["sentences_missing"] = missing
+        chunk_dir = tmp / "verify" / ".ttscli" / "harbour" / "chunks"
+        second = [sentence for sentence in missing if heard_in_chunk(sentence, chunk_dir)]
+        row["sentences_missing"] = [sentence for sentence in missing if sentence not in second]
+        row["missing_in_the_chapter_pass_only"] = second  # heard when their chunk is heard alone
         row["sentences_repeated"] = repeated
         absolute = [abs(d) for d in deltas]
         row["highlight_vs_whisper_ms"] = {"matched": len(deltas),
