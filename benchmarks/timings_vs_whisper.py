@@ -9,7 +9,9 @@ For each model, `ttscli say -f TEXT -o X.wav --subtitles X.json` runs once; Whis
 transcribes X.wav with word timestamps; the spoken words of the JSON are matched to
 Whisper's words (sequence match on letters and digits) and |start difference| is
 reported over the matched words (median, 95th percentile). Whisper's own timestamps
-carry error too, so this is agreement with an independent aligner, not ground truth.
+carry error too, so this is agreement with an independent aligner, not ground truth; where
+a word starts after a pause, both starts are also compared with the acoustic onset in the
+audio (_onsets.py), which no aligner gives.
 
 --cost N: N alternating runs of `say -o X.wav` with and without `--subtitles X.srt`, and of
 `batch TEXT -o DIR --format wav` with and without `--subtitles srt` (fresh DIR each time),
@@ -35,8 +37,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
 
-from ttscli.text.alignment import key
+import _onsets  # noqa: E402
+from ttscli.text.alignment import key  # noqa: E402
 
 MODELS = {"piper": ["--model", "piper:en_US-joe-medium"],
           "kokoro": ["--model", "kokoro:v1.0-int8-ja", "--voice", "jf_alpha", "--lang", "en-us"]}
@@ -79,8 +83,8 @@ def spoken_starts(doc: dict) -> list[tuple[str, float]]:
     return [(w["spoken"], w["start"]) for w in doc["words"] if len(w["spoken"].split()) == 1]
 
 
-def compare(doc: dict, heard: list[tuple[str, float, float]]) -> list[tuple[float, float]]:
-    """(our start - Whisper's start, Whisper's word length) per matched word."""
+def compare(doc: dict, heard: list[tuple[str, float, float]]) -> list[tuple[float, float, float]]:
+    """(our start, Whisper's start, Whisper's word length) per matched word."""
     ours = spoken_starts(doc)
     a = [key(w) for w, _ in ours]
     b = [key(w) for w, _, _ in heard]
@@ -88,7 +92,7 @@ def compare(doc: dict, heard: list[tuple[str, float, float]]) -> list[tuple[floa
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for k in range(block.size):
             _, start, end = heard[block.b + k]
-            pairs.append((ours[block.a + k][1] - start, end - start))
+            pairs.append((ours[block.a + k][1], start, end - start))
     return pairs
 
 
@@ -180,7 +184,8 @@ def main() -> None:
                 continue
             say(MODELS[name], args.text, wav, ["--subtitles", str(js)])
             doc = json.loads(js.read_text())
-            pairs = compare(doc, whisper_words(wav))
+            matched = compare(doc, whisper_words(wav))
+            pairs = [(a - b, length) for a, b, length in matched]
             deltas = [abs(d) for d, _ in pairs]
             # Whisper gives some words zero length (its alignment failed there): reported apart
             kept = [abs(d) for d, length in pairs if length > 0]
@@ -191,6 +196,10 @@ def main() -> None:
                    "whisper_zero_length": len(deltas) - len(kept),
                    "median_ms_without_those": round(1000 * statistics.median(kept), 1),
                    "p95_ms_without_those": round(1000 * percentile(kept, 0.95), 1)})
+            import soundfile as sf
+
+            audio, rate = sf.read(str(wav), dtype="float32")
+            row.update(_onsets.summary(*_onsets.deltas(audio, rate, [(a, b) for a, b, _ in matched])))
             if args.cost:
                 for label, command, target, flag in (("say", say, wav, ["--subtitles", str(Path(tmp) / "w.srt")]),
                                                      ("batch", batch, Path(tmp) / "book", ["--subtitles", "srt"])):

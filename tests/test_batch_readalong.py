@@ -24,7 +24,7 @@ The keeper climbed the **stairs**. She lit the lamp before [dark](https://exampl
 
 ## Night
 
-A small boat came into the harbour. Its sail was torn.
+A small boat came into the harbour. Its sail was torn. Nobody moved. Then the keeper waved. Rain fell.
 """
 
 
@@ -133,6 +133,103 @@ def test_word_clips_hold_their_own_sentence(readalong, whisper):
     assert np.isfinite(samples).all() and all(re.search(r"\w", h) for h in heard)
 
 
+def _gapless(mp3: bytes) -> tuple[int, int, int]:
+    """(samples the MP3's frames decode to, encoder delay, end padding) from its Xing/Info frame and LAME tag."""
+    import struct
+
+    header = struct.unpack(">I", mp3[:4])[0]
+    per_frame = 1152 if (header >> 19) & 3 == 3 else 576  # MPEG-1 layer III, else MPEG-2/2.5
+    at = max(mp3.find(b"Info", 0, 200), mp3.find(b"Xing", 0, 200))
+    assert at > 0, "no Xing/Info frame: a player cannot know the encoder delay"
+    flags = struct.unpack(">I", mp3[at + 4:at + 8])[0]
+    assert flags & 1, "the Info frame does not give the frame count"
+    frames = struct.unpack(">I", mp3[at + 8:at + 12])[0]
+    tag = at + 8 + 4 * bool(flags & 1) + 4 * bool(flags & 2) + 100 * bool(flags & 4) + 4 * bool(flags & 8)
+    delay_padding = mp3[tag + 21:tag + 24]
+    delay = delay_padding[0] << 4 | delay_padding[1] >> 4
+    padding = (delay_padding[1] & 0x0F) << 8 | delay_padding[2]
+    return frames * per_frame, delay, padding
+
+
+def test_each_mp3_plays_on_the_smil_clock(readalong):
+    """The SMIL times count from the chapter's first sample. The MP3 encoder puts its delay (and end
+    padding) around the audio and says how much in the LAME tag; a decoder that honours it (ffmpeg,
+    libsndfile/mpg123, browsers) gives back the chapter WAV sample for sample, at lag 0."""
+    import soundfile as sf
+
+    from ttscli.audio.ffmpeg import decode
+
+    chapters = {}
+    for wav in (readalong.parent / ".ttscli" / "lamp" / "chapters").glob("*.wav"):
+        audio, rate = sf.read(str(wav), dtype="float32")
+        chapters[len(audio)] = audio
+    with zipfile.ZipFile(readalong) as zf:
+        mp3s = [zf.read(n) for n in sorted(zf.namelist()) if n.endswith(".mp3")]
+    assert len(mp3s) == 2 == len(chapters)
+    for mp3 in mp3s:
+        coded, delay, padding = _gapless(mp3)
+        assert delay > 0 and padding >= 0
+        path = readalong.parent / "clock.mp3"
+        path.write_bytes(mp3)
+        decoded = decode(path, rate)
+        assert len(decoded) == coded - delay - padding, (len(decoded), coded, delay, padding)
+        wav = chapters[len(decoded)]  # the chapter it was encoded from has exactly its length
+        n = min(len(wav), 4 * rate)
+        lags = range(-1500, 1501)  # more than an MP3 encoder + decoder delay (1105 samples)
+        score = [float(np.dot(wav[max(0, -lag):n - max(0, lag)], decoded[max(0, lag):n - max(0, -lag)]))
+                 for lag in lags]
+        assert lags[int(np.argmax(score))] == 0
+        assert np.corrcoef(wav, decoded)[0, 1] > 0.98
+
+
+def _onsets(audio: np.ndarray, rate: int) -> np.ndarray:
+    """Times where the level (5 ms RMS, 2 ms steps) rises above speech - 30 dB after at least 60 ms below
+    speech - 45 dB (speech: the 90th percentile level)."""
+    hop, window = round(0.002 * rate), round(0.005 * rate)
+    db = 10 * np.log10(np.convolve(audio.astype(np.float64) ** 2, np.ones(window) / window, "same")[::hop] + 1e-12)
+    speech = np.percentile(db, 90)
+    found, quiet = [], 0
+    for i, value in enumerate(db):
+        if value < speech - 45:
+            quiet += 1
+        elif value > speech - 30:
+            if quiet >= 30:
+                found.append(i * hop / rate)
+            quiet = 0
+    return np.asarray(found)
+
+
+def test_a_sentences_first_word_lights_up_when_its_sound_starts(readalong):
+    """After the pause between sentences the word's start is plain in the audio: its clip begins within
+    a few milliseconds after that onset (the model's time for its first phoneme), not in the pause before
+    it and not 50 ms early as it would be if the MP3's encoder delay were ignored."""
+    from ebooklib import epub
+
+    from ttscli.audio.ffmpeg import decode
+
+    book = epub.read_epub(str(readalong))
+    clips = _clips(book)
+    import lxml.html
+
+    texts = [lxml.html.fromstring(book.get_item_with_href(c[0]).get_content()).get_element_by_id(c[1]).text_content()
+             for c in clips]
+    onsets = {}
+    checked = []
+    for k in range(1, len(clips)):
+        if clips[k][0] != clips[k - 1][0] or not re.search(r"[.!?]$", texts[k - 1]):
+            continue
+        audio = clips[k][2]
+        if audio not in onsets:
+            path = readalong.parent / "onsets.mp3"
+            path.write_bytes(book.get_item_with_href(audio).get_content())
+            onsets[audio] = _onsets(decode(path, 22050), 22050)
+        near = onsets[audio][np.argmin(np.abs(onsets[audio] - clips[k][3]))]
+        checked.append((texts[k], round(1000 * (clips[k][3] - near))))
+    assert [word for word, _ in checked] == ["She", "The", "Its", "Nobody", "Then", "Rain"], checked
+    assert all(-15 <= ms <= 40 for _, ms in checked), checked
+    assert 0 <= sorted(ms for _, ms in checked)[len(checked) // 2] <= 30, checked
+
+
 HOSTILE = 'Tom & "Jerry" <b>bold</b> ]]>'
 
 
@@ -153,7 +250,7 @@ def test_txt_and_epub_inputs_validate_and_metadata_cannot_inject_markup(tmp_path
     out = tmp_path / "out"
     proc = run_cli("batch", str(src), "-o", str(out), "--format", "epub")
     assert proc.returncode == 0, proc.stderr.decode()
-    book = out / f"tale.epub"
+    book = out / "tale.epub"
     epubcheck(book)
     with zipfile.ZipFile(book) as zf:
         opf = et.fromstring(zf.read("OEBPS/content.opf"))
