@@ -19,6 +19,7 @@ import typer
 from .. import __version__, errors
 from ..runtime import select
 from . import complete, fastparams
+from .render import quiet_stdout
 
 fastparams.install()  # defaults and plain strings skip pydantic (~60 ms per run)
 
@@ -123,16 +124,6 @@ def _fail(message: str, code: int) -> int:
 
     error_line(message)
     return code
-
-
-def _quiet_stdout() -> None:
-    """After the reader of stdout went away, point stdout at /dev/null so the
-    interpreter's final flush does not raise again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def _broken_pipe(exc: BaseException) -> bool:
@@ -240,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
 def _exit_code(exc: BaseException, debug: bool, argv: list[str]) -> int:
     """The error boundary: the exit code (and one line on stderr) for what a command raised."""
     if isinstance(exc, (errors.PipeClosed, BrokenPipeError)) or (isinstance(exc, SystemExit) and _broken_pipe(exc)):
-        _quiet_stdout()  # SystemExit: Typer turns a broken stdout pipe into sys.exit(1)
+        quiet_stdout()  # SystemExit: Typer turns a broken stdout pipe into sys.exit(1)
         return errors.PIPE_CLOSED
     if isinstance(exc, errors.TtsError):
         if debug:

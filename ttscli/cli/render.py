@@ -24,6 +24,17 @@ def _write(line: str) -> None:
         pass
 
 
+def quiet_stdout() -> None:
+    """After the reader of stdout went away, point stdout at /dev/null so the
+    interpreter's final flush does not raise again."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def error_line(message: str) -> None:
     _write(f"ttscli: error: {message}")
 

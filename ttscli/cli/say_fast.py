@@ -188,10 +188,12 @@ def _stdout_kind(found: dict) -> str | None:
     import sys
 
     output, fmt = found.get("output"), found.get("format")
+    if sys.stdout is None:  # started with stdout closed: the full CLI says so
+        return None
     if "raw" in found:
-        return "raw" if output in (None, "-") and fmt is None and sys.stdout is not None else None
-    if output == "-" or (output is None and sys.stdout is not None and not sys.stdout.isatty()):
-        return "wav" if fmt in (None, "wav") and sys.stdout is not None else None
+        return "raw" if output in (None, "-") and fmt is None else None
+    if output == "-" or (output is None and not sys.stdout.isatty()):
+        return "wav" if fmt in (None, "wav") else None
     return None
 
 
@@ -202,7 +204,7 @@ def _to_stdout(found: dict, kind: str) -> int | None:
     from .. import errors
     from ..audio import wavstream
     from ..server import STREAM_PREFIX, client
-    from .render import error_line, note_line
+    from .render import error_line, note_line, quiet_stdout
 
     fields = fields_for(found)
     got = _text_or_none(found) if fields is not None else None
@@ -238,18 +240,12 @@ def _to_stdout(found: dict, kind: str) -> int | None:
 
         if not isinstance(exc, BrokenPipeError) and exc.errno != errno.EPIPE:
             raise
-        _quiet(sys.stdout)
+        quiet_stdout()
         return errors.PIPE_CLOSED
     if kind == "wav" and written >= wavstream.HEADER_SIZE:
         wavstream.finalize(out, rate, written - wavstream.HEADER_SIZE)
     return 0
 
-
-def _quiet(stdout) -> None:
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def _serve(output: str, fmt: str, fields: dict, source: str | None) -> bool:

@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .. import __version__, engine
-from ..errors import RunStopped, TtsError
+from ..errors import TtsError
 from . import RATE_HEADER, STORE_HEADER, identity, store_id
 from .errors import ApiError, bad_request, busy, from_tts, too_large, unauthorized
 from .guard import BrowserGuard, Origins
@@ -233,9 +233,6 @@ async def _stream(request, state: State, req, slot, instance, loaded, segments, 
                     raise Cancelled()
                 encoder.write(chunk.samples)
             encoder.close()
-        except RunStopped:
-            encoder.kill()
-            raise Cancelled() from None  # job.cancel() stopped the runs
         except BaseException:
             encoder.kill()
             raise

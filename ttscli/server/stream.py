@@ -22,6 +22,7 @@ import numpy as np
 
 from ..audio import formats, wavstream
 from ..audio.chunk import to_pcm16
+from ..errors import RunStopped
 from . import FILE_PREFIX, STREAM_PREFIX
 
 FILE_FORMATS = tuple(FILE_PREFIX + ext for ext in ("wav", "flac", "ogg", "opus", "mp3"))  # `say -o`'s files
@@ -288,6 +289,8 @@ class Job:
             outcome: BaseException | None = None
             try:
                 work(self)
+            except RunStopped as exc:  # the runs this job's cancel() stopped: a cancellation
+                outcome = Cancelled() if self.cancelled else exc
             except BaseException as exc:  # noqa: BLE001 - handed to the loop
                 outcome = exc
             try:

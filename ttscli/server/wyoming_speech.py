@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 from .. import engine
-from ..errors import RunStopped
 from .models import Pool
 from .stream import Cancelled, Job
 from .wyoming_voices import Choice
@@ -148,15 +147,12 @@ async def _piece(pool: Pool, request: Request, text: str, send: Send, outcome: O
 
         def work(job: Job) -> None:
             source = iter(job.counted(segments))
-            try:
-                # The request's first segment runs alone: no look-ahead segment competes for the cores.
-                for part in ([itertools.islice(source, 1), source] if first else [source]):
-                    for chunk in engine.chunks(loaded, part, SynthesisOptions()):
-                        if job.cancelled:
-                            raise Cancelled()
-                        job.emit(to_pcm16(chunk.samples).tobytes())
-            except RunStopped:
-                raise Cancelled() from None  # job.cancel() stopped the runs
+            # The request's first segment runs alone: no look-ahead segment competes for the cores.
+            for part in ([itertools.islice(source, 1), source] if first else [source]):
+                for chunk in engine.chunks(loaded, part, SynthesisOptions()):
+                    if job.cancelled:
+                        raise Cancelled()
+                    job.emit(to_pcm16(chunk.samples).tobytes())
 
         def finished(error: BaseException | None) -> None:
             pool.release(slot, instance)

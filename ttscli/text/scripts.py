@@ -64,10 +64,11 @@ def found(text: str) -> list[str]:
 
 def drop(text: str) -> tuple[str, list[str]]:
     """``text`` without its foreign-script runs, and the scripts that were dropped."""
-    if text.isascii() or not _patterns()[0].search(text):
+    if text.isascii():
         return text, []
-    names = found(text)
-    return (_patterns()[0].sub(lambda m: " " if _has_letter(m.group()) else m.group(), text), names) if names else (text, [])
+    run, _ = _patterns()
+    names = found(text) if run.search(text) else []
+    return (run.sub(lambda m: " " if _has_letter(m.group()) else m.group(), text), names) if names else (text, [])
 
 
 def _has_letter(run: str) -> bool:

@@ -155,9 +155,6 @@ class SpanishNormalizer(RomanceNormalizer):
     with_digits = staticmethod(_with_digits)
     ordinal = staticmethod(ordinal)
 
-    def __init__(self, lang: str = "es"):
-        super().__init__(lang)
-
     def words(self, text: str, low: str) -> str:
         if has_any(low, calendar.CENTURY_WORDS):
             text = calendar.CENTURY.sub(calendar.century, text)

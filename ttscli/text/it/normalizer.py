@@ -201,9 +201,6 @@ class ItalianNormalizer(RomanceNormalizer):
     with_digits = staticmethod(_with_digits)
     ordinal = staticmethod(ordinal)
 
-    def __init__(self, lang: str = "it"):
-        super().__init__(lang)
-
     def words(self, text: str, low: str) -> str:
         if has_any(low, _ABBR_KEYS):
             text = _ABBR.sub(lambda m: lookup(ABBREVIATIONS, m.group()) or m.group(), text)
