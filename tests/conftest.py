@@ -38,14 +38,31 @@ def _ttscli_environment():
     os.environ.update(saved)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed:
+        item.stash[_FAILED] = True
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory, monkeypatch):
+def _isolated_home(request, tmp_path_factory, monkeypatch):
+    """A home of the test's own; removed when the test passed, like tmp_path under the
+    "failed" retention policy (each can hold hundreds of MB of model caches)."""
+    import shutil
+
     home = tmp_path_factory.mktemp("ttscli-home")
     monkeypatch.setenv("TTSCLI_HOME", str(home))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.delenv("TTSCLI_MODEL", raising=False)
     monkeypatch.delenv("TTSCLI_DEBUG", raising=False)
-    return home
+    yield home
+    if not request.node.stash.get(_FAILED, False):
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
