@@ -132,9 +132,9 @@ def test_damaged_optimized_copy_is_rebuilt(tmp_path):
 
 
 def test_lookahead_workers_give_the_same_audio(tmp_path):
-    """Sentences synthesized side by side (TTSCLI_WORKERS) come out in order, byte for byte
-    as from one worker with the same threads per session (one here; onnxruntime may round
-    differently with another intra-op thread count)."""
+    """Sentences synthesized side by side (TTSCLI_WORKERS) come out in order, byte for byte as
+    from one worker on a one-thread session, though the workers' shared session has two threads
+    (onnxruntime could round differently with another intra-op thread count; for Piper it does not)."""
     text = "One. Two words here. Three more words, then a pause. And a fourth one! Five?"
     env = {"TTSCLI_HOME": str(tmp_path / "home")}
     outs = []
@@ -146,6 +146,22 @@ def test_lookahead_workers_give_the_same_audio(tmp_path):
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] == outs[2]
     assert len(outs[0]) > 44 + 2 * 22050 * 2  # over two seconds
+
+
+def test_two_workers_share_one_session_with_every_thread(monkeypatch):
+    """A segment that runs alone (a short request, a line of live input) has both threads; the
+    idle one sleeps rather than spins, so two segments at once share the cores."""
+    from ttscli.families.piper import backend as piper
+    from ttscli.families.piper.embedded import joe as joe_ref
+    from ttscli.runtime.plan import cpu_plan
+
+    monkeypatch.delenv("TTSCLI_WORKERS", raising=False)
+    two = piper.load(joe_ref(), cpu_plan(threads=2))
+    opts = two.onnx.session.get_session_options()
+    assert two.workers() == 2 and opts.intra_op_num_threads == 2
+    assert opts.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    one = piper.load(joe_ref(), cpu_plan(threads=1)).onnx.session.get_session_options()
+    assert one.intra_op_num_threads == 1
 
 
 def test_interrupt_stops_the_run_in_progress_and_only_that_one():

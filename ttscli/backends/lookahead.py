@@ -1,14 +1,17 @@
 """Segments synthesized ahead in worker threads and delivered in order.
 
-On a CPU, two sentences run side by side with half the threads each: the
-decoders' convolutions (HiFi-GAN in Piper, iSTFTNet in Kokoro) scale poorly
-across intra-op threads, so this keeps both cores busy, and it degrades far
-better than one two-thread run when other processes compete for the cores
-(measured in the README). One onnxruntime session serves both workers; a
-session with one intra-op thread runs each call on the calling thread. Order is
-kept, and the audio is the same bytes as one worker's with the same threads per
-session (onnxruntime may round differently with another intra-op thread count).
-A GPU runs one segment at a time. ``TTSCLI_WORKERS`` overrides the count.
+On a CPU, two sentences run side by side: the decoders' convolutions (HiFi-GAN in
+Piper, iSTFTNet in Kokoro) scale poorly across intra-op threads, so this keeps both
+cores busy, and it degrades far better than one two-thread run when other processes
+compete for the cores (measured in docs/performance.md). One onnxruntime session
+serves both workers. By default it has half the threads each; a session with one
+intra-op thread runs each call on the calling thread. A family that sets
+``LookAhead.share_threads`` gives the shared session every thread, with no spinning
+idle threads: a segment that runs alone (a short request, a line of live input) then
+has both cores, and two at once share them. Order is kept, and the audio is the same
+bytes as one worker's with the same threads per session (onnxruntime may round
+differently with another intra-op thread count; for Piper it does not). A GPU runs
+one segment at a time. ``TTSCLI_WORKERS`` overrides the count.
 """
 
 from __future__ import annotations
@@ -32,12 +35,17 @@ def env_workers() -> int | None:
     return int(value) if value.isdigit() and int(value) > 0 else None
 
 
-def split_threads(plan: "RuntimePlan") -> tuple[int, "RuntimePlan"]:
-    """(segments run at once, the plan for the session) within the plan's thread count."""
+def split_threads(plan: "RuntimePlan", share: bool = False) -> tuple[int, "RuntimePlan"]:
+    """(segments run at once, the plan for the session) within the plan's thread count.
+    ``share``: the workers' session keeps every thread, its idle ones sleeping instead of
+    spinning (see the module docstring)."""
     threads = plan.threads or os.cpu_count() or 1
     workers = env_workers() or (2 if plan.device == "cpu" and threads >= 2 else 1)
     if workers <= 1 or plan.device != "cpu":
         return workers, plan
+    if share:
+        config = {**plan.ort_session_config, "session.intra_op.allow_spinning": "0"}
+        return workers, replace(plan, threads=threads, ort_session_config=config)
     return workers, replace(plan, threads=max(1, threads // workers))
 
 
@@ -48,6 +56,7 @@ class LookAhead:
 
     _workers = 1
     queue_per_worker = 1
+    share_threads = False  # see split_threads
 
     def workers(self) -> int:
         return env_workers() or self._workers
