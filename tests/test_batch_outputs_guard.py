@@ -41,6 +41,21 @@ def test_sweep_keeps_a_live_writers_temporary_and_removes_a_dead_ones(tmp_path):
     assert (tmp_path / "theirs.wav").read_bytes() == b"in flight"
 
 
+def test_a_run_started_after_the_writer_died_removes_even_a_young_temporary(tmp_path):
+    """`batch` resumed at once after a kill -9: the dead writer's temporary is younger than the age
+    limit, but it was last written before the sweeping process started, so it cannot be between
+    its creation and its lock."""
+    import subprocess
+    import sys
+
+    dead = tmp_path / ".01 - Chapter 1.opus.dok191qk.part"
+    dead.write_bytes(b"half an opus file")
+    sweep = "import sys; from pathlib import Path; from ttscli import fsio; print(len(fsio.sweep_parts(Path(sys.argv[1]))))"
+    proc = subprocess.run([sys.executable, "-c", sweep, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "1" and not dead.exists()
+
+
 def test_batch_leaves_another_process_write_in_flight(tmp_path):
     src = tmp_path / "book.txt"
     src.write_text("Chapter 1\n\nA short line.\n")

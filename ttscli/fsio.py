@@ -33,6 +33,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -42,6 +43,7 @@ from .errors import OutputError
 PART_SUFFIX = ".part"
 _PART_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.part$")
 SWEEP_AGE = 1.0  # seconds: a younger temporary may be between its creation and its lock
+_STARTED = time.time()  # a temporary last written before this process (this module) started is past that
 
 
 def write_error(exc: OSError, path: Path) -> OutputError:
@@ -336,10 +338,9 @@ def _locked(fd: int) -> int:
 
 def sweep_parts(folder: Path) -> list[Path]:
     """Remove the temporaries (``.NAME.XXXXXXXX.part``) in ``folder`` whose writer is gone: no
-    process holds their lock and they are older than a few seconds. Another process's write in
-    flight is left alone. Returns what was removed."""
-    import time
-
+    process holds their lock, and they are older than a second or were last written before this
+    process started (a run resumed right after a kill). Another process's write in flight is
+    left alone. Returns what was removed."""
     removed = []
     try:
         names = [p for p in folder.iterdir() if _PART_NAME.match(p.name)]
@@ -351,7 +352,8 @@ def sweep_parts(folder: Path) -> list[Path]:
         except OSError:
             continue
         try:
-            if time.time() - os.fstat(fd).st_mtime < SWEEP_AGE:
+            written = os.fstat(fd).st_mtime
+            if time.time() - written < SWEEP_AGE and written >= _STARTED:
                 continue
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:  # locked: its writer is alive
