@@ -6,7 +6,9 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 
 def run(cmd: list[str], *, stdin: bytes | None = None, env: dict | None = None,
@@ -51,9 +53,6 @@ def peer_cli(name: str) -> str | None:
     ttscli is run (``sys.executable -m ttscli``). A launcher found on PATH may be a version
     manager's shim (pyenv's is a shell script that runs ``pyenv exec``), which added about 9 %
     to each piper call here."""
-    import sys
-    from pathlib import Path
-
     beside = Path(sys.executable).with_name(name)
     return str(beside) if beside.exists() else shutil.which(name)
 

@@ -51,7 +51,7 @@ sys.path.insert(0, str(HERE))
 from _measure import run  # noqa: E402
 import _onsets  # noqa: E402
 from make_long_text import PEOPLE  # noqa: E402
-from timings_vs_whisper import percentile  # noqa: E402
+from timings_vs_whisper import matched, percentile  # noqa: E402
 
 BOOK = HERE / "texts" / "harbour_20k.txt"
 NAMES = {name.lower() for name in PEOPLE}
@@ -185,15 +185,7 @@ def overlay_starts(epub: zipfile.ZipFile, n: int) -> list[tuple[str, float]]:
 
 def highlight_pairs(shown: list[tuple[str, float]], heard: list[tuple[str, float]]) -> list[tuple[float, float]]:
     """(clipBegin, Whisper's start) of each word matched by a sequence match on letters and digits."""
-    from ttscli.text.alignment import key
-
-    a = [key(w) for w, _ in shown]
-    b = [key(w) for w, _ in heard]
-    pairs = []
-    for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
-        for k in range(block.size):
-            pairs.append((shown[block.a + k][1], heard[block.b + k][1]))
-    return pairs
+    return [(shown[i][1], heard[j][1]) for i, j in matched([w for w, _ in shown], [w for w, _ in heard])]
 
 
 def main() -> None:

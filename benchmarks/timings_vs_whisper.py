@@ -83,16 +83,21 @@ def spoken_starts(doc: dict) -> list[tuple[str, float]]:
     return [(w["spoken"], w["start"]) for w in doc["words"] if len(w["spoken"].split()) == 1]
 
 
+def matched(ours: list[str], heard: list[str]) -> list[tuple[int, int]]:
+    """(index in ``ours``, index in ``heard``) of the words a sequence match on letters and digits pairs up."""
+    a = [key(w) for w in ours]
+    b = [key(w) for w in heard]
+    return [(block.a + k, block.b + k) for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+            for k in range(block.size)]
+
+
 def compare(doc: dict, heard: list[tuple[str, float, float]]) -> list[tuple[float, float, float]]:
     """(our start, Whisper's start, Whisper's word length) per matched word."""
     ours = spoken_starts(doc)
-    a = [key(w) for w, _ in ours]
-    b = [key(w) for w, _, _ in heard]
     pairs = []
-    for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
-        for k in range(block.size):
-            _, start, end = heard[block.b + k]
-            pairs.append((ours[block.a + k][1], start, end - start))
+    for i, j in matched([w for w, _ in ours], [w for w, _, _ in heard]):
+        _, start, end = heard[j]
+        pairs.append((ours[i][1], start, end - start))
     return pairs
 
 
