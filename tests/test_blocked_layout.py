@@ -21,6 +21,7 @@ from ttscli.runtime import blocked
 from ttscli.runtime.plan import cpu_plan
 
 X86 = platform.machine().lower() in ("x86_64", "amd64")
+SMALL = 8  # the small test graphs' convolutions are narrower than MIN_OUT_CHANNELS
 
 
 def _conv_stack(specs, opset=17, share_first_weight=False, channels=16):
@@ -69,7 +70,7 @@ def test_rewritten_convolutions_compute_the_same(opset):
     x = np.random.default_rng(1).standard_normal((1, 16, 203)).astype(np.float32)
     plain = _run(model, x)
     rewritten = onnx.ModelProto.FromString(model.SerializeToString())
-    assert blocked.rewrite(rewritten) == len(DECODER_LIKE)
+    assert blocked.rewrite(rewritten, min_out_channels=SMALL) == len(DECODER_LIKE)
     convs = [n for n in rewritten.graph.node if n.op_type == "Conv"]
     assert all(len(dict((a.name, a) for a in n.attribute)["kernel_shape"].ints) == 2 for n in convs)
     for level in (ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED, ort.GraphOptimizationLevel.ORT_ENABLE_ALL):
@@ -81,19 +82,19 @@ def test_rewritten_convolutions_compute_the_same(opset):
 def test_unsuitable_convolutions_are_left_alone():
     odd = [(12, 3, 1, 1, (1, 1), 1)] + [(16, 3, 1, 1, (1, 1), 1)] * 9  # 12 channels fit no block
     model = _conv_stack(odd)
-    assert blocked.rewrite(model) == 8  # conv0 (12 out) and conv1 (12 in) stay 1-D
+    assert blocked.rewrite(model, min_out_channels=SMALL) == 8  # conv0 (12 out) and conv1 (12 in) stay 1-D
     assert [n.name for n in model.graph.node if n.op_type == "Conv" and n.input[0] in ("x", "a0")] == ["conv0", "conv1"]
     shared = _conv_stack([(16, 3, 1, 1, (1, 1), 1)] * 10, share_first_weight=True)  # w0 feeds two convs
     x = np.random.default_rng(2).standard_normal((1, 16, 50)).astype(np.float32)
     plain = _run(shared, x)
-    assert blocked.rewrite(shared) == 8
+    assert blocked.rewrite(shared, min_out_channels=SMALL) == 8
     assert np.allclose(_run(shared, x), plain, atol=1e-4)
 
 
 def test_a_graph_with_few_convolutions_is_unchanged():
     model = _conv_stack(DECODER_LIKE[: blocked.MIN_CONVS - 1])
     before = model.SerializeToString()
-    assert blocked.rewrite(model) == 0
+    assert blocked.rewrite(model, min_out_channels=SMALL) == 0
     assert model.SerializeToString() == before
 
 
@@ -182,7 +183,7 @@ def test_transposed_convolutions_become_the_same_polyphase_sums():
         length = (length - 1) * stride + kernel - begin - end
     assert plain.shape == (1, 16, length)
     rewritten = onnx.ModelProto.FromString(model.SerializeToString())
-    assert blocked.rewrite(rewritten) == blocked.MIN_CONVS + len(specs)
+    assert blocked.rewrite(rewritten, min_out_channels=SMALL) == blocked.MIN_CONVS + len(specs)
     assert not [n for n in rewritten.graph.node if n.op_type == "ConvTranspose"]
     for level in (ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED, ort.GraphOptimizationLevel.ORT_ENABLE_ALL):
         got = _run(rewritten, x, level)
@@ -198,6 +199,28 @@ def test_transposed_convolutions_the_polyphase_form_does_not_cover_stay(extra):
         model = _upsampler_stack(spec)
         x = np.random.default_rng(4).standard_normal((1, 32, 17)).astype(np.float32)
         plain = _run(model, x)
-        assert blocked.rewrite(model) == blocked.MIN_CONVS
+        assert blocked.rewrite(model, min_out_channels=SMALL) == blocked.MIN_CONVS
         assert [n.name for n in model.graph.node if n.op_type == "ConvTranspose"] == ["up0"]
         assert np.allclose(_run(model, x), plain, atol=1e-4)
+
+
+def test_narrow_convolutions_stay_one_dimensional():
+    """A convolution with fewer output channels than MIN_OUT_CHANNELS is left 1-D (onnxruntime
+    would run its blocked form on one thread); wider ones, and upsamplers whose phases give
+    enough channels, are rewritten."""
+    wide = blocked.MIN_OUT_CHANNELS
+    narrow = wide // 2
+    specs = [(wide, 3, 1, 1, (1, 1), 1)] * blocked.MIN_CONVS + [(narrow, 3, 1, 1, (1, 1), 1)] * 2
+    model = _conv_stack(specs, channels=wide)
+    x = np.random.default_rng(5).standard_normal((1, wide, 40)).astype(np.float32)
+    plain = _run(model, x)
+    assert blocked.rewrite(model) == blocked.MIN_CONVS
+    dims = {n.name: len(dict((a.name, a) for a in n.attribute)["kernel_shape"].ints)
+            for n in model.graph.node if n.op_type == "Conv"}
+    assert [dims[f"conv{k}"] for k in range(len(specs))] == [2] * blocked.MIN_CONVS + [1, 1]
+    assert np.allclose(_run(model, x), plain, atol=1e-4)
+    # an upsampler with 32 output channels at stride 4 has 128 phase channels: rewritten
+    ups = _upsampler_stack([(narrow // 2, 8, 4, (2, 2), {}, True)], channels=wide)
+    assert blocked.rewrite(ups) == blocked.MIN_CONVS + 1
+    ups = _upsampler_stack([(narrow // 2, 4, 2, (1, 1), {}, True)], channels=wide)
+    assert blocked.rewrite(ups) == blocked.MIN_CONVS

@@ -20,7 +20,12 @@ stacked as output channels, then interleaved and cropped, which is the same sum
 matrix multiply plus a scatter-add, never blocked).
 
 Only float convolutions with a constant 3-D weight whose channel counts suit the
-blocks are rewritten, and a graph with fewer than :data:`MIN_CONVS` of them is
+blocks and that have at least :data:`MIN_OUT_CHANNELS` output channels are rewritten.
+onnxruntime shares a blocked convolution among threads by output rows and by groups of
+four channel blocks (64 channels with AVX-512), and a 1-D convolution has one row, so a
+narrower one runs on one thread: on two threads the joe voice's 64- and 32-channel
+decoder stages took a lone sentence from 0.115 to 0.14 s (docs/performance.md, round 6).
+A graph with fewer than :data:`MIN_CONVS` of them is
 left alone (an int8 Kokoro graph has almost none: its convolutions are
 ``ConvInteger``). ``TTSCLI_ORT_BLOCKED=0`` turns the rewrite off; it applies to
 CPU sessions on x86-64 only (the blocked kernels are x86 code).
@@ -34,8 +39,9 @@ from collections import Counter
 from .plan import cpu_only, switched_off
 
 ENV = "TTSCLI_ORT_BLOCKED"
-VERSION = 2  # part of the cached rewrite's key: bump it whenever the rewrite changes
+VERSION = 3  # part of the cached rewrite's key: bump it whenever the rewrite changes
 MIN_CONVS = 8
+MIN_OUT_CHANNELS = 128  # two of onnxruntime's 64-channel work groups, so two threads share the work
 _BLOCK = 8  # the smallest block width (AVX2); AVX-512 uses 16 and checks again itself
 _AXIS_NAME = "ttscli_blocked_axis2"
 
@@ -61,15 +67,16 @@ def _float_weight(node, weights: dict, uses: dict):
     return weight
 
 
-def _qualifies(node, weights: dict, uses: dict) -> bool:
+def _qualifies(node, weights: dict, uses: dict, min_out: int) -> bool:
     weight = _float_weight(node, weights, uses) if node.op_type == "Conv" else None
     if weight is None:
         return False
     out_channels, in_channels = weight.dims[0], weight.dims[1]
-    return out_channels % _BLOCK == 0 and (in_channels % _BLOCK == 0 or in_channels < _BLOCK)
+    return (out_channels % _BLOCK == 0 and out_channels >= min_out
+            and (in_channels % _BLOCK == 0 or in_channels < _BLOCK))
 
 
-def _upsampler(node, weights: dict, uses: dict) -> bool:
+def _upsampler(node, weights: dict, uses: dict, min_out: int) -> bool:
     """A transposed convolution the polyphase form computes exactly: one group, no dilation,
     no output padding or shape, explicit pads, a kernel that is a multiple of the stride."""
     weight = _float_weight(node, weights, uses) if node.op_type == "ConvTranspose" else None
@@ -83,7 +90,7 @@ def _upsampler(node, weights: dict, uses: dict) -> bool:
         return False
     in_channels, out_channels, kernel = weight.dims
     return (kernel % stride == 0 and in_channels % _BLOCK == 0 and (out_channels * stride) % _BLOCK == 0
-            and len(attrs.get("pads", [0, 0])) == 2)
+            and out_channels * stride >= min_out and len(attrs.get("pads", [0, 0])) == 2)
 
 
 def _as_2d(attrs: dict) -> dict:
@@ -159,15 +166,15 @@ class _Writer:
                             self.constant(f"{base}/axis", [2])], [node.output[0]], f"{base}/crop")
 
 
-def rewrite(model) -> int:
+def rewrite(model, min_out_channels: int = MIN_OUT_CHANNELS) -> int:
     """Rewrite the qualifying convolutions of ``model`` (onnx.ModelProto) in place; return how
     many now run blocked (0: the model is unchanged)."""
     graph = model.graph
     weights = {init.name: init for init in graph.initializer}
     uses = Counter(name for node in graph.node for name in node.input)
     nodes = list(graph.node)  # positions, not id(): protobuf hands out fresh wrappers
-    convs = {k for k, node in enumerate(nodes) if _qualifies(node, weights, uses)}
-    upsamplers = {k for k, node in enumerate(nodes) if _upsampler(node, weights, uses)}
+    convs = {k for k, node in enumerate(nodes) if _qualifies(node, weights, uses, min_out_channels)}
+    upsamplers = {k for k, node in enumerate(nodes) if _upsampler(node, weights, uses, min_out_channels)}
     if len(convs) + len(upsamplers) < MIN_CONVS:
         return 0
     opset = next((op.version for op in model.opset_import if op.domain in ("", "ai.onnx")), 13)
