@@ -148,7 +148,7 @@ def random_lm(path: Path, vocab: Vocab, *, arch: str = "llama", n_embd: int = 51
     preference is carried by one embedding dimension per group, which the small
     random layers do not drown. ``lead_in`` tokens (the prompt's last token) lead
     into group 0. No group holds EOS, so the model never stops."""
-    import gguf
+    import gguf  # noqa: F401 - fail here, before any file is written, when gguf is missing
 
     groups = groups or []
     rng = np.random.default_rng(seed)
