@@ -23,8 +23,9 @@ Only float convolutions with a constant 3-D weight whose channel counts suit the
 blocks and that have at least :data:`MIN_OUT_CHANNELS` output channels are rewritten.
 onnxruntime shares a blocked convolution among threads by output rows and by groups of
 four channel blocks (64 channels with AVX-512), and a 1-D convolution has one row, so a
-narrower one runs on one thread: on two threads the joe voice's 64- and 32-channel
-decoder stages took a lone sentence from 0.115 to 0.14 s (docs/performance.md, round 6).
+narrower one runs on one thread: with the joe voice's 64- and 32-channel decoder stages
+blocked, a lone sentence on two threads took 0.14 s instead of 0.115 s (docs/performance.md,
+round 6).
 A graph with fewer than :data:`MIN_CONVS` of them is
 left alone (an int8 Kokoro graph has almost none: its convolutions are
 ``ConvInteger``). ``TTSCLI_ORT_BLOCKED=0`` turns the rewrite off; it applies to
