@@ -5,8 +5,9 @@
 
 The same phoneme ids (piper-tts's phonemizer, four short sentences) go through:
 - piper-tts's session as `PiperVoice.load` builds it (its default options: all cores, threads spinning);
-- ttscli's graph layouts, each in a session built like ttscli's (optimization level ALL, threads
-  that sleep when idle, no memory patterns), on one and on two threads:
+- ttscli's graph layouts, each in a session with ttscli's own options (`runtime.onnx._options`
+  on the plan `lookahead.split_threads` gives: level ALL, idle threads asleep, no memory
+  patterns), on one and on two threads:
   `now` (1-D convolutions blocked from `blocked.MIN_OUT_CHANNELS` output channels),
   `all blocked` (every convolution that fits the blocks, the layout before round 6) and
   `plain` (no rewrite).
@@ -29,13 +30,13 @@ SENTENCES = ("Hello there, this is the first line.", "The quick brown fox jumps 
 
 
 def _session(ort, data: bytes, threads: int):
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    opts.inter_op_num_threads = 1
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    opts.enable_mem_pattern = False
-    opts.log_severity_level = 3
+    """A session with the options ttscli gives the joe voice's session on ``threads`` threads."""
+    from ttscli.backends import lookahead
+    from ttscli.runtime.onnx import _options
+    from ttscli.runtime.plan import RuntimePlan
+
+    _, plan = lookahead.split_threads(RuntimePlan(threads=threads), share=True)
+    opts = _options(ort, plan, ort.GraphOptimizationLevel.ORT_ENABLE_ALL, mem_pattern=False)
     return ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
 
 

@@ -25,10 +25,8 @@ onnxruntime shares a blocked convolution among threads by output rows and by gro
 four channel blocks (64 channels with AVX-512), and a 1-D convolution has one row, so a
 narrower one runs on one thread: with the joe voice's 64- and 32-channel decoder stages
 blocked, a lone sentence on two threads took 0.14 s instead of 0.115 s (docs/performance.md,
-round 6).
-A graph with fewer than :data:`MIN_CONVS` of them is
-left alone (an int8 Kokoro graph has almost none: its convolutions are
-``ConvInteger``). ``TTSCLI_ORT_BLOCKED=0`` turns the rewrite off; it applies to
+round 6). A graph with fewer than :data:`MIN_CONVS` of them is left alone (an int8 Kokoro
+graph has almost none: its convolutions are ``ConvInteger``). ``TTSCLI_ORT_BLOCKED=0`` turns the rewrite off; it applies to
 CPU sessions on x86-64 only (the blocked kernels are x86 code).
 """
 
@@ -68,13 +66,17 @@ def _float_weight(node, weights: dict, uses: dict):
     return weight
 
 
+def _wide_enough(out_channels: int, min_out: int) -> bool:
+    """Output channels that fill whole blocks, enough of them for two threads (MIN_OUT_CHANNELS)."""
+    return out_channels % _BLOCK == 0 and out_channels >= min_out
+
+
 def _qualifies(node, weights: dict, uses: dict, min_out: int) -> bool:
     weight = _float_weight(node, weights, uses) if node.op_type == "Conv" else None
     if weight is None:
         return False
     out_channels, in_channels = weight.dims[0], weight.dims[1]
-    return (out_channels % _BLOCK == 0 and out_channels >= min_out
-            and (in_channels % _BLOCK == 0 or in_channels < _BLOCK))
+    return _wide_enough(out_channels, min_out) and (in_channels % _BLOCK == 0 or in_channels < _BLOCK)
 
 
 def _upsampler(node, weights: dict, uses: dict, min_out: int) -> bool:
@@ -90,8 +92,8 @@ def _upsampler(node, weights: dict, uses: dict, min_out: int) -> bool:
             or attrs.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET")):
         return False
     in_channels, out_channels, kernel = weight.dims
-    return (kernel % stride == 0 and in_channels % _BLOCK == 0 and (out_channels * stride) % _BLOCK == 0
-            and out_channels * stride >= min_out and len(attrs.get("pads", [0, 0])) == 2)
+    return (kernel % stride == 0 and in_channels % _BLOCK == 0 and _wide_enough(out_channels * stride, min_out)
+            and len(attrs.get("pads", [0, 0])) == 2)
 
 
 def _as_2d(attrs: dict) -> dict:
