@@ -206,3 +206,25 @@ def test_long_sentence_runs_clause_by_clause_and_is_all_heard(kokoro, whisper):
     heard = transcribe(whisper, _audio(kokoro, text), 24000).lower()
     for word in ("keeper", "stairs", "wick", "water", "morning"):
         assert word in heard, heard
+
+
+def test_a_lone_sentence_has_both_threads_and_a_text_the_same_bytes_side_by_side(home, monkeypatch):
+    """lookahead.Sessions on the real graph: one sentence runs on the session with every thread
+    and opens nothing else; a text of several sentences opens the per-worker session for its
+    look-ahead, and gives the same bytes as one worker running every sentence on both threads."""
+    from ttscli.runtime.plan import cpu_plan
+
+    monkeypatch.setenv("TTSCLI_HOME", str(home))
+    monkeypatch.delenv("TTSCLI_WORKERS", raising=False)
+    loaded = engine.load(MODEL, "jf_alpha", plan=cpu_plan(threads=2))
+    sessions = loaded.backend.sessions
+    assert sessions.workers == 2 and sessions.alone.session.get_session_options().intra_op_num_threads == 2
+    lone = _audio(loaded, SENTENCE)
+    assert len(sessions.opened()) == 1 and _rms(lone) > 0.03
+    text = "First, a short one. " + SENTENCE + " And then a third sentence, a little longer than the rest."
+    ahead = _audio(loaded, text)
+    beside = sessions.opened()
+    assert len(beside) == 2 and beside[1].session.get_session_options().intra_op_num_threads == 1
+    monkeypatch.setenv("TTSCLI_WORKERS", "1")
+    assert np.array_equal(ahead, _audio(loaded, text))
+    assert np.array_equal(lone, _audio(loaded, SENTENCE))

@@ -18,11 +18,13 @@ import numpy as np
 from ..errors import IntegrityError, RunStopped, RuntimeFailure
 from . import blocked as layout
 from . import optimized, seeded
-from .plan import RuntimePlan, provider_names
+from .plan import SHARED_ARENA, RuntimePlan, provider_names
 
 log = logging.getLogger(__name__)
 
 _MAX_NOISE_TRIES = 5
+_arena_lock = threading.Lock()
+_arena_registered = False
 
 
 def _corrupt(path: Path, exc: Exception) -> IntegrityError:
@@ -44,6 +46,19 @@ def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None, mem_pat
     for key, value in plan.ort_session_config.items():
         opts.add_session_config_entry(key, value)
     return opts
+
+
+def _shared_arena(ort) -> None:
+    """Register one CPU arena for the process (once), for the sessions whose plan sets
+    ``SHARED_ARENA``: two sessions of one model then draw their working memory from the same
+    pool instead of each growing its own (lookahead.Sessions; measured with Kokoro: a 264-word
+    text peaked at 617 instead of 734 MiB)."""
+    global _arena_registered
+    with _arena_lock:
+        if not _arena_registered:
+            info = ort.OrtMemoryInfo("Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT)
+            ort.create_and_register_allocator(info, None)
+            _arena_registered = True
 
 
 def _create(ort, source: Path | bytes, shown: Path, opts, plan: RuntimePlan):
@@ -75,6 +90,8 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_patter
 
     # ORT's own logger would print a second, coloured line for a dropped provider.
     ort.set_default_logger_severity(2 if log.isEnabledFor(logging.DEBUG) else 3)
+    if plan.ort_session_config.get(SHARED_ARENA) == "1":
+        _shared_arena(ort)
     levels = ort.GraphOptimizationLevel
     cpu_level = levels.ORT_ENABLE_ALL if layout else levels.ORT_ENABLE_EXTENDED
     sess = None

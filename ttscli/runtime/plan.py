@@ -24,6 +24,10 @@ from typing import TYPE_CHECKING, Any, Mapping, MutableMapping
 
 from ..errors import RuntimeFailure, UsageError
 
+# "1" in a plan's ort_session_config: the session draws working memory from one arena for the
+# whole process (registered by runtime.onnx), shared with every other session that asks for it.
+SHARED_ARENA = "session.use_env_allocators"
+
 if TYPE_CHECKING:
     from .gpus import GpuInfo
     from .hardware import HardwareProfile

@@ -57,9 +57,10 @@ class StyleTTSBackend(lookahead.LookAhead, Backend):
         self.bank = resolver.bank
         self.family = self.rules.family
         self.files = files
-        self._workers, session_plan = lookahead.split_threads(plan)
+        self.sessions = lookahead.Sessions(lambda p: ort_runtime.load(files.model, p, durations=True), plan)
+        self._workers = self.sessions.workers
         self.plan = plan
-        self.onnx = ort_runtime.load(files.model, session_plan, durations=True)
+        self.onnx = self.sessions.alone  # graph introspection; runs pick theirs (lookahead.Sessions)
         self.timings = "model" if self.onnx.duration_output is not None else "aligned"
         self._read_io()
         self.vocab = read_vocab(files, self.rules, self.onnx.session)
@@ -83,7 +84,8 @@ class StyleTTSBackend(lookahead.LookAhead, Backend):
 
     # --- voices
     def interrupt(self) -> None:
-        self.onnx.interrupt()
+        for model in self.sessions.opened():
+            model.interrupt()
 
     def voices(self) -> list[VoiceInfo]:
         aliases = {v: k for k, v in self.rules.aliases().items()}
@@ -175,7 +177,7 @@ class StyleTTSBackend(lookahead.LookAhead, Backend):
             "style": voice.style[row].reshape(1, -1).astype(self.dtypes["style"], copy=False),
             "speed": self._speed(voice, speed),
         }
-        outputs = self.onnx.run(feeds, seed=seed)
+        outputs = self.sessions.for_run().run(feeds, seed=seed)
         audio = np.asarray(outputs[self.audio_output], dtype=np.float32).reshape(-1)
         start, end = self.rules.trim_bounds(audio)
         words = None
