@@ -25,7 +25,8 @@ ENVIRONMENT: dict[str, str] = {
                      "./ttscli-TIMESTAMP.wav instead), sounddevice, ffplay, aplay, pacat, play or ffmpeg "
                      "(the bundled ffmpeg, to PulseAudio).",
     "TTSCLI_WORKERS": "Piper, Kokoro, Kitten: sentences synthesized side by side on the CPU (default 2 with "
-                      "2 or more threads, each with half the threads).",
+                      "2 or more threads; Piper's share every thread, Kokoro's and Kitten's have half each, "
+                      "and a sentence that runs alone has them all).",
     "TTSCLI_RAY_ACTORS_PER_GPU": "batch --cluster: Ray actors that share one GPU for families the runtime plan "
                                  "puts on a GPU (default 2).",
     "TTSCLI_HOST": "Address of a running ttscli serve that say and ps use (host, host:port or http://host:port; "
