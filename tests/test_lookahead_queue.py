@@ -108,3 +108,22 @@ def test_sessions_with_one_worker_never_open_a_second(monkeypatch):
         finally:
             _job.beside = False
         assert len(opened) == 1 and SHARED_ARENA not in opened[0].ort_session_config
+
+
+def test_an_onnxruntime_without_a_shared_arena_still_loads(monkeypatch):
+    """runtime.onnx registers the shared arena once; a build that refuses leaves each session its own."""
+    import onnxruntime as ort
+
+    from ttscli.runtime import onnx as ort_runtime
+
+    calls = []
+
+    def refuse(*args):
+        calls.append(args)
+        raise RuntimeError("not in this build")
+
+    monkeypatch.setattr(ort_runtime, "_arena_registered", False)
+    monkeypatch.setattr(ort, "create_and_register_allocator", refuse)
+    ort_runtime._shared_arena(ort)
+    ort_runtime._shared_arena(ort)
+    assert len(calls) == 1  # tried once, quietly

@@ -56,9 +56,12 @@ def _shared_arena(ort) -> None:
     global _arena_registered
     with _arena_lock:
         if not _arena_registered:
-            info = ort.OrtMemoryInfo("Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT)
-            ort.create_and_register_allocator(info, None)
-            _arena_registered = True
+            _arena_registered = True  # tried once: without it each session keeps its own arena, as before
+            try:
+                info = ort.OrtMemoryInfo("Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT)
+                ort.create_and_register_allocator(info, None)
+            except Exception as exc:  # noqa: BLE001 - an onnxruntime build without it
+                log.debug("no shared CPU arena (%s): each session keeps its own", exc)
 
 
 def _create(ort, source: Path | bytes, shown: Path, opts, plan: RuntimePlan):
