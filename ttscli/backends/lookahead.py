@@ -135,8 +135,8 @@ def in_order(segments: Iterable["Segment"], work: Callable[["Segment"], list["Au
     264-word text), while Piper's clause-sized pieces gained nothing and peaked higher.
     The first spoken segment runs alone, so nothing competes with the first audio (the
     front end's work on the next sentences and a second worker both wait for it); look-ahead
-    then starts at full width, its jobs marked :func:`side_by_side`. Stopping the iteration (a closed pipe, Ctrl-C) cancels what
-    has not started."""
+    then starts at full width, its jobs marked :func:`side_by_side`. Stopping the iteration (a
+    closed pipe, Ctrl-C) cancels what has not started."""
     queued = max(workers, queued or workers)
     alone = True  # until the first spoken segment is delivered
     pending: deque[tuple[Segment, Future | None]] = deque()
@@ -150,7 +150,9 @@ def in_order(segments: Iterable["Segment"], work: Callable[["Segment"], list["Au
                 if seg is None:
                     exhausted = True
                     break
-                job = None if seg.is_silence else pool.submit(work, seg) if alone else pool.submit(_beside, work, seg)
+                job = None
+                if not seg.is_silence:
+                    job = pool.submit(work, seg) if alone else pool.submit(_beside, work, seg)
                 pending.append((seg, job))
             if not pending:
                 return
