@@ -44,11 +44,15 @@ def env_workers() -> int | None:
     return int(value) if value.isdigit() and int(value) > 0 else None
 
 
+def _all_threads(plan: "RuntimePlan") -> int:
+    return plan.threads or os.cpu_count() or 1
+
+
 def split_threads(plan: "RuntimePlan", share: bool = False) -> tuple[int, "RuntimePlan"]:
     """(segments run at once, the plan for the session) within the plan's thread count.
     ``share``: the workers' session keeps every thread, its idle ones sleeping instead of
     spinning (see the module docstring)."""
-    threads = plan.threads or os.cpu_count() or 1
+    threads = _all_threads(plan)
     workers = env_workers() or (2 if plan.device == "cpu" and threads >= 2 else 1)
     if workers <= 1 or plan.device != "cpu":
         return workers, plan
@@ -89,7 +93,7 @@ class Sessions(Generic[M]):
         self._open = open_model
         if self.workers > 1:  # the two sessions share one arena (runtime.plan.SHARED_ARENA)
             config = {**plan.ort_session_config, SHARED_ARENA: "1"}
-            plan = replace(plan, threads=plan.threads or os.cpu_count() or 1, ort_session_config=config)
+            plan = replace(plan, threads=_all_threads(plan), ort_session_config=config)
             beside = replace(beside, ort_session_config=config)
         self._beside_plan = beside
         self.alone: M = open_model(plan)

@@ -26,8 +26,8 @@ four channel blocks (64 channels with AVX-512), and a 1-D convolution has one ro
 narrower one runs on one thread: with the joe voice's 64- and 32-channel decoder stages
 blocked, a lone sentence on two threads took 0.14 s instead of 0.115 s (docs/performance.md,
 round 6). A graph with fewer than :data:`MIN_CONVS` of them is left alone (an int8 Kokoro
-graph has almost none: its convolutions are ``ConvInteger``). ``TTSCLI_ORT_BLOCKED=0`` turns the rewrite off; it applies to
-CPU sessions on x86-64 only (the blocked kernels are x86 code).
+graph has almost none: its convolutions are ``ConvInteger``). ``TTSCLI_ORT_BLOCKED=0`` turns
+the rewrite off; it applies to CPU sessions on x86-64 only (the blocked kernels are x86 code).
 """
 
 from __future__ import annotations
