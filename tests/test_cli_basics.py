@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 
-from support.cli import REPO, run_cli
+from support.cli import REPO, invoke, run_cli
 
 HEAVY = ("onnxruntime", "torch", "llama_cpp", "numpy", "sherpa_onnx", "onnx", "soundfile")
 
@@ -92,3 +92,26 @@ def test_in_process_runner_matches_the_real_process(tmp_path):
         real, here = run_cli(*args), invoke(*args)
         assert (here.returncode, here.stdout, here.stderr) == (real.returncode, real.stdout, real.stderr), args
     assert dict(os.environ) == env_before
+
+
+def test_a_run_builds_only_the_commands_it_names():
+    """Typer builds a click object per command; a run that names a command gets only the ones
+    its arguments name, and help, a misspelt command or no command get the whole tree."""
+    from ttscli.cli.app import COMMANDS, _command_tree
+
+    every = set(_command_tree(["--help"]).commands)
+    assert {name for _, name in COMMANDS} <= every | {"list"}
+    assert set(_command_tree(["say", "Hello", "-o", "x.wav"]).commands) == {"say"}
+    assert set(_command_tree(["--debug", "--device", "cpu", "voice", "list"]).commands) == {"voice", "list"}
+    assert set(_command_tree(["say", "--", "list", "serve"]).commands) == {"say"}  # text after --
+    for argv in (["say", "--help"], ["say", "-h"], ["sya", "hi"], []):
+        assert set(_command_tree(argv).commands) == every
+
+
+def test_one_command_tree_parses_like_the_whole(tmp_path):
+    """The same usage error, global options after the command, and a group's subcommand."""
+    bad = invoke("say", "hi", "--speeed", "2", "-o", str(tmp_path / "x.wav"))
+    assert bad.returncode == 2 and b"Possible options: --seed, --speed" in bad.stderr
+    assert invoke("say", "--dry-run", "Hi there.", "--device", "cpu", "--debug").returncode == 0
+    listing = invoke("voice", "list", "--json")
+    assert listing.returncode == 0 and listing.stdout.lstrip().startswith(b"[")

@@ -112,23 +112,41 @@ def test_optimized_graph_cache_gives_the_same_audio(tmp_path):
         outs.append(out.read_bytes())
         if k == 0:
             cached = list((tmp_path / "home" / "cache" / "ort-optimized").glob("*.onnx"))
-            assert len(cached) == 1 and cached[0].stat().st_size > 1_000_000
+            weights = list((tmp_path / "home" / "cache" / "ort-optimized").glob("*.weights"))
+            assert len(cached) == 1 and len(weights) == 1
+            assert weights[0].name.startswith(cached[0].stem + ".")
+            # the graph names its weights file; the weights are mapped, not parsed from the graph
+            assert weights[0].name.encode() in cached[0].read_bytes()
+            assert weights[0].stat().st_size > 50_000_000 > 2_000_000 > cached[0].stat().st_size
             assert not list(cached[0].parent.glob(".*.part"))
     assert outs[0] == outs[1] == outs[2]
     assert len(outs[0]) > 44 + 22050  # over half a second of 16-bit audio
 
 
-def test_damaged_optimized_copy_is_rebuilt(tmp_path):
+@pytest.mark.parametrize("damage", ["graph cut", "weights cut", "weights gone"])
+def test_damaged_optimized_copy_is_rebuilt(tmp_path, damage):
+    """A cut graph, cut weights or missing weights: the copy is rebuilt, the audio is the same,
+    and only the new copy's weights are left."""
     env = {"TTSCLI_HOME": str(tmp_path / "home")}
+    folder = tmp_path / "home" / "cache" / "ort-optimized"
     first = tmp_path / "a.wav"
     assert run_cli("say", "Rebuild me.", "-o", str(first), env=env).returncode == 0
-    (cached,) = (tmp_path / "home" / "cache" / "ort-optimized").glob("*.onnx")
-    cached.write_bytes(cached.read_bytes()[:4096])
+    (cached,) = folder.glob("*.onnx")
+    (weights,) = folder.glob("*.weights")
+    if damage == "graph cut":
+        cached.write_bytes(cached.read_bytes()[:4096])
+    elif damage == "weights cut":
+        with open(weights, "r+b") as fh:
+            fh.truncate(weights.stat().st_size // 2)
+    else:
+        weights.unlink()
     second = tmp_path / "b.wav"
     proc = run_cli("say", "Rebuild me.", "-o", str(second), env=env)
     assert proc.returncode == 0, proc.stderr
     assert second.read_bytes() == first.read_bytes()
-    assert cached.stat().st_size > 1_000_000
+    (rebuilt,) = folder.glob("*.weights")
+    assert rebuilt != weights and rebuilt.stat().st_size > 50_000_000
+    assert rebuilt.name.encode() in cached.read_bytes()
 
 
 def test_lookahead_workers_give_the_same_audio(tmp_path):

@@ -196,7 +196,8 @@ def _umask() -> int:
     return mask
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: Path) -> None:
+    """Flush ``path``'s data to the disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -231,7 +232,7 @@ class AtomicFile:
 
     def commit(self) -> None:
         try:
-            _fsync(self.tmp)
+            fsync_file(self.tmp)
             os.chmod(self.tmp, 0o666 & ~_umask())
             os.replace(self.tmp, self.path)
             self._release()

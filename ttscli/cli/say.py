@@ -39,11 +39,11 @@ def _gather_text(words: list[str], file: str | None, encoding: str | None) -> st
 def _live_stdin(words: list[str], file: str | None, encoding: str | None) -> bool:
     """Whether the text comes from stdin and stdin is live (a pipe, FIFO, socket or terminal):
     then it is spoken as it arrives (see live_input.py); a regular file is read whole."""
-    from .live_input import is_live
-
     from_stdin = file == "-" or (not file and (words == ["-"] or (not words and not sys.stdin.isatty())))
     if not from_stdin or words not in ([], ["-"]) or sys.stdin is None:
         return False
+    from .live_input import is_live
+
     if encoding:
         from ..text.decode import check_encoding
 

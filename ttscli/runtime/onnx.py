@@ -33,7 +33,7 @@ def _corrupt(path: Path, exc: Exception) -> IntegrityError:
                           hint="remove it and pull the model again")
 
 
-def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None, mem_pattern: bool = True):
+def _options(ort, plan: RuntimePlan, level, save_to: optimized.Saving | None = None, mem_pattern: bool = True):
     opts = ort.SessionOptions()
     if plan.threads:
         opts.intra_op_num_threads = plan.threads
@@ -41,9 +41,11 @@ def _options(ort, plan: RuntimePlan, level, save_to: Path | None = None, mem_pat
     opts.graph_optimization_level = level
     opts.log_severity_level = 2 if log.isEnabledFor(logging.DEBUG) else 3  # ORT's own lines: --debug only
     opts.enable_mem_pattern = mem_pattern
+    config = dict(plan.ort_session_config)
     if save_to is not None:
-        opts.optimized_model_filepath = str(save_to)
-    for key, value in plan.ort_session_config.items():
+        opts.optimized_model_filepath = str(save_to.atomic.tmp)
+        config.update(save_to.session_config())
+    for key, value in config.items():
         opts.add_session_config_entry(key, value)
     return opts
 
@@ -111,15 +113,14 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_patter
                 log.debug("optimized copy %s unusable (%s); rebuilding it", cached.name, exc)
                 optimized.discard(cached)
         if sess is None:
-            atomic = optimized.writable_tmp(cached)
+            saving = optimized.saving(cached)
             try:
-                sess = _create(ort, path, path, _options(ort, plan, cpu_level,
-                                                         atomic.tmp if atomic else None, mem_pattern), plan)
+                sess = _create(ort, path, path, _options(ort, plan, cpu_level, saving, mem_pattern), plan)
             finally:
-                if atomic is not None and sess is None:
-                    atomic.discard()
-            if atomic is not None:
-                optimized.publish(atomic)
+                if saving is not None and sess is None:
+                    saving.discard()
+            if saving is not None:
+                saving.publish()
     else:
         sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_ALL, None, mem_pattern), plan)
     log.debug("onnxruntime %s providers=%s", path.name, sess.get_providers())
