@@ -80,6 +80,27 @@ def _create(ort, source: Path | bytes, shown: Path, opts, plan: RuntimePlan):
         raise RuntimeFailure(f"onnxruntime cannot load {shown.name}: {text.splitlines()[0][:200]}") from exc
 
 
+def _create_saving(ort, path: Path, cached: Path, options, plan: RuntimePlan):
+    """A session for ``path`` that saves its optimized copy as ``cached``. The copy is optional:
+    if onnxruntime cannot write it (a full disk fails inside the save), the session is made
+    again without saving, and only an error that one also gets reaches the caller."""
+    saving = optimized.saving(cached)
+    if saving is None:
+        return _create(ort, path, path, options(None), plan)
+    sess = None
+    try:
+        sess = _create(ort, path, path, options(saving), plan)
+    except (IntegrityError, RuntimeFailure) as exc:
+        log.debug("could not save the optimized copy of %s (%s); running without it", path.name, exc)
+    finally:
+        if sess is None:
+            saving.discard()
+    if sess is None:
+        return _create(ort, path, path, options(None), plan)
+    saving.publish()
+    return sess
+
+
 def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_pattern: bool = True,
             layout: bool = False):
     """An InferenceSession for ``path``. CPU sessions run the graph at the EXTENDED
@@ -113,14 +134,8 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_patter
                 log.debug("optimized copy %s unusable (%s); rebuilding it", cached.name, exc)
                 optimized.discard(cached)
         if sess is None:
-            saving = optimized.saving(cached)
-            try:
-                sess = _create(ort, path, path, _options(ort, plan, cpu_level, saving, mem_pattern), plan)
-            finally:
-                if saving is not None and sess is None:
-                    saving.discard()
-            if saving is not None:
-                saving.publish()
+            sess = _create_saving(ort, path, cached, lambda saving: _options(ort, plan, cpu_level, saving, mem_pattern),
+                                  plan)
     else:
         sess = _create(ort, path, path, _options(ort, plan, levels.ORT_ENABLE_ALL, None, mem_pattern), plan)
     log.debug("onnxruntime %s providers=%s", path.name, sess.get_providers())

