@@ -66,7 +66,7 @@ FILES: dict[str, str] = {
     "~/.cache/ttscli/downloads/": "partial downloads (resumed by the next pull)",
     "~/.cache/ttscli/catalog/piper-voices.json": "the cached Piper voice index",
     "~/.cache/ttscli/seeded-onnx/, ort-optimized/": "Piper graphs rewritten for seeded noise; "
-                                                   "onnxruntime-optimized copies of ONNX graphs",
+                                                   "onnxruntime-optimized copies of ONNX graphs (.onnx, with their .weights)",
     "~/.cache/ttscli/sherpa-piper/, sherpa/": "sherpa-onnx copies of Piper voices, sherpa load checks",
     "~/.config/ttscli/lexicon.toml": "your pronunciation lexicon",
     "~/.local/share/ttscli/mcp/": "files the MCP tools write (ttscli mcp --output-dir)",
