@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -46,3 +47,30 @@ def test_a_copy_that_cannot_be_saved_only_costs_speed(tmp_path, monkeypatch):
     again = ort_runtime.load(Path(joe.model_path()), cpu_plan(threads=1))  # loads the copy
     assert audio.size > 4000 and float(np.sqrt(np.mean(audio ** 2))) > 0.01
     assert np.array_equal(audio, _speak(saved)) and np.array_equal(audio, _speak(again))
+
+
+def test_publishing_keeps_weights_in_flight_and_drops_the_rest(tmp_path):
+    """Two processes may build one copy at once: publishing removes the replaced copy's weights
+    and a killed save's, never the weights a live save is still writing, nor another model's."""
+    target = tmp_path / "m-key.onnx"
+    live = optimized.Saving(target)  # another process's save in flight: its temporary graph is locked
+    live.weights.write_bytes(b"live")
+    replaced = tmp_path / "m-key.oldtokn1.weights"
+    replaced.write_bytes(b"old")
+    killed_graph = tmp_path / ".m-key.onnx.deadtokn.part"  # a killed save: nobody holds its lock
+    killed_graph.write_bytes(b"half")
+    os.utime(killed_graph, (1_000_000, 1_000_000))
+    killed = tmp_path / "m-key.deadtokn.weights"
+    killed.write_bytes(b"half")
+    other = tmp_path / "n-key.abcdefgh.weights"
+    other.write_bytes(b"another model")
+
+    mine = optimized.Saving(target)
+    mine.atomic.tmp.write_bytes(b"graph")
+    mine.weights.write_bytes(b"mine")
+    mine.publish()
+    assert target.read_bytes() == b"graph" and mine.weights.read_bytes() == b"mine"
+    assert live.weights.exists() and other.exists()
+    assert not replaced.exists() and not killed.exists() and not killed_graph.exists()
+    live.discard()
+    assert not live.weights.exists() and not live.atomic.tmp.exists()

@@ -9,9 +9,12 @@ graph, so the audio is the same bit for bit (see tests/test_piper_backend.py).
 The copy keeps its weights in a file of their own beside it (``STEM.TOKEN.weights``, named in
 the graph), which onnxruntime maps instead of parsing them out of the graph's protobuf: creating
 the joe voice's session from the copy took 0.16 s with the weights inside and 0.075 s with them
-beside it (docs/performance.md, round 8). Each save writes a new token, so a graph never points
-at weights another process is still writing; a copy is published only once its weights are on
-disk, and publishing removes the weights of the copy it replaces.
+beside it (docs/performance.md, round 8). A save names its weights after its own temporary graph
+(``.NAME.TOKEN.part`` writes ``STEM.TOKEN.weights``), so a graph never points at weights another
+process is still writing, and a weights file whose temporary graph still exists is in flight. A
+copy is published only once its weights are on disk; publishing (or discarding a broken copy)
+removes every other weights file of that graph that is not in flight: the replaced copy's and any
+a killed save left behind.
 
 The copy is keyed by the source file (path, size, mtime), the onnxruntime version and
 the CPU, because fused kernels may be specific to both. An unwritable cache only
@@ -23,12 +26,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import platform
-import secrets
 from functools import lru_cache
 from pathlib import Path
 
 from .. import paths
-from ..fsio import AtomicFile, fsync_file
+from ..fsio import AtomicFile, fsync_file, sweep_parts
 from .plan import cpu_only, switched_off
 
 log = logging.getLogger(__name__)
@@ -77,7 +79,7 @@ class Saving:
 
     def __init__(self, target: Path):
         self.atomic = AtomicFile(target)
-        self.weights = target.with_name(f"{target.stem}.{secrets.token_hex(6)}{WEIGHTS}")
+        self.weights = target.with_name(f"{target.stem}.{_token(self.atomic.tmp)}{WEIGHTS}")
 
     def session_config(self) -> dict[str, str]:
         """onnxruntime's settings that put the saved graph's weights in :attr:`weights`."""
@@ -92,7 +94,7 @@ class Saving:
                 if self.weights.exists():
                     fsync_file(self.weights)
                 self.atomic.commit()
-                _remove_weights(self.atomic.path, keep=self.weights)
+                _remove_weights(self.atomic.path, keep=self.weights.name)
                 return
         except OSError as exc:
             log.debug("cannot keep the optimized graph %s: %s", self.atomic.path, exc)
@@ -113,18 +115,29 @@ def saving(target: Path) -> Saving | None:
         return None
 
 
-def _remove_weights(target: Path, keep: Path | None = None) -> None:
-    """The weights files of ``target``'s copies, but ``keep``. A process that already runs one
-    keeps its mapping (POSIX); elsewhere the removal may fail, and that file waits for the next."""
+def _token(tmp: Path) -> str:
+    """The random part of a temporary graph's name (``.NAME.TOKEN.part``)."""
+    return tmp.name.rsplit(".", 2)[-2]
+
+
+def _remove_weights(target: Path, keep: str = "") -> None:
+    """The weights files of ``target``'s copies but ``keep`` and those still being written (their
+    temporary graph exists, and its writer is alive: a dead writer's temporary is swept first). A
+    process that already runs a removed one keeps its mapping (POSIX); elsewhere the removal may
+    fail, and that file waits for the next."""
     prefix = f"{target.stem}."
+    sweep_parts(target.parent)
     try:
-        found = [p for p in target.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(WEIGHTS)]
+        names = [p.name for p in target.parent.iterdir()]
     except OSError:
         return
-    for old in found:
-        if old != keep:
+    writing = {_token(Path(name)) for name in names if name.startswith(f".{target.name}.") and name.endswith(".part")}
+    for name in names:
+        if name.startswith(prefix) and name.endswith(WEIGHTS) and name != keep:
+            if name[len(prefix):-len(WEIGHTS)] in writing:
+                continue
             try:
-                old.unlink()
+                (target.parent / name).unlink()
             except OSError:
                 pass
 
