@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -74,3 +76,24 @@ def test_publishing_keeps_weights_in_flight_and_drops_the_rest(tmp_path):
     assert not replaced.exists() and not killed.exists() and not killed_graph.exists()
     live.discard()
     assert not live.weights.exists() and not live.atomic.tmp.exists()
+
+
+def test_processes_that_start_together_share_one_copy(tmp_path):
+    """Three `say` processes started at once on a fresh cache (a batch's workers): the same audio,
+    one optimized copy with one weights file, and a later run loads it without rebuilding."""
+    env = dict(os.environ, TTSCLI_HOME=str(tmp_path / "home"))
+    procs = [subprocess.Popen([sys.executable, "-m", "ttscli", "say", "Three at once.", "-o", str(tmp_path / f"{i}.wav"),
+                               "--no-server"], env=env, stderr=subprocess.PIPE) for i in range(3)]
+    for proc in procs:
+        assert proc.wait(timeout=300) == 0, proc.stderr.read()
+        proc.stderr.close()
+    audio = {(tmp_path / f"{i}.wav").read_bytes() for i in range(3)}
+    assert len(audio) == 1
+    folder = tmp_path / "home" / "cache" / "ort-optimized"
+    (graph,) = folder.glob("*.onnx")
+    (weights,) = folder.glob("*.weights")
+    later = subprocess.run([sys.executable, "-m", "ttscli", "--debug", "say", "Three at once.", "-o",
+                            str(tmp_path / "3.wav"), "--no-server"], env=env, capture_output=True, timeout=300)
+    assert later.returncode == 0 and b"unusable" not in later.stderr
+    assert (tmp_path / "3.wav").read_bytes() in audio
+    assert list(folder.glob("*.weights")) == [weights] and list(folder.glob("*.onnx")) == [graph]

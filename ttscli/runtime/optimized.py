@@ -66,10 +66,15 @@ def enabled(source: Path, providers: list) -> bool:
 
 
 def cache_path(source: Path, ort_version: str) -> Path:
+    """Where the optimized copy of ``source`` goes. A source that is itself one of ttscli's cached
+    copies (a seeded rewrite) is known by its name, which already keys what it was made from: its
+    modification time differs between processes that made it at once, and the optimized copy
+    need not."""
     st = source.stat()
-    key = hashlib.sha256(
-        f"{VERSION}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}|{ort_version}|{_cpu_signature()}".encode()
-    ).hexdigest()[:24]
+    origin = source.resolve()
+    derived = paths.cache_dir().resolve() in origin.parents
+    identity = f"{origin.name}|{st.st_size}" if derived else f"{origin}|{st.st_size}|{st.st_mtime_ns}"
+    key = hashlib.sha256(f"{VERSION}|{identity}|{ort_version}|{_cpu_signature()}".encode()).hexdigest()[:24]
     return paths.cache_dir() / "ort-optimized" / f"{source.stem}-{key}.onnx"
 
 
