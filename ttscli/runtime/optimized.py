@@ -16,8 +16,9 @@ copy is published only once its weights are on disk; publishing (or discarding a
 removes every other weights file of that graph that is not in flight: the replaced copy's and any
 a killed save left behind.
 
-The copy is keyed by the source file (path, size, mtime), the onnxruntime version and
-the CPU, because fused kernels may be specific to both. An unwritable cache only
+The copy is keyed by the source file (path, size, mtime; a seeded copy in ttscli's own cache
+by its name and size), the onnxruntime version and the CPU, because fused kernels may be
+specific to both. An unwritable cache only
 costs speed. ``TTSCLI_ORT_CACHE=0`` turns it off.
 """
 
@@ -126,8 +127,8 @@ def _token(tmp: Path) -> str:
 
 
 def _remove_weights(target: Path, keep: str = "") -> None:
-    """The weights files of ``target``'s copies but ``keep`` and those still being written (their
-    temporary graph exists, and its writer is alive: a dead writer's temporary is swept first). A
+    """Remove the weights files of ``target``'s copies, except ``keep`` and those still being written
+    (their temporary graph exists and its writer is alive: a dead writer's temporary is swept first). A
     process that already runs a removed one keeps its mapping (POSIX); elsewhere the removal may
     fail, and that file waits for the next."""
     prefix = f"{target.stem}."
