@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -97,3 +98,38 @@ def test_processes_that_start_together_share_one_copy(tmp_path):
     assert later.returncode == 0 and b"unusable" not in later.stderr
     assert (tmp_path / "3.wav").read_bytes() in audio
     assert list(folder.glob("*.weights")) == [weights] and list(folder.glob("*.onnx")) == [graph]
+
+
+def test_publishing_removes_copies_of_the_model_unused_for_a_month(tmp_path):
+    """An upgrade (a new onnxruntime, a new cache version) makes new copies under new keys: the old
+    copies of that model that no load used for STALE_DAYS go, with their weights; a copy used
+    lately (another installation's) and another model's copies stay."""
+    target = tmp_path / f"m-{'a' * 24}.onnx"
+    old = tmp_path / f"m-{'b' * 24}.onnx"
+    old_weights = tmp_path / f"m-{'b' * 24}.tok12345.weights"
+    recent = tmp_path / f"m-{'c' * 24}.onnx"
+    other = tmp_path / f"m-x-{'d' * 24}.onnx"  # another model whose name starts alike
+    for path in (old, old_weights, recent, other):
+        path.write_bytes(b"copy")
+    gone = time.time() - (optimized.STALE_DAYS + 1) * 86400
+    lately = time.time() - (optimized.STALE_DAYS - 1) * 86400
+    for path in (old, old_weights, other):
+        os.utime(path, (gone, gone))
+    os.utime(recent, (lately, lately))
+
+    mine = optimized.Saving(target)
+    mine.atomic.tmp.write_bytes(b"graph")
+    mine.weights.write_bytes(b"weights")
+    mine.publish()
+    assert not old.exists() and not old_weights.exists()
+    assert recent.exists() and other.exists() and target.exists() and mine.weights.exists()
+
+
+def test_a_load_from_the_copy_marks_it_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("TTSCLI_HOME", str(tmp_path / "home"))
+    ort_runtime.load(Path(joe.model_path()), cpu_plan(threads=1))  # builds the copy
+    (graph,) = (tmp_path / "home" / "cache" / "ort-optimized").glob("*.onnx")
+    gone = time.time() - (optimized.STALE_DAYS + 1) * 86400
+    os.utime(graph, (gone, gone))
+    ort_runtime.load(Path(joe.model_path()), cpu_plan(threads=1))  # loads it
+    assert graph.stat().st_mtime > time.time() - 600

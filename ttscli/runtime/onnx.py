@@ -130,6 +130,7 @@ def session(path: Path, plan: RuntimePlan, data: bytes | None = None, mem_patter
         if cached.exists():
             try:
                 sess = _create(ort, cached, path, _options(ort, plan, levels.ORT_DISABLE_ALL, None, mem_pattern), plan)
+                optimized.used(cached)
             except (IntegrityError, RuntimeFailure) as exc:
                 log.debug("optimized copy %s unusable (%s); rebuilding it", cached.name, exc)
                 optimized.discard(cached)

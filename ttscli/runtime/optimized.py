@@ -19,14 +19,20 @@ a killed save left behind.
 The copy is keyed by the source file (path, size, mtime; a seeded copy in ttscli's own cache
 by its name and size), the onnxruntime version and the CPU, because fused kernels may be
 specific to both. An unwritable cache only
-costs speed. ``TTSCLI_ORT_CACHE=0`` turns it off.
+costs speed. ``TTSCLI_ORT_CACHE=0`` turns it off. Every load from a copy marks it used (its
+modification time); publishing a copy removes the other copies of the same model that no load
+has used for ``STALE_DAYS`` (made by an earlier ttscli or onnxruntime), so upgrades do not pile up
+copies of a model's size. A copy another installation still uses stays.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import platform
+import re
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +45,7 @@ log = logging.getLogger(__name__)
 VERSION = 2  # 2: the weights in a file beside the graph
 _MAX_BYTES = 1 << 30  # protobuf's 2 GB limit; big graphs keep their external data as they are
 WEIGHTS = ".weights"
+STALE_DAYS = 30  # a copy of the same model not loaded for this long goes when a new one is published
 _MIN_EXTERNAL = 1024  # initializers from this size go to the weights file; shapes and scalars stay inline
 
 
@@ -101,6 +108,7 @@ class Saving:
                     fsync_file(self.weights)
                 self.atomic.commit()
                 _remove_weights(self.atomic.path, keep=self.weights.name)
+                _remove_stale(self.atomic.path)
                 return
         except OSError as exc:
             log.debug("cannot keep the optimized graph %s: %s", self.atomic.path, exc)
@@ -146,6 +154,34 @@ def _remove_weights(target: Path, keep: str = "") -> None:
                 (target.parent / name).unlink()
             except OSError:
                 pass
+
+
+def used(target: Path) -> None:
+    """Mark a copy as loaded now (see ``STALE_DAYS``); a read-only cache keeps its times."""
+    try:
+        os.utime(target)
+    except OSError:
+        pass
+
+
+def _remove_stale(target: Path) -> None:
+    """The other copies of ``target``'s model (``STEM-KEY.onnx`` with another key) that no load
+    has used for ``STALE_DAYS``."""
+    stem, _, _key = target.stem.rpartition("-")
+    same_model = re.compile(re.escape(stem) + r"-[0-9a-f]{24}\.onnx")
+    oldest = time.time() - STALE_DAYS * 86400
+    try:
+        copies = [p for p in target.parent.iterdir() if p != target and same_model.fullmatch(p.name)]
+    except OSError:
+        return
+    for copy in copies:
+        try:
+            stale = copy.stat().st_mtime < oldest
+        except OSError:
+            continue
+        if stale:
+            log.debug("removing %s: not loaded for %d days", copy.name, STALE_DAYS)
+            discard(copy)
 
 
 def discard(target: Path) -> None:
