@@ -87,16 +87,15 @@ def _create_saving(ort, path: Path, cached: Path, options, plan: RuntimePlan):
     saving = optimized.saving(cached)
     if saving is None:
         return _create(ort, path, path, options(None), plan)
-    sess = None
     try:
         sess = _create(ort, path, path, options(saving), plan)
     except (IntegrityError, RuntimeFailure) as exc:
+        saving.discard()
         log.debug("could not save the optimized copy of %s (%s); running without it", path.name, exc)
-    finally:
-        if sess is None:
-            saving.discard()
-    if sess is None:
         return _create(ort, path, path, options(None), plan)
+    except BaseException:
+        saving.discard()
+        raise
     saving.publish()
     return sess
 

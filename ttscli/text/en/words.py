@@ -79,10 +79,6 @@ def _year_spelt(n: int) -> str:
     return f"{_spelt(high)} {'oh-' if low < 10 else ''}{_spelt(low)}"
 
 
-def _num2words(n: int, **how: str) -> str:
-    from num2words import num2words  # only for what the spellers above leave (a negative ordinal's error)
-
-    return num2words(n, lang="en", **how)
 
 
 def _clean(words: str, british: bool) -> str:
@@ -103,8 +99,8 @@ def cardinal(n: int, british: bool = False) -> str:
 def ordinal(n: int, british: bool = False) -> str:
     if len(str(abs(n))) > MAX_CARDINAL_DIGITS:
         return digits(str(n))
-    if n < 0:  # num2words refuses it (TypeError), as before
-        return _clean(_num2words(n, to="ordinal"), british)
+    if n < 0:  # as num2words refuses it
+        raise TypeError(f"Cannot treat negative num {n} as ordinal.")
     return _clean(_ordinal_of(_spelt(n)), british)
 
 
