@@ -14,7 +14,8 @@ beside it (docs/performance.md, round 8). A save names its weights after its own
 process is still writing, and a weights file whose temporary graph still exists is in flight. A
 copy is published only once its weights are on disk; publishing (or discarding a broken copy)
 removes every other weights file of that graph that is not in flight: the replaced copy's and any
-a killed save left behind.
+a killed save left behind. Publishing and discarding hold the model's lock (``STEM.lock``), so
+two processes that publish at once cannot each remove the other's weights.
 
 The copy is keyed by the source file (path, size, mtime; a seeded copy in ttscli's own cache
 by its name and size), the onnxruntime version and the CPU, because fused kernels may be
@@ -37,7 +38,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import paths
+from ..errors import TtsError
 from ..fsio import AtomicFile, fsync_file, sweep_parts
+from ..locking import FileLock
 from .plan import cpu_only, switched_off
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,7 @@ log = logging.getLogger(__name__)
 VERSION = 2  # 2: the weights in a file beside the graph
 _MAX_BYTES = 1 << 30  # protobuf's 2 GB limit; big graphs keep their external data as they are
 WEIGHTS = ".weights"
+_LOCK_WAIT = 30.0  # seconds; a publish that waits longer keeps no copy (the cache is optional)
 STALE_DAYS = 30  # a copy of the same model not loaded for this long goes when a new one is published
 _MIN_EXTERNAL = 1024  # initializers from this size go to the weights file; shapes and scalars stay inline
 
@@ -101,16 +105,19 @@ class Saving:
 
     def publish(self) -> None:
         """Keep what onnxruntime saved (if it saved anything): the weights reach the disk before
-        the graph that names them takes its place; then the weights of the copy it replaced go."""
+        the graph that names them takes its place; then the weights of the copy it replaced go.
+        The swap and the clean-up hold the model's lock, so two processes that publish at once
+        cannot each remove the weights of the other's graph."""
         try:
             if self.atomic.tmp.stat().st_size > 0:
                 if self.weights.exists():
                     fsync_file(self.weights)
-                self.atomic.commit()
-                _remove_weights(self.atomic.path, keep=self.weights.name)
-                _remove_stale(self.atomic.path)
+                with _lock(self.atomic.path):
+                    self.atomic.commit()
+                    _remove_weights(self.atomic.path, keep=self.weights.name)
+                    _remove_stale(self.atomic.path)
                 return
-        except OSError as exc:
+        except (OSError, TtsError) as exc:  # TtsError: the lock (Busy, or no lock file)
             log.debug("cannot keep the optimized graph %s: %s", self.atomic.path, exc)
         self.discard()
 
@@ -179,15 +186,30 @@ def _remove_stale(target: Path) -> None:
             stale = copy.stat().st_mtime < oldest
         except OSError:
             continue
-        if stale:
+        if stale:  # the caller holds the model's lock
             log.debug("removing %s: not loaded for %d days", copy.name, STALE_DAYS)
-            discard(copy)
+            _discard(copy)
 
 
-def discard(target: Path) -> None:
-    """Remove an unusable copy and its weights."""
+def _lock(target: Path) -> FileLock:
+    """One lock per model (every key's copies): held while a copy is swapped in or removed."""
+    stem = target.stem.rpartition("-")[0]
+    return FileLock(target.with_name(f"{stem}.lock"), "the optimized-graph cache", timeout=_LOCK_WAIT)
+
+
+def _discard(target: Path) -> None:
     try:
         target.unlink(missing_ok=True)
     except OSError:
         pass
     _remove_weights(target)
+
+
+def discard(target: Path) -> None:
+    """Remove an unusable copy and its weights (under the model's lock; without it, if it cannot be
+    had: the next load finds the copy unusable again)."""
+    try:
+        with _lock(target):
+            _discard(target)
+    except TtsError as exc:
+        log.debug("cannot remove the optimized graph %s: %s", target.name, exc)
