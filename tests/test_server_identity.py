@@ -301,7 +301,7 @@ def test_fast_client_imports_the_standard_library_only(server, tmp_path):
             "from ttscli.__main__ import run\n"
             "assert run() == 0\n"
             "heavy = ('numpy', 'soundfile', 'typer', 'click', 'rich', 'pydantic', 'ttscli.engine', 'ttscli.cli.app',"
-            " 'onnxruntime', 'starlette')\n"
+            " 'onnxruntime', 'starlette', 'http.client', 'ssl', 'email', 'logging')\n"
             "print([m for m in heavy if m in sys.modules])")
     env = dict(os.environ, TTSCLI_HOST=server.url)
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.wav")], capture_output=True, text=True,
@@ -369,7 +369,7 @@ def test_fast_client_raw_imports_the_standard_library_only(server):
             "from ttscli.__main__ import run\n"
             "assert run() == 0\n"
             "heavy = ('numpy', 'soundfile', 'typer', 'click', 'rich', 'pydantic', 'ttscli.engine', 'ttscli.cli.app',"
-            " 'onnxruntime', 'starlette')\n"
+            " 'onnxruntime', 'starlette', 'http.client', 'ssl', 'email', 'logging')\n"
             "sys.stderr.write(repr([m for m in heavy if m in sys.modules]))")
     env = dict(os.environ, TTSCLI_HOST=server.url)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True, timeout=180)

@@ -3,7 +3,8 @@
 Ctrl-C while Python is still loading ttscli (before the CLI installs its signal
 handlers) ends with the same one line and exit code as later, not a traceback
 of the imports. `ttscli say ... -o FILE` (or `--raw`, or WAV on stdout) first tries the user's
-warm server with the standard library only (ttscli.cli.say_fast); anything it does not handle goes to the
+warm server with the standard library only (ttscli.cli.say_fast); with no server, its common
+options run in this process without Typer (ttscli.cli.say_direct); anything else goes to the
 full CLI unchanged.
 """
 
@@ -35,6 +36,10 @@ def run() -> int:
     try:
         if sys.argv[1:2] == ["say"]:
             code = _fast(sys.argv[2:])
+            if code is None:
+                from .cli.say_direct import run as direct
+
+                code = direct(sys.argv[2:])
             if code is not None:
                 return code
         from .cli.app import main

@@ -8,9 +8,7 @@ stays fast and never loads a runtime.
 from __future__ import annotations
 
 import copy
-import errno
 import importlib
-import logging
 import os
 import sys
 from typing import Optional
@@ -19,8 +17,8 @@ import typer
 
 from .. import __version__, errors
 from ..runtime import select
-from . import complete, fastparams
-from .render import quiet_stdout
+from . import boundary, complete, fastparams
+from .boundary import COMPLETE_ENV, DEBUG_ENV  # noqa: F401 - where the completion scripts and docs look
 
 fastparams.install()  # defaults and plain strings skip pydantic (~60 ms per run)
 
@@ -53,8 +51,6 @@ COMMANDS: list[tuple[str, str]] = [
     ("ttscli.cli.mcp", "mcp"),
 ]
 
-DEBUG_ENV = "TTSCLI_DEBUG"
-COMPLETE_ENV = "_TTSCLI_COMPLETE"  # set by the scripts in completions/
 
 
 def _version(value: bool) -> None:
@@ -106,111 +102,6 @@ def _enable_completion() -> None:
     completion_init()
 
 
-def _debug_requested(argv: list[str]) -> bool:
-    options = argv[:argv.index("--")] if "--" in argv else argv  # after `--` it is text
-    return "--debug" in options or os.environ.get(DEBUG_ENV, "") not in ("", "0")
-
-
-def _setup_logging(debug: bool) -> None:
-    from .render import StderrHandler
-
-    root_logger = logging.getLogger("ttscli")
-    root_logger.handlers[:] = [StderrHandler()]
-    root_logger.setLevel(logging.DEBUG if debug else logging.WARNING)
-    root_logger.propagate = False
-
-
-def _fail(message: str, code: int) -> int:
-    from .render import error_line
-
-    error_line(message)
-    return code
-
-
-def _broken_pipe(exc: BaseException) -> bool:
-    cause = exc.__context__
-    return isinstance(cause, BrokenPipeError) or (isinstance(cause, OSError) and cause.errno == errno.EPIPE)
-
-
-_STOP_SIGNALS: list[int] = []  # SIGINT/SIGTERM received, in order
-
-
-class Terminated(BaseException):
-    """SIGTERM. Not a KeyboardInterrupt: the interpreter would then end the process by SIGINT
-    (exit -2) whenever the interrupt had passed through C code that runs Python (pybind11)."""
-
-
-def _on_stop_signal(signum, frame) -> None:
-    import signal
-
-    _STOP_SIGNALS.append(signum)
-    if signum != signal.SIGINT:
-        raise Terminated()  # unwinds like Ctrl-C: sinks and downloads discard their temp files
-    raise KeyboardInterrupt
-
-
-def _stop_signals() -> list:
-    """SIGINT, and the signals that end a run the way SIGTERM does: SIGHUP (the terminal
-    closed, an ssh session dropped) and SIGQUIT (Ctrl-\\)."""
-    import signal
-
-    return [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)]
-
-
-def _install_signal_handlers() -> None:
-    """SIGTERM (`kill`, `timeout`, a service manager), SIGHUP and SIGQUIT are handled like
-    Ctrl-C. A signal the parent set to be ignored (a background job's SIGINT, `nohup`'s
-    SIGHUP) stays ignored."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        return
-    for sig in _stop_signals():
-        if signal.getsignal(sig) is not signal.SIG_IGN:
-            signal.signal(sig, _on_stop_signal)
-
-
-def _stopped() -> int:
-    import signal
-
-    if _STOP_SIGNALS and _STOP_SIGNALS[-1] != signal.SIGINT:
-        sig = _STOP_SIGNALS[-1]
-        return _fail(f"terminated ({signal.Signals(sig).name})", 128 + int(sig))  # 143 for SIGTERM
-    return _fail("interrupted (Ctrl-C)", errors.INTERRUPTED)
-
-
-def _reopen_closed_streams() -> None:
-    """Started with stdin or stderr closed (`<&-`, `2>&-`): stdin reads as empty, stderr
-    goes to /dev/null, so the run and its exit code are the same as with them open."""
-    if sys.stdin is None:
-        try:
-            sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
-        except OSError:
-            pass
-    if sys.stderr is None:
-        try:
-            sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
-        except OSError:
-            pass
-
-
-def _prepare(argv: list[str]) -> bool:
-    """Signals, logging and environment for one run; True if --debug (or TTSCLI_DEBUG) asks for it."""
-    _reopen_closed_streams()
-    _install_signal_handlers()
-    debug = _debug_requested(argv)
-    if debug:
-        os.environ[DEBUG_ENV] = "1"
-    _setup_logging(debug)
-    # huggingface_hub prints its retries ("Trying to resume download...") on stderr through its
-    # own handler; ttscli reports the outcome itself, in one line. Read at its import.
-    os.environ.setdefault("HF_HUB_VERBOSITY", "info" if debug else "critical")
-    if os.environ.get(COMPLETE_ENV):
-        _enable_completion()
-    return debug
-
-
 def _command_name(info) -> str:
     return info.name or typer.main.get_command_name(info.callback.__name__)
 
@@ -236,7 +127,9 @@ def _command_tree(argv: list[str]):
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code; every error becomes one line on stderr."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    debug = _prepare(argv)
+    debug = boundary.prepare(argv)
+    if os.environ.get(COMPLETE_ENV):
+        _enable_completion()
     try:  # from here on a stop signal may land anywhere, building the command included
         command = _command_tree(argv)
         if not os.environ.get(COMPLETE_ENV):
@@ -245,56 +138,20 @@ def main(argv: list[str] | None = None) -> int:
             argv = fill_bare_values(command, hoist_global_options(command, argv))
         result = command.main(args=argv, prog_name="ttscli", standalone_mode=False)
     except BaseException as exc:  # noqa: BLE001 - the error boundary; re-raises what it does not handle
-        return _exit_code(exc, debug, argv)
+        return boundary.exit_code(exc, debug, argv, _typer_exit)
     if result == errors.INTERRUPTED:  # Typer turns KeyboardInterrupt into a silent Exit(130)
-        return _stopped()
+        return boundary.stopped()
     return result if isinstance(result, int) else 0
 
 
-def _exit_code(exc: BaseException, debug: bool, argv: list[str]) -> int:
-    """The error boundary: the exit code (and one line on stderr) for what a command raised."""
-    if isinstance(exc, (errors.PipeClosed, BrokenPipeError)) or (isinstance(exc, SystemExit) and _broken_pipe(exc)):
-        quiet_stdout()  # SystemExit: Typer turns a broken stdout pipe into sys.exit(1)
-        return errors.PIPE_CLOSED
-    if isinstance(exc, errors.TtsError):
-        if debug:
-            import traceback
-
-            traceback.print_exception(exc)
-        return _fail(exc.one_line(), exc.exit_code)
+def _typer_exit(exc: BaseException, argv: list[str]) -> int | None:
+    """The exit code for Typer's (click's) own exceptions, None for any other."""
     if isinstance(exc, typer.Exit):
         return exc.exit_code
-    if isinstance(exc, (typer.Abort, KeyboardInterrupt, Terminated)):
-        return _stopped()
+    if isinstance(exc, typer.Abort):
+        return boundary.stopped()
     if isinstance(exc, typer.TyperException):  # click's UsageError, BadParameter, NoSuchOption, ...
         return _usage_failure(exc, argv)
-    full = _write_failure(exc)
-    if full is not None:  # a full disk under any writer (chunks, manifests, caches, voices): exit 8
-        if debug:
-            import traceback
-
-            traceback.print_exception(exc)
-        return _fail(full.one_line(), full.exit_code)
-    if isinstance(exc, Exception) and not debug:  # the last line of defence
-        return _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
-                     errors.INTERNAL)
-    raise exc
-
-
-_WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
-
-
-def _write_failure(exc: BaseException) -> errors.OutputError | None:
-    """A full (or read-only) disk met by a writer that did not say so itself, as exit 8."""
-    from pathlib import Path
-
-    from ..fsio import write_error
-
-    for err in (exc, exc.__cause__, exc.__context__):
-        if isinstance(err, OSError) and err.errno in _WRITE_ERRNOS:
-            return write_error(err, Path(err.filename or "the output"))
-        if isinstance(err, Exception) and "No space left on device" in str(err):
-            return write_error(OSError(errno.ENOSPC, "No space left on device"), Path("the output"))
     return None
 
 
@@ -313,4 +170,4 @@ def _usage_failure(exc: typer.TyperException, argv: list[str]) -> int:
 
             line += dash_text_hint(ctx, argv, exc.option_name)
         line += f" (see '{ctx.command_path} --help')"
-    return _fail(line, exc.exit_code)
+    return boundary.fail(line, exc.exit_code)

@@ -1,8 +1,9 @@
-"""Everything the CLI prints on stderr: errors, warnings, notes, progress."""
+"""Everything the CLI prints on stderr: errors, warnings, notes, progress (standard library only,
+without logging: `say`'s fast client prints its notes with it; log records reach these lines
+through :mod:`.log_lines`)."""
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 
@@ -45,19 +46,3 @@ def warn_line(message: str) -> None:
 
 def note_line(message: str) -> None:
     _write(f"ttscli: {message}")
-
-
-class StderrHandler(logging.Handler):
-    """Log records as single lines on stderr (``ttscli: warning: ...``)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            msg = " ".join(record.getMessage().split())
-        except Exception:  # noqa: BLE001
-            msg = str(record.msg)
-        if record.levelno >= logging.ERROR:
-            error_line(msg)
-        elif record.levelno >= logging.WARNING:
-            warn_line(msg)
-        else:
-            _write(f"ttscli: debug: {record.name}: {msg}")

@@ -55,6 +55,8 @@ _MIN_EXTERNAL = 1024  # initializers from this size go to the weights file; shap
 
 @lru_cache(maxsize=1)
 def _cpu_signature() -> str:
+    """The CPU an optimized copy was made for: its model and feature flags from /proc/cpuinfo
+    where there is one, else platform.processor() (which runs `uname -p`, 3–5 ms, so not on Linux)."""
     flags = ""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
@@ -65,7 +67,7 @@ def _cpu_signature() -> str:
                     break
     except OSError:
         pass
-    return f"{platform.machine()}|{platform.processor()}|{flags}"
+    return f"{platform.machine()}|{flags or platform.processor()}"
 
 
 def enabled(source: Path, providers: list) -> bool:

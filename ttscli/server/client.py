@@ -13,8 +13,8 @@ every chunk it synthesizes). Audio arrives as framed float32 chunks for `say`'s 
 from __future__ import annotations
 
 import json
-import logging
 import struct
+import sys
 from typing import TYPE_CHECKING
 
 from . import F32, FILE_PREFIX, RATE_HEADER, STORE_HEADER, Address, address, api_key, store_id
@@ -23,7 +23,6 @@ from . import identity
 if TYPE_CHECKING:
     import http.client
 
-log = logging.getLogger("ttscli.server.client")
 CONNECT_TIMEOUT = 0.05  # seconds: loopback answers in well under a millisecond
 REMOTE_CONNECT_TIMEOUT = 0.5
 HANDSHAKE_TIMEOUT = 2.0  # the first byte of the answer to the challenge; the server answers from its event loop
@@ -36,15 +35,24 @@ class ServerGone(Exception):
     """No answer, no proof, or the answer broke off."""
 
 
+def _debug(message: str, *args) -> None:
+    """A debug line for `--debug`. Only a run that set up logging (the full CLI) can show one, so
+    the fast client, which never imports logging, has nothing to say."""
+    if "logging" in sys.modules:
+        sys.modules["logging"].getLogger("ttscli.server.client").debug(message, *args)
+
+
 def _http_errors() -> tuple[type[BaseException], ...]:
-    import http.client
+    """What a broken exchange raises: OSError, ValueError (:class:`.wire.ProtocolError` too), and
+    http.client's own errors once an https connection has imported it."""
+    http_client = sys.modules.get("http.client")
+    return (OSError, ValueError) + ((http_client.HTTPException,) if http_client else ())
 
-    return (OSError, http.client.HTTPException, ValueError)
 
-
-def _connect(addr: Address, timeout: float | None) -> http.client.HTTPConnection:
-    """A connected connection. Plain HTTP connects a socket first, so with no server
-    listening (the usual case for `say`) http.client is never imported."""
+def _connect(addr: Address, timeout: float | None):
+    """A connected connection: :class:`.wire.Connection` for plain HTTP (a socket first, so with
+    no server listening, the usual case for `say`, nothing more is imported), http.client's
+    for https."""
     import socket
 
     loopback = addr.host in ("localhost", "::1") or addr.host.startswith("127.")
@@ -52,16 +60,17 @@ def _connect(addr: Address, timeout: float | None) -> http.client.HTTPConnection
     sock = None
     try:
         if addr.scheme != "https":
-            sock = socket.create_connection((addr.host, addr.port), wait)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as http.client's connect()
-        import http.client
+            host = addr.host.encode("ascii") if addr.host.isascii() else addr.host  # bytes: no idna codec import
+            sock = socket.create_connection((host, addr.port), wait)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            from .wire import Connection
 
-        cls = http.client.HTTPSConnection if addr.scheme == "https" else http.client.HTTPConnection
-        conn = cls(addr.host, addr.port, timeout=wait)
-        if sock is None:
-            conn.connect()
+            conn = Connection(addr.host, addr.port, sock)
         else:
-            conn.sock = sock
+            import http.client
+
+            conn = http.client.HTTPSConnection(addr.host, addr.port, timeout=wait)
+            conn.connect()
     except OSError as exc:
         if sock is not None:
             sock.close()
@@ -136,11 +145,14 @@ def sample_rate(value: str | None) -> int | None:
 
 
 def _request(fields: dict, fmt: str) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse] | None:
-    """POST the speech request to the user's server; (connection, 200 response) or None."""
+    """POST the speech request to the user's server; (connection, 200 response) or None (also when
+    `say`'s fast client already asked in this process: the full CLI then synthesizes at once)."""
+    if skip:
+        return None
     try:
         conn, addr = open_server()
     except ServerGone as exc:
-        log.debug("%s", exc)
+        _debug("%s", exc)
         return None
     sent = headers()
     if not addr.explicit:  # the default address may serve another TTSCLI_HOME
@@ -150,12 +162,12 @@ def _request(fields: dict, fmt: str) -> tuple[http.client.HTTPConnection, http.c
         conn.request("POST", "/v1/audio/speech", body=body, headers=sent)
         resp = conn.getresponse()
     except _http_errors() as exc:
-        log.debug("server request failed: %s", exc)
+        _debug("server request failed: %s", exc)
         conn.close()
         return None
     if resp.status != 200:
         try:
-            log.debug("server answered %s: %s", resp.status, resp.read(300)[:300])
+            _debug("server answered %s: %s", resp.status, resp.read(300)[:300])
         except _http_errors():
             pass
         conn.close()  # the same request in-process says what is wrong, in the CLI's words
@@ -206,7 +218,7 @@ def render_file(fields: dict, fmt: str, limit: int = 1 << 31) -> bytes | None:
         if not looks_like(data, fmt):
             raise ServerGone(f"the server's answer is not a {fmt} file")
     except ServerGone as exc:
-        log.debug("%s; synthesizing in-process", exc)
+        _debug("%s; synthesizing in-process", exc)
         return None
     finally:
         conn.close()
@@ -223,7 +235,7 @@ def stdout_frames(fields: dict, name: str):
     conn, resp = got
     rate = sample_rate(resp.getheader(RATE_HEADER))
     if rate is None:
-        log.debug("the server's %s %r is not a sample rate", RATE_HEADER, resp.getheader(RATE_HEADER))
+        _debug("the server's %s %r is not a sample rate", RATE_HEADER, resp.getheader(RATE_HEADER))
         conn.close()
         return None
 
@@ -264,7 +276,7 @@ def speak(fields: dict, sink, on_start=None, close: bool = True) -> bool:
     try:
         rate = sample_rate(resp.getheader(RATE_HEADER))
         if rate is None or (sink.sample_rate and rate != sink.sample_rate):
-            log.debug("the server's %s %r is not a sample rate", RATE_HEADER, resp.getheader(RATE_HEADER))
+            _debug("the server's %s %r is not a sample rate", RATE_HEADER, resp.getheader(RATE_HEADER))
             return False
         import numpy as np
 
@@ -280,11 +292,11 @@ def speak(fields: dict, sink, on_start=None, close: bool = True) -> bool:
             from ..audio.sinks import FileSink
 
             if not close and sink.samples_written == before:
-                log.debug("%s; synthesizing in-process", exc)
+                _debug("%s; synthesizing in-process", exc)
                 return False
             if close and (isinstance(sink, FileSink) or not sink.samples_written):
                 sink.abort()
-                log.debug("%s; synthesizing in-process", exc)
+                _debug("%s; synthesizing in-process", exc)
                 return False
             raise RuntimeFailure(str(exc), hint="rerun with --no-server") from None
         except BaseException:
