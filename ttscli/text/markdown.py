@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from .lazy_re import lazy
+
 log = logging.getLogger(__name__)
 
 
@@ -26,32 +28,32 @@ class Block:
     heading: bool = False
 
 
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
-_FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
-_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
-_BULLET = re.compile(r"^\s*[-*+•‣◦▪]\s+")
-_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
-_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
-_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+")
+_ATX = lazy(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_SETEXT = lazy(r"^\s{0,3}(=+|-+)\s*$")
+_RULE = lazy(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+_FENCE = lazy(r"^\s{0,3}(```+|~~~+)")
+_QUOTE = lazy(r"^\s{0,3}(?:>\s?)+")
+_BULLET = lazy(r"^\s*[-*+•‣◦▪]\s+")
+_NUMBERED = lazy(r"^\s*\d{1,3}[.)]\s+")
+_TABLE_SEP = lazy(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
+_TABLE_ROW = lazy(r"^\s*\|(.*)\|\s*$")
+_LINK_DEF = lazy(r"^\s{0,3}\[[^\]]+\]:\s+\S+")
 _TERMINAL = ".!?…:;"
 
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\[\]]+)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-_REF_LINK = re.compile(r"\[(?!pause:|\[)([^\[\]]+)\]\[[^\[\]]*\]")
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|[^>\s@]+@[^>\s]+)>")
-_FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
-_CODE = re.compile(r"(`+)(.+?)\1")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
-_STRIKE = re.compile(r"~~(.+?)~~")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-_COMMENT = re.compile(r"<!--.*?-->")
-_TAG = re.compile(r"</?([A-Za-z][\w:-]*)(?:\s[^<>]*)?/?>")
-_STARS = re.compile(r"(?<!\d)\s?\*+\s?(?!\d)")
-_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});")
+_IMAGE = lazy(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = lazy(r"\[([^\[\]]+)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_REF_LINK = lazy(r"\[(?!pause:|\[)([^\[\]]+)\]\[[^\[\]]*\]")
+_AUTOLINK = lazy(r"<((?:https?|ftp)://[^>\s]+|[^>\s@]+@[^>\s]+)>")
+_FOOTNOTE = lazy(r"\[\^[^\]]+\]")
+_CODE = lazy(r"(`+)(.+?)\1")
+_STRONG = lazy(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EM = lazy(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
+_STRIKE = lazy(r"~~(.+?)~~")
+_ESCAPE = lazy(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_COMMENT = lazy(r"<!--.*?-->")
+_TAG = lazy(r"</?([A-Za-z][\w:-]*)(?:\s[^<>]*)?/?>")
+_STARS = lazy(r"(?<!\d)\s?\*+\s?(?!\d)")
+_ENTITY = lazy(r"&(?:[A-Za-z]{2,8}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});")
 SSML_TAGS = {"speak", "break", "say-as", "sub", "phoneme", "prosody", "emphasis", "voice", "audio", "mark",
              "p", "s", "lang", "w", "lexicon"}
 

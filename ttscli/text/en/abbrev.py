@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from ..segments import OPEN
 from .context import ends_sentence_at, stop
 
@@ -21,7 +22,7 @@ TITLES = {
 }
 # Titles that are also ordinary words (or street names) need their full stop.
 _NEED_DOT = {"Col", "Gen", "Rep", "Sen", "Gov", "Pres", "Hon", "Rev", "Fr", "Mt", "Ft", "Capt", "Mme", "Adm"}
-TITLE = re.compile(r"(?=[A-Z])\b(" + "|".join(sorted(TITLES, key=len, reverse=True))
+TITLE = lazy(r"(?=[A-Z])\b(" + "|".join(sorted(TITLES, key=len, reverse=True))
                    + r")(\.?)(\s+)(?=[A-Z]|" + re.escape(OPEN) + ")")
 # Expanded anywhere; the stop may also end the sentence.
 GENERAL = {
@@ -36,33 +37,33 @@ GENERAL = {
 }
 # Abbreviations ending in "." are found from their full stop (a fast literal scan,
 # one look-back per stop); the few without one by a small regex.
-_PERIOD = re.compile(r"\.(?!\w)")
+_PERIOD = lazy(r"\.(?!\w)")
 # Connectives: never the last word of a sentence unless the text ends there ("Kramer vs. Kramer").
 _CONNECTIVES = {"vs.", "e.g.", "i.e.", "cf.", "viz.", "incl.", "approx.", "esp.", "Mr.", "Mrs.", "Ms.", "Prof.",
                 "Messrs."}
-_TOKEN_BEFORE = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z.]{0,8}$")
-_UNDOTTED = re.compile(r"(?<![\w/])(vs|aka|w/o)(?![\w/])")
+_TOKEN_BEFORE = lazy(r"(?<![\w.])[A-Za-z][A-Za-z.]{0,8}$")
+_UNDOTTED = lazy(r"(?<![\w/])(vs|aka|w/o)(?![\w/])")
 # Only before a number: "No. 5", "p. 12", "pp. 20 to 25", "Fig. 3", "ch. 2".
 BEFORE_NUMBER = {
     "no": "number", "nos": "numbers", "p": "page", "pp": "pages", "fig": "figure", "figs": "figures",
     "vol": "volume", "vols": "volumes", "ch": "chapter", "chap": "chapter", "sec": "section",
     "eq": "equation", "art": "article", "para": "paragraph", "ca": "circa", "c": "circa", "ep": "episode",
 }
-_DOT_NUMBER = re.compile(r"\.\s*#?\d")
-_BEFORE_NUMBER_RE = re.compile(
+_DOT_NUMBER = lazy(r"\.\s*#?\d")
+_BEFORE_NUMBER_RE = lazy(
     r"(?<![\w.])(" + "|".join(sorted(BEFORE_NUMBER, key=len, reverse=True)) + r")\.\s*(?=[#]?\d)", re.I)
-_DIGIT = re.compile(r"\d")
-HASH_NUMBER = re.compile(r"(?<![\w&])#\s?(?=\d)")
-SAINT_STREET = re.compile(r"(?=S)\b(St|ST)(?:(\.)|(?![\w'’]))")
-_CAP_WORD_BEFORE = re.compile(r"(?:^|\s)(?:\d+\w*|[A-Z][\w'’-]*)\s+$")
+_DIGIT = lazy(r"\d")
+HASH_NUMBER = lazy(r"(?<![\w&])#\s?(?=\d)")
+SAINT_STREET = lazy(r"(?=S)\b(St|ST)(?:(\.)|(?![\w'’]))")
+_CAP_WORD_BEFORE = lazy(r"(?:^|\s)(?:\d+\w*|[A-Z][\w'’-]*)\s+$")
 _ROADS = {"Dr": "Drive", "Rd": "Road", "Ln": "Lane", "Ct": "Court", "Pl": "Place", "Sq": "Square", "Hwy": "Highway"}
-ROAD = re.compile(r"(" + "|".join(_ROADS) + r")\.(?!\s+[A-Z][a-z])")
-_NAME_BEFORE = re.compile(r"\b[A-Z][a-z]\w* $")
-VERSUS_LEGAL = re.compile(r"\b([A-Z]\w*) v\. (?=[A-Z])")
+ROAD = lazy(r"(" + "|".join(_ROADS) + r")\.(?!\s+[A-Z][a-z])")
+_NAME_BEFORE = lazy(r"\b[A-Z][a-z]\w* $")
+VERSUS_LEGAL = lazy(r"\b([A-Z]\w*) v\. (?=[A-Z])")
 # "U.S.", "U.K.", "Ph.D.": read letter by letter; espeak-ng would end a clause at each stop.
-_DOTTED = re.compile(r"\.[A-Za-z]\.")
-INITIALISM = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}(?![\w])|(?<![\w.])Ph\.D\.")
-WITH = re.compile(r"(?<![\w/])w/(?=\s|\w)")
+_DOTTED = lazy(r"\.[A-Za-z]\.")
+INITIALISM = lazy(r"(?<![\w.])(?:[A-Za-z]\.){2,}(?![\w])|(?<![\w.])Ph\.D\.")
+WITH = lazy(r"(?<![\w/])w/(?=\s|\w)")
 
 
 def _title(m: re.Match) -> str:
@@ -148,7 +149,7 @@ def _road(m: re.Match) -> str:
     return _ROADS[m.group(1)] + stop(m)
 
 
-_STARTERS = re.compile(r"\s+[\"'(]*(?:The|He|She|It|They|We|I|You|But|And|Then|In|On|At|This|That|There|A|An|His|Her|"
+_STARTERS = lazy(r"\s+[\"'(]*(?:The|He|She|It|They|We|I|You|But|And|Then|In|On|At|This|That|There|A|An|His|Her|"
                        r"Our|My|Its|Their|When|While|After|Before|So|Yet|If|As|What|Why|How|Who|No|Yes)\b|\s*$")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import words
 from .context import stop
 
@@ -39,11 +40,11 @@ STATES = {
 _SUFFIX = "|".join(sorted(SUFFIXES, key=len, reverse=True))
 _DIR = "|".join(sorted(DIRECTIONS, key=len, reverse=True))
 _NAME = r"(?:[A-Z][\w'’-]*|\d+(?:st|nd|rd|th))"
-STREET = re.compile(
+STREET = lazy(
     rf"(?=\d)(?<![\w.,$€£/#-])(?<!No\. )(?<!no\. )(?P<num>\d{{1,5}})\s+(?:(?P<dir>{_DIR})\.?\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{0,3}}?)"
     rf"\s+(?:(?P<suffix>(?i:{_SUFFIX}))(?P<dot>\.)?|(?P<full>{_FULL}))(?![\w'’])(?:\s+(?P<post>{_DIR})(?![\w.]))?")
 # "Santa Clara, CA 95051", "Austin, TX", "Boston, MA 02108-1234": a state code after a capitalised place.
-STATE = re.compile(r"(?<=[a-z]),\s(?P<code2>[A-Z]{2}),?\s(?P<zip2>\d{5})(?:-(?P<plus42>\d{4}))?(?![\w-])"
+STATE = lazy(r"(?<=[a-z]),\s(?P<code2>[A-Z]{2}),?\s(?P<zip2>\d{5})(?:-(?P<plus42>\d{4}))?(?![\w-])"
                    r"|(?<=[a-z]),\s(?P<code>[A-Z]{2})(?:\s(?P<zip>\d{5})(?:-(?P<plus4>\d{4}))?)?(?=\s*(?:$|[,.;)]))")
 
 
@@ -96,7 +97,7 @@ def _state(m: re.Match) -> str:
     return out
 
 
-_STREET_HINT = re.compile(r"\d\s+(?:[NSEW]{1,2}\.?\s+)?[A-Z0-9]")
+_STREET_HINT = lazy(r"\d\s+(?:[NSEW]{1,2}\.?\s+)?[A-Z0-9]")
 
 
 def states(text: str) -> str:

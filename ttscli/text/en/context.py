@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'(\[]*[A-Z]")
-_TEXT_END = re.compile(r"\s*$")
+from ..lazy_re import lazy
+
+_NEXT_STARTS_SENTENCE = lazy(r"\s+[\"'(\[]*[A-Z]")
+_TEXT_END = lazy(r"\s*$")
 # A text that reads as a sentence: a capital first, and at least five words.
-_SENTENCE = re.compile(r"\s*[\"'(\[]*[A-Z]\S*(?:\s+\S+){4}")
-_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+_SENTENCE = lazy(r"\s*[\"'(\[]*[A-Z]\S*(?:\s+\S+){4}")
+_THE_BEFORE = lazy(r"\b[Tt]he\s+$")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import words
 from .context import EnglishOptions, article, stop
 
@@ -23,21 +24,21 @@ MONTH_NUMBER = {name.lower(): i + 1 for i, name in enumerate(MONTHS)} | _ABBR
 _MONTH = "(?P<month>(?i:" + "|".join(sorted(MONTH_NUMBER, key=len, reverse=True)) + r"))(?:\.|(?![A-Za-z]))"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4})(?![\d,.]\d|\w))?"
-MONTH_DAY = re.compile(rf"(?=[JFMASONDjfmasond])\b{_MONTH}\s+{_DAY}(?![\d:\w]){_YEAR}")
-MONTH_DAY_DASH = re.compile(rf"(?=[JFMASONDjfmasond])\b{_MONTH}-(?P<day>[0-3]?\d)(?:-(?P<year>\d{{4}}))?(?![\w-])")
-DAY_MONTH = re.compile(rf"(?=\d)(?<![\w.,]){_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}")
-MONTH_YEAR = re.compile(rf"(?=[JFMASONDjfmasond])\b{_MONTH},?\s+(?P<year>\d{{4}})(?![\d,.]\d|\w)")
-ISO = re.compile(r"(?=\d)(?<![\w.,/-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w/-]|[.,]\d)")
-NUMERIC = re.compile(r"(?=\d)(?<![\w.,/-])(\d{1,4})(?P<sep>[/.-])(\d{1,2})(?P=sep)(\d{2,4})(?![\w/-]|[.,]\d)")
+MONTH_DAY = lazy(rf"(?=[JFMASONDjfmasond])\b{_MONTH}\s+{_DAY}(?![\d:\w]){_YEAR}")
+MONTH_DAY_DASH = lazy(rf"(?=[JFMASONDjfmasond])\b{_MONTH}-(?P<day>[0-3]?\d)(?:-(?P<year>\d{{4}}))?(?![\w-])")
+DAY_MONTH = lazy(rf"(?=\d)(?<![\w.,]){_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}")
+MONTH_YEAR = lazy(rf"(?=[JFMASONDjfmasond])\b{_MONTH},?\s+(?P<year>\d{{4}})(?![\d,.]\d|\w)")
+ISO = lazy(r"(?=\d)(?<![\w.,/-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w/-]|[.,]\d)")
+NUMERIC = lazy(r"(?=\d)(?<![\w.,/-])(\d{1,4})(?P<sep>[/.-])(\d{1,2})(?P=sep)(\d{2,4})(?![\w/-]|[.,]\d)")
 _DATE_CUE = (r"(?i:on|by|due|until|till|since|from|before|after|through|thru|dated|starting|ending|"
              r"mon|tu|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
-MONTH_DAY_SHORT = re.compile(rf"(?P<cue>\b{_DATE_CUE}(?:,?\s|\s\())(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])"
+MONTH_DAY_SHORT = lazy(rf"(?P<cue>\b{_DATE_CUE}(?:,?\s|\s\())(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])"
                              r"(?![\w/]|[.,]\d)")
 # Quick looks that let a paragraph skip passes that cannot match.
 _MON = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-_MONTH_HINT = re.compile(rf"\b{_MON}[a-z]*\.?[\s,-]+\d|\d(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}")
-_SEPARATED = re.compile(r"\d[/.-]\d")
-_WEEKDAY_HINT = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b")
+_MONTH_HINT = lazy(rf"\b{_MON}[a-z]*\.?[\s,-]+\d|\d(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}")
+_SEPARATED = lazy(r"\d[/.-]\d")
+_WEEKDAY_HINT = lazy(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b")
 _DAYS_IN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -104,7 +105,7 @@ def _month_day_short(m: re.Match, opts: EnglishOptions) -> str:
 _WEEKDAYS = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
              "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}
 # "Mon, Jan 3", "Fri. 5/6/2024", "Sat 12 March": an abbreviated weekday before a date is said in full
-WEEKDAY = re.compile(r"(?=[MTWFS])\b(?P<wd>Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?"
+WEEKDAY = lazy(r"(?=[MTWFS])\b(?P<wd>Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?"
                      r"(?=,?\s+(?:[JFMASOND][a-z]{2}|\d{1,2}(?:[/.-]\d|(?:st|nd|rd|th)?\s+(?:of\s+)?[JFMASOND][a-z]{2})))")
 
 

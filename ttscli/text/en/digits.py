@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import words
 
-IP = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)")
-_IP_HINT = re.compile(r"\d\.\d{1,3}\.\d")
+IP = lazy(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)")
+_IP_HINT = lazy(r"\d\.\d{1,3}\.\d")
 # "ending in 8876", "account number 12345678", "PIN 0420", "ZIP code 02139": digits after a cue.
 _CUES = (r"ending(?:\s+in|\s+with)?|account(?:\s+(?:number|no\.?|#))?|acct\.?(?:\s+(?:no\.?|#))?|"
          r"card(?:\s+number)?|PIN|pin(?:\s+code)?|passcode|code|ZIP(?:\s+code)?|zip(?:\s+code)?|postal\s+code|"
          r"(?:order|confirmation|reference|ref|serial|tracking|routing|invoice|policy|member|customer|ticket)"
          r"(?:\s+(?:number|no\.?|#))?|last\s+(?:four|4)(?:\s+digits)?")
 # Found from the digits (a fast scan), then the cue is looked for just before them.
-_RUN = re.compile(r"(?<![\w,.-])\d{3,}(?:-\d{4})?(?![\w,.]\d|\w)")
-_CUE_BEFORE = re.compile(rf"\b(?:{_CUES}):?\s+$", re.IGNORECASE)
+_RUN = lazy(r"(?<![\w,.-])\d{3,}(?:-\d{4})?(?![\w,.]\d|\w)")
+_CUE_BEFORE = lazy(rf"\b(?:{_CUES}):?\s+$", re.IGNORECASE)
 # "401(k)", "403(b)", "501(c)(3)".
-PAREN_CODE = re.compile(r"(?<![\w.])(\d{3})\(([a-z])\)(?:\((\d)\))?")
+PAREN_CODE = lazy(r"(?<![\w.])(\d{3})\(([a-z])\)(?:\((\d)\))?")
 # Three or more groups joined by hyphens (dates and phone numbers are taken first): "123-45-6789".
-GROUPS = re.compile(r"(?<![\w.,/-])\d+(?:-\d+){2,}(?![\w-]|[.,]\d)")
+GROUPS = lazy(r"(?<![\w.,/-])\d+(?:-\d+){2,}(?![\w-]|[.,]\d)")
 
 
 def oh_digits(text: str) -> str:

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import units, words
 
 _VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
            "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
 VULGAR_CHARS = "".join(_VULGAR)
 _UNIT_AFTER = r"(?:\s?(?P<unit>[A-Za-zµ°][A-Za-z/²³23]*)(?P<dot>\.)?(?![\w]))?"
-FRACTION = re.compile(rf"(?=\d)(?<![\w./,-])(?:(?P<whole>\d+)(?:\s+|-(?=\d+/)))?(?P<num>\d{{1,3}})/(?P<den>\d{{1,3}})"
+FRACTION = lazy(rf"(?=\d)(?<![\w./,-])(?:(?P<whole>\d+)(?:\s+|-(?=\d+/)))?(?P<num>\d{{1,3}})/(?P<den>\d{{1,3}})"
                       rf"(?P<th>th|rd|nd)?(?![\w/]|[.,]\d){_UNIT_AFTER}")
-VULGAR = re.compile(rf"(?:(?<![\w.,])(?P<whole>\d+)\s?)?(?P<char>[{VULGAR_CHARS}]){_UNIT_AFTER}")
-_VULGAR_HINT = re.compile(f"[{VULGAR_CHARS}]")
+VULGAR = lazy(rf"(?:(?<![\w.,])(?P<whole>\d+)\s?)?(?P<char>[{VULGAR_CHARS}]){_UNIT_AFTER}")
+_VULGAR_HINT = lazy(f"[{VULGAR_CHARS}]")
 _NAMED = {2: ("half", "halves"), 4: ("quarter", "quarters")}
 _AS_IS = {"9/11", "24/7", "50/50", "20/20", "7/11"}
 

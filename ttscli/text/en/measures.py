@@ -5,32 +5,33 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import money, units, words
 from .context import stop
 from .numbers import NUM
 
-PERCENT = re.compile(rf"(?=[-−\d.])(?P<neg>(?:(?<=^)|(?<=[\s(]))[-−])?(?P<num>{NUM}|\.\d+)\s?(?P<sym>%|‰)")
+PERCENT = lazy(rf"(?=[-−\d.])(?P<neg>(?:(?<=^)|(?<=[\s(]))[-−])?(?P<num>{NUM}|\.\d+)\s?(?P<sym>%|‰)")
 _SCALE_WORDS = r"(?:(?P<scale>thousand|million|billion|trillion)\s)?"
 # After the number: an optional scale word, an optional space or hyphen, and a unit (looked up in units).
-UNIT = re.compile(rf"(?=[-−\d])(?P<neg>(?:(?<=^)|(?<=[\s(~]))[-−])?(?<![\w.,])(?P<num>{NUM})(?P<sp>\s?|-)"
+UNIT = lazy(rf"(?=[-−\d])(?P<neg>(?:(?<=^)|(?<=[\s(~]))[-−])?(?<![\w.,])(?P<num>{NUM})(?P<sp>\s?|-)"
                   rf"{_SCALE_WORDS}"
                   r"(?P<unit>(?:sq ft|[A-Za-z°℃℉µ][A-Za-z/°²³]*?[23²³]?|°[CF]?))(?P<dot>(?<=[\d\s]in)\.|\.(?=\s+[a-z]))?(?=[^\w/°²³]|$)")
 # "12/kg": a number per unit.
-PER_UNIT = re.compile(rf"(?<![\w.,/])(?P<num>{NUM})/(?P<unit>[A-Za-z°µ][A-Za-z°²³]*)(?![\w/])")
-PERCENT_RANGE = re.compile(rf"(?<![\w.,])({NUM})\s?%\s?[-–—]\s?(?=(?:{NUM})\s?%)")
+PER_UNIT = lazy(rf"(?<![\w.,/])(?P<num>{NUM})/(?P<unit>[A-Za-z°µ][A-Za-z°²³]*)(?![\w/])")
+PERCENT_RANGE = lazy(rf"(?<![\w.,])({NUM})\s?%\s?[-–—]\s?(?=(?:{NUM})\s?%)")
 # "5 ft 10 in": "in" is a unit only right after feet (alone it is the preposition).
-FEET_INCHES = re.compile(r"(?<![\w.])(\d+)\s?(?:ft\.?|')\s?(\d{1,2})\s?(?:in\b\.?|\"|″)")
-INCHES = re.compile(rf"(?<![\w.])(?P<num>{NUM})(?:\"|″)(?!\w)")
+FEET_INCHES = lazy(r"(?<![\w.])(\d+)\s?(?:ft\.?|')\s?(\d{1,2})\s?(?:in\b\.?|\"|″)")
+INCHES = lazy(rf"(?<![\w.])(?P<num>{NUM})(?:\"|″)(?!\w)")
 # "2x4", "25 x 7 m", "1920×1080": dimensions; "3x faster", "2.5× zoom": a multiplier.
-BY = re.compile(rf"(?<![\w.])({NUM})\s?[x×]\s?(?=\d)(?:(\d{{4,}})(?![\w.,]))?")
-TIMES = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[x×](?![\w])")
+BY = lazy(rf"(?<![\w.])({NUM})\s?[x×]\s?(?=\d)(?:(\d{{4,}})(?![\w.,]))?")
+TIMES = lazy(r"(?<![\w.])(\d+(?:\.\d+)?)[x×](?![\w])")
 _MONEY_WORD = r"(?:dollars?|cents?|euros?|pounds?|pence|penny|yen|won|rupees?|francs?|yuan)"
-RATE = re.compile(rf"\b(?P<money>{_MONEY_WORD})\s?/\s?(?P<unit>[A-Za-z]+)\b")
+RATE = lazy(rf"\b(?P<money>{_MONEY_WORD})\s?/\s?(?P<unit>[A-Za-z]+)\b")
 _PER_WORDS = {"mo": "month", "wk": "week", "hr": "hour", "yr": "year", "h": "hour", "d": "day", "ea": "each"}
 # "72°F/22°C": two readings of one temperature.
-TEMPERATURE_PAIR = re.compile(r"(?<=\d)\s?(°[CF])\s?/\s?(?=-?\d+(?:\.\d+)?\s?°[CF])")
-_FEET_HINT = re.compile(r"\d\s?(?:ft|')")
-_X_HINT = re.compile(r"\d\s?[x×]")
+TEMPERATURE_PAIR = lazy(r"(?<=\d)\s?(°[CF])\s?/\s?(?=-?\d+(?:\.\d+)?\s?°[CF])")
+_FEET_HINT = lazy(r"\d\s?(?:ft|')")
+_X_HINT = lazy(r"\d\s?[x×]")
 _SPACED = {"s", "K", "A", "B", "N", "J", "d", "t"}  # units only with a space before them
 _HYPHEN_WORDS = {single for single, _ in units.UNITS.values()}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import words
 from .numbers import NUM
 
@@ -34,14 +35,14 @@ SCALES = {"k": "thousand", "K": "thousand", "thousand": "thousand", "m": "millio
 _CUR = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
 _AMOUNT = rf"(?:{NUM}|\.\d+)"
 _SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![\w]))?"
-MONEY_PREFIX = re.compile(rf"(?=[-−$€£¥₹₩UAC])(?P<neg>[-−])?(?P<cur>{_CUR})\s?(?P<neg2>[-−])?(?P<num>{_AMOUNT}){_SCALE}")
-MONEY_SUFFIX = re.compile(rf"(?=\d)(?<![\w.,])(?P<num>{NUM})\s?(?P<cur>[€£¥₹₩])")
+MONEY_PREFIX = lazy(rf"(?=[-−$€£¥₹₩UAC])(?P<neg>[-−])?(?P<cur>{_CUR})\s?(?P<neg2>[-−])?(?P<num>{_AMOUNT}){_SCALE}")
+MONEY_SUFFIX = lazy(rf"(?=\d)(?<![\w.,])(?P<num>{NUM})\s?(?P<cur>[€£¥₹₩])")
 _CODE = "|".join(re.escape(c) for c in sorted([*CODES, *_NAMED_CODES], key=len, reverse=True))
-CODE_BEFORE = re.compile(rf"(?<![\w$])(?P<code>{_CODE})\s?(?P<num>{NUM}){_SCALE}(?![\w])")
-CODE_AFTER = re.compile(rf"(?=\d)(?<![\w.,])(?P<num>{NUM}){_SCALE}\s?(?P<code>{_CODE})(?![\w])")
-CENTS = re.compile(r"(?=\d)(?<![\w.,])(\d+)\s?¢")
-_SIGN_HINT = re.compile("[$€£¥₹₩]")
-_CODE_HINT = re.compile(rf"\b(?:{_CODE})(?=[\s.]?\d)|\d\s?(?:{_CODE})\b")
+CODE_BEFORE = lazy(rf"(?<![\w$])(?P<code>{_CODE})\s?(?P<num>{NUM}){_SCALE}(?![\w])")
+CODE_AFTER = lazy(rf"(?=\d)(?<![\w.,])(?P<num>{NUM}){_SCALE}\s?(?P<code>{_CODE})(?![\w])")
+CENTS = lazy(r"(?=\d)(?<![\w.,])(\d+)\s?¢")
+_SIGN_HINT = lazy("[$€£¥₹₩]")
+_CODE_HINT = lazy(rf"\b(?:{_CODE})(?=[\s.]?\d)|\d\s?(?:{_CODE})\b")
 
 
 def _is_one(num: str) -> bool:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from ..cleanup import tidy
 from . import abbrev, address, fractions, roman, symbols, web, words
 from .context import EnglishOptions
 
-_DIGIT = re.compile(r"[\d" + fractions.VULGAR_CHARS + "]")
+_DIGIT = lazy(r"[\d" + fractions.VULGAR_CHARS + "]")
 _SPELL_DIGITS = {str(i): w for i, w in enumerate(words.DIGIT_WORDS)}
 
 

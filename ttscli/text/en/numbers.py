@@ -8,42 +8,43 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import words
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-ORDINAL = re.compile(r"(?=\d)(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(st|nd|rd|th|ST|ND|RD|TH)(?![A-Za-z])")
+ORDINAL = lazy(r"(?=\d)(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(st|nd|rd|th|ST|ND|RD|TH)(?![A-Za-z])")
 # "in '85", "the class of ’09": a two-digit year.
-YEAR_SHORT = re.compile(r"(?:(?<=\s)|^|(?<=\())['’](\d\d)(?![\w'’])")
+YEAR_SHORT = lazy(r"(?:(?<=\s)|^|(?<=\())['’](\d\d)(?![\w'’])")
 _YEAR_CUES = (
     "in|since|by|from|until|till|to|and|or|of|year|years|circa|c\\.|ca\\.|around|before|after|during|early|late|mid|"
     "spring|summer|autumn|fall|winter|between|through|born|died|January|February|March|April|May|June|July|"
     "August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-_CUE_BEFORE = re.compile(rf"\b(?:{_YEAR_CUES})[ ,-]+$", re.IGNORECASE)
+_CUE_BEFORE = lazy(rf"\b(?:{_YEAR_CUES})[ ,-]+$", re.IGNORECASE)
 # Cues that also join counts ("500 cars and 1066 votes", "by 1500 votes"): a year only without a
 # plural noun after.
-_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
-_WEAK_CUE_BEFORE = re.compile(r"\b(?:and|or|to|of|by|around|between|through)[ ,-]+$", re.IGNORECASE)
+_THE_BEFORE = lazy(r"\bthe\s+$", re.IGNORECASE)
+_WEAK_CUE_BEFORE = lazy(r"\b(?:and|or|to|of|by|around|between|through)[ ,-]+$", re.IGNORECASE)
 # "2012 was a good year", "2019 saw ...": a verb after the number makes it a year.
-_CUE_AFTER = re.compile(r"\s+(?:was|is|will|were|saw|had|has|brought|began|ended|marked|became|proved)\b")
+_CUE_AFTER = lazy(r"\s+(?:was|is|will|were|saw|had|has|brought|began|ended|marked|became|proved)\b")
 # "1234 people", "1850 troops": a count before a plural noun is a cardinal, not a year (without a
 # cue before). A plural: a lower-case word ending in -s (not -ss, -us, -is, nor a verb of the list)
 # or an irregular plural.
-_PLURAL_AFTER = re.compile(
+_PLURAL_AFTER = lazy(
     r"\s+(?!(?:was|has|does|goes|sees|marks|remains|seems|begins|ends|brings|makes|gets|keeps|comes|"
     r"becomes|proves|shows|looks)\b)(?:[a-z]+[a-rt-z]s|people|men|women|children|feet|teeth|mice|geese|police|"
     r"cattle|staff|sheep)\b")
-YEAR4 = re.compile(r"(?=\d)(?<![\w.,$€£¥])(\d{4})(?![\d,.]\d|\w)")
-LETTER_DASH_DIGIT = re.compile(r"-(?<=[^\W\d_]-)(?=\d)")
+YEAR4 = lazy(r"(?=\d)(?<![\w.,$€£¥])(\d{4})(?![\d,.]\d|\w)")
+LETTER_DASH_DIGIT = lazy(r"-(?<=[^\W\d_]-)(?=\d)")
 # "a 5-star hotel", "a 10-year-old": the number joins the word with its hyphen.
-NUMBER_DASH_WORD = re.compile(r"(?=\d)(?<![\w.,-])(\d+)-(?=[A-Za-z])")
+NUMBER_DASH_WORD = lazy(r"(?=\d)(?<![\w.,-])(\d+)-(?=[A-Za-z])")
 # "1-2=5", "2*8": arithmetic.
-MINUS_BEFORE_EQUALS = re.compile(r"(?<=\d)\s?-\s?(?=\d[\d.]*\s?=)")
-TIMES_SIGN = re.compile(r"(?<=\d)\s?[*∗∙⋅]\s?(?=\d)")
-SIGNED = re.compile(r"(?=[-−])(?:(?<=^)|(?<=[\s(\[/=<>~]))[-−](?=\d)")
-NUMBER = re.compile(rf"(?:{NUM}|\.\d+)")
-_ORDINAL_HINT = re.compile(r"\d(?:st|nd|rd|th|ST|ND|RD|TH)")
-_FOUR_DIGITS = re.compile(r"\d{4}")
+MINUS_BEFORE_EQUALS = lazy(r"(?<=\d)\s?-\s?(?=\d[\d.]*\s?=)")
+TIMES_SIGN = lazy(r"(?<=\d)\s?[*∗∙⋅]\s?(?=\d)")
+SIGNED = lazy(r"(?=[-−])(?:(?<=^)|(?<=[\s(\[/=<>~]))[-−](?=\d)")
+NUMBER = lazy(rf"(?:{NUM}|\.\d+)")
+_ORDINAL_HINT = lazy(r"\d(?:st|nd|rd|th|ST|ND|RD|TH)")
+_FOUR_DIGITS = lazy(r"\d{4}")
 
 
 def _short_year(digits: str, british: bool) -> str:

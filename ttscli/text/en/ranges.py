@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import words
 from .numbers import NUM
 
-_GROUPS = re.compile(r"\d+")
+_GROUPS = lazy(r"\d+")
 _EXT = r"(?:,?\s*(?:ext\.?|x|extension)\s?(?P<ext>\d{1,5})(?![\w-]|[.,]\d))?"
-NANP = re.compile(r"(?=[+(\d])(?<![\w+(.-])(?P<one>\+?1[\s.-]?)?(?:\((?P<area>\d{3})\)\s?|(?P<area2>\d{3})[\s.-])"
+NANP = lazy(r"(?=[+(\d])(?<![\w+(.-])(?P<one>\+?1[\s.-]?)?(?:\((?P<area>\d{3})\)\s?|(?P<area2>\d{3})[\s.-])"
                   rf"\d{{3}}[\s.-]\d{{4}}(?![\w-]|[.,]\d){_EXT}")
 _TOLL_FREE = {"800", "888", "877", "866", "855", "844", "833"}
-LOCAL = re.compile(r"(?=\d)(?<![\w.,/-])\d{3}-\d{4}(?![\w-]|[.,]\d)")
-INTERNATIONAL = re.compile(r"(?=\+)(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){1,4}[\s.-]\d{2,8}(?![\w-]|[.,]\d)")
+LOCAL = lazy(r"(?=\d)(?<![\w.,/-])\d{3}-\d{4}(?![\w-]|[.,]\d)")
+INTERNATIONAL = lazy(r"(?=\+)(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,4}\)?){1,4}[\s.-]\d{2,8}(?![\w-]|[.,]\d)")
 _CUR = r"[$€£¥]?"
-RANGE = re.compile(rf"(?=[$€£¥\d])(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\d-]|[.,/:]\d|\s?=)")
+RANGE = lazy(rf"(?=[$€£¥\d])(?<![\w.,/-])({_CUR}(?:{NUM}))\s?[–—-]\s?({_CUR}(?:{NUM}))(?![\d-]|[.,/:]\d|\s?=)")
 # Numbers you dial are read digit by digit: "dial 911", "call 311".
-DIALED = re.compile(r"(?=[DdCcPpTt])\b((?:dial|call|press|text|phone)\s+)(\d{2,})(?![\w.,]\d|\w)", re.I)
-_PHONE_TAIL = re.compile(r"\d{3}[\s.-]\d{4}")
-_NUMBER_DASH_NUMBER = re.compile(r"\d\s?[–—-]\s?[$€£¥]?\d")
-_YEARISH = re.compile(r"1\d{3}|20\d\d")
+DIALED = lazy(r"(?=[DdCcPpTt])\b((?:dial|call|press|text|phone)\s+)(\d{2,})(?![\w.,]\d|\w)", re.I)
+_PHONE_TAIL = lazy(r"\d{3}[\s.-]\d{4}")
+_NUMBER_DASH_NUMBER = lazy(r"\d\s?[–—-]\s?[$€£¥]?\d")
+_YEARISH = lazy(r"1\d{3}|20\d\d")
 
 
 def phone(text: str, plus: bool = False) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import words
 
-_VALID = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_VALID = lazy(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 NUMERAL = r"[MDCLXVI]+"
 KEYWORDS = frozenset(
@@ -31,9 +32,9 @@ REGNAL_NAMES = frozenset(
     "Beatrix Juliana Wilhelmina Albert Baudouin Rainier Akihito Naruhito Mohammed Hassan Abdullah Hussein Faisal "
     "Fuad Farouk Zog Carol Michael Boris Simeon".split())
 # A standalone upper-case numeral; the word before it decides how it is read.
-CANDIDATE = re.compile(r"(?=[MDCLXVI])\b[MDCLXVI]+(?![\w'’])")
-_WORD_BEFORE = re.compile(r"([A-Za-z]+\.?)\s+$")
-HEADING_START = re.compile(rf"^(\s*)({NUMERAL})(?=[.:)](?:\s|$)|\s*$)")
+CANDIDATE = lazy(r"(?=[MDCLXVI])\b[MDCLXVI]+(?![\w'’])")
+_WORD_BEFORE = lazy(r"([A-Za-z]+\.?)\s+$")
+HEADING_START = lazy(rf"^(\s*)({NUMERAL})(?=[.:)](?:\s|$)|\s*$)")
 
 
 def value(numeral: str) -> int | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
+
 _WORDS = {
     "&": " and ", "+": " plus ", "=": " equals ", "×": " times ", "÷": " divided by ", "±": " plus or minus ",
     "≈": " approximately ", "≠": " is not equal to ", "≤": " less than or equal to ",
@@ -15,8 +17,8 @@ _WORDS = {
     "¶": " paragraph ", "°": " degrees ", "%": " percent ", "@": " at ", "№": " number ", "™": " ", "®": " ",
     "*": " ", "|": ", ", "$": " dollar ", "€": " euro ", "£": " pound ", "¥": " yen ", "#": " hash ", "–": ", ", "—": ", ", "\\": " ", "_": " ", "^": " ", "/": " ",
 }
-_SYMBOL = re.compile("[" + re.escape("".join(_WORDS)) + "]")
-ABOUT = re.compile(r"(?<![\w~])~\s?(?=\d)")
+_SYMBOL = lazy("[" + re.escape("".join(_WORDS)) + "]")
+ABOUT = lazy(r"(?<![\w~])~\s?(?=\d)")
 _HAS = frozenset(_WORDS)
 
 

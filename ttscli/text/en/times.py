@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import words
 from .context import EnglishOptions, stop
 
@@ -17,17 +18,17 @@ ZONES = ("UTC|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|AKDT|HST|AST|ADT|NST|BST|
          "JST|KST|AEST|AEDT|ACST|AWST|NZST|NZDT|ET|PT|CT|MT")
 # A zone right after a time: "1:59 p.m. est", "10:30 am PST", "09:15 GMT".
 _ZONE = rf"(?:(?i:(?:{ZONES}))(?![\w])|(?i:[ecmp]\.[sd]\.t\.?))"  # "EST", "est", "e.s.t."
-_ZONE_AFTER = re.compile(rf"\s*(?P<zone>{_ZONE})")
-CLOCK = re.compile(rf"(?=\d)(?<![\w.:])(?P<h>[0-2]?\d):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\d:])(?:\s*{_AMPM})?")
-DOT_CLOCK = re.compile(rf"(?=\d)(?<![\w.:])(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)\s*{_AMPM}")
-HOUR_AMPM = re.compile(rf"(?=\d)(?<![\w.:,])(?P<h>1[0-2]|0?[1-9])\s*{_AMPM}")
+_ZONE_AFTER = lazy(rf"\s*(?P<zone>{_ZONE})")
+CLOCK = lazy(rf"(?=\d)(?<![\w.:])(?P<h>[0-2]?\d):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?![\d:])(?:\s*{_AMPM})?")
+DOT_CLOCK = lazy(rf"(?=\d)(?<![\w.:])(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)\s*{_AMPM}")
+HOUR_AMPM = lazy(rf"(?=\d)(?<![\w.:,])(?P<h>1[0-2]|0?[1-9])\s*{_AMPM}")
 _TIME = r"(?:[0-2]?\d:[0-5]\d|1[0-2]|0?[1-9])(?:\s*(?:[ap]\.?m\.?|[AP]\.?M\.?)(?![\w]))?"
-TIME_RANGE = re.compile(rf"(?=\d)(?<![\w.:,])(?P<a>{_TIME})\s?[-–—]\s?(?P<b>{_TIME})(?![\w:])")
+TIME_RANGE = lazy(rf"(?=\d)(?<![\w.:,])(?P<a>{_TIME})\s?[-–—]\s?(?P<b>{_TIME})(?![\w:])")
 # "UTC+2", "GMT-5", "GMT+5:30".
-OFFSET = re.compile(r"\b(UTC|GMT)\s?([+-])\s?(?=\d)")
+OFFSET = lazy(r"\b(UTC|GMT)\s?([+-])\s?(?=\d)")
 # "16:9", "3:1": a ratio or a score when the part after the colon is one digit.
-RATIO = re.compile(r"(?=\d)(?<![\w:.])(\d{1,3}):(\d)(?![\d:]|\.\d)")
-_AMPM_HINT = re.compile(r"\d\s*[apAP]\.?[mM]")
+RATIO = lazy(r"(?=\d)(?<![\w:.])(\d{1,3}):(\d)(?![\d:]|\.\d)")
+_AMPM_HINT = lazy(r"\d\s*[apAP]\.?[mM]")
 
 
 def _ampm(m: re.Match) -> str:

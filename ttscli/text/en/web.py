@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import words
 
 _TLDS = ("com|org|net|edu|gov|mil|int|io|ai|app|dev|co|uk|us|de|fr|es|it|nl|eu|ca|au|jp|cn|ru|br|in|ch|se|no|"
@@ -23,19 +24,19 @@ EXTENSIONS = {
     "tar": "tar", "gz": "G Z", "sh": "S H", "ini": "INI", "cfg": "CFG", "ssml": "SSML", "epub": "EPUB",
 }
 _EXT = "|".join(sorted(EXTENSIONS, key=len, reverse=True))
-EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+&-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_AT = re.compile(r"@(?<=[\w.+-]@)[A-Za-z0-9-]+\.")  # a quick look for an address before the full pattern
-URL = re.compile(
+EMAIL = lazy(r"(?<![\w.+-])[A-Za-z0-9][\w.+&-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_AT = lazy(r"@(?<=[\w.+-]@)[A-Za-z0-9-]+\.")  # a quick look for an address before the full pattern
+URL = lazy(
     r"(?<![\w@])(?:(?:https?|ftp|file)://|www\.)[^\s<>\"']+"
     rf"|(?<![\w@.-])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.(?:{_TLDS})(?![\w-])(?:/[^\s<>\"']*)?"
 )
 # "report_2024.pdf", "index.html"; "/usr/local/bin", "~/notes.txt", "./run.sh"; "C:\Users\Bob".
-FILE = re.compile(rf"(?<![\w@./\\-])[\w-]+(?:\.[\w-]+)*\.(?:{_EXT})(?![\w-])")
-PATH = re.compile(r"(?<![\w/:.~])(?:~|\.{1,2})?/[\w.-]+(?:/[\w.-]+)+/?|(?<![\w/])~/[\w.-]+(?:/[\w.-]+)*")
-WINDOWS = re.compile(r"(?<![\w\\])[A-Z]:\\[\w.-]+(?:\\[\w.-]+)*")
-_TLD_HINT = re.compile(rf"\.(?:{_TLDS})(?![\w-])")
-_FILE_HINT = re.compile(rf"\.(?:{_EXT})(?![\w-])")
-_SCHEME = re.compile(r"^(https?|ftp|file)://", re.IGNORECASE)
+FILE = lazy(rf"(?<![\w@./\\-])[\w-]+(?:\.[\w-]+)*\.(?:{_EXT})(?![\w-])")
+PATH = lazy(r"(?<![\w/:.~])(?:~|\.{1,2})?/[\w.-]+(?:/[\w.-]+)+/?|(?<![\w/])~/[\w.-]+(?:/[\w.-]+)*")
+WINDOWS = lazy(r"(?<![\w\\])[A-Z]:\\[\w.-]+(?:\\[\w.-]+)*")
+_TLD_HINT = lazy(rf"\.(?:{_TLDS})(?![\w-])")
+_FILE_HINT = lazy(rf"\.(?:{_EXT})(?![\w-])")
+_SCHEME = lazy(r"^(https?|ftp|file)://", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 _SYMBOLS = {
     ".": " dot ", "/": " slash ", "-": " dash ", "_": " underscore ", "@": " at ", "+": " plus ",
@@ -43,8 +44,8 @@ _SYMBOLS = {
     "~": " tilde ", "\\": " backslash ",
 }
 _EMAIL_SYMBOLS = _SYMBOLS | {"&": " ampersand "}
-_DIGITS = re.compile(r"\d+")
-_WORD = re.compile(r"[A-Za-z]+")
+_DIGITS = lazy(r"\d+")
+_WORD = lazy(r"[A-Za-z]+")
 
 
 def _name(word: str, last: bool) -> str:

@@ -11,11 +11,12 @@ the same few numbers recur in books.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
+from ..lazy_re import lazy
+
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_AND = re.compile(r"\band\s+")
+_AND = lazy(r"\band\s+")
 MAX_CARDINAL_DIGITS = 15  # longer digit strings are read digit by digit (ids, card numbers)
 
 

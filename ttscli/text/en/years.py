@@ -8,24 +8,25 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from . import words
 from .context import article, stop
 
-DECADE_FULL = re.compile(r"(?=\d)(?<![\w.,])(\d{2,3}0)(?:'?s)(?![A-Za-z])")
-DECADE_SHORT = re.compile(r"(?=['’1-9])(?:(?<=\s)|^|(?<=\())['’]?([1-9]0)'?s(?![A-Za-z])")
-DECADE_RANGE = re.compile(r"(?=\d)(?<![\w.,])(\d{2,3}0)'?s\s?[–—-]\s?['’]?(\d{1,3}0)'?s(?![A-Za-z])")
+DECADE_FULL = lazy(r"(?=\d)(?<![\w.,])(\d{2,3}0)(?:'?s)(?![A-Za-z])")
+DECADE_SHORT = lazy(r"(?=['’1-9])(?:(?<=\s)|^|(?<=\())['’]?([1-9]0)'?s(?![A-Za-z])")
+DECADE_RANGE = lazy(r"(?=\d)(?<![\w.,])(\d{2,3}0)'?s\s?[–—-]\s?['’]?(\d{1,3}0)'?s(?![A-Za-z])")
 # "mid-90s", "late-1980s", "pre-2000": the prefix is a word of its own.
-PREFIX = re.compile(r"\b(mid|early|late|pre|post)-(?=['’]?\d)", re.IGNORECASE)
-YEAR_RANGE = re.compile(r"(?=\d)(?<![\w.,/$€£¥-])(1\d{3}|20\d\d)\s?[–—-]\s?(\d{4}|\d\d)(?![\w-]|[.,:/]\d)")
-QUARTER = re.compile(r"(?=[Q1-4])(?<![\w-])(?:Q([1-4])(?:\s+|\s?['’])?(\d{4}|\d\d)?|([1-4])Q\s?['’]?(\d{4}|\d\d))(?![\w-])")
-FISCAL = re.compile(r"\b(FY|CY)\s?['’]?(\d{4}|\d\d)(?![\w])")
-_QUARTER_CUE = re.compile(r"\b(?:in|for|during|of|by|from|since|until|through|to|and)\s+$", re.IGNORECASE)
+PREFIX = lazy(r"\b(mid|early|late|pre|post)-(?=['’]?\d)", re.IGNORECASE)
+YEAR_RANGE = lazy(r"(?=\d)(?<![\w.,/$€£¥-])(1\d{3}|20\d\d)\s?[–—-]\s?(\d{4}|\d\d)(?![\w-]|[.,:/]\d)")
+QUARTER = lazy(r"(?=[Q1-4])(?<![\w-])(?:Q([1-4])(?:\s+|\s?['’])?(\d{4}|\d\d)?|([1-4])Q\s?['’]?(\d{4}|\d\d))(?![\w-])")
+FISCAL = lazy(r"\b(FY|CY)\s?['’]?(\d{4}|\d\d)(?![\w])")
+_QUARTER_CUE = lazy(r"\b(?:in|for|during|of|by|from|since|until|through|to|and)\s+$", re.IGNORECASE)
 _ERA_WORDS = {"ad": "AD", "a.d.": "AD", "a.d": "AD", "bc": "BC", "b.c.": "BC", "b.c": "BC", "bce": "BCE",
               "b.c.e.": "BCE", "ce": "CE", "c.e.": "CE"}
 _ERA = r"(?P<era>AD|BC|BCE|CE|A\.D\.?|B\.C\.?|B\.C\.E\.|C\.E\.)"
-YEAR_ERA = re.compile(rf"(?=\d)(?<![\w.,])(?P<n>\d{{1,4}})\s?{_ERA}(?![\w])")
-ERA_YEAR = re.compile(r"(?<![\w.])(?P<era>AD|A\.D\.)\s(?P<n>\d{1,4})(?![\w,.]\d|\w)")
-_ERA_HINT = re.compile(r"(?=[ABC])(?:AD|BC|CE|A\.D|B\.C|C\.E)")
+YEAR_ERA = lazy(rf"(?=\d)(?<![\w.,])(?P<n>\d{{1,4}})\s?{_ERA}(?![\w])")
+ERA_YEAR = lazy(r"(?<![\w.])(?P<era>AD|A\.D\.)\s(?P<n>\d{1,4})(?![\w,.]\d|\w)")
+_ERA_HINT = lazy(r"(?=[ABC])(?:AD|BC|CE|A\.D|B\.C|C\.E)")
 
 
 def decade(n: int, british: bool = False) -> str:
