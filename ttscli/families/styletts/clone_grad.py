@@ -23,7 +23,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-SR_IN, SR_ENC = 24000, 16000
+SR_ENC = 16000
 N_FFT, HOP, N_MELS, PARTIAL = 400, 160, 40, 160
 RADIUS = 1.5  # as clone_search: allowed rms z-distance from the stock centre, × the farthest stock voice
 PENALTY = 0.25
