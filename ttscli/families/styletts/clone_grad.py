@@ -128,11 +128,11 @@ def optimise(decoder, speaker: TorchSpeaker, phrases: list, base_style: np.ndarr
         opt.zero_grad()
         loss.backward()
         opt.step()
-        best.history.append((step, float(sim), float(dist)))
+        best.history.append((step, sim.item(), dist.item()))
         if step % check == 0 or step == steps:
             offset = (z.detach() * spread_t).numpy().astype(np.float32)
             f, h = evaluate(offset)
-            log(f"step {step}: torch sim {float(sim):.3f}, real fit {f:.3f} held {h:.3f}, z-dist {float(dist):.2f}"
+            log(f"step {step}: torch sim {sim.item():.3f}, real fit {f:.3f} held {h:.3f}, z-dist {dist.item():.2f}"
                 f" ({time.perf_counter() - started:.0f} s)")
             if h > best.held:
                 best.timbre, best.held, best.fit = offset, h, f
