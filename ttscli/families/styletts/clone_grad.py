@@ -1,22 +1,22 @@
 """Kokoro cloning by gradient: the timbre half of a style, optimised through the decoder.
 
-A prototype for issue #31 (see docs/voices.md "Kokoro cloning"). The clone is a stock voicepack
-plus one 128-dim offset added to the timbre half (style[:128]) of every row; the prosody half
-stays the stock voice's. Each step renders one fixed phrase (in turn) through
+The clone is a stock voicepack (the one closest to the fitted part of the reference) plus one
+128-dim offset added to the timbre half (style[:128]) of every row, so the rows stay consistent;
+the prosody half stays the stock voice's. Each step renders one fixed phrase (in turn) through
 ``kokoro_torch.TimbreDecoder`` and takes an Adam step on
 
     1 - cos(E(render), fit)  +  PENALTY · max(0, rms_z(offset + base - centre) - RADIUS·far)²
 
 where ``E`` is Resemblyzer's encoder redone in torch (resample to 16 kHz, mel, partial windows
 at random offsets, mean, L2 norm). Every ``check`` steps the current voice is rendered by the
-real int8 model and embedded by the ordinary (numpy) path on every phrase; the voice kept is the
-one closest to the held-back part of the reference.
+real model and embedded by the ordinary (numpy) path on every phrase: those checkpoints, scored
+on the fitted and on the held-back part of the reference, are the path the voice is chosen from
+(closest to the held-back part; the caller's intelligibility guard may take the next one).
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -85,56 +85,101 @@ class TorchSpeaker:
         return raw / raw.norm()
 
 
+from .clone_search import Score, Step  # noqa: E402 - the walk's records, shared with its guard
+
+LR = 0.15  # Adam's step, in units of the stock voices' spread per dimension
+CHECK = 8  # steps between real renders of the current voice
+
+
+@dataclass(frozen=True)
+class Budget:
+    steps: int
+    check: int = CHECK
+
+
+QUALITY = {"fast": Budget(steps=48), "best": Budget(steps=96)}
+
+
 @dataclass
-class Result:
-    timbre: np.ndarray  # the offset added to style[:, :128]
-    held: float  # similarity of the chosen voice to the held-back part (real renders, mean over phrases)
-    fit: float
-    start_held: float
-    history: list = field(default_factory=list)
-    seconds: float = 0.0
+class GradResult:
+    """The checkpoints of one climb, as the walk's result: the guard and the voice file read it."""
+
+    base_table: np.ndarray  # rows × 256: the stock voice the climb started from
+    path: list[Step]  # the start (stock) first, then every checkpoint
+    stock: dict[str, Score]
+    base: str
+    evaluations: int
+    centre: np.ndarray  # 256: the stock voices' mean style
+    spread: np.ndarray  # 256: their spread per dimension
+    stopped_early: bool = False
+
+    def style_of(self, step: Step) -> np.ndarray:
+        table = np.array(self.base_table, dtype=np.float32, copy=True)
+        table[:, :128] += step.coeffs
+        return table
+
+    def distance(self, step: Step) -> float:
+        """How far the voice's average style lies from the stock centre, in stock spreads."""
+        mean = self.style_of(step).astype(np.float64).mean(axis=0)
+        return float(np.sqrt(np.mean(np.square((mean - self.centre) / self.spread))))
+
+    def ranked(self) -> list[Step]:
+        return sorted(self.path, key=lambda s: (-s.score.held, s.evaluation))
 
 
-def optimise(decoder, speaker: TorchSpeaker, phrases: list, base_style: np.ndarray, stock: dict,
-             fit: np.ndarray, held: np.ndarray, evaluate: Callable[[np.ndarray], tuple[float, float]],
-             steps: int = 40, lr: float = 0.15, check: int = 8, seed: int = 0,
-             log: Callable[[str], None] = print) -> Result:
-    """``phrases``: (token frame, row index) per phrase; ``base_style`` the start voice's table
-    (rows, 256); ``evaluate(offset)`` → (fit, held) similarity of a real render of that voice."""
-    started = time.perf_counter()
+def _region(stock: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, float]:
+    """(centre, spread, the farthest stock voice's rms z-distance) of the stock voices' mean rows."""
+    means = np.stack([np.asarray(v, np.float64).reshape(-1, 256).mean(axis=0) for v in stock.values()])
+    centre = means.mean(axis=0)
+    spread = means.std(axis=0) if len(means) > 1 else np.abs(centre) * 0.1
+    spread = np.maximum(spread, 0.1 * float(np.median(spread)) + 1e-6)
+    return centre, spread, _farthest(means[:, :128], centre[:128], spread[:128])
+
+
+def _farthest(means: np.ndarray, centre: np.ndarray, spread: np.ndarray) -> float:
+    """The farthest stock voice's rms z-distance over these dimensions (the penalty's yardstick)."""
+    if len(means) < 2:
+        return 1.0
+    return max(float(np.sqrt((((means - centre) / spread) ** 2).mean(axis=1)).max()), 1e-3)
+
+
+def climb(decoder, speaker: TorchSpeaker, phrases: list, stock: dict[str, np.ndarray], base: str,
+          stock_scores: dict[str, Score], score: Callable[[np.ndarray], Score], fit: np.ndarray,
+          budget: Budget, *, seed: int = 0, tick: Callable[[float, str], None] | None = None) -> GradResult:
+    """Adam on the timbre offset of ``stock[base]``; ``phrases``: (token frame, style row) per phrase;
+    ``score(table)``: a real render's Score; ``tick(held, label)`` after every step and checkpoint."""
     rng = np.random.default_rng(seed)
-    tables = np.stack([v.reshape(-1, 256)[:, :128].mean(axis=0) for v in stock.values()])
-    centre = tables.mean(axis=0)
-    spread = np.maximum(tables.std(axis=0), 0.1 * np.median(tables.std(axis=0)))
-    far = float(np.sqrt((((tables - centre) / spread) ** 2).mean(axis=1)).max())
-    base_mean = base_style[:, :128].mean(axis=0)
-    captures = [decoder.capture(tokens, base_style[row]) for tokens, row in phrases]
+    torch.manual_seed(seed)
+    table = np.asarray(stock[base], np.float32).reshape(-1, 256)
+    centre, spread, far = _region(stock)
+    result = GradResult(table, [Step(np.zeros(128, np.float32), stock_scores[base], 0.0, base, 0)],
+                        stock_scores, base, 0, centre.astype(np.float32), spread.astype(np.float32))
+    if budget.steps <= 0:
+        return result
+    captures = [decoder.capture(tokens, table[row]) for tokens, row in phrases]
+    spread_t = torch.tensor(spread[:128], dtype=torch.float32)
+    start_z = torch.tensor((table.mean(axis=0)[:128] - centre[:128]) / spread[:128], dtype=torch.float32)
     z = torch.zeros(128, requires_grad=True)
-    spread_t = torch.tensor(spread, dtype=torch.float32)
-    offset0 = torch.tensor((base_mean - centre) / spread, dtype=torch.float32)
-    target = torch.tensor(fit, dtype=torch.float32)
-    opt = torch.optim.Adam([z], lr=lr)
-    start_fit, start_held = evaluate(np.zeros(128, dtype=np.float32))
-    best = Result(np.zeros(128, dtype=np.float32), start_held, start_fit, start_held)
-    log(f"start: fit {start_fit:.3f} held {start_held:.3f}")
-    for step in range(1, steps + 1):
+    target = torch.tensor(np.asarray(fit, np.float32))
+    opt = torch.optim.Adam([z], lr=LR)
+    for step in range(1, budget.steps + 1):
         k = (step - 1) % len(phrases)
-        timbre = torch.tensor(base_style[phrases[k][1], :128]) + z * spread_t
-        audio = decoder.audio(timbre, captures[k])
-        vec = speaker.embed(audio, rng)
-        sim = torch.dot(vec, target)
-        dist = torch.sqrt(((offset0 + z) ** 2).mean())
+        audio = decoder.audio(torch.from_numpy(table[phrases[k][1], :128].copy()) + z * spread_t, captures[k])
+        sim = torch.dot(speaker.embed(audio, rng), target)
+        dist = torch.sqrt(((start_z + z) ** 2).mean())  # the timbre half's rms z-distance from the stock centre
         loss = 1 - sim + PENALTY * torch.clamp(dist - RADIUS * far, min=0) ** 2
         opt.zero_grad()
         loss.backward()
         opt.step()
-        best.history.append((step, sim.item(), dist.item()))
-        if step % check == 0 or step == steps:
+        result.evaluations += 1
+        if tick:
+            tick(float("nan"), f"step {step}")
+        if step % budget.check == 0 or step == budget.steps:
             offset = (z.detach() * spread_t).numpy().astype(np.float32)
-            f, h = evaluate(offset)
-            log(f"step {step}: torch sim {sim.item():.3f}, real fit {f:.3f} held {h:.3f}, z-dist {dist.item():.2f}"
-                f" ({time.perf_counter() - started:.0f} s)")
-            if h > best.held:
-                best.timbre, best.held, best.fit = offset, h, f
-    best.seconds = time.perf_counter() - started
-    return best
+            kept = Step(offset, Score(0.0, 0.0), -float(loss.item()), f"step {step}", step)
+            kept.score = score(result.style_of(kept))
+            result.path.append(kept)
+            result.evaluations += 1
+            if tick:
+                tick(kept.score.held, f"check {step}")
+    return result

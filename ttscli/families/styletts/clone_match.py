@@ -1,18 +1,21 @@
-"""Kokoro cloning: search the style space for the reference's voice, select on held-back audio.
+"""Kokoro cloning: fit a style table to the reference's voice, select on held-back audio.
 
 Kokoro-82M has no reference encoder: a voice is a 510×256 style table (one
-256-vector per input length). So we search for one (``clone_search``): the
-real Kokoro model speaks short fixed phrases (each candidate one of three, in
-turn) and a speaker encoder (Resemblyzer) turns the speech into a speaker
-vector, compared with the reference's.
+256-vector per input length). So we fit one: the real Kokoro model speaks short
+fixed phrases and a speaker encoder (Resemblyzer) turns the speech into a
+speaker vector, compared with the reference's. Every stock voice speaks every
+phrase; the closest to the reference is the start. Then (``clone_grad``) the
+timbre half of its table moves by gradient descent through the decoder run in
+torch (``kokoro_torch``), with the speaker encoder in the loop. A graph that
+cannot be run that way (another export) gets the gradient-free walk
+(``clone_search``) instead.
 
-The reference is split first (``audio.holdout``): the walk optimises the
-similarity to one part; the voice kept is the one on the walk's path that is
-estimated closest to the other, held-back part, which also stops the walk early.
-Then an intelligibility guard: Whisper tiny.en must understand the clone on
-a fixed text set as well as the stock voice the walk started from (WER at
-most 0.02 higher), else the next voice on the path is tried, and at worst the
-stock voice is kept. The result is an ordinary style table in the voice cache.
+The reference is split first (``audio.holdout``): the fit uses one part; the
+voice kept is the checkpoint closest to the other, held-back part. Then an
+intelligibility guard: Whisper tiny.en must understand the clone on a fixed
+text set as well as the stock voice it started from (WER at most 0.02 higher),
+else the next voice is tried, and at worst the stock voice is kept. The result
+is an ordinary style table in the voice cache.
 """
 
 from __future__ import annotations
@@ -98,13 +101,25 @@ class Renderer:
         return np.concatenate(audio) if audio else np.zeros(0, dtype=np.float32)
 
 
-def _budget(job: EncodeJob):
-    from .clone_search import QUALITY
-
-    budget = QUALITY[job.quality]
+def _budget(job: EncodeJob, quality: dict):
+    budget = quality[job.quality]
     if job.steps is not None:
-        budget = replace(budget, steps=job.steps, patience=max(job.steps // 2, min(budget.patience, job.steps)))
+        fields = {"steps": job.steps}
+        if hasattr(budget, "patience"):
+            fields["patience"] = max(job.steps // 2, min(budget.patience, job.steps))
+        budget = replace(budget, **fields)
     return budget
+
+
+def _timbre_decoder(backend):
+    """The decoder in torch (for the gradient), or None when this graph cannot be run so."""
+    try:
+        from .kokoro_torch import TimbreDecoder
+
+        return TimbreDecoder(str(backend.files.model), threads=max(1, backend.plan.threads or 1))
+    except (NotImplementedError, ImportError, KeyError, ValueError) as exc:
+        log.info("the gradient needs the Kokoro v1.0 graph (%s): searching without it", exc)
+        return None
 
 
 def _guard(result, backend, listen, progress, done: int, total: int):
@@ -134,12 +149,72 @@ def _guard(result, backend, listen, progress, done: int, total: int):
     return start, stock_wer, stock_wer
 
 
+def _stock_scores(stock: dict, embed, fit_target: np.ndarray, held_target: np.ndarray, tick) -> dict:
+    """Score(fit, held) of every stock voice: its mean speaker vector over the phrases."""
+    from ...audio.speaker import cosine
+    from .clone_search import Score
+
+    scores = {}
+    for name, table in stock.items():
+        vectors = []
+        for phrase in range(len(PHRASES)):
+            vectors.append(embed(table, phrase))
+            tick(cosine(held_target, np.mean(vectors, axis=0)), name)
+        mean = np.mean(vectors, axis=0)
+        scores[name] = Score(cosine(fit_target, mean), cosine(held_target, mean))
+    return scores
+
+
+def _climb(job: EncodeJob, backend, stock: dict, embed, fit_target, held_target):
+    """The gradient fit (clone_grad), or None when the graph cannot be run in torch."""
+    from ...audio.speaker import cosine
+    from . import clone_grad
+    from .clone_search import Score
+
+    decoder = _timbre_decoder(backend)
+    if decoder is None:
+        return None
+    budget = _budget(job, clone_grad.QUALITY)
+    checks = -(-max(0, budget.steps) // budget.check)
+    total = len(stock) * len(PHRASES) + max(0, budget.steps) + checks + GUARD_TRIES
+    state = {"done": 0, "best": float("-inf")}
+
+    def tick(held: float, label: str) -> None:
+        state["done"] += 1
+        if held == held:  # a step has no measured score (nan): the bar shows the best so far
+            state["best"] = max(state["best"], held)
+        if job.progress:
+            job.progress(state["done"], total, state["best"], held if held == held else state["best"], label)
+
+    stock_scores = _stock_scores(stock, embed, fit_target, held_target, tick)
+    base = max(stock_scores, key=lambda name: stock_scores[name].fit)
+    table = np.asarray(stock[base], np.float32).reshape(-1, 256)
+    renders = [Renderer(backend, (phrase,)) for phrase in PHRASES]
+    rows = [(backend.rules.frame(r.ids[0]), backend.rules.style_row(table.shape[0], len(r.ids[0]), r.texts[0]))
+            for r in renders]
+
+    def score(candidate: np.ndarray) -> Score:
+        mean = np.mean([embed(candidate, phrase) for phrase in range(len(PHRASES))], axis=0)
+        return Score(cosine(fit_target, mean), cosine(held_target, mean))
+
+    result = clone_grad.climb(decoder, clone_grad.TorchSpeaker(), rows, stock, base, stock_scores, score,
+                              fit_target, budget, seed=job.seed, tick=tick)
+    return result, state["done"], total
+
+
+def _walk(job: EncodeJob, stock: dict, embed, fit_target, held_target):
+    from .clone_search import QUALITY, search
+
+    result = search(stock, embed, fit_target, held_target, _budget(job, QUALITY), phrases=len(PHRASES),
+                    seed=job.seed, progress=job.progress, extra_steps=GUARD_TRIES)
+    return result, result.evaluations, result.evaluations + GUARD_TRIES
+
+
 def encode(job: EncodeJob) -> Encoded:
-    from ...backends import registry
     from ...audio import holdout
+    from ...backends import registry
     from ...runtime.plan import apply_env
     from ...runtime.planners import plan_for
-    from .clone_search import search
 
     plan = plan_for("onnxruntime")
     apply_env(plan)
@@ -159,20 +234,18 @@ def encode(job: EncodeJob) -> Encoded:
         audio = renders[phrase](style)
         return speaker.embed(audio, rate) if audio.size else np.zeros_like(fit_target)
 
-    budget = _budget(job)
-    result = search(stock, embed, fit_target, held_target, budget, phrases=len(PHRASES), seed=job.seed,
-                    progress=job.progress, extra_steps=GUARD_TRIES)
-    total = result.evaluations + GUARD_TRIES
-    chosen, clone_wer, stock_wer = _guard(result, backend, job.listen, job.progress, result.evaluations, total)
+    climbed = _climb(job, backend, stock, embed, fit_target, held_target)
+    result, done, total = climbed if climbed is not None else _walk(job, stock, embed, fit_target, held_target)
+    chosen, clone_wer, stock_wer = _guard(result, backend, job.listen, job.progress, done, total)
     if job.progress:
         job.progress(total, total, chosen.score.held, chosen.score.held, "done")
     base = result.stock[result.base]
-    log.info("voice match: held-back similarity %.3f (stock %s: %.3f) after %d candidates",
+    log.info("voice match: held-back similarity %.3f (stock %s: %.3f) after %d renders or steps",
              chosen.score.held, result.base, base.held, result.evaluations)
     return Encoded(
         tensors={"style": result.style_of(chosen).reshape(-1, 256).astype(np.float32)},
         meta={
-            "method": "kokoro-style-model-walk",
+            "method": "kokoro-timbre-gradient" if climbed is not None else "kokoro-style-model-walk",
             "language": LANGUAGE,
             "similarity": round(chosen.score.held, 4),
             "similarity_on": "held-back" if parts.held is not None else "fitted",
@@ -181,7 +254,7 @@ def encode(job: EncodeJob) -> Encoded:
                            "fit_similarity": round(base.fit, 4)},
             "held_back_seconds": round(parts.seconds[1], 2),
             "stock_voices": len(stock),
-            "candidates": result.evaluations,  # renders: every stock voice on every phrase, then the walk
+            "candidates": done,  # renders of the stock voices, then the walk's or the climb's steps and checks
             "phrases": len(PHRASES),
             "stopped_early": result.stopped_early,
             "chosen": chosen.label,

@@ -269,7 +269,10 @@ class TimbreDecoder:
             if any(i in reach for i in node.input):
                 self.nodes.append(node)
                 reach.update(node.output)
+        if graph.output[0].name not in reach or [i.name for i in graph.input][:3] != ["tokens", "style", "speed"]:
+            raise NotImplementedError(f"not the Kokoro v1.0 export this runs (no {TIMBRE_INPUT} before the audio)")
         self.steps = [(_op(n), _attrs(n), n, list(n.input), list(n.output)) for n in self.nodes]
+        self._last_use = self._liveness(graph.output[0].name)
         inits = {i.name: i for i in graph.initializer}
         needed = {i for n in self.nodes for i in n.input if i and i not in reach}
         self.consts = {}
@@ -287,6 +290,21 @@ class TimbreDecoder:
         self.session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
         self.names = [self.output, *self.external]
 
+    def _liveness(self, keep: str) -> list[list[str]]:
+        """Per step, the intermediate tensors read for the last time there (freed after it; a
+        render of a 2 s phrase otherwise holds every node's output, gigabytes)."""
+        produced = {name for _, _, _, _, outputs in self.steps for name in outputs}
+        last: dict[str, int] = {}
+        for index, (_, _, _, inputs, _) in enumerate(self.steps):
+            for name in inputs:
+                if name in produced:
+                    last[name] = index
+        done: list[list[str]] = [[] for _ in self.steps]
+        for name, index in last.items():
+            if name != keep:
+                done[index].append(name)
+        return done
+
     def capture(self, tokens, style: np.ndarray, speed: float = 1.0) -> dict:
         feeds = {"tokens": np.asarray([tokens], dtype=np.int64),
                  "style": np.asarray(style, dtype=np.float32).reshape(1, 256),
@@ -303,6 +321,8 @@ class TimbreDecoder:
         env = dict(self.consts)
         env.update({k: v for k, v in captured.items() if k != "__audio__"})
         env[TIMBRE_INPUT] = timbre.reshape(1, 128)
-        for op, attrs, node, inputs, outputs in self.steps:
+        for (op, attrs, node, inputs, outputs), done in zip(self.steps, self._last_use):
             env.update(zip(outputs, op([env.get(i) if i else None for i in inputs], attrs, node)))
+            for name in done:  # no later node reads it: autograd keeps only what the backward pass needs
+                del env[name]
         return env[self.output].reshape(-1)
