@@ -52,6 +52,30 @@ def test_the_gradient_reaches_the_timbre_and_changes_the_voice(kokoro):
     assert np.abs(moved - audio.detach().numpy()).max() > 1e-3  # the timbre half is what it renders from
 
 
+def test_checkpointed_parts_give_the_same_gradient(kokoro):
+    """With little memory the decoder recomputes its parts in the backward pass: the same audio and
+    the same gradient as keeping everything (the parts pass the right tensors across)."""
+    from ttscli.families.styletts import kokoro_torch
+
+    _, decoder, frame, table, row = kokoro
+    captured = decoder.capture(frame, table[row])
+    got = {}
+    saved = decoder.checkpoint
+    try:
+        for checkpoint in (True, False):
+            decoder.checkpoint = checkpoint
+            timbre = torch.from_numpy(table[row, :128].copy()).requires_grad_(True)
+            audio = decoder.audio(timbre, captured)
+            (audio ** 2).mean().backward()
+            got[checkpoint] = (audio.detach().numpy(), timbre.grad.numpy())
+    finally:
+        decoder.checkpoint = saved
+    assert len(decoder._parts) == kokoro_torch.PARTS
+    np.testing.assert_array_equal(got[True][0], got[False][0])
+    np.testing.assert_allclose(got[True][1], got[False][1], rtol=1e-6, atol=1e-9)
+    assert isinstance(kokoro_torch.available_memory(), int) and kokoro_torch.available_memory() > 0
+
+
 def test_torch_speaker_vector_matches_resemblyzer(kokoro):
     from resemblyzer import VoiceEncoder
 
