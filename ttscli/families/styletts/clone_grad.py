@@ -23,6 +23,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .clone_search import Score, Step, StyleSpace  # the walk's records (its guard reads them) and region
+
 SR_ENC = 16000
 N_FFT, HOP, N_MELS, PARTIAL = 400, 160, 40, 160
 RADIUS = 1.5  # as clone_search: allowed rms z-distance from the stock centre, × the farthest stock voice
@@ -85,8 +87,6 @@ class TorchSpeaker:
         return raw / raw.norm()
 
 
-from .clone_search import Score, Step  # noqa: E402 - the walk's records, shared with its guard
-
 LR = 0.15  # Adam's step, in units of the stock voices' spread per dimension
 CHECK = 8  # steps between real renders of the current voice
 
@@ -109,8 +109,7 @@ class GradResult:
     stock: dict[str, Score]
     base: str
     evaluations: int
-    centre: np.ndarray  # 256: the stock voices' mean style
-    spread: np.ndarray  # 256: their spread per dimension
+    space: StyleSpace  # the stock voices' centre and spread
     stopped_early: bool = False
 
     def style_of(self, step: Step) -> np.ndarray:
@@ -120,20 +119,10 @@ class GradResult:
 
     def distance(self, step: Step) -> float:
         """How far the voice's average style lies from the stock centre, in stock spreads."""
-        mean = self.style_of(step).astype(np.float64).mean(axis=0)
-        return float(np.sqrt(np.mean(np.square((mean - self.centre) / self.spread))))
+        return self.space.z_distance(self.style_of(step).astype(np.float64).mean(axis=0))
 
     def ranked(self) -> list[Step]:
         return sorted(self.path, key=lambda s: (-s.score.held, s.evaluation))
-
-
-def _region(stock: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, float]:
-    """(centre, spread, the farthest stock voice's rms z-distance) of the stock voices' mean rows."""
-    means = np.stack([np.asarray(v, np.float64).reshape(-1, 256).mean(axis=0) for v in stock.values()])
-    centre = means.mean(axis=0)
-    spread = means.std(axis=0) if len(means) > 1 else np.abs(centre) * 0.1
-    spread = np.maximum(spread, 0.1 * float(np.median(spread)) + 1e-6)
-    return centre, spread, _farthest(means[:, :128], centre[:128], spread[:128])
 
 
 def _farthest(means: np.ndarray, centre: np.ndarray, spread: np.ndarray) -> float:
@@ -151,9 +140,11 @@ def climb(decoder, speaker: TorchSpeaker, phrases: list, stock: dict[str, np.nda
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     table = np.asarray(stock[base], np.float32).reshape(-1, 256)
-    centre, spread, far = _region(stock)
+    space = StyleSpace({name: np.asarray(v).reshape(-1, 256) for name, v in stock.items()}, seed=seed)
+    centre, spread = space.center, space.spread
+    far = _farthest(space.tables.mean(axis=1)[:, :128], centre[:128], spread[:128])
     result = GradResult(table, [Step(np.zeros(128, np.float32), stock_scores[base], 0.0, base, 0)],
-                        stock_scores, base, 0, centre.astype(np.float32), spread.astype(np.float32))
+                        stock_scores, base, 0, space)
     if budget.steps <= 0:
         return result
     captures = [decoder.capture(tokens, table[row]) for tokens, row in phrases]

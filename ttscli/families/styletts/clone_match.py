@@ -165,7 +165,7 @@ def _stock_scores(stock: dict, embed, fit_target: np.ndarray, held_target: np.nd
     return scores
 
 
-def _climb(job: EncodeJob, backend, stock: dict, embed, fit_target, held_target):
+def _climb(job: EncodeJob, backend, stock: dict, renders: list, embed, fit_target, held_target):
     """The gradient fit (clone_grad), or None when the graph cannot be run in torch."""
     from ...audio.speaker import cosine
     from . import clone_grad
@@ -189,7 +189,6 @@ def _climb(job: EncodeJob, backend, stock: dict, embed, fit_target, held_target)
     stock_scores = _stock_scores(stock, embed, fit_target, held_target, tick)
     base = max(stock_scores, key=lambda name: stock_scores[name].fit)
     table = np.asarray(stock[base], np.float32).reshape(-1, 256)
-    renders = [Renderer(backend, (phrase,)) for phrase in PHRASES]
     rows = [(backend.rules.frame(r.ids[0]), backend.rules.style_row(table.shape[0], len(r.ids[0]), r.texts[0]))
             for r in renders]
 
@@ -234,7 +233,7 @@ def encode(job: EncodeJob) -> Encoded:
         audio = renders[phrase](style)
         return speaker.embed(audio, rate) if audio.size else np.zeros_like(fit_target)
 
-    climbed = _climb(job, backend, stock, embed, fit_target, held_target)
+    climbed = _climb(job, backend, stock, renders, embed, fit_target, held_target)
     result, done, total = climbed if climbed is not None else _walk(job, stock, embed, fit_target, held_target)
     chosen, clone_wer, stock_wer = _guard(result, backend, job.listen, job.progress, done, total)
     if job.progress:
