@@ -53,6 +53,8 @@ TAKEN = [
     ["--paragraph-silence", "1", "-m", "piper:en_US-joe-medium", "-v", "somebody", "--", "-5 degrees"],
     ["-o", "-", "--format", "wav", "Text"],
     ["-", "-o", "y.wav", "--speed", "2.", "--seed", "0007"],
+    ["Hello there.", "--no-server", "-o", "x.wav"],
+    ["--raw", "--no-server", "--no-server", "Text"],
 ]
 
 
@@ -82,6 +84,7 @@ def test_taken_options_reach_speak_as_typer_passes_them(monkeypatch, args, env):
     (["Hi", "--dry-run"], {}),
     (["Hi", "--debug"], {}),
     (["Hi", "-ox.wav"], {}),
+    (["Hi", "--no-server=1"], {}),
     (["-hello"], {}),
     (["Hi", "-m", ""], {}),
     (["Hi", "-m", "./some/dir"], {}),
@@ -138,3 +141,45 @@ def test_errors_are_the_full_clis_line_and_code(tmp_path, args, code, needle):
     assert lines[0] == lines[1] and lines[0].startswith("ttscli: error: ") and lines[0].count("\n") == 1, lines
     assert needle.lower() in lines[0].lower() and "Traceback" not in lines[0]
     assert not list(tmp_path.glob("*.wav")) and not list(tmp_path.glob("*.part"))
+
+
+@pytest.mark.parametrize("given,expected", [(None, "4"), ("28", "28")])
+def test_the_entry_point_puts_idle_openblas_helpers_to_sleep_unless_the_user_chose(tmp_path, given, expected):
+    """`ttscli` sets OPENBLAS_THREAD_TIMEOUT before numpy loads (a user's own value is kept), and
+    numpy's OpenBLAS reads it: its helpers sleep when idle instead of spinning ~0.1 s."""
+    code = ("import os, sys\n"
+            "sys.argv = ['ttscli', 'say', 'Hi', '-o', sys.argv[1]]\n"
+            "from ttscli.__main__ import run\n"
+            "assert run() == 0\n"
+            "import numpy\n"
+            "print(os.environ['OPENBLAS_THREAD_TIMEOUT'])\n")
+    env = {**ENV_FREE, "TTSCLI_HOME": str(tmp_path / "home"), "TTSCLI_HOST": "127.0.0.1:9"}
+    if given is not None:
+        env["OPENBLAS_THREAD_TIMEOUT"] = given
+    else:
+        env.pop("OPENBLAS_THREAD_TIMEOUT", None)
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.wav")], capture_output=True, text=True,
+                         env=env, timeout=180)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == expected
+    assert (tmp_path / "x.wav").stat().st_size > 10_000
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="OpenBLAS starts no helper thread on one core")
+def test_openblas_helpers_spend_no_cpu_while_idle_after_numpy_loads():
+    """With the entry point's setting, numpy's idle OpenBLAS helpers sleep: a process that only
+    imported numpy spends (almost) no CPU while it sleeps 0.3 s. (With OpenBLAS's default they
+    spin: 0.05-0.06 CPU s here on 2 cores.)"""
+    code = ("import os, time\n"
+            "from ttscli.__main__ import OPENBLAS_TIMEOUT\n"
+            "os.environ.setdefault(*OPENBLAS_TIMEOUT)\n"
+            "import numpy\n"
+            "if 'openblas' not in str(numpy.show_config(mode='dicts')).lower():\n"
+            "    print('no-openblas'); raise SystemExit\n"
+            "started = time.process_time(); time.sleep(0.3); print(time.process_time() - started)\n")
+    env = {k: v for k, v in ENV_FREE.items() if not k.startswith("OPENBLAS")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    if out.stdout.strip() == "no-openblas":
+        pytest.skip("numpy is not built with OpenBLAS here")
+    assert float(out.stdout) < 0.02

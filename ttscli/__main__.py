@@ -35,8 +35,19 @@ def _fast(args: list) -> "int | None":
 GC_THRESHOLD = (10_000, 10, 10)  # Python's default (700, 10, 10) collects about 50 times while ttscli loads
 
 
+# numpy's OpenBLAS starts a helper thread per core at import, and each spins, yielding, for about
+# 0.1 s whenever it has no work (2**28 cycles), first right after the import: on 2 cores 0.1 CPU s
+# of a one-shot `say` (a fifth of it) beside the model load. The shortest timeout (2**4 cycles)
+# puts idle helpers to sleep at once; BLAS work still runs on every core. A value set by the
+# user is kept.
+OPENBLAS_TIMEOUT = ("OPENBLAS_THREAD_TIMEOUT", "4")
+
+
 def run() -> int:
     import gc
+    import os
+
+    os.environ.setdefault(*OPENBLAS_TIMEOUT)
 
     # Start-up allocates tens of thousands of objects that live as long as the process (modules,
     # classes, functions) and the default gen-0 threshold scans them over and over: 5-14 ms of

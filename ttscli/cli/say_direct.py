@@ -3,7 +3,8 @@
 When no warm server took the call (say_fast.py), Typer would still be imported and the whole
 command tree built before the first word: 20–30 ms of a one-shot `say`. The options that
 say_fast.py understands (text as arguments, ``-f``, ``-o``, ``--format``, ``--raw``, ``-m``, ``-v``,
-``--speed``, ``--volume``, ``--seed``, ``--lang``, the silences, ``--date-order``) in their plainest
+``--speed``, ``--volume``, ``--seed``, ``--lang``, the silences, ``--date-order``, and
+``--no-server``, which say_fast.py leaves alone) in their plainest
 spelling are handed here straight to :func:`ttscli.cli.say_core.speak`, the same function the
 Typer command calls, inside the same error boundary (boundary.py). Anything else (another option,
 a value Typer would convert or refuse, a global option given by the environment) returns None,
@@ -44,7 +45,8 @@ def options(args: list[str]) -> dict | None:
             "fmt": found.get("format"), "raw": "raw" in found, "model": fields["model"], "voice": fields["voice"],
             "speed": fields["speed"], "sentence_silence": fields["sentence_silence"],
             "paragraph_silence": fields["paragraph_silence"], "volume": fields["volume"], "lang": fields["lang"],
-            "date_order": fields["date_order"], "seed": fields["seed"], "no_server": no_server}
+            "date_order": fields["date_order"], "seed": fields["seed"],
+            "no_server": no_server or "no_server" in found}
 
 
 def run(args: list[str]) -> int | None:

@@ -27,7 +27,7 @@ _VALUED = {"-o": "output", "--output": "output", "-m": "model", "--model": "mode
            "--voice": "voice", "--speed": "speed", "--volume": "volume", "--seed": "seed", "--lang": "lang",
            "--sentence-silence": "sentence_silence", "--paragraph-silence": "paragraph_silence",
            "--date-order": "date_order", "--format": "format", "-f": "file", "--file": "file"}
-_FLAGS = {"--raw": "raw"}
+_FLAGS = {"--raw": "raw", "--no-server": "no_server"}  # --no-server: say_direct.py, never here
 _RANGES = {"speed": (0.25, 4.0), "volume": (0.0, 4.0), "sentence_silence": (0.0, 10.0),
            "paragraph_silence": (0.0, 10.0)}
 _DECIMAL = re.compile(r"[0-9]{1,6}(\.[0-9]{0,12})?")
@@ -146,7 +146,7 @@ def run(args: list[str]) -> int | None:
             or "_TTSCLI_COMPLETE" in env):
         return None
     found = parse(args)
-    if found is None:
+    if found is None or "no_server" in found:
         return None
     stdout = _stdout_kind(found)
     if stdout is not None:
