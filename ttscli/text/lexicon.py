@@ -21,10 +21,6 @@ from pathlib import Path
 from ..errors import BadInput
 from .segments import PHONEME_BLOCK, is_phonemes
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 FILE_NAME = "lexicon.toml"
 
@@ -70,6 +66,11 @@ class Lexicon:
 
 def load_file(path: Path) -> Lexicon:
     from ..bounded import read_bounded
+
+    if sys.version_info >= (3, 11):  # imported here: most runs have no lexicon file (tomllib costs 3-5 ms)
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
 
     raw = read_bounded(path, "lexicon", what=f"lexicon file {path}")
     try:
