@@ -132,6 +132,7 @@ def test_a_real_run_imports_no_typer_and_writes_the_full_clis_bytes(tmp_path):
     (["-f", "{tmp}/nothing.txt", "-o", "{tmp}/x.wav"], 3, "nothing.txt"),
     (["Hi", "-f", "{tmp}/nothing.txt", "-o", "{tmp}/x.wav"], 2, "not both"),
     (["Hi", "--raw", "-o", "{tmp}/x.wav"], 2, "--raw"),
+    (["Hi", "--no-server", "-v", "nobody", "-o", "{tmp}/x.wav"], 4, "nobody"),
 ])
 def test_errors_are_the_full_clis_line_and_code(tmp_path, args, code, needle):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
