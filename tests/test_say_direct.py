@@ -146,13 +146,12 @@ def test_errors_are_the_full_clis_line_and_code(tmp_path, args, code, needle):
 
 @pytest.mark.parametrize("given,expected", [(None, "4"), ("28", "28")])
 def test_the_entry_point_puts_idle_openblas_helpers_to_sleep_unless_the_user_chose(tmp_path, given, expected):
-    """`ttscli` sets OPENBLAS_THREAD_TIMEOUT before numpy loads (a user's own value is kept), and
-    numpy's OpenBLAS reads it: its helpers sleep when idle instead of spinning ~0.1 s."""
+    """`ttscli` sets OPENBLAS_THREAD_TIMEOUT before numpy loads (a user's own value is kept); its
+    effect is the next test's."""
     code = ("import os, sys\n"
             "sys.argv = ['ttscli', 'say', 'Hi', '-o', sys.argv[1]]\n"
             "from ttscli.__main__ import run\n"
             "assert run() == 0\n"
-            "import numpy\n"
             "print(os.environ['OPENBLAS_THREAD_TIMEOUT'])\n")
     env = {**ENV_FREE, "TTSCLI_HOME": str(tmp_path / "home"), "TTSCLI_HOST": "127.0.0.1:9"}
     if given is not None:
