@@ -160,6 +160,39 @@ def test_kill_9_at_ten_random_points_then_resume(hub, clean, tmp_path):
     assert speak.returncode == 0, speak.stderr.decode()
 
 
+def test_a_pull_after_a_kill_between_writes_leaves_no_temporaries(hub, clean, tmp_path):
+    """The moments a random kill rarely hits, set up exactly: a run killed between making the
+    snapshot's temporary link and renaming it, and between writing a temporary ref, blob or
+    install record and renaming it. The next pull removes what the dead run left; the store
+    equals a clean pull's."""
+    reference, _ = clean
+    env = _env(hub, tmp_path)
+    hub.clear()
+    assert run_cli("pull", MODEL, env=env).returncode == 0
+    repo_dir = tmp_path / "hf" / "hub" / "models--rhasspy--piper-voices"
+    pointers = [p for p in (repo_dir / "snapshots").rglob("*") if p.is_symlink()]
+    assert pointers
+    planted = []
+    for pointer in pointers:  # a dead process (pid 999999) made the temporary, then died
+        target = os.readlink(pointer)
+        pointer.unlink()
+        planted.append(pointer.with_name(f".{pointer.name}.999999.1.tmp"))
+        os.symlink(target, planted[-1])
+    old = time.time() - 60
+    for folder, name in ((repo_dir / "refs", "v1.0.0"), (repo_dir / "blobs", "x"),
+                         (tmp_path / "home" / "data" / "store" / "models", "m.json")):
+        planted.append(folder / f".{name}.k1ll3d00.part")
+        planted[-1].write_bytes(b"half")
+        os.utime(planted[-1], (old, old))
+    for record in (tmp_path / "home" / "data" / "store" / "models").glob("*.json"):
+        record.unlink()
+    (tmp_path / "home" / "cache" / "catalog" / "piper-voices.json").unlink()  # voices.json is fetched again
+    again = run_cli("pull", MODEL, env=env)
+    assert again.returncode == 0, again.stderr.decode()
+    assert [str(p) for p in planted if os.path.lexists(p)] == []
+    assert not differences(store_state(tmp_path), reference), differences(store_state(tmp_path), reference)
+
+
 def test_four_concurrent_pulls_after_a_kill(hub, clean, tmp_path):
     """A killed pull leaves a partial file; four pulls then start at once: all succeed,
     the rest of the file travels once, and the store equals a clean pull's."""

@@ -12,7 +12,7 @@ import sys
 import pytest
 import typer
 
-from support.cli import invoke
+from support.cli import invoke, report_at_exit
 
 from ttscli.cli import say_core, say_direct
 from ttscli.cli.app import app
@@ -101,12 +101,11 @@ def test_anything_else_is_left_to_the_full_cli(monkeypatch, args, env):
 
 def _run(args: list[str], tmp_path, direct: bool, **kw):
     """``ttscli say ARGS`` in a new process, through the entry point (direct) or app.main (Typer)."""
-    code = ("import sys\n"
-            "from ttscli.__main__ import run\n" if direct else "import sys\nfrom ttscli.cli.app import main\n")
-    code += ("sys.argv = ['ttscli', 'say', *sys.argv[1:]]\nrc = run()\n" if direct
-             else "rc = main(['say', *sys.argv[1:]])\n")
-    code += "sys.stderr.write('LOADED %r' % [m for m in ('typer', 'click', 'ttscli.cli.app') if m in sys.modules])\n"
-    code += "raise SystemExit(rc)\n"
+    loaded = "sys.stderr.write('LOADED %r' % [m for m in ('typer', 'click', 'ttscli.cli.app') if m in sys.modules])"
+    code = report_at_exit(loaded)  # the entry point ends a `say` it finishes with os._exit
+    code += ("from ttscli.__main__ import run\nsys.argv = ['ttscli', 'say', *sys.argv[1:]]\nrc = run()\n" if direct
+             else "from ttscli.cli.app import main\nrc = main(['say', *sys.argv[1:]])\n")
+    code += f"{loaded}\nraise SystemExit(rc)\n"
     env = {**ENV_FREE, "TTSCLI_HOME": str(tmp_path / "home"), "TTSCLI_HOST": "127.0.0.1:9"}  # no server there
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, env=env, timeout=180, **kw)
 
@@ -148,11 +147,9 @@ def test_errors_are_the_full_clis_line_and_code(tmp_path, args, code, needle):
 def test_the_entry_point_puts_idle_openblas_helpers_to_sleep_unless_the_user_chose(tmp_path, given, expected):
     """`ttscli` sets OPENBLAS_THREAD_TIMEOUT before numpy loads (a user's own value is kept); its
     effect is the next test's."""
-    code = ("import os, sys\n"
-            "sys.argv = ['ttscli', 'say', 'Hi', '-o', sys.argv[1]]\n"
-            "from ttscli.__main__ import run\n"
-            "assert run() == 0\n"
-            "print(os.environ['OPENBLAS_THREAD_TIMEOUT'])\n")
+    code = (report_at_exit("print(_os.environ['OPENBLAS_THREAD_TIMEOUT'])")
+            + "sys.argv = ['ttscli', 'say', 'Hi', '-o', sys.argv[1]]\n"
+            "from ttscli.__main__ import run\nrun()\nprint('the entry point returned')\n")
     env = {**ENV_FREE, "TTSCLI_HOME": str(tmp_path / "home"), "TTSCLI_HOST": "127.0.0.1:9"}
     if given is not None:
         env["OPENBLAS_THREAD_TIMEOUT"] = given

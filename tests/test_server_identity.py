@@ -14,7 +14,7 @@ import threading
 import time
 
 import pytest
-from support.cli import assert_clean_error, run_cli
+from support.cli import assert_clean_error, report_at_exit, run_cli
 from support.server import ServerProcess
 
 from ttscli.server import DEFAULT_PORT, identity
@@ -296,13 +296,14 @@ def test_fast_client_files_are_byte_identical(server, ext, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"fast.{ext}", f"local.{ext}"]  # no .part left
 
 
+HEAVY = ('numpy', 'soundfile', 'typer', 'click', 'rich', 'pydantic', 'ttscli.engine', 'ttscli.cli.app',
+         'onnxruntime', 'starlette', 'http.client', 'ssl', 'email', 'logging')
+
+
 def test_fast_client_imports_the_standard_library_only(server, tmp_path):
-    code = ("import sys; sys.argv = ['ttscli', 'say', 'Hello there.', '-o', sys.argv[1]]\n"
-            "from ttscli.__main__ import run\n"
-            "assert run() == 0\n"
-            "heavy = ('numpy', 'soundfile', 'typer', 'click', 'rich', 'pydantic', 'ttscli.engine', 'ttscli.cli.app',"
-            " 'onnxruntime', 'starlette', 'http.client', 'ssl', 'email', 'logging')\n"
-            "print([m for m in heavy if m in sys.modules])")
+    code = (f"heavy = {HEAVY!r}\n" + report_at_exit("print([m for m in heavy if m in sys.modules])")
+            + "sys.argv = ['ttscli', 'say', 'Hello there.', '-o', sys.argv[1]]\n"
+            "from ttscli.__main__ import run\nrun()\nprint('the entry point returned')")
     env = dict(os.environ, TTSCLI_HOST=server.url)
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.wav")], capture_output=True, text=True,
                          env=env, check=True).stdout
@@ -365,12 +366,9 @@ def test_fast_client_stdout_is_byte_identical(server, how, tmp_path):
 
 
 def test_fast_client_raw_imports_the_standard_library_only(server):
-    code = ("import sys; sys.argv = ['ttscli', 'say', 'Hello there.', '--raw']\n"
-            "from ttscli.__main__ import run\n"
-            "assert run() == 0\n"
-            "heavy = ('numpy', 'soundfile', 'typer', 'click', 'rich', 'pydantic', 'ttscli.engine', 'ttscli.cli.app',"
-            " 'onnxruntime', 'starlette', 'http.client', 'ssl', 'email', 'logging')\n"
-            "sys.stderr.write(repr([m for m in heavy if m in sys.modules]))")
+    code = (f"heavy = {HEAVY!r}\n" + report_at_exit("sys.stderr.write(repr([m for m in heavy if m in sys.modules]))")
+            + "sys.argv = ['ttscli', 'say', 'Hello there.', '--raw']\n"
+            "from ttscli.__main__ import run\nrun()\nsys.stderr.write('the entry point returned')")
     env = dict(os.environ, TTSCLI_HOST=server.url)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True, timeout=180)
     assert proc.stderr.decode().endswith("[]") and len(proc.stdout) > 20_000

@@ -5,7 +5,7 @@ handlers) ends with the same one line and exit code as later, not a traceback
 of the imports. `ttscli say ... -o FILE` (or `--raw`, or WAV on stdout) first tries the user's
 warm server with the standard library only (ttscli.cli.say_fast); with no server, its common
 options run in this process without Typer (ttscli.cli.say_direct); anything else goes to the
-full CLI unchanged.
+full CLI unchanged. A `say` served by either path ends without the interpreter's teardown.
 """
 
 import sys
@@ -43,6 +43,22 @@ GC_THRESHOLD = (10_000, 10, 10)  # Python's default (700, 10, 10) collects about
 OPENBLAS_TIMEOUT = ("OPENBLAS_THREAD_TIMEOUT", "4")
 
 
+def _end(code: int) -> None:
+    """End a `say` that is done, without the interpreter's teardown. By now its files are
+    committed and closed, its player has drained and its threads are daemons; the teardown would
+    only free every module: 25-30 ms of a 330 ms one-shot call after a model load, 6 ms of a
+    served call. stdout and stderr are flushed here (a closed pipe changes nothing: the code
+    stands)."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 def run() -> int:
     import gc
     import os
@@ -62,7 +78,7 @@ def run() -> int:
 
                 code = direct(sys.argv[2:])
             if code is not None:
-                return code
+                _end(code)
         from .cli.app import main
     except KeyboardInterrupt:
         return _interrupted()

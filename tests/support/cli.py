@@ -34,6 +34,18 @@ def run_cli(*args: str, input: bytes | None = None, env: dict | None = None, tim
     )
 
 
+def report_at_exit(report: str) -> str:
+    """Python source that makes ``os._exit`` first run ``report`` (source using ``sys``; the
+    modules loaded so far are what it usually reads): a `say` that ttscli's entry point finishes
+    ends through ``os._exit``, past every ``finally`` and atexit hook of the caller."""
+    return ("import os as _os, sys\n_real_exit = _os._exit\n"
+            "def _report_then_exit(code):\n"
+            f"    {report}\n"
+            "    sys.stdout.flush(); sys.stderr.flush()\n"
+            "    _real_exit(code)\n"
+            "_os._exit = _report_then_exit\n")
+
+
 @dataclass
 class Result:
     """What :func:`invoke` saw; the fields of :class:`subprocess.CompletedProcess` that tests read."""

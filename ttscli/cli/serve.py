@@ -129,21 +129,16 @@ def serve(
     for module in ("starlette", "uvicorn"):
         require(module, f"`ttscli serve` needs {module}", hint=install_command("server"))
     _logging(json_logs)
-    import socket
-
     import uvicorn
 
     from ..server import identity
     from ..server.app import ServerConfig, create_app
     from ..server.limits import Connections, OneLine, connection_cap, guarded_http, quiet_threads
+    from ..server.sockets import tcp_listener
 
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host.strip("[]"), port))
+        sock = tcp_listener(host, port)
     except OSError as exc:
-        sock.close()
         raise RuntimeFailure(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                              hint="is another server running? (`ttscli ps`) or choose --port") from None
     limits = Limits(max_input=max_input, max_say_input=max_say_input,

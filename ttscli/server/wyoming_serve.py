@@ -111,6 +111,8 @@ def bind(uri: str):
     import socket
     import stat
 
+    from .sockets import tcp_listener
+
     scheme, where, port = parse_uri(uri)
     if scheme == "unix":
         if os.path.lexists(where):
@@ -125,13 +127,7 @@ def bind(uri: str):
             sock.close()
             raise
     else:
-        sock = socket.socket(socket.AF_INET6 if ":" in where else socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((where, port))
-        except OSError:
-            sock.close()
-            raise
+        sock = tcp_listener(where, port)
     sock.listen(128)
     sock.setblocking(False)
     return sock

@@ -5,10 +5,11 @@ its partial file on any failure, so an interrupted pull restarts from byte 0.
 ttscli keeps its own partial file (``<cache>/downloads/<repo>/<etag>.part``),
 appends to it with huggingface_hub's own ``http_get`` (Range requests, retries,
 progress), verifies the finished file (size, sha256 or git blob id, md5, file
-type) and only then moves it into the hub cache as ``blobs/<etag>`` and lets
-huggingface_hub link it into ``snapshots/<commit>/``. A corrupt file therefore
+type) and only then moves it into the hub cache as ``blobs/<etag>`` and links it
+into ``snapshots/<commit>/`` as huggingface_hub does. A corrupt file therefore
 never enters the cache, and the cache stays a normal huggingface_hub cache that
-`hf` and other tools can use.
+`hf` and other tools can use. What a killed run left in the cache (a temporary
+link or file) is removed by the next run that takes the blob's lock.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import IntegrityError
-from ..fsio import atomic_copy
+from ..fsio import atomic_copy, sweep_parts
 from . import hub, verify
 from ..locking import FileLock
 from .manifest import partial_dir
@@ -101,18 +102,24 @@ def cached(item: PlanItem, progress: PullProgress) -> Fetched | None:
     return Fetched(item, pointer, digests, 0)
 
 
-def _link(blob: Path, item: PlanItem) -> Path:
-    """Link ``snapshots/<commit>/<path>`` to the blob as huggingface_hub does (relative symlink);
-    where symlinks are not available, let huggingface_hub place it (it copies)."""
+def _link(blob: Path, item: PlanItem) -> Path | None:
+    """Link ``snapshots/<commit>/<path>`` to the blob as huggingface_hub does (relative symlink),
+    through a temporary link renamed into place. Called under the blob's lock, so any other
+    temporary link beside the pointer was left by a killed run and is removed first. None where
+    symlinks are not available."""
     pointer = pointer_path(item)
     pointer.parent.mkdir(parents=True, exist_ok=True)
-    tmp = pointer.with_name(f".{pointer.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    prefix = f".{pointer.name}."
+    for old in pointer.parent.iterdir():
+        if old.name.startswith(prefix) and old.name.endswith(".tmp") and old.is_symlink():
+            old.unlink(missing_ok=True)
+    tmp = pointer.with_name(f"{prefix}{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         os.symlink(os.path.relpath(blob, pointer.parent), tmp)
         os.replace(tmp, pointer)
     except OSError:
         tmp.unlink(missing_ok=True)
-        return hub.place(item.remote.repo, item.name, item.commit)
+        return None
     return pointer
 
 
@@ -142,10 +149,13 @@ def fetch(item: PlanItem, progress: PullProgress, cancel: threading.Event | None
                 digests = _verify(blob, item)
             except IntegrityError:
                 blob.unlink()
+        sweep_parts(blob.parent)  # what a copy across file systems left when killed
         if digests is None:
             digests, downloaded = _download(item, part, progress, cancel)
             _move_into(part, blob)
-    local = _link(blob, item)
+        local = _link(blob, item)
+    if local is None:  # huggingface_hub places it (it copies); it takes the same lock itself
+        local = hub.place(item.remote.repo, item.name, item.commit)
     if local.stat().st_size != item.remote.size:
         raise IntegrityError(f"{item.name}: the hub cache holds another file than the one verified",
                              hint="run the pull again")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import IntegrityError, NetworkError, NotFound, OutputError, TtsError
-from ..fsio import atomic_write
+from ..fsio import atomic_write, sweep_parts
 from ..optional import install_command
 
 TIMEOUT = 30.0  # seconds for metadata calls (huggingface_hub has none by default)
@@ -225,6 +225,7 @@ def write_ref(repo: str, revision: str, commit: str) -> None:
         return
     ref = repo_cache_dir(repo) / "refs" / revision
     ref.parent.mkdir(parents=True, exist_ok=True)
+    sweep_parts(ref.parent)  # what a killed run's write left
     atomic_write(ref, commit)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from ..fsio import atomic_write
+from ..fsio import atomic_write, sweep_parts
 from ..models.ref import ModelRef
 
 SCHEMA = 1
@@ -156,6 +156,7 @@ def write(data: dict[str, Any]) -> Record:
     data = {"schema": SCHEMA, **data}
     target = _record_path(data["id"])
     paths.ensure_dir(target.parent, "model store")
+    sweep_parts(target.parent)  # what a killed run's write left
     atomic_write(target, json.dumps(data, indent=1, sort_keys=True))
     return Record(data)
 
