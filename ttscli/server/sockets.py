@@ -2,9 +2,9 @@
 
 A socket made as ``socket.socket(AF_INET, SOCK_STREAM)`` has protocol number 0, and asyncio
 turns Nagle's algorithm off (``TCP_NODELAY``) only on connections whose protocol is TCP by
-number. With Nagle on, a small write that follows a large one waits for the client's delayed
-ACK: about 40 ms before the end of every HTTP answer, and between the small events of a
-Wyoming stream. So the protocol is named here.
+number. With Nagle on, a small write that follows a large one can wait for the client's delayed
+ACK, about 40 ms: at the end of an HTTP answer, between the small events of a Wyoming stream.
+So the protocol is named here.
 """
 
 from __future__ import annotations
