@@ -47,11 +47,13 @@ def _end(code: int) -> None:
     """End a `say` that is done, without the interpreter's teardown. By now its files are
     committed and closed, its player has drained and its threads are daemons; the teardown would
     only free every module: 25-30 ms of a 330 ms one-shot call after a model load, 6 ms of a
-    served call. stdout and stderr are flushed here (a closed pipe changes nothing: the code
-    stands)."""
+    served call. stdout and stderr are flushed here, if they exist (a closed pipe changes nothing:
+    the code stands)."""
     import os
 
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # the descriptor was closed when Python started
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):
