@@ -37,8 +37,11 @@ def test_hangup_and_quit_clean_up_like_sigterm(sig, code, tmp_path):
     (tmp_path / "book.txt").write_text(PROSE)
     out = tmp_path / "book.wav"
     out.write_bytes(b"yesterday's take, which must survive")
+    # The child starts with the signal's default action, as in a terminal session: under a runner
+    # started with `nohup`, SIGHUP would be inherited as ignored, and ttscli keeps it ignored.
     proc = subprocess.Popen(_cli("say", "-f", str(tmp_path / "book.txt"), "-o", str(out)),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(sig, signal.SIG_DFL))
     deadline = time.monotonic() + 180
     while not _parts(tmp_path) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
